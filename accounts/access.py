@@ -1,0 +1,129 @@
+"""Who may see what, stated in one place.
+
+Every list starts from a queryset restricted with `.visible_to(user)`, and every object page
+fetches through `get_visible_or_404`, so an outsider gets the same 404 as for a missing object.
+The rules, by role:
+
+- Coordinators see the participants of their own team, those participants' placements and
+  follow-ups, and all workplaces, needs and supervisors (the shared register of the municipality).
+- Supervisors see only the placements they supervise, the participants in them, and their own
+  workplace, needs and supervisor record.
+- Managers see aggregates only: no participant, placement or follow-up; workplaces and needs
+  (not personal data) are readable for context.
+- Anyone else, and anonymous users, see nothing. Superusers (system administration) see all.
+
+The rules name the fields of higher apps' models as lookup strings and load models through the
+app registry, so this module imports no higher app.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Role, User
+
+M = TypeVar("M", bound=models.Model)
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+AnyUser = User | AnonymousUser
+
+
+def _roles(user: AnyUser) -> frozenset[Role]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return user.roles  # type: ignore[union-attr]
+
+
+def _supervised_placements(user: AnyUser) -> models.QuerySet:
+    Placement = apps.get_model("placements", "Placement")
+    return Placement.objects.filter(supervisor__user=user)
+
+
+def _is_superuser(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def _case_file_scope(user: AnyUser, *, team_lookup: str, supervised: Q) -> Q:
+    """Case files: a coordinator's own team; a supervisor's own placements (`supervised`)."""
+    if _is_superuser(user):
+        return EVERYTHING
+    roles = _roles(user)
+    scope = NOTHING
+    if Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]
+        scope |= Q(**{team_lookup: user.team_id})  # type: ignore[union-attr]
+    if Role.SUPERVISOR in roles:
+        scope |= supervised
+    return scope
+
+
+def participant_scope(user: AnyUser) -> Q:
+    """Participants (case files) the user may open."""
+    supervised = Q(pk__in=_supervised_placements(user).values("participant_id")) if user.is_authenticated else NOTHING
+    return _case_file_scope(user, team_lookup="team_id", supervised=supervised)
+
+
+def placement_scope(user: AnyUser) -> Q:
+    """Placements the user may open."""
+    return _case_file_scope(user, team_lookup="participant__team_id", supervised=Q(supervisor__user=user.pk))
+
+
+def follow_up_scope(user: AnyUser) -> Q:
+    """Follow-ups belong to placements: the same rule, one step further."""
+    return _case_file_scope(
+        user, team_lookup="placement__participant__team_id", supervised=Q(placement__supervisor__user=user.pk)
+    )
+
+
+# Workplaces, organisations and needs are the municipality's shared register, not case files.
+SHARED_REGISTER_ROLES = frozenset({Role.COORDINATOR, Role.MANAGER, Role.ADMINISTRATOR})
+
+
+def _register_scope(user: AnyUser, *, own_workplace_lookup: str) -> Q:
+    """Staff see the whole register; a supervisor sees what belongs to their own workplace."""
+    roles = _roles(user)
+    if _is_superuser(user) or roles & SHARED_REGISTER_ROLES:
+        return EVERYTHING
+    if Role.SUPERVISOR in roles:
+        return Q(**{own_workplace_lookup: user.pk})
+    return NOTHING
+
+
+def workplace_scope(user: AnyUser) -> Q:
+    return _register_scope(user, own_workplace_lookup="supervisors__user")
+
+
+def organisation_scope(user: AnyUser) -> Q:
+    return _register_scope(user, own_workplace_lookup="workplaces__supervisors__user")
+
+
+def need_scope(user: AnyUser) -> Q:
+    return _register_scope(user, own_workplace_lookup="workplace__supervisors__user")
+
+
+def supervisor_scope(user: AnyUser) -> Q:
+    """Supervisor records hold contact details: coordinators see all, a supervisor only their own."""
+    roles = _roles(user)
+    if _is_superuser(user) or roles & {Role.COORDINATOR, Role.ADMINISTRATOR}:
+        return EVERYTHING
+    if Role.SUPERVISOR in roles:
+        return Q(user=user.pk)
+    return NOTHING
+
+
+def get_visible_or_404(queryset: models.QuerySet[M], **lookup: object) -> M:
+    """Fetch one object from an already restricted queryset; a missing or forbidden one is 404.
+
+    Call it with `Model.objects.visible_to(user)`, never with an unrestricted queryset.
+    """
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

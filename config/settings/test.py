@@ -1,0 +1,24 @@
+"""Test settings: fast hasher, in-memory e-mail, eager Celery unless a test opts into the broker."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process in tests; the broker (when REDIS_URL is set) is still configured,
+# so tests marked `broker` exercise it for real.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files from the finders; tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,20 @@
+"""URL configuration."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("participants/", include("participants.urls")),
+    path("", include("workplaces.urls")),
+    path("placements/", include("placements.urls")),
+    # The language switch is also offered on the login page.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

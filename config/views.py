@@ -1,0 +1,75 @@
+"""Project-level views: the health check for load balancers, and each role's start page.
+
+The start pages compose selectors of several apps, so they live above the apps.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.models import Role
+from placements import selectors as placement_selectors
+from reporting import selectors as reporting_selectors
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any driver error means "not answering"
+        logger.warning("healthz: the database does not answer", exc_info=True)
+        return False
+
+
+def _broker_state() -> str:
+    url = settings.CELERY_BROKER_URL
+    if not url or url.startswith("memory://"):
+        return "not configured"
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:  # any transport error means "not answering"
+        logger.warning("healthz: the broker does not answer", exc_info=True)
+        return "error"
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database (and the broker, if one is configured) answer, else 503."""
+    database = "ok" if _database_ok() else "error"
+    broker = _broker_state()
+    healthy = database == "ok" and broker != "error"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "broker": broker}, status=200 if healthy else 503
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page for the user's role; a user with several roles sees each part."""
+    user = request.user
+    today = timezone.localdate()
+    context: dict[str, object] = {"today": today}
+    if user.has_role(Role.COORDINATOR):
+        context["coordinator"] = placement_selectors.coordinator_overview(user=user, today=today)
+    if user.has_role(Role.SUPERVISOR):
+        context["supervisor"] = placement_selectors.supervisor_overview(user=user, today=today)
+    if user.has_role(Role.MANAGER):
+        context["manager"] = reporting_selectors.manager_overview(today=today)
+    return render(request, "home.html", context)

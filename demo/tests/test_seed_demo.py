@@ -1,0 +1,185 @@
+"""`seed_demo` builds a consistent, deterministic demo that the real rules accept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from io import StringIO
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import Role, User
+from demo.catalogue import NEWCOMER_TEAM
+from demo.generation import DEMO_MODELS
+from participants.identity import is_coordination_number, normalize_identity_number
+from participants.models import (
+    Interest,
+    Participant,
+    ParticipantStatus,
+    RecordsExtractCheck,
+    StatusChange,
+    WorkExperience,
+)
+from placements.models import HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
+from placements.selectors import supervisor_overview
+from supervisors.models import Supervisor
+from taxonomy.services import SUBSET_FILE
+from workplaces.models import Need
+
+pytestmark = pytest.mark.django_db
+
+PARTICIPANTS = 40
+SEED = 7
+
+
+def seed_demo(*options: str, participants: int = PARTICIPANTS, seed: int = SEED) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--participants", str(participants), "--seed", str(seed), *options, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def identity_numbers() -> list[str]:
+    return sorted(Participant.objects.values_list("identity_number", flat=True))
+
+
+@pytest.fixture
+def seeded() -> str:
+    return seed_demo()
+
+
+def test_running_it_twice_changes_nothing_and_reset_rebuilds_the_same_data(seeded: str) -> None:
+    counts, numbers = row_counts(), identity_numbers()
+    assert counts["participants.Participant"] == PARTICIPANTS
+
+    assert "already exists" in seed_demo()
+    assert row_counts() == counts
+
+    seed_demo("--reset")
+    assert row_counts() == counts
+    assert identity_numbers() == numbers
+
+
+def test_another_seed_gives_other_people() -> None:
+    seed_demo(seed=1)
+    first = identity_numbers()
+    seed_demo("--reset", seed=2)
+    assert identity_numbers() != first
+
+
+def test_the_counts_do_not_depend_on_the_day() -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 14, 10, tzinfo=dt.UTC)):
+        seed_demo()
+        counts = row_counts()
+    with time_machine.travel(dt.datetime(2027, 12, 27, 10, tzinfo=dt.UTC)):  # between Christmas and New Year
+        seed_demo("--reset")
+        assert row_counts() == counts
+
+
+def test_identity_numbers_are_valid_test_numbers_some_of_them_coordination_numbers(seeded: str) -> None:
+    numbers = identity_numbers()
+    assert len(set(numbers)) == len(numbers)
+    for number in numbers:
+        assert normalize_identity_number(number) == number
+        assert 980 <= int(number[8:11]) <= 999  # the birth numbers used for test data
+    assert any(is_coordination_number(number) for number in numbers)
+
+
+def test_the_demo_users_log_in_with_their_roles(seeded: str) -> None:
+    for username, role in [
+        ("koordinator", Role.COORDINATOR),
+        ("handledare", Role.SUPERVISOR),
+        ("chef", Role.MANAGER),
+    ]:
+        user = authenticate(username=username, password="platsa-demo")
+        assert user is not None
+        assert user.has_role(role)
+    koordinator = User.objects.get(username="koordinator")
+    assert koordinator.team is not None and koordinator.team.name == NEWCOMER_TEAM
+    assert Participant.objects.filter(coordinator=koordinator).count() >= 5
+    assert Supervisor.objects.filter(user__username="handledare").exists()
+    admin = authenticate(username="admin", password="platsa-demo")
+    assert admin is not None and admin.is_superuser
+
+
+def test_the_demo_supervisor_has_an_active_placement_with_follow_ups_due(seeded: str) -> None:
+    handledare = User.objects.get(username="handledare")
+    placements = Placement.objects.filter(supervisor__user=handledare)
+    assert placements.count() >= 3
+    assert placements.filter(status=PlacementStatus.ACTIVE).exists()
+    overview = supervisor_overview(user=handledare, today=timezone.localdate())
+    assert overview.follow_ups_due
+
+
+def test_rows_pass_the_models_validation(seeded: str) -> None:
+    for model in DEMO_MODELS:
+        for row in model.objects.all()[:150]:
+            row.full_clean()
+
+
+def test_nothing_has_happened_in_the_future_and_histories_are_in_order(seeded: str) -> None:
+    now, today = timezone.now(), timezone.localdate()
+    assert not StatusChange.objects.filter(changed_at__gt=now).exists()
+    assert not PlacementEvent.objects.filter(at__gt=now).exists()
+    assert not RecordsExtractCheck.objects.filter(checked_on__gt=today).exists()
+    assert not LaterOutcome.objects.filter(recorded_on__gt=today).exists()
+    assert not FollowUp.objects.filter(done_on__gt=today).exists()
+    for participant in Participant.objects.prefetch_related("status_changes"):
+        steps = sorted(participant.status_changes.all(), key=lambda change: change.changed_at)
+        assert [s.from_status for s in steps] == ["", *(s.to_status for s in steps[:-1])]
+        assert steps[-1].to_status == participant.status
+    for placement in Placement.objects.prefetch_related("events"):
+        steps = sorted(placement.events.all(), key=lambda event: event.at)
+        assert steps[-1].to_status == placement.status
+        if placement.actual_start:
+            assert steps[-1].at.date() >= placement.actual_start >= steps[1].at.date()
+
+
+def test_no_participant_holds_two_placements_at_once_and_status_follows_placements(seeded: str) -> None:
+    holding: dict[int, list[Placement]] = defaultdict(list)
+    for placement in Placement.objects.filter(status__in=HOLDING_STATUSES):
+        holding[placement.participant_id].append(placement)
+    assert all(len(placements) == 1 for placements in holding.values())
+    placed = set(Participant.objects.filter(status=ParticipantStatus.PLACED).values_list("pk", flat=True))
+    assert placed == set(holding)
+
+
+def test_no_need_or_supervisor_takes_more_than_it_can_at_any_time(seeded: str) -> None:
+    by_need: dict[int, list[Placement]] = defaultdict(list)
+    by_supervisor: dict[int, list[Placement]] = defaultdict(list)
+    for placement in Placement.objects.filter(status__in=HOLDING_STATUSES).select_related("need", "supervisor"):
+        by_need[placement.need_id].append(placement)
+        by_supervisor[placement.supervisor_id].append(placement)
+    for placements in by_need.values():
+        assert _most_at_once(placements) <= placements[0].need.places
+    for placements in by_supervisor.values():
+        assert _most_at_once(placements) <= placements[0].supervisor.max_participants
+
+
+def _most_at_once(placements: list[Placement]) -> int:
+    return max(
+        sum(1 for other in placements if other.planned_start <= p.planned_start <= other.planned_end)
+        for p in placements
+    )
+
+
+def test_only_the_ssyk_subset_and_extratjanst_only_before_2023(seeded: str) -> None:
+    subset = {line.split(",", 1)[0] for line in SUBSET_FILE.read_text(encoding="utf-8").splitlines()[1:]}
+    used = (
+        set(Need.objects.values_list("occupation_id", flat=True))
+        | set(WorkExperience.objects.values_list("occupation_id", flat=True))
+        | set(Interest.objects.values_list("occupation_id", flat=True))
+    )
+    assert used <= subset
+    historical = Placement.objects.filter(placement_type__code="extratjanst")
+    assert historical.exists()
+    assert not historical.filter(planned_end__gte=dt.date(2023, 1, 1)).exists()
+    assert not Need.objects.filter(placement_type__code="extratjanst", end_date__gte=dt.date(2023, 1, 1)).exists()

@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from .models import Interest, Participant, RecordsExtractCheck, StatusChange, WorkExperience
+
+
+class WorkExperienceInline(admin.TabularInline):
+    model = WorkExperience
+    extra = 0
+    raw_id_fields = ["occupation"]
+
+
+class InterestInline(admin.TabularInline):
+    model = Interest
+    extra = 0
+    raw_id_fields = ["occupation"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "note"]
+    can_delete = False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "target_group", "status", "team", "coordinator"]
+    list_filter = ["status", "target_group", "team", "referral_source"]
+    search_fields = ["last_name", "first_name"]
+    raw_id_fields = ["coordinator"]
+    inlines = [WorkExperienceInline, InterestInline, StatusChangeInline]
+
+
+@admin.register(RecordsExtractCheck)
+class RecordsExtractCheckAdmin(admin.ModelAdmin):
+    list_display = ["participant", "scope", "extract_date", "checked_on", "result"]
+    raw_id_fields = ["participant", "checked_by"]
+
+
+@admin.register(WorkExperience)
+class WorkExperienceAdmin(admin.ModelAdmin):
+    list_display = ["participant", "occupation", "years"]
+    raw_id_fields = ["participant", "occupation"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["participant", "from_status", "to_status", "changed_at"]
+    raw_id_fields = ["participant", "changed_by"]
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = ["participant", "occupation"]
+    raw_id_fields = ["participant", "occupation"]

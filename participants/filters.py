@@ -1,0 +1,68 @@
+"""The participant list's search and filters (django-filter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from taxonomy.models import JobTrack, SwedishLevel
+
+from .identity import normalize_identity_number
+from .models import Participant, ParticipantStatus, TargetGroup
+
+
+class ParticipantFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name, or a whole identity number."))
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ParticipantStatus.choices)
+    target_group = django_filters.ChoiceFilter(label=_("target group"), choices=TargetGroup.choices)
+    job_track = django_filters.ModelChoiceFilter(label=_("job track"), queryset=JobTrack.objects.all())
+    coordinator = django_filters.ModelChoiceFilter(label=_("responsible coordinator"), queryset=User.objects.none())
+    swedish_level_min = django_filters.ChoiceFilter(
+        label=_("Swedish at least"), choices=SwedishLevel.choices, field_name="swedish_level", lookup_expr="gte"
+    )
+    programme_months_left = django_filters.NumberFilter(
+        label=_("In the establishment programme, at most this many months left"),
+        method="in_programme_with_months_left",
+        min_value=0,
+        max_value=24,
+    )
+
+    class Meta:
+        model = Participant
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["coordinator"].queryset = User.objects.filter(
+            team_id=user.team_id, groups__name=Role.COORDINATOR
+        ).order_by("first_name", "last_name")
+
+    def search(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
+        value = value.strip()
+        if not value:
+            return queryset
+        if sum(c.isdigit() for c in value) >= 10:
+            try:
+                return queryset.filter(identity_number=normalize_identity_number(value))
+            except ValidationError:
+                return queryset.none()
+        for word in value.split():
+            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        return queryset
+
+    def in_programme_with_months_left(
+        self, queryset: QuerySet[Participant], name: str, value: int
+    ) -> QuerySet[Participant]:
+        today: dt.date = timezone.localdate()
+        return queryset.filter(
+            establishment_programme_end__gte=today,
+            establishment_programme_end__lte=today + relativedelta(months=int(value)),
+        )

@@ -1,0 +1,156 @@
+"""Forms for intake and competence mapping. Forms validate; services write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from taxonomy.models import Occupation
+
+from .identity import format_identity_number, normalize_identity_number
+from .models import Participant
+from .services import EDITABLE_FIELDS, Experience
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ParticipantForm(forms.ModelForm):
+    """The profile of a participant: identity, referral, Swedish, education, availability, interests."""
+
+    identity_number = forms.CharField(
+        label=_("personal identity number"),
+        max_length=13,
+        help_text=_("Personnummer or samordningsnummer, YYYYMMDD-NNNN."),
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label=_("interests"),
+        queryset=Occupation.objects.filter(level__in=(Occupation.Level.SUB_MAJOR, Occupation.Level.UNIT)),
+        required=False,
+        help_text=_("Occupations or fields the person wants to work in."),
+        widget=forms.SelectMultiple(attrs={"data-searchable": "true"}),
+    )
+
+    class Meta:
+        model = Participant
+        fields = [f for f in EDITABLE_FIELDS if f != "identity_number"] + ["languages"]
+        widgets = {
+            "referral_date": DATE,
+            "residence_permit_date": DATE,
+            "establishment_programme_end": DATE,
+            "languages": forms.SelectMultiple(attrs={"data-searchable": "true"}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        team_id = self.instance.team_id if self.instance.pk else user.team_id
+        self.fields["coordinator"].queryset = User.objects.filter(
+            team_id=team_id, groups__name=Role.COORDINATOR, is_active=True
+        ).order_by("first_name", "last_name")
+        self.fields["establishment_programme_end"].help_text = _(
+            "Left empty, it is set to 24 months after the residence permit."
+        )
+        if self.instance.pk:
+            self.fields["identity_number"].initial = format_identity_number(self.instance.identity_number)
+            self.fields["interests"].initial = list(self.instance.interests.values_list("occupation_id", flat=True))
+        elif not self.is_bound:
+            self.fields["coordinator"].initial = user.pk
+
+    def clean_identity_number(self) -> str:
+        normalized = normalize_identity_number(self.cleaned_data["identity_number"])
+        existing = Participant.objects.filter(identity_number=normalized).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            if Participant.objects.visible_to(self.user).filter(pk=existing.pk).exists():
+                raise ValidationError(
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("This person is already registered:"),
+                        reverse("participants:detail", args=[existing.pk]),
+                        existing.full_name,
+                    ),
+                    code="duplicate",
+                )
+            raise ValidationError(
+                _("This person is already registered by the team %(team)s. Contact them before registering again.")
+                % {"team": existing.team.name},
+                code="duplicate",
+            )
+        return normalized
+
+
+class WorkExperienceForm(forms.Form):
+    """One row of work experience, from Sweden or the home country."""
+
+    occupation = forms.ModelChoiceField(
+        label=_("occupation"),
+        queryset=Occupation.objects.units(),
+        widget=forms.Select(attrs={"data-searchable": "true"}),
+    )
+    years = forms.DecimalField(
+        label=_("years"), min_value=Decimal("0"), max_value=Decimal("60"), max_digits=3, decimal_places=1
+    )
+    country = forms.CharField(label=_("country"), max_length=100, required=False)
+
+    def to_experience(self) -> Experience:
+        data = self.cleaned_data
+        return Experience(occupation_code=data["occupation"].code, years=data["years"], country=data["country"])
+
+
+class BaseExperienceFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            code = form.cleaned_data["occupation"].code
+            if code in seen:
+                form.add_error("occupation", _("This occupation is already listed."))
+            seen.add(code)
+
+    def experiences(self) -> list[Experience]:
+        return [
+            form.to_experience() for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+ExperienceFormSet = forms.formset_factory(
+    WorkExperienceForm, formset=BaseExperienceFormSet, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+
+
+def experience_initial(participant: Participant) -> list[dict[str, object]]:
+    return [
+        {"occupation": e.occupation_id, "years": e.years, "country": e.country}
+        for e in participant.work_experiences.all()
+    ]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Referral list"),
+        help_text=_("CSV (UTF-8) or XLSX, with the columns of the template."),
+    )
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
+            raise ValidationError(_("Upload a CSV or an XLSX file."), code="file_type")
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."), code="file_size")
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    all_or_nothing = forms.BooleanField(
+        label=_("All or nothing: import nothing if any row has an error"), required=False
+    )

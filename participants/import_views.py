@@ -1,0 +1,88 @@
+"""Bulk import of referred participants: upload, preview every row with its errors, confirm."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import get_visible_or_404
+from accounts.models import Role
+from accounts.roles import role_required
+
+from .forms import ImportConfirmForm, ImportUploadForm
+from .importing import COLUMNS, ImportFileError, parse_referral_file, template_csv
+from .models import ReferralImport
+from .services import participants_import
+
+PREVIEW_ROWS_SHOWN = 1000
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            parse_referral_file(content, upload.name)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            pending = ReferralImport.objects.create(
+                created_by=request.user, team=request.user.team, filename=upload.name[:200], content=content
+            )
+            return redirect("participants:import_preview", pk=pending.pk)
+    return render(request, "participants/import_upload.html", {"form": form, "columns": COLUMNS})
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = get_visible_or_404(ReferralImport.objects.filter(created_by=request.user), pk=pk)
+    if request.method == "POST" and "discard" in request.POST:
+        pending.delete()
+        messages.info(request, _("The upload is discarded."))
+        return redirect("participants:import_upload")
+    rows = parse_referral_file(bytes(pending.content), pending.filename)
+    form = ImportConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = participants_import(
+                rows=rows, by=request.user, team=pending.team, all_or_nothing=form.cleaned_data["all_or_nothing"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            pending.delete()
+            messages.success(
+                request,
+                _("%(created)s participants are registered; %(skipped)s rows were skipped.")
+                % {"created": result.created, "skipped": result.skipped},
+            )
+            return redirect("participants:list")
+    invalid = [row for row in rows if not row.valid]
+    return render(
+        request,
+        "participants/import_preview.html",
+        {
+            "pending": pending,
+            "form": form,
+            "rows": rows[:PREVIEW_ROWS_SHOWN],
+            "total": len(rows),
+            "invalid_count": len(invalid),
+            "valid_count": len(rows) - len(invalid),
+            "truncated": len(rows) > PREVIEW_ROWS_SHOWN,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="platsa-anvisningar-mall.csv"'
+    return response

@@ -1,0 +1,83 @@
+"""`manage.py bench_import [--rows N] [--format csv|xlsx]`: time the preview of a referral list.
+
+Builds a synthetic list of N valid rows (test identity numbers, serials 980–999), then times
+`parse_referral_file`, which is all the preview page does, and prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from participants.identity import make_test_identity_number
+from participants.importing import COLUMNS, parse_referral_file
+from taxonomy.services import occupations_load_subset
+
+
+def synthetic_rows(count: int) -> list[list[str]]:
+    rows = []
+    start = dt.date(1960, 1, 1)
+    for n in range(count):
+        birth = start + dt.timedelta(days=n // 20)
+        number = make_test_identity_number(birth, 980 + n % 20)
+        newcomer = n % 2 == 0
+        rows.append(
+            [
+                number,
+                f"Förnamn{n}",
+                f"Efternamn{n}",
+                "nyanländ" if newcomer else "ung",
+                "Arbetsförmedlingen",
+                "2026-09-01",
+                "2026-02-01" if newcomer else "",
+                "B",
+                "gymnasium",
+                "4",
+                "",
+                "",
+                "5321",
+                "3",
+            ]
+        )
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Time the preview (parse and check) of a synthetic referral list; prints JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rows", type=int, default=5000)
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+
+    def handle(self, *args: object, **options: object) -> None:
+        occupations_load_subset()
+        count = int(options["rows"])  # type: ignore[call-overload]
+        table = [[c.header for c in COLUMNS], *synthetic_rows(count)]
+        if options["format"] == "xlsx":
+            from openpyxl import Workbook
+
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet()
+            for row in table:
+                sheet.append(row)
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+            content, name = buffer.getvalue(), "bench.xlsx"
+        else:
+            text = io.StringIO()
+            csv.writer(text, delimiter=";").writerows(table)
+            content, name = text.getvalue().encode("utf-8"), "bench.csv"
+        started = time.perf_counter()
+        rows = parse_referral_file(content, name)
+        elapsed = time.perf_counter() - started
+        invalid = sum(1 for r in rows if not r.valid)
+        self.stdout.write(
+            json.dumps(
+                {"rows": len(rows), "invalid": invalid, "format": options["format"], "preview_s": round(elapsed, 3)}
+            )
+        )

@@ -1,0 +1,398 @@
+"""Participants (deltagare): people referred to the labour-market unit, their competences,
+requirement checks and status history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import access
+from taxonomy.models import EducationLevel, SwedishLevel
+
+from .identity import (
+    birth_date_of,
+    format_identity_number,
+    is_coordination_number,
+    mask_identity_number,
+    validate_identity_number,
+)
+
+# The establishment programme covers the first 24 months after the residence permit.
+ESTABLISHMENT_PROGRAMME_MONTHS = 24
+
+
+def establishment_programme_end_for(residence_permit_date: dt.date) -> dt.date:
+    return residence_permit_date + relativedelta(months=ESTABLISHMENT_PROGRAMME_MONTHS)
+
+
+class TargetGroup(models.TextChoices):
+    NEWCOMER = "newcomer", _("Newcomer (establishment programme)")
+    YOUTH = "youth", _("Young person")
+    OTHER = "other", _("Other outside the labour market")
+
+
+class ReferralSource(models.TextChoices):
+    EMPLOYMENT_SERVICE = "employment_service", _("Swedish Public Employment Service")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    OTHER = "other", _("Other")
+
+
+class Gender(models.TextChoices):
+    """Recorded for gender-disaggregated statistics only; never used in matching."""
+
+    FEMALE = "female", _("Woman")
+    MALE = "male", _("Man")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Not stated")
+
+
+class ParticipantStatus(models.TextChoices):
+    REFERRED = "referred", _("Referred")
+    MAPPED = "mapped", _("Mapped, waiting for a placement")
+    PLACED = "placed", _("In a placement")
+    ON_HOLD = "on_hold", _("On hold")
+    EXITED = "exited", _("Left the programme")
+
+
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def visible_to(self, user) -> ParticipantQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(access.participant_scope(user))
+
+    def waiting(self) -> ParticipantQuerySet:
+        """Mapped and ready, without a placement: who matching looks for."""
+        return self.filter(status=ParticipantStatus.MAPPED)
+
+    def in_establishment_programme(self, on: dt.date) -> ParticipantQuerySet:
+        return self.filter(establishment_programme_end__gte=on, residence_permit_date__lte=on)
+
+
+class Participant(models.Model):
+    """A person outside the labour market, referred to the unit, whom a coordinator helps towards work."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    identity_number = models.CharField(
+        _("personal identity number"),
+        max_length=12,
+        unique=True,
+        validators=[validate_identity_number],
+        help_text=_("Personnummer or samordningsnummer, stored as twelve digits."),
+    )
+    gender = models.CharField(
+        _("gender"),
+        max_length=10,
+        choices=Gender.choices,
+        default=Gender.UNKNOWN,
+        help_text=_("For statistics only."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    home_district = models.ForeignKey(
+        "taxonomy.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home district"),
+    )
+
+    target_group = models.CharField(_("target group"), max_length=20, choices=TargetGroup.choices)
+    receives_social_assistance = models.BooleanField(_("receives social assistance"), default=False)
+    referral_source = models.CharField(_("referred by"), max_length=30, choices=ReferralSource.choices)
+    referral_date = models.DateField(_("referral date"))
+    residence_permit_date = models.DateField(_("residence permit date"), null=True, blank=True)
+    establishment_programme_end = models.DateField(_("establishment programme ends"), null=True, blank=True)
+
+    swedish_level = models.PositiveSmallIntegerField(
+        _("Swedish level"), choices=SwedishLevel.choices, default=SwedishLevel.NONE
+    )
+    education_level = models.PositiveSmallIntegerField(
+        _("education level"), choices=EducationLevel.choices, default=EducationLevel.COMPULSORY
+    )
+    has_driving_licence = models.BooleanField(_("driving licence (B)"), default=False)
+    languages = models.ManyToManyField(
+        "taxonomy.Language", blank=True, related_name="+", verbose_name=_("languages spoken")
+    )
+    hours_per_day = models.DecimalField(
+        _("hours per day available"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("4.0"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("10"))],
+    )
+    job_track = models.ForeignKey(
+        "taxonomy.JobTrack",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("job track"),
+    )
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="participants", verbose_name=_("team")
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("responsible coordinator"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.REFERRED
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_day__gte=Decimal("0.5"), hours_per_day__lte=10),
+                name="participant_hours_per_day_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(establishment_programme_end__isnull=True)
+                | Q(residence_permit_date__isnull=True)
+                | Q(establishment_programme_end__gt=F("residence_permit_date")),
+                name="participant_programme_end_after_permit",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status"], name="participant_team_status"),
+            models.Index(fields=["status", "referral_date"], name="participant_status_referral"),
+            models.Index(fields=["target_group"], name="participant_target_group"),
+            models.Index(fields=["establishment_programme_end"], name="participant_programme_end"),
+            models.Index(fields=["last_name", "first_name"], name="participant_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_coordination_number(self) -> bool:
+        return is_coordination_number(self.identity_number)
+
+    @property
+    def birth_date(self) -> dt.date:
+        return birth_date_of(self.identity_number)
+
+    @property
+    def masked_identity_number(self) -> str:
+        return mask_identity_number(self.identity_number)
+
+    @property
+    def formatted_identity_number(self) -> str:
+        return format_identity_number(self.identity_number)
+
+    def months_left_in_programme(self, on: dt.date) -> int | None:
+        """Whole months left in the establishment programme, or None outside it."""
+        end = self.establishment_programme_end
+        if end is None or end < on:
+            return None
+        return (end.year - on.year) * 12 + (end.month - on.month) - (1 if end.day < on.day else 0)
+
+    def clean(self) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        today = timezone.localdate()
+        if self.referral_date and self.referral_date > today:
+            errors.setdefault("referral_date", []).append(
+                ValidationError(_("The referral date cannot be in the future."), code="future")
+            )
+        if (
+            self.residence_permit_date
+            and self.establishment_programme_end
+            and self.establishment_programme_end <= self.residence_permit_date
+        ):
+            errors.setdefault("establishment_programme_end", []).append(
+                ValidationError(_("The programme must end after the residence permit date."), code="end_before_start")
+            )
+        if self.target_group == TargetGroup.NEWCOMER and not self.residence_permit_date:
+            errors.setdefault("residence_permit_date", []).append(
+                ValidationError(_("Newcomers need the date of their residence permit."), code="required")
+            )
+        if self.coordinator_id and self.team_id and self.coordinator.team_id != self.team_id:
+            errors.setdefault("coordinator", []).append(
+                ValidationError(_("The responsible coordinator must belong to the participant's team."), code="team")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class WorkExperience(models.Model):
+    """Work experience in an occupation, from Sweden or the home country."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="work_experiences", verbose_name=_("participant")
+    )
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.PROTECT, related_name="+", verbose_name=_("occupation")
+    )
+    years = models.DecimalField(
+        _("years"),
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+    )
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["-years"]
+        verbose_name = _("work experience")
+        verbose_name_plural = _("work experience")
+        constraints = [
+            models.CheckConstraint(condition=Q(years__gte=0, years__lte=60), name="workexperience_years_range"),
+        ]
+        indexes = [models.Index(fields=["occupation"], name="workexperience_occupation")]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_id} ({self.years})"
+
+
+class Interest(models.Model):
+    """An occupation or a field (any SSYK level) the person wants to work in."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="interests", verbose_name=_("participant")
+    )
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.PROTECT, related_name="+", verbose_name=_("occupation or field")
+    )
+
+    class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "occupation"], name="interest_unique_per_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.occupation_id)
+
+
+class RecordsExtractScope(models.TextChoices):
+    """What a criminal-records extract (utdrag ur belastningsregistret) is for."""
+
+    CHILDREN = "children", _("Work with children (school, preschool, LSS)")
+    CARE = "care", _("Elderly care and home care")
+
+
+class RecordsExtractResult(models.TextChoices):
+    APPROVED = "approved", _("Checked, no obstacle")
+    NOT_APPROVED = "not_approved", _("Checked, obstacle")
+
+
+class RecordsExtractCheck(models.Model):
+    """That a criminal-records extract was checked: when, by whom, for what and the result.
+
+    The extract itself, and anything it says, is never stored.
+    """
+
+    VALID_DAYS = 365  # An extract for work with children may be at most a year old.
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="records_checks", verbose_name=_("participant")
+    )
+    scope = models.CharField(_("for"), max_length=20, choices=RecordsExtractScope.choices)
+    extract_date = models.DateField(_("date of the extract"))
+    checked_on = models.DateField(_("checked on"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked by")
+    )
+    result = models.CharField(_("result"), max_length=20, choices=RecordsExtractResult.choices)
+
+    class Meta:
+        ordering = ["-checked_on"]
+        verbose_name = _("criminal-records extract check")
+        verbose_name_plural = _("criminal-records extract checks")
+        constraints = [
+            models.CheckConstraint(condition=Q(checked_on__gte=F("extract_date")), name="recordscheck_after_extract"),
+        ]
+        indexes = [models.Index(fields=["participant", "scope", "-extract_date"], name="recordscheck_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.extract_date}"
+
+    @property
+    def valid_until(self) -> dt.date:
+        return self.extract_date + dt.timedelta(days=self.VALID_DAYS)
+
+    def clean(self) -> None:
+        if self.checked_on and self.checked_on > timezone.localdate():
+            raise ValidationError({"checked_on": _("The check cannot be dated in the future.")})
+        if self.extract_date and self.checked_on and self.checked_on < self.extract_date:
+            raise ValidationError({"checked_on": _("The check cannot be made before the extract was issued.")})
+
+
+class StatusChange(models.Model):
+    """One step in a participant's status history."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("participant")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ParticipantStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ParticipantStatus.choices)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["participant", "-changed_at"], name="statuschange_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class ReferralImport(models.Model):
+    """An uploaded referral list waiting for the coordinator to confirm it.
+
+    The file holds personal data, so it lives here under the same protection as the register and
+    is deleted as soon as it is imported or discarded.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
+    filename = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"))
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral list upload")
+        verbose_name_plural = _("referral list uploads")
+
+    def __str__(self) -> str:
+        return self.filename

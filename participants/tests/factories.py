@@ -1,0 +1,107 @@
+"""Factories for participants. Identity numbers are checksum-valid test numbers (serial 98x/99x)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from accounts.tests.factories import CoordinatorFactory, TeamFactory
+from participants.identity import make_test_identity_number
+from participants.models import (
+    Interest,
+    Participant,
+    ParticipantStatus,
+    RecordsExtractCheck,
+    RecordsExtractResult,
+    RecordsExtractScope,
+    ReferralImport,
+    ReferralSource,
+    StatusChange,
+    TargetGroup,
+    WorkExperience,
+)
+from taxonomy.models import SwedishLevel
+from taxonomy.tests.factories import DistrictFactory, OccupationFactory
+
+
+def _identity_number(n: int) -> str:
+    birth = dt.date(1970, 1, 1) + dt.timedelta(days=(n * 37) % 12000)
+    return make_test_identity_number(birth, 980 + n % 20)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.Faker("last_name", locale="sv_SE")
+    identity_number = factory.Sequence(_identity_number)
+    home_district = factory.SubFactory(DistrictFactory)
+    target_group = TargetGroup.YOUTH
+    referral_source = ReferralSource.EMPLOYMENT_SERVICE
+    referral_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=60))
+    swedish_level = SwedishLevel.SFI_C
+    hours_per_day = Decimal("4.0")
+    team = factory.SubFactory(TeamFactory)
+    coordinator = factory.SubFactory(CoordinatorFactory, team=factory.SelfAttribute("..team"))
+    status = ParticipantStatus.MAPPED
+
+    class Params:
+        newcomer = factory.Trait(
+            target_group=TargetGroup.NEWCOMER,
+            residence_permit_date=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=300)),
+            establishment_programme_end=factory.LazyAttribute(
+                lambda o: o.residence_permit_date + dt.timedelta(days=730)
+            ),
+        )
+
+
+class WorkExperienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkExperience
+
+    participant = factory.SubFactory(ParticipantFactory)
+    occupation = factory.SubFactory(OccupationFactory)
+    years = Decimal("3.0")
+
+
+class InterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interest
+
+    participant = factory.SubFactory(ParticipantFactory)
+    occupation = factory.SubFactory(OccupationFactory)
+
+
+class RecordsExtractCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecordsExtractCheck
+
+    participant = factory.SubFactory(ParticipantFactory)
+    scope = RecordsExtractScope.CHILDREN
+    extract_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=10))
+    checked_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=5))
+    checked_by = factory.SubFactory(CoordinatorFactory)
+    result = RecordsExtractResult.APPROVED
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    participant = factory.SubFactory(ParticipantFactory)
+    from_status = ParticipantStatus.REFERRED
+    to_status = ParticipantStatus.MAPPED
+
+
+class ReferralImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferralImport
+
+    created_by = factory.SubFactory(CoordinatorFactory)
+    team = factory.SelfAttribute("created_by.team")
+    filename = "anvisningar.csv"
+    content = b"personnummer;f\xc3\xb6rnamn\n"

@@ -1,0 +1,186 @@
+"""Importing referral lists: every kind of row error, CSV and XLSX, and atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+
+from accounts.tests.factories import CoordinatorFactory
+from participants.identity import make_test_identity_number
+from participants.importing import ImportFileError, parse_referral_file, template_csv
+from participants.models import Participant, ReferralImport, TargetGroup
+from participants.services import participants_import
+from participants.tests.factories import ParticipantFactory
+from taxonomy.tests.factories import OccupationFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ";".join(
+    [
+        "personnummer",
+        "förnamn",
+        "efternamn",
+        "målgrupp",
+        "anvisad av",
+        "anvisningsdatum",
+        "uppehållstillstånd",
+        "svenskanivå",
+        "yrke (SSYK)",
+        "år i yrket",
+    ]
+)
+
+
+def _number(serial: int) -> str:
+    return make_test_identity_number(dt.date(1985, 3, 1 + serial % 28), 980 + serial % 20)
+
+
+def _csv(*lines: str) -> bytes:
+    return ("\n".join([HEADER, *lines]) + "\n").encode("utf-8")
+
+
+@pytest.fixture(autouse=True)
+def occupation():  # type: ignore[no-untyped-def]
+    return OccupationFactory(code="5321")
+
+
+def test_a_clean_row_is_read_with_its_values() -> None:
+    rows = parse_referral_file(
+        _csv(f"{_number(1)};Amina;Hassan;nyanländ;Arbetsförmedlingen;2026-09-01;2026-02-01;B;5321;6"), "a.csv"
+    )
+    assert len(rows) == 1 and rows[0].valid, rows[0].errors
+    assert rows[0].values["target_group"] == TargetGroup.NEWCOMER
+    assert rows[0].values["occupation"] == "5321"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("19850301-9870;A;B;ung;AF;2026-09-01;;;;", "personnumret är inte giltigt"),
+        (f"{_number(2)};A;B;ung;AF;2026-09-01;;;9999;2", "Okänd yrkeskod 9999"),
+        (f"{_number(3)};;B;ung;AF;2026-09-01;;;;", "förnamn saknas"),
+        (f"{_number(4)};A;B;marsian;AF;2026-09-01;;;;", "Okänd målgrupp"),
+        (f"{_number(5)};A;B;ung;AF;1 sept;;;;", "anvisningsdatum är inte ett datum"),
+        (f"{_number(6)};A;B;nyanländ;AF;2026-09-01;;;;", "uppehållstillståndet"),
+        (f"{_number(7)};A;B;ung;AF;2099-09-01;;;;", "framtiden"),
+        (f"{_number(8)};A;B;ung;AF;2026-09-01;;;5321;99", "mellan 0 och 60"),
+    ],
+)
+def test_each_kind_of_row_error_is_named(line: str, message: str) -> None:
+    rows = parse_referral_file(_csv(line), "a.csv")
+    assert not rows[0].valid
+    assert any(message.lower() in error.lower() for error in rows[0].errors), rows[0].errors
+
+
+def test_duplicates_in_the_file_and_in_the_register_are_found() -> None:
+    existing = ParticipantFactory()
+    rows = parse_referral_file(
+        _csv(
+            f"{_number(9)};A;B;ung;AF;2026-09-01;;;;",
+            f"{_number(9)};A;B;ung;AF;2026-09-01;;;;",
+            f"{existing.identity_number};C;D;ung;AF;2026-09-01;;;;",
+        ),
+        "a.csv",
+    )
+    assert rows[0].valid
+    assert "rad 2" in " ".join(rows[1].errors)
+    assert "redan registrerad" in " ".join(rows[2].errors).lower()
+
+
+def test_a_file_without_the_required_columns_is_refused() -> None:
+    with pytest.raises(ImportFileError, match="personnummer"):
+        parse_referral_file(b"namn;telefon\nA;1\n", "a.csv")
+    with pytest.raises(ImportFileError):
+        parse_referral_file(b"\x00\x01", "a.pdf")
+
+
+def test_an_xlsx_file_is_read_like_a_csv() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    # Spreadsheets hold naive date-times; a date cell comes back as one.
+    cell_date = dt.datetime(2026, 9, 1)  # noqa: DTZ001
+    sheet.append([_number(10), "Amina", "Hassan", "ung", "Soc", cell_date, None, "C", "5321", 2])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = parse_referral_file(buffer.getvalue(), "lista.xlsx")
+    assert rows[0].valid, rows[0].errors
+    assert str(rows[0].values["referral_date"]) == "2026-09-01"
+
+
+def test_the_template_reads_back_without_errors() -> None:
+    rows = parse_referral_file(template_csv().encode("utf-8"), "mall.csv")
+    assert len(rows) == 1 and rows[0].valid, rows[0].errors
+
+
+def _rows():  # type: ignore[no-untyped-def]
+    return parse_referral_file(
+        _csv(
+            f"{_number(11)};A;B;ung;AF;2026-09-01;;;5321;3",
+            f"{_number(12)};C;D;ung;AF;2026-09-01;;;;",
+            "bad;E;F;ung;AF;2026-09-01;;;;",
+        ),
+        "a.csv",
+    )
+
+
+def test_valid_rows_are_written_in_one_go_and_bad_ones_skipped() -> None:
+    coordinator = CoordinatorFactory()
+    result = participants_import(rows=_rows(), by=coordinator, team=coordinator.team, all_or_nothing=False)
+    assert (result.created, result.skipped) == (2, 1)
+    assert Participant.objects.filter(team=coordinator.team, coordinator=coordinator).count() == 2
+    assert Participant.objects.get(first_name="A").work_experiences.get().years == 3
+    assert all(p.status_changes.count() == 1 for p in Participant.objects.all())
+
+
+def test_all_or_nothing_writes_nothing_when_a_row_is_bad() -> None:
+    coordinator = CoordinatorFactory()
+    with pytest.raises(ValidationError):
+        participants_import(rows=_rows(), by=coordinator, team=coordinator.team, all_or_nothing=True)
+    assert not Participant.objects.exists()
+
+
+def test_the_pages_upload_preview_and_confirm(client: Client) -> None:
+    coordinator = CoordinatorFactory()
+    client.force_login(coordinator)
+    assert client.get(reverse("participants:import_template")).status_code == 200
+    upload = SimpleUploadedFile(
+        "lista.csv", _csv(f"{_number(13)};A;B;ung;AF;2026-09-01;;;;", "bad;C;D;ung;AF;2026-09-01;;;;")
+    )
+    response = client.post(reverse("participants:import_upload"), {"file": upload})
+    pending = ReferralImport.objects.get()
+    assert response["Location"] == reverse("participants:import_preview", args=[pending.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "2 rader: 1 kan importeras, 1 har fel" in page
+    assert not Participant.objects.exists()  # nothing written before confirmation
+    response = client.post(
+        reverse("participants:import_preview", args=[pending.pk]), {"all_or_nothing": "on", "confirm": "1"}
+    )
+    assert response.status_code == 200 and not Participant.objects.exists()
+    response = client.post(reverse("participants:import_preview", args=[pending.pk]), {"confirm": "1"})
+    assert response["Location"] == reverse("participants:list")
+    assert Participant.objects.count() == 1
+    assert not ReferralImport.objects.exists()
+
+
+def test_another_coordinators_upload_is_404(client: Client) -> None:
+    owner = CoordinatorFactory()
+    pending = ReferralImport.objects.create(created_by=owner, team=owner.team, filename="a.csv", content=_csv())
+    client.force_login(CoordinatorFactory(team=owner.team))
+    assert client.get(reverse("participants:import_preview", args=[pending.pk])).status_code == 404
+
+
+def test_an_unreadable_upload_is_refused_next_to_the_field(client: Client) -> None:
+    client.force_login(CoordinatorFactory())
+    upload = SimpleUploadedFile("lista.xlsx", b"not a workbook")
+    response = client.post(reverse("participants:import_upload"), {"file": upload})
+    assert response.status_code == 200
+    assert "XLSX" in response.content.decode()
+    assert not ReferralImport.objects.exists()

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.tests.factories import CoordinatorFactory
+from participants.models import Participant, TargetGroup
+from participants.tests.factories import ParticipantFactory, RecordsExtractCheckFactory, WorkExperienceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_database_refuses_a_second_participant_with_the_same_number() -> None:
+    first = ParticipantFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ParticipantFactory(identity_number=first.identity_number)
+    assert Participant.objects.count() == 1
+
+
+def test_full_clean_reports_a_duplicate_number_next_to_the_field() -> None:
+    first = ParticipantFactory()
+    duplicate = ParticipantFactory.build(identity_number=first.identity_number, team=first.team, coordinator=None)
+    with pytest.raises(ValidationError) as excinfo:
+        duplicate.full_clean()
+    assert "identity_number" in excinfo.value.message_dict
+
+
+def test_an_invalid_number_is_an_error_on_the_field() -> None:
+    participant = ParticipantFactory.build(identity_number="198112189875", coordinator=None)
+    participant.team.save()
+    participant.home_district.save()
+    participant.team_id = participant.team.pk
+    with pytest.raises(ValidationError) as excinfo:
+        participant.full_clean()
+    assert "identity_number" in excinfo.value.message_dict
+
+
+def test_the_programme_cannot_end_before_the_residence_permit() -> None:
+    participant = ParticipantFactory(newcomer=True)
+    participant.establishment_programme_end = participant.residence_permit_date - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as excinfo:
+        participant.full_clean()
+    assert "establishment_programme_end" in excinfo.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        participant.save()
+
+
+def test_a_newcomer_needs_a_residence_permit_date() -> None:
+    participant = ParticipantFactory(target_group=TargetGroup.NEWCOMER)
+    with pytest.raises(ValidationError) as excinfo:
+        participant.full_clean()
+    assert "residence_permit_date" in excinfo.value.message_dict
+
+
+def test_hours_per_day_are_bounded_in_the_database() -> None:
+    participant = ParticipantFactory()
+    participant.hours_per_day = Decimal("0")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        participant.save()
+
+
+def test_the_coordinator_must_belong_to_the_participants_team() -> None:
+    participant = ParticipantFactory()
+    participant.coordinator = CoordinatorFactory()  # another team
+    with pytest.raises(ValidationError) as excinfo:
+        participant.full_clean()
+    assert "coordinator" in excinfo.value.message_dict
+
+
+def test_months_left_in_the_programme() -> None:
+    participant = ParticipantFactory.build(establishment_programme_end=dt.date(2027, 3, 15))
+    assert participant.months_left_in_programme(dt.date(2026, 11, 22)) == 3
+    assert participant.months_left_in_programme(dt.date(2027, 3, 16)) is None
+
+
+def test_work_experience_years_are_bounded() -> None:
+    experience = WorkExperienceFactory()
+    experience.years = Decimal("-1")
+    with pytest.raises(ValidationError):
+        experience.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        experience.save()
+
+
+def test_a_records_check_cannot_predate_the_extract() -> None:
+    check = RecordsExtractCheckFactory()
+    check.checked_on = check.extract_date - dt.timedelta(days=1)
+    with pytest.raises(ValidationError):
+        check.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        check.save()
+
+
+def test_a_records_check_keeps_no_content_of_the_extract() -> None:
+    stored = {f.name for f in RecordsExtractCheckFactory._meta.model._meta.get_fields()}
+    assert stored == {"id", "participant", "scope", "extract_date", "checked_on", "checked_by", "result"}

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.tests.factories import CoordinatorFactory
+from participants.models import Participant, ParticipantStatus, ReferralSource, StatusChange, TargetGroup
+from participants.services import participant_change_status, participant_register
+from participants.tests.factories import ParticipantFactory
+from taxonomy.tests.factories import LanguageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(**overrides):  # type: ignore[no-untyped-def]
+    coordinator = CoordinatorFactory()
+    fields = {
+        "by": coordinator,
+        "identity_number": "811218-9876",
+        "first_name": "Amina",
+        "last_name": "Hassan",
+        "target_group": TargetGroup.NEWCOMER,
+        "referral_source": ReferralSource.EMPLOYMENT_SERVICE,
+        "referral_date": dt.date(2026, 9, 1),
+        "residence_permit_date": dt.date(2026, 2, 1),
+        "team": coordinator.team,
+        "coordinator": coordinator,
+    }
+    fields.update(overrides)
+    return participant_register(**fields)
+
+
+def test_registering_normalizes_the_number_and_starts_the_history() -> None:
+    language = LanguageFactory(code="ar")
+    participant = _register(languages=[language])
+    assert participant.identity_number == "198112189876"
+    assert participant.establishment_programme_end == dt.date(2028, 2, 1)
+    assert list(participant.languages.all()) == [language]
+    assert participant.status_changes.get().to_status == ParticipantStatus.REFERRED
+
+
+def test_registering_with_an_invalid_number_saves_nothing() -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        _register(identity_number="811218-9875")
+    assert excinfo.value.code == "invalid_identity_number"
+    assert Participant.objects.count() == 0
+    assert StatusChange.objects.count() == 0
+
+
+def test_registering_a_number_twice_is_refused() -> None:
+    _register()
+    with pytest.raises(ValidationError) as excinfo:
+        _register(identity_number="19811218-9876")
+    assert "identity_number" in excinfo.value.message_dict
+    assert Participant.objects.count() == 1
+
+
+def test_a_status_change_follows_the_rules_and_is_recorded() -> None:
+    participant = ParticipantFactory(status=ParticipantStatus.REFERRED)
+    participant_change_status(participant=participant, to_status=ParticipantStatus.MAPPED, by=None)
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.MAPPED
+    change = participant.status_changes.get()
+    assert (change.from_status, change.to_status) == (ParticipantStatus.REFERRED, ParticipantStatus.MAPPED)
+
+
+def test_a_refused_status_change_changes_nothing() -> None:
+    participant = ParticipantFactory(status=ParticipantStatus.REFERRED)
+    with pytest.raises(ValidationError):
+        participant_change_status(participant=participant, to_status=ParticipantStatus.PLACED, by=None)
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.REFERRED
+    assert not participant.status_changes.exists()

@@ -1,0 +1,168 @@
+"""Participant pages as the owning coordinator, another team's coordinator, other roles and anonymous."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory
+from participants.models import Participant, TargetGroup
+from participants.tests.factories import ParticipantFactory, WorkExperienceFactory
+from placements.tests.factories import PlacementFactory
+from taxonomy.tests.factories import OccupationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator():  # type: ignore[no-untyped-def]
+    return CoordinatorFactory()
+
+
+@pytest.fixture
+def participant(coordinator):  # type: ignore[no-untyped-def]
+    return ParticipantFactory(team=coordinator.team, coordinator=coordinator, first_name="Zahra", last_name="Ali")
+
+
+def _valid_post(coordinator, **overrides):  # type: ignore[no-untyped-def]
+    occupation = OccupationFactory(code="5321")
+    data = {
+        "first_name": "Amina",
+        "last_name": "Hassan",
+        "identity_number": "811218-9876",
+        "gender": "female",
+        "target_group": TargetGroup.NEWCOMER,
+        "referral_source": "employment_service",
+        "referral_date": "2026-09-01",
+        "residence_permit_date": "2026-02-01",
+        "swedish_level": "2",
+        "education_level": "2",
+        "hours_per_day": "4.0",
+        "coordinator": str(coordinator.pk),
+        "experience-TOTAL_FORMS": "1",
+        "experience-INITIAL_FORMS": "0",
+        "experience-0-occupation": occupation.code,
+        "experience-0-years": "6",
+        "experience-0-country": "Syrien",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_owning_coordinator_sees_the_case_file(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+    WorkExperienceFactory(participant=participant, occupation=OccupationFactory(code="5120", name_sv="Kockar"))
+    PlacementFactory(participant=participant, active=True)
+    client.force_login(coordinator)
+    response = client.get(reverse("participants:detail", args=[participant.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Zahra Ali" in page and "Kockar" in page
+    assert participant.masked_identity_number in page
+    assert participant.identity_number not in page
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [CoordinatorFactory, SupervisorUserFactory, ManagerFactory],
+    ids=["other-team", "supervisor", "manager"],
+)
+@pytest.mark.parametrize("url_name", ["participants:detail", "participants:edit"])
+def test_others_get_404_for_a_case_file(client: Client, participant, make_user, url_name: str) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user())
+    assert client.get(reverse(url_name, args=[participant.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/participants/", "/participants/new/", "/participants/1/", "/participants/1/edit/"])
+def test_anonymous_users_are_sent_to_log_in(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_unknown_id_is_404(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    assert client.get("/participants/999999/").status_code == 404
+
+
+def test_the_list_shows_the_own_team_only(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+    ParticipantFactory(last_name="Utomstående")
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:list")).content.decode()
+    assert "Zahra Ali" in page and "Utomstående" not in page
+
+
+def test_search_is_posted_and_kept_out_of_the_url(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+    ParticipantFactory(team=coordinator.team, coordinator=coordinator, first_name="Erik", last_name="Berg")
+    client.force_login(coordinator)
+    response = client.post(reverse("participants:list"), {"q": participant.identity_number})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("participants:list")
+    page = client.get(reverse("participants:list")).content.decode()
+    assert "Zahra Ali" in page and "Erik Berg" not in page
+    client.post(reverse("participants:list"), {"reset": "1"})
+    assert "Erik Berg" in client.get(reverse("participants:list")).content.decode()
+
+
+def test_the_list_uses_the_same_number_of_queries_for_many_rows(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    ParticipantFactory.create_batch(2, team=coordinator.team, coordinator=coordinator)
+    client.get(reverse("participants:list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("participants:list"))
+    ParticipantFactory.create_batch(20, team=coordinator.team, coordinator=coordinator)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("participants:list"))
+    assert len(many) == len(few)
+
+
+def test_registering_saves_the_person_with_work_experience(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    response = client.post(reverse("participants:create"), _valid_post(coordinator))
+    participant = Participant.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("participants:detail", args=[participant.pk])
+    assert participant.identity_number == "198112189876"
+    assert participant.team == coordinator.team
+    assert participant.establishment_programme_end == dt.date(2028, 2, 1)
+    assert participant.work_experiences.get().occupation_id == "5321"
+
+
+def test_a_bad_identity_number_is_shown_next_to_the_field_and_nothing_is_saved(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    response = client.post(reverse("participants:create"), _valid_post(coordinator, identity_number="811218-9875"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ange ett giltigt personnummer" in page
+    assert 'value="Amina"' in page  # what was typed is kept
+    assert not Participant.objects.exists()
+
+
+def test_a_duplicate_identity_number_links_to_the_existing_person(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    data = _valid_post(coordinator, identity_number=participant.identity_number)
+    page = client.post(reverse("participants:create"), data).content.decode()
+    assert reverse("participants:detail", args=[participant.pk]) in page
+    assert Participant.objects.count() == 1
+
+
+def test_a_bad_work_experience_row_keeps_everything_unsaved(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    response = client.post(reverse("participants:create"), _valid_post(coordinator, **{"experience-0-years": "99"}))
+    assert response.status_code == 200
+    assert not Participant.objects.exists()
+
+
+def test_editing_replaces_work_experience(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+    WorkExperienceFactory(participant=participant, occupation=OccupationFactory(code="9111"))
+    client.force_login(coordinator)
+    data = _valid_post(coordinator, identity_number=participant.identity_number, first_name="Zahra")
+    response = client.post(reverse("participants:edit", args=[participant.pk]), data)
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.first_name == "Zahra" and participant.last_name == "Hassan"
+    assert list(participant.work_experiences.values_list("occupation_id", flat=True)) == ["5321"]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import import_views, views
+
+app_name = "participants"
+
+urlpatterns = [
+    path("", views.participant_list, name="list"),
+    path("new/", views.participant_create, name="create"),
+    path("<int:pk>/", views.participant_detail, name="detail"),
+    path("<int:pk>/edit/", views.participant_edit, name="edit"),
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/template.csv", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+]

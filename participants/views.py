@@ -1,0 +1,129 @@
+"""Coordinator pages for participants: list, profile with timeline, intake and editing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from accounts.models import Role
+from accounts.roles import role_required
+from accounts.service_views import attach_service_error
+from placements import selectors as placement_selectors
+
+from .filters import ParticipantFilter
+from .forms import ExperienceFormSet, ParticipantForm, experience_initial
+from .models import Participant
+from .selectors import get_participant_for_user
+from .services import participant_register, participant_update
+from .tables import ParticipantTable
+
+# Filters are kept in the session, not the URL: a search may hold a name or an identity number.
+FILTER_SESSION_KEY = "participants:list-filters"
+PAGE_SIZE = 25
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def participant_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if "reset" in request.POST:
+            request.session.pop(FILTER_SESSION_KEY, None)
+        else:
+            request.session[FILTER_SESSION_KEY] = {
+                key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
+            }
+        return redirect("participants:list")
+    stored = request.session.get(FILTER_SESSION_KEY) or {}
+    data = _as_querydict(stored) if stored else None
+    queryset = Participant.objects.visible_to(request.user).select_related("coordinator", "job_track")
+    participant_filter = ParticipantFilter(data, queryset=queryset, user=request.user)
+    table = ParticipantTable(participant_filter.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "participants/participant_list.html",
+        {"filter": participant_filter, "table": table, "filtered": bool(stored)},
+    )
+
+
+def _as_querydict(stored: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in stored.items():
+        data.setlist(key, values)
+    return data
+
+
+@role_required(Role.COORDINATOR)
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case file. Coordinators only: supervisors get a minimal view in their portal."""
+    participant = get_participant_for_user(request.user, pk)
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "participant": participant,
+            "experiences": participant.work_experiences.select_related("occupation"),
+            "interests": participant.interests.select_related("occupation"),
+            "languages": participant.languages.all(),
+            "placements": placement_selectors.participant_placements(participant=participant),
+            "timeline": placement_selectors.participant_timeline(participant=participant),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def participant_create(request: HttpRequest) -> HttpResponse:
+    form = ParticipantForm(request.POST or None, user=request.user)
+    formset = ExperienceFormSet(request.POST or None, prefix="experience")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            participant = participant_register(
+                by=request.user,
+                team=request.user.team,
+                languages=data.pop("languages"),
+                interests=data.pop("interests"),
+                experiences=formset.experiences(),
+                **data,
+            )
+        except ValidationError as exc:
+            attach_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": participant.full_name})
+            return redirect("participants:detail", pk=participant.pk)
+    return render(request, "participants/participant_form.html", {"form": form, "formset": formset})
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_participant_for_user(request.user, pk)
+    form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
+    formset = ExperienceFormSet(
+        request.POST or None, prefix="experience", initial=None if request.POST else experience_initial(participant)
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            participant_update(
+                participant=Participant.objects.get(pk=participant.pk),
+                by=request.user,
+                languages=data.pop("languages"),
+                interests=data.pop("interests"),
+                experiences=formset.experiences(),
+                **data,
+            )
+        except ValidationError as exc:
+            attach_service_error(form, exc)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request, "participants/participant_form.html", {"form": form, "formset": formset, "participant": participant}
+    )

@@ -1,0 +1,90 @@
+"""Forms for proposing a placement and moving it through its life cycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from participants.models import Participant
+from supervisors.models import Supervisor
+from workplaces.models import Need
+
+from .models import LaterOutcome, Outcome, Party
+from .services import READY_STATUSES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProposeForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("participant"), queryset=Participant.objects.none())
+    need = forms.ModelChoiceField(label=_("need"), queryset=Need.objects.none())
+    supervisor = forms.ModelChoiceField(label=_("supervisor"), queryset=Supervisor.objects.none())
+    start = forms.DateField(label=_("planned start"), widget=DATE)
+    end = forms.DateField(label=_("planned end"), widget=DATE)
+    hours_per_day = forms.DecimalField(label=_("hours per day"), min_value=0.5, max_value=10, decimal_places=1)
+    decision_reference = forms.CharField(label=_("decision reference"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, user: User, need: Need | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = (
+            Participant.objects.visible_to(user).filter(status__in=READY_STATUSES).order_by("last_name", "first_name")
+        )
+        self.fields["participant"].widget.attrs["data-searchable"] = "true"
+        needs = Need.objects.visible_to(user).open().select_related("workplace")
+        self.fields["need"].queryset = needs
+        self.fields["need"].widget.attrs["data-searchable"] = "true"
+        supervisors = Supervisor.objects.visible_to(user).filter(active=True).select_related("workplace")
+        if need is not None:
+            supervisors = supervisors.filter(workplace_id=need.workplace_id)
+            self.fields["start"].initial = max(need.start_date, timezone.localdate())
+            self.fields["end"].initial = need.end_date
+            self.fields["hours_per_day"].initial = need.hours_per_day
+        self.fields["supervisor"].queryset = supervisors
+        self.fields["supervisor"].label_from_instance = lambda s: f"{s.full_name} ({s.workplace.name})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("The end date must be after the start date."))
+        need, supervisor = data.get("need"), data.get("supervisor")
+        if need and supervisor and supervisor.workplace_id != need.workplace_id:
+            self.add_error("supervisor", _("The supervisor must work at the need's workplace."))
+        return data
+
+
+class ActivateForm(forms.Form):
+    on = forms.DateField(label=_("Started on"), widget=DATE, initial=timezone.localdate)
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome at the end"), choices=Outcome.choices)
+    on = forms.DateField(label=_("Ended on"), widget=DATE, initial=timezone.localdate)
+
+
+class EndEarlyForm(CompleteForm):
+    reason = forms.CharField(label=_("reason for ending early"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it cancelled?"), max_length=300)
+
+
+class LaterOutcomeForm(forms.Form):
+    days_after = forms.TypedChoiceField(label=_("checkpoint"), choices=LaterOutcome.Checkpoint.choices, coerce=int)
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Outcome.choices)
+
+
+class AcknowledgeForm(forms.Form):
+    party = forms.ChoiceField(label=_("party"), choices=Party.choices)
+    name = forms.CharField(label=_("Acknowledged by (name)"), max_length=200)
+
+
+class AssessmentForm(forms.Form):
+    assessment = forms.CharField(
+        label=_("supervisor's assessment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )

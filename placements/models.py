@@ -1,0 +1,356 @@
+"""Placements (praktikperioder): a participant at a workplace need with a supervisor, its life
+cycle and outcomes, and the follow-ups logged during it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import access
+
+
+class PlacementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    ENDED_EARLY = "ended_early", _("Ended early")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses that hold a place of the need and a slot of the supervisor.
+HOLDING_STATUSES = (PlacementStatus.AGREED, PlacementStatus.ACTIVE)
+ENDED_STATUSES = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
+
+
+class Outcome(models.TextChoices):
+    EMPLOYMENT = "employment", _("Employment")
+    STUDIES = "studies", _("Studies")
+    CONTINUED_MEASURE = "continued_measure", _("Continued labour-market measure")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+# Work or studies: what the public outcome measure counts.
+WORK_OR_STUDIES = (Outcome.EMPLOYMENT, Outcome.STUDIES)
+
+
+class PlacementQuerySet(models.QuerySet["Placement"]):
+    def visible_to(self, user) -> PlacementQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(access.placement_scope(user))
+
+    def holding(self) -> PlacementQuerySet:
+        """Agreed or active: these take a place of the need and a slot of the supervisor."""
+        return self.filter(status__in=HOLDING_STATUSES)
+
+    def overlapping(self, start: dt.date, end: dt.date) -> PlacementQuerySet:
+        """Placements whose planned period overlaps [start, end]."""
+        return self.filter(planned_start__lte=end, planned_end__gte=start)
+
+    def active_on(self, day: dt.date) -> PlacementQuerySet:
+        return self.filter(status=PlacementStatus.ACTIVE, planned_start__lte=day, planned_end__gte=day)
+
+
+class Placement(models.Model):
+    """A period a participant spends at a workplace need, with a supervisor."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="placements", verbose_name=_("participant")
+    )
+    need = models.ForeignKey(
+        "workplaces.Need", on_delete=models.PROTECT, related_name="placements", verbose_name=_("need")
+    )
+    supervisor = models.ForeignKey(
+        "supervisors.Supervisor", on_delete=models.PROTECT, related_name="placements", verbose_name=_("supervisor")
+    )
+    placement_type = models.ForeignKey(
+        "taxonomy.PlacementType", on_delete=models.PROTECT, related_name="placements", verbose_name=_("placement type")
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_placements",
+        verbose_name=_("coordinator"),
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    actual_start = models.DateField(_("started"), null=True, blank=True)
+    actual_end = models.DateField(_("ended"), null=True, blank=True)
+    hours_per_day = models.DecimalField(
+        _("hours per day"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("4.0"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("10"))],
+    )
+    decision_reference = models.CharField(
+        _("decision reference"), max_length=50, blank=True, help_text=_("The Public Employment Service's decision.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlacementStatus.choices, default=PlacementStatus.PROPOSED
+    )
+    end_reason = models.TextField(_("reason for ending early"), blank=True)
+    outcome = models.CharField(_("outcome at the end"), max_length=30, choices=Outcome.choices, blank=True)
+    assessment = models.TextField(
+        _("supervisor's assessment"),
+        blank=True,
+        help_text=_("For the placement certificate: what the participant did and how it went."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-planned_start"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__gt=F("planned_start")), name="placement_planned_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=False, actual_end__gte=F("actual_start")),
+                name="placement_actual_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_day__gte=Decimal("0.5"), hours_per_day__lte=10),
+                name="placement_hours_per_day_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(status__in=["completed", "ended_early"]),
+                name="placement_outcome_only_when_ended",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["active", "completed", "ended_early"]) | Q(actual_start__isnull=False),
+                name="placement_started_has_actual_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["need", "status"], name="placement_need_status"),
+            models.Index(fields=["participant", "status"], name="placement_participant_status"),
+            models.Index(fields=["supervisor", "status"], name="placement_supervisor_status"),
+            models.Index(fields=["status", "planned_start"], name="placement_status_start"),
+            models.Index(fields=["actual_end"], name="placement_actual_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} @ {self.need}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:
+            errors["planned_end"] = _("The end date must be after the start date.")
+        if self.actual_start and self.actual_end and self.actual_end < self.actual_start:
+            errors["actual_end"] = _("A placement cannot end before it started.")
+        if self.need_id and self.supervisor_id and self.supervisor.workplace_id != self.need.workplace_id:
+            errors["supervisor"] = _("The supervisor must work at the need's workplace.")
+        if self.placement_type_id:
+            problems = self.placement_type.rule_violations(
+                hours_per_day=self.hours_per_day,
+                start=self.planned_start,
+                end=self.planned_end,
+                decision_reference=self.decision_reference,
+            )
+            if "period" in problems:
+                problems["planned_end"] = problems.pop("period")
+            errors.update(problems)
+        if self.outcome and self.status not in ENDED_STATUSES:
+            errors["outcome"] = _("An outcome is recorded when the placement has ended.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlacementEvent(models.Model):
+    """One step of a placement's life cycle, for the participant's timeline."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="events", verbose_name=_("placement")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=PlacementStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=PlacementStatus.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("placement event")
+        verbose_name_plural = _("placement events")
+        indexes = [models.Index(fields=["placement", "at"], name="placementevent_placement_at")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class Party(models.TextChoices):
+    """The parties to a placement agreement."""
+
+    PARTICIPANT = "participant", _("Participant")
+    WORKPLACE = "workplace", _("Workplace (supervisor)")
+    COORDINATOR = "coordinator", _("Labour-market unit (coordinator)")
+
+
+class Acknowledgement(models.Model):
+    """That a party has acknowledged the placement agreement: who, for which party, and when."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="acknowledgements", verbose_name=_("placement")
+    )
+    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    name = models.CharField(_("acknowledged by"), max_length=200)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "party"], name="acknowledgement_once_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()}: {self.name}"
+
+
+class LaterOutcome(models.Model):
+    """The person's situation some days after the placement ended (90 days is the public measure)."""
+
+    class Checkpoint(models.IntegerChoices):
+        DAYS_90 = 90, _("90 days after")
+        DAYS_180 = 180, _("180 days after")
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="later_outcomes", verbose_name=_("placement")
+    )
+    days_after = models.PositiveSmallIntegerField(_("checkpoint"), choices=Checkpoint.choices)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["days_after"]
+        verbose_name = _("later outcome")
+        verbose_name_plural = _("later outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "days_after"], name="lateroutcome_once_per_checkpoint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days_after}: {self.outcome}"
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def visible_to(self, user) -> FollowUpQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(access.follow_up_scope(user))
+
+    def overdue(self, on: dt.date) -> FollowUpQuerySet:
+        return self.filter(done_on__isnull=True, due_date__lt=on)
+
+
+class FollowUp(models.Model):
+    """A scheduled or logged follow-up of a placement: attendance, progress, concerns, next steps."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("placement")
+    )
+    due_date = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+    days_present = models.PositiveSmallIntegerField(_("days present"), null=True, blank=True)
+    days_absent = models.PositiveSmallIntegerField(_("days absent"), null=True, blank=True)
+    tasks_done = models.TextField(_("tasks done"), blank=True)
+    progress_work = models.PositiveSmallIntegerField(
+        _("progress: work tasks"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    progress_swedish = models.PositiveSmallIntegerField(
+        _("progress: Swedish"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    progress_cooperation = models.PositiveSmallIntegerField(
+        _("progress: cooperation"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    concern = models.BooleanField(_("concern"), default=False)
+    concern_text = models.TextField(_("what the concern is"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_work__isnull=True) | Q(progress_work__gte=1, progress_work__lte=5),
+                name="followup_progress_work_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_swedish__isnull=True) | Q(progress_swedish__gte=1, progress_swedish__lte=5),
+                name="followup_progress_swedish_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_cooperation__isnull=True)
+                | Q(progress_cooperation__gte=1, progress_cooperation__lte=5),
+                name="followup_progress_cooperation_1_to_5",
+            ),
+            models.CheckConstraint(condition=Q(concern=False) | ~Q(concern_text=""), name="followup_concern_has_text"),
+        ]
+        indexes = [
+            models.Index(fields=["placement", "due_date"], name="followup_placement_due"),
+            models.Index(fields=["done_on", "due_date"], name="followup_done_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.due_date}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.done_on:
+            if self.done_on > timezone.localdate():
+                errors["done_on"] = _("A follow-up cannot be dated in the future.")
+            elif self.placement_id and self.placement.actual_start and self.done_on < self.placement.actual_start:
+                errors["done_on"] = _("A follow-up cannot be dated before the placement started.")
+        if self.concern and not self.concern_text.strip():
+            errors["concern_text"] = _("Describe the concern.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,199 @@
+"""Reads of placements that views and reports share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import AnyUser, get_visible_or_404
+from accounts.models import User
+from participants.models import Participant
+from workplaces.models import Need
+
+from .models import HOLDING_STATUSES, FollowUp, Placement, PlacementEvent, PlacementStatus
+
+SOON_DAYS = 14
+START_PAGE_ROWS = 10
+
+
+def get_placement_for_user(user: AnyUser, pk: object) -> Placement:
+    """The placement, if the user may open it; 404 otherwise (as for a missing one)."""
+    return get_visible_or_404(
+        Placement.objects.visible_to(user).select_related(
+            "participant", "need__workplace__organisation", "supervisor", "placement_type"
+        ),
+        pk=pk,
+    )
+
+
+def get_follow_up_for_user(user: AnyUser, pk: object) -> FollowUp:
+    return get_visible_or_404(
+        FollowUp.objects.visible_to(user).select_related("placement__participant", "placement__supervisor"), pk=pk
+    )
+
+
+def needs_with_free_places(*, user: User) -> QuerySet[Need]:
+    """Open needs the user may see, annotated with `taken` and `free` places, only those with room."""
+    return (
+        Need.objects.visible_to(user)
+        .open()
+        .annotate(taken=Count("placements", filter=Q(placements__status__in=HOLDING_STATUSES)))
+        .annotate(free=F("places") - F("taken"))
+        .filter(free__gt=0)
+        .select_related("workplace__organisation", "occupation")
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    participant: Participant
+    days_waiting: int
+    months_left: int | None
+
+
+@dataclass(frozen=True)
+class CoordinatorOverview:
+    waiting: list[Waiting]
+    waiting_count: int
+    starting_soon: list[Placement]
+    ending_soon: list[Placement]
+    overdue_follow_ups: list[FollowUp]
+    overdue_count: int
+    open_needs: list[Need]
+    open_needs_count: int
+
+
+def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
+    """What needs a coordinator's attention today, within their team."""
+    soon = today + dt.timedelta(days=SOON_DAYS)
+    # Longest waiting first: since they became ready for a placement.
+    waiting = (
+        Participant.objects.visible_to(user).waiting().select_related("coordinator").order_by("status_changed_at", "pk")
+    )
+    placements = Placement.objects.visible_to(user).select_related("participant", "need__workplace", "supervisor")
+    starting = placements.filter(status=PlacementStatus.AGREED, planned_start__gte=today, planned_start__lte=soon)
+    ending = placements.filter(status=PlacementStatus.ACTIVE, planned_end__gte=today, planned_end__lte=soon)
+    overdue = (
+        FollowUp.objects.visible_to(user)
+        .overdue(today)
+        .filter(placement__status=PlacementStatus.ACTIVE)
+        .select_related("placement__participant", "placement__supervisor")
+        .order_by("due_date")
+    )
+    needs = needs_with_free_places(user=user).order_by("start_date")
+    return CoordinatorOverview(
+        waiting=[
+            Waiting(
+                participant=p,
+                days_waiting=(today - p.status_changed_at.date()).days,
+                months_left=p.months_left_in_programme(today),
+            )
+            for p in waiting[:START_PAGE_ROWS]
+        ],
+        waiting_count=waiting.count(),
+        starting_soon=list(starting.order_by("planned_start")[:START_PAGE_ROWS]),
+        ending_soon=list(ending.order_by("planned_end")[:START_PAGE_ROWS]),
+        overdue_follow_ups=list(overdue[:START_PAGE_ROWS]),
+        overdue_count=overdue.count(),
+        open_needs=list(needs[:START_PAGE_ROWS]),
+        open_needs_count=needs.count(),
+    )
+
+
+@dataclass(frozen=True)
+class SupervisorOverview:
+    placements: list[Placement]
+    follow_ups_due: list[FollowUp]
+
+
+def supervisor_overview(*, user: User, today: dt.date) -> SupervisorOverview:
+    """A supervisor's own current placements and the follow-ups due within two weeks."""
+    placements = (
+        Placement.objects.visible_to(user)
+        .filter(supervisor__user=user, status__in=(*HOLDING_STATUSES, PlacementStatus.PROPOSED))
+        .select_related("participant", "need__workplace")
+        .order_by("planned_start")
+    )
+    due = (
+        FollowUp.objects.visible_to(user)
+        .filter(
+            placement__supervisor__user=user, done_on__isnull=True, due_date__lte=today + dt.timedelta(days=SOON_DAYS)
+        )
+        .filter(placement__status=PlacementStatus.ACTIVE)
+        .select_related("placement__participant")
+        .order_by("due_date")
+    )
+    return SupervisorOverview(placements=list(placements), follow_ups_due=list(due[:START_PAGE_ROWS]))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a participant's timeline: a status change, a placement step or a follow-up."""
+
+    at: dt.datetime | dt.date
+    kind: str  # "status", "placement" or "follow_up"
+    title: str
+    detail: str
+    placement: Placement | None = None
+    concern: bool = False
+
+
+def participant_placements(*, participant: Participant) -> QuerySet[Placement]:
+    """The participant's placements, newest first: their pathway across measures."""
+    return participant.placements.select_related(
+        "need__workplace__organisation", "supervisor", "placement_type"
+    ).order_by("-planned_start")
+
+
+def participant_timeline(*, participant: Participant) -> list[TimelineEntry]:
+    """Status changes, placement steps and logged follow-ups of one participant, newest first."""
+    entries: list[TimelineEntry] = []
+    for change in participant.status_changes.select_related("changed_by"):
+        entries.append(
+            TimelineEntry(
+                at=change.changed_at,
+                kind="status",
+                title=_("Status: %(status)s") % {"status": change.get_to_status_display()},
+                detail=change.note,
+            )
+        )
+    events = PlacementEvent.objects.filter(placement__participant=participant).select_related(
+        "placement__need__workplace", "placement__placement_type"
+    )
+    for event in events:
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                kind="placement",
+                title=f"{event.placement.placement_type.name}: {event.get_to_status_display()}",
+                detail=f"{event.placement.need.title}, {event.placement.need.workplace.name}"
+                + (f" – {event.note}" if event.note else ""),
+                placement=event.placement,
+            )
+        )
+    follow_ups = FollowUp.objects.filter(placement__participant=participant, done_on__isnull=False).select_related(
+        "placement__need__workplace"
+    )
+    for follow_up in follow_ups:
+        entries.append(
+            TimelineEntry(
+                at=follow_up.done_on,  # type: ignore[arg-type]
+                kind="follow_up",
+                title=_("Follow-up at %(workplace)s") % {"workplace": follow_up.placement.need.workplace.name},
+                detail=follow_up.concern_text if follow_up.concern else follow_up.next_steps,
+                placement=follow_up.placement,
+                concern=follow_up.concern,
+            )
+        )
+    return sorted(entries, key=lambda e: _sort_key(e.at), reverse=True)
+
+
+def _sort_key(value: dt.datetime | dt.date) -> dt.datetime:
+    """Dates sort as the end of their day, in Swedish time, among datetimes."""
+    if isinstance(value, dt.datetime):
+        return value
+    return timezone.make_aware(dt.datetime.combine(value, dt.time(23, 59)))

@@ -1,0 +1,302 @@
+"""Every write to placements: one function per step of the life cycle, each atomic and holding
+its rules. Views, the API and the matching service call these and nothing else.
+
+Life cycle: proposed → agreed → active → completed | ended early; a proposal or an agreed
+placement can be cancelled. Agreed and active placements hold a place of the need and a slot of
+the supervisor; those rows are locked (SELECT ... FOR UPDATE) while the rule is checked, so two
+coordinators taking the last place at the same moment cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.models import User
+from participants.models import Participant, ParticipantStatus
+from participants.services import participant_change_status
+from supervisors.models import Supervisor
+from taxonomy.models import PlacementType
+from workplaces.models import Need, NeedStatus
+
+from .models import (
+    ENDED_STATUSES,
+    WORK_OR_STUDIES,
+    Acknowledgement,
+    LaterOutcome,
+    Outcome,
+    Placement,
+    PlacementEvent,
+    PlacementStatus,
+)
+
+# Participants who may be proposed for a placement.
+READY_STATUSES = (ParticipantStatus.MAPPED, ParticipantStatus.PLACED)
+
+
+def _record(placement: Placement, *, from_status: str, by: User | None, note: str = "") -> None:
+    PlacementEvent.objects.create(
+        placement=placement, from_status=from_status, to_status=placement.status, by=by, note=note[:300]
+    )
+
+
+def _require_status(placement: Placement, allowed: tuple[str, ...], action: str) -> None:
+    if placement.status not in allowed:
+        raise ValidationError(
+            _("A placement that is “%(status)s” cannot be %(action)s.")
+            % {"status": placement.get_status_display(), "action": action},
+            code="invalid_transition",
+        )
+
+
+def _lock(placement: Placement) -> Placement:
+    """Reload the placement and lock it, so concurrent transitions of it run one at a time."""
+    # of=("self",): lock only the placement row, not the shared placement type joined in.
+    return Placement.objects.select_for_update(of=("self",)).select_related("placement_type").get(pk=placement.pk)
+
+
+def _check_capacity(
+    *,
+    need: Need,
+    supervisor: Supervisor,
+    participant: Participant,
+    start: dt.date,
+    end: dt.date,
+    exclude_pk: int | None,
+) -> None:
+    """The rules that guard capacity, checked with the need, supervisor and participant locked.
+
+    Lock order is always need → supervisor → participant, so two transactions cannot deadlock.
+    """
+    Need.objects.select_for_update().filter(pk=need.pk).first()
+    Supervisor.objects.select_for_update().filter(pk=supervisor.pk).first()
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    holding = Placement.objects.holding().overlapping(start, end).exclude(pk=exclude_pk)
+    if holding.filter(need=need).count() >= need.places:
+        raise ValidationError(_("All places of this need are taken for that period."), code="need_full")
+    if holding.filter(supervisor=supervisor).count() >= supervisor.max_participants:
+        raise ValidationError(
+            _("%(supervisor)s already supervises as many participants as they can (%(max)s).")
+            % {"supervisor": supervisor.full_name, "max": supervisor.max_participants},
+            code="supervisor_full",
+        )
+    if holding.filter(participant=participant).exists():
+        raise ValidationError(
+            _("%(name)s already has a placement in that period.") % {"name": participant.full_name},
+            code="participant_busy",
+        )
+
+
+def _after_leaving(placement: Placement, *, by: User | None) -> None:
+    """Set the participant's status once a placement no longer holds them."""
+    participant = placement.participant
+    if Placement.objects.holding().filter(participant=participant).exclude(pk=placement.pk).exists():
+        return
+    if participant.status != ParticipantStatus.PLACED:
+        return
+    # In work or studies: the person leaves the programme; otherwise they wait for the next step.
+    target = ParticipantStatus.EXITED if placement.outcome in WORK_OR_STUDIES else ParticipantStatus.MAPPED
+    participant_change_status(participant=participant, to_status=target, by=by, note=str(placement.need))
+
+
+@transaction.atomic
+def placement_propose(
+    *,
+    participant: Participant,
+    need: Need,
+    supervisor: Supervisor,
+    start: dt.date,
+    end: dt.date,
+    hours_per_day: Decimal,
+    by: User | None,
+    placement_type: PlacementType | None = None,
+    decision_reference: str = "",
+) -> Placement:
+    """Propose a placement of a participant at a need, with a supervisor at its workplace."""
+    errors: dict[str, str] = {}
+    if participant.status not in READY_STATUSES:
+        errors["participant"] = _("%(name)s is not ready for a placement (status: %(status)s).") % {
+            "name": participant.full_name,
+            "status": participant.get_status_display(),
+        }
+    if need.status != NeedStatus.OPEN:
+        errors["need"] = _("The need is not open.")
+    if not supervisor.active:
+        errors["supervisor"] = _("The supervisor is no longer active.")
+    if start and end and need.start_date and (start < need.start_date or end > need.end_date):
+        errors["start"] = _("The placement must fall within the need's period (%(start)s – %(end)s).") % {
+            "start": need.start_date,
+            "end": need.end_date,
+        }
+    if hours_per_day and hours_per_day > participant.hours_per_day:
+        errors["hours_per_day"] = _("%(name)s can work at most %(hours)s hours a day.") % {
+            "name": participant.full_name,
+            "hours": participant.hours_per_day,
+        }
+    if errors:
+        raise ValidationError(errors)
+    placement = Placement(
+        participant=participant,
+        need=need,
+        supervisor=supervisor,
+        placement_type=placement_type or need.placement_type,
+        coordinator=by if by is not None and by.team_id == participant.team_id else participant.coordinator,
+        planned_start=start,
+        planned_end=end,
+        hours_per_day=hours_per_day,
+        decision_reference=decision_reference,
+        status=PlacementStatus.PROPOSED,
+    )
+    placement.full_clean()
+    placement.save()
+    _record(placement, from_status="", by=by)
+    return placement
+
+
+@transaction.atomic
+def placement_agree(*, placement: Placement, by: User | None) -> Placement:
+    """Agree a proposal: it now holds a place, a supervisor slot and the participant's time."""
+    locked = _lock(placement)
+    _require_status(locked, (PlacementStatus.PROPOSED,), pgettext("placement action", "agreed"))
+    _check_capacity(
+        need=locked.need,
+        supervisor=locked.supervisor,
+        participant=locked.participant,
+        start=locked.planned_start,
+        end=locked.planned_end,
+        exclude_pk=locked.pk,
+    )
+    locked.status = PlacementStatus.AGREED
+    locked.full_clean()
+    locked.save(update_fields=["status", "updated_at"])
+    _record(locked, from_status=PlacementStatus.PROPOSED, by=by)
+    participant = Participant.objects.get(pk=locked.participant_id)
+    if participant.status != ParticipantStatus.PLACED:
+        participant_change_status(
+            participant=participant, to_status=ParticipantStatus.PLACED, by=by, note=str(locked.need)
+        )
+    return locked
+
+
+@transaction.atomic
+def placement_activate(*, placement: Placement, by: User | None, on: dt.date | None = None) -> Placement:
+    """The participant has started at the workplace."""
+    locked = _lock(placement)
+    _require_status(locked, (PlacementStatus.AGREED,), pgettext("placement action", "started"))
+    started = on or timezone.localdate()
+    if started > timezone.localdate():
+        raise ValidationError({"actual_start": _("A placement cannot start in the future.")})
+    if started >= locked.planned_end:
+        raise ValidationError({"actual_start": _("The start must be before the planned end.")})
+    locked.status = PlacementStatus.ACTIVE
+    locked.actual_start = started
+    locked.full_clean()
+    locked.save(update_fields=["status", "actual_start", "updated_at"])
+    _record(locked, from_status=PlacementStatus.AGREED, by=by)
+    return locked
+
+
+def _finish(
+    placement: Placement, *, to_status: str, outcome: str, on: dt.date | None, by: User | None, reason: str = ""
+) -> Placement:
+    locked = _lock(placement)
+    if to_status == PlacementStatus.COMPLETED:
+        action = pgettext("placement action", "completed")
+    else:
+        action = pgettext("placement action", "ended early")
+    _require_status(locked, (PlacementStatus.ACTIVE,), action)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    ended = on or timezone.localdate()
+    if ended > timezone.localdate():
+        raise ValidationError({"actual_end": _("A placement cannot end in the future.")})
+    if locked.actual_start and ended < locked.actual_start:
+        raise ValidationError({"actual_end": _("A placement cannot end before it started.")})
+    previous = locked.status
+    locked.status, locked.outcome, locked.actual_end, locked.end_reason = to_status, outcome, ended, reason
+    locked.full_clean()
+    locked.save(update_fields=["status", "outcome", "actual_end", "end_reason", "updated_at"])
+    _record(locked, from_status=previous, by=by, note=reason)
+    _after_leaving(locked, by=by)
+    return locked
+
+
+@transaction.atomic
+def placement_complete(*, placement: Placement, outcome: str, by: User | None, on: dt.date | None = None) -> Placement:
+    """The placement ran its course; the outcome at the end is recorded."""
+    return _finish(placement, to_status=PlacementStatus.COMPLETED, outcome=outcome, on=on, by=by)
+
+
+@transaction.atomic
+def placement_end_early(
+    *, placement: Placement, reason: str, outcome: str, by: User | None, on: dt.date | None = None
+) -> Placement:
+    """The placement stopped before its planned end; the reason is required."""
+    if not reason.strip():
+        raise ValidationError({"end_reason": _("Say why the placement ended early.")})
+    return _finish(placement, to_status=PlacementStatus.ENDED_EARLY, outcome=outcome, on=on, by=by, reason=reason)
+
+
+@transaction.atomic
+def placement_cancel(*, placement: Placement, reason: str, by: User | None) -> Placement:
+    """Withdraw a proposal or an agreed placement that has not started."""
+    locked = _lock(placement)
+    _require_status(
+        locked, (PlacementStatus.PROPOSED, PlacementStatus.AGREED), pgettext("placement action", "cancelled")
+    )
+    previous = locked.status
+    locked.status = PlacementStatus.CANCELLED
+    locked.end_reason = reason
+    locked.save(update_fields=["status", "end_reason", "updated_at"])
+    _record(locked, from_status=previous, by=by, note=reason)
+    if previous == PlacementStatus.AGREED:
+        _after_leaving(locked, by=by)
+    return locked
+
+
+@transaction.atomic
+def placement_record_later_outcome(
+    *, placement: Placement, days_after: int, outcome: str, by: User | None
+) -> LaterOutcome:
+    """Record the person's situation 90 or 180 days after the placement ended."""
+    if placement.status not in ENDED_STATUSES or placement.actual_end is None:
+        raise ValidationError(_("A later outcome is recorded after the placement has ended."))
+    due = placement.actual_end + dt.timedelta(days=days_after)
+    today = timezone.localdate()
+    if today < due:
+        raise ValidationError(
+            _("The %(days)s-day outcome can be recorded from %(date)s.") % {"days": days_after, "date": due}
+        )
+    later = LaterOutcome(placement=placement, days_after=days_after, outcome=outcome, recorded_on=today, recorded_by=by)
+    later.full_clean()
+    later.save()
+    return later
+
+
+@transaction.atomic
+def placement_acknowledge(*, placement: Placement, party: str, name: str, by: User | None) -> Acknowledgement:
+    """Record that a party has acknowledged the agreement of an agreed or running placement."""
+    if placement.status not in (PlacementStatus.AGREED, PlacementStatus.ACTIVE, *ENDED_STATUSES):
+        raise ValidationError(_("The agreement is acknowledged once the placement is agreed."), code="not_agreed")
+    if placement.acknowledgements.filter(party=party).exists():
+        raise ValidationError({"party": _("This party has already acknowledged the agreement.")})
+    acknowledgement = Acknowledgement(placement=placement, party=party, name=name.strip(), recorded_by=by)
+    acknowledgement.full_clean()
+    acknowledgement.save()
+    return acknowledgement
+
+
+@transaction.atomic
+def placement_record_assessment(*, placement: Placement, assessment: str, by: User | None) -> Placement:
+    """The supervisor's assessment, printed on the placement certificate."""
+    if placement.status not in ENDED_STATUSES:
+        raise ValidationError(_("The assessment is written when the placement has ended."), code="not_ended")
+    placement.assessment = assessment.strip()
+    placement.save(update_fields=["assessment", "updated_at"])
+    return placement

@@ -1,0 +1,90 @@
+"""Factories for placements and follow-ups. The supervisor works at the need's workplace and the
+period is the need's, so a built placement is valid by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from participants.tests.factories import ParticipantFactory
+from placements.models import (
+    Acknowledgement,
+    FollowUp,
+    LaterOutcome,
+    Outcome,
+    Party,
+    Placement,
+    PlacementEvent,
+    PlacementStatus,
+)
+from supervisors.tests.factories import SupervisorFactory
+from workplaces.tests.factories import NeedFactory
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    participant = factory.SubFactory(ParticipantFactory)
+    need = factory.SubFactory(NeedFactory)
+    supervisor = factory.SubFactory(SupervisorFactory, workplace=factory.SelfAttribute("..need.workplace"))
+    placement_type = factory.SelfAttribute("need.placement_type")
+    coordinator = factory.SelfAttribute("participant.coordinator")
+    planned_start = factory.SelfAttribute("need.start_date")
+    planned_end = factory.SelfAttribute("need.end_date")
+    hours_per_day = Decimal("4.0")
+    status = PlacementStatus.PROPOSED
+
+    class Params:
+        active = factory.Trait(
+            status=PlacementStatus.ACTIVE,
+            planned_start=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=20)),
+            planned_end=factory.LazyAttribute(lambda o: o.planned_start + dt.timedelta(weeks=12)),
+            actual_start=factory.SelfAttribute("planned_start"),
+        )
+        completed = factory.Trait(
+            status=PlacementStatus.COMPLETED,
+            planned_start=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=200)),
+            planned_end=factory.LazyAttribute(lambda o: o.planned_start + dt.timedelta(weeks=12)),
+            actual_start=factory.SelfAttribute("planned_start"),
+            actual_end=factory.SelfAttribute("planned_end"),
+            outcome=Outcome.EMPLOYMENT,
+        )
+
+
+class PlacementEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementEvent
+
+    placement = factory.SubFactory(PlacementFactory)
+    from_status = PlacementStatus.PROPOSED
+    to_status = PlacementStatus.AGREED
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    placement = factory.SubFactory(PlacementFactory, active=True)
+    due_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
+
+
+class LaterOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LaterOutcome
+
+    placement = factory.SubFactory(PlacementFactory, completed=True)
+    days_after = LaterOutcome.Checkpoint.DAYS_90
+    outcome = Outcome.EMPLOYMENT
+    recorded_on = factory.LazyFunction(dt.date.today)
+
+
+class AcknowledgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Acknowledgement
+
+    placement = factory.SubFactory(PlacementFactory, active=True)
+    party = Party.PARTICIPANT
+    name = factory.LazyAttribute(lambda o: o.placement.participant.full_name)

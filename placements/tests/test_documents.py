@@ -1,0 +1,88 @@
+"""The placement agreement and certificate: real PDFs, in Swedish, with the placement's facts."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.tests.factories import CoordinatorFactory
+from placements.models import Party, PlacementStatus
+from placements.services import placement_acknowledge, placement_record_assessment
+from placements.tests.factories import PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+def coordinator():  # type: ignore[no-untyped-def]
+    return CoordinatorFactory()
+
+
+def test_the_agreement_names_everyone_and_who_acknowledged(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    placement = PlacementFactory(
+        active=True, participant__team=coordinator.team, participant__last_name="Avtalsson", need__tasks="Servera lunch"
+    )
+    placement_acknowledge(placement=placement, party=Party.PARTICIPANT, name="Amina Avtalsson", by=coordinator)
+    client.force_login(coordinator)
+    response = client.get(reverse("placements:agreement", args=[placement.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "Avtalsson" not in response["Content-Disposition"]
+    text = _text(response.content)
+    assert "Överenskommelse" in text
+    assert placement.participant.full_name in text
+    assert placement.supervisor.full_name in text
+    assert "Servera lunch" in text
+    assert f"{placement.planned_start:%Y-%m-%d}" in text
+    assert "Bekräftat av Amina Avtalsson" in text
+    assert "Ej bekräftat" in text  # the workplace and coordinator have not yet
+
+
+def test_a_party_acknowledges_once_and_only_after_agreement(coordinator) -> None:  # type: ignore[no-untyped-def]
+    proposed = PlacementFactory()
+    with pytest.raises(ValidationError):
+        placement_acknowledge(placement=proposed, party=Party.WORKPLACE, name="X", by=None)
+    active = PlacementFactory(active=True)
+    placement_acknowledge(placement=active, party=Party.WORKPLACE, name="Handledaren", by=None)
+    with pytest.raises(ValidationError):
+        placement_acknowledge(placement=active, party=Party.WORKPLACE, name="Handledaren", by=None)
+
+
+def test_the_certificate_summarises_a_completed_placement(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    placement = PlacementFactory(completed=True, participant__team=coordinator.team, need__tasks="Diska och duka")
+    placement_record_assessment(placement=placement, assessment="Punktlig och noggrann.", by=coordinator)
+    client.force_login(coordinator)
+    text = _text(client.get(reverse("placements:certificate", args=[placement.pk])).content)
+    assert "Praktikintyg" in text
+    assert placement.participant.full_name in text
+    assert "Diska och duka" in text and "Punktlig och noggrann." in text
+    assert f"{placement.actual_start:%Y-%m-%d} – {placement.actual_end:%Y-%m-%d}" in text
+
+
+def test_documents_exist_only_in_the_right_state(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    proposed = PlacementFactory(participant__team=coordinator.team)
+    active = PlacementFactory(active=True, participant__team=coordinator.team)
+    client.force_login(coordinator)
+    assert client.get(reverse("placements:agreement", args=[proposed.pk])).status_code == 404
+    assert client.get(reverse("placements:certificate", args=[active.pk])).status_code == 404
+    assert active.status == PlacementStatus.ACTIVE
+
+
+def test_another_teams_documents_are_404(client: Client) -> None:
+    placement = PlacementFactory(completed=True)
+    client.force_login(CoordinatorFactory())
+    assert client.get(reverse("placements:agreement", args=[placement.pk])).status_code == 404
+    assert client.get(reverse("placements:certificate", args=[placement.pk])).status_code == 404
+
+
+def test_the_assessment_waits_for_the_end(coordinator) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError):
+        placement_record_assessment(placement=PlacementFactory(active=True), assessment="Bra", by=coordinator)

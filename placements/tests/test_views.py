@@ -1,0 +1,150 @@
+"""Placement pages: propose, and every transition through the UI, as each role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory
+from participants.models import ParticipantStatus
+from participants.tests.factories import ParticipantFactory
+from placements.models import Outcome, Placement, PlacementStatus
+from placements.tests.factories import PlacementFactory
+from supervisors.tests.factories import SupervisorFactory
+from workplaces.tests.factories import NeedFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def coordinator():  # type: ignore[no-untyped-def]
+    return CoordinatorFactory()
+
+
+def _open_need():  # type: ignore[no-untyped-def]
+    return NeedFactory(places=1, start_date=TODAY, end_date=TODAY + dt.timedelta(days=60))
+
+
+def test_a_coordinator_proposes_a_placement_for_a_need(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    need = _open_need()
+    supervisor = SupervisorFactory(workplace=need.workplace)
+    participant = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+    client.force_login(coordinator)
+    assert client.get(reverse("placements:propose"), {"need": need.pk}).status_code == 200
+    data = {
+        "participant": participant.pk,
+        "need": need.pk,
+        "supervisor": supervisor.pk,
+        "start": TODAY.isoformat(),
+        "end": (TODAY + dt.timedelta(days=30)).isoformat(),
+        "hours_per_day": "4.0",
+    }
+    response = client.post(reverse("placements:propose"), data)
+    placement = Placement.objects.get()
+    assert response["Location"] == reverse("placements:detail", args=[placement.pk])
+    assert placement.status == PlacementStatus.PROPOSED and placement.coordinator == coordinator
+
+
+def test_a_proposal_ending_before_it_starts_is_refused(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    need = _open_need()
+    participant = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+    client.force_login(coordinator)
+    data = {
+        "participant": participant.pk,
+        "need": need.pk,
+        "supervisor": SupervisorFactory(workplace=need.workplace).pk,
+        "start": TODAY.isoformat(),
+        "end": TODAY.isoformat(),
+        "hours_per_day": "4.0",
+    }
+    response = client.post(reverse("placements:propose"), data)
+    assert response.status_code == 200
+    assert "Slutdatumet måste ligga efter startdatumet" in response.content.decode()
+    assert not Placement.objects.exists()
+
+
+def test_another_teams_participant_cannot_be_proposed(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    need = _open_need()
+    client.force_login(coordinator)
+    data = {
+        "participant": ParticipantFactory().pk,
+        "need": need.pk,
+        "supervisor": SupervisorFactory(workplace=need.workplace).pk,
+        "start": TODAY.isoformat(),
+        "end": (TODAY + dt.timedelta(days=30)).isoformat(),
+        "hours_per_day": "4.0",
+    }
+    assert client.post(reverse("placements:propose"), data).status_code == 200
+    assert not Placement.objects.exists()
+
+
+def test_the_life_cycle_through_the_pages(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    placement = PlacementFactory(
+        participant__team=coordinator.team,
+        need=_open_need(),
+        planned_start=TODAY - dt.timedelta(days=1),
+        planned_end=TODAY + dt.timedelta(days=30),
+    )
+    client.force_login(coordinator)
+    url = lambda action: reverse("placements:transition", args=[placement.pk, action])  # noqa: E731
+    assert client.post(url("agree"))["Location"] == reverse("placements:detail", args=[placement.pk])
+    client.post(url("activate"), {"activate-on": TODAY.isoformat()})
+    client.post(url("complete"), {"complete-outcome": Outcome.STUDIES, "complete-on": TODAY.isoformat()})
+    placement.refresh_from_db()
+    assert (placement.status, placement.outcome) == (PlacementStatus.COMPLETED, Outcome.STUDIES)
+    placement.participant.refresh_from_db()
+    assert placement.participant.status == ParticipantStatus.EXITED
+
+
+def test_a_refused_transition_is_explained_and_changes_nothing(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    placement = PlacementFactory(participant__team=coordinator.team, active=True)
+    client.force_login(coordinator)
+    response = client.post(reverse("placements:transition", args=[placement.pk, "agree"]))
+    assert response.status_code == 200
+    assert "kan inte" in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.ACTIVE
+
+
+def test_ending_early_without_a_reason_shows_the_error(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    placement = PlacementFactory(participant__team=coordinator.team, active=True)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("placements:transition", args=[placement.pk, "end_early"]),
+        {"end_early-outcome": Outcome.UNKNOWN, "end_early-on": TODAY.isoformat(), "end_early-reason": ""},
+    )
+    assert response.status_code == 200
+    assert 'id="error_1_id_end_early-reason"' in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.ACTIVE
+
+
+def test_an_unknown_action_is_404(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    placement = PlacementFactory(participant__team=coordinator.team)
+    client.force_login(coordinator)
+    assert client.post(reverse("placements:transition", args=[placement.pk, "teleport"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "make_user",
+    [CoordinatorFactory, SupervisorUserFactory, ManagerFactory],
+    ids=["other-team", "supervisor", "manager"],
+)
+def test_others_get_404(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+    placement = PlacementFactory()
+    client.force_login(make_user())
+    assert client.get(reverse("placements:detail", args=[placement.pk])).status_code == 404
+    assert client.post(reverse("placements:transition", args=[placement.pk, "agree"])).status_code == 404
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.PROPOSED
+
+
+def test_anonymous_users_are_sent_to_log_in(client: Client) -> None:
+    placement = PlacementFactory()
+    for url in (reverse("placements:detail", args=[placement.pk]), reverse("placements:propose")):
+        assert client.get(url)["Location"].startswith(reverse("login"))

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "placements"
+
+urlpatterns = [
+    path("new/", views.placement_propose, name="propose"),
+    path("<int:pk>/", views.placement_detail, name="detail"),
+    path("<int:pk>/agreement.pdf", views.placement_agreement, name="agreement"),
+    path("<int:pk>/certificate.pdf", views.placement_certificate, name="certificate"),
+    path("<int:pk>/<slug:action>/", views.placement_transition, name="transition"),
+]

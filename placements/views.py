@@ -1,0 +1,202 @@
+"""Coordinator pages for placements: propose one, then move it through its life cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.roles import role_required
+from accounts.service_views import save_with_service
+from workplaces.selectors import get_need_for_user
+
+from . import services
+from .documents import agreement_pdf, certificate_pdf
+from .forms import (
+    AcknowledgeForm,
+    ActivateForm,
+    AssessmentForm,
+    CancelForm,
+    CompleteForm,
+    EndEarlyForm,
+    LaterOutcomeForm,
+    ProposeForm,
+)
+from .models import ENDED_STATUSES, Placement, PlacementStatus
+from .selectors import get_placement_for_user
+
+coordinator_only = role_required(Role.COORDINATOR)
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def placement_propose(request: HttpRequest) -> HttpResponse:
+    need = None
+    need_pk = request.GET.get("need") or request.POST.get("need")
+    if need_pk and str(need_pk).isdigit():
+        need = get_need_for_user(request.user, int(need_pk))
+    initial: dict[str, Any] = {}
+    if need is not None:
+        initial["need"] = need.pk
+    participant_pk = request.GET.get("participant")
+    if participant_pk and participant_pk.isdigit():
+        initial["participant"] = int(participant_pk)
+    form = ProposeForm(request.POST or None, user=request.user, need=need, initial=initial)
+    done = save_with_service(
+        request,
+        form,
+        lambda data: services.placement_propose(by=request.user, **data),
+        success=lambda p: _("The placement of %(name)s is proposed.") % {"name": p.participant.full_name},
+        redirect_to=lambda p: reverse("placements:detail", args=[p.pk]),
+    )
+    return done or render(request, "placements/placement_propose.html", {"form": form, "need": need})
+
+
+def _actions(placement: Placement) -> dict[str, forms.Form]:
+    """The transition forms that apply to the placement's current status."""
+    available: dict[str, forms.Form] = {}
+    if placement.status == PlacementStatus.PROPOSED:
+        available["agree"] = forms.Form()
+    if placement.status == PlacementStatus.AGREED:
+        available["activate"] = ActivateForm(prefix="activate")
+    if placement.status == PlacementStatus.ACTIVE:
+        available["complete"] = CompleteForm(prefix="complete")
+        available["end_early"] = EndEarlyForm(prefix="end_early")
+    if placement.status in (PlacementStatus.PROPOSED, PlacementStatus.AGREED):
+        available["cancel"] = CancelForm(prefix="cancel")
+    if placement.status in (PlacementStatus.AGREED, PlacementStatus.ACTIVE, *ENDED_STATUSES):
+        available["acknowledge"] = AcknowledgeForm(prefix="acknowledge")
+    if placement.status in ENDED_STATUSES:
+        available["assessment"] = AssessmentForm(prefix="assessment", initial={"assessment": placement.assessment})
+        available["later_outcome"] = LaterOutcomeForm(prefix="later_outcome")
+    return available
+
+
+@coordinator_only
+def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = get_placement_for_user(request.user, pk)
+    return _render_detail(request, placement, _actions(placement))
+
+
+def _render_detail(request: HttpRequest, placement: Placement, actions: dict[str, forms.Form]) -> HttpResponse:
+    return render(
+        request,
+        "placements/placement_detail.html",
+        {
+            "placement": placement,
+            "actions": actions,
+            "events": placement.events.select_related("by"),
+            "follow_ups": placement.follow_ups.all(),
+            "later_outcomes": placement.later_outcomes.all(),
+            "acknowledgements": placement.acknowledgements.all(),
+            "has_agreement": placement.status in AGREEMENT_STATUSES,
+            "has_certificate": placement.status == PlacementStatus.COMPLETED,
+        },
+    )
+
+
+# action → (form class, service call, success message)
+TRANSITIONS: dict[str, tuple[type[forms.Form], Callable[..., Any], Any]] = {
+    "agree": (
+        forms.Form,
+        lambda p, by, d: services.placement_agree(placement=p, by=by),
+        gettext_lazy("The placement is agreed."),
+    ),
+    "activate": (
+        ActivateForm,
+        lambda p, by, d: services.placement_activate(placement=p, by=by, on=d["on"]),
+        gettext_lazy("The placement has started."),
+    ),
+    "complete": (
+        CompleteForm,
+        lambda p, by, d: services.placement_complete(placement=p, by=by, outcome=d["outcome"], on=d["on"]),
+        gettext_lazy("The placement is completed."),
+    ),
+    "end_early": (
+        EndEarlyForm,
+        lambda p, by, d: services.placement_end_early(
+            placement=p, by=by, outcome=d["outcome"], on=d["on"], reason=d["reason"]
+        ),
+        gettext_lazy("The placement has ended early."),
+    ),
+    "cancel": (
+        CancelForm,
+        lambda p, by, d: services.placement_cancel(placement=p, by=by, reason=d["reason"]),
+        gettext_lazy("The placement is cancelled."),
+    ),
+    "acknowledge": (
+        AcknowledgeForm,
+        lambda p, by, d: services.placement_acknowledge(placement=p, by=by, party=d["party"], name=d["name"]),
+        gettext_lazy("The acknowledgement is recorded."),
+    ),
+    "assessment": (
+        AssessmentForm,
+        lambda p, by, d: services.placement_record_assessment(placement=p, by=by, assessment=d["assessment"]),
+        gettext_lazy("The assessment is saved."),
+    ),
+    "later_outcome": (
+        LaterOutcomeForm,
+        lambda p, by, d: services.placement_record_later_outcome(
+            placement=p, by=by, days_after=d["days_after"], outcome=d["outcome"]
+        ),
+        gettext_lazy("The later outcome is recorded."),
+    ),
+}
+
+
+@coordinator_only
+@require_POST
+def placement_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    placement = get_placement_for_user(request.user, pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    form_class, call, message = TRANSITIONS[action]
+    form = form_class(request.POST, prefix=None if form_class is forms.Form else action)
+    done = save_with_service(
+        request,
+        form,
+        lambda data: call(placement, request.user, data),
+        success=lambda _saved: str(message),
+        redirect_to=lambda _saved: reverse("placements:detail", args=[placement.pk]),
+    )
+    if done:
+        return done
+    # Show the refused form with its errors where it stands on the page.
+    placement.refresh_from_db()
+    actions = _actions(placement)
+    actions[action] = form
+    return _render_detail(request, placement, actions)
+
+
+AGREEMENT_STATUSES = (PlacementStatus.AGREED, PlacementStatus.ACTIVE, *ENDED_STATUSES)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    # The file name carries the placement's number, never a person's name.
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@coordinator_only
+def placement_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = get_placement_for_user(request.user, pk)
+    if placement.status not in AGREEMENT_STATUSES:
+        raise Http404
+    return _pdf_response(agreement_pdf(placement), f"overenskommelse-{placement.pk}.pdf")
+
+
+@coordinator_only
+def placement_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = get_placement_for_user(request.user, pk)
+    if placement.status != PlacementStatus.COMPLETED:
+        raise Http404
+    return _pdf_response(certificate_pdf(placement), f"praktikintyg-{placement.pk}.pdf")

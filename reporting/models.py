@@ -1,0 +1,144 @@
+"""The strategy's goals, indicators with targets, and quarterly report snapshots."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class StrategyGoal(models.Model):
+    """A long-term goal of the municipality's integration strategy."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("strategy goal")
+        verbose_name_plural = _("strategy goals")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Indicator(models.Model):
+    """A measured figure with a written definition, e.g. "participants matched to a placement"."""
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("Number")
+        PERCENT = "percent", _("Percent")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    definition = models.TextField(_("definition"))
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.COUNT)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    goal = models.ForeignKey(
+        StrategyGoal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("goal"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.Model):
+    """A target for an indicator, for a year or for one quarter of it, with a baseline."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), null=True, blank=True, help_text=_("Empty for the whole year.")
+    )
+    target_value = models.DecimalField(_("target"), max_digits=10, decimal_places=2)
+    baseline = models.DecimalField(_("baseline"), max_digits=10, decimal_places=2, null=True, blank=True)
+    comparison_value = models.DecimalField(
+        _("comparison (e.g. national average)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["indicator", "year", "quarter"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4), name="target_quarter_1_to_4"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="target_year_range"),
+            models.CheckConstraint(condition=Q(target_value__gte=0), name="target_value_not_negative"),
+            models.UniqueConstraint(
+                fields=["indicator", "year"], condition=Q(quarter__isnull=True), name="target_one_per_indicator_year"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter"],
+                condition=Q(quarter__isnull=False),
+                name="target_one_per_indicator_quarter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = f"{self.year} Q{self.quarter}" if self.quarter else str(self.year)
+        return f"{self.indicator} {period}: {self.target_value}"
+
+    def clean(self) -> None:
+        is_share = self.indicator_id and self.indicator.unit == Indicator.Unit.PERCENT
+        if is_share and self.target_value is not None and self.target_value > 100:
+            raise ValidationError({"target_value": _("A share cannot exceed 100 %.")})
+
+
+class QuarterlyReport(models.Model):
+    """A snapshot of every indicator for a quarter. Regenerating keeps the earlier versions; only one
+    version per quarter is current."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being generated")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    is_current = models.BooleanField(_("current"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "-version"]
+        verbose_name = _("quarterly report")
+        verbose_name_plural = _("quarterly reports")
+        constraints = [
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"),
+            models.UniqueConstraint(fields=["year", "quarter", "version"], name="report_unique_version"),
+            models.UniqueConstraint(
+                fields=["year", "quarter"], condition=Q(is_current=True), name="report_one_current_per_quarter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter} v{self.version}"

@@ -1,0 +1,47 @@
+"""Factories for strategy goals, indicators, targets and reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+
+from reporting.models import Indicator, QuarterlyReport, StrategyGoal, Target
+
+
+class StrategyGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategyGoal
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Mål {n + 1}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.LazyAttribute(lambda o: f"Indikator {o.code}")
+    definition = "Antal deltagare som började en praktik under perioden."
+    goal = factory.SubFactory(StrategyGoalFactory)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2026
+    target_value = Decimal("100")
+
+
+class QuarterlyReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterlyReport
+
+    year = 2026
+    quarter = 3
+    version = factory.Sequence(lambda n: n + 1)

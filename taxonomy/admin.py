@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import District, JobTrack, Language, Occupation, PlacementType
+
+
+@admin.register(Occupation)
+class OccupationAdmin(admin.ModelAdmin):
+    list_display = ["code", "level", "name_sv", "name_en"]
+    list_filter = ["level"]
+    search_fields = ["code", "name_sv", "name_en"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "latitude", "longitude"]
+    search_fields = ["name"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_sv", "name_en"]
+    search_fields = ["code", "name_sv", "name_en"]
+
+
+@admin.register(JobTrack)
+class JobTrackAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "active"]
+
+
+@admin.register(PlacementType)
+class PlacementTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "max_weeks", "max_hours_per_day", "funder", "requires_decision_reference", "active"]
+    list_filter = ["active", "funder"]

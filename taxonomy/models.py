@@ -1,0 +1,225 @@
+"""Reference data shared by every app: occupations (SSYK 2012), districts, languages, job tracks,
+placement types, and the ordered scales for Swedish and education levels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class SwedishLevel(models.IntegerChoices):
+    """How far a person has come in Swedish. Ordered, so a need's minimum is a comparison.
+
+    SFI courses A–D mean the same level on every study path (A ≈ CEFR A1, D ≈ B1); after SFI
+    comes Swedish as a second language (SVA).
+    """
+
+    NONE = 0, _("No Swedish yet")
+    SFI_A = 1, _("SFI course A")
+    SFI_B = 2, _("SFI course B")
+    SFI_C = 3, _("SFI course C")
+    SFI_D = 4, _("SFI course D")
+    SFI_COMPLETED = 5, _("SFI completed")
+    SVA = 6, _("Swedish as a second language (SVA)")
+    FLUENT = 7, _("Fluent Swedish")
+
+
+class EducationLevel(models.IntegerChoices):
+    """Highest completed education, ordered (SCB's SUN levels, coarsened)."""
+
+    NONE = 0, _("Less than compulsory school")
+    COMPULSORY = 1, _("Compulsory school")
+    UPPER_SECONDARY = 2, _("Upper-secondary school")
+    POST_SECONDARY = 3, _("Post-secondary, less than three years")
+    UNIVERSITY = 4, _("University, three years or more")
+
+
+class OccupationQuerySet(models.QuerySet["Occupation"]):
+    def units(self) -> OccupationQuerySet:
+        """The 4-digit unit groups, the level work experience and needs are recorded at."""
+        return self.filter(level=Occupation.Level.UNIT)
+
+
+class Occupation(models.Model):
+    """A group of SSYK 2012, Statistics Sweden's classification of occupations.
+
+    The code is the key: codes are strings ("0110" is an armed-forces group), and a code's
+    prefixes are its ancestors, which is what matching compares.
+    """
+
+    class Level(models.IntegerChoices):
+        MAJOR = 1, _("Major group")
+        SUB_MAJOR = 2, _("Sub-major group")
+        MINOR = 3, _("Minor group")
+        UNIT = 4, _("Unit group")
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    name_sv = models.CharField(_("Swedish name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+
+    objects = OccupationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("occupation (SSYK)")
+        verbose_name_plural = _("occupations (SSYK)")
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="occupation_level_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(level=1, parent__isnull=True) | Q(level__gt=1, parent__isnull=False),
+                name="occupation_parent_iff_not_major",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "code"], name="occupation_level_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Swedish unless English is chosen)."""
+        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
+
+
+class District(models.Model):
+    """A district (stadsdel, tätort) of the municipality; with a centre point for distances."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="district_coordinates_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.Model):
+    """A language a participant speaks, by ISO 639-1 code."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name_sv = models.CharField(_("Swedish name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+
+    class Meta:
+        ordering = ["name_sv"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
+
+
+class JobTrack(models.Model):
+    """A job track (jobbspår): a route to work built from the employers' competence needs."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("job track")
+        verbose_name_plural = _("job tracks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlacementType(models.Model):
+    """A kind of placement or measure with its own rules.
+
+    Labour-market measures come and go with politics, so they are data an administrator keeps,
+    not an enumeration: a type that takes no new decisions is marked inactive, never deleted.
+    """
+
+    class Funder(models.TextChoices):
+        EMPLOYMENT_SERVICE = "employment_service", _("Swedish Public Employment Service")
+        MUNICIPALITY = "municipality", _("Municipality")
+        EMPLOYER = "employer", _("Employer")
+        OTHER = "other", _("Other")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    max_weeks = models.PositiveSmallIntegerField(
+        _("maximum length (weeks)"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    max_hours_per_day = models.DecimalField(
+        _("maximum hours per day"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    funder = models.CharField(_("funder"), max_length=30, choices=Funder.choices, default=Funder.MUNICIPALITY)
+    requires_decision_reference = models.BooleanField(
+        _("requires a decision reference"),
+        default=False,
+        help_text=_("Whether the Public Employment Service's decision reference must be recorded."),
+    )
+    is_employment = models.BooleanField(
+        _("counts as employment"), default=False, help_text=_("Paid work, subsidised or not.")
+    )
+    active = models.BooleanField(_("takes new placements"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("placement type")
+        verbose_name_plural = _("placement types")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_weeks__isnull=True) | Q(max_weeks__gte=1), name="placementtype_max_weeks_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_hours_per_day__isnull=True) | Q(max_hours_per_day__gt=0, max_hours_per_day__lte=24),
+                name="placementtype_max_hours_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def rule_violations(
+        self,
+        *,
+        hours_per_day: Decimal | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        decision_reference: str | None = None,
+    ) -> dict[str, str]:
+        """What breaks this type's rules, keyed "hours_per_day", "period" and "decision_reference".
+
+        Arguments left as None are not checked, so a need (which has no decision reference and
+        may run longer than one placement) checks only the hours.
+        """
+        problems: dict[str, str] = {}
+        if self.max_hours_per_day and hours_per_day and hours_per_day > self.max_hours_per_day:
+            problems["hours_per_day"] = _("A %(type)s allows at most %(hours)s hours a day.") % {
+                "type": self.name,
+                "hours": self.max_hours_per_day,
+            }
+        if self.max_weeks and start and end and end - start > dt.timedelta(weeks=self.max_weeks):
+            problems["period"] = _("A %(type)s lasts at most %(weeks)s weeks.") % {
+                "type": self.name,
+                "weeks": self.max_weeks,
+            }
+        if decision_reference is not None and self.requires_decision_reference and not decision_reference.strip():
+            problems["decision_reference"] = _("A %(type)s needs the decision reference.") % {"type": self.name}
+        return problems

@@ -1,0 +1,172 @@
+"""Project-level pages: health check, login, language, and each role's start page."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
+from conftest import require_service
+from participants.tests.factories import ParticipantFactory
+from placements.tests.factories import FollowUpFactory, PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_without_login(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connection
+
+    def broken_cursor(*args: object, **kwargs: object) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
+
+
+def test_healthz_is_503_when_a_configured_broker_does_not_answer(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    from config.celery import app
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = None
+    assert response.status_code == 503
+    assert response.json()["broker"] == "error"
+
+
+@pytest.mark.services
+def test_healthz_reports_a_live_redis_broker(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    url = os.environ.get("REDIS_URL", "")
+    require_service(bool(url), "Redis (REDIS_URL)")
+    settings.CELERY_BROKER_URL = url
+    from config.celery import app
+
+    app.conf.broker_url = url
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = None
+    assert response.status_code == 200
+    assert response.json()["broker"] == "ok"
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_login_page_is_swedish_by_default(client: Client) -> None:
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "sv"
+    assert "Logga in" in response.content.decode()
+
+
+def test_the_language_switch_gives_english(client: Client) -> None:
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    response = client.get(reverse("login"))
+    assert response["Content-Language"] == "en"
+    assert "Log in to Platsa" in response.content.decode()
+
+
+def test_a_demo_style_login_reaches_the_start_page(client: Client) -> None:
+    CoordinatorFactory(username="anna")
+    response = client.post(reverse("login"), {"username": "anna", "password": "platsa-test"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Idag i ditt team" in response.content.decode()
+
+
+def test_the_coordinator_start_page_shows_the_own_teams_waiting_participants(client: Client) -> None:
+    coordinator = CoordinatorFactory()
+    mine = ParticipantFactory(team=coordinator.team, coordinator=coordinator, first_name="Zahra", last_name="Ali")
+    ParticipantFactory(first_name="Okänd", last_name="Utomstående")  # another team
+    overdue = FollowUpFactory(placement=PlacementFactory(active=True, participant__team=coordinator.team))
+    overdue.due_date = overdue.placement.planned_start
+    overdue.save()
+    client.force_login(coordinator)
+    page = client.get("/").content.decode()
+    assert mine.full_name in page
+    assert "Utomstående" not in page
+    assert "1 uppföljning försenad" in page
+
+
+def test_the_supervisor_start_page_lists_only_the_own_placements(client: Client) -> None:
+    user = SupervisorUserFactory()
+    ours = PlacementFactory(active=True, supervisor__user=user)
+    theirs = PlacementFactory(active=True)
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    assert "Deltagare du handleder" in page
+    assert ours.participant.full_name in page
+    assert theirs.participant.full_name not in page
+    assert ours.participant.identity_number not in page
+
+
+def test_the_manager_start_page_shows_aggregates_and_no_names(client: Client) -> None:
+    names = [f"Unikdeltagare{n}" for n in range(6)]
+    for name in names:
+        PlacementFactory(active=True, participant__last_name=name)
+    client.force_login(ManagerFactory())
+    page = client.get("/").content.decode()
+    assert "Nyckeltal" in page
+    assert ">6<" in page.replace(" ", "")
+    assert not any(name in page for name in names)
+
+
+def test_the_manager_start_page_suppresses_small_numbers(client: Client) -> None:
+    PlacementFactory.create_batch(3, active=True)
+    client.force_login(ManagerFactory())
+    page = client.get("/").content.decode()
+    assert "färre än 5" in page
+
+
+def test_a_user_without_a_role_is_told_so(client: Client) -> None:
+    client.force_login(UserFactory())
+    assert "har ingen roll" in client.get("/").content.decode()
+
+
+def test_logout_is_a_post_and_ends_the_session(client: Client) -> None:
+    client.force_login(ManagerFactory())
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_the_longest_waiting_participant_comes_first_with_months_left(client: Client) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    coordinator = CoordinatorFactory()
+    now = timezone.now()
+    recent = ParticipantFactory(team=coordinator.team, coordinator=coordinator, last_name="Nyligen")
+    recent.status_changed_at = now - dt.timedelta(days=3)
+    recent.save()
+    longest = ParticipantFactory(
+        newcomer=True, team=coordinator.team, coordinator=coordinator, last_name="Längstväntande"
+    )
+    longest.status_changed_at = now - dt.timedelta(days=90)
+    longest.establishment_programme_end = timezone.localdate() + dt.timedelta(days=75)
+    longest.save()
+    client.force_login(coordinator)
+    page = client.get("/").content.decode()
+    assert page.index("Längstväntande") < page.index("Nyligen")
+    row = page[page.index("Längstväntande") :].split("</tr>")[0]
+    assert "<td>90</td>" in row and "<td>2</td>" in row

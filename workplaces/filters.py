@@ -1,0 +1,44 @@
+"""Filters for the need list."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from taxonomy.models import District, Occupation
+
+from .models import Need, NeedStatus, OrganisationKind
+
+
+class NeedFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=NeedStatus.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("kind of organisation"), field_name="workplace__organisation__kind", choices=OrganisationKind.choices
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("district"), field_name="workplace__district", queryset=District.objects.all()
+    )
+    occupation = django_filters.ModelChoiceFilter(
+        label=_("occupation"), queryset=Occupation.objects.units(), method="by_occupation_group"
+    )
+    free_places = django_filters.BooleanFilter(label=_("Has free places"), method="with_free_places")
+
+    class Meta:
+        model = Need
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        for word in value.split():
+            queryset = queryset.filter(title__icontains=word) | queryset.filter(workplace__name__icontains=word)
+        return queryset
+
+    def by_occupation_group(self, queryset: QuerySet[Need], name: str, value: Occupation) -> QuerySet[Need]:
+        """Needs in the same 3-digit group as the chosen occupation: close enough to consider."""
+        return queryset.filter(occupation__code__startswith=value.code[:3])
+
+    def with_free_places(self, queryset: QuerySet[Need], name: str, value: bool | None) -> QuerySet[Need]:
+        if value is None:
+            return queryset
+        return queryset.filter(taken__lt=F("places")) if value else queryset.filter(taken__gte=F("places"))

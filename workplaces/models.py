@@ -1,0 +1,260 @@
+"""Organisations, their workplaces, and the needs (openings) workplaces offer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts import access
+from taxonomy.models import EducationLevel, SwedishLevel
+
+from .organisation_numbers import validate_organisation_number
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPAL_DEPARTMENT = "municipal_department", _("Municipal department")
+    COMPANY = "company", _("Company")
+    PUBLIC_BODY = "public_body", _("Region or other public body")
+    NGO = "ngo", _("Non-profit organisation")
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def visible_to(self, user) -> OrganisationQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(access.organisation_scope(user))
+
+    def departments(self) -> OrganisationQuerySet:
+        return self.filter(kind=OrganisationKind.MUNICIPAL_DEPARTMENT)
+
+    def with_social_procurement_contract(self, on: dt.date) -> OrganisationQuerySet:
+        return self.filter(contracts__start_date__lte=on, contracts__end_date__gte=on).distinct()
+
+
+class Organisation(models.Model):
+    """An employer: a municipal department (förvaltning), a company, a public body or an NGO.
+
+    Departments are rows of this table, not an enumeration: municipalities reorganise.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_organisation_number],
+        help_text=_("NNNNNN-NNNN. A municipal department has the municipality's number."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["kind"], name="organisation_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcurementContract(models.Model):
+    """A public procurement contract with social requirements (socialt ansvarsfull upphandling):
+    the supplier has promised to offer placements."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contracts", verbose_name=_("supplier")
+    )
+    reference = models.CharField(_("contract reference"), max_length=100)
+    subject = models.CharField(_("what is procured"), max_length=200)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    promised_placements = models.PositiveSmallIntegerField(
+        _("placements promised per year"), default=0, validators=[MaxValueValidator(1000)]
+    )
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("procurement contract with social requirements")
+        verbose_name_plural = _("procurement contracts with social requirements")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="contract_end_after_start"),
+            models.UniqueConstraint(fields=["organisation", "reference"], name="contract_unique_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.organisation})"
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("The end date must be after the start date.")})
+
+
+class WorkplaceQuerySet(models.QuerySet["Workplace"]):
+    def visible_to(self, user) -> WorkplaceQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(access.workplace_scope(user)).distinct()
+
+
+class Workplace(models.Model):
+    """A unit of an organisation where people work: a care home, a preschool, a kitchen."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="workplaces", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    district = models.ForeignKey(
+        "taxonomy.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = WorkplaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("workplace")
+        verbose_name_plural = _("workplaces")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="workplace_unique_name_per_organisation"),
+        ]
+        indexes = [models.Index(fields=["district"], name="workplace_district")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.organisation}"
+
+
+class NeedStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    FILLED = "filled", _("Filled")
+    CLOSED = "closed", _("Closed")
+
+
+class RecordsExtractRequirement(models.TextChoices):
+    """Whether a criminal-records extract is required, and for what."""
+
+    NONE = "", _("Not required")
+    CHILDREN = "children", _("Required: work with children")
+    CARE = "care", _("Required: elderly or home care")
+
+
+class NeedQuerySet(models.QuerySet["Need"]):
+    def visible_to(self, user) -> NeedQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(access.need_scope(user)).distinct()
+
+    def open(self) -> NeedQuerySet:
+        return self.filter(status=NeedStatus.OPEN)
+
+    def overlapping(self, start: dt.date, end: dt.date) -> NeedQuerySet:
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class Need(models.Model):
+    """An opening a workplace offers (behov): what, how many places, when, and what it asks of a person."""
+
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.PROTECT, related_name="needs", verbose_name=_("workplace")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.PROTECT, related_name="+", verbose_name=_("occupation")
+    )
+    tasks = models.TextField(_("tasks"), blank=True)
+    placement_type = models.ForeignKey(
+        "taxonomy.PlacementType", on_delete=models.PROTECT, related_name="needs", verbose_name=_("placement type")
+    )
+    job_track = models.ForeignKey(
+        "taxonomy.JobTrack",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("job track"),
+    )
+    places = models.PositiveSmallIntegerField(_("places"), default=1, validators=[MinValueValidator(1)])
+    hours_per_day = models.DecimalField(
+        _("hours per day"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("4.0"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("10"))],
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    min_swedish_level = models.PositiveSmallIntegerField(
+        _("minimum Swedish level"), choices=SwedishLevel.choices, default=SwedishLevel.NONE
+    )
+    min_education_level = models.PositiveSmallIntegerField(
+        _("minimum education"), choices=EducationLevel.choices, null=True, blank=True
+    )
+    requires_driving_licence = models.BooleanField(_("driving licence required"), default=False)
+    records_extract = models.CharField(
+        _("criminal-records extract"),
+        max_length=20,
+        choices=RecordsExtractRequirement.choices,
+        default=RecordsExtractRequirement.NONE,
+        blank=True,
+    )
+    status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="need_places_at_least_one"),
+            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="need_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(hours_per_day__gte=Decimal("0.5"), hours_per_day__lte=10), name="need_hours_per_day_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="need_status_start"),
+            models.Index(fields=["occupation"], name="need_occupation"),
+            models.Index(fields=["workplace", "status"], name="need_workplace_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.workplace})"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            errors["end_date"] = _("The end date must be after the start date.")
+        if self.places is not None and self.places < 1:
+            errors["places"] = _("A need has at least one place.")
+        if self.placement_type_id:
+            # A need may run longer than one placement of its type, so only the hours are checked here.
+            errors.update(self.placement_type.rule_violations(hours_per_day=self.hours_per_day))
+            if self._state.adding and not self.placement_type.active:
+                errors["placement_type"] = _("%(type)s takes no new placements.") % {"type": self.placement_type.name}
+        if errors:
+            raise ValidationError(errors)

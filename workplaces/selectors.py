@@ -1,0 +1,50 @@
+"""Reads of organisations, workplaces and needs. Every read starts from `.visible_to(user)`."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.access import AnyUser, get_visible_or_404
+
+from .models import Need, NeedStatus, Organisation, Workplace
+
+
+def get_organisation_for_user(user: AnyUser, pk: object) -> Organisation:
+    return get_visible_or_404(Organisation.objects.visible_to(user), pk=pk)
+
+
+def get_workplace_for_user(user: AnyUser, pk: object) -> Workplace:
+    return get_visible_or_404(Workplace.objects.visible_to(user).select_related("organisation", "district"), pk=pk)
+
+
+def get_need_for_user(user: AnyUser, pk: object) -> Need:
+    return get_visible_or_404(
+        Need.objects.visible_to(user).select_related("workplace__organisation", "occupation", "placement_type"),
+        pk=pk,
+    )
+
+
+def _holding_count() -> Count:
+    # Agreed and active placements take a place. The statuses are named here as values, since
+    # placements sits above workplaces and may not be imported.
+    return Count("placements", filter=Q(placements__status__in=("agreed", "active")), distinct=True)
+
+
+def need_list(*, user: AnyUser) -> QuerySet[Need]:
+    """Needs the user may see, with `taken` places (agreed or active placements)."""
+    return (
+        Need.objects.visible_to(user)
+        .annotate(taken=_holding_count())
+        .select_related("workplace__organisation", "occupation", "placement_type")
+    )
+
+
+def organisation_list(*, user: AnyUser) -> QuerySet[Organisation]:
+    return Organisation.objects.visible_to(user).annotate(
+        workplace_count=Count("workplaces", distinct=True),
+        open_needs=Count("workplaces__needs", filter=Q(workplaces__needs__status=NeedStatus.OPEN), distinct=True),
+    )
+
+
+def needs_of_workplace(*, workplace: Workplace) -> QuerySet[Need]:
+    return workplace.needs.annotate(taken=_holding_count()).select_related("occupation", "placement_type")

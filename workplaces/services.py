@@ -1,0 +1,75 @@
+"""Every write to organisations, workplaces and needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import Need, NeedStatus, Organisation, Workplace
+from .organisation_numbers import normalize_organisation_number
+
+
+def _save(instance: Any, fields: dict[str, Any]) -> Any:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation | None = None, by: User | None, **fields: Any) -> Organisation:
+    """Create (organisation=None) or change an organisation."""
+    if fields.get("organisation_number"):
+        fields["organisation_number"] = normalize_organisation_number(fields["organisation_number"])
+    return _save(organisation or Organisation(), fields)
+
+
+@transaction.atomic
+def workplace_save(*, workplace: Workplace | None = None, by: User | None, **fields: Any) -> Workplace:
+    """Create (workplace=None) or change a workplace."""
+    return _save(workplace or Workplace(), fields)
+
+
+@transaction.atomic
+def need_save(*, need: Need | None = None, by: User | None, **fields: Any) -> Need:
+    """Create (need=None) or change a need. Fewer places than agreed and active placements are refused."""
+    if need is None:
+        need = Need(created_by=by)
+    else:
+        need = Need.objects.select_for_update().get(pk=need.pk)
+        places = fields.get("places", need.places)
+        holding = need.placements.holding().count()
+        if places is not None and places < holding:
+            raise ValidationError(
+                {"places": _("%(count)s placements are already agreed or active.") % {"count": holding}}
+            )
+    return _save(need, fields)
+
+
+ALLOWED_NEED_STATUS = {
+    NeedStatus.DRAFT: {NeedStatus.OPEN, NeedStatus.CLOSED},
+    NeedStatus.OPEN: {NeedStatus.FILLED, NeedStatus.CLOSED},
+    NeedStatus.FILLED: {NeedStatus.OPEN, NeedStatus.CLOSED},
+    NeedStatus.CLOSED: {NeedStatus.OPEN},
+}
+
+
+@transaction.atomic
+def need_change_status(*, need: Need, to_status: str, by: User | None) -> Need:
+    if to_status not in NeedStatus.values:
+        raise ValidationError(_("Unknown status."), code="unknown_status")
+    locked = Need.objects.select_for_update().get(pk=need.pk)
+    if to_status not in ALLOWED_NEED_STATUS.get(locked.status, set()):
+        raise ValidationError(
+            _("A need cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": locked.get_status_display(), "to": NeedStatus(to_status).label}
+        )
+    locked.status = to_status
+    locked.save(update_fields=["status"])
+    return locked

@@ -1,0 +1,46 @@
+"""Tables for organisations and needs."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Need, Organisation
+
+
+class OrganisationTable(tables.Table):
+    name = tables.LinkColumn("workplaces:organisation_detail", args=[tables.A("pk")])
+    workplace_count = tables.Column(verbose_name=_("workplaces"))
+    open_needs = tables.Column(verbose_name=_("open needs"))
+
+    class Meta:
+        model = Organisation
+        fields = ("name", "kind", "organisation_number", "workplace_count", "open_needs", "active")
+        order_by = ("name",)
+        empty_text = _("No organisations match.")
+
+
+class NeedTable(tables.Table):
+    title = tables.LinkColumn("workplaces:need_detail", args=[tables.A("pk")])
+    workplace = tables.Column(accessor="workplace__name", verbose_name=_("workplace"))
+    organisation = tables.Column(accessor="workplace__organisation__name", verbose_name=_("organisation"))
+    occupation = tables.Column(accessor="occupation", order_by=("occupation__code",))
+    taken = tables.Column(verbose_name=_("taken"))
+    start_date = tables.DateColumn(format="Y-m-d")
+    end_date = tables.DateColumn(format="Y-m-d")
+
+    class Meta:
+        model = Need
+        fields = (
+            "title",
+            "organisation",
+            "workplace",
+            "occupation",
+            "places",
+            "taken",
+            "start_date",
+            "end_date",
+            "status",
+        )
+        order_by = ("start_date",)
+        empty_text = _("No needs match.")

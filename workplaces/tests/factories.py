@@ -1,0 +1,60 @@
+"""Factories for organisations, workplaces and needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from taxonomy.tests.factories import DistrictFactory, OccupationFactory, PlacementTypeFactory
+from workplaces.models import Need, NeedStatus, Organisation, OrganisationKind, ProcurementContract, Workplace
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Förvaltning {n}")
+    kind = OrganisationKind.MUNICIPAL_DEPARTMENT
+    organisation_number = "212000-2411"
+
+
+class ProcurementContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcurementContract
+
+    organisation = factory.SubFactory(
+        OrganisationFactory, kind=OrganisationKind.COMPANY, organisation_number="556036-0793"
+    )
+    reference = factory.Sequence(lambda n: f"UH-{2026}-{n:03d}")
+    subject = "Städtjänster"
+    start_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=180))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=3 * 365))
+    promised_placements = 4
+
+
+class WorkplaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workplace
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Arbetsplats {n}")
+    district = factory.SubFactory(DistrictFactory)
+    city = "Östersund"
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    workplace = factory.SubFactory(WorkplaceFactory)
+    title = factory.Sequence(lambda n: f"Praktikplats {n}")
+    occupation = factory.SubFactory(OccupationFactory)
+    placement_type = factory.SubFactory(PlacementTypeFactory)
+    places = 2
+    hours_per_day = Decimal("4.0")
+    start_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=14))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(weeks=12))
+    status = NeedStatus.OPEN

@@ -1,0 +1,178 @@
+"""Coordinator pages for organisations, their workplaces and the needs they offer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from accounts.models import Role
+from accounts.roles import role_required
+from accounts.service_views import save_with_service
+from placements.models import Placement
+from supervisors.selectors import supervisors_at
+
+from .filters import NeedFilter
+from .forms import NeedForm, OrganisationForm, WorkplaceForm
+from .models import NeedStatus
+from .selectors import (
+    get_need_for_user,
+    get_organisation_for_user,
+    get_workplace_for_user,
+    need_list,
+    needs_of_workplace,
+    organisation_list,
+)
+from .services import ALLOWED_NEED_STATUS, need_change_status, need_save, organisation_save, workplace_save
+from .tables import NeedTable, OrganisationTable
+
+PAGE_SIZE = 25
+coordinator_only = role_required(Role.COORDINATOR)
+
+
+@coordinator_only
+def organisation_list_view(request: HttpRequest) -> HttpResponse:
+    table = OrganisationTable(organisation_list(user=request.user))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(request, "workplaces/organisation_list.html", {"table": table})
+
+
+@coordinator_only
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, pk)
+    workplaces = organisation.workplaces.select_related("district").order_by("name")
+    contracts = organisation.contracts.all()
+    return render(
+        request,
+        "workplaces/organisation_detail.html",
+        {"organisation": organisation, "workplaces": workplaces, "contracts": contracts},
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, pk) if pk else None
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    done = save_with_service(
+        request,
+        form,
+        lambda data: organisation_save(organisation=organisation, by=request.user, **data),
+        success=lambda saved: _("%(name)s is saved.") % {"name": saved.name},
+        redirect_to=lambda saved: saved_url("workplaces:organisation_detail", saved.pk),
+    )
+    return done or render(
+        request, "workplaces/form.html", {"form": form, "object": organisation, "kind": "organisation"}
+    )
+
+
+@coordinator_only
+def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    workplace = get_workplace_for_user(request.user, pk)
+    return render(
+        request,
+        "workplaces/workplace_detail.html",
+        {
+            "workplace": workplace,
+            "needs": needs_of_workplace(workplace=workplace).order_by("-start_date"),
+            "supervisors": supervisors_at(workplace_id=workplace.pk, on=timezone.localdate()),
+        },
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def workplace_form(request: HttpRequest, organisation_pk: int | None = None, pk: int | None = None) -> HttpResponse:
+    workplace = get_workplace_for_user(request.user, pk) if pk else None
+    organisation = workplace.organisation if workplace else get_organisation_for_user(request.user, organisation_pk)
+    form = WorkplaceForm(request.POST or None, instance=workplace)
+    done = save_with_service(
+        request,
+        form,
+        lambda data: workplace_save(workplace=workplace, by=request.user, organisation=organisation, **data),
+        success=lambda saved: _("%(name)s is saved.") % {"name": saved.name},
+        redirect_to=lambda saved: saved_url("workplaces:workplace_detail", saved.pk),
+    )
+    return done or render(
+        request,
+        "workplaces/form.html",
+        {"form": form, "object": workplace, "kind": "workplace", "organisation": organisation},
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def need_list_view(request: HttpRequest) -> HttpResponse:
+    need_filter = NeedFilter(request.GET or None, queryset=need_list(user=request.user))
+    table = NeedTable(need_filter.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(request, "workplaces/need_list.html", {"filter": need_filter, "table": table})
+
+
+@coordinator_only
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_need_for_user(request.user, pk)
+    placements = (
+        Placement.objects.visible_to(request.user)
+        .filter(need=need)
+        .select_related("participant", "supervisor")
+        .order_by("-planned_start")
+    )
+    taken = need.placements.holding().count()
+    return render(
+        request,
+        "workplaces/need_detail.html",
+        {
+            "need": need,
+            "taken": taken,
+            "free": max(need.places - taken, 0),
+            "placements": placements,
+            "supervisors": supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate()),
+            "transitions": _need_transitions(need.status),
+        },
+    )
+
+
+def _need_transitions(status: str) -> list[tuple[str, str]]:
+    return [(target, NeedStatus(target).label) for target in sorted(ALLOWED_NEED_STATUS.get(status, ()))]
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def need_form(request: HttpRequest, workplace_pk: int | None = None, pk: int | None = None) -> HttpResponse:
+    need = get_need_for_user(request.user, pk) if pk else None
+    workplace = need.workplace if need else get_workplace_for_user(request.user, workplace_pk)
+    form = NeedForm(request.POST or None, instance=need)
+    done = save_with_service(
+        request,
+        form,
+        lambda data: need_save(need=need, by=request.user, workplace=workplace, **data),
+        success=lambda saved: _("%(name)s is saved.") % {"name": saved.title},
+        redirect_to=lambda saved: saved_url("workplaces:need_detail", saved.pk),
+    )
+    return done or render(
+        request, "workplaces/form.html", {"form": form, "object": need, "kind": "need", "workplace": workplace}
+    )
+
+
+@coordinator_only
+@require_POST
+def need_status(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_need_for_user(request.user, pk)
+    try:
+        need = need_change_status(need=need, to_status=request.POST.get("status", ""), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The need is now “%(status)s”.") % {"status": need.get_status_display()})
+    return redirect("workplaces:need_detail", pk=need.pk)
+
+
+def saved_url(name: str, pk: int) -> str:
+    return reverse(name, args=[pk])
