@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,15 @@ class ProposeForm(forms.Form):
         self.fields["participant"].widget.attrs["data-searchable"] = "true"
         needs = Need.objects.visible_to(user).open().select_related("workplace")
         self.fields["need"].queryset = needs
-        self.fields["need"].widget.attrs["data-searchable"] = "true"
+        # Choosing a need reloads the supervisor choices with that workplace's supervisors (htmx).
+        self.fields["need"].widget.attrs.update(
+            {
+                "data-searchable": "true",
+                "hx-get": reverse("placements:supervisor_options"),
+                "hx-target": "#id_supervisor",
+                "hx-trigger": "change",
+            }
+        )
         supervisors = Supervisor.objects.visible_to(user).filter(active=True).select_related("workplace")
         if need is not None:
             supervisors = supervisors.filter(workplace_id=need.workplace_id)

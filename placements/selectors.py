@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from accounts.models import User
 from participants.models import Participant
 from workplaces.models import Need
 
-from .models import HOLDING_STATUSES, FollowUp, Placement, PlacementEvent, PlacementStatus
+from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
 
 SOON_DAYS = 14
 START_PAGE_ROWS = 10
@@ -56,6 +56,28 @@ class Waiting:
 
 
 @dataclass(frozen=True)
+class LaterOutcomeDue:
+    placement: Placement
+    days_after: int
+
+
+def later_outcomes_due(*, user: User, today: dt.date) -> list[LaterOutcomeDue]:
+    """Ended placements whose 90- or 180-day checkpoint has come without an outcome recorded."""
+    due: list[LaterOutcomeDue] = []
+    for checkpoint in LaterOutcome.Checkpoint:
+        recorded = LaterOutcome.objects.filter(placement=OuterRef("pk"), days_after=checkpoint.value)
+        placements = (
+            Placement.objects.visible_to(user)
+            .filter(status__in=ENDED_STATUSES, actual_end__lte=today - dt.timedelta(days=checkpoint.value))
+            .exclude(Exists(recorded))
+            .select_related("participant", "need__workplace")
+            .order_by("actual_end")
+        )
+        due.extend(LaterOutcomeDue(placement=p, days_after=checkpoint.value) for p in placements[:START_PAGE_ROWS])
+    return due[:START_PAGE_ROWS]
+
+
+@dataclass(frozen=True)
 class CoordinatorOverview:
     waiting: list[Waiting]
     waiting_count: int
@@ -65,6 +87,7 @@ class CoordinatorOverview:
     overdue_count: int
     open_needs: list[Need]
     open_needs_count: int
+    later_outcomes_due: list[LaterOutcomeDue]
 
 
 def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
@@ -101,6 +124,7 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
         overdue_count=overdue.count(),
         open_needs=list(needs[:START_PAGE_ROWS]),
         open_needs_count=needs.count(),
+        later_outcomes_due=later_outcomes_due(user=user, today=today),
     )
 
 

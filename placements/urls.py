@@ -6,6 +6,7 @@ app_name = "placements"
 
 urlpatterns = [
     path("new/", views.placement_propose, name="propose"),
+    path("supervisor-options/", views.supervisor_options, name="supervisor_options"),
     path("<int:pk>/", views.placement_detail, name="detail"),
     path("<int:pk>/agreement.pdf", views.placement_agreement, name="agreement"),
     path("<int:pk>/certificate.pdf", views.placement_certificate, name="certificate"),

@@ -9,6 +9,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
+from supervisors.models import Supervisor
+from supervisors.selectors import supervisors_at
 from workplaces.selectors import get_need_for_user
 
 from . import services
@@ -200,3 +203,14 @@ def placement_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     if placement.status != PlacementStatus.COMPLETED:
         raise Http404
     return _pdf_response(certificate_pdf(placement), f"praktikintyg-{placement.pk}.pdf")
+
+
+@coordinator_only
+def supervisor_options(request: HttpRequest) -> HttpResponse:
+    """The <option>s of the supervisor field for the chosen need (swapped in by htmx)."""
+    need_pk = request.GET.get("need", "")
+    supervisors = Supervisor.objects.none()
+    if need_pk.isdigit():
+        need = get_need_for_user(request.user, int(need_pk))
+        supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())
+    return render(request, "placements/partials/supervisor_options.html", {"supervisors": supervisors})

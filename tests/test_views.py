@@ -170,3 +170,15 @@ def test_the_longest_waiting_participant_comes_first_with_months_left(client: Cl
     assert page.index("Längstväntande") < page.index("Nyligen")
     row = page[page.index("Längstväntande") :].split("</tr>")[0]
     assert "<td>90</td>" in row and "<td>2</td>" in row
+
+
+def test_the_start_page_asks_for_later_outcomes_when_their_day_has_come(client: Client) -> None:
+    from placements.models import LaterOutcome, Outcome
+
+    coordinator = CoordinatorFactory()
+    ended = PlacementFactory(completed=True, participant__team=coordinator.team, participant__last_name="Uppföljd")
+    client.force_login(coordinator)
+    page = client.get("/").content.decode()
+    assert "Senare utfall att registrera" in page and "Uppföljd" in page
+    LaterOutcome.objects.create(placement=ended, days_after=90, outcome=Outcome.STUDIES, recorded_on=ended.actual_end)
+    assert "Senare utfall att registrera" not in client.get("/").content.decode()

@@ -148,3 +148,14 @@ def test_anonymous_users_are_sent_to_log_in(client: Client) -> None:
     placement = PlacementFactory()
     for url in (reverse("placements:detail", args=[placement.pk]), reverse("placements:propose")):
         assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+def test_choosing_a_need_offers_its_workplaces_supervisors(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    need = _open_need()
+    here = SupervisorFactory(workplace=need.workplace, last_name="Härifrån")
+    SupervisorFactory(last_name="Annanstans")
+    client.force_login(coordinator)
+    page = client.get(reverse("placements:supervisor_options"), {"need": need.pk}).content.decode()
+    assert f'value="{here.pk}"' in page and "Härifrån" in page and "inte utbildad" in page
+    assert "Annanstans" not in page
+    assert client.get(reverse("placements:supervisor_options"), {"need": 987654}).status_code == 404
