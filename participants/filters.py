@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -21,10 +22,12 @@ from .models import Participant, ParticipantStatus, TargetGroup
 
 class ParticipantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name, or a whole identity number."))
-    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=ParticipantStatus.choices)
-    target_group = django_filters.ChoiceFilter(label=_("target group"), choices=TargetGroup.choices)
-    job_track = django_filters.ModelChoiceFilter(label=_("job track"), queryset=JobTrack.objects.all())
-    coordinator = django_filters.ModelChoiceFilter(label=_("responsible coordinator"), queryset=User.objects.none())
+    status = django_filters.MultipleChoiceFilter(label=capfirst(_("status")), choices=ParticipantStatus.choices)
+    target_group = django_filters.ChoiceFilter(label=capfirst(_("target group")), choices=TargetGroup.choices)
+    job_track = django_filters.ModelChoiceFilter(label=capfirst(_("job track")), queryset=JobTrack.objects.all())
+    coordinator = django_filters.ModelChoiceFilter(
+        label=capfirst(_("responsible coordinator")), queryset=User.objects.none()
+    )
     swedish_level_min = django_filters.ChoiceFilter(
         label=_("Swedish at least"), choices=SwedishLevel.choices, field_name="swedish_level", lookup_expr="gte"
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -25,12 +26,12 @@ class ParticipantForm(forms.ModelForm):
     """The profile of a participant: identity, referral, Swedish, education, availability, interests."""
 
     identity_number = forms.CharField(
-        label=_("personal identity number"),
+        label=capfirst(_("personal identity number")),
         max_length=13,
         help_text=_("Personnummer or samordningsnummer, YYYYMMDD-NNNN."),
     )
     interests = forms.ModelMultipleChoiceField(
-        label=_("interests"),
+        label=capfirst(_("interests")),
         queryset=Occupation.objects.filter(level__in=(Occupation.Level.SUB_MAJOR, Occupation.Level.UNIT)),
         required=False,
         help_text=_("Occupations or fields the person wants to work in."),
@@ -89,14 +90,14 @@ class WorkExperienceForm(forms.Form):
     """One row of work experience, from Sweden or the home country."""
 
     occupation = forms.ModelChoiceField(
-        label=_("occupation"),
+        label=capfirst(_("occupation")),
         queryset=Occupation.objects.units(),
         widget=forms.Select(attrs={"data-searchable": "true"}),
     )
     years = forms.DecimalField(
-        label=_("years"), min_value=Decimal("0"), max_value=Decimal("60"), max_digits=3, decimal_places=1
+        label=capfirst(_("years")), min_value=Decimal("0"), max_value=Decimal("60"), max_digits=3, decimal_places=1
     )
-    country = forms.CharField(label=_("country"), max_length=100, required=False)
+    country = forms.CharField(label=capfirst(_("country")), max_length=100, required=False)
 
     def to_experience(self) -> Experience:
         data = self.cleaned_data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Participant
@@ -19,10 +20,14 @@ class ParticipantTable(tables.Table):
     birth = tables.Column(
         accessor="masked_identity_number",
         order_by=("identity_number",),
-        verbose_name=_("personal identity number"),
+        verbose_name=capfirst(_("personal identity number")),
     )
-    coordinator = tables.Column(verbose_name=_("responsible coordinator"), order_by=("coordinator__last_name",))
-    establishment_programme_end = tables.DateColumn(format="Y-m-d", verbose_name=_("establishment programme ends"))
+    coordinator = tables.Column(
+        verbose_name=capfirst(_("responsible coordinator")), order_by=("coordinator__last_name",)
+    )
+    establishment_programme_end = tables.DateColumn(
+        format="Y-m-d", verbose_name=capfirst(_("establishment programme ends"))
+    )
     referral_date = tables.DateColumn(format="Y-m-d")
 
     class Meta:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -21,13 +22,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProposeForm(forms.Form):
-    participant = forms.ModelChoiceField(label=_("participant"), queryset=Participant.objects.none())
-    need = forms.ModelChoiceField(label=_("need"), queryset=Need.objects.none())
-    supervisor = forms.ModelChoiceField(label=_("supervisor"), queryset=Supervisor.objects.none())
-    start = forms.DateField(label=_("planned start"), widget=DATE)
-    end = forms.DateField(label=_("planned end"), widget=DATE)
-    hours_per_day = forms.DecimalField(label=_("hours per day"), min_value=0.5, max_value=10, decimal_places=1)
-    decision_reference = forms.CharField(label=_("decision reference"), max_length=50, required=False)
+    participant = forms.ModelChoiceField(label=capfirst(_("participant")), queryset=Participant.objects.none())
+    need = forms.ModelChoiceField(label=capfirst(_("need")), queryset=Need.objects.none())
+    supervisor = forms.ModelChoiceField(label=capfirst(_("supervisor")), queryset=Supervisor.objects.none())
+    start = forms.DateField(label=capfirst(_("planned start")), widget=DATE)
+    end = forms.DateField(label=capfirst(_("planned end")), widget=DATE)
+    hours_per_day = forms.DecimalField(
+        label=capfirst(_("hours per day")), min_value=0.5, max_value=10, decimal_places=1
+    )
+    decision_reference = forms.CharField(label=capfirst(_("decision reference")), max_length=50, required=False)
 
     def __init__(self, *args: Any, user: User, need: Need | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,12 +74,12 @@ class ActivateForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("outcome at the end"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=capfirst(_("outcome at the end")), choices=Outcome.choices)
     on = forms.DateField(label=_("Ended on"), widget=DATE, initial=timezone.localdate)
 
 
 class EndEarlyForm(CompleteForm):
-    reason = forms.CharField(label=_("reason for ending early"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=capfirst(_("reason for ending early")), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CancelForm(forms.Form):
@@ -84,16 +87,18 @@ class CancelForm(forms.Form):
 
 
 class LaterOutcomeForm(forms.Form):
-    days_after = forms.TypedChoiceField(label=_("checkpoint"), choices=LaterOutcome.Checkpoint.choices, coerce=int)
-    outcome = forms.ChoiceField(label=_("outcome"), choices=Outcome.choices)
+    days_after = forms.TypedChoiceField(
+        label=capfirst(_("checkpoint")), choices=LaterOutcome.Checkpoint.choices, coerce=int
+    )
+    outcome = forms.ChoiceField(label=capfirst(_("outcome")), choices=Outcome.choices)
 
 
 class AcknowledgeForm(forms.Form):
-    party = forms.ChoiceField(label=_("party"), choices=Party.choices)
+    party = forms.ChoiceField(label=capfirst(_("party")), choices=Party.choices)
     name = forms.CharField(label=_("Acknowledged by (name)"), max_length=200)
 
 
 class AssessmentForm(forms.Form):
     assessment = forms.CharField(
-        label=_("supervisor's assessment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+        label=capfirst(_("supervisor's assessment")), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from taxonomy.models import District, Occupation
 
-from .models import Need, NeedStatus, OrganisationKind
+from .models import Need, NeedStatus, Organisation, OrganisationKind
 
 
 class NeedFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    status = django_filters.ChoiceFilter(label=_("status"), choices=NeedStatus.choices)
+    status = django_filters.ChoiceFilter(label=capfirst(_("status")), choices=NeedStatus.choices)
     kind = django_filters.ChoiceFilter(
-        label=_("kind of organisation"), field_name="workplace__organisation__kind", choices=OrganisationKind.choices
+        label=capfirst(_("kind of organisation")),
+        field_name="workplace__organisation__kind",
+        choices=OrganisationKind.choices,
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("district"), field_name="workplace__district", queryset=District.objects.all()
+        label=capfirst(_("district")), field_name="workplace__district", queryset=District.objects.all()
     )
     occupation = django_filters.ModelChoiceFilter(
-        label=_("occupation"), queryset=Occupation.objects.units(), method="by_occupation_group"
+        label=capfirst(_("occupation")), queryset=Occupation.objects.units(), method="by_occupation_group"
     )
     free_places = django_filters.BooleanFilter(label=_("Has free places"), method="with_free_places")
 
@@ -42,3 +46,21 @@ class NeedFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(taken__lt=F("places")) if value else queryset.filter(taken__gte=F("places"))
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=capfirst(_("kind")), choices=OrganisationKind.choices)
+    contract = django_filters.BooleanFilter(
+        label=_("Holds a procurement contract with social requirements"), method="with_contract"
+    )
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def with_contract(self, queryset: QuerySet[Organisation], name: str, value: bool | None) -> QuerySet[Organisation]:
+        if value is None:
+            return queryset
+        current = Organisation.objects.with_social_procurement_contract(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)

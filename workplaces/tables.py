@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Need, Organisation
@@ -10,8 +11,8 @@ from .models import Need, Organisation
 
 class OrganisationTable(tables.Table):
     name = tables.LinkColumn("workplaces:organisation_detail", args=[tables.A("pk")])
-    workplace_count = tables.Column(verbose_name=_("workplaces"))
-    open_needs = tables.Column(verbose_name=_("open needs"))
+    workplace_count = tables.Column(verbose_name=capfirst(_("workplaces")))
+    open_needs = tables.Column(verbose_name=capfirst(_("open needs")))
 
     class Meta:
         model = Organisation
@@ -22,10 +23,10 @@ class OrganisationTable(tables.Table):
 
 class NeedTable(tables.Table):
     title = tables.LinkColumn("workplaces:need_detail", args=[tables.A("pk")])
-    workplace = tables.Column(accessor="workplace__name", verbose_name=_("workplace"))
-    organisation = tables.Column(accessor="workplace__organisation__name", verbose_name=_("organisation"))
+    workplace = tables.Column(accessor="workplace__name", verbose_name=capfirst(_("workplace")))
+    organisation = tables.Column(accessor="workplace__organisation__name", verbose_name=capfirst(_("organisation")))
     occupation = tables.Column(accessor="occupation", order_by=("occupation__code",))
-    taken = tables.Column(verbose_name=_("taken"))
+    taken = tables.Column(verbose_name=capfirst(_("taken")))
     start_date = tables.DateColumn(format="Y-m-d")
     end_date = tables.DateColumn(format="Y-m-d")
 

@@ -18,7 +18,7 @@ from accounts.service_views import save_with_service
 from placements.models import Placement
 from supervisors.selectors import supervisors_at
 
-from .filters import NeedFilter
+from .filters import NeedFilter, OrganisationFilter
 from .forms import NeedForm, OrganisationForm, WorkplaceForm
 from .models import NeedStatus
 from .selectors import (
@@ -38,9 +38,10 @@ coordinator_only = role_required(Role.COORDINATOR)
 
 @coordinator_only
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
-    table = OrganisationTable(organisation_list(user=request.user))
+    organisation_filter = OrganisationFilter(request.GET or None, queryset=organisation_list(user=request.user))
+    table = OrganisationTable(organisation_filter.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    return render(request, "workplaces/organisation_list.html", {"table": table})
+    return render(request, "workplaces/organisation_list.html", {"table": table, "filter": organisation_filter})
 
 
 @coordinator_only

@@ -190,3 +190,15 @@ def test_the_need_list_filters_by_free_places(client: Client, coordinator) -> No
     client.force_login(coordinator)
     page = client.get(reverse("workplaces:need_list"), {"free_places": "true"}).content.decode()
     assert "Ledigt behov" in page and full.title not in page
+
+
+def test_the_organisation_list_filters_by_kind_and_contract(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    from workplaces.tests.factories import OrganisationFactory, ProcurementContractFactory
+
+    supplier = ProcurementContractFactory(organisation__name="Leverantören AB").organisation
+    OrganisationFactory(name="Kulturförvaltningen")
+    client.force_login(coordinator)
+    page = client.get(reverse("workplaces:organisation_list"), {"contract": "true"}).content.decode()
+    assert supplier.name in page and "Kulturförvaltningen" not in page
+    page = client.get(reverse("workplaces:organisation_list"), {"kind": "municipal_department"}).content.decode()
+    assert "Kulturförvaltningen" in page and supplier.name not in page
