@@ -25,3 +25,13 @@ def _swedish_by_default(settings):  # type: ignore[no-untyped-def]
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_features():  # type: ignore[no-untyped-def]
+    """Matching caches its arrays per process; each test starts from its own database state."""
+    from placements.matching.features import forget_features
+
+    forget_features()
+    yield
+    forget_features()

@@ -180,6 +180,8 @@ class Participant(models.Model):
             models.Index(fields=["target_group"], name="participant_target_group"),
             models.Index(fields=["establishment_programme_end"], name="participant_programme_end"),
             models.Index(fields=["last_name", "first_name"], name="participant_name"),
+            # Matching checks whether its cached features are stale by the newest change.
+            models.Index(fields=["updated_at"], name="participant_updated"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FollowUp, LaterOutcome, Placement, PlacementEvent
+from .models import Acknowledgement, FollowUp, LaterOutcome, MatchingWeights, Placement, PlacementEvent
 
 
 class FollowUpInline(admin.TabularInline):
@@ -40,3 +40,18 @@ class LaterOutcomeAdmin(admin.ModelAdmin):
 class PlacementEventAdmin(admin.ModelAdmin):
     list_display = ["placement", "from_status", "to_status", "at"]
     raw_id_fields = ["placement", "by"]
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["placement", "party", "name", "at"]
+    raw_id_fields = ["placement", "recorded_by"]
+
+
+@admin.register(MatchingWeights)
+class MatchingWeightsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        # One row only: the weights in force.
+        return not MatchingWeights.objects.exists()

@@ -142,6 +142,7 @@ class Placement(models.Model):
             models.Index(fields=["supervisor", "status"], name="placement_supervisor_status"),
             models.Index(fields=["status", "planned_start"], name="placement_status_start"),
             models.Index(fields=["actual_end"], name="placement_actual_end"),
+            models.Index(fields=["updated_at"], name="placement_updated"),
         ]
 
     def __str__(self) -> str:
@@ -354,3 +355,79 @@ class FollowUp(models.Model):
             errors["concern_text"] = _("Describe the concern.")
         if errors:
             raise ValidationError(errors)
+
+
+class MatchingWeights(models.Model):
+    """How much each soft criterion of matching counts. One row; an administrator changes it in the
+    admin, without a deploy. Every criterion's term lies in [0, 1] (history in [-1, 1]), so a
+    weight is the most that criterion can add to a candidate's score.
+
+    Defaults: occupation experience 3, interest 1.5, job track 1, Swedish margin 0.5, education
+    0.5, distance 1, establishment-programme urgency 1.5, waiting time 1, earlier placements at the
+    workplace 1, a trained supervisor with free capacity 1.
+    """
+
+    experience = models.DecimalField(_("occupation experience"), max_digits=4, decimal_places=2, default=Decimal("3"))
+    interest = models.DecimalField(_("occupation interest"), max_digits=4, decimal_places=2, default=Decimal("1.5"))
+    job_track = models.DecimalField(_("job track"), max_digits=4, decimal_places=2, default=Decimal("1"))
+    swedish_margin = models.DecimalField(
+        _("Swedish above the minimum"), max_digits=4, decimal_places=2, default=Decimal("0.5")
+    )
+    education = models.DecimalField(_("education asked for"), max_digits=4, decimal_places=2, default=Decimal("0.5"))
+    distance = models.DecimalField(_("near home"), max_digits=4, decimal_places=2, default=Decimal("1"))
+    programme_urgency = models.DecimalField(
+        _("little time left in the establishment programme"), max_digits=4, decimal_places=2, default=Decimal("1.5")
+    )
+    waiting_time = models.DecimalField(_("time waiting"), max_digits=4, decimal_places=2, default=Decimal("1"))
+    history = models.DecimalField(
+        _("earlier placements at the workplace"), max_digits=4, decimal_places=2, default=Decimal("1")
+    )
+    supervisor = models.DecimalField(
+        _("trained supervisor with free capacity"), max_digits=4, decimal_places=2, default=Decimal("1")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    CRITERIA = (
+        "experience",
+        "interest",
+        "job_track",
+        "swedish_margin",
+        "education",
+        "distance",
+        "programme_urgency",
+        "waiting_time",
+        "history",
+        "supervisor",
+    )
+
+    class Meta:
+        verbose_name = _("matching weights")
+        verbose_name_plural = _("matching weights")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    experience__gte=0,
+                    interest__gte=0,
+                    job_track__gte=0,
+                    swedish_margin__gte=0,
+                    education__gte=0,
+                    distance__gte=0,
+                    programme_urgency__gte=0,
+                    waiting_time__gte=0,
+                    history__gte=0,
+                    supervisor__gte=0,
+                ),
+                name="matchingweights_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> MatchingWeights:
+        """The weights in force (the defaults until an administrator saves others)."""
+        return cls.objects.order_by("pk").first() or cls()
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: float(getattr(self, name)) for name in self.CRITERIA}

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.access import AnyUser, get_visible_or_404
 from accounts.models import User
 from participants.models import Participant
+from supervisors.models import Supervisor
+from supervisors.selectors import supervisors_at
 from workplaces.models import Need
 
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
@@ -221,3 +223,19 @@ def _sort_key(value: dt.datetime | dt.date) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     return timezone.make_aware(dt.datetime.combine(value, dt.time(23, 59)))
+
+
+def supervisors_with_room(*, workplace_id: int, today: dt.date) -> list[Supervisor]:
+    """Active supervisors of a workplace who can take another participant (`trained_until` annotated)."""
+    supervisors = supervisors_at(workplace_id=workplace_id, on=today).annotate(
+        held=Count("placements", filter=Q(placements__status__in=HOLDING_STATUSES))
+    )
+    return [s for s in supervisors if s.held < s.max_participants]
+
+
+def best_supervisor(*, need: Need, today: dt.date) -> Supervisor | None:
+    """The supervisor to propose: trained before untrained, then the one with most room."""
+    with_room = supervisors_with_room(workplace_id=need.workplace_id, today=today)
+    if not with_room:
+        return None
+    return min(with_room, key=lambda s: (s.trained_until is None, s.held - s.max_participants, s.pk))

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
+from participants.selectors import get_participant_for_user
 from supervisors.models import Supervisor
 from supervisors.selectors import supervisors_at
 from workplaces.selectors import get_need_for_user
 
-from . import services
+from . import matching, services
 from .documents import agreement_pdf, certificate_pdf
 from .forms import (
     AcknowledgeForm,
@@ -33,8 +36,9 @@ from .forms import (
     LaterOutcomeForm,
     ProposeForm,
 )
+from .matching.allocation import best_allocation
 from .models import ENDED_STATUSES, Placement, PlacementStatus
-from .selectors import get_placement_for_user
+from .selectors import best_supervisor, get_placement_for_user
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -214,3 +218,66 @@ def supervisor_options(request: HttpRequest) -> HttpResponse:
         need = get_need_for_user(request.user, int(need_pk))
         supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())
     return render(request, "placements/partials/supervisor_options.html", {"supervisors": supervisors})
+
+
+@coordinator_only
+def need_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Find candidates: the best-fitting participants for a need, with why, and who is excluded."""
+    need = get_need_for_user(request.user, pk)
+    ranking = matching.rank_candidates(need=need, user=request.user)
+    return render(request, "placements/need_candidates.html", {"need": need, "ranking": ranking})
+
+
+@coordinator_only
+def participant_needs(request: HttpRequest, pk: int) -> HttpResponse:
+    """Find placements: the open needs that suit a participant best, with why."""
+    participant = get_participant_for_user(request.user, pk)
+    matches = matching.rank_needs(participant=participant, user=request.user)
+    return render(request, "placements/participant_needs.html", {"participant": participant, "matches": matches})
+
+
+@coordinator_only
+@require_POST
+def quick_propose(request: HttpRequest) -> HttpResponse:
+    """One click from a ranking: propose the placement for the need's period with the best supervisor."""
+    need_pk, participant_pk = request.POST.get("need", ""), request.POST.get("participant", "")
+    if not (need_pk.isdigit() and participant_pk.isdigit()):
+        raise Http404
+    need = get_need_for_user(request.user, int(need_pk))
+    participant = get_participant_for_user(request.user, int(participant_pk))
+    back = request.POST.get("back")
+    if back == "participant":
+        return_to = reverse("placements:participant_needs", args=[participant.pk])
+    elif back == "allocation":
+        return_to = reverse("placements:allocation")
+    else:
+        return_to = reverse("placements:need_candidates", args=[need.pk])
+    today = timezone.localdate()
+    supervisor = best_supervisor(need=need, today=today)
+    if supervisor is None:
+        messages.error(request, _("The workplace has no supervisor with room for another participant."))
+        return redirect(return_to)
+    try:
+        placement = services.placement_propose(
+            participant=participant,
+            need=need,
+            supervisor=supervisor,
+            start=max(need.start_date, today),
+            end=need.end_date,
+            hours_per_day=min(need.hours_per_day, participant.hours_per_day),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(return_to)
+    messages.success(request, _("The placement of %(name)s is proposed.") % {"name": participant.full_name})
+    if back == "allocation":
+        return redirect(return_to)
+    return redirect("placements:detail", pk=placement.pk)
+
+
+@coordinator_only
+def allocation(request: HttpRequest) -> HttpResponse:
+    """The best overall allocation of the team's waiting participants to open places."""
+    proposals = best_allocation(user=request.user)
+    return render(request, "placements/allocation.html", {"proposals": proposals})

@@ -13,6 +13,7 @@ from placements.models import (
     Acknowledgement,
     FollowUp,
     LaterOutcome,
+    MatchingWeights,
     Outcome,
     Party,
     Placement,
@@ -88,3 +89,10 @@ class AcknowledgementFactory(factory.django.DjangoModelFactory):
     placement = factory.SubFactory(PlacementFactory, active=True)
     party = Party.PARTICIPANT
     name = factory.LazyAttribute(lambda o: o.placement.participant.full_name)
+
+
+class MatchingWeightsFactory(factory.django.DjangoModelFactory):
+    """The weights in force; the defaults unless a test sets some."""
+
+    class Meta:
+        model = MatchingWeights

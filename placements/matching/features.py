@@ -1,0 +1,277 @@
+"""The data matching reads, as numpy arrays, loaded once and kept while the data is unchanged.
+
+What matching may read is listed here and nowhere else. It never loads gender, identity
+number, birth date, name, languages or anything else the Discrimination Act protects, so no
+ranking can depend on them.
+
+Each part (participants with their competences; placements; criminal-records checks) is cached
+in the process with the version it was read at: the newest change and the highest id of its
+tables, one cheap query. A part is reloaded only when its version moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.models import Max
+
+from participants.models import Interest, Participant, ParticipantStatus, RecordsExtractCheck, WorkExperience
+
+from ..models import ENDED_STATUSES, HOLDING_STATUSES, WORK_OR_STUDIES, Placement, PlacementStatus
+
+READY = (ParticipantStatus.MAPPED, ParticipantStatus.PLACED)
+NO_DAY = -1
+RECORDS_SCOPES = {"children": 1, "care": 2}
+
+
+def code_digits(codes: list[str]) -> np.ndarray:
+    """SSYK codes as an (n, 4) array of digits, -1 past the code's length ("53" -> 5, 3, -1, -1)."""
+    digits = np.full((len(codes), 4), -1, dtype=np.int8)
+    for row, code in enumerate(codes):
+        for column, char in enumerate(code[:4]):
+            digits[row, column] = ord(char) - 48
+    return digits
+
+
+def day_number(value: dt.date | None) -> int:
+    return value.toordinal() if value else NO_DAY
+
+
+@dataclass(frozen=True)
+class ParticipantArrays:
+    """One row per participant; competences as (row, participant index) pairs."""
+
+    ids: np.ndarray  # int64
+    index_of: dict[int, int]
+    team: np.ndarray  # int64
+    ready: np.ndarray  # bool
+    swedish: np.ndarray  # int8
+    education: np.ndarray  # int8
+    hours: np.ndarray  # float32
+    licence: np.ndarray  # bool
+    job_track: np.ndarray  # int64, -1 none
+    lat: np.ndarray  # float64, nan unknown
+    lon: np.ndarray
+    programme_end: np.ndarray  # int32 day number, -1 none
+    waiting_since: np.ndarray  # int32 day number of the last status change
+    exp_index: np.ndarray  # int32 participant index
+    exp_digits: np.ndarray  # (n, 4) int8
+    exp_years: np.ndarray  # float32
+    int_index: np.ndarray
+    int_digits: np.ndarray
+    int_length: np.ndarray  # int8, digits in the interest's code
+
+
+@dataclass(frozen=True)
+class PlacementArrays:
+    hold_index: np.ndarray  # participant index of agreed/active placements
+    hold_start: np.ndarray
+    hold_end: np.ndarray
+    past_index: np.ndarray  # participant index of ended placements
+    past_workplace: np.ndarray
+    past_good: np.ndarray  # bool: completed, or ended in work or studies
+    past_early: np.ndarray  # bool: ended early
+
+
+@dataclass(frozen=True)
+class CheckArrays:
+    index: np.ndarray
+    scope: np.ndarray  # 1 children, 2 care
+    extract_day: np.ndarray
+    approved: np.ndarray
+
+
+def _participants() -> ParticipantArrays:
+    rows = list(
+        Participant.objects.order_by("pk").values_list(
+            "pk",
+            "team_id",
+            "status",
+            "swedish_level",
+            "education_level",
+            "hours_per_day",
+            "has_driving_licence",
+            "job_track_id",
+            "home_district__latitude",
+            "home_district__longitude",
+            "establishment_programme_end",
+            "status_changed_at",
+        )
+    )
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    index_of = {int(pk): i for i, pk in enumerate(ids)}
+    exp = list(WorkExperience.objects.values_list("participant_id", "occupation_id", "years"))
+    interests = list(Interest.objects.values_list("participant_id", "occupation_id"))
+    return ParticipantArrays(
+        ids=ids,
+        index_of=index_of,
+        team=np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
+        ready=np.fromiter((r[2] in READY for r in rows), dtype=bool, count=len(rows)),
+        swedish=np.fromiter((r[3] for r in rows), dtype=np.int8, count=len(rows)),
+        education=np.fromiter((r[4] for r in rows), dtype=np.int8, count=len(rows)),
+        hours=np.fromiter((float(r[5]) for r in rows), dtype=np.float32, count=len(rows)),
+        licence=np.fromiter((r[6] for r in rows), dtype=bool, count=len(rows)),
+        job_track=np.fromiter((r[7] or -1 for r in rows), dtype=np.int64, count=len(rows)),
+        lat=np.fromiter((np.nan if r[8] is None else float(r[8]) for r in rows), dtype=np.float64, count=len(rows)),
+        lon=np.fromiter((np.nan if r[9] is None else float(r[9]) for r in rows), dtype=np.float64, count=len(rows)),
+        programme_end=np.fromiter((day_number(r[10]) for r in rows), dtype=np.int32, count=len(rows)),
+        waiting_since=np.fromiter((r[11].date().toordinal() for r in rows), dtype=np.int32, count=len(rows)),
+        exp_index=np.fromiter((index_of[e[0]] for e in exp), dtype=np.int32, count=len(exp)),
+        exp_digits=code_digits([e[1] for e in exp]),
+        exp_years=np.fromiter((float(e[2]) for e in exp), dtype=np.float32, count=len(exp)),
+        int_index=np.fromiter((index_of[i[0]] for i in interests), dtype=np.int32, count=len(interests)),
+        int_digits=code_digits([i[1] for i in interests]),
+        int_length=np.fromiter((len(i[1]) for i in interests), dtype=np.int8, count=len(interests)),
+    )
+
+
+def _placements(index_of: dict[int, int]) -> PlacementArrays:
+    holding = [
+        (index_of[p], day_number(s), day_number(e))
+        for p, s, e in Placement.objects.filter(status__in=HOLDING_STATUSES).values_list(
+            "participant_id", "planned_start", "planned_end"
+        )
+        if p in index_of
+    ]
+    ended = [
+        (index_of[p], w, status, outcome)
+        for p, w, status, outcome in Placement.objects.filter(status__in=ENDED_STATUSES).values_list(
+            "participant_id", "need__workplace_id", "status", "outcome"
+        )
+        if p in index_of
+    ]
+    return PlacementArrays(
+        hold_index=np.array([h[0] for h in holding], dtype=np.int32),
+        hold_start=np.array([h[1] for h in holding], dtype=np.int32),
+        hold_end=np.array([h[2] for h in holding], dtype=np.int32),
+        past_index=np.array([e[0] for e in ended], dtype=np.int32),
+        past_workplace=np.array([e[1] for e in ended], dtype=np.int64),
+        past_good=np.array([e[2] == PlacementStatus.COMPLETED or e[3] in WORK_OR_STUDIES for e in ended], dtype=bool),
+        past_early=np.array([e[2] == PlacementStatus.ENDED_EARLY for e in ended], dtype=bool),
+    )
+
+
+def _checks(index_of: dict[int, int]) -> CheckArrays:
+    rows = [
+        (index_of[p], RECORDS_SCOPES[scope], day_number(extract), result == "approved")
+        for p, scope, extract, result in RecordsExtractCheck.objects.values_list(
+            "participant_id", "scope", "extract_date", "result"
+        )
+        if p in index_of
+    ]
+    return CheckArrays(
+        index=np.array([r[0] for r in rows], dtype=np.int32),
+        scope=np.array([r[1] for r in rows], dtype=np.int8),
+        extract_day=np.array([r[2] for r in rows], dtype=np.int32),
+        approved=np.array([r[3] for r in rows], dtype=bool),
+    )
+
+
+@dataclass(frozen=True)
+class Features:
+    participants: ParticipantArrays
+    placements: PlacementArrays
+    checks: CheckArrays
+
+
+_cache: dict[str, tuple[Any, Any]] = {}
+_lock = threading.Lock()
+
+
+def _versions() -> dict[str, tuple[Any, ...]]:
+    """Where each part stands: newest change and highest id of the tables it is read from."""
+    participant = Participant.objects.aggregate(changed=Max("updated_at"), top=Max("pk"))
+    experience = WorkExperience.objects.aggregate(top=Max("pk"))
+    interest = Interest.objects.aggregate(top=Max("pk"))
+    placement = Placement.objects.aggregate(changed=Max("updated_at"), top=Max("pk"))
+    check = RecordsExtractCheck.objects.aggregate(top=Max("pk"))
+    people = (connection.alias, participant["changed"], participant["top"], experience["top"], interest["top"])
+    return {
+        "participants": people,
+        "placements": (*people, placement["changed"], placement["top"]),
+        "checks": (*people, check["top"]),
+    }
+
+
+def load_features() -> Features:
+    """The current features, reloading only the parts whose data has changed since last time."""
+    versions = _versions()
+    with _lock:
+        people = _cached("participants", versions, _participants)
+        placements = _cached("placements", versions, lambda: _placements(people.index_of))
+        checks = _cached("checks", versions, lambda: _checks(people.index_of))
+    return Features(participants=people, placements=placements, checks=checks)
+
+
+def _cached(part: str, versions: dict[str, tuple[Any, ...]], load: Any) -> Any:
+    version = versions[part]
+    hit = _cache.get(part)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = load()
+    _cache[part] = (version, value)
+    return value
+
+
+def forget_features() -> None:
+    """Drop the cache (tests; after deleting rows, which the version does not see)."""
+    with _lock:
+        _cache.clear()
+
+
+def subset(features: Features, rows: np.ndarray) -> Features:
+    """The features of the participants at `rows` only, re-indexed from 0."""
+    p = features.participants
+    new_index = np.full(len(p.ids), -1, dtype=np.int32)
+    new_index[rows] = np.arange(len(rows), dtype=np.int32)
+
+    def keep(index: np.ndarray) -> np.ndarray:
+        return new_index[index] >= 0 if len(index) else np.zeros(0, dtype=bool)
+
+    exp, inter = keep(p.exp_index), keep(p.int_index)
+    people = ParticipantArrays(
+        ids=p.ids[rows],
+        index_of={int(pk): i for i, pk in enumerate(p.ids[rows])},
+        team=p.team[rows],
+        ready=p.ready[rows],
+        swedish=p.swedish[rows],
+        education=p.education[rows],
+        hours=p.hours[rows],
+        licence=p.licence[rows],
+        job_track=p.job_track[rows],
+        lat=p.lat[rows],
+        lon=p.lon[rows],
+        programme_end=p.programme_end[rows],
+        waiting_since=p.waiting_since[rows],
+        exp_index=new_index[p.exp_index[exp]],
+        exp_digits=p.exp_digits[exp],
+        exp_years=p.exp_years[exp],
+        int_index=new_index[p.int_index[inter]],
+        int_digits=p.int_digits[inter],
+        int_length=p.int_length[inter],
+    )
+    held = features.placements
+    hold, past = keep(held.hold_index), keep(held.past_index)
+    placements = PlacementArrays(
+        hold_index=new_index[held.hold_index[hold]],
+        hold_start=held.hold_start[hold],
+        hold_end=held.hold_end[hold],
+        past_index=new_index[held.past_index[past]],
+        past_workplace=held.past_workplace[past],
+        past_good=held.past_good[past],
+        past_early=held.past_early[past],
+    )
+    c = features.checks
+    checked = keep(c.index)
+    checks = CheckArrays(
+        index=new_index[c.index[checked]],
+        scope=c.scope[checked],
+        extract_day=c.extract_day[checked],
+        approved=c.approved[checked],
+    )
+    return Features(participants=people, placements=placements, checks=checks)
