@@ -18,6 +18,7 @@ app registry, so this module imports no higher app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from django.apps import apps
@@ -44,14 +45,14 @@ def _roles(user: AnyUser) -> frozenset[Role]:
 
 def _supervised_placements(user: AnyUser) -> models.QuerySet:
     Placement = apps.get_model("placements", "Placement")
-    return Placement.objects.filter(supervisor__user=user)
+    return Placement.objects.filter(supervisor__user=user.pk)
 
 
 def _is_superuser(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def _case_file_scope(user: AnyUser, *, team_lookup: str, supervised: Q) -> Q:
+def _case_file_scope(user: AnyUser, *, team_lookup: str, supervised: Callable[[], Q]) -> Q:
     """Case files: a coordinator's own team; a supervisor's own placements (`supervised`)."""
     if _is_superuser(user):
         return EVERYTHING
@@ -60,25 +61,28 @@ def _case_file_scope(user: AnyUser, *, team_lookup: str, supervised: Q) -> Q:
     if Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]
         scope |= Q(**{team_lookup: user.team_id})  # type: ignore[union-attr]
     if Role.SUPERVISOR in roles:
-        scope |= supervised
+        scope |= supervised()
     return scope
 
 
 def participant_scope(user: AnyUser) -> Q:
     """Participants (case files) the user may open."""
-    supervised = Q(pk__in=_supervised_placements(user).values("participant_id")) if user.is_authenticated else NOTHING
-    return _case_file_scope(user, team_lookup="team_id", supervised=supervised)
+    return _case_file_scope(
+        user,
+        team_lookup="team_id",
+        supervised=lambda: Q(pk__in=_supervised_placements(user).values("participant_id")),
+    )
 
 
 def placement_scope(user: AnyUser) -> Q:
     """Placements the user may open."""
-    return _case_file_scope(user, team_lookup="participant__team_id", supervised=Q(supervisor__user=user.pk))
+    return _case_file_scope(user, team_lookup="participant__team_id", supervised=lambda: Q(supervisor__user=user.pk))
 
 
 def follow_up_scope(user: AnyUser) -> Q:
     """Follow-ups belong to placements: the same rule, one step further."""
     return _case_file_scope(
-        user, team_lookup="placement__participant__team_id", supervised=Q(placement__supervisor__user=user.pk)
+        user, team_lookup="placement__participant__team_id", supervised=lambda: Q(placement__supervisor__user=user.pk)
     )
 
 

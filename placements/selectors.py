@@ -13,7 +13,7 @@ from accounts.access import AnyUser, get_visible_or_404
 from accounts.models import User
 from participants.models import Participant
 from supervisors.models import Supervisor
-from supervisors.selectors import supervisors_at
+from supervisors.selectors import supervisors_in
 from workplaces.models import Need
 
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
@@ -227,7 +227,11 @@ def _sort_key(value: dt.datetime | dt.date) -> dt.datetime:
 
 def supervisors_with_room(*, workplace_id: int, today: dt.date) -> list[Supervisor]:
     """Active supervisors of a workplace who can take another participant (`trained_until` annotated)."""
-    supervisors = supervisors_at(workplace_id=workplace_id, on=today).annotate(
+    return supervisors_with_room_in(workplace_ids=[workplace_id], today=today)
+
+
+def supervisors_with_room_in(*, workplace_ids: list[int], today: dt.date) -> list[Supervisor]:
+    supervisors = supervisors_in(workplace_ids=workplace_ids, on=today).annotate(
         held=Count("placements", filter=Q(placements__status__in=HOLDING_STATUSES))
     )
     return [s for s in supervisors if s.held < s.max_participants]

@@ -21,9 +21,9 @@ from accounts.models import User
 from participants.models import Participant
 from workplaces.models import Need
 
-from ..models import MatchingWeights, Placement
-from ..selectors import supervisors_with_room
-from .features import Features, code_digits, day_number, load_features
+from ..models import MatchingWeights
+from ..selectors import supervisors_with_room_in
+from .features import Features, code_digits, day_number, load_features, subset
 from .scoring import (
     BUSY,
     HOURS,
@@ -32,9 +32,10 @@ from .scoring import (
     REASONS,
     RECORDS,
     SWEDISH,
-    NeedData,
+    NeedArrays,
+    Scores,
     records_scope_code,
-    score_participants_for_need,
+    score,
 )
 
 REASON_LABELS = {
@@ -88,31 +89,48 @@ class CandidateRanking:
     excluded_counts: list[tuple[str, int]]
 
 
-def supervisor_term(need: Need, today: dt.date) -> float:
-    """1 if a trained supervisor at the workplace has room, 0.5 if only an untrained one, else 0."""
-    with_room = supervisors_with_room(workplace_id=need.workplace_id, today=today)
-    if any(s.trained_until for s in with_room):
-        return 1.0
-    return 0.5 if with_room else 0.0
+def supervisor_terms(workplace_ids: list[int], today: dt.date) -> dict[int, float]:
+    """Per workplace: 1 if a trained supervisor has room, 0.5 if only an untrained one, else 0."""
+    terms = dict.fromkeys(workplace_ids, 0.0)
+    for supervisor in supervisors_with_room_in(workplace_ids=workplace_ids, today=today):
+        value = 1.0 if supervisor.trained_until else 0.5
+        terms[supervisor.workplace_id] = max(terms[supervisor.workplace_id], value)
+    return terms
 
 
-def need_data(need: Need, today: dt.date) -> NeedData:
-    district = need.workplace.district
-    return NeedData(
-        digits=code_digits([need.occupation_id])[0],
-        workplace_id=need.workplace_id,
-        job_track=need.job_track_id or -1,
-        min_swedish=need.min_swedish_level,
-        min_education=-1 if need.min_education_level is None else need.min_education_level,
-        requires_licence=need.requires_driving_licence,
-        records_scope=records_scope_code(need.records_extract),
-        hours=float(need.hours_per_day),
-        start=day_number(need.start_date),
-        end=day_number(need.end_date),
-        lat=float(district.latitude) if district and district.latitude is not None else float("nan"),
-        lon=float(district.longitude) if district and district.longitude is not None else float("nan"),
-        supervisor=supervisor_term(need, today),
+def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
+    """The needs as scoring's arrays (workplace and district should be select_related)."""
+    supervisor = supervisor_terms(sorted({n.workplace_id for n in needs}), today)
+
+    def coordinate(need: Need, name: str) -> float:
+        district = need.workplace.district
+        value = getattr(district, name) if district else None
+        return float("nan") if value is None else float(value)
+
+    return NeedArrays(
+        digits=code_digits([n.occupation_id for n in needs]),
+        workplace_id=np.array([n.workplace_id for n in needs], dtype=np.int64),
+        job_track=np.array([n.job_track_id or -1 for n in needs], dtype=np.int64),
+        min_swedish=np.array([n.min_swedish_level for n in needs], dtype=np.int8),
+        min_education=np.array(
+            [-1 if n.min_education_level is None else n.min_education_level for n in needs], dtype=np.int8
+        ),
+        requires_licence=np.array([n.requires_driving_licence for n in needs], dtype=bool),
+        records_scope=np.array([records_scope_code(n.records_extract) for n in needs], dtype=np.int8),
+        hours=np.array([float(n.hours_per_day) for n in needs], dtype=np.float32),
+        start=np.array([day_number(n.start_date) for n in needs], dtype=np.int32),
+        end=np.array([day_number(n.end_date) for n in needs], dtype=np.int32),
+        lat=np.array([coordinate(n, "latitude") for n in needs], dtype=np.float64),
+        lon=np.array([coordinate(n, "longitude") for n in needs], dtype=np.float64),
+        supervisor=np.array([supervisor[n.workplace_id] for n in needs], dtype=np.float32),
     )
+
+
+def contributions_of(scores: Scores, row: int, column: int) -> list[Contribution]:
+    return [
+        Contribution(name, str(CRITERION_LABELS[name]), round(float(value[row, column]), 3))
+        for name, value in scores.terms.items()
+    ]
 
 
 def _visible(features: Features, user: User) -> np.ndarray:
@@ -135,39 +153,36 @@ def rank_candidates(
     today = today or timezone.localdate()
     features = load_features()
     weights = MatchingWeights.current().as_dict()
-    scores = score_participants_for_need(features, need_data(need, today), weights, today.toordinal())
+    scores = score(features, need_arrays([need], today), weights, today.toordinal())
+    total, excluded_bits = scores.total[:, 0], scores.excluded[:, 0]
     visible = _visible(features, user)
-    eligible = visible & (scores.excluded == 0)
+    eligible = visible & (excluded_bits == 0)
     eligible_rows = np.flatnonzero(eligible)
     if len(eligible_rows) > limit:
-        top = eligible_rows[np.argpartition(-scores.total[eligible_rows], limit)[:limit]]
+        top = eligible_rows[np.argpartition(-total[eligible_rows], limit)[:limit]]
     else:
         top = eligible_rows
     ids = features.participants.ids
     # Highest score first; the participant id breaks ties, so the order is stable.
-    top = top[np.lexsort((ids[top], -scores.total[top]))]
+    top = top[np.lexsort((ids[top], -total[top]))]
     people = Participant.objects.in_bulk([int(i) for i in ids[top]])
     candidates = [
         Candidate(
             participant=people[int(ids[row])],
-            score=round(float(scores.total[row]), 3),
-            contributions=[
-                Contribution(name, str(CRITERION_LABELS[name]), round(float(value[row]), 3))
-                for name, value in scores.terms.items()
-            ],
+            score=round(float(total[row]), 3),
+            contributions=contributions_of(scores, row, 0),
         )
         for row in top
         if int(ids[row]) in people
     ]
-    excluded_rows = np.flatnonzero(visible & (scores.excluded != 0))
+    excluded_rows = np.flatnonzero(visible & (excluded_bits != 0))
     counts = [
-        (str(REASON_LABELS[reason]), int(np.count_nonzero(scores.excluded[excluded_rows] & reason)))
-        for reason in REASONS
+        (str(REASON_LABELS[reason]), int(np.count_nonzero(excluded_bits[excluded_rows] & reason))) for reason in REASONS
     ]
     shown = excluded_rows[:excluded_limit]
     excluded_people = Participant.objects.in_bulk([int(i) for i in ids[shown]])
     excluded = [
-        Excluded(participant=excluded_people[int(ids[row])], reasons=reasons_of(int(scores.excluded[row])))
+        Excluded(participant=excluded_people[int(ids[row])], reasons=reasons_of(int(excluded_bits[row])))
         for row in shown
         if int(ids[row]) in excluded_people
     ]
@@ -192,41 +207,36 @@ def rank_needs(
 ) -> list[NeedMatch]:
     """The open needs that suit one participant best, each with its score and reasons.
 
-    Needs the participant cannot take (Swedish, hours, licence, records check, a placement in the
-    period) are left out; each remaining need is scored with the same function as candidates.
+    The database leaves out needs the participant plainly cannot take (Swedish, hours, licence);
+    the rest are scored in one pass with the same rules as candidates, and excluded ones dropped.
     """
     today = today or timezone.localdate()
     features = load_features()
     row = features.participants.index_of.get(participant.pk)
     if row is None:
         return []
-    weights = MatchingWeights.current().as_dict()
-    needs = (
+    needs_qs = (
         Need.objects.visible_to(user)
         .open()
         .filter(end_date__gte=today, min_swedish_level__lte=participant.swedish_level)
         .filter(hours_per_day__lte=participant.hours_per_day)
         .select_related("workplace__district", "workplace__organisation", "occupation")
+        .order_by("pk")
     )
     if not participant.has_driving_licence:
-        needs = needs.filter(requires_driving_licence=False)
-    busy = Placement.objects.holding().filter(participant=participant).values_list("planned_start", "planned_end")
-    for start, end in busy:
-        needs = needs.exclude(start_date__lte=end, end_date__gte=start)
-    matches = []
-    for need in needs:
-        scores = score_participants_for_need(features, need_data(need, today), weights, today.toordinal())
-        if scores.excluded[row]:
-            continue
-        matches.append(
-            NeedMatch(
-                need=need,
-                score=round(float(scores.total[row]), 3),
-                contributions=[
-                    Contribution(name, str(CRITERION_LABELS[name]), round(float(value[row]), 3))
-                    for name, value in scores.terms.items()
-                ],
-            )
+        needs_qs = needs_qs.filter(requires_driving_licence=False)
+    needs = list(needs_qs)
+    if not needs:
+        return []
+    one = subset(features, np.array([row]))
+    scores = score(one, need_arrays(needs, today), MatchingWeights.current().as_dict(), today.toordinal())
+    columns = [c for c in np.flatnonzero(scores.excluded[0] == 0)]
+    columns.sort(key=lambda c: (-float(scores.total[0, c]), needs[c].pk))
+    return [
+        NeedMatch(
+            need=needs[c],
+            score=round(float(scores.total[0, c]), 3),
+            contributions=contributions_of(scores, 0, c),
         )
-    matches.sort(key=lambda m: (-m.score, m.need.pk))
-    return matches[:limit]
+        for c in columns[:limit]
+    ]

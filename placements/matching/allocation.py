@@ -23,10 +23,10 @@ from participants.models import Participant
 from workplaces.models import Need
 
 from ..models import HOLDING_STATUSES, MatchingWeights, PlacementStatus
-from ..selectors import supervisors_with_room
-from . import CRITERION_LABELS, Contribution, need_data
-from .features import load_features, subset
-from .scoring import score_participants_for_need
+from ..selectors import supervisors_with_room_in
+from . import Contribution, contributions_of, need_arrays
+from .features import Features, load_features, subset
+from .scoring import NeedArrays, score
 
 
 @dataclass(frozen=True)
@@ -68,16 +68,38 @@ def solve(problem: Problem) -> list[tuple[int, int]]:
     return list(zip(rows[chosen].tolist(), cols[chosen].tolist(), strict=True))
 
 
-def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposal]:
-    """Proposals for all waiting participants the user may see and all open places with room."""
-    today = today or timezone.localdate()
-    features = load_features()
-    # A pending proposal already answers for a participant and a place: leave both out.
-    waiting = Participant.objects.visible_to(user).waiting().exclude(placements__status=PlacementStatus.PROPOSED)
-    waiting_ids = np.fromiter(waiting.values_list("pk", flat=True), dtype=np.int64)
-    rows = np.flatnonzero(np.isin(features.participants.ids, waiting_ids))
-    pool = subset(features, rows)
-    needs = list(
+NEEDS_PER_BLOCK = 100  # scored together; bounds the memory of the n x m grids
+
+
+def build_problem(pool: Features, needs: list[Need], today: dt.date) -> Problem:
+    """Scores of every (participant in `pool`, need) pair and the capacities. Needs carry `taken`."""
+    weights = MatchingWeights.current().as_dict()
+    arrays = need_arrays(needs, today)
+    scores = np.full((len(pool.participants.ids), len(needs)), np.nan, dtype=np.float64)
+    for first in range(0, len(needs), NEEDS_PER_BLOCK):
+        block = slice(first, first + NEEDS_PER_BLOCK)
+        result = score(pool, _columns(arrays, block), weights, today.toordinal())
+        scores[:, block] = np.where(result.excluded == 0, result.total, np.nan)
+    workplaces = sorted({n.workplace_id for n in needs})
+    group_of = {workplace: group for group, workplace in enumerate(workplaces)}
+    room = dict.fromkeys(workplaces, 0)
+    for supervisor in supervisors_with_room_in(workplace_ids=workplaces, today=today):
+        room[supervisor.workplace_id] += supervisor.max_participants - supervisor.held
+    return Problem(
+        scores=scores,
+        need_places=np.array([n.places - n.taken for n in needs], dtype=np.float64),
+        need_group=np.array([group_of[n.workplace_id] for n in needs], dtype=np.int64),
+        group_capacity=np.array([room[w] for w in workplaces], dtype=np.float64),
+    )
+
+
+def _columns(arrays: NeedArrays, block: slice) -> NeedArrays:
+    return NeedArrays(**{name: getattr(arrays, name)[block] for name in NeedArrays.__dataclass_fields__})
+
+
+def open_needs_with_room(*, user: User, today: dt.date) -> list[Need]:
+    """Open needs the user may see with places not held or already proposed, `taken` annotated."""
+    needs = (
         Need.objects.visible_to(user)
         .open()
         .filter(end_date__gte=today)
@@ -87,45 +109,40 @@ def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposa
         .select_related("workplace__district", "workplace__organisation", "occupation")
         .order_by("pk")
     )
-    needs = [n for n in needs if n.places > n.taken]
-    if not needs or not len(rows):
+    return [n for n in needs if n.places > n.taken]
+
+
+def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposal]:
+    """Proposals for all waiting participants the user may see and all open places with room."""
+    today = today or timezone.localdate()
+    features = load_features()
+    # A pending proposal already answers for a participant and a place: leave both out.
+    waiting = Participant.objects.visible_to(user).waiting().exclude(placements__status=PlacementStatus.PROPOSED)
+    waiting_ids = np.fromiter(waiting.values_list("pk", flat=True), dtype=np.int64)
+    pool = subset(features, np.flatnonzero(np.isin(features.participants.ids, waiting_ids)))
+    needs = open_needs_with_room(user=user, today=today)
+    if not needs or not len(pool.participants.ids):
         return []
-    weights = MatchingWeights.current().as_dict()
-    group_of: dict[int, int] = {}
-    capacity: list[int] = []
-    scores = np.full((len(rows), len(needs)), np.nan, dtype=np.float64)
-    terms: list[dict[str, np.ndarray]] = []
-    for column, need in enumerate(needs):
-        if need.workplace_id not in group_of:
-            group_of[need.workplace_id] = len(capacity)
-            room = supervisors_with_room(workplace_id=need.workplace_id, today=today)
-            capacity.append(sum(s.max_participants - s.held for s in room))
-        result = score_participants_for_need(pool, need_data(need, today), weights, today.toordinal())
-        eligible = result.excluded == 0
-        scores[eligible, column] = result.total[eligible]
-        terms.append(result.terms)
-    problem = Problem(
-        scores=scores,
-        need_places=np.array([n.places - n.taken for n in needs], dtype=np.float64),
-        need_group=np.array([group_of[n.workplace_id] for n in needs], dtype=np.int64),
-        group_capacity=np.array(capacity, dtype=np.float64),
-    )
+    problem = build_problem(pool, needs, today)
     pairs = solve(problem)
-    people = Participant.objects.in_bulk([int(pool.participants.ids[r]) for r, _ in pairs])
-    proposals = [
-        Proposal(
-            participant=people[int(pool.participants.ids[r])],
-            need=needs[c],
-            score=round(float(scores[r, c]), 3),
-            contributions=[
-                Contribution(name, str(CRITERION_LABELS[name]), round(float(value[r]), 3))
-                for name, value in terms[c].items()
-            ],
+    ids = pool.participants.ids
+    people = Participant.objects.in_bulk([int(ids[r]) for r, _ in pairs])
+    arrays = need_arrays(needs, today)
+    weights = MatchingWeights.current().as_dict()
+    proposals = []
+    for r, c in pairs:
+        # The reasons of the chosen pairs only: one participant against one need.
+        one = score(subset(pool, np.array([r])), _columns(arrays, slice(c, c + 1)), weights, today.toordinal())
+        proposals.append(
+            Proposal(
+                participant=people[int(ids[r])],
+                need=needs[c],
+                score=round(float(problem.scores[r, c]), 3),
+                contributions=contributions_of(one, 0, 0),
+            )
         )
-        for r, c in pairs
-    ]
     proposals.sort(key=lambda p: (-p.score, p.participant.pk))
     return proposals
 
 
-__all__ = ["Problem", "Proposal", "best_allocation", "solve"]
+__all__ = ["Problem", "Proposal", "best_allocation", "build_problem", "open_needs_with_room", "solve"]

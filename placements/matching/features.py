@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Max
 
 from participants.models import Interest, Participant, ParticipantStatus, RecordsExtractCheck, WorkExperience
 
@@ -184,18 +183,33 @@ _lock = threading.Lock()
 
 
 def _versions() -> dict[str, tuple[Any, ...]]:
-    """Where each part stands: newest change and highest id of the tables it is read from."""
-    participant = Participant.objects.aggregate(changed=Max("updated_at"), top=Max("pk"))
-    experience = WorkExperience.objects.aggregate(top=Max("pk"))
-    interest = Interest.objects.aggregate(top=Max("pk"))
-    placement = Placement.objects.aggregate(changed=Max("updated_at"), top=Max("pk"))
-    check = RecordsExtractCheck.objects.aggregate(top=Max("pk"))
-    people = (connection.alias, participant["changed"], participant["top"], experience["top"], interest["top"])
-    return {
-        "participants": people,
-        "placements": (*people, placement["changed"], placement["top"]),
-        "checks": (*people, check["top"]),
+    """Where each part stands: newest change and highest id of the tables it is read from.
+
+    One round trip: scalar subqueries over indexed columns, portable to SQLite and PostgreSQL.
+    """
+    tables = {
+        "participant": Participant._meta.db_table,
+        "experience": WorkExperience._meta.db_table,
+        "interest": Interest._meta.db_table,
+        "placement": Placement._meta.db_table,
+        "check": RecordsExtractCheck._meta.db_table,
     }
+    sql = "SELECT " + ", ".join(
+        [
+            f"(SELECT MAX(updated_at) FROM {tables['participant']})",
+            f"(SELECT MAX(id) FROM {tables['participant']})",
+            f"(SELECT MAX(id) FROM {tables['experience']})",
+            f"(SELECT MAX(id) FROM {tables['interest']})",
+            f"(SELECT MAX(updated_at) FROM {tables['placement']})",
+            f"(SELECT MAX(id) FROM {tables['placement']})",
+            f"(SELECT MAX(id) FROM {tables['check']})",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    people = (connection.alias, *row[:4])
+    return {"participants": people, "placements": (*people, *row[4:6]), "checks": (*people, row[6])}
 
 
 def load_features() -> Features:

@@ -1,5 +1,10 @@
 """Pure scoring over the prepared arrays: hard constraints exclude with a reason, soft criteria
-score, each term bounded and weighted. No database access here."""
+score, each term bounded and weighted. No database access here.
+
+One function scores a block of participants against a block of needs (an n x m grid): ranking the
+candidates for a need is the n x 1 case, ranking the needs for a participant the 1 x m case, so
+both directions use the same rules.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import numpy as np
 
 from .features import NO_DAY, RECORDS_SCOPES, Features
 
-# Exclusion reasons, as bits, so one participant can carry several.
+# Exclusion reasons, as bits, so one pair can carry several.
 NOT_READY = 1
 BUSY = 2
 SWEDISH = 4
@@ -27,118 +32,122 @@ RECORDS_VALID_DAYS = 365  # an extract may be at most a year old when the placem
 
 
 @dataclass(frozen=True)
-class NeedData:
-    """What scoring needs to know of one need."""
+class NeedArrays:
+    """What scoring needs to know of m needs, one entry per need."""
 
-    digits: np.ndarray  # (4,) int8
-    workplace_id: int
-    job_track: int  # -1 none
-    min_swedish: int
-    min_education: int  # -1 not asked for
-    requires_licence: bool
-    records_scope: int  # 0 none, 1 children, 2 care
-    hours: float
-    start: int  # day numbers
-    end: int
-    lat: float
-    lon: float
-    supervisor: float  # need side: 1 trained supervisor with room, 0.5 untrained with room, 0 none
+    digits: np.ndarray  # (m, 4) int8
+    workplace_id: np.ndarray  # int64
+    job_track: np.ndarray  # int64, -1 none
+    min_swedish: np.ndarray  # int8
+    min_education: np.ndarray  # int8, -1 not asked for
+    requires_licence: np.ndarray  # bool
+    records_scope: np.ndarray  # int8: 0 none, 1 children, 2 care
+    hours: np.ndarray  # float32
+    start: np.ndarray  # int32 day numbers
+    end: np.ndarray
+    lat: np.ndarray  # float64, nan unknown
+    lon: np.ndarray
+    supervisor: np.ndarray  # float32: 1 trained supervisor with room, 0.5 untrained with room, 0 none
+
+    def __len__(self) -> int:
+        return len(self.workplace_id)
 
 
 @dataclass(frozen=True)
 class Scores:
-    total: np.ndarray  # float32 per participant
-    terms: dict[str, np.ndarray]  # weighted contribution per criterion
-    excluded: np.ndarray  # int bitmask per participant, 0 = eligible
+    total: np.ndarray  # float32 (n, m)
+    terms: dict[str, np.ndarray]  # weighted contribution per criterion, (n, m)
+    excluded: np.ndarray  # int16 bitmask (n, m), 0 = eligible
 
 
-def shared_prefix(digits: np.ndarray, code: np.ndarray) -> np.ndarray:
-    """How many leading SSYK digits each row shares with `code` (0..4)."""
-    same = (digits == code[None, :]) & (digits >= 0)
-    return np.cumprod(same, axis=1).sum(axis=1)
+def shared_prefix(digits: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """How many leading SSYK digits each row shares with each code: (rows, 4) x (m, 4) -> (rows, m)."""
+    same = (digits[:, None, :] == codes[None, :, :]) & (digits[:, None, :] >= 0)
+    return np.cumprod(same, axis=2).sum(axis=2)
 
 
-def haversine_km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat, lon, lat0, lon0))
+def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * np.arcsin(np.sqrt(a))
 
 
-def score_participants_for_need(features: Features, need: NeedData, weights: dict[str, float], today: int) -> Scores:
-    """Every participant's exclusion reasons and weighted soft terms for one need."""
+def _best_per_owner(owner: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """The highest value per owner (participant) for each need: (rows, m) -> (n, m)."""
+    best = np.zeros((n, values.shape[1]), dtype=np.float32)
+    if len(owner):
+        np.maximum.at(best, owner, values)
+    return best
+
+
+def score(features: Features, needs: NeedArrays, weights: dict[str, float], today: int) -> Scores:
+    """Exclusion reasons and weighted soft terms of every participant for every need."""
     p = features.participants
-    n = len(p.ids)
-    excluded = np.zeros(n, dtype=np.int16)
-    excluded[~p.ready] |= NOT_READY
-    excluded[p.swedish < need.min_swedish] |= SWEDISH
-    if need.requires_licence:
-        excluded[~p.licence] |= LICENCE
-    excluded[p.hours < need.hours - 1e-6] |= HOURS
+    n, m = len(p.ids), len(needs)
+    col = np.newaxis  # participants down, needs across
+
+    excluded = np.zeros((n, m), dtype=np.int16)
+    excluded |= np.where(~p.ready[:, col], NOT_READY, 0).astype(np.int16)
+    excluded |= np.where(p.swedish[:, col] < needs.min_swedish[col, :], SWEDISH, 0).astype(np.int16)
+    excluded |= np.where(needs.requires_licence[col, :] & ~p.licence[:, col], LICENCE, 0).astype(np.int16)
+    excluded |= np.where(p.hours[:, col] < needs.hours[col, :] - 1e-6, HOURS, 0).astype(np.int16)
 
     held = features.placements
-    overlap = (held.hold_start <= need.end) & (held.hold_end >= need.start)
-    busy = np.zeros(n, dtype=bool)
-    busy[held.hold_index[overlap]] = True
-    excluded[busy] |= BUSY
+    overlap = (held.hold_start[:, col] <= needs.end[col, :]) & (held.hold_end[:, col] >= needs.start[col, :])
+    busy = np.zeros((n, m), dtype=bool)
+    np.logical_or.at(busy, held.hold_index, overlap)
+    excluded |= np.where(busy, BUSY, 0).astype(np.int16)
 
-    if need.records_scope:
+    if needs.records_scope.any():
         checks = features.checks
         valid = (
-            checks.approved
-            & (checks.scope == need.records_scope)
-            & (checks.extract_day >= need.start - RECORDS_VALID_DAYS)
+            checks.approved[:, col]
+            & (checks.scope[:, col] == needs.records_scope[col, :])
+            & (checks.extract_day[:, col] >= needs.start[col, :] - RECORDS_VALID_DAYS)
         )
-        has_check = np.zeros(n, dtype=bool)
-        has_check[checks.index[valid]] = True
-        excluded[~has_check] |= RECORDS
+        has_check = np.zeros((n, m), dtype=bool)
+        np.logical_or.at(has_check, checks.index, valid)
+        missing = (needs.records_scope[col, :] > 0) & ~has_check
+        excluded |= np.where(missing, RECORDS, 0).astype(np.int16)
 
     terms: dict[str, np.ndarray] = {}
-    experience = np.zeros(n, dtype=np.float32)
-    if len(p.exp_index):
-        years = 0.5 + 0.5 * np.minimum(p.exp_years, FULL_YEARS) / FULL_YEARS
-        np.maximum.at(experience, p.exp_index, PREFIX_SCORE[shared_prefix(p.exp_digits, need.digits)] * years)
-    terms["experience"] = experience
+    years = 0.5 + 0.5 * np.minimum(p.exp_years, FULL_YEARS) / FULL_YEARS
+    experience_rows = PREFIX_SCORE[shared_prefix(p.exp_digits, needs.digits)] * years[:, col]
+    terms["experience"] = _best_per_owner(p.exp_index, experience_rows, n)
 
-    interest = np.zeros(n, dtype=np.float32)
-    if len(p.int_index):
-        shared = shared_prefix(p.int_digits, need.digits)
-        # An interest in a whole field that contains the need counts, more so the narrower it is.
-        contains = shared == p.int_length
-        row = np.where(contains, 0.4 + 0.15 * p.int_length, 0.5 * PREFIX_SCORE[shared]).astype(np.float32)
-        np.maximum.at(interest, p.int_index, row)
-    terms["interest"] = interest
+    shared = shared_prefix(p.int_digits, needs.digits)
+    # An interest in a whole field that contains the need counts, more so the narrower it is.
+    contains = shared == p.int_length[:, col]
+    interest_rows = np.where(contains, 0.4 + 0.15 * p.int_length[:, col], 0.5 * PREFIX_SCORE[shared])
+    terms["interest"] = _best_per_owner(p.int_index, interest_rows.astype(np.float32), n)
 
-    terms["job_track"] = ((p.job_track == need.job_track) & (need.job_track >= 0)).astype(np.float32)
-    terms["swedish_margin"] = np.clip((p.swedish - need.min_swedish) / 4.0, 0, 1).astype(np.float32)
-    if need.min_education >= 0:
-        terms["education"] = (p.education >= need.min_education).astype(np.float32)
-    else:
-        terms["education"] = np.zeros(n, dtype=np.float32)
+    terms["job_track"] = ((p.job_track[:, col] == needs.job_track[col, :]) & (needs.job_track[col, :] >= 0)).astype(
+        np.float32
+    )
+    terms["swedish_margin"] = np.clip((p.swedish[:, col] - needs.min_swedish[col, :]) / 4.0, 0, 1).astype(np.float32)
+    asked = needs.min_education[col, :] >= 0
+    terms["education"] = (asked & (p.education[:, col] >= needs.min_education[col, :])).astype(np.float32)
 
-    if np.isnan(need.lat):
-        terms["distance"] = np.full(n, 0.5, dtype=np.float32)
-    else:
-        km = haversine_km(p.lat, p.lon, need.lat, need.lon)
-        terms["distance"] = np.where(np.isnan(km), 0.5, np.clip(1 - km / NEAR_KM, 0, 1)).astype(np.float32)
+    km = haversine_km(p.lat[:, col], p.lon[:, col], needs.lat[col, :], needs.lon[col, :])
+    terms["distance"] = np.where(np.isnan(km), 0.5, np.clip(1 - km / NEAR_KM, 0, 1)).astype(np.float32)
 
     days_left = p.programme_end - today
     in_programme = (p.programme_end != NO_DAY) & (days_left >= 0) & (days_left <= PROGRAMME_DAYS)
-    terms["programme_urgency"] = np.where(in_programme, 1 - days_left / PROGRAMME_DAYS, 0).astype(np.float32)
-    terms["waiting_time"] = np.clip((today - p.waiting_since) / 365.0, 0, 1).astype(np.float32)
+    urgency = np.where(in_programme, 1 - days_left / PROGRAMME_DAYS, 0).astype(np.float32)
+    terms["programme_urgency"] = np.broadcast_to(urgency[:, col], (n, m))
+    waiting = np.clip((today - p.waiting_since) / 365.0, 0, 1).astype(np.float32)
+    terms["waiting_time"] = np.broadcast_to(waiting[:, col], (n, m))
 
-    history = np.zeros(n, dtype=np.float32)
-    here = held.past_workplace == need.workplace_id
-    if here.any():
-        good = np.zeros(n, dtype=np.float32)
-        good[held.past_index[here & held.past_good]] = 1
-        early = np.zeros(n, dtype=np.float32)
-        early[held.past_index[here & held.past_early]] = 1
-        history = good - early
-    terms["history"] = history
-    terms["supervisor"] = np.full(n, need.supervisor, dtype=np.float32)
+    here = held.past_workplace[:, col] == needs.workplace_id[col, :]
+    good = np.zeros((n, m), dtype=np.float32)
+    np.maximum.at(good, held.past_index, (here & held.past_good[:, col]).astype(np.float32))
+    early = np.zeros((n, m), dtype=np.float32)
+    np.maximum.at(early, held.past_index, (here & held.past_early[:, col]).astype(np.float32))
+    terms["history"] = good - early
+    terms["supervisor"] = np.broadcast_to(needs.supervisor[col, :].astype(np.float32), (n, m))
 
     weighted = {name: (weights[name] * value).astype(np.float32) for name, value in terms.items()}
-    total = np.zeros(n, dtype=np.float32)
+    total = np.zeros((n, m), dtype=np.float32)
     for value in weighted.values():
         total += value
     return Scores(total=total, terms=weighted, excluded=excluded)

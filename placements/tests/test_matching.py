@@ -208,3 +208,18 @@ def test_needs_are_ranked_for_a_participant(coordinator) -> None:  # type: ignor
     matches = rank_needs(participant=person, user=coordinator)
     assert [m.need.pk for m in matches] == [kitchen.pk, care.pk]
     assert too_much_swedish.pk not in {m.need.pk for m in matches}
+
+
+def test_the_cached_features_follow_changes_in_the_data(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+    first = _person(coordinator)
+    assert _order(rank_candidates(need=need, user=coordinator)) == [first.pk]
+    newcomer = _person(coordinator)
+    WorkExperienceFactory(participant=newcomer, occupation=need.occupation, years=Decimal("5"))
+    assert _order(rank_candidates(need=need, user=coordinator)) == [newcomer.pk, first.pk]
+    PlacementFactory(
+        active=True,
+        participant=newcomer,
+        planned_start=TODAY,
+        planned_end=TODAY + dt.timedelta(days=30),
+    )
+    assert _order(rank_candidates(need=need, user=coordinator)) == [first.pk]

@@ -1,0 +1,110 @@
+"""`manage.py bench_matching --participants N --needs M [--json]`: how fast matching is.
+
+Builds the demo municipality at that size with seed_demo (or reuses it when the database already
+holds at least N participants), then prints one JSON object:
+
+- rank_ms: rank_candidates for one need over every participant (median over several needs),
+  database reads included: the staleness check of the cached features, the need, its supervisors
+  and the top candidates' rows;
+- floor_ms: the same scoring as one plain vectorised numpy pass over the prepared arrays, with
+  nothing else (the floor); ratio: rank_ms / floor_ms;
+- load_s: reading the features into memory the first time (once per process and data change);
+- allocation_s: the best overall allocation of `--waiting` waiting participants to M open needs;
+- peak_mb: the process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import time
+from typing import Any
+
+import numpy as np
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from accounts.models import User
+from participants.models import Participant, ParticipantStatus
+from placements.matching import need_arrays, rank_candidates
+from placements.matching.allocation import build_problem, open_needs_with_room, solve
+from placements.matching.features import load_features, subset
+from placements.matching.scoring import score
+from placements.models import MatchingWeights
+from workplaces.models import Need
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+class Command(BaseCommand):
+    help = "Benchmark matching (ranking, its numpy floor, the best allocation); prints JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--participants", type=int, default=100_000)
+        parser.add_argument("--needs", type=int, default=1000, help="Open needs in the allocation.")
+        parser.add_argument("--waiting", type=int, default=5000, help="Waiting participants in the allocation.")
+        parser.add_argument("--samples", type=int, default=9, help="Needs to rank for the median.")
+        parser.add_argument("--json", action="store_true", help="Print only the JSON object (the default output).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        wanted = options["participants"]
+        if Participant.objects.count() < wanted:
+            call_command("seed_demo", participants=wanted, reset=True, verbosity=0)
+        today = timezone.localdate()
+        # A superuser-like reader sees every participant, so a ranking covers all of them.
+        reader = User(username="bench", is_superuser=True, is_active=True)
+
+        started = time.perf_counter()
+        features = load_features()
+        load_s = time.perf_counter() - started
+
+        needs = list(
+            Need.objects.select_related("workplace__district", "occupation").order_by("pk")[: options["samples"]]
+        )
+        rank_times, floor_times = [], []
+        weights = MatchingWeights.current().as_dict()
+        for need in needs:
+            rank_candidates(need=need, user=reader, today=today)  # warm this need's queries
+            started = time.perf_counter()
+            rank_candidates(need=need, user=reader, today=today)
+            rank_times.append(time.perf_counter() - started)
+            data = need_arrays([need], today)
+            started = time.perf_counter()
+            scores = score(features, data, weights, today.toordinal())
+            eligible = np.flatnonzero(scores.excluded[:, 0] == 0)
+            if len(eligible) > 25:
+                eligible[np.argpartition(-scores.total[eligible, 0], 25)[:25]]
+            floor_times.append(time.perf_counter() - started)
+
+        waiting = np.fromiter(
+            Participant.objects.filter(status=ParticipantStatus.MAPPED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: options["waiting"]],
+            dtype=np.int64,
+        )
+        started = time.perf_counter()
+        pool = subset(features, np.flatnonzero(np.isin(features.participants.ids, waiting)))
+        open_needs = open_needs_with_room(user=reader, today=today)[: options["needs"]]
+        problem = build_problem(pool, open_needs, today)
+        pairs = solve(problem)
+        allocation_s = time.perf_counter() - started
+
+        rank_ms = statistics.median(rank_times) * 1000
+        floor_ms = statistics.median(floor_times) * 1000
+        result = {
+            "participants": len(features.participants.ids),
+            "rank_ms": round(rank_ms, 2),
+            "floor_ms": round(floor_ms, 2),
+            "ratio": round(rank_ms / floor_ms, 2) if floor_ms else None,
+            "load_s": round(load_s, 2),
+            "allocation_s": round(allocation_s, 2),
+            "allocation_waiting": len(pool.participants.ids),
+            "allocation_needs": len(open_needs),
+            "allocation_pairs": len(pairs),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+        self.stdout.write(json.dumps(result))

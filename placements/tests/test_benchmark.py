@@ -1,0 +1,22 @@
+"""The matching benchmark runs end to end at a small size and reports every figure."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_matching_prints_the_figures_as_json() -> None:
+    out = StringIO()
+    call_command("bench_matching", participants=60, needs=20, waiting=30, samples=3, stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["participants"] >= 60
+    assert figures["rank_ms"] > 0 and figures["floor_ms"] > 0
+    assert figures["ratio"] == pytest.approx(figures["rank_ms"] / figures["floor_ms"], rel=0.01)
+    assert figures["allocation_s"] >= 0 and figures["peak_mb"] > 0
+    assert figures["allocation_pairs"] <= min(figures["allocation_waiting"], 30)
