@@ -2,9 +2,8 @@
 
 Maximises the total score over every (participant, need) pair that passes the hard constraints,
 subject to: a participant gets at most one need; a need gets at most its free places; the needs
-of one workplace together get at most the free capacity of its active supervisors. That is a
-transportation problem with one extra layer of capacity, solved exactly as a linear programme
-(HiGHS, through scipy): its constraint matrix is totally unimodular, so the optimum is integral.
+of one workplace together get at most the free capacity of its active supervisors. `solve`
+turns that into one rectangular assignment problem (see there) and solves it exactly.
 """
 
 from __future__ import annotations
@@ -13,10 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from scipy import sparse
-from scipy.optimize import linprog
+from scipy.optimize import linear_sum_assignment
 
 from accounts.models import User
 from participants.models import Participant
@@ -48,24 +46,36 @@ class Problem:
 
 
 def solve(problem: Problem) -> list[tuple[int, int]]:
-    """The (participant row, need column) pairs of a maximum-score allocation."""
-    rows, cols = np.nonzero(~np.isnan(problem.scores) & (problem.scores > 0))
-    if len(rows) == 0:
+    """The (participant row, need column) pairs of a maximum-score allocation, exactly.
+
+    A rectangular assignment (scipy's linear_sum_assignment) over places: each need becomes as
+    many slots as it can fill. A workplace whose supervisors can take fewer participants than its
+    needs have places gets that many "blocker" rows, which only fit its own slots and are worth
+    more than any real allocation, so the optimum always places them all and real participants
+    take at most the supervisors' capacity there. Pairs that break a hard constraint or score
+    nothing weigh 0, the same as leaving the place empty.
+    """
+    scores = np.where(np.isnan(problem.scores), 0.0, np.maximum(problem.scores, 0.0))
+    n_people = scores.shape[0]
+    capacity = problem.group_capacity.astype(np.int64)
+    places = np.minimum(problem.need_places.astype(np.int64), capacity[problem.need_group])
+    slot_need = np.repeat(np.arange(len(places)), np.maximum(places, 0))
+    if len(slot_need) == 0 or n_people == 0 or not scores.any():
         return []
-    weights = problem.scores[rows, cols]
-    n_people, n_needs = problem.scores.shape
-    n_groups = len(problem.group_capacity)
-    edges = np.arange(len(rows))
-    constraint_rows = np.concatenate([rows, n_people + cols, n_people + n_needs + problem.need_group[cols]])
-    matrix = sparse.csr_matrix(
-        (np.ones(3 * len(rows)), (constraint_rows, np.tile(edges, 3))), shape=(n_people + n_needs + n_groups, len(rows))
+    slot_group = problem.need_group[slot_need]
+    slots_per_group = np.bincount(slot_group, minlength=len(capacity))
+    blocker_group = np.repeat(np.arange(len(capacity)), np.maximum(slots_per_group - capacity, 0))
+    bonus = 1.0 + scores.sum()
+    weights = np.vstack(
+        [
+            scores[:, slot_need],
+            np.where(blocker_group[:, None] == slot_group[None, :], bonus, 0.0),
+        ]
     )
-    limits = np.concatenate([np.ones(n_people), problem.need_places, problem.group_capacity])
-    result = linprog(-weights, A_ub=matrix, b_ub=limits, bounds=(0, 1), method="highs")
-    if result.status != 0:
-        raise RuntimeError(f"the allocation could not be solved: {result.message}")
-    chosen = result.x > 0.5
-    return list(zip(rows[chosen].tolist(), cols[chosen].tolist(), strict=True))
+    rows, columns = linear_sum_assignment(weights, maximize=True)
+    return sorted(
+        (int(r), int(slot_need[c])) for r, c in zip(rows, columns, strict=True) if r < n_people and weights[r, c] > 0
+    )
 
 
 NEEDS_PER_BLOCK = 100  # scored together; bounds the memory of the n x m grids
@@ -97,19 +107,19 @@ def _columns(arrays: NeedArrays, block: slice) -> NeedArrays:
     return NeedArrays(**{name: getattr(arrays, name)[block] for name in NeedArrays.__dataclass_fields__})
 
 
-def open_needs_with_room(*, user: User, today: dt.date) -> list[Need]:
+def open_needs_with_room(*, user: User, today: dt.date) -> QuerySet[Need]:
     """Open needs the user may see with places not held or already proposed, `taken` annotated."""
-    needs = (
+    return (
         Need.objects.visible_to(user)
         .open()
         .filter(end_date__gte=today)
         .annotate(
             taken=Count("placements", filter=Q(placements__status__in=(*HOLDING_STATUSES, PlacementStatus.PROPOSED)))
         )
+        .filter(places__gt=F("taken"))
         .select_related("workplace__district", "workplace__organisation", "occupation")
         .order_by("pk")
     )
-    return [n for n in needs if n.places > n.taken]
 
 
 def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposal]:
@@ -120,7 +130,7 @@ def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposa
     waiting = Participant.objects.visible_to(user).waiting().exclude(placements__status=PlacementStatus.PROPOSED)
     waiting_ids = np.fromiter(waiting.values_list("pk", flat=True), dtype=np.int64)
     pool = subset(features, np.flatnonzero(np.isin(features.participants.ids, waiting_ids)))
-    needs = open_needs_with_room(user=user, today=today)
+    needs = list(open_needs_with_room(user=user, today=today))
     if not needs or not len(pool.participants.ids):
         return []
     problem = build_problem(pool, needs, today)

@@ -88,7 +88,7 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         pool = subset(features, np.flatnonzero(np.isin(features.participants.ids, waiting)))
-        open_needs = open_needs_with_room(user=reader, today=today)[: options["needs"]]
+        open_needs = list(open_needs_with_room(user=reader, today=today)[: options["needs"]])
         problem = build_problem(pool, open_needs, today)
         pairs = solve(problem)
         allocation_s = time.perf_counter() - started
