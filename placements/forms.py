@@ -102,3 +102,58 @@ class AssessmentForm(forms.Form):
     assessment = forms.CharField(
         label=capfirst(_("supervisor's assessment")), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
+
+
+PROGRESS = [(value, str(value)) for value in range(1, 6)]
+
+
+class FollowUpForm(forms.Form):
+    """A follow-up as a supervisor logs it, often on a phone: short, with big choices."""
+
+    done_on = forms.DateField(label=capfirst(_("date")), widget=DATE, initial=timezone.localdate)
+    days_present = forms.IntegerField(label=capfirst(_("days present")), min_value=0, max_value=366, required=False)
+    days_absent = forms.IntegerField(label=capfirst(_("days absent")), min_value=0, max_value=366, required=False)
+    tasks_done = forms.CharField(
+        label=capfirst(_("tasks done")), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+    progress_work = forms.TypedChoiceField(
+        label=capfirst(_("progress: work tasks")),
+        choices=PROGRESS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+        help_text=_("1 = not yet, 5 = fully"),
+    )
+    progress_swedish = forms.TypedChoiceField(
+        label=capfirst(_("progress: Swedish")),
+        choices=PROGRESS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+    progress_cooperation = forms.TypedChoiceField(
+        label=capfirst(_("progress: cooperation")),
+        choices=PROGRESS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+    concern = forms.BooleanField(label=_("I am concerned about something"), required=False)
+    concern_text = forms.CharField(
+        label=capfirst(_("what the concern is")),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+    next_steps = forms.CharField(
+        label=capfirst(_("next steps")), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("concern") and not (data.get("concern_text") or "").strip():
+            self.add_error("concern_text", _("Describe the concern."))
+        return data

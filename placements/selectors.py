@@ -19,6 +19,7 @@ from workplaces.models import Need
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
 
 SOON_DAYS = 14
+CONCERN_DAYS = 30  # concerns logged this recently show on the coordinator's start page
 START_PAGE_ROWS = 10
 
 
@@ -90,6 +91,7 @@ class CoordinatorOverview:
     open_needs: list[Need]
     open_needs_count: int
     later_outcomes_due: list[LaterOutcomeDue]
+    concerns: list[FollowUp]
 
 
 def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
@@ -127,6 +129,12 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
         open_needs=list(needs[:START_PAGE_ROWS]),
         open_needs_count=needs.count(),
         later_outcomes_due=later_outcomes_due(user=user, today=today),
+        concerns=list(
+            FollowUp.objects.visible_to(user)
+            .filter(concern=True, done_on__gte=today - dt.timedelta(days=CONCERN_DAYS))
+            .select_related("placement__participant", "placement__supervisor")
+            .order_by("-done_on")[:START_PAGE_ROWS]
+        ),
     )
 
 

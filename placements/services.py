@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,10 +26,12 @@ from supervisors.models import Supervisor
 from taxonomy.models import PlacementType
 from workplaces.models import Need, NeedStatus
 
+from .follow_ups import due_dates
 from .models import (
     ENDED_STATUSES,
     WORK_OR_STUDIES,
     Acknowledgement,
+    FollowUp,
     LaterOutcome,
     Outcome,
     Placement,
@@ -199,6 +202,13 @@ def placement_activate(*, placement: Placement, by: User | None, on: dt.date | N
     locked.full_clean()
     locked.save(update_fields=["status", "actual_start", "updated_at"])
     _record(locked, from_status=PlacementStatus.AGREED, by=by)
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(placement=locked, due_date=day)
+            for day in due_dates(started, locked.planned_end, settings.FOLLOW_UP_SCHEDULE)
+            if not locked.follow_ups.filter(due_date=day).exists()
+        ]
+    )
     return locked
 
 
@@ -300,3 +310,45 @@ def placement_record_assessment(*, placement: Placement, assessment: str, by: Us
     placement.assessment = assessment.strip()
     placement.save(update_fields=["assessment", "updated_at"])
     return placement
+
+
+FOLLOW_UP_FIELDS = (
+    "days_present",
+    "days_absent",
+    "tasks_done",
+    "progress_work",
+    "progress_swedish",
+    "progress_cooperation",
+    "concern",
+    "concern_text",
+    "next_steps",
+)
+
+
+@transaction.atomic
+def follow_up_log(
+    *, placement: Placement, by: User | None, done_on: dt.date, follow_up: FollowUp | None = None, **fields: object
+) -> FollowUp:
+    """Log a follow-up of a running or just-ended placement: the one that was due, or a new one."""
+    unknown = set(fields) - set(FOLLOW_UP_FIELDS)
+    if unknown:
+        raise ValueError(f"not follow-up fields: {sorted(unknown)}")
+    locked = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    if locked.status not in (PlacementStatus.ACTIVE, *ENDED_STATUSES):
+        raise ValidationError(_("Follow-ups are logged for placements that have started."), code="not_started")
+    if follow_up is None:
+        follow_up = FollowUp(placement=locked, due_date=done_on)
+    elif follow_up.placement_id != locked.pk:
+        raise ValidationError(_("That follow-up belongs to another placement."), code="wrong_placement")
+    elif follow_up.done_on is not None:
+        raise ValidationError(_("This follow-up is already logged."), code="already_logged")
+    follow_up.placement = locked
+    follow_up.done_on = done_on
+    follow_up.author = by
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    if not follow_up.concern:
+        follow_up.concern_text = ""
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import portal, views
 
 app_name = "placements"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("for-participant/<int:pk>/", views.participant_needs, name="participant_needs"),
     path("<int:pk>/", views.placement_detail, name="detail"),
     path("<int:pk>/agreement.pdf", views.placement_agreement, name="agreement"),
+    path("<int:pk>/follow-up/", portal.follow_up_form, name="follow_up"),
+    path("portal/<int:pk>/", portal.portal_placement, name="portal_placement"),
     path("<int:pk>/certificate.pdf", views.placement_certificate, name="certificate"),
     path("<int:pk>/<slug:action>/", views.placement_transition, name="transition"),
 ]

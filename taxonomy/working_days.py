@@ -35,3 +35,10 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
     for _ in range(count):
         current = next_working_day(current + dt.timedelta(days=1))
     return current
+
+
+def previous_working_day(day: dt.date) -> dt.date:
+    """`day` itself if it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
