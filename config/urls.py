@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from placements.portal import follow_up_by_link
+
 from . import views
 
 urlpatterns = [
@@ -16,5 +18,7 @@ urlpatterns = [
     path("placements/", include("placements.urls")),
     # The language switch is also offered on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # A supervisor's personal follow-up link from a reminder (no login: the signed token is the key).
+    path("f/<str:token>/", follow_up_by_link, name="follow_up_link"),
     path("admin/", admin.site.urls),
 ]

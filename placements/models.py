@@ -431,3 +431,52 @@ class MatchingWeights(models.Model):
 
     def as_dict(self) -> dict[str, float]:
         return {name: float(getattr(self, name)) for name in self.CRITERIA}
+
+
+class Reminder(models.Model):
+    """A reminder e-mail about a follow-up that has gone out: at most one per follow-up, stage and
+    recipient, however often the reminder task runs."""
+
+    class Stage(models.TextChoices):
+        DUE = "due", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+
+    class Recipient(models.TextChoices):
+        SUPERVISOR = "supervisor", _("Supervisor")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("follow-up")
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    recipient = models.CharField(_("recipient"), max_length=12, choices=Recipient.choices)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "stage", "recipient"], name="reminder_once_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} {self.stage} {self.recipient}"
+
+
+class FollowUpLink(models.Model):
+    """A personal link for a supervisor without an account to log one follow-up: signed, for that
+    follow-up only, valid for 14 days and usable once. The URL carries a signed id, nothing personal."""
+
+    VALID_DAYS = 14
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="links", verbose_name=_("follow-up"))
+    nonce = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up link")
+        verbose_name_plural = _("follow-up links")
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} {self.created_at:%Y-%m-%d}"

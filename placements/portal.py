@@ -3,21 +3,25 @@ the follow-up form (also used by coordinators). Made to work on a 360-pixel-wide
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
 from accounts.roles import role_required
-from accounts.service_views import save_with_service
+from accounts.service_views import attach_service_error, save_with_service
 
 from .forms import FollowUpForm
+from .links import LinkError, link_resolve
 from .models import FollowUp
 from .selectors import get_placement_for_user
-from .services import follow_up_log
+from .services import follow_up_log, follow_up_log_by_link
 
 
 @role_required(Role.SUPERVISOR)
@@ -56,4 +60,37 @@ def follow_up_form(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "placements/follow_up_form.html",
         {"placement": placement, "form": form, "due": due, "back": back},
+    )
+
+
+LINK_PROBLEMS = {
+    "expired": gettext_lazy("This link has expired. Ask the coordinator for a new one."),
+    "used": gettext_lazy("This follow-up has already been logged. Thank you!"),
+    "invalid": gettext_lazy("This link is not valid."),
+}
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def follow_up_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A supervisor without an account logs one follow-up through the link in the reminder."""
+    try:
+        link = link_resolve(token)
+    except LinkError as exc:
+        return render(
+            request, "placements/follow_up_link_problem.html", {"message": LINK_PROBLEMS[exc.reason]}, status=410
+        )
+    placement = link.follow_up.placement
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up_log_by_link(link=link, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_service_error(form, exc)
+        else:
+            return render(request, "placements/follow_up_link_problem.html", {"message": LINK_PROBLEMS["used"]})
+    return render(
+        request,
+        "placements/follow_up_form.html",
+        {"placement": placement, "form": form, "due": link.follow_up, "back": "", "by_link": True},
     )

@@ -32,6 +32,7 @@ from .models import (
     WORK_OR_STUDIES,
     Acknowledgement,
     FollowUp,
+    FollowUpLink,
     LaterOutcome,
     Outcome,
     Placement,
@@ -351,4 +352,19 @@ def follow_up_log(
         follow_up.concern_text = ""
     follow_up.full_clean()
     follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_log_by_link(*, link: FollowUpLink, **fields: object) -> FollowUp:
+    """Log the follow-up of a personal link and use the link up, both or neither."""
+    locked = FollowUpLink.objects.select_for_update().select_related("follow_up").get(pk=link.pk)
+    if locked.used_at is not None:
+        raise ValidationError(_("This link has already been used."), code="link_used")
+    done_on = fields.pop("done_on")
+    follow_up = follow_up_log(
+        placement=locked.follow_up.placement, follow_up=locked.follow_up, by=None, done_on=done_on, **fields
+    )
+    locked.used_at = timezone.now()
+    locked.save(update_fields=["used_at"])
     return follow_up

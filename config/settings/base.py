@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -156,6 +157,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # Longer than any task's hard time limit, so a slow task is not delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 CELERY_TASK_SERIALIZER = "json"
+CELERY_BEAT_SCHEDULE = {
+    # Every morning on weekdays: reminders about follow-ups due soon or overdue.
+    "follow-up-reminders": {
+        "task": "placements.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+}
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Reference data: SCB's SSYK 2012 classification, loaded by `manage.py load_ssyk`.
@@ -165,6 +173,9 @@ SSYK_FILE = env("SSYK_FILE", default=str(_shared_ssyk) if _shared_ssyk.is_file()
 # When follow-ups fall due once a placement starts: "<N>d" days after the start, "mid" the
 # midpoint, "end" the last working day. Dates move to working days.
 FOLLOW_UP_SCHEDULE: list[str] = env.list("FOLLOW_UP_SCHEDULE", default=["14d", "mid", "end"])
+
+# The address people reach Platsa at, for links in e-mail.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="platsa@localhost")

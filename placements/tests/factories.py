@@ -12,6 +12,7 @@ from participants.tests.factories import ParticipantFactory
 from placements.models import (
     Acknowledgement,
     FollowUp,
+    FollowUpLink,
     LaterOutcome,
     MatchingWeights,
     Outcome,
@@ -19,6 +20,7 @@ from placements.models import (
     Placement,
     PlacementEvent,
     PlacementStatus,
+    Reminder,
 )
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.tests.factories import NeedFactory
@@ -96,3 +98,20 @@ class MatchingWeightsFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = MatchingWeights
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reminder
+
+    follow_up = factory.SubFactory(FollowUpFactory)
+    stage = Reminder.Stage.DUE
+    recipient = Reminder.Recipient.SUPERVISOR
+
+
+class FollowUpLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpLink
+
+    follow_up = factory.SubFactory(FollowUpFactory)
+    nonce = factory.Sequence(lambda n: f"{n:032x}")

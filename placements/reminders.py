@@ -1,0 +1,89 @@
+"""Reminder e-mail about follow-ups due soon or overdue, at most once per follow-up and stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .links import link_create
+from .models import FollowUp, PlacementStatus, Reminder
+
+logger = logging.getLogger(__name__)
+
+DUE_WITHIN_DAYS = 2
+
+
+def follow_up_reminders_send(*, today: dt.date) -> int:
+    """Send every reminder that is due and has not gone out; returns how many were sent.
+
+    Each reminder is claimed with a unique row before it is sent, so a second run (or a retry
+    after a crash) never sends it again; if sending fails the claim is withdrawn for the retry.
+    """
+    follow_ups = (
+        FollowUp.objects.filter(
+            done_on__isnull=True,
+            placement__status=PlacementStatus.ACTIVE,
+            due_date__lte=today + dt.timedelta(days=DUE_WITHIN_DAYS),
+        )
+        .select_related("placement__supervisor__user", "placement__coordinator", "placement__participant")
+        .order_by("due_date", "pk")
+    )
+    sent = 0
+    for follow_up in follow_ups:
+        stage = Reminder.Stage.OVERDUE if follow_up.due_date < today else Reminder.Stage.DUE
+        placement = follow_up.placement
+        recipients = {
+            Reminder.Recipient.SUPERVISOR: placement.supervisor.email,
+            Reminder.Recipient.COORDINATOR: placement.coordinator.email if placement.coordinator else "",
+        }
+        for recipient, address in recipients.items():
+            if address and _send_once(follow_up, stage, recipient, address):
+                sent += 1
+    logger.info("follow-up reminders sent: %s", sent)
+    return sent
+
+
+def _send_once(follow_up: FollowUp, stage: str, recipient: str, address: str) -> bool:
+    try:
+        with transaction.atomic():
+            claim = Reminder.objects.create(follow_up=follow_up, stage=stage, recipient=recipient)
+    except IntegrityError:
+        return False  # already sent, or being sent by another run
+    try:
+        subject, body = _message(follow_up, stage, recipient)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    except Exception:
+        claim.delete()  # not sent: let the retry claim it again
+        raise
+    return True
+
+
+def _message(follow_up: FollowUp, stage: str, recipient: str) -> tuple[str, str]:
+    placement = follow_up.placement
+    if recipient == Reminder.Recipient.SUPERVISOR:
+        supervisor_user = placement.supervisor.user
+        if supervisor_user is not None and supervisor_user.is_active:
+            path = reverse("placements:follow_up", args=[placement.pk]) + f"?due={follow_up.pk}"
+        else:
+            path = link_create(follow_up=follow_up)
+    else:
+        path = reverse("placements:detail", args=[placement.pk])
+    context = {
+        "follow_up": follow_up,
+        "first_name": placement.participant.first_name,
+        "overdue": stage == Reminder.Stage.OVERDUE,
+        "recipient": recipient,
+        "url": settings.SITE_URL + path,
+    }
+    # Reminders are in Swedish, the language of the workplaces.
+    with translation.override("sv"):
+        subject = render_to_string("placements/email/reminder_subject.txt", context).strip()
+        body = render_to_string("placements/email/reminder_body.txt", context)
+    return subject, body

@@ -1,0 +1,21 @@
+"""Celery tasks: they load what they need and call a service. Arguments are ids only."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.utils import timezone
+
+from .reminders import follow_up_reminders_send
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def send_follow_up_reminders() -> int:
+    """Daily (Celery beat): reminders about follow-ups due soon or overdue; safe to run twice."""
+    return follow_up_reminders_send(today=timezone.localdate())
