@@ -31,6 +31,9 @@ class ProposeForm(forms.Form):
         label=capfirst(_("hours per day")), min_value=0.5, max_value=10, decimal_places=1
     )
     decision_reference = forms.CharField(label=capfirst(_("decision reference")), max_length=50, required=False)
+    confirm_untrained = forms.BooleanField(
+        label=_("I know the supervisor has not taken the supervisor training"), required=False
+    )
 
     def __init__(self, *args: Any, user: User, need: Need | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,6 +69,14 @@ class ProposeForm(forms.Form):
         need, supervisor = data.get("need"), data.get("supervisor")
         if need and supervisor and supervisor.workplace_id != need.workplace_id:
             self.add_error("supervisor", _("The supervisor must work at the need's workplace."))
+        elif supervisor and not data.get("confirm_untrained"):
+            on = start or timezone.localdate()
+            if not Supervisor.objects.trained_on(on).filter(pk=supervisor.pk).exists():
+                self.add_error(
+                    "confirm_untrained",
+                    _("%(name)s has not taken the supervisor training. Confirm to propose anyway.")
+                    % {"name": supervisor.full_name},
+                )
         return data
 
 

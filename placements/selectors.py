@@ -251,3 +251,17 @@ def best_supervisor(*, need: Need, today: dt.date) -> Supervisor | None:
     if not with_room:
         return None
     return min(with_room, key=lambda s: (s.trained_until is None, s.held - s.max_participants, s.pk))
+
+
+def untrained_supervisors_with_participants(*, today: dt.date) -> QuerySet[Supervisor]:
+    """Supervisors without a valid training who have, or will have, a participant."""
+    trained = Supervisor.objects.trained_on(today).values("pk")
+    return (
+        Supervisor.objects.filter(
+            placements__status__in=(*HOLDING_STATUSES, PlacementStatus.PROPOSED), placements__planned_end__gte=today
+        )
+        .exclude(pk__in=trained)
+        .distinct()
+        .select_related("workplace__organisation")
+        .order_by("last_name", "first_name")
+    )

@@ -53,14 +53,17 @@ def placement_propose(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if need is not None:
         initial["need"] = need.pk
-    participant_pk = request.GET.get("participant")
-    if participant_pk and participant_pk.isdigit():
-        initial["participant"] = int(participant_pk)
+    for name in ("participant", "supervisor"):
+        value = request.GET.get(name)
+        if value and value.isdigit():
+            initial[name] = int(value)
     form = ProposeForm(request.POST or None, user=request.user, need=need, initial=initial)
     done = save_with_service(
         request,
         form,
-        lambda data: services.placement_propose(by=request.user, **data),
+        lambda data: services.placement_propose(
+            by=request.user, **{k: v for k, v in data.items() if k != "confirm_untrained"}
+        ),
         success=lambda p: _("The placement of %(name)s is proposed.") % {"name": p.participant.full_name},
         redirect_to=lambda p: reverse("placements:detail", args=[p.pk]),
     )
@@ -257,6 +260,12 @@ def quick_propose(request: HttpRequest) -> HttpResponse:
     if supervisor is None:
         messages.error(request, _("The workplace has no supervisor with room for another participant."))
         return redirect(return_to)
+    if not supervisor.trained_until:
+        # Proposing with an untrained supervisor needs the coordinator's confirmation in the full form.
+        messages.warning(request, _("The supervisor with room has not taken the supervisor training."))
+        return redirect(
+            reverse("placements:propose") + f"?need={need.pk}&participant={participant.pk}&supervisor={supervisor.pk}"
+        )
     try:
         placement = services.placement_propose(
             participant=participant,

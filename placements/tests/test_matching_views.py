@@ -104,7 +104,7 @@ def test_anonymous_users_are_sent_to_log_in(client: Client, need) -> None:  # ty
 
 
 def test_the_allocation_page_proposes_and_accepting_creates_the_placement(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
-    SupervisorFactory(workplace=need.workplace)
+    EnrolmentFactory(completed=True, supervisor=SupervisorFactory(workplace=need.workplace))
     person = ParticipantFactory(team=coordinator.team, coordinator=coordinator, last_name="Fördelad")
     client.force_login(coordinator)
     page = client.get(reverse("placements:allocation")).content.decode()
@@ -116,3 +116,15 @@ def test_the_allocation_page_proposes_and_accepting_creates_the_placement(client
     assert Placement.objects.get().participant == person
     assert "är föreslagen" in client.get(reverse("placements:allocation")).content.decode()  # the message
     assert "Fördelad" not in client.get(reverse("placements:allocation")).content.decode()
+
+
+def test_one_click_with_only_an_untrained_supervisor_asks_for_confirmation(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
+    untrained = SupervisorFactory(workplace=need.workplace)
+    person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+    client.force_login(coordinator)
+    response = client.post(reverse("placements:quick_propose"), {"need": need.pk, "participant": person.pk})
+    assert response["Location"].startswith(reverse("placements:propose"))
+    assert not Placement.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "inte gått handledarutbildningen" in page
+    assert f'<option value="{untrained.pk}" selected>' in page

@@ -45,6 +45,10 @@ def test_a_coordinator_proposes_a_placement_for_a_need(client: Client, coordinat
         "hours_per_day": "4.0",
     }
     response = client.post(reverse("placements:propose"), data)
+    assert response.status_code == 200  # the supervisor is untrained: a warning to confirm
+    assert "inte gått handledarutbildningen" in response.content.decode()
+    assert not Placement.objects.exists()
+    response = client.post(reverse("placements:propose"), {**data, "confirm_untrained": "on"})
     placement = Placement.objects.get()
     assert response["Location"] == reverse("placements:detail", args=[placement.pk])
     assert placement.status == PlacementStatus.PROPOSED and placement.coordinator == coordinator

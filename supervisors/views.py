@@ -1,0 +1,176 @@
+"""Coordinator pages for supervisors and the supervisor training programme."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import get_visible_or_404
+from accounts.models import Role
+from accounts.roles import role_required
+from accounts.service_views import save_with_service
+from placements.selectors import untrained_supervisors_with_participants
+from workplaces.selectors import get_workplace_for_user
+
+from .forms import EnrolForm, SessionForm, SupervisorForm
+from .models import Enrolment, EnrolmentStatus, Supervisor, TrainingSession
+from .selectors import get_supervisor_for_user, refreshers_due, sessions_with_free_seats, with_training
+from .services import enrolment_cancel, enrolment_complete, enrolment_create, supervisor_invite, supervisor_save
+
+coordinator_only = role_required(Role.COORDINATOR)
+PAGE_SIZE = 25
+
+
+@coordinator_only
+def supervisor_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    supervisors = Supervisor.objects.visible_to(request.user)
+    for word in query.split():
+        supervisors = supervisors.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(workplace__name__icontains=word)
+        )
+    rows = with_training(supervisors, on=timezone.localdate()).select_related("workplace__organisation")
+    paginator = Paginator(rows.order_by("last_name", "first_name", "pk"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "supervisors/supervisor_list.html", {"page": page, "q": query})
+
+
+@coordinator_only
+def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    supervisor = get_supervisor_for_user(request.user, pk)
+    enrolments = supervisor.enrolments.select_related("session__course").order_by("-session__starts_at")
+    return render(request, "supervisors/supervisor_detail.html", {"supervisor": supervisor, "enrolments": enrolments})
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def supervisor_form(request: HttpRequest, workplace_pk: int | None = None, pk: int | None = None) -> HttpResponse:
+    supervisor = get_supervisor_for_user(request.user, pk) if pk else None
+    workplace = supervisor.workplace if supervisor else get_workplace_for_user(request.user, workplace_pk)
+    form = SupervisorForm(request.POST or None, instance=supervisor)
+    done = save_with_service(
+        request,
+        form,
+        lambda data: supervisor_save(supervisor=supervisor, by=request.user, workplace=workplace, **data),
+        success=lambda saved: _("%(name)s is saved.") % {"name": saved.full_name},
+        redirect_to=lambda saved: reverse("supervisors:detail", args=[saved.pk]),
+    )
+    return done or render(
+        request, "supervisors/form.html", {"form": form, "object": supervisor, "workplace": workplace}
+    )
+
+
+@coordinator_only
+@require_POST
+def supervisor_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    supervisor = get_supervisor_for_user(request.user, pk)
+    try:
+        supervisor_invite(supervisor=supervisor, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(name)s has been sent a link to choose a password.") % {"name": supervisor.full_name}
+        )
+    return redirect("supervisors:detail", pk=supervisor.pk)
+
+
+@coordinator_only
+def training_overview(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "supervisors/training_overview.html",
+        {
+            "sessions": sessions_with_free_seats(now=timezone.now()),
+            "untrained": untrained_supervisors_with_participants(today=today),
+            "refreshers": refreshers_due(today=today),
+            "upcoming": TrainingSession.objects.filter(starts_at__gte=timezone.now()).select_related("course"),
+            "recent": TrainingSession.objects.filter(starts_at__lt=timezone.now())
+            .select_related("course")
+            .order_by("-starts_at")[:10],
+        },
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.full_clean()
+        session.save()
+        messages.success(request, _("The session is saved."))
+        return redirect("supervisors:session", pk=session.pk)
+    return render(request, "supervisors/form.html", {"form": form, "object": None, "session_form": True})
+
+
+def _session_page(request: HttpRequest, session: TrainingSession, form: EnrolForm | None = None) -> HttpResponse:
+    enrolments = session.enrolments.select_related("supervisor__workplace").order_by("status", "enrolled_at")
+    taken = enrolments.filter(status=EnrolmentStatus.ENROLLED).values("supervisor_id")
+    candidates = Supervisor.objects.visible_to(request.user).filter(active=True).exclude(pk__in=taken)
+    return render(
+        request,
+        "supervisors/session_detail.html",
+        {
+            "session": session,
+            "enrolments": enrolments,
+            "form": form or EnrolForm(supervisors=candidates.select_related("workplace")),
+            "past": session.ends_at <= timezone.now(),
+        },
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_visible_or_404(TrainingSession.objects.select_related("course"), pk=pk)
+    if request.method == "POST":
+        form = EnrolForm(request.POST, supervisors=Supervisor.objects.visible_to(request.user))
+        if form.is_valid():
+            try:
+                enrolment = enrolment_create(
+                    session=session, supervisor=form.cleaned_data["supervisor"], by=request.user
+                )
+            except ValidationError as exc:
+                form.add_error("supervisor", exc)
+            else:
+                if enrolment.status == EnrolmentStatus.WAITLISTED:
+                    messages.warning(
+                        request,
+                        _("The session is full: %(name)s is on the waiting list.")
+                        % {"name": enrolment.supervisor.full_name},
+                    )
+                else:
+                    messages.success(request, _("%(name)s is enrolled.") % {"name": enrolment.supervisor.full_name})
+                return redirect("supervisors:session", pk=session.pk)
+        return _session_page(request, session, form)
+    return _session_page(request, session)
+
+
+@coordinator_only
+@require_POST
+def enrolment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    visible = Enrolment.objects.filter(supervisor__in=Supervisor.objects.visible_to(request.user))
+    enrolment = get_visible_or_404(visible.select_related("session"), pk=pk)
+    try:
+        if action == "cancel":
+            enrolment_cancel(enrolment=enrolment, by=request.user)
+        elif action in ("attended", "absent"):
+            enrolment_complete(enrolment=enrolment, attended=action == "attended", by=request.user)
+        else:
+            return redirect("supervisors:session", pk=enrolment.session_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("supervisors:session", pk=enrolment.session_id)
