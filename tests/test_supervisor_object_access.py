@@ -1,0 +1,101 @@
+"""A supervisor who asks for any page of a placement or participant that is not theirs gets 404
+(or 405 for a page that only takes POST), never data. The URL patterns are read from the resolver,
+so a new page of these apps must be added to OBJECT_OF here before this test passes."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.tests.factories import SupervisorUserFactory
+from participants.tests.factories import ReferralImportFactory
+from placements.tests.factories import FollowUpFactory, PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+CHECKED_NAMESPACES = ("participants", "placements", "workplaces", "supervisors")
+
+# Which object each page with a pk is about.
+OBJECT_OF = {
+    "participants:detail": "participant",
+    "participants:edit": "participant",
+    "participants:import_preview": "import",
+    "placements:detail": "placement",
+    "placements:agreement": "placement",
+    "placements:certificate": "placement",
+    "placements:follow_up": "placement",
+    "placements:portal_placement": "placement",
+    "placements:transition": "placement",
+    "placements:need_candidates": "need",
+    "placements:participant_needs": "participant",
+    "workplaces:organisation_detail": "organisation",
+    "workplaces:organisation_edit": "organisation",
+    "workplaces:workplace_create": "organisation",
+    "workplaces:workplace_detail": "workplace",
+    "workplaces:workplace_edit": "workplace",
+    "workplaces:need_create": "workplace",
+    "workplaces:need_detail": "need",
+    "workplaces:need_edit": "need",
+    "workplaces:need_status": "need",
+    "supervisors:create": "workplace",
+    "supervisors:detail": "supervisor",
+    "supervisors:edit": "supervisor",
+    "supervisors:invite": "supervisor",
+    "supervisors:session": "session",
+    "supervisors:enrolment_action": "enrolment",
+}
+
+
+def _patterns() -> list[tuple[str, URLPattern]]:
+    found = []
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace in CHECKED_NAMESPACES:
+            found.extend((f"{entry.namespace}:{p.name}", p) for p in entry.url_patterns if isinstance(p, URLPattern))
+    return found
+
+
+def test_every_object_page_is_listed_here() -> None:
+    with_pk = {name for name, pattern in _patterns() if any(k.endswith("pk") for k in pattern.pattern.converters)}
+    assert with_pk <= set(OBJECT_OF), sorted(with_pk - set(OBJECT_OF))
+
+
+def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) -> None:
+    from supervisors.tests.factories import EnrolmentFactory
+
+    theirs = PlacementFactory(active=True, participant__last_name="Hemligsson")
+    FollowUpFactory(placement=theirs)
+    enrolment = EnrolmentFactory(supervisor=theirs.supervisor)
+    objects = {
+        "participant": theirs.participant.pk,
+        "placement": theirs.pk,
+        "need": theirs.need.pk,
+        "workplace": theirs.need.workplace.pk,
+        "organisation": theirs.need.workplace.organisation.pk,
+        "supervisor": theirs.supervisor.pk,
+        "session": enrolment.session.pk,
+        "enrolment": enrolment.pk,
+        "import": ReferralImportFactory().pk,
+    }
+    mine = PlacementFactory(active=True)
+    user = SupervisorUserFactory()
+    mine.supervisor.user = user
+    mine.supervisor.save()
+    client.force_login(user)
+    checked = 0
+    for name, pattern in _patterns():
+        if name not in OBJECT_OF:
+            continue
+        key = next(k for k in pattern.pattern.converters if k.endswith("pk"))
+        kwargs = {key: objects[OBJECT_OF[name]]}
+        if "action" in pattern.pattern.converters:
+            kwargs["action"] = "agree" if name.startswith("placements") else "cancel"
+        url = reverse(name, kwargs=kwargs)
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (404, 405), (name, method.__name__, response.status_code)
+            assert b"Hemligsson" not in response.content
+        checked += 1
+    assert checked == len(OBJECT_OF)
+    theirs.refresh_from_db()
+    assert theirs.status == "active"
