@@ -127,6 +127,9 @@ class QuarterlyReport(models.Model):
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
     generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
+    xlsx = models.FileField(_("Excel workbook"), upload_to="reports/", blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-year", "-quarter", "-version"]

@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    # The first day of each quarter: the report of the quarter just ended.
+    "quarterly-report": {
+        "task": "reporting.tasks.generate_previous_quarter_report",
+        "schedule": crontab(hour=5, minute=0, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
 CELERY_ACCEPT_CONTENT = ["json"]
 

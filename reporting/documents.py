@@ -1,0 +1,118 @@
+"""The quarterly report as a PDF (WeasyPrint, from an HTML template) and an XLSX workbook (openpyxl,
+one sheet per breakdown). Both are made from the stored figures only, so they match the snapshot."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+STATUS_LABELS = {"on_track": "I fas", "at_risk": "Risk", "off_track": "Efter plan", None: "–"}
+DIMENSION_LABELS = {
+    "department": "Förvaltning och arbetsgivare",
+    "job_track": "Jobbspår",
+    "target_group": "Målgrupp",
+    "gender": "Kön",
+    "referral_source": "Anvisare",
+}
+FUNNEL_LABELS = {
+    "referred": "Anvisade",
+    "mapped": "Kartlagda",
+    "placed": "Har börjat en praktikperiod",
+    "completed": "Har avslutat en praktikperiod",
+    "work_or_studies": "I arbete eller studier vid avslut",
+}
+SUPPRESSED = "färre än 5"
+
+
+def _display(value: Any, unit: str = "count") -> str:
+    if value is None:
+        return SUPPRESSED
+    return f"{value} %" if unit == "percent" else str(value)
+
+
+def key_label(dimension: str, key: str) -> str:
+    from participants.models import Gender, ReferralSource, TargetGroup
+
+    choices = {"gender": Gender, "target_group": TargetGroup, "referral_source": ReferralSource}.get(dimension)
+    if choices is not None and key in choices.values:
+        return str(choices(key).label)
+    return key or "–"
+
+
+def _context(figures: dict[str, Any]) -> dict[str, Any]:
+    indicators = [
+        {
+            **row,
+            "quarter_text": _display(row["quarter"]["shown"], row["unit"]),
+            "ytd_text": _display(row["year_to_date"]["shown"], row["unit"]),
+            "status_text": STATUS_LABELS[row["year_to_date"]["status"]],
+            "target_text": "–" if row["target"] is None else _display(row["target"], row["unit"]),
+        }
+        for row in figures["indicators"]
+    ]
+    breakdowns = [
+        {
+            "title": DIMENSION_LABELS[dimension],
+            "rows": [
+                {
+                    "key": key_label(dimension, row["key"]),
+                    "started": _display(row["started"]),
+                    "ended": _display(row["ended"]),
+                    "work_or_studies": _display(row["work_or_studies"]),
+                }
+                for row in periods["year_to_date"]
+            ],
+        }
+        for dimension, periods in figures["breakdowns"].items()
+    ]
+    funnel = [{"step": FUNNEL_LABELS[s["step"]], "count": _display(s["count"])} for s in figures["funnel"]]
+    return {"figures": figures, "indicators": indicators, "breakdowns": breakdowns, "funnel": funnel}
+
+
+def report_pdf(figures: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override("sv"):
+        html = render_to_string("reporting/report_pdf.html", _context(figures))
+    return HTML(string=html).write_pdf()
+
+
+def report_xlsx(figures: dict[str, Any]) -> bytes:
+    context = _context(figures)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Indikatorer"
+    with translation.override("sv"):
+        header = [_("Indicator"), _("Quarter"), _("Year to date"), _("Target"), _("Status"), _("Definition")]
+    sheet.append([str(h) for h in header])
+    for row in context["indicators"]:
+        sheet.append(
+            [
+                row["name"],
+                row["quarter_text"],
+                row["ytd_text"],
+                row["target_text"],
+                row["status_text"],
+                row["definition"],
+            ]
+        )
+    for breakdown in context["breakdowns"]:
+        table = workbook.create_sheet(breakdown["title"][:31])
+        table.append(["", "Påbörjade", "Avslutade", "I arbete eller studier"])
+        for row in breakdown["rows"]:
+            table.append([row["key"], row["started"], row["ended"], row["work_or_studies"]])
+    funnel = workbook.create_sheet("Tratt")
+    for step in context["funnel"]:
+        funnel.append([step["step"], step["count"]])
+    for worksheet in workbook.worksheets:
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

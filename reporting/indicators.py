@@ -1,0 +1,245 @@
+"""The indicators of the strategy, computed for a period by database aggregation.
+
+Each indicator is one function from a Period to a Figure (a count, or a share with its numerator
+and denominator). No Python loops over rows: every figure is one aggregate query. Breakdowns
+are GROUP BY queries. Small numbers are suppressed where figures are shown (see `suppress`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from participants.models import Participant, TargetGroup
+from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, FollowUp, LaterOutcome, Placement, PlacementStatus
+from supervisors.models import Enrolment
+
+# A count below this is not shown: it could identify a person.
+SUPPRESSION_THRESHOLD = 5
+STARTED = (PlacementStatus.ACTIVE, *ENDED_STATUSES)
+GRACE_CALENDAR_DAYS = 7  # "within five working days" after the due date
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        first_month = 3 * (quarter - 1) + 1
+        start = dt.date(year, first_month, 1)
+        next_start = dt.date(year + (quarter == 4), 1 if quarter == 4 else first_month + 3, 1)
+        return cls(start, next_start - dt.timedelta(days=1), f"{year} Q{quarter}")
+
+    @classmethod
+    def year_to_date(cls, year: int, quarter: int) -> Period:
+        return cls(dt.date(year, 1, 1), cls.quarter(year, quarter).end, f"{year} Q1–Q{quarter}")
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None  # the count, or the share in percent; None when there is nothing to divide
+    numerator: int
+    denominator: int | None = None  # None for counts
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return asdict(self)
+
+
+def _count(value: int) -> Figure:
+    return Figure(value=value, numerator=value)
+
+
+def _share(numerator: int, denominator: int) -> Figure:
+    value = round(100 * numerator / denominator, 1) if denominator else None
+    return Figure(value=value, numerator=numerator, denominator=denominator)
+
+
+def started_in(period: Period) -> QuerySet[Placement]:
+    return Placement.objects.filter(status__in=STARTED, actual_start__range=(period.start, period.end))
+
+
+def ended_in(period: Period) -> QuerySet[Placement]:
+    return Placement.objects.filter(status__in=ENDED_STATUSES, actual_end__range=(period.start, period.end))
+
+
+def active_during(period: Period) -> QuerySet[Placement]:
+    return Placement.objects.filter(status__in=STARTED, actual_start__lte=period.end).filter(
+        Q(actual_end__isnull=True) | Q(actual_end__gte=period.start)
+    )
+
+
+def matched(period: Period) -> Figure:
+    return _count(started_in(period).aggregate(n=Count("participant", distinct=True))["n"])
+
+
+def placements_started(period: Period) -> Figure:
+    return _count(started_in(period).count())
+
+
+def placements_active(period: Period) -> Figure:
+    return _count(active_during(period).count())
+
+
+def placements_completed(period: Period) -> Figure:
+    return _count(ended_in(period).filter(status=PlacementStatus.COMPLETED).count())
+
+
+def people_in_measures(period: Period) -> Figure:
+    return _count(active_during(period).aggregate(n=Count("participant", distinct=True))["n"])
+
+
+def work_or_studies_at_end(period: Period) -> Figure:
+    figures = ended_in(period).aggregate(all=Count("pk"), good=Count("pk", filter=Q(outcome__in=WORK_OR_STUDIES)))
+    return _share(figures["good"], figures["all"])
+
+
+def work_or_studies_90_days(period: Period) -> Figure:
+    later = LaterOutcome.objects.filter(days_after=90, placement__in=ended_in(period))
+    figures = later.aggregate(all=Count("pk"), good=Count("pk", filter=Q(outcome__in=WORK_OR_STUDIES)))
+    return _share(figures["good"], figures["all"])
+
+
+def later_outcome_recorded(period: Period, today: dt.date | None = None) -> Figure:
+    """Of the placements that ended in the period and reached their 90-day point, the share with it recorded."""
+    today = today or timezone.localdate()
+    due = ended_in(period).filter(actual_end__lte=today - dt.timedelta(days=90))
+    recorded = LaterOutcome.objects.filter(placement=OuterRef("pk"), days_after=90)
+    figures = due.aggregate(all=Count("pk"), done=Count("pk", filter=Exists(recorded)))
+    return _share(figures["done"], figures["all"])
+
+
+def trained_supervisor(period: Period) -> Figure:
+    """Of the placements active in the period, the share whose supervisor was trained when it started."""
+    valid = Enrolment.objects.filter(
+        supervisor=OuterRef("supervisor"),
+        completed_on__isnull=False,
+        completed_on__lte=OuterRef("actual_start"),
+        valid_until__gte=OuterRef("actual_start"),
+    )
+    figures = active_during(period).aggregate(all=Count("pk"), trained=Count("pk", filter=Exists(valid)))
+    return _share(figures["trained"], figures["all"])
+
+
+def follow_ups_on_time(period: Period, today: dt.date | None = None) -> Figure:
+    """Of the follow-ups due in the period (up to today), the share done within five working days."""
+    today = today or timezone.localdate()
+    due = FollowUp.objects.filter(due_date__range=(period.start, min(period.end, today)))
+    # Five working days are counted in SQL as seven calendar days: exact for a week without a
+    # holiday, one day stricter when a holiday falls in it.
+    on_time = Q(done_on__isnull=False, done_on__lte=F("due_date") + dt.timedelta(days=GRACE_CALENDAR_DAYS))
+    figures = due.aggregate(all=Count("pk"), good=Count("pk", filter=on_time))
+    return _share(figures["good"], figures["all"])
+
+
+def supervisors_trained(period: Period) -> Figure:
+    return _count(
+        Enrolment.objects.filter(completed_on__range=(period.start, period.end)).aggregate(
+            n=Count("supervisor", distinct=True)
+        )["n"]
+    )
+
+
+def newcomers_in_work_or_studies(period: Period) -> Figure:
+    """Newcomers whose establishment programme ended in the period, the share then in work or studies:
+    a placement that ended in work or studies before the end, or paid work running on the last day."""
+    ended_well = Placement.objects.filter(
+        participant=OuterRef("pk"), outcome__in=WORK_OR_STUDIES, actual_end__lte=OuterRef("establishment_programme_end")
+    )
+    working = Placement.objects.filter(
+        participant=OuterRef("pk"),
+        placement_type__is_employment=True,
+        status=PlacementStatus.ACTIVE,
+        actual_start__lte=OuterRef("establishment_programme_end"),
+    )
+    people = Participant.objects.filter(
+        target_group=TargetGroup.NEWCOMER, establishment_programme_end__range=(period.start, period.end)
+    )
+    figures = people.aggregate(all=Count("pk"), good=Count("pk", filter=Exists(ended_well) | Exists(working)))
+    return _share(figures["good"], figures["all"])
+
+
+INDICATORS: dict[str, Callable[[Period], Figure]] = {
+    "matched-per-year": matched,
+    "placements-started": placements_started,
+    "placements-active": placements_active,
+    "placements-completed": placements_completed,
+    "people-in-measures": people_in_measures,
+    "completed-work-or-studies-share": work_or_studies_at_end,
+    "later-outcome-90-share": work_or_studies_90_days,
+    "later-outcome-recorded-share": later_outcome_recorded,
+    "trained-supervisor-share": trained_supervisor,
+    "follow-ups-on-time-share": follow_ups_on_time,
+    "supervisors-trained": supervisors_trained,
+    "newcomers-work-or-studies-after-programme": newcomers_in_work_or_studies,
+}
+
+
+def compute(period: Period) -> dict[str, Figure]:
+    return {code: function(period) for code, function in INDICATORS.items()}
+
+
+BREAKDOWNS = {
+    "department": "need__workplace__organisation__name",
+    "job_track": "participant__job_track__name",
+    "target_group": "participant__target_group",
+    "gender": "participant__gender",
+    "referral_source": "participant__referral_source",
+}
+
+
+def breakdown(period: Period, dimension: str) -> list[dict[str, object]]:
+    """Placements started in the period, and their outcomes, per value of a dimension (GROUP BY)."""
+    field = BREAKDOWNS[dimension]
+    rows = (
+        Placement.objects.filter(status__in=STARTED)
+        .filter(Q(actual_start__range=(period.start, period.end)) | Q(actual_end__range=(period.start, period.end)))
+        .values(key=F(field))
+        .annotate(
+            started=Count("pk", filter=Q(actual_start__range=(period.start, period.end))),
+            ended=Count("pk", filter=Q(status__in=ENDED_STATUSES, actual_end__range=(period.start, period.end))),
+            work_or_studies=Count(
+                "pk",
+                filter=Q(
+                    status__in=ENDED_STATUSES,
+                    actual_end__range=(period.start, period.end),
+                    outcome__in=WORK_OR_STUDIES,
+                ),
+            ),
+        )
+        .order_by("key")
+    )
+    return [
+        {
+            "key": row["key"] or "",
+            "started": suppress(row["started"]),
+            "ended": suppress(row["ended"]),
+            "work_or_studies": suppress(row["work_or_studies"]),
+        }
+        for row in rows
+    ]
+
+
+def suppress(value: int | None) -> int | None:
+    """None (shown as "fewer than 5") for counts from 1 to 4, which could identify someone."""
+    if value is None or 0 < value < SUPPRESSION_THRESHOLD:
+        return None
+    return value
+
+
+def shown(figure: Figure) -> float | None:
+    """The value as it may be shown: counts and shares resting on fewer than five people are withheld."""
+    if figure.denominator is None:
+        return suppress(figure.numerator)
+    if figure.denominator < SUPPRESSION_THRESHOLD or suppress(figure.numerator) is None:
+        return None
+    return figure.value
+
+
+__all__ = ["INDICATORS", "Figure", "Period", "breakdown", "compute", "shown", "suppress"]

@@ -1,0 +1,155 @@
+"""Quarterly reports: request, generate (figures, PDF, XLSX), and keep one current version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from accounts.models import User
+from participants.models import Participant, ParticipantStatus
+from placements.models import ENDED_STATUSES, WORK_OR_STUDIES
+
+from .documents import report_pdf, report_xlsx
+from .indicators import BREAKDOWNS, INDICATORS, Period, breakdown, shown, suppress
+from .models import Indicator, QuarterlyReport, Target
+from .status import status
+
+logger = logging.getLogger(__name__)
+
+
+def previous_quarter(today: dt.date) -> tuple[int, int]:
+    quarter = (today.month - 1) // 3 + 1
+    return (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+
+
+@transaction.atomic
+def quarterly_report_request(*, year: int, quarter: int, by: User | None) -> QuarterlyReport:
+    """A new version of the quarter's report, waiting to be generated (the earlier ones are kept)."""
+    latest = QuarterlyReport.objects.select_for_update().filter(year=year, quarter=quarter).aggregate(v=Max("version"))
+    report = QuarterlyReport(year=year, quarter=quarter, version=(latest["v"] or 0) + 1, requested_by=by)
+    report.full_clean()
+    report.save()
+    return report
+
+
+def unfinished_or_new(*, year: int, quarter: int) -> QuarterlyReport:
+    """The version a (re)run should work on: an unfinished one if a run was interrupted, else a new one."""
+    unfinished = (
+        QuarterlyReport.objects.filter(year=year, quarter=quarter)
+        .exclude(status=QuarterlyReport.Status.DONE)
+        .order_by("-version")
+        .first()
+    )
+    return unfinished or quarterly_report_request(year=year, quarter=quarter, by=None)
+
+
+def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
+    """Compute every figure, render the PDF and the workbook, and make this version the current one.
+
+    Safe to run again on the same version (a retry): a finished version is returned as it is.
+    """
+    report.refresh_from_db()
+    if report.status == QuarterlyReport.Status.DONE:
+        return report
+    QuarterlyReport.objects.filter(pk=report.pk).update(status=QuarterlyReport.Status.RUNNING, error="")
+    try:
+        figures = report_figures(report.year, report.quarter)
+        pdf = report_pdf(figures)
+        xlsx = report_xlsx(figures)
+    except Exception as exc:
+        QuarterlyReport.objects.filter(pk=report.pk).update(
+            status=QuarterlyReport.Status.FAILED, error=type(exc).__name__[:300]
+        )
+        logger.exception("quarterly report %s failed", report.pk)
+        raise
+    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}"
+    with transaction.atomic():
+        locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+        locked.figures = figures
+        locked.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+        locked.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
+        locked.generated_at = timezone.now()
+        locked.status = QuarterlyReport.Status.DONE
+        QuarterlyReport.objects.filter(year=locked.year, quarter=locked.quarter, is_current=True).update(
+            is_current=False
+        )
+        locked.is_current = True
+        locked.save()
+    return locked
+
+
+def report_figures(year: int, quarter: int, today: dt.date | None = None) -> dict[str, object]:
+    """Every figure of the report as plain data (stored as the snapshot)."""
+    today = today or timezone.localdate()
+    periods = {"quarter": Period.quarter(year, quarter), "year_to_date": Period.year_to_date(year, quarter)}
+    part_of_year = {"quarter": 0.25, "year_to_date": quarter / 4}
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    targets = {
+        t.indicator.code: t for t in Target.objects.filter(year=year, quarter__isnull=True).select_related("indicator")
+    }
+    rows = []
+    for code, function in INDICATORS.items():
+        indicator = indicators.get(code)
+        target = targets.get(code)
+        percent = indicator.unit == Indicator.Unit.PERCENT if indicator else code.endswith("share")
+        entry: dict[str, object] = {
+            "code": code,
+            "name": indicator.name if indicator else code,
+            "definition": indicator.definition if indicator else "",
+            "unit": "percent" if percent else "count",
+            "target": float(target.target_value) if target else None,
+            "baseline": float(target.baseline) if target and target.baseline is not None else None,
+            "comparison": float(target.comparison_value) if target and target.comparison_value is not None else None,
+        }
+        for key, period in periods.items():
+            figure = function(period)
+            value = shown(figure)
+            entry[key] = {
+                **figure.as_dict(),
+                "shown": value,
+                "status": status(
+                    value=value,
+                    target=target.target_value if target else None,
+                    percent=percent,
+                    part_of_year=part_of_year[key],
+                    higher_is_better=indicator.higher_is_better if indicator else True,
+                ),
+            }
+        rows.append(entry)
+    return {
+        "year": year,
+        "quarter": quarter,
+        "periods": {key: {"start": str(p.start), "end": str(p.end), "label": p.label} for key, p in periods.items()},
+        "indicators": rows,
+        "breakdowns": {
+            dimension: {key: breakdown(period, dimension) for key, period in periods.items()}
+            for dimension in BREAKDOWNS
+        },
+        "funnel": funnel(periods["year_to_date"]),
+        "computed_on": str(today),
+    }
+
+
+def funnel(period: Period) -> list[dict[str, object]]:
+    """Of the people referred in the period: how far they have come (each step counts those beyond it)."""
+    referred = Participant.objects.filter(referral_date__range=(period.start, period.end))
+    figures = referred.aggregate(
+        referred=Count("pk", distinct=True),
+        mapped=Count("pk", distinct=True, filter=~Q(status=ParticipantStatus.REFERRED)),
+        placed=Count("pk", distinct=True, filter=Q(placements__actual_start__isnull=False)),
+        completed=Count("pk", distinct=True, filter=Q(placements__status__in=ENDED_STATUSES)),
+        work_or_studies=Count(
+            "pk",
+            distinct=True,
+            filter=Q(placements__status__in=ENDED_STATUSES, placements__outcome__in=WORK_OR_STUDIES),
+        ),
+    )
+    return [{"step": step, "count": suppress(count)} for step, count in figures.items()]
+
+
+__all__ = ["previous_quarter", "quarterly_report_generate", "quarterly_report_request", "report_figures"]

@@ -1,0 +1,33 @@
+"""Celery tasks for reports: load what is needed and call the service. Arguments are ids only."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import QuarterlyReport
+from .services import previous_quarter, quarterly_report_generate, unfinished_or_new
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 3},
+)
+def generate_quarterly_report(year: int, quarter: int, report_id: int | None = None) -> int:
+    """Generate the quarter's report; a retry continues the version it started. Returns its id."""
+    report = (
+        QuarterlyReport.objects.get(pk=report_id)
+        if report_id is not None
+        else unfinished_or_new(year=year, quarter=quarter)
+    )
+    return quarterly_report_generate(report=report).pk
+
+
+@shared_task(acks_late=True)
+def generate_previous_quarter_report() -> int:
+    """Celery beat, the first day of each quarter: the report of the quarter just ended."""
+    year, quarter = previous_quarter(timezone.localdate())
+    # Run in this task (not a sub-task): one message, one retry policy.
+    return generate_quarterly_report(year, quarter)

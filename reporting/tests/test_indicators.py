@@ -1,0 +1,134 @@
+"""Each indicator on a small hand-made data set whose right answer is worked out here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from participants.models import Gender, TargetGroup
+from participants.tests.factories import ParticipantFactory
+from placements.models import LaterOutcome, Outcome, PlacementStatus
+from placements.tests.factories import FollowUpFactory, PlacementFactory
+from reporting.indicators import Period, breakdown, compute, shown, suppress
+from supervisors.tests.factories import EnrolmentFactory
+
+pytestmark = pytest.mark.django_db
+
+Q3 = Period.quarter(2026, 3)  # 1 July – 30 September
+
+
+def _placement(start: dt.date, end: dt.date | None, status: str, outcome: str = "", **extra):  # type: ignore[no-untyped-def]
+    return PlacementFactory(
+        status=status,
+        planned_start=start,
+        planned_end=(end or start + dt.timedelta(days=90)),
+        actual_start=start,
+        actual_end=end,
+        outcome=outcome,
+        **extra,
+    )
+
+
+def test_periods() -> None:
+    assert (Q3.start, Q3.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert Period.quarter(2026, 4).end == dt.date(2026, 12, 31)
+    assert Period.year_to_date(2026, 3).start == dt.date(2026, 1, 1)
+
+
+def test_counts_of_placements_and_people() -> None:
+    person = ParticipantFactory()
+    _placement(
+        dt.date(2026, 7, 10), dt.date(2026, 8, 20), PlacementStatus.COMPLETED, Outcome.EMPLOYMENT, participant=person
+    )
+    _placement(dt.date(2026, 8, 25), None, PlacementStatus.ACTIVE, participant=person)  # same person again
+    _placement(dt.date(2026, 5, 2), dt.date(2026, 7, 5), PlacementStatus.ENDED_EARLY, Outcome.UNEMPLOYED)
+    _placement(dt.date(2026, 10, 2), None, PlacementStatus.ACTIVE)  # after the quarter
+    PlacementFactory(planned_start=dt.date(2026, 7, 3), planned_end=dt.date(2026, 9, 3))  # only proposed
+    figures = compute(Q3)
+    assert figures["placements-started"].value == 2
+    assert figures["matched-per-year"].value == 1  # one person started twice
+    assert figures["placements-active"].value == 3  # two started, one ran into July
+    assert figures["people-in-measures"].value == 2
+    assert figures["placements-completed"].value == 1
+    share = figures["completed-work-or-studies-share"]
+    assert (share.numerator, share.denominator, share.value) == (1, 2, 50.0)
+
+
+def test_later_outcomes_and_the_share_recorded() -> None:
+    good = _placement(dt.date(2026, 3, 1), dt.date(2026, 7, 15), PlacementStatus.COMPLETED, Outcome.STUDIES)
+    bad = _placement(dt.date(2026, 3, 1), dt.date(2026, 7, 20), PlacementStatus.COMPLETED, Outcome.UNEMPLOYED)
+    _placement(dt.date(2026, 3, 1), dt.date(2026, 7, 25), PlacementStatus.COMPLETED, Outcome.UNKNOWN)
+    LaterOutcome.objects.create(
+        placement=good, days_after=90, outcome=Outcome.EMPLOYMENT, recorded_on=dt.date(2026, 10, 20)
+    )
+    LaterOutcome.objects.create(
+        placement=bad, days_after=90, outcome=Outcome.UNEMPLOYED, recorded_on=dt.date(2026, 10, 20)
+    )
+    figures = compute(Q3)
+    assert figures["later-outcome-90-share"].value == 50.0
+    recorded = figures["later-outcome-recorded-share"]
+    assert (recorded.numerator, recorded.denominator) == (2, 3)
+
+
+def test_trained_supervisor_share_counts_training_valid_at_the_start() -> None:
+    trained = _placement(dt.date(2026, 7, 10), None, PlacementStatus.ACTIVE)
+    EnrolmentFactory(
+        completed=True,
+        supervisor=trained.supervisor,
+        completed_on=dt.date(2026, 1, 10),
+        valid_until=dt.date(2029, 1, 10),
+    )
+    late = _placement(dt.date(2026, 7, 10), None, PlacementStatus.ACTIVE)
+    EnrolmentFactory(  # trained only after the placement started
+        completed=True, supervisor=late.supervisor, completed_on=dt.date(2026, 8, 10), valid_until=dt.date(2029, 8, 10)
+    )
+    figures = compute(Q3)
+    assert (figures["trained-supervisor-share"].numerator, figures["trained-supervisor-share"].denominator) == (1, 2)
+    assert figures["supervisors-trained"].value == 1  # one completed in the quarter
+
+
+def test_follow_ups_on_time() -> None:
+    placement = _placement(dt.date(2026, 7, 1), None, PlacementStatus.ACTIVE)
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 7, 15), done_on=dt.date(2026, 7, 15))
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 8, 3), done_on=dt.date(2026, 8, 10))  # a week late: ok
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 8, 17), done_on=dt.date(2026, 9, 1))
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 9, 14))  # never done
+    figure = compute(Q3)["follow-ups-on-time-share"]
+    assert (figure.numerator, figure.denominator, figure.value) == (2, 4, 50.0)
+
+
+def test_newcomers_in_work_or_studies_after_the_programme() -> None:
+    def newcomer(end: dt.date):  # type: ignore[no-untyped-def]
+        person = ParticipantFactory(newcomer=True)
+        person.residence_permit_date, person.establishment_programme_end = end - dt.timedelta(days=730), end
+        person.save()
+        return person
+
+    working = newcomer(dt.date(2026, 8, 1))
+    _placement(
+        dt.date(2026, 3, 1), dt.date(2026, 6, 1), PlacementStatus.COMPLETED, Outcome.EMPLOYMENT, participant=working
+    )
+    newcomer(dt.date(2026, 9, 1))  # no work or studies
+    newcomer(dt.date(2026, 11, 1))  # programme ends after the quarter
+    figure = compute(Q3)["newcomers-work-or-studies-after-programme"]
+    assert (figure.numerator, figure.denominator) == (1, 2)
+    assert TargetGroup.NEWCOMER == "newcomer"
+
+
+def test_breakdowns_group_and_suppress_small_numbers() -> None:
+    for _ in range(5):
+        _placement(dt.date(2026, 7, 10), None, PlacementStatus.ACTIVE, participant__gender=Gender.FEMALE)
+    _placement(dt.date(2026, 7, 10), None, PlacementStatus.ACTIVE, participant__gender=Gender.MALE)
+    rows = {row["key"]: row for row in breakdown(Q3, "gender")}
+    assert rows["female"]["started"] == 5
+    assert rows["male"]["started"] is None  # one person: not shown
+
+
+def test_suppression_rules() -> None:
+    assert suppress(0) == 0 and suppress(4) is None and suppress(5) == 5
+    from reporting.indicators import Figure
+
+    assert shown(Figure(value=75.0, numerator=3, denominator=4)) is None
+    assert shown(Figure(value=50.0, numerator=5, denominator=10)) == 50.0
+    assert shown(Figure(value=20.0, numerator=2, denominator=10)) is None

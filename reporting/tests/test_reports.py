@@ -1,0 +1,120 @@
+"""Quarterly reports: the snapshot, its PDF and workbook, one current version, retries, the schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from celery.exceptions import Retry
+from django.conf import settings
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from placements.models import Outcome, PlacementStatus
+from placements.tests.factories import PlacementFactory
+from reporting import documents
+from reporting.models import Indicator, QuarterlyReport
+from reporting.services import previous_quarter
+from reporting.tasks import generate_quarterly_report
+from reporting.tests.factories import IndicatorFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history():  # type: ignore[no-untyped-def]
+    matched = IndicatorFactory(code="matched-per-year", name="Deltagare matchade till en praktikplats")
+    TargetFactory(indicator=matched, year=2026, target_value=Decimal("100"))
+    IndicatorFactory(
+        code="completed-work-or-studies-share", name="Arbete eller studier vid avslut", unit=Indicator.Unit.PERCENT
+    )
+    for day in range(10):
+        start = dt.date(2026, 7, 1 + day)
+        PlacementFactory(
+            status=PlacementStatus.COMPLETED,
+            planned_start=start,
+            planned_end=start + dt.timedelta(days=40),
+            actual_start=start,
+            actual_end=start + dt.timedelta(days=40),
+            outcome=Outcome.EMPLOYMENT if day < 5 else Outcome.UNEMPLOYED,
+        )
+
+
+def _generate() -> QuarterlyReport:
+    return QuarterlyReport.objects.get(pk=generate_quarterly_report.delay(2026, 3).get())
+
+
+def test_the_report_holds_every_indicator_with_target_and_status(history) -> None:  # type: ignore[no-untyped-def]
+    report = _generate()
+    assert report.status == QuarterlyReport.Status.DONE and report.is_current
+    rows = {row["code"]: row for row in report.figures["indicators"]}
+    matched = rows["matched-per-year"]
+    assert matched["quarter"]["value"] == 10 and matched["target"] == 100.0
+    assert matched["year_to_date"]["status"] == "off_track"  # 10 against 75 pro-rated
+    assert rows["completed-work-or-studies-share"]["quarter"]["shown"] == 50.0
+
+
+def test_the_pdf_and_the_workbook_contain_the_figures(history) -> None:  # type: ignore[no-untyped-def]
+    report = _generate()
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages)
+    assert "Kvartalsrapport 2026 Q3" in text
+    assert "Deltagare matchade till en praktikplats" in text
+    workbook = load_workbook(io.BytesIO(report.xlsx.read()))
+    assert {"Indikatorer", "Kön", "Målgrupp", "Tratt"} <= set(workbook.sheetnames)
+    rows = {row[0]: row for row in workbook["Indikatorer"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Deltagare matchade till en praktikplats"][1] == "10"
+    assert rows["Arbete eller studier vid avslut"][1] == "50.0 %"
+
+
+def test_small_numbers_are_withheld_in_the_workbook() -> None:
+    PlacementFactory(
+        status=PlacementStatus.ACTIVE,
+        planned_start=dt.date(2026, 7, 3),
+        planned_end=dt.date(2026, 9, 3),
+        actual_start=dt.date(2026, 7, 3),
+    )
+    report = _generate()
+    workbook = load_workbook(io.BytesIO(report.xlsx.read()))
+    values = [row[1] for row in workbook["Kön"].iter_rows(min_row=2, values_only=True)]
+    assert values == ["färre än 5"]
+
+
+def test_running_it_twice_keeps_both_versions_and_one_current(history) -> None:  # type: ignore[no-untyped-def]
+    first, second = _generate(), _generate()
+    assert (first.version, second.version) == (1, 2)
+    first.refresh_from_db()
+    assert not first.is_current and second.is_current
+    assert QuarterlyReport.objects.filter(year=2026, quarter=3, is_current=True).count() == 1
+    assert first.figures["indicators"] == second.figures["indicators"]
+
+
+def test_a_failed_run_is_retried_on_the_same_version(history, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls = {"n": 0}
+    real = documents.report_pdf
+
+    def flaky(figures):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("disk full")
+        return real(figures)
+
+    monkeypatch.setattr("reporting.services.report_pdf", flaky)
+    # Run eagerly, the task hands the failure to Celery's retry (a worker would run it again later).
+    with pytest.raises(Retry):
+        generate_quarterly_report.delay(2026, 3).get()
+    failed = QuarterlyReport.objects.get()
+    assert failed.status == QuarterlyReport.Status.FAILED and not failed.is_current
+    report = _generate()  # what the retry runs
+    assert calls["n"] == 2
+    assert report.pk == failed.pk and report.is_current and report.status == QuarterlyReport.Status.DONE
+    assert QuarterlyReport.objects.count() == 1
+
+
+def test_the_beat_schedule_makes_the_report_of_the_quarter_just_ended() -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["quarterly-report"]
+    assert entry["task"] == "reporting.tasks.generate_previous_quarter_report"
+    assert entry["schedule"].day_of_month == {1} and entry["schedule"].month_of_year == {1, 4, 7, 10}
+    assert previous_quarter(dt.date(2026, 10, 1)) == (2026, 3)
+    assert previous_quarter(dt.date(2027, 1, 1)) == (2026, 4)

@@ -1,0 +1,77 @@
+"""Manager pages: the dashboard and the report archive, for managers only; aggregates only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory
+from placements.models import PlacementStatus
+from placements.tests.factories import PlacementFactory
+from reporting.models import QuarterlyReport
+
+pytestmark = pytest.mark.django_db
+
+
+def _started(n: int, last_name: str = "Deltagarsson") -> None:
+    today = dt.date.today()
+    for _ in range(n):
+        PlacementFactory(
+            status=PlacementStatus.ACTIVE,
+            planned_start=today.replace(day=1),
+            planned_end=today.replace(day=1) + dt.timedelta(days=60),
+            actual_start=today.replace(day=1),
+            participant__last_name=last_name,
+        )
+
+
+def test_the_dashboard_shows_aggregates_and_no_names(client: Client) -> None:
+    _started(6, "Anonymsson")
+    client.force_login(ManagerFactory())
+    page = client.get(reverse("reporting:dashboard")).content.decode()
+    assert "Nyckeltal" in page and "Anonymsson" not in page
+    assert "färre än 5" in page  # several figures rest on too few people
+
+
+def test_the_dashboards_query_count_does_not_grow_with_the_data(client: Client) -> None:
+    client.force_login(ManagerFactory())
+    _started(3)
+    client.get(reverse("reporting:dashboard"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reporting:dashboard"))
+    _started(25)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("reporting:dashboard"))
+    assert len(many) == len(few)
+
+
+def test_a_manager_generates_a_report_and_downloads_it(client: Client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    _started(6)
+    client.force_login(ManagerFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:generate"), {"year": "2026", "quarter": "3"})
+    assert response["Location"] == reverse("reporting:archive")
+    report = QuarterlyReport.objects.get()
+    assert report.status == QuarterlyReport.Status.DONE and report.requested_by is not None
+    assert "gällande" in client.get(reverse("reporting:archive")).content.decode()
+    pdf = client.get(reverse("reporting:file", args=[report.pk, "pdf"]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert client.get(reverse("reporting:file", args=[report.pk, "docx"])).status_code == 404
+
+
+@pytest.mark.parametrize("make_user", [CoordinatorFactory, SupervisorUserFactory], ids=["coordinator", "supervisor"])
+def test_other_roles_get_404(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user())
+    for url in (reverse("reporting:dashboard"), reverse("reporting:archive")):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("reporting:generate"), {"year": "2026", "quarter": "3"}).status_code == 404
+    assert not QuarterlyReport.objects.exists()
+
+
+def test_anonymous_users_are_sent_to_log_in(client: Client) -> None:
+    assert client.get(reverse("reporting:dashboard"))["Location"].startswith(reverse("login"))

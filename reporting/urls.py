@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reports/", views.report_archive, name="archive"),
+    path("reports/generate/", views.report_generate, name="generate"),
+    path("reports/<int:pk>/<slug:kind>/", views.report_file, name="file"),
+]

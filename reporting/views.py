@@ -1,0 +1,109 @@
+"""Manager pages: the dashboard of key figures against target, and the quarterly report archive.
+Managers see aggregates only; every figure resting on fewer than five people is withheld."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_visible_or_404
+from accounts.models import Role
+from accounts.roles import role_required
+
+from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label
+from .models import QuarterlyReport
+from .services import quarterly_report_request, report_figures
+from .tasks import generate_quarterly_report
+
+manager_only = role_required(Role.MANAGER)
+
+
+class ReportRequestForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=gettext_lazy("Quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int
+    )
+
+
+def _current_quarter(year: int) -> int:
+    today = timezone.localdate()
+    return (today.month - 1) // 3 + 1 if year == today.year else 4
+
+
+@manager_only
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year else today.year
+    figures = report_figures(year, _current_quarter(year), today=today)
+    tiles = [
+        {
+            **row,
+            "value": row["year_to_date"]["shown"],
+            "status": row["year_to_date"]["status"],
+            "status_text": STATUS_LABELS[row["year_to_date"]["status"]],
+        }
+        for row in figures["indicators"]
+    ]
+    breakdowns = [
+        {
+            "title": DIMENSION_LABELS[dimension],
+            "rows": [{**row, "label": key_label(dimension, row["key"])} for row in periods["year_to_date"]],
+        }
+        for dimension, periods in figures["breakdowns"].items()
+    ]
+    funnel = [{"label": FUNNEL_LABELS[s["step"]], "count": s["count"]} for s in figures["funnel"]]
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "year": year,
+            "years": range(today.year, today.year - 5, -1),
+            "figures": figures,
+            "tiles": tiles,
+            "breakdowns": breakdowns,
+            "funnel": funnel,
+        },
+    )
+
+
+@manager_only
+def report_archive(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = ReportRequestForm(initial={"year": today.year, "quarter": max(1, (today.month - 1) // 3)})
+    reports = QuarterlyReport.objects.select_related("requested_by").order_by("-year", "-quarter", "-version")
+    return render(request, "reporting/report_archive.html", {"reports": reports, "form": form})
+
+
+@manager_only
+@require_POST
+def report_generate(request: HttpRequest) -> HttpResponse:
+    """Generate a report (again): a new version is queued; the earlier ones are kept."""
+    form = ReportRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a year and a quarter."))
+        return redirect("reporting:archive")
+    with transaction.atomic():
+        report = quarterly_report_request(
+            year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user
+        )
+        transaction.on_commit(lambda: generate_quarterly_report.delay(report.year, report.quarter, report.pk))
+    messages.success(request, _("The report is being generated. This page shows when it is done."))
+    return redirect("reporting:archive")
+
+
+@manager_only
+def report_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    report = get_visible_or_404(QuarterlyReport.objects.filter(status=QuarterlyReport.Status.DONE), pk=pk)
+    stored = {"pdf": report.pdf, "xlsx": report.xlsx}.get(kind)
+    if not stored:
+        raise Http404
+    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}.{kind}"
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
