@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from participants.models import Participant, TargetGroup
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, FollowUp, LaterOutcome, Placement, PlacementStatus
@@ -181,6 +182,84 @@ INDICATORS: dict[str, Callable[[Period], Figure]] = {
 }
 
 
+# Name, definition and unit of each indicator for an installation that has not yet described it in
+# its own Indicator table (which, where it exists, wins).
+STANDARD: dict[str, tuple[object, object, str]] = {
+    "matched-per-year": (
+        gettext_lazy("Participants matched to a placement"),
+        gettext_lazy("Distinct participants whose placement started (actual start) in the period."),
+        "count",
+    ),
+    "placements-started": (
+        gettext_lazy("Placements started"),
+        gettext_lazy("Placements with an actual start in the period."),
+        "count",
+    ),
+    "placements-active": (
+        gettext_lazy("Placements active"),
+        gettext_lazy("Placements running on at least one day of the period."),
+        "count",
+    ),
+    "placements-completed": (
+        gettext_lazy("Placements completed"),
+        gettext_lazy("Placements completed (not ended early) in the period."),
+        "count",
+    ),
+    "people-in-measures": (
+        gettext_lazy("People in labour-market measures"),
+        gettext_lazy("Distinct participants with a placement running on at least one day of the period."),
+        "count",
+    ),
+    "completed-work-or-studies-share": (
+        gettext_lazy("Work or studies at the end"),
+        gettext_lazy("Of the placements that ended in the period, the share whose outcome was employment or studies."),
+        "percent",
+    ),
+    "later-outcome-90-share": (
+        gettext_lazy("Work or studies 90 days after the end"),
+        gettext_lazy(
+            "Of the placements that ended in the period and have a recorded 90-day outcome, the share in "
+            "employment or studies."
+        ),
+        "percent",
+    ),
+    "later-outcome-recorded-share": (
+        gettext_lazy("Later outcomes recorded"),
+        gettext_lazy(
+            "Of the placements that ended in the period and passed their 90-day point, the share with the "
+            "90-day outcome recorded."
+        ),
+        "percent",
+    ),
+    "trained-supervisor-share": (
+        gettext_lazy("Trained supervisors"),
+        gettext_lazy(
+            "Of the placements running in the period, the share whose supervisor had a valid training when "
+            "the placement started."
+        ),
+        "percent",
+    ),
+    "follow-ups-on-time-share": (
+        gettext_lazy("Follow-ups on time"),
+        gettext_lazy("Of the follow-ups due in the period, the share done within five working days of the due date."),
+        "percent",
+    ),
+    "supervisors-trained": (
+        gettext_lazy("Supervisors trained"),
+        gettext_lazy("Distinct supervisors who completed the supervisor training in the period."),
+        "count",
+    ),
+    "newcomers-work-or-studies-after-programme": (
+        gettext_lazy("Newcomers in work or studies after the establishment programme"),
+        gettext_lazy(
+            "Of the newcomers whose establishment programme ended in the period, the share with a placement "
+            "ended in work or studies before the end, or in paid work on its last day."
+        ),
+        "percent",
+    ),
+}
+
+
 def compute(period: Period) -> dict[str, Figure]:
     return {code: function(period) for code, function in INDICATORS.items()}
 
@@ -226,6 +305,43 @@ def breakdown(period: Period, dimension: str) -> list[dict[str, object]]:
     ]
 
 
+def quarterly_series(year: int) -> dict[str, list[int | None]]:
+    """Per quarter of the year: placements started, ended, ended in work or studies, and the people
+    matched so far (cumulative). Two aggregate queries; small numbers withheld."""
+    quarters = [Period.quarter(year, q) for q in range(1, 5)]
+    started = Placement.objects.filter(status__in=STARTED, actual_start__year=year).aggregate(
+        **{f"q{i}": Count("pk", filter=Q(actual_start__range=(p.start, p.end))) for i, p in enumerate(quarters, 1)},
+        **{
+            f"matched{i}": Count("participant", distinct=True, filter=Q(actual_start__lte=p.end))
+            for i, p in enumerate(quarters, 1)
+        },
+    )
+    ended = Placement.objects.filter(status__in=ENDED_STATUSES, actual_end__year=year).aggregate(
+        **{f"q{i}": Count("pk", filter=Q(actual_end__range=(p.start, p.end))) for i, p in enumerate(quarters, 1)},
+        **{
+            f"good{i}": Count("pk", filter=Q(actual_end__range=(p.start, p.end), outcome__in=WORK_OR_STUDIES))
+            for i, p in enumerate(quarters, 1)
+        },
+    )
+    return {
+        "started": [suppress(started[f"q{i}"]) for i in range(1, 5)],
+        "ended": [suppress(ended[f"q{i}"]) for i in range(1, 5)],
+        "work_or_studies": [suppress(ended[f"good{i}"]) for i in range(1, 5)],
+        "matched_cumulative": [suppress(started[f"matched{i}"]) for i in range(1, 5)],
+    }
+
+
+def forecast(value: float | None, *, percent: bool, start: dt.date, today: dt.date) -> float | None:
+    """The year's figure if the rate so far holds: counts scale with the part of the year gone, shares stay."""
+    if value is None:
+        return None
+    if percent:
+        return value
+    elapsed = (today - start).days + 1
+    days = (dt.date(start.year, 12, 31) - start).days + 1
+    return round(value * days / max(elapsed, 1))
+
+
 def suppress(value: int | None) -> int | None:
     """None (shown as "fewer than 5") for counts from 1 to 4, which could identify someone."""
     if value is None or 0 < value < SUPPRESSION_THRESHOLD:
@@ -242,4 +358,14 @@ def shown(figure: Figure) -> float | None:
     return figure.value
 
 
-__all__ = ["INDICATORS", "Figure", "Period", "breakdown", "compute", "shown", "suppress"]
+__all__ = [
+    "INDICATORS",
+    "Figure",
+    "Period",
+    "breakdown",
+    "compute",
+    "forecast",
+    "quarterly_series",
+    "shown",
+    "suppress",
+]

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from participants.models import Participant, ParticipantStatus
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES
 
 from .documents import report_pdf, report_xlsx
-from .indicators import BREAKDOWNS, INDICATORS, Period, breakdown, shown, suppress
+from .indicators import BREAKDOWNS, INDICATORS, STANDARD, Period, breakdown, shown, suppress
 from .models import Indicator, QuarterlyReport, Target
 from .status import status
 
@@ -58,7 +59,8 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         return report
     QuarterlyReport.objects.filter(pk=report.pk).update(status=QuarterlyReport.Status.RUNNING, error="")
     try:
-        figures = report_figures(report.year, report.quarter)
+        with translation.override("sv"):  # the snapshot is the Swedish report
+            figures = report_figures(report.year, report.quarter)
         pdf = report_pdf(figures)
         xlsx = report_xlsx(figures)
     except Exception as exc:
@@ -96,11 +98,12 @@ def report_figures(year: int, quarter: int, today: dt.date | None = None) -> dic
     for code, function in INDICATORS.items():
         indicator = indicators.get(code)
         target = targets.get(code)
-        percent = indicator.unit == Indicator.Unit.PERCENT if indicator else code.endswith("share")
+        standard_name, standard_definition, standard_unit = STANDARD[code]
+        percent = (indicator.unit if indicator else standard_unit) == Indicator.Unit.PERCENT
         entry: dict[str, object] = {
             "code": code,
-            "name": indicator.name if indicator else code,
-            "definition": indicator.definition if indicator else "",
+            "name": indicator.name if indicator else str(standard_name),
+            "definition": indicator.definition if indicator else str(standard_definition),
             "unit": "percent" if percent else "count",
             "target": float(target.target_value) if target else None,
             "baseline": float(target.baseline) if target and target.baseline is not None else None,
@@ -153,3 +156,20 @@ def funnel(period: Period) -> list[dict[str, object]]:
 
 
 __all__ = ["previous_quarter", "quarterly_report_generate", "quarterly_report_request", "report_figures"]
+
+
+@transaction.atomic
+def targets_save(*, year: int, values: dict[int, tuple[Decimal | None, Decimal | None]], by: User | None) -> int:
+    """Set the yearly target and baseline of each indicator (id -> (target, baseline)); an empty
+    target removes it. All or nothing. Returns how many targets the year has afterwards."""
+    for indicator_id, (target_value, baseline) in values.items():
+        if target_value is None:
+            Target.objects.filter(indicator_id=indicator_id, year=year, quarter__isnull=True).delete()
+            continue
+        target = Target.objects.filter(indicator_id=indicator_id, year=year, quarter__isnull=True).first() or Target(
+            indicator_id=indicator_id, year=year
+        )
+        target.target_value, target.baseline = target_value, baseline
+        target.full_clean()
+        target.save()
+    return Target.objects.filter(year=year, quarter__isnull=True).count()

@@ -3,23 +3,29 @@ Managers see aggregates only; every figure resting on fewer than five people is 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
 from accounts.roles import role_required
+from accounts.service_views import attach_service_error
 
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label
-from .models import QuarterlyReport
-from .services import quarterly_report_request, report_figures
+from .indicators import forecast, quarterly_series
+from .models import Indicator, QuarterlyReport, Target
+from .services import quarterly_report_request, report_figures, targets_save
 from .tasks import generate_quarterly_report
 
 manager_only = role_required(Role.MANAGER)
@@ -43,15 +49,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year else today.year
     figures = report_figures(year, _current_quarter(year), today=today)
+    ytd_start = dt.date(year, 1, 1)
+    until = min(today, dt.date(year, 12, 31))
     tiles = [
         {
             **row,
             "value": row["year_to_date"]["shown"],
             "status": row["year_to_date"]["status"],
             "status_text": STATUS_LABELS[row["year_to_date"]["status"]],
+            "forecast": forecast(
+                row["year_to_date"]["shown"], percent=row["unit"] == "percent", start=ytd_start, today=until
+            ),
         }
         for row in figures["indicators"]
     ]
+    series = quarterly_series(year)
+    matched_target = next((r["target"] for r in figures["indicators"] if r["code"] == "matched-per-year"), None)
+    chart_data = {
+        "labels": [f"Q{q}" for q in range(1, 5)],
+        "series": series,
+        "matched_target": [round(matched_target * q / 4) if matched_target else None for q in range(1, 5)],
+        "names": {
+            "started": _("Placements started"),
+            "ended": _("Placements ended"),
+            "work_or_studies": _("Ended in work or studies"),
+            "matched_cumulative": _("Matched so far"),
+            "matched_target": _("Target, matched"),
+        },
+    }
     breakdowns = [
         {
             "title": DIMENSION_LABELS[dimension],
@@ -70,6 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "tiles": tiles,
             "breakdowns": breakdowns,
             "funnel": funnel,
+            "chart_data": chart_data,
         },
     )
 
@@ -107,3 +133,59 @@ def report_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     name = f"platsa-{report.year}-q{report.quarter}-v{report.version}.{kind}"
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+
+
+class TargetsForm(forms.Form):
+    """One target and baseline field per indicator, for one year."""
+
+    def __init__(
+        self, *args: object, indicators: list[Indicator], targets: dict[int, Target], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.indicators = indicators
+        for indicator in indicators:
+            current = targets.get(indicator.pk)
+            maximum = 100 if indicator.unit == Indicator.Unit.PERCENT else 100000
+            self.fields[f"target_{indicator.pk}"] = forms.DecimalField(
+                label=_("Target"),
+                required=False,
+                min_value=0,
+                max_value=maximum,
+                decimal_places=2,
+                initial=current.target_value if current else None,
+            )
+            self.fields[f"baseline_{indicator.pk}"] = forms.DecimalField(
+                label=_("Baseline"),
+                required=False,
+                min_value=0,
+                max_value=maximum,
+                decimal_places=2,
+                initial=current.baseline if current else None,
+            )
+
+    def rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField]]:
+        return [(i, self[f"target_{i.pk}"], self[f"baseline_{i.pk}"]) for i in self.indicators]
+
+    def values(self) -> dict[int, tuple[object, object]]:
+        data = self.cleaned_data
+        return {i.pk: (data[f"target_{i.pk}"], data[f"baseline_{i.pk}"]) for i in self.indicators}
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
+    indicators = list(Indicator.objects.order_by("code"))
+    current = {t.indicator_id: t for t in Target.objects.filter(year=year, quarter__isnull=True)}
+    form = TargetsForm(request.POST or None, indicators=indicators, targets=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            targets_save(year=year, values=form.values(), by=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            attach_service_error(form, exc)
+        else:
+            messages.success(request, _("The targets for %(year)s are saved.") % {"year": year})
+            return redirect(f"{reverse('reporting:targets')}?year={year}")
+    return render(request, "reporting/targets.html", {"form": form, "year": year})

@@ -132,3 +132,21 @@ def test_suppression_rules() -> None:
     assert shown(Figure(value=75.0, numerator=3, denominator=4)) is None
     assert shown(Figure(value=50.0, numerator=5, denominator=10)) == 50.0
     assert shown(Figure(value=20.0, numerator=2, denominator=10)) is None
+
+
+def test_the_quarterly_series_and_the_forecast() -> None:
+    from reporting.indicators import forecast, quarterly_series
+
+    for day in range(5):
+        _placement(dt.date(2026, 2, 1 + day), dt.date(2026, 8, 1 + day), PlacementStatus.COMPLETED, Outcome.STUDIES)
+    for day in range(6):
+        _placement(dt.date(2026, 8, 1 + day), None, PlacementStatus.ACTIVE)
+    series = quarterly_series(2026)
+    assert series["started"] == [5, 0, 6, 0]
+    assert series["ended"] == [0, 0, 5, 0]
+    assert series["work_or_studies"] == [0, 0, 5, 0]
+    assert series["matched_cumulative"] == [5, 5, 11, 11]
+    # Half the year gone (1 Jan - 2 Jul is 183 of 365 days): a count doubles, a share stays.
+    assert forecast(50, percent=False, start=dt.date(2026, 1, 1), today=dt.date(2026, 7, 2)) == 100
+    assert forecast(42.0, percent=True, start=dt.date(2026, 1, 1), today=dt.date(2026, 7, 2)) == 42.0
+    assert forecast(None, percent=False, start=dt.date(2026, 1, 1), today=dt.date(2026, 7, 2)) is None

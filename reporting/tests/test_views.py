@@ -75,3 +75,29 @@ def test_other_roles_get_404(client: Client, make_user) -> None:  # type: ignore
 
 def test_anonymous_users_are_sent_to_log_in(client: Client) -> None:
     assert client.get(reverse("reporting:dashboard"))["Location"].startswith(reverse("login"))
+
+
+def test_a_manager_sets_the_years_targets(client: Client) -> None:
+    from reporting.models import Indicator, Target
+    from reporting.tests.factories import IndicatorFactory
+
+    matched = IndicatorFactory(code="matched-per-year")
+    share = IndicatorFactory(code="completed-work-or-studies-share", unit=Indicator.Unit.PERCENT)
+    client.force_login(ManagerFactory())
+    url = reverse("reporting:targets") + "?year=2027"
+    data = {f"target_{matched.pk}": "120", f"baseline_{matched.pk}": "100", f"target_{share.pk}": "140"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "100" in response.content.decode()  # a share above 100 %: refused
+    assert not Target.objects.exists()
+    data[f"target_{share.pk}"] = "45"
+    assert client.post(url, data).status_code == 302
+    assert Target.objects.get(indicator=matched, year=2027).baseline == 100
+    assert Target.objects.get(indicator=share, year=2027).target_value == 45
+
+
+def test_the_dashboard_embeds_the_chart_data_and_loads_chart_js(client: Client) -> None:
+    _started(6)
+    client.force_login(ManagerFactory())
+    page = client.get(reverse("reporting:dashboard")).content.decode()
+    assert 'id="chart-data"' in page and "vendor/chart.js/chart.umd.min.js" in page
+    assert "Prognos för året" in page
