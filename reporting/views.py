@@ -23,6 +23,7 @@ from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label
+from .fairness import fairness
 from .indicators import forecast, quarterly_series
 from .models import Indicator, QuarterlyReport, Target
 from .services import quarterly_report_request, report_figures, targets_save
@@ -189,3 +190,25 @@ def targets(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The targets for %(year)s are saved.") % {"year": year})
             return redirect(f"{reverse('reporting:targets')}?year={year}")
     return render(request, "reporting/targets.html", {"form": form, "year": year})
+
+
+@manager_only
+def fairness_view(request: HttpRequest) -> HttpResponse:
+    """How proposals, placements and outcomes are spread over groups, against those waiting."""
+    today = timezone.localdate()
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year else today.year
+    titles = {
+        "gender": DIMENSION_LABELS["gender"],
+        "age_band": _("Age"),
+        "referral_source": DIMENSION_LABELS["referral_source"],
+    }
+    tables = [
+        {"title": titles[dimension], "rows": [{**row, "label": key_label(dimension, row["group"])} for row in rows]}
+        for dimension, rows in fairness(year=year, today=today).items()
+    ]
+    return render(
+        request,
+        "reporting/fairness.html",
+        {"year": year, "years": range(today.year, today.year - 5, -1), "tables": tables},
+    )
