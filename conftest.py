@@ -35,3 +35,11 @@ def _fresh_matching_features():  # type: ignore[no-untyped-def]
     forget_features()
     yield
     forget_features()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

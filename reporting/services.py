@@ -7,7 +7,7 @@ import logging
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 
@@ -85,10 +85,15 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     return locked
 
 
-def report_figures(year: int, quarter: int, today: dt.date | None = None) -> dict[str, object]:
-    """Every figure of the report as plain data (stored as the snapshot)."""
+def report_figures(
+    year: int, quarter: int, today: dt.date | None = None, *, year_to_date_only: bool = False
+) -> dict[str, object]:
+    """Every figure of the report as plain data (stored as the snapshot). The dashboard shows the
+    year to date only and leaves the quarter out."""
     today = today or timezone.localdate()
     periods = {"quarter": Period.quarter(year, quarter), "year_to_date": Period.year_to_date(year, quarter)}
+    if year_to_date_only:
+        del periods["quarter"]
     part_of_year = {"quarter": 0.25, "year_to_date": quarter / 4}
     indicators = {i.code: i for i in Indicator.objects.all()}
     targets = {
@@ -173,3 +178,27 @@ def targets_save(*, year: int, values: dict[int, tuple[Decimal | None, Decimal |
         target.full_clean()
         target.save()
     return Target.objects.filter(year=year, quarter__isnull=True).count()
+
+
+def data_version() -> tuple[object, ...]:
+    """Where the data reports read from stands: one cheap query over indexed columns. Any change to
+    placements, participants, follow-ups, outcomes, training or targets moves it."""
+    from participants.models import Participant as ParticipantModel
+    from placements.models import FollowUp, LaterOutcome, Placement
+    from supervisors.models import Enrolment
+
+    tables = [
+        (Placement._meta.db_table, "MAX(updated_at)"),
+        (Placement._meta.db_table, "MAX(id)"),
+        (ParticipantModel._meta.db_table, "MAX(updated_at)"),
+        (FollowUp._meta.db_table, "MAX(id)"),
+        (FollowUp._meta.db_table, "COUNT(done_on)"),
+        (LaterOutcome._meta.db_table, "MAX(id)"),
+        (Enrolment._meta.db_table, "COUNT(completed_on)"),
+        (Target._meta.db_table, "MAX(id)"),
+        (Target._meta.db_table, "SUM(target_value)"),
+    ]
+    sql = "SELECT " + ", ".join(f"(SELECT {expression} FROM {table})" for table, expression in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())

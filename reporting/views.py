@@ -4,15 +4,17 @@ Managers see aggregates only; every figure resting on fewer than five people is 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,7 +28,7 @@ from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label
 from .fairness import fairness
 from .indicators import forecast, quarterly_series
 from .models import Indicator, QuarterlyReport, Target
-from .services import quarterly_report_request, report_figures, targets_save
+from .services import data_version, quarterly_report_request, report_figures, targets_save
 from .tasks import generate_quarterly_report
 
 manager_only = role_required(Role.MANAGER)
@@ -44,12 +46,29 @@ def _current_quarter(year: int) -> int:
     return (today.month - 1) // 3 + 1 if year == today.year else 4
 
 
+DASHBOARD_CACHE_SECONDS = 15 * 60
+
+
+def _dashboard_figures(year: int, today: dt.date) -> dict[str, object]:
+    """The year's figures, cached until the data changes (one cheap version query) or 15 minutes pass."""
+    key = (
+        "dashboard:"
+        + hashlib.sha256(repr((year, today, translation.get_language(), data_version())).encode()).hexdigest()
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = report_figures(year, _current_quarter(year), today=today, year_to_date_only=True)
+        figures["series"] = quarterly_series(year)
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    return figures
+
+
 @manager_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year else today.year
-    figures = report_figures(year, _current_quarter(year), today=today)
+    figures = _dashboard_figures(year, today)
     ytd_start = dt.date(year, 1, 1)
     until = min(today, dt.date(year, 12, 31))
     tiles = [
@@ -64,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for row in figures["indicators"]
     ]
-    series = quarterly_series(year)
+    series = figures["series"]
     matched_target = next((r["target"] for r in figures["indicators"] if r["code"] == "matched-per-year"), None)
     chart_data = {
         "labels": [f"Q{q}" for q in range(1, 5)],

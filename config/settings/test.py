@@ -22,3 +22,5 @@ STORAGES = {
 # Serve static files from the finders; tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Each test starts from an empty cache of its own; Redis is exercised by tests marked `services`.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

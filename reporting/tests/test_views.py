@@ -39,15 +39,31 @@ def test_the_dashboard_shows_aggregates_and_no_names(client: Client) -> None:
 
 
 def test_the_dashboards_query_count_does_not_grow_with_the_data(client: Client) -> None:
+    from django.core.cache import cache
+
     client.force_login(ManagerFactory())
     _started(3)
     client.get(reverse("reporting:dashboard"))
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("reporting:dashboard"))
     _started(25)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("reporting:dashboard"))
     assert len(many) == len(few)
+
+
+def test_the_dashboard_is_cached_until_the_data_changes(client: Client) -> None:
+    client.force_login(ManagerFactory())
+    _started(5)
+    first = client.get(reverse("reporting:dashboard")).content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        client.get(reverse("reporting:dashboard"))
+    assert len(cached) <= 4  # session, user, roles, and the data version
+    _started(5)
+    changed = client.get(reverse("reporting:dashboard")).content.decode()
+    assert changed != first
 
 
 def test_a_manager_generates_a_report_and_downloads_it(client: Client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
