@@ -72,7 +72,13 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
         for dimension, periods in figures["breakdowns"].items()
     ]
     funnel = [{"step": FUNNEL_LABELS[s["step"]], "count": _display(s["count"])} for s in figures["funnel"]]
-    return {"figures": figures, "indicators": indicators, "breakdowns": breakdowns, "funnel": funnel}
+    return {
+        "figures": figures,
+        "indicators": indicators,
+        "breakdowns": breakdowns,
+        "funnel": funnel,
+        "suppliers": figures.get("suppliers", []),
+    }
 
 
 def report_pdf(figures: dict[str, Any]) -> bytes:
@@ -107,6 +113,10 @@ def report_xlsx(figures: dict[str, Any]) -> bytes:
         table.append(["", "Påbörjade", "Avslutade", "I arbete eller studier"])
         for row in breakdown["rows"]:
             table.append([row["key"], row["started"], row["ended"], row["work_or_studies"]])
+    suppliers = workbook.create_sheet("Leverantörer")
+    suppliers.append(["Leverantör", "Utlovade platser per år", "Påbörjade i år"])
+    for supplier in context["suppliers"]:
+        suppliers.append([supplier["name"], supplier["promised"], _display(supplier["delivered"])])
     funnel = workbook.create_sheet("Tratt")
     for step in context["funnel"]:
         funnel.append([step["step"], step["count"]])

@@ -139,6 +139,7 @@ def report_figures(
             for dimension in BREAKDOWNS
         },
         "funnel": funnel(periods["year_to_date"]),
+        "suppliers": suppliers(periods["year_to_date"]),
         "computed_on": str(today),
     }
 
@@ -202,3 +203,27 @@ def data_version() -> tuple[object, ...]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return tuple(cursor.fetchone())
+
+
+def suppliers(period: Period) -> list[dict[str, object]]:
+    """Employers with a social-procurement contract in the period: placements promised a year, and
+    placements started at their workplaces in the period (one GROUP BY query)."""
+    from workplaces.models import Organisation
+
+    rows = (
+        Organisation.objects.filter(contracts__start_date__lte=period.end, contracts__end_date__gte=period.start)
+        .annotate(
+            promised=Max("contracts__promised_placements"),
+            delivered=Count(
+                "workplaces__needs__placements",
+                filter=Q(
+                    workplaces__needs__placements__status__in=("active", *ENDED_STATUSES),
+                    workplaces__needs__placements__actual_start__range=(period.start, period.end),
+                ),
+                distinct=True,
+            ),
+        )
+        .values("name", "promised", "delivered")
+        .order_by("name")
+    )
+    return [{"name": r["name"], "promised": r["promised"], "delivered": suppress(r["delivered"])} for r in rows]

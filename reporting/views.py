@@ -125,7 +125,9 @@ def report_archive(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = ReportRequestForm(initial={"year": today.year, "quarter": max(1, (today.month - 1) // 3)})
     reports = QuarterlyReport.objects.select_related("requested_by").order_by("-year", "-quarter", "-version")
-    return render(request, "reporting/report_archive.html", {"reports": reports, "form": form})
+    # While a version is being generated the table refreshes itself (htmx) to show the progress.
+    working = reports.filter(status__in=(QuarterlyReport.Status.PENDING, QuarterlyReport.Status.RUNNING)).exists()
+    return render(request, "reporting/report_archive.html", {"reports": reports, "form": form, "working": working})
 
 
 @manager_only

@@ -118,3 +118,28 @@ def test_the_beat_schedule_makes_the_report_of_the_quarter_just_ended() -> None:
     assert entry["schedule"].day_of_month == {1} and entry["schedule"].month_of_year == {1, 4, 7, 10}
     assert previous_quarter(dt.date(2026, 10, 1)) == (2026, 3)
     assert previous_quarter(dt.date(2027, 1, 1)) == (2026, 4)
+
+
+def test_suppliers_with_social_requirements_show_promised_and_delivered(history) -> None:  # type: ignore[no-untyped-def]
+    from workplaces.tests.factories import ProcurementContractFactory, WorkplaceFactory
+
+    contract = ProcurementContractFactory(
+        organisation__name="Städ AB",
+        promised_placements=4,
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2027, 12, 31),
+    )
+    workplace = WorkplaceFactory(organisation=contract.organisation)
+    for day in range(5):
+        start = dt.date(2026, 8, 3 + day)
+        PlacementFactory(
+            need__workplace=workplace,
+            status=PlacementStatus.ACTIVE,
+            planned_start=start,
+            planned_end=start + dt.timedelta(days=30),
+            actual_start=start,
+        )
+    report = _generate()
+    assert {"name": "Städ AB", "promised": 4, "delivered": 5} in report.figures["suppliers"]
+    workbook = load_workbook(io.BytesIO(report.xlsx.read()))
+    assert ("Städ AB", 4, "5") in list(workbook["Leverantörer"].iter_rows(min_row=2, values_only=True))
