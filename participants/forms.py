@@ -45,6 +45,7 @@ class ParticipantForm(forms.ModelForm):
             "referral_date": DATE,
             "residence_permit_date": DATE,
             "establishment_programme_end": DATE,
+            "social_assistance_ended_on": DATE,
             "languages": forms.SelectMultiple(attrs={"data-searchable": "true"}),
         }
 

@@ -107,6 +107,12 @@ class Participant(models.Model):
 
     target_group = models.CharField(_("target group"), max_length=20, choices=TargetGroup.choices)
     receives_social_assistance = models.BooleanField(_("receives social assistance"), default=False)
+    social_assistance_ended_on = models.DateField(
+        _("left social assistance on"),
+        null=True,
+        blank=True,
+        help_text=_("When the person stopped needing social assistance (self-sufficiency)."),
+    )
     referral_source = models.CharField(_("referred by"), max_length=30, choices=ReferralSource.choices)
     referral_date = models.DateField(_("referral date"))
     residence_permit_date = models.DateField(_("residence permit date"), null=True, blank=True)
@@ -228,6 +234,16 @@ class Participant(models.Model):
         ):
             errors.setdefault("establishment_programme_end", []).append(
                 ValidationError(_("The programme must end after the residence permit date."), code="end_before_start")
+            )
+        if self.social_assistance_ended_on and self.receives_social_assistance:
+            errors.setdefault("social_assistance_ended_on", []).append(
+                ValidationError(
+                    _("Someone who still receives social assistance has not left it."), code="still_receiving"
+                )
+            )
+        if self.social_assistance_ended_on and self.social_assistance_ended_on > today:
+            errors.setdefault("social_assistance_ended_on", []).append(
+                ValidationError(_("The date cannot be in the future."), code="future")
             )
         if self.target_group == TargetGroup.NEWCOMER and not self.residence_permit_date:
             errors.setdefault("residence_permit_date", []).append(

@@ -115,6 +115,7 @@ EDITABLE_FIELDS = (
     "home_district",
     "target_group",
     "receives_social_assistance",
+    "social_assistance_ended_on",
     "referral_source",
     "referral_date",
     "residence_permit_date",

@@ -78,6 +78,10 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
         "breakdowns": breakdowns,
         "funnel": funnel,
         "suppliers": figures.get("suppliers", []),
+        "left_assistance": [
+            {"key": key_label("referral_source", row["key"]), "left": _display(row["left"])}
+            for row in figures.get("left_social_assistance", [])
+        ],
     }
 
 
@@ -117,6 +121,10 @@ def report_xlsx(figures: dict[str, Any]) -> bytes:
     suppliers.append(["Leverantör", "Utlovade platser per år", "Påbörjade i år"])
     for supplier in context["suppliers"]:
         suppliers.append([supplier["name"], supplier["promised"], _display(supplier["delivered"])])
+    assistance = workbook.create_sheet("Ekonomiskt bistånd")
+    assistance.append(["Anvisare", "Lämnade ekonomiskt bistånd"])
+    for row in context["left_assistance"]:
+        assistance.append([row["key"], row["left"]])
     funnel = workbook.create_sheet("Tratt")
     for step in context["funnel"]:
         funnel.append([step["step"], step["count"]])

@@ -166,6 +166,22 @@ def newcomers_in_work_or_studies(period: Period) -> Figure:
     return _share(figures["good"], figures["all"])
 
 
+def left_social_assistance(period: Period) -> Figure:
+    """Participants who stopped needing social assistance in the period."""
+    return _count(Participant.objects.filter(social_assistance_ended_on__range=(period.start, period.end)).count())
+
+
+def left_social_assistance_by_source(period: Period) -> list[dict[str, object]]:
+    """The same, per referral source (GROUP BY); small numbers withheld."""
+    rows = (
+        Participant.objects.filter(social_assistance_ended_on__range=(period.start, period.end))
+        .values("referral_source")
+        .annotate(left=Count("pk"))
+        .order_by("referral_source")
+    )
+    return [{"key": row["referral_source"], "left": suppress(row["left"])} for row in rows]
+
+
 INDICATORS: dict[str, Callable[[Period], Figure]] = {
     "matched-per-year": matched,
     "placements-started": placements_started,
@@ -179,6 +195,7 @@ INDICATORS: dict[str, Callable[[Period], Figure]] = {
     "follow-ups-on-time-share": follow_ups_on_time,
     "supervisors-trained": supervisors_trained,
     "newcomers-work-or-studies-after-programme": newcomers_in_work_or_studies,
+    "left-social-assistance": left_social_assistance,
 }
 
 
@@ -247,6 +264,11 @@ STANDARD: dict[str, tuple[object, object, str]] = {
     "supervisors-trained": (
         gettext_lazy("Supervisors trained"),
         gettext_lazy("Distinct supervisors who completed the supervisor training in the period."),
+        "count",
+    ),
+    "left-social-assistance": (
+        gettext_lazy("Left social assistance"),
+        gettext_lazy("Participants who stopped needing social assistance in the period."),
         "count",
     ),
     "newcomers-work-or-studies-after-programme": (

@@ -16,7 +16,16 @@ from participants.models import Participant, ParticipantStatus
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES
 
 from .documents import report_pdf, report_xlsx
-from .indicators import BREAKDOWNS, INDICATORS, STANDARD, Period, breakdown, shown, suppress
+from .indicators import (
+    BREAKDOWNS,
+    INDICATORS,
+    STANDARD,
+    Period,
+    breakdown,
+    left_social_assistance_by_source,
+    shown,
+    suppress,
+)
 from .models import Indicator, QuarterlyReport, Target
 from .status import status
 
@@ -140,6 +149,7 @@ def report_figures(
         },
         "funnel": funnel(periods["year_to_date"]),
         "suppliers": suppliers(periods["year_to_date"]),
+        "left_social_assistance": left_social_assistance_by_source(periods["year_to_date"]),
         "computed_on": str(today),
     }
 

@@ -26,7 +26,7 @@ from accounts.service_views import attach_service_error
 
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label
 from .fairness import fairness
-from .indicators import forecast, quarterly_series
+from .indicators import INDICATORS, Period, forecast, quarterly_series, shown
 from .models import Indicator, QuarterlyReport, Target
 from .services import data_version, quarterly_report_request, report_figures, targets_save
 from .tasks import generate_quarterly_report
@@ -49,6 +49,13 @@ def _current_quarter(year: int) -> int:
 DASHBOARD_CACHE_SECONDS = 15 * 60
 
 
+def _trend(value: float | None, before: float | None) -> float | None:
+    """The change since the same part of last year, when both figures may be shown."""
+    if value is None or before is None:
+        return None
+    return round(value - before, 1)
+
+
 def _dashboard_figures(year: int, today: dt.date) -> dict[str, object]:
     """The year's figures, cached until the data changes (one cheap version query) or 15 minutes pass."""
     key = (
@@ -59,6 +66,9 @@ def _dashboard_figures(year: int, today: dt.date) -> dict[str, object]:
     if figures is None:
         figures = report_figures(year, _current_quarter(year), today=today, year_to_date_only=True)
         figures["series"] = quarterly_series(year)
+        # The trend: the same part of the year before, indicator values only.
+        previous = Period.year_to_date(year - 1, _current_quarter(year))
+        figures["previous"] = {code: shown(function(previous)) for code, function in INDICATORS.items()}
         cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
     return figures
 
@@ -77,6 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "value": row["year_to_date"]["shown"],
             "status": row["year_to_date"]["status"],
             "status_text": STATUS_LABELS[row["year_to_date"]["status"]],
+            "trend": _trend(row["year_to_date"]["shown"], figures["previous"].get(row["code"])),
             "forecast": forecast(
                 row["year_to_date"]["shown"], percent=row["unit"] == "percent", start=ytd_start, today=until
             ),
@@ -105,6 +116,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for dimension, periods in figures["breakdowns"].items()
     ]
     funnel = [{"label": FUNNEL_LABELS[s["step"]], "count": s["count"]} for s in figures["funnel"]]
+    left_assistance = [
+        {"label": key_label("referral_source", row["key"]), "left": row["left"]}
+        for row in figures["left_social_assistance"]
+    ]
     return render(
         request,
         "reporting/dashboard.html",
@@ -115,6 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "tiles": tiles,
             "breakdowns": breakdowns,
             "funnel": funnel,
+            "left_assistance": left_assistance,
             "chart_data": chart_data,
         },
     )

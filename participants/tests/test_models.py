@@ -98,3 +98,13 @@ def test_a_records_check_cannot_predate_the_extract() -> None:
 def test_a_records_check_keeps_no_content_of_the_extract() -> None:
     stored = {f.name for f in RecordsExtractCheckFactory._meta.model._meta.get_fields()}
     assert stored == {"id", "participant", "scope", "extract_date", "checked_on", "checked_by", "result"}
+
+
+def test_leaving_social_assistance_means_no_longer_receiving_it() -> None:
+    participant = ParticipantFactory(receives_social_assistance=True)
+    participant.social_assistance_ended_on = dt.date.today() - dt.timedelta(days=3)
+    with pytest.raises(ValidationError) as excinfo:
+        participant.full_clean()
+    assert "social_assistance_ended_on" in excinfo.value.message_dict
+    participant.receives_social_assistance = False
+    participant.full_clean()

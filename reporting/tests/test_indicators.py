@@ -150,3 +150,20 @@ def test_the_quarterly_series_and_the_forecast() -> None:
     assert forecast(50, percent=False, start=dt.date(2026, 1, 1), today=dt.date(2026, 7, 2)) == 100
     assert forecast(42.0, percent=True, start=dt.date(2026, 1, 1), today=dt.date(2026, 7, 2)) == 42.0
     assert forecast(None, percent=False, start=dt.date(2026, 1, 1), today=dt.date(2026, 7, 2)) is None
+
+
+def test_people_who_left_social_assistance_by_referral_source() -> None:
+    from participants.models import ReferralSource
+    from reporting.indicators import left_social_assistance_by_source
+
+    for _ in range(5):
+        ParticipantFactory(
+            referral_source=ReferralSource.SOCIAL_SERVICES, social_assistance_ended_on=dt.date(2026, 8, 1)
+        )
+    ParticipantFactory(
+        referral_source=ReferralSource.EMPLOYMENT_SERVICE, social_assistance_ended_on=dt.date(2026, 8, 1)
+    )
+    ParticipantFactory(referral_source=ReferralSource.SOCIAL_SERVICES, social_assistance_ended_on=dt.date(2026, 5, 1))
+    assert compute(Q3)["left-social-assistance"].value == 6
+    rows = {row["key"]: row["left"] for row in left_social_assistance_by_source(Q3)}
+    assert rows == {"social_services": 5, "employment_service": None}

@@ -117,3 +117,18 @@ def test_the_dashboard_embeds_the_chart_data_and_loads_chart_js(client: Client) 
     page = client.get(reverse("reporting:dashboard")).content.decode()
     assert 'id="chart-data"' in page and "vendor/chart.js/chart.umd.min.js" in page
     assert "Prognos för året" in page
+
+
+def test_the_dashboard_shows_the_trend_since_last_year(client: Client) -> None:
+    today = dt.date.today()
+    for _ in range(5):
+        PlacementFactory(
+            status=PlacementStatus.ACTIVE,
+            planned_start=today.replace(year=today.year - 1, day=1),
+            planned_end=today.replace(year=today.year - 1, day=1) + dt.timedelta(days=30),
+            actual_start=today.replace(year=today.year - 1, day=1),
+        )
+    _started(8)
+    client.force_login(ManagerFactory())
+    page = client.get(reverse("reporting:dashboard")).content.decode()
+    assert "▲ 3 sedan samma period förra året" in page
