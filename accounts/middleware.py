@@ -7,11 +7,14 @@ language cookie set by `set_language`) counts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 class LanguageMiddleware:
@@ -27,3 +30,30 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+SESSION_STARTED = "platsa_session_started"
+
+
+class SessionLifetimeMiddleware:
+    """End a session 12 hours after login whatever the activity, and every session of a user who
+    chose "log out everywhere" since it began. (Inactivity is handled by SESSION_COOKIE_AGE.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now()
+            started_text = request.session.get(SESSION_STARTED)
+            if started_text is None:
+                request.session[SESSION_STARTED] = now.isoformat()
+            else:
+                started = dt.datetime.fromisoformat(started_text)
+                too_old = now - started > dt.timedelta(hours=settings.SESSION_MAX_HOURS)
+                revoked = user.sessions_valid_after is not None and started < user.sessions_valid_after
+                if too_old or revoked:
+                    logout(request)
+                    return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

@@ -38,6 +38,12 @@ class User(AbstractUser):
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("team")
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    sessions_valid_after = models.DateTimeField(
+        _("sessions valid after"),
+        null=True,
+        blank=True,
+        help_text=_("Set by “log out everywhere”: sessions begun before this are ended."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.views import log_out_everywhere
 from placements.portal import follow_up_by_link
 
 from . import views
@@ -12,6 +13,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/logout-everywhere/", log_out_everywhere, name="logout_everywhere"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("participants/", include("participants.urls")),
     path("", include("workplaces.urls")),

@@ -33,7 +33,8 @@ def test_each_demo_user_logs_in_and_sees_the_start_page(demo, client: Client, us
 
 
 def test_the_demo_supervisor_sees_participants_and_the_coordinator_a_waiting_list(demo, client: Client) -> None:  # type: ignore[no-untyped-def]
-    client.login(username="handledare", password="platsa-demo")
-    assert "Du har inga deltagare just nu" not in client.get("/").content.decode()
-    client.login(username="koordinator", password="platsa-demo")
-    assert "Ingen väntar" not in client.get("/").content.decode()
+    page = client.post(reverse("login"), {"username": "handledare", "password": "platsa-demo"}, follow=True)
+    assert "Du har inga deltagare just nu" not in page.content.decode()
+    client.logout()
+    page = client.post(reverse("login"), {"username": "koordinator", "password": "platsa-demo"}, follow=True)
+    assert "Ingen väntar" not in page.content.decode()

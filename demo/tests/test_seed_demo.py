@@ -11,6 +11,7 @@ import time_machine
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -99,14 +100,14 @@ def test_the_demo_users_log_in_with_their_roles(seeded: str) -> None:
         ("handledare", Role.SUPERVISOR),
         ("chef", Role.MANAGER),
     ]:
-        user = authenticate(username=username, password="platsa-demo")
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password="platsa-demo")
         assert user is not None
         assert user.has_role(role)
     koordinator = User.objects.get(username="koordinator")
     assert koordinator.team is not None and koordinator.team.name == NEWCOMER_TEAM
     assert Participant.objects.filter(coordinator=koordinator).count() >= 5
     assert Supervisor.objects.filter(user__username="handledare").exists()
-    admin = authenticate(username="admin", password="platsa-demo")
+    admin = authenticate(RequestFactory().post("/accounts/login/"), username="admin", password="platsa-demo")
     assert admin is not None and admin.is_superuser
 
 

@@ -18,7 +18,7 @@ def test_bench_reporting_prints_the_figures_as_json() -> None:
     figures = json.loads(out.getvalue())
     assert figures["placements"] >= 50
     assert figures["report_s"] > 0 and figures["dashboard_ms"] > 0 and figures["dashboard_cold_ms"] > 0
-    assert figures["dashboard_queries"] <= 4  # served from the cache
+    assert figures["dashboard_queries"] <= 7  # served from the cache: session, user and the data version
     if connection.vendor == "postgresql":
         assert figures["floor_s"] > 0 and figures["ratio"] > 0
     else:
