@@ -1,8 +1,11 @@
+import csv
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Team, User
+from .models import AccessLogEntry, Team, User
 
 
 @admin.register(Team)
@@ -15,3 +18,42 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Platsa"), {"fields": ("team", "phone")}))
     list_display = ["username", "first_name", "last_name", "team", "is_active"]
     list_filter = ["team", "groups", "is_active"]
+
+
+@admin.register(AccessLogEntry)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Searchable by person (participant id) and by user; read-only; exportable as CSV."""
+
+    list_display = ["at", "username", "participant_id", "action", "reason"]
+    list_filter = ["action", "at"]
+    search_fields = ["=participant_id", "username"]
+    date_hierarchy = "at"
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    @admin.action(description=_("Export the chosen entries as CSV"))
+    def export_csv(self, request, queryset):  # type: ignore[no-untyped-def]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="platsa-access-log.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["at", "user", "participant_id", "action", "fields", "reason"])
+        for entry in queryset.order_by("at"):
+            writer.writerow(
+                [
+                    entry.at.isoformat(),
+                    entry.username,
+                    entry.participant_id,
+                    entry.action,
+                    ";".join(entry.fields),
+                    entry.reason,
+                ]
+            )
+        return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,3 +66,67 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Opened the case file")
+    LIST = "list", _("Shown in a list or search")
+    CHANGE = "change", _("Changed")
+    CREATE = "create", _("Registered")
+    REVEAL = "reveal", _("Revealed the identity number")
+    EXPORT = "export", _("Exported")
+
+
+class AccessLogEntryQuerySet(models.QuerySet["AccessLogEntry"]):
+    """Entries are written once and never changed: bulk updates and deletes are refused here, and
+    on PostgreSQL also by a trigger in the database."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("the access log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the access log is append-only")
+
+
+class AccessLogEntry(models.Model):
+    """One access to a participant's personal data: who, when, whose record, what, which fields, why.
+
+    The participant is kept as a plain id, not a foreign key, so the log outlives an erased record
+    and a lower app need not know the participant model."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No database constraint: the log keeps a user's entries (and name) after the account is deleted.
+    user = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    participant_id = models.BigIntegerField(_("participant"), db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    fields = models.JSONField(_("fields changed"), default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = AccessLogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.participant_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Append-only: an entry is written once. (Not domain logic: a storage guarantee.)
+        if self.pk is not None:
+            raise PermissionError("the access log is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the access log is append-only")

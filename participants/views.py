@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
-from accounts.models import Role
+from accounts.access_log import log_access
+from accounts.models import AccessAction, Role
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 from placements import selectors as placement_selectors
@@ -44,6 +45,8 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     participant_filter = ParticipantFilter(data, queryset=queryset, user=request.user)
     table = ParticipantTable(participant_filter.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    shown = [row.record.pk for row in table.paginated_rows]
+    log_access(user=request.user, participant_ids=shown, action=AccessAction.LIST)
     return render(
         request,
         "participants/participant_list.html",
@@ -59,9 +62,16 @@ def _as_querydict(stored: dict[str, list[str]]) -> QueryDict:
 
 
 @role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case file. Coordinators only: supervisors get a minimal view in their portal."""
     participant = get_participant_for_user(request.user, pk)
+    revealed = request.method == "POST" and "reveal" in request.POST
+    log_access(
+        user=request.user,
+        participant_ids=[participant.pk],
+        action=AccessAction.REVEAL if revealed else AccessAction.VIEW,
+    )
     return render(
         request,
         "participants/participant_detail.html",
@@ -72,6 +82,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "languages": participant.languages.all(),
             "placements": placement_selectors.participant_placements(participant=participant),
             "timeline": placement_selectors.participant_timeline(participant=participant),
+            "revealed": revealed,
         },
     )
 
@@ -95,6 +106,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             attach_service_error(form, exc)
         else:
+            log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.CREATE)
             messages.success(request, _("%(name)s is registered.") % {"name": participant.full_name})
             return redirect("participants:detail", pk=participant.pk)
     return render(request, "participants/participant_form.html", {"form": form, "formset": formset})
@@ -122,6 +134,8 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             attach_service_error(form, exc)
         else:
+            changed = [*form.changed_data, *(["work_experience"] if formset.has_changed() else [])]
+            log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.CHANGE, fields=changed)
             messages.success(request, _("The changes are saved."))
             return redirect("participants:detail", pk=participant.pk)
     return render(

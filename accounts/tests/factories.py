@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.models import Group
 
-from accounts.models import Role, Team, User
+from accounts.models import AccessAction, AccessLogEntry, Role, Team, User
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -52,3 +52,13 @@ class SupervisorUserFactory(UserFactory):
 
 class ManagerFactory(UserFactory):
     role = _role(Role.MANAGER)
+
+
+class AccessLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessLogEntry
+
+    user = factory.SubFactory(CoordinatorFactory)
+    username = factory.LazyAttribute(lambda o: o.user.username)
+    participant_id = factory.Sequence(lambda n: n + 1)
+    action = AccessAction.VIEW
