@@ -118,6 +118,19 @@ class AssessmentForm(forms.Form):
 PROGRESS = [(value, str(value)) for value in range(1, 6)]
 
 
+def _progress_field(label: object, help_text: object = "") -> forms.TypedChoiceField:
+    """A 1-5 rating as a row of radio buttons; may be left out."""
+    return forms.TypedChoiceField(
+        label=capfirst(label),
+        choices=PROGRESS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+        help_text=help_text,
+    )
+
+
 class FollowUpForm(forms.Form):
     """A follow-up as a supervisor logs it, often on a phone: short, with big choices."""
 
@@ -127,31 +140,9 @@ class FollowUpForm(forms.Form):
     tasks_done = forms.CharField(
         label=capfirst(_("tasks done")), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
-    progress_work = forms.TypedChoiceField(
-        label=capfirst(_("progress: work tasks")),
-        choices=PROGRESS,
-        coerce=int,
-        widget=forms.RadioSelect,
-        required=False,
-        empty_value=None,
-        help_text=_("1 = not yet, 5 = fully"),
-    )
-    progress_swedish = forms.TypedChoiceField(
-        label=capfirst(_("progress: Swedish")),
-        choices=PROGRESS,
-        coerce=int,
-        widget=forms.RadioSelect,
-        required=False,
-        empty_value=None,
-    )
-    progress_cooperation = forms.TypedChoiceField(
-        label=capfirst(_("progress: cooperation")),
-        choices=PROGRESS,
-        coerce=int,
-        widget=forms.RadioSelect,
-        required=False,
-        empty_value=None,
-    )
+    progress_work = _progress_field(_("progress: work tasks"), help_text=_("1 = not yet, 5 = fully"))
+    progress_swedish = _progress_field(_("progress: Swedish"))
+    progress_cooperation = _progress_field(_("progress: cooperation"))
     concern = forms.BooleanField(label=_("I am concerned about something"), required=False)
     concern_text = forms.CharField(
         label=capfirst(_("what the concern is")),
