@@ -6,6 +6,8 @@ The rules, by role:
 
 - Coordinators see the participants of their own team, those participants' placements and
   follow-ups, and all workplaces, needs and supervisors (the shared register of the municipality).
+  Someone outside the team they reach only through break-glass: a stated reason, logged, flagged
+  for review, valid a few hours (BreakGlassGrant).
 - Supervisors see only the placements they supervise, the participants in them, and their own
   workplace, needs and supervisor record.
 - Managers see aggregates only: no participant, placement or follow-up; workplaces and needs
@@ -26,8 +28,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
-from .models import Role, User
+from .models import BreakGlassGrant, Role, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -66,12 +69,17 @@ def _case_file_scope(user: AnyUser, *, team_lookup: str, supervised: Callable[[]
 
 
 def participant_scope(user: AnyUser) -> Q:
-    """Participants (case files) the user may open."""
-    return _case_file_scope(
+    """Participants (case files) the user may open: by role, plus a coordinator's unexpired
+    break-glass grants (opened outside the team with a stated reason, logged)."""
+    scope = _case_file_scope(
         user,
         team_lookup="team_id",
         supervised=lambda: Q(pk__in=_supervised_placements(user).values("participant_id")),
     )
+    if Role.COORDINATOR in _roles(user):
+        grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
+        scope |= Q(pk__in=grants.values("participant_id"))
+    return scope
 
 
 def placement_scope(user: AnyUser) -> Q:

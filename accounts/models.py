@@ -75,6 +75,8 @@ class AccessAction(models.TextChoices):
     CREATE = "create", _("Registered")
     REVEAL = "reveal", _("Revealed the identity number")
     EXPORT = "export", _("Exported")
+    LOOKUP = "lookup", _("Looked up by identity number")
+    BREAK_GLASS = "break_glass", _("Opened outside the team, with a reason")
 
 
 class AccessLogEntryQuerySet(models.QuerySet["AccessLogEntry"]):
@@ -107,7 +109,7 @@ class AccessLogEntry(models.Model):
     )
     username = models.CharField(_("user name"), max_length=150)
     participant_id = models.BigIntegerField(_("participant"), db_index=True)
-    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
     fields = models.JSONField(_("fields changed"), default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
@@ -130,3 +132,25 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("the access log is append-only")
+
+
+class BreakGlassGrant(models.Model):
+    """A coordinator's stated-reason access to one participant outside their team, for a few hours.
+    Logged in the access log and flagged for the log review."""
+
+    HOURS = 4
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="break_glass_grants", verbose_name=_("user"))
+    participant_id = models.BigIntegerField(_("participant"))
+    reason = models.CharField(_("reason"), max_length=300)
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("access outside the team")
+        verbose_name_plural = _("accesses outside the team")
+        indexes = [models.Index(fields=["user", "expires_at"], name="breakglass_user_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.participant_id} {self.granted_at:%Y-%m-%d %H:%M}"

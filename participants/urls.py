@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, lookup_views, views
 
 app_name = "participants"
 
 urlpatterns = [
     path("", views.participant_list, name="list"),
     path("new/", views.participant_create, name="create"),
+    path("lookup/", lookup_views.lookup, name="lookup"),
+    path("<int:pk>/break-glass/", lookup_views.break_glass, name="break_glass"),
     path("<int:pk>/", views.participant_detail, name="detail"),
     path("<int:pk>/edit/", views.participant_edit, name="edit"),
     path("import/", import_views.import_upload, name="import_upload"),

@@ -21,6 +21,7 @@ OBJECT_OF = {
     "participants:detail": "participant",
     "participants:edit": "participant",
     "participants:import_preview": "import",
+    "participants:break_glass": "participant",
     "placements:detail": "placement",
     "placements:agreement": "placement",
     "placements:certificate": "placement",

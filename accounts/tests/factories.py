@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from accounts.models import AccessAction, AccessLogEntry, Role, Team, User
+from accounts.models import AccessAction, AccessLogEntry, BreakGlassGrant, Role, Team, User
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -62,3 +65,13 @@ class AccessLogEntryFactory(factory.django.DjangoModelFactory):
     username = factory.LazyAttribute(lambda o: o.user.username)
     participant_id = factory.Sequence(lambda n: n + 1)
     action = AccessAction.VIEW
+
+
+class BreakGlassGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BreakGlassGrant
+
+    user = factory.SubFactory(CoordinatorFactory)
+    participant_id = factory.Sequence(lambda n: n + 1)
+    reason = "Deltagaren har flyttat till teamets område"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=4))
