@@ -3,7 +3,13 @@ Called from the views (never copied); entries are append-only (see AccessLogEntr
 
 from __future__ import annotations
 
+import datetime as dt
+import statistics
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef
 
 from .models import AccessAction, AccessLogEntry, User
 
@@ -25,3 +31,38 @@ def log_access(
     ]
     AccessLogEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+# A user who opened more case files in a month than this many times the median user is listed.
+UNUSUAL_FACTOR = 3
+UNUSUAL_MINIMUM = 50
+
+
+@dataclass(frozen=True)
+class Review:
+    month: dt.date
+    break_glass: list[AccessLogEntry]
+    lookups_outside_team: list[AccessLogEntry]
+    unusual_volumes: list[dict[str, object]]
+
+
+def log_review(*, month: dt.date) -> Review:
+    """What the monthly review looks at: break-glass openings, lookups of people outside the user's
+    team, and users who opened unusually many case files."""
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    entries = AccessLogEntry.objects.filter(at__date__gte=start, at__date__lt=end)
+    Participant = apps.get_model("participants", "Participant")
+    own_team = Participant.objects.filter(pk=OuterRef("participant_id"), team_id=OuterRef("user__team_id"))
+    lookups = entries.filter(action=AccessAction.LOOKUP).exclude(Exists(own_team))
+    volumes = list(
+        entries.filter(action=AccessAction.VIEW).values("username").annotate(views=Count("pk")).order_by("-views")
+    )
+    median = statistics.median_low([row["views"] for row in volumes]) if volumes else 0
+    threshold = max(UNUSUAL_MINIMUM, UNUSUAL_FACTOR * median)
+    return Review(
+        month=start,
+        break_glass=list(entries.filter(action=AccessAction.BREAK_GLASS).order_by("at")),
+        lookups_outside_team=list(lookups.order_by("at")),
+        unusual_volumes=[row for row in volumes if row["views"] > threshold],
+    )

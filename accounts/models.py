@@ -154,3 +154,20 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.participant_id} {self.granted_at:%Y-%m-%d %H:%M}"
+
+
+class LogReview(models.Model):
+    """The monthly review of the access log, signed off by an administrator or the data protection officer."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month reviewed."))
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed"), default=timezone.now)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("access log review")
+        verbose_name_plural = _("access log reviews")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
+from .access_log import log_review
+from .models import LogReview, Role
+from .roles import role_required
 from .services import user_log_out_everywhere
 
 
@@ -15,3 +26,31 @@ def log_out_everywhere(request: HttpRequest) -> HttpResponse:
     user_log_out_everywhere(user=request.user)
     logout(request)
     return redirect("login")
+
+
+class SignOffForm(forms.Form):
+    notes = forms.CharField(label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def access_log_review(request: HttpRequest) -> HttpResponse:
+    """The monthly access-log review, with the reviewer's sign-off."""
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    text = request.GET.get("month", "")
+    try:
+        month = dt.date.fromisoformat(f"{text}-01") if text else last_month
+    except ValueError:
+        month = last_month
+    signed = LogReview.objects.filter(month=month).select_related("reviewed_by").first()
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and signed is None and form.is_valid():
+        LogReview.objects.create(month=month, reviewed_by=request.user, notes=form.cleaned_data["notes"])
+        messages.success(request, _("The review of %(month)s is signed off.") % {"month": f"{month:%Y-%m}"})
+        return redirect(f"{reverse('access_log_review')}?month={month:%Y-%m}")
+    return render(
+        request,
+        "accounts/log_review.html",
+        {"review": log_review(month=month), "signed": signed, "form": form, "month": month},
+    )

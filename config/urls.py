@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.views import log_out_everywhere
+from accounts.views import access_log_review, log_out_everywhere
 from placements.portal import follow_up_by_link
 
 from . import views
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/logout-everywhere/", log_out_everywhere, name="logout_everywhere"),
+    path("access-log/review/", access_log_review, name="access_log_review"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("participants/", include("participants.urls")),
     path("", include("workplaces.urls")),

@@ -8,7 +8,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import AccessAction, AccessLogEntry, BreakGlassGrant, Role, Team, User
+from accounts.models import AccessAction, AccessLogEntry, BreakGlassGrant, LogReview, Role, Team, User
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -75,3 +75,11 @@ class BreakGlassGrantFactory(factory.django.DjangoModelFactory):
     participant_id = factory.Sequence(lambda n: n + 1)
     reason = "Deltagaren har flyttat till teamets område"
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=4))
+
+
+class LogReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LogReview
+
+    month = factory.Sequence(lambda n: dt.date(2026, 1 + n % 12, 1))
+    reviewed_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)

@@ -1,0 +1,50 @@
+"""The monthly access-log review: what it lists, and the reviewer's sign-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access_log import log_access, log_review
+from accounts.models import AccessAction, LogReview, Role
+from accounts.tests.factories import CoordinatorFactory, UserFactory
+from participants.tests.factories import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_review_lists_break_glass_lookups_outside_the_team_and_unusual_volumes() -> None:
+    anna, bo = CoordinatorFactory(username="anna"), CoordinatorFactory(username="bo")
+    own = ParticipantFactory(team=anna.team, coordinator=anna)
+    other = ParticipantFactory()
+    log_access(user=anna, participant_ids=[own.pk], action=AccessAction.LOOKUP)
+    log_access(user=anna, participant_ids=[other.pk], action=AccessAction.LOOKUP)
+    log_access(user=anna, participant_ids=[other.pk], action=AccessAction.BREAK_GLASS, reason="Flyttat hit")
+    log_access(user=anna, participant_ids=range(1000, 1200), action=AccessAction.VIEW)
+    log_access(user=bo, participant_ids=range(1000, 1010), action=AccessAction.VIEW)
+    review = log_review(month=timezone.localdate())
+    assert [e.participant_id for e in review.lookups_outside_team] == [other.pk]
+    assert [e.reason for e in review.break_glass] == ["Flyttat hit"]
+    assert review.unusual_volumes == [{"username": "anna", "views": 200}]
+
+
+def test_an_administrator_signs_the_month_off_once(client: Client) -> None:
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    url = reverse("access_log_review") + f"?month={month:%Y-%m}"
+    assert client.get(url).status_code == 200
+    client.post(url, {"notes": "Inget avvikande"})
+    client.post(url, {"notes": "igen"})
+    review = LogReview.objects.get()
+    assert (review.month, review.reviewed_by, review.notes) == (month, admin, "Inget avvikande")
+    assert "Godkänd av" in client.get(url).content.decode()
+
+
+def test_only_administrators_review_the_log(client: Client) -> None:
+    client.force_login(CoordinatorFactory())
+    assert client.get(reverse("access_log_review")).status_code == 404
