@@ -22,6 +22,24 @@ from .services import EDITABLE_FIELDS, Experience
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by integer id that refuses ids no database column can hold.
+
+    Django checks the chosen ids with an `__in` query, and an id beyond 64 bits makes the database
+    driver fail (a 500) instead of answering "not one of the choices"."""
+
+    LIMIT = 2**63 - 1
+
+    def _check_values(self, value):  # type: ignore[no-untyped-def]
+        for item in value:
+            text = str(item).strip()
+            if not text.lstrip("-").isdigit() or abs(int(text)) > self.LIMIT:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
 class ParticipantForm(forms.ModelForm):
     """The profile of a participant: identity, referral, Swedish, education, availability, interests."""
 
@@ -48,6 +66,7 @@ class ParticipantForm(forms.ModelForm):
             "social_assistance_ended_on": DATE,
             "languages": forms.SelectMultiple(attrs={"data-searchable": "true"}),
         }
+        field_classes = {"languages": IdsModelMultipleChoiceField}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,9 +129,11 @@ class BaseExperienceFormSet(forms.BaseFormSet):
         super().clean()
         seen: set[str] = set()
         for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            occupation = form.cleaned_data.get("occupation") if form.cleaned_data else None
+            # A row without a valid occupation already carries its own error.
+            if occupation is None or form.cleaned_data.get("DELETE"):
                 continue
-            code = form.cleaned_data["occupation"].code
+            code = occupation.code
             if code in seen:
                 form.add_error("occupation", _("This occupation is already listed."))
             seen.add(code)
