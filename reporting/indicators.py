@@ -25,6 +25,10 @@ STARTED = (PlacementStatus.ACTIVE, *ENDED_STATUSES)
 GRACE_CALENDAR_DAYS = 7  # "within five working days" after the due date
 
 
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
 @dataclass(frozen=True)
 class Period:
     start: dt.date

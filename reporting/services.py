@@ -23,6 +23,7 @@ from .indicators import (
     Period,
     breakdown,
     left_social_assistance_by_source,
+    quarter_of,
     shown,
     suppress,
 )
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 
 def previous_quarter(today: dt.date) -> tuple[int, int]:
-    quarter = (today.month - 1) // 3 + 1
+    quarter = quarter_of(today)
     return (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
 
 

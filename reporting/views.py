@@ -26,9 +26,9 @@ from accounts.service_views import attach_service_error
 
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label
 from .fairness import fairness
-from .indicators import INDICATORS, Period, forecast, quarterly_series, shown
+from .indicators import INDICATORS, Period, forecast, quarter_of, quarterly_series, shown
 from .models import Indicator, QuarterlyReport, Target
-from .services import data_version, quarterly_report_request, report_figures, targets_save
+from .services import data_version, previous_quarter, quarterly_report_request, report_figures, targets_save
 from .tasks import generate_quarterly_report
 
 manager_only = role_required(Role.MANAGER)
@@ -43,7 +43,13 @@ class ReportRequestForm(forms.Form):
 
 def _current_quarter(year: int) -> int:
     today = timezone.localdate()
-    return (today.month - 1) // 3 + 1 if year == today.year else 4
+    return quarter_of(today) if year == today.year else 4
+
+
+def _year_param(request: HttpRequest, *, latest: int) -> int:
+    """The year asked for in ?year=, if it is a year between 2000 and `latest`; else this year."""
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= latest else timezone.localdate().year
 
 
 DASHBOARD_CACHE_SECONDS = 15 * 60
@@ -76,8 +82,7 @@ def _dashboard_figures(year: int, today: dt.date) -> dict[str, object]:
 @manager_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year else today.year
+    year = _year_param(request, latest=today.year)
     figures = _dashboard_figures(year, today)
     ytd_start = dt.date(year, 1, 1)
     until = min(today, dt.date(year, 12, 31))
@@ -139,7 +144,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @manager_only
 def report_archive(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = ReportRequestForm(initial={"year": today.year, "quarter": max(1, (today.month - 1) // 3)})
+    year, quarter = previous_quarter(today)
+    form = ReportRequestForm(initial={"year": year, "quarter": quarter})
     reports = QuarterlyReport.objects.select_related("requested_by").order_by("-year", "-quarter", "-version")
     # While a version is being generated the table refreshes itself (htmx) to show the progress.
     working = reports.filter(status__in=(QuarterlyReport.Status.PENDING, QuarterlyReport.Status.RUNNING)).exists()
@@ -212,9 +218,7 @@ class TargetsForm(forms.Form):
 @manager_only
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
+    year = _year_param(request, latest=2100)
     indicators = list(Indicator.objects.order_by("code"))
     current = {t.indicator_id: t for t in Target.objects.filter(year=year, quarter__isnull=True)}
     form = TargetsForm(request.POST or None, indicators=indicators, targets=current)
@@ -233,8 +237,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 def fairness_view(request: HttpRequest) -> HttpResponse:
     """How proposals, placements and outcomes are spread over groups, against those waiting."""
     today = timezone.localdate()
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year else today.year
+    year = _year_param(request, latest=today.year)
     titles = {
         "gender": DIMENSION_LABELS["gender"],
         "age_band": _("Age"),

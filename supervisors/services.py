@@ -69,6 +69,17 @@ def supervisor_invite(*, supervisor: Supervisor, by: User | None) -> User:
     return user
 
 
+@transaction.atomic
+def session_save(*, session: TrainingSession | None = None, by: User | None, **fields: Any) -> TrainingSession:
+    """Plan (session=None) or change a training session."""
+    session = session or TrainingSession()
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean()
+    session.save()
+    return session
+
+
 def may_attend_training(organisation: Organisation, on: dt.date) -> bool:
     """Municipal departments, and employers holding a social-procurement contract on that day."""
     if organisation.kind == OrganisationKind.MUNICIPAL_DEPARTMENT:

@@ -23,7 +23,14 @@ from workplaces.selectors import get_workplace_for_user
 from .forms import EnrolForm, SessionForm, SupervisorForm
 from .models import Enrolment, EnrolmentStatus, Supervisor, TrainingSession
 from .selectors import get_supervisor_for_user, refreshers_due, sessions_with_free_seats, with_training
-from .services import enrolment_cancel, enrolment_complete, enrolment_create, supervisor_invite, supervisor_save
+from .services import (
+    enrolment_cancel,
+    enrolment_complete,
+    enrolment_create,
+    session_save,
+    supervisor_invite,
+    supervisor_save,
+)
 
 coordinator_only = role_required(Role.COORDINATOR)
 PAGE_SIZE = 25
@@ -105,13 +112,14 @@ def training_overview(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        session = form.save(commit=False)
-        session.full_clean()
-        session.save()
-        messages.success(request, _("The session is saved."))
-        return redirect("supervisors:session", pk=session.pk)
-    return render(request, "supervisors/form.html", {"form": form, "object": None, "session_form": True})
+    done = save_with_service(
+        request,
+        form,
+        lambda data: session_save(by=request.user, **data),
+        success=lambda _saved: _("The session is saved."),
+        redirect_to=lambda saved: reverse("supervisors:session", args=[saved.pk]),
+    )
+    return done or render(request, "supervisors/form.html", {"form": form, "object": None, "session_form": True})
 
 
 def _session_page(request: HttpRequest, session: TrainingSession, form: EnrolForm | None = None) -> HttpResponse:
