@@ -81,10 +81,10 @@ def solve(problem: Problem) -> list[tuple[int, int]]:
 NEEDS_PER_BLOCK = 100  # scored together; bounds the memory of the n x m grids
 
 
-def build_problem(pool: Features, needs: list[Need], today: dt.date) -> Problem:
+def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: NeedArrays | None = None) -> Problem:
     """Scores of every (participant in `pool`, need) pair and the capacities. Needs carry `taken`."""
     weights = MatchingWeights.current().as_dict()
-    arrays = need_arrays(needs, today)
+    arrays = arrays if arrays is not None else need_arrays(needs, today)
     scores = np.full((len(pool.participants.ids), len(needs)), np.nan, dtype=np.float64)
     for first in range(0, len(needs), NEEDS_PER_BLOCK):
         block = slice(first, first + NEEDS_PER_BLOCK)
@@ -133,11 +133,11 @@ def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposa
     needs = list(open_needs_with_room(user=user, today=today))
     if not needs or not len(pool.participants.ids):
         return []
-    problem = build_problem(pool, needs, today)
+    arrays = need_arrays(needs, today)
+    problem = build_problem(pool, needs, today, arrays)
     pairs = solve(problem)
     ids = pool.participants.ids
     people = Participant.objects.in_bulk([int(ids[r]) for r, _ in pairs])
-    arrays = need_arrays(needs, today)
     weights = MatchingWeights.current().as_dict()
     proposals = []
     for r, c in pairs:
