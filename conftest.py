@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,6 +18,27 @@ def require_service(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available")
     pytest.skip(f"{what} is not available outside CI")
+
+
+@contextmanager
+def use_broker(url: str) -> Iterator[None]:
+    """Publish Celery tasks to a real broker URL instead of running them in-process."""
+    from config.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    _forget_broker_connections(app)
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        _forget_broker_connections(app)
+
+
+def _forget_broker_connections(app) -> None:  # type: ignore[no-untyped-def]
+    # Celery keeps a pool of broker connections made from the URL it first saw.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)

@@ -42,3 +42,15 @@ def save_with_service(
         return None
     messages.success(request, success(saved))
     return redirect(redirect_to(saved))
+
+
+def id_param(value: object) -> int | None:
+    """An object id from a query string or form field: ASCII digits that fit a 64-bit column, else None.
+
+    `str.isdigit()` is not enough: it accepts '¹' and other digits that `int()` refuses, and a huge
+    number overflows SQLite's integer.
+    """
+    text = str(value or "")
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None

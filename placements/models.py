@@ -434,12 +434,13 @@ class MatchingWeights(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder e-mail about a follow-up that has gone out: at most one per follow-up, stage and
-    recipient, however often the reminder task runs."""
+    """A reminder e-mail about a follow-up (or the alert about a concern in it) that has gone out: at
+    most one per follow-up, stage and recipient, however often the task runs."""
 
     class Stage(models.TextChoices):
         DUE = "due", _("Due soon")
         OVERDUE = "overdue", _("Overdue")
+        CONCERN = "concern", _("Concern reported")
 
     class Recipient(models.TextChoices):
         SUPERVISOR = "supervisor", _("Supervisor")

@@ -65,6 +65,20 @@ def _send_once(follow_up: FollowUp, stage: str, recipient: str, address: str) ->
     return True
 
 
+def concern_alert_send(*, follow_up_id: int) -> bool:
+    """E-mail the responsible coordinator that a follow-up reports a concern, at most once."""
+    follow_up = (
+        FollowUp.objects.select_related("placement__coordinator", "placement__participant")
+        .filter(pk=follow_up_id, concern=True)
+        .first()
+    )
+    if follow_up is None or follow_up.placement.coordinator is None or not follow_up.placement.coordinator.email:
+        return False
+    return _send_once(
+        follow_up, Reminder.Stage.CONCERN, Reminder.Recipient.COORDINATOR, follow_up.placement.coordinator.email
+    )
+
+
 def _message(follow_up: FollowUp, stage: str, recipient: str) -> tuple[str, str]:
     placement = follow_up.placement
     if recipient == Reminder.Recipient.SUPERVISOR:
@@ -83,7 +97,8 @@ def _message(follow_up: FollowUp, stage: str, recipient: str) -> tuple[str, str]
         "url": settings.SITE_URL + path,
     }
     # Reminders are in Swedish, the language of the workplaces.
+    template = "concern" if stage == Reminder.Stage.CONCERN else "reminder"
     with translation.override("sv"):
-        subject = render_to_string("placements/email/reminder_subject.txt", context).strip()
-        body = render_to_string("placements/email/reminder_body.txt", context)
+        subject = render_to_string(f"placements/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"placements/email/{template}_body.txt", context)
     return subject, body

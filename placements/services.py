@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
+from outbox.services import outbox_enqueue
 from participants.models import Participant, ParticipantStatus
 from participants.services import participant_change_status
 from supervisors.models import Supervisor
@@ -352,6 +353,13 @@ def follow_up_log(
         follow_up.concern_text = ""
     follow_up.full_clean()
     follow_up.save()
+    if follow_up.concern and locked.coordinator_id is not None and locked.coordinator_id != getattr(by, "pk", None):
+        # The responsible coordinator hears of a concern at once, also if the broker is down now.
+        outbox_enqueue(
+            task_name="placements.tasks.send_concern_alert",
+            args=[follow_up.pk],
+            key=f"concern-alert:{follow_up.pk}",
+        )
     return follow_up
 
 

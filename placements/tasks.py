@@ -7,7 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
-from .reminders import follow_up_reminders_send
+from .reminders import concern_alert_send, follow_up_reminders_send
 
 
 @shared_task(
@@ -19,3 +19,14 @@ from .reminders import follow_up_reminders_send
 def send_follow_up_reminders() -> int:
     """Daily (Celery beat): reminders about follow-ups due soon or overdue; safe to run twice."""
     return follow_up_reminders_send(today=timezone.localdate())
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def send_concern_alert(follow_up_id: int) -> bool:
+    """Queued (through the outbox) when a follow-up reports a concern; safe to run twice."""
+    return concern_alert_send(follow_up_id=follow_up_id)

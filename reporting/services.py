@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 
 from accounts.models import User
+from outbox.services import outbox_enqueue
 from participants.models import Participant, ParticipantStatus
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES
 
@@ -48,6 +49,18 @@ def quarterly_report_request(*, year: int, quarter: int, by: User | None) -> Qua
     return report
 
 
+@transaction.atomic
+def quarterly_report_queue(*, year: int, quarter: int, by: User | None) -> QuarterlyReport:
+    """Request a new version and queue its generation; the work is kept if the broker is down."""
+    report = quarterly_report_request(year=year, quarter=quarter, by=by)
+    outbox_enqueue(
+        task_name="reporting.tasks.generate_quarterly_report",
+        args=[report.year, report.quarter, report.pk],
+        key=f"quarterly-report:{report.pk}",
+    )
+    return report
+
+
 def unfinished_or_new(*, year: int, quarter: int) -> QuarterlyReport:
     """The version a (re)run should work on: an unfinished one if a run was interrupted, else a new one."""
     unfinished = (
@@ -57,6 +70,17 @@ def unfinished_or_new(*, year: int, quarter: int) -> QuarterlyReport:
         .first()
     )
     return unfinished or quarterly_report_request(year=year, quarter=quarter, by=None)
+
+
+def scheduled_or_new(*, year: int, quarter: int) -> QuarterlyReport:
+    """The version the schedule works on: the one it made before (a second run, or a retry after
+    a crash, continues it), else a new one."""
+    scheduled = (
+        QuarterlyReport.objects.filter(year=year, quarter=quarter, requested_by__isnull=True)
+        .order_by("-version")
+        .first()
+    )
+    return scheduled or quarterly_report_request(year=year, quarter=quarter, by=None)
 
 
 def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .models import QuarterlyReport
-from .services import previous_quarter, quarterly_report_generate, unfinished_or_new
+from .services import previous_quarter, quarterly_report_generate, scheduled_or_new, unfinished_or_new
 
 
 @shared_task(
@@ -25,9 +25,9 @@ def generate_quarterly_report(year: int, quarter: int, report_id: int | None = N
     return quarterly_report_generate(report=report).pk
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_kwargs={"max_retries": 3})
 def generate_previous_quarter_report() -> int:
     """Celery beat, the first day of each quarter: the report of the quarter just ended."""
     year, quarter = previous_quarter(timezone.localdate())
-    # Run in this task (not a sub-task): one message, one retry policy.
-    return generate_quarterly_report(year, quarter)
+    # Idempotent: a second run (or a redelivery) continues or returns the version the schedule made.
+    return quarterly_report_generate(report=scheduled_or_new(year=year, quarter=quarter)).pk

@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,8 +27,7 @@ from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label
 from .fairness import fairness
 from .indicators import INDICATORS, Period, forecast, quarter_of, quarterly_series, shown
 from .models import Indicator, QuarterlyReport, Target
-from .services import data_version, previous_quarter, quarterly_report_request, report_figures, targets_save
-from .tasks import generate_quarterly_report
+from .services import data_version, previous_quarter, quarterly_report_queue, report_figures, targets_save
 
 manager_only = role_required(Role.MANAGER)
 
@@ -49,7 +47,8 @@ def _current_quarter(year: int) -> int:
 def _year_param(request: HttpRequest, *, latest: int) -> int:
     """The year asked for in ?year=, if it is a year between 2000 and `latest`; else this year."""
     text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= latest else timezone.localdate().year
+    year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else 0
+    return year if 2000 <= year <= latest else timezone.localdate().year
 
 
 DASHBOARD_CACHE_SECONDS = 15 * 60
@@ -160,11 +159,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a year and a quarter."))
         return redirect("reporting:archive")
-    with transaction.atomic():
-        report = quarterly_report_request(
-            year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user
-        )
-        transaction.on_commit(lambda: generate_quarterly_report.delay(report.year, report.quarter, report.pk))
+    quarterly_report_queue(year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user)
     messages.success(request, _("The report is being generated. This page shows when it is done."))
     return redirect("reporting:archive")
 

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from pathlib import Path
 
 import factory
 import pytest
 from django.apps import apps
+from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["accounts", "taxonomy", "participants", "workplaces", "supervisors", "placements", "reporting"]
+# The project's own apps that have models, found from the settings so that a new app is covered too.
+PROJECT_APPS = [
+    config.label
+    for config in apps.get_app_configs()
+    if Path(config.path).is_relative_to(settings.BASE_DIR)
+    and ".venv" not in Path(config.path).parts
+    and any(True for _ in config.get_models())
+]
 
 
 def _factories() -> dict[type, list[type[factory.django.DjangoModelFactory]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -182,3 +183,17 @@ def test_the_start_page_asks_for_later_outcomes_when_their_day_has_come(client: 
     assert "Senare utfall att registrera" in page and "Uppföljd" in page
     LaterOutcome.objects.create(placement=ended, days_after=90, outcome=Outcome.STUDIES, recorded_on=ended.actual_end)
     assert "Senare utfall att registrera" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("value", ["¹", "٣", "12a", "9" * 30, "-1", ""])
+def test_object_ids_in_query_strings_are_ascii_digits_that_fit(value: str) -> None:
+    from accounts.service_views import id_param
+
+    assert id_param(value) is None
+
+
+def test_a_superscript_digit_as_a_follow_up_id_is_no_server_error(client: Client) -> None:
+    placement = PlacementFactory(status="active", actual_start=dt.date(2026, 5, 4))
+    client.force_login(CoordinatorFactory(team=placement.participant.team))
+    response = client.get(reverse("placements:follow_up", args=[placement.pk]) + "?due=¹")
+    assert response.status_code == 200

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from celery.exceptions import Retry
 from django.conf import settings
 from openpyxl import load_workbook
@@ -143,3 +144,14 @@ def test_suppliers_with_social_requirements_show_promised_and_delivered(history)
     assert {"name": "Städ AB", "promised": 4, "delivered": 5} in report.figures["suppliers"]
     workbook = load_workbook(io.BytesIO(report.xlsx.read()))
     assert ("Städ AB", 4, "5") in list(workbook["Leverantörer"].iter_rows(min_row=2, values_only=True))
+
+
+def test_the_scheduled_report_runs_once_however_often_beat_sends_it(history) -> None:  # type: ignore[no-untyped-def]
+    from reporting.tasks import generate_previous_quarter_report
+
+    with time_machine.travel(dt.datetime(2026, 10, 1, 5, tzinfo=dt.UTC), tick=False):
+        first = generate_previous_quarter_report.delay().get()
+        again = generate_previous_quarter_report.delay().get()
+    assert first == again
+    report = QuarterlyReport.objects.get()
+    assert (report.year, report.quarter, report.status) == (2026, 3, QuarterlyReport.Status.DONE)

@@ -1,0 +1,40 @@
+"""With Redis down, pages keep working: the cache reads as empty and writes are dropped."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from accounts.tests.factories import CoordinatorFactory, ManagerFactory
+
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": Retry(NoBackoff(), 0)},
+    }
+}
+
+
+def test_a_cache_that_is_down_reads_as_empty(settings, caplog) -> None:  # type: ignore[no-untyped-def]
+    settings.CACHES = DEAD_REDIS
+    cache.set("figures", {"a": 1})
+    assert cache.get("figures", "missing") == "missing"
+    assert cache.get_or_set("figures", lambda: 42) == 42
+    assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
+    assert not cache.add("x", 1) and not cache.delete("x")
+    assert "cache unavailable" in caplog.text and "figures" not in caplog.text  # no keys or values in logs
+
+
+def test_the_dashboard_and_the_start_page_work_with_redis_down(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.CACHES = DEAD_REDIS
+    client.force_login(ManagerFactory())
+    assert client.get(reverse("reporting:dashboard")).status_code == 200
+    client.force_login(CoordinatorFactory())
+    assert client.get(reverse("home")).status_code == 200
