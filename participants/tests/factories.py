@@ -9,6 +9,7 @@ import factory
 
 from accounts.tests.factories import CoordinatorFactory, TeamFactory
 from participants.identity import make_test_identity_number
+from participants.importing import COLUMNS
 from participants.models import (
     Interest,
     Participant,
@@ -104,4 +105,5 @@ class ReferralImportFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(CoordinatorFactory)
     team = factory.SelfAttribute("created_by.team")
     filename = "anvisningar.csv"
-    content = b"personnummer;f\xc3\xb6rnamn\n"
+    # A stored import always parses: the upload refuses a file without the columns.
+    content = factory.LazyFunction(lambda: ";".join(c.header for c in COLUMNS).encode() + b"\n")

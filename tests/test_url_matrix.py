@@ -1,0 +1,270 @@
+"""The access matrix: every URL pattern, read from the URL resolver, requested with GET and POST
+as anonymous and as each role, against the expected answer written down here.
+
+A new URL fails `test_every_url_is_in_the_matrix` until its expected answers are added, so no page
+can be added without saying who may open it. The answers, per actor:
+- in the page's set: the page opens (GET: 200, a redirect that is not to a login page, or 405 for a
+  POST-only page; POST: anything but a refusal or a server error);
+- not in it: 404 or 405, never data (Django's admin answers with its own login page);
+- anonymous, for every page outside the public ones: a redirect to the login page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
+from participants.tests.factories import ParticipantFactory, ReferralImportFactory
+from placements.links import link_create
+from placements.models import Outcome, PlacementStatus
+from placements.tests.factories import FollowUpFactory, PlacementFactory
+from reporting.models import QuarterlyReport
+from reporting.tests.factories import QuarterlyReportFactory
+from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory, TrainingSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+# The actors: the participant's coordinator (C), a coordinator of another team (X), the placement's
+# supervisor (S), a supervisor elsewhere (T), a manager (M), an administrator (A).
+ACTORS = "CXSTMA"
+EVERYONE = ACTORS
+STAFF = "CX"  # the coordinators
+PUBLIC = "public"
+# Pages whose POST logs the user out, so it ends on the login page.
+LOGS_OUT = {"logout", "logout_everywhere"}
+
+# Who may open each page (a set of actors), or PUBLIC for pages anyone may open.
+MATRIX: dict[str, str] = {
+    "home": EVERYONE,
+    "healthz": PUBLIC,
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "set_language": PUBLIC,
+    "follow_up_link": PUBLIC,
+    "logout_everywhere": EVERYONE,
+    "password_change": EVERYONE,
+    "password_change_done": EVERYONE,
+    "access_log_review": "A",
+    "admin": "A",
+    # Case files: the team's coordinators only (others reach them through break-glass).
+    "participants:list": STAFF,
+    "participants:create": STAFF,
+    "participants:lookup": STAFF,
+    "participants:break_glass": STAFF,
+    "participants:detail": "C",
+    "participants:edit": "C",
+    "participants:import_upload": STAFF,
+    "participants:import_template": STAFF,
+    "participants:import_preview": "C",
+    "placements:participant_needs": "C",
+    "placements:detail": "C",
+    "placements:agreement": "C",
+    "placements:certificate": "C",
+    "placements:transition": "C",
+    # The supervisor's portal and follow-up form; the coordinator logs follow-ups too.
+    "placements:portal_placement": "S",
+    "placements:follow_up": "CS",
+    # The shared register of workplaces, needs and supervisors, and matching: coordinators.
+    "workplaces:organisation_list": STAFF,
+    "workplaces:organisation_create": STAFF,
+    "workplaces:organisation_detail": STAFF,
+    "workplaces:organisation_edit": STAFF,
+    "workplaces:workplace_create": STAFF,
+    "workplaces:workplace_detail": STAFF,
+    "workplaces:workplace_edit": STAFF,
+    "workplaces:need_create": STAFF,
+    "workplaces:need_list": STAFF,
+    "workplaces:need_detail": STAFF,
+    "workplaces:need_edit": STAFF,
+    "workplaces:need_status": STAFF,
+    "placements:propose": STAFF,
+    "placements:supervisor_options": STAFF,
+    "placements:quick_propose": STAFF,
+    "placements:allocation": STAFF,
+    "placements:need_candidates": STAFF,
+    "supervisors:list": STAFF,
+    "supervisors:create": STAFF,
+    "supervisors:detail": STAFF,
+    "supervisors:edit": STAFF,
+    "supervisors:invite": STAFF,
+    "supervisors:training": STAFF,
+    "supervisors:session_create": STAFF,
+    "supervisors:session": STAFF,
+    "supervisors:enrolment_action": STAFF,
+    # Aggregates: managers only.
+    "reporting:dashboard": "M",
+    "reporting:archive": "M",
+    "reporting:targets": "M",
+    "reporting:fairness": "M",
+    "reporting:generate": "M",
+    "reporting:file": "M",
+}
+
+
+def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, URLPattern, str]]:  # type: ignore[no-untyped-def]
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}:{entry.name}" if namespace else str(entry.name)), entry, prefix + str(entry.pattern)
+
+
+def _pages() -> list[tuple[str, str]]:
+    """(name, route) of every page; Django's admin counts as one page, its index."""
+    pages, seen = [], set()
+    for name, _pattern, route in _walk(get_resolver().url_patterns):
+        if name.startswith("admin:"):
+            name, route = "admin", "admin/"
+        if name not in seen:
+            seen.add(name)
+            pages.append((name, route))
+    return pages
+
+
+class World:
+    """One of each thing a page can be about, seen from each actor."""
+
+    def __init__(self) -> None:
+        today = timezone.localdate()
+        self.participant = ParticipantFactory()
+        self.placement = PlacementFactory(
+            participant=self.participant,
+            status=PlacementStatus.ACTIVE,
+            planned_start=today - dt.timedelta(days=10),
+            planned_end=today + dt.timedelta(days=30),
+            actual_start=today - dt.timedelta(days=10),
+        )
+        self.follow_up = FollowUpFactory(placement=self.placement, due_date=today, done_on=None)
+        self.finished = PlacementFactory(  # an earlier placement, for its certificate
+            participant=self.participant,
+            status=PlacementStatus.COMPLETED,
+            planned_start=today - dt.timedelta(days=200),
+            planned_end=today - dt.timedelta(days=150),
+            actual_start=today - dt.timedelta(days=200),
+            actual_end=today - dt.timedelta(days=150),
+            outcome=Outcome.EMPLOYMENT,
+        )
+        self.need = self.placement.need
+        self.workplace = self.need.workplace
+        self.organisation = self.workplace.organisation
+        self.supervisor = self.placement.supervisor
+        self.session = TrainingSessionFactory()
+        self.enrolment = EnrolmentFactory(session=self.session, supervisor=self.supervisor)
+        self.report = QuarterlyReportFactory(status=QuarterlyReport.Status.DONE)
+        self.report.pdf.save("report.pdf", ContentFile(b"%PDF-1.4 test"))
+        self.users = {
+            "C": CoordinatorFactory(team=self.participant.team),
+            "X": CoordinatorFactory(),
+            "S": SupervisorUserFactory(),
+            "T": SupervisorUserFactory(),
+            "M": ManagerFactory(),
+            "A": UserFactory(role=Role.ADMINISTRATOR, is_staff=True),
+        }
+        self.supervisor.user = self.users["S"]
+        self.supervisor.save()
+        SupervisorFactory(user=self.users["T"])
+        self.import_ = ReferralImportFactory(created_by=self.users["C"])
+        self.token = link_create(follow_up=self.follow_up).rstrip("/").rsplit("/", 1)[-1]
+
+    def url(self, name: str, route: str) -> str:
+        objects: dict[str, Any] = {
+            "participants:import_preview": self.import_,
+            "workplaces:organisation_detail": self.organisation,
+            "workplaces:organisation_edit": self.organisation,
+            "workplaces:workplace_create": self.organisation,
+            "workplaces:need_create": self.workplace,
+            "supervisors:create": self.workplace,
+            "supervisors:session": self.session,
+            "supervisors:enrolment_action": self.enrolment,
+            "reporting:file": self.report,
+            "placements:certificate": self.finished,
+        }
+        by_prefix = {
+            "participants:": self.participant,
+            "placements:need_candidates": self.need,
+            "placements:participant_needs": self.participant,
+            "placements:": self.placement,
+            "workplaces:workplace": self.workplace,
+            "workplaces:need": self.need,
+            "supervisors:": self.supervisor,
+        }
+        thing = objects.get(name) or next((v for k, v in by_prefix.items() if name.startswith(k)), None)
+        text = route.lstrip("^").rstrip("$").replace("\\Z", "")
+        text = re.sub(r"<int:\w+>", str(thing.pk) if thing is not None else "1", text)
+        extra = {"action": "cancel", "kind": "pdf", "token": self.token, "uidb64": "x", "token_": "x"}
+        text = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(extra.get(m.group(1), "x")), text)
+        return "/" + text
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+def _is_login_redirect(response) -> bool:  # type: ignore[no-untyped-def]
+    location = response.get("Location", "")
+    return response.status_code == 302 and (
+        location.startswith(reverse("login")) or location.startswith(reverse("admin:login"))
+    )
+
+
+def _answer(client: Client, method: Callable[..., Any], url: str) -> tuple[int, bool]:
+    response = method(url)
+    return response.status_code, _is_login_redirect(response)
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    names = [name for name, _route in _pages()]
+    assert len(names) >= 60  # the walk found the pages
+    assert sorted(set(names) - set(MATRIX)) == [], "add the new pages' expected answers to MATRIX"
+    assert sorted(set(MATRIX) - set(names)) == [], "remove pages that no longer exist from MATRIX"
+    assert all(who == PUBLIC or set(who) <= set(ACTORS) for who in MATRIX.values())
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    if user is not None:
+        client.force_login(user)  # afresh for every request: a page may log the user out
+    return client
+
+
+def test_every_page_gives_each_actor_the_expected_answer(world: World) -> None:
+    secret = world.participant.last_name
+    problems = []
+    for name, route in _pages():
+        url, allowed = world.url(name, route), MATRIX.get(name, "")
+        for actor in "-" + ACTORS:
+            user = world.users.get(actor)
+            for method in ("get", "post"):
+                response = getattr(_client(user), method)(url)
+                status, to_login = response.status_code, _is_login_redirect(response)
+                if name in LOGS_OUT and (actor == "-" or method == "post"):
+                    to_login = False  # ending on the login page is the page's job
+                if allowed == PUBLIC:
+                    ok = status < 500 and not to_login
+                elif actor == "-":
+                    ok = to_login or (name in LOGS_OUT and response.status_code == 302)
+                elif actor in allowed:
+                    ok = status < 500 and not to_login and (method == "post" or status != 404)
+                elif name == "admin":
+                    ok = to_login  # Django's admin sends non-staff users to its own login
+                else:
+                    ok = status in (404, 405) and secret not in response.content.decode(errors="replace")
+                if not ok:
+                    problems.append((name, url, actor, method, status))
+    assert problems == []
