@@ -11,7 +11,16 @@ from django.apps import apps
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["accounts", "taxonomy", "participants", "workplaces", "supervisors", "placements", "reporting"]
+PROJECT_APPS = [
+    "accounts",
+    "taxonomy",
+    "participants",
+    "workplaces",
+    "supervisors",
+    "placements",
+    "reporting",
+    "privacy",
+]
 
 
 def _factories() -> dict[type, list[type[factory.django.DjangoModelFactory]]]:
