@@ -11,66 +11,23 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from participants.models import Gender, Participant, ParticipantStatus, RecordsExtractCheck, ReferralImport
+from participants.models import Participant, RecordsExtractCheck, ReferralImport
 from participants.tests.factories import (
-    ParticipantFactory,
     RecordsExtractCheckFactory,
     ReferralImportFactory,
-    StatusChangeFactory,
-    WorkExperienceFactory,
 )
 from placements.models import Acknowledgement, FollowUp, LaterOutcome, Placement
-from placements.tests.factories import (
-    AcknowledgementFactory,
-    FollowUpFactory,
-    LaterOutcomeFactory,
-    PlacementFactory,
-)
 from privacy.models import Action, RecordType, RetentionRule, RetentionRun, Trigger
 from privacy.services import REMOVED, retention_apply
 from privacy.tasks import apply_retention_rules
+from privacy.tests.cases import full_case_file
 from reporting.fairness import fairness
 from reporting.indicators import quarter_of
 from reporting.services import report_figures
-from taxonomy.tests.factories import LanguageFactory
 
 pytestmark = pytest.mark.django_db
 
 FAR_FUTURE = timezone.localdate() + dt.timedelta(days=365 * 10)
-GENDERS = [Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.OTHER, Gender.FEMALE]
-
-
-def _case_file(n: int, *, exited: bool = True) -> Participant:
-    """Someone who did a placement that ended in employment, with everything a case file can hold."""
-    participant = ParticipantFactory(
-        gender=GENDERS[n % len(GENDERS)],
-        phone="070-123 45 67",
-        email=f"person{n}@example.org",
-        status=ParticipantStatus.EXITED if exited else ParticipantStatus.MAPPED,
-        status_changed_at=timezone.now() - dt.timedelta(days=30),
-    )
-    participant.languages.add(LanguageFactory())
-    WorkExperienceFactory(participant=participant, country="Syrien", description="Undersköterska i Aleppo")
-    StatusChangeFactory(participant=participant, note="Flyttar till sin syster i Umeå")
-    RecordsExtractCheckFactory(participant=participant)
-    placement = PlacementFactory(
-        participant=participant, completed=True, assessment="Mycket noggrann", decision_reference="AF-123456"
-    )
-    start = placement.actual_start
-    FollowUpFactory(
-        placement=placement,
-        due_date=start + dt.timedelta(days=14),
-        done_on=start + dt.timedelta(days=15),
-        days_present=9,
-        days_absent=1,
-        tasks_done="Dukade i matsalen",
-        concern=n % 2 == 0,
-        concern_text="Sover dåligt, oroar sig för sin son" if n % 2 == 0 else "",
-        next_steps="Prata med SFI-läraren",
-    )
-    LaterOutcomeFactory(placement=placement)
-    AcknowledgementFactory(placement=placement, name=participant.full_name)
-    return participant
 
 
 def _figures(day: dt.date) -> tuple[dict[str, object], dict[str, object]]:
@@ -79,7 +36,7 @@ def _figures(day: dt.date) -> tuple[dict[str, object], dict[str, object]]:
 
 @pytest.fixture
 def case_files() -> list[Participant]:
-    return [_case_file(n) for n in range(7)]
+    return [full_case_file(n) for n in range(7)]
 
 
 def test_the_defaults_are_seeded_one_rule_per_record_type() -> None:
@@ -153,7 +110,7 @@ def test_a_second_run_the_same_night_changes_nothing(case_files: list[Participan
     first = retention_apply(today=FAR_FUTURE)
     counts = {(c["record_type"], c["action"]): c["count"] for c in first.counts}
     assert counts[(RecordType.CASE_FILE, Action.PSEUDONYMISE)] == 7
-    _case_file(99)  # new data after the run: the same night's key makes the second run a no-op
+    full_case_file(99)  # new data after the run: the same night's key makes the second run a no-op
 
     second = retention_apply(today=FAR_FUTURE)
 
@@ -179,7 +136,7 @@ def test_nothing_is_touched_before_its_period_has_passed(case_files: list[Partic
 
 
 def test_follow_up_notes_of_someone_still_in_the_programme_are_emptied_a_year_after_the_placement() -> None:
-    participant = _case_file(1, exited=False)
+    participant = full_case_file(1, exited=False)
     retention_apply(today=FAR_FUTURE)
     follow_up = FollowUp.objects.get(placement__participant=participant)
     assert (follow_up.tasks_done, follow_up.next_steps) == ("", "")
