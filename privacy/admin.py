@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 
@@ -45,7 +46,7 @@ class RetentionRuleAdmin(AdministratorsOnly):
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return _is_administrator(request)
 
-    @admin.display(description=RetentionRule._meta.get_field("record_type").verbose_name)
+    @admin.display(description=_("What it covers"))
     def help(self, obj: RetentionRule) -> str:
         return obj.help
 

@@ -205,6 +205,8 @@ def retention_apply(*, today: dt.date) -> RetentionRun:
     try:
         with transaction.atomic():
             run = RetentionRun.objects.select_for_update().get(pk=run.pk)
+            if run.status == RetentionRun.Status.DONE:  # another worker finished it while this one waited
+                return run
             counts = []
             for rule in RetentionRule.objects.order_by("record_type"):
                 count = _apply(rule, today, now)

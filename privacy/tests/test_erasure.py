@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
 
 from accounts.models import AccessAction, AccessLogEntry
 from accounts.tests.factories import AccessLogEntryFactory, CoordinatorFactory, ManagerFactory, SupervisorUserFactory
@@ -23,6 +24,7 @@ from privacy.tests.cases import full_case_file
 from privacy.tests.factories import AdministratorFactory
 from reporting.indicators import quarter_of
 from reporting.services import report_figures
+from tests.test_hostile_input import FUZZ, HOSTILE, SCRIPT
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +225,17 @@ def test_anonymous_users_are_sent_to_log_in(client: Client, people: list[Partici
         response = method(_url(people[0]))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert Participant.objects.get(pk=people[0].pk).pseudonymised_at is None
+
+
+@FUZZ
+@given(reason=HOSTILE, method=HOSTILE, confirm=HOSTILE)
+def test_hostile_input_to_the_form_never_fails_or_half_erases(
+    client: Client, reason: str, method: str, confirm: str
+) -> None:
+    person = full_case_file(0, exited=False)  # the service refuses: nothing may change whatever is posted
+    client.force_login(AdministratorFactory())
+    response = client.post(_url(person), {"reason": reason, "method": method, "confirm": confirm})
+    assert response.status_code == 200
+    assert SCRIPT.encode() not in response.content
+    assert Participant.objects.get(pk=person.pk).pseudonymised_at is None
+    assert not ErasureRecord.objects.exists()

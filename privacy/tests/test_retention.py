@@ -202,3 +202,15 @@ def test_the_nightly_task_takes_no_arguments_and_runs_once_a_day(case_files: lis
     run = RetentionRun.objects.get()
     assert run.run_on == FAR_FUTURE and run.status == RetentionRun.Status.DONE
     assert Participant.objects.filter(pseudonymised_at__isnull=False).count() == 7
+
+
+def test_a_failed_run_is_retried_the_same_day_and_completes(case_files: list[Participant]) -> None:
+    RetentionRun.objects.create(run_on=FAR_FUTURE, status=RetentionRun.Status.FAILED, error="OperationalError")
+    run = retention_apply(today=FAR_FUTURE)
+    assert run.status == RetentionRun.Status.DONE and run.error == ""
+    assert Participant.objects.filter(pseudonymised_at__isnull=False).count() == 7
+
+
+def test_the_task_is_on_the_beat_schedule(settings) -> None:  # type: ignore[no-untyped-def]
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "privacy.tasks.apply_retention_rules" in tasks
