@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 # Stands in for a removed text where the database requires one (an acknowledgement's name, the
 # text of a follow-up flagged as a concern).
 REMOVED = "–"
+BATCH = 500
 
 
 def _start_of_day_after(day: dt.date) -> dt.datetime:
@@ -75,10 +76,10 @@ def _follow_up_texts_clear(follow_ups: QuerySet[FollowUp]) -> int:
     with_text = follow_ups.filter(
         ~Q(tasks_done="") | ~Q(next_steps="") | (~Q(concern_text="") & ~Q(concern_text=REMOVED))
     )
-    pks = list(with_text.values_list("pk", flat=True))
-    FollowUp.objects.filter(pk__in=pks, concern=True).update(tasks_done="", next_steps="", concern_text=REMOVED)
-    FollowUp.objects.filter(pk__in=pks, concern=False).update(tasks_done="", next_steps="", concern_text="")
-    return len(pks)
+    # Two disjoint UPDATEs (the database requires a text where a concern is flagged), no id lists.
+    concerns = with_text.filter(concern=True).update(tasks_done="", next_steps="", concern_text=REMOVED)
+    others = with_text.filter(concern=False).update(tasks_done="", next_steps="", concern_text="")
+    return concerns + others
 
 
 def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime) -> dict[str, int]:
@@ -166,9 +167,15 @@ def _apply(rule: RetentionRule, today: dt.date, now: dt.datetime) -> int:
             if keep:
                 return due.count()
             ids = list(due.values_list("pk", flat=True))
-            if rule.action == Action.ERASE:
-                return case_files_erase(participant_ids=ids).get("case_files", 0)
-            return case_files_pseudonymise(participant_ids=ids, now=now).get("case_files", 0)
+            done = 0
+            # In batches: an id list stays far below the databases' limits on query parameters.
+            for start in range(0, len(ids), BATCH):
+                batch = ids[start : start + BATCH]
+                if rule.action == Action.ERASE:
+                    done += case_files_erase(participant_ids=batch).get("case_files", 0)
+                else:
+                    done += case_files_pseudonymise(participant_ids=batch, now=now).get("case_files", 0)
+            return done
         case RecordType.FOLLOW_UP_NOTES:
             due_follow_ups = _due_follow_ups(rule, cutoff)
             if keep:

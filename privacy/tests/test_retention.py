@@ -214,3 +214,10 @@ def test_a_failed_run_is_retried_the_same_day_and_completes(case_files: list[Par
 def test_the_task_is_on_the_beat_schedule(settings) -> None:  # type: ignore[no-untyped-def]
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "privacy.tasks.apply_retention_rules" in tasks
+
+
+def test_case_files_are_handled_in_batches(case_files: list[Participant], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("privacy.services.BATCH", 2)
+    run = retention_apply(today=FAR_FUTURE)
+    assert {c["record_type"]: c["count"] for c in run.counts}[RecordType.CASE_FILE] == 7
+    assert not Participant.objects.filter(pseudonymised_at__isnull=True).exists()
