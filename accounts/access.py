@@ -12,6 +12,9 @@ The rules, by role:
   workplace, needs and supervisor record.
 - Managers see aggregates only: no participant, placement or follow-up; workplaces and needs
   (not personal data) are readable for context.
+- Administrators (and the data protection officer, who has that role) handle data-subject
+  requests: anyone's register extract and erasure on request (`data_subject_scope`,
+  `erasure_scope`); a coordinator may produce the extract of their own team's participants.
 - Anyone else, and anonymous users, see nothing. Superusers (system administration) see all.
 
 The rules name the fields of higher apps' models as lookup strings and load models through the
@@ -79,7 +82,29 @@ def participant_scope(user: AnyUser) -> Q:
     if Role.COORDINATOR in _roles(user):
         grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
         scope |= Q(pk__in=grants.values("participant_id"))
-    return scope
+    # A pseudonymised case file identifies no one and is no one's to open; it stays for statistics.
+    return scope & Q(pseudonymised_at__isnull=True)
+
+
+def data_subject_scope(user: AnyUser) -> Q:
+    """Whose register extract (GDPR art. 15) the user may produce: an administrator (or the data
+    protection officer, who has that role) anyone's, a coordinator their own team's participants
+    (not those opened by break-glass). Pseudonymised case files identify no one and are left out."""
+    roles = _roles(user)
+    if _is_superuser(user) or Role.ADMINISTRATOR in roles:
+        scope = EVERYTHING
+    elif Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]
+        scope = Q(team_id=user.team_id)  # type: ignore[union-attr]
+    else:
+        scope = NOTHING
+    return scope & Q(pseudonymised_at__isnull=True)
+
+
+def erasure_scope(user: AnyUser) -> Q:
+    """Whose case file the user may erase on request (GDPR art. 17): administrators only."""
+    if _is_superuser(user) or Role.ADMINISTRATOR in _roles(user):
+        return Q(pseudonymised_at__isnull=True)
+    return NOTHING
 
 
 def placement_scope(user: AnyUser) -> Q:

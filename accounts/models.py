@@ -77,6 +77,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     LOOKUP = "lookup", _("Looked up by identity number")
     BREAK_GLASS = "break_glass", _("Opened outside the team, with a reason")
+    ERASE = "erase", _("Erased or pseudonymised on request")
 
 
 class AccessLogEntryQuerySet(models.QuerySet["AccessLogEntry"]):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("placements/", include("placements.urls")),
     path("supervisors/", include("supervisors.urls")),
     path("dashboard/", include("reporting.urls")),
+    path("privacy/", include("privacy.urls")),
     # The language switch is also offered on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # A supervisor's personal follow-up link from a reminder (no login: the signed token is the key).

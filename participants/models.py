@@ -80,10 +80,13 @@ class Participant(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    identity_number = models.CharField(
+    # Null only once the case file is pseudonymised (privacy app): NULL, not "", so the numbers stay
+    # unique among the others.
+    identity_number = models.CharField(  # noqa: DJ001
         _("personal identity number"),
         max_length=12,
         unique=True,
+        null=True,
         validators=[validate_identity_number],
         help_text=_("Personnummer or samordningsnummer, stored as twelve digits."),
     )
@@ -159,6 +162,11 @@ class Participant(models.Model):
         _("status"), max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.REFERRED
     )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # Set when retention or an erasure request pseudonymised the case file: names, identity number,
+    # contact details and free text are gone; what the reports count stays. The year of birth is
+    # kept for the age bands of the statistics.
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -178,6 +186,10 @@ class Participant(models.Model):
                 | Q(residence_permit_date__isnull=True)
                 | Q(establishment_programme_end__gt=F("residence_permit_date")),
                 name="participant_programme_end_after_permit",
+            ),
+            models.CheckConstraint(
+                condition=Q(identity_number__isnull=False) | Q(pseudonymised_at__isnull=False),
+                name="participant_identity_unless_pseudonymised",
             ),
         ]
         indexes = [
@@ -199,19 +211,19 @@ class Participant(models.Model):
 
     @property
     def is_coordination_number(self) -> bool:
-        return is_coordination_number(self.identity_number)
+        return bool(self.identity_number) and is_coordination_number(self.identity_number)
 
     @property
-    def birth_date(self) -> dt.date:
-        return birth_date_of(self.identity_number)
+    def birth_date(self) -> dt.date | None:
+        return birth_date_of(self.identity_number) if self.identity_number else None
 
     @property
     def masked_identity_number(self) -> str:
-        return mask_identity_number(self.identity_number)
+        return mask_identity_number(self.identity_number) if self.identity_number else "–"
 
     @property
     def formatted_identity_number(self) -> str:
-        return format_identity_number(self.identity_number)
+        return format_identity_number(self.identity_number) if self.identity_number else "–"
 
     def months_left_in_programme(self, on: dt.date) -> int | None:
         """Whole months left in the establishment programme, or None outside it."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Substr
+from django.db.models.functions import Cast, Coalesce, Substr
 
 from participants.models import Participant, ParticipantStatus
 from placements.models import Placement
@@ -25,9 +25,16 @@ DIMENSIONS = ("gender", "age_band", "referral_source")
 def _grouped(queryset: QuerySet, dimension: str, year: int, prefix: str) -> QuerySet:
     if dimension != "age_band":
         return queryset.annotate(group=F(f"{prefix}{dimension}"))
-    with_birth = queryset.annotate(birth_year=Cast(Substr(f"{prefix}identity_number", 1, 4), IntegerField()))
+    # A pseudonymised case file has no identity number but keeps its year of birth.
+    with_birth = queryset.annotate(
+        birth_year_of=Coalesce(
+            Cast(Substr(f"{prefix}identity_number", 1, 4), IntegerField()),
+            F(f"{prefix}birth_year"),
+            output_field=IntegerField(),
+        )
+    )
     bands = [
-        When(birth_year__gte=year - high, birth_year__lte=year - low, then=Value(label))
+        When(birth_year_of__gte=year - high, birth_year_of__lte=year - low, then=Value(label))
         for low, high, label in AGE_BANDS
     ]
     return with_birth.annotate(group=Case(*bands, default=Value("?")))

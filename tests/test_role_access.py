@@ -14,7 +14,7 @@ from accounts.tests.factories import CoordinatorFactory, ManagerFactory, Supervi
 
 pytestmark = pytest.mark.django_db
 
-CASE_FILE_APPS = ("participants", "placements", "workplaces", "supervisors")
+CASE_FILE_APPS = ("participants", "placements", "workplaces", "supervisors", "privacy")
 
 
 def _urls(namespaces: tuple[str, ...]) -> list[tuple[str, str]]:

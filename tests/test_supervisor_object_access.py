@@ -14,7 +14,7 @@ from placements.tests.factories import FollowUpFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
-CHECKED_NAMESPACES = ("participants", "placements", "workplaces", "supervisors")
+CHECKED_NAMESPACES = ("participants", "placements", "workplaces", "supervisors", "privacy")
 
 # Which object each page with a pk is about.
 OBJECT_OF = {
@@ -45,6 +45,8 @@ OBJECT_OF = {
     "supervisors:invite": "supervisor",
     "supervisors:session": "session",
     "supervisors:enrolment_action": "enrolment",
+    "privacy:extract": "participant",
+    "privacy:erase": "participant",
 }
 
 

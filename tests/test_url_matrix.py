@@ -105,6 +105,11 @@ MATRIX: dict[str, str] = {
     "supervisors:session_create": STAFF,
     "supervisors:session": STAFF,
     "supervisors:enrolment_action": STAFF,
+    # Data-subject requests: the register extract (the team's coordinator, administrators) and
+    # erasure on request (administrators).
+    "privacy:requests": "A",
+    "privacy:extract": "CA",
+    "privacy:erase": "A",
     # Aggregates: managers only.
     "reporting:dashboard": "M",
     "reporting:archive": "M",
@@ -196,6 +201,7 @@ class World:
         }
         by_prefix = {
             "participants:": self.participant,
+            "privacy:": self.participant,
             "placements:need_candidates": self.need,
             "placements:participant_needs": self.participant,
             "placements:": self.placement,

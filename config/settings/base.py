@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "supervisors",
     "placements",
     "reporting",
+    "privacy",
     "demo",
 ]
 
@@ -236,6 +237,11 @@ CELERY_BEAT_SCHEDULE = {
     "quarterly-report": {
         "task": "reporting.tasks.generate_previous_quarter_report",
         "schedule": crontab(hour=5, minute=0, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+    # Every night: the retention rules (gallring); a second run the same day does nothing.
+    "retention": {
+        "task": "privacy.tasks.apply_retention_rules",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -1,0 +1,64 @@
+"""Administrators edit the retention rules and read the runs and erasure records here; nobody else
+sees them (the admin also requires staff status). Rules are seeded, one per record type: they are
+changed, never added or deleted. Runs and erasure records are written by the services only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+from .models import ErasureRecord, RetentionRule, RetentionRun
+
+
+def _is_administrator(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(
+        user.is_active and user.is_staff and (user.is_superuser or user.has_role(Role.ADMINISTRATOR))  # type: ignore[union-attr]
+    )
+
+
+class AdministratorsOnly(admin.ModelAdmin):
+    def has_module_permission(self, request):  # type: ignore[no-untyped-def]
+        return _is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return _is_administrator(request)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(AdministratorsOnly):
+    list_display = ["record_type", "trigger", "period", "unit", "action", "updated_at"]
+    fields = ["record_type", "help", "trigger", "period", "unit", "action", "rationale"]
+    readonly_fields = ["record_type", "help"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return _is_administrator(request)
+
+    @admin.display(description=_("What it covers"))
+    def help(self, obj: RetentionRule) -> str:
+        return obj.help
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(AdministratorsOnly):
+    list_display = ["run_on", "status", "started_at", "finished_at", "counts"]
+    readonly_fields = ["run_on", "status", "started_at", "finished_at", "counts", "error"]
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(AdministratorsOnly):
+    list_display = ["at", "reference", "participant_id", "method", "by", "reason"]
+    search_fields = ["=participant_id", "reference"]
+    readonly_fields = ["at", "reference", "participant_id", "method", "by", "reason", "counts"]

@@ -1,0 +1,231 @@
+"""The register extract (registerutdrag) for a subject-access request (GDPR art. 15): everything Platsa
+stores about one person, as JSON and as PDF.
+
+Reads only. The extract is built in Swedish whatever the user's language (it leaves the system, like
+the placement documents) as a list of sections, each a list of rows of (label, value); the PDF is
+rendered from the same data with WeasyPrint, as in placements/documents.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+
+from accounts.models import AccessLogEntry, User
+from participants.importing import ImportFileError, parse_referral_file
+from participants.models import Participant, ReferralImport
+from placements.models import Acknowledgement, FollowUp, LaterOutcome, Placement, PlacementEvent
+
+Row = dict[str, str]
+
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "identity_number",
+    "gender",
+    "phone",
+    "email",
+    "home_district",
+    "target_group",
+    "receives_social_assistance",
+    "social_assistance_ended_on",
+    "referral_source",
+    "referral_date",
+    "residence_permit_date",
+    "establishment_programme_end",
+    "swedish_level",
+    "education_level",
+    "has_driving_licence",
+    "hours_per_day",
+    "job_track",
+    "team",
+    "coordinator",
+    "status",
+    "status_changed_at",
+    "created_at",
+    "updated_at",
+)
+PLACEMENT_FIELDS = (
+    "placement_type",
+    "coordinator",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "hours_per_day",
+    "decision_reference",
+    "status",
+    "end_reason",
+    "outcome",
+    "assessment",
+    "created_at",
+)
+FOLLOW_UP_FIELDS = (
+    "due_date",
+    "done_on",
+    "author",
+    "days_present",
+    "days_absent",
+    "tasks_done",
+    "progress_work",
+    "progress_swedish",
+    "progress_cooperation",
+    "concern",
+    "concern_text",
+    "next_steps",
+)
+
+
+def _display(obj: models.Model, name: str) -> str:
+    field = obj._meta.get_field(name)
+    if field.choices:
+        return str(getattr(obj, f"get_{name}_display")())
+    value = getattr(obj, name)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    return str(capfirst(model._meta.get_field(name).verbose_name))
+
+
+def _row(obj: models.Model, names: Iterable[str], **extra: str) -> Row:
+    row = {str(capfirst(key)): value for key, value in extra.items()}
+    row.update({_label(type(obj), name): _display(obj, name) for name in names})
+    return row
+
+
+def _placement_name(placement: Placement) -> str:
+    return f"{placement.placement_type} – {placement.need.workplace.name}, {placement.planned_start:%Y-%m-%d}"
+
+
+def _pending_uploads(participant: Participant) -> list[Row]:
+    """Referral lists uploaded and not yet imported or discarded that list the person."""
+    rows = []
+    for upload in ReferralImport.objects.select_related("created_by").order_by("created_at"):
+        try:
+            lines = parse_referral_file(bytes(upload.content), upload.filename)
+        except ImportFileError:
+            continue
+        if any(line.values.get("identity_number") == participant.identity_number for line in lines):
+            rows.append(_row(upload, ("filename", "created_at", "created_by")))
+    return rows
+
+
+def _section(key: str, title: str, rows: Sequence[Row], *, vertical: bool = False) -> dict[str, object]:
+    return {"key": key, "title": title, "rows": list(rows), "vertical": vertical}
+
+
+def register_extract(*, participant: Participant, by: User) -> dict[str, object]:
+    """Everything stored about the person, as plain data (Swedish labels and values)."""
+    with translation.override("sv"):
+        return _extract(participant, by)
+
+
+def _extract(participant: Participant, by: User) -> dict[str, object]:
+    profile = _row(participant, PROFILE_FIELDS)
+    profile[_label(Participant, "identity_number")] = participant.formatted_identity_number
+    profile[_label(Participant, "languages")] = ", ".join(str(lang) for lang in participant.languages.all())
+
+    placements = list(
+        Placement.objects.filter(participant=participant)
+        .select_related("placement_type", "need__workplace__organisation", "supervisor", "coordinator")
+        .order_by("planned_start", "pk")
+    )
+    names = {p.pk: _placement_name(p) for p in placements}
+    placement_key = _("placement")
+    placement_rows = [
+        _row(
+            p,
+            PLACEMENT_FIELDS,
+            **{placement_key: names[p.pk], _("workplace"): str(p.need.workplace), _("supervisor"): str(p.supervisor)},
+        )
+        for p in placements
+    ]
+
+    def of_placements(model: type[models.Model], fields: Sequence[str], order: str) -> list[Row]:
+        objects = model.objects.filter(placement__in=placements).order_by("placement__planned_start", order)
+        return [_row(obj, fields, **{placement_key: names[obj.placement_id]}) for obj in objects]
+
+    log = AccessLogEntry.objects.filter(participant_id=participant.pk).order_by("at", "pk")
+    sections = [
+        _section("profile", _("Profile"), [profile], vertical=True),
+        _section(
+            "work_experience",
+            _("Work experience"),
+            [_row(e, ("occupation", "years", "country", "description")) for e in participant.work_experiences.all()],
+        ),
+        _section("interests", _("Interests"), [_row(i, ("occupation",)) for i in participant.interests.all()]),
+        _section(
+            "status_history",
+            _("Status history"),
+            [
+                _row(c, ("changed_at", "from_status", "to_status", "changed_by", "note"))
+                for c in participant.status_changes.order_by("changed_at", "pk")
+            ],
+        ),
+        _section(
+            "records_checks",
+            _("Criminal-records extract checks"),
+            [
+                _row(c, ("scope", "extract_date", "checked_on", "checked_by", "result"))
+                for c in participant.records_checks.order_by("checked_on", "pk")
+            ],
+        ),
+        _section("placements", _("Placements"), placement_rows),
+        _section(
+            "placement_events",
+            _("Placement steps"),
+            of_placements(PlacementEvent, ("at", "from_status", "to_status", "by", "note"), "at"),
+        ),
+        _section(
+            "acknowledgements",
+            _("Acknowledgements of placement agreements"),
+            of_placements(Acknowledgement, ("party", "name", "at", "recorded_by"), "at"),
+        ),
+        _section("follow_ups", _("Follow-ups"), of_placements(FollowUp, FOLLOW_UP_FIELDS, "due_date")),
+        _section(
+            "later_outcomes",
+            _("Later outcomes"),
+            of_placements(LaterOutcome, ("days_after", "outcome", "recorded_on", "recorded_by"), "days_after"),
+        ),
+        _section("referral_uploads", _("Referral lists waiting to be imported"), _pending_uploads(participant)),
+        _section(
+            "access_log",
+            _("Who has accessed the case file"),
+            [_row(e, ("at", "username", "action", "reason")) for e in log],
+        ),
+    ]
+    return {
+        "title": _("Register extract"),
+        "participant_id": participant.pk,
+        "name": participant.full_name,
+        "generated_at": f"{timezone.localtime():%Y-%m-%d %H:%M}",
+        "generated_by": by.get_username(),
+        "sections": sections,
+    }
+
+
+def extract_json(extract: dict[str, object]) -> bytes:
+    return json.dumps(extract, ensure_ascii=False, indent=2).encode()
+
+
+def extract_pdf(extract: dict[str, object]) -> bytes:
+    with translation.override("sv"):
+        html = render_to_string("privacy/extract_pdf.html", {"extract": extract, "printed_on": timezone.localdate()})
+    return HTML(string=html).write_pdf()
