@@ -45,7 +45,7 @@ class ApiParticipantFilter(ParticipantFilter):
 
 
 class WorkExperienceSerializer(serializers.ModelSerializer):
-    class Meta:
+    class Meta:  # output only: input goes through the forms (see api.base)
         model = WorkExperience
         fields = ["id", "participant", "occupation", "years", "country", "description"]
 
@@ -62,6 +62,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("Masked; POST to reveal/ for the whole number (logged)."),
     )
+    # Text, not "format: email": an address may be left blank.
+    email = serializers.CharField(read_only=True)
     interests = serializers.SerializerMethodField()
     work_experience = NestedExperienceSerializer(source="work_experiences", many=True, read_only=True)
 
@@ -98,7 +100,6 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
     def get_interests(self, participant: Participant) -> list[str]:
         return [interest.occupation_id for interest in participant.interests.all()]

@@ -41,7 +41,7 @@ from .base import (
 
 
 class PlacementSerializer(serializers.ModelSerializer):
-    class Meta:
+    class Meta:  # output only: input goes through the forms (see api.base)
         model = Placement
         fields = [
             "id",
@@ -63,7 +63,6 @@ class PlacementSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class PlacementFilter(filters.FilterSet):
@@ -156,7 +155,6 @@ class PortalPlacementSerializer(serializers.ModelSerializer):
             "coordinator_phone",
             "coordinator_email",
         ]
-        read_only_fields = fields
 
     def get_coordinator_name(self, placement: Placement) -> str:
         return str(placement.coordinator) if placement.coordinator else ""
@@ -205,7 +203,6 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "next_steps",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 FollowUpInput = form_input(

@@ -27,7 +27,7 @@ class SupervisorSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text=_("End of a completed training valid today, if any.")
     )
 
-    class Meta:
+    class Meta:  # output only: input goes through the forms (see api.base)
         model = Supervisor
         fields = [
             "id",
@@ -41,7 +41,6 @@ class SupervisorSerializer(serializers.ModelSerializer):
             "active",
             "trained_until",
         ]
-        read_only_fields = fields
 
 
 SupervisorUpdateInput = form_input(SupervisorForm, "SupervisorUpdateInput")

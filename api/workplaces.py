@@ -42,13 +42,15 @@ class OrganisationSerializer(serializers.ModelSerializer):
     workplace_count = serializers.IntegerField(read_only=True)
     open_needs = serializers.IntegerField(read_only=True)
 
-    class Meta:
+    class Meta:  # output only: input goes through the forms (see api.base)
         model = Organisation
         fields = ["id", "name", "kind", "organisation_number", "active", "workplace_count", "open_needs"]
-        read_only_fields = fields
 
 
 class WorkplaceSerializer(serializers.ModelSerializer):
+    # Text, not "format: email": an address may be left blank.
+    contact_email = serializers.CharField(read_only=True)
+
     class Meta:
         model = Workplace
         fields = [
@@ -64,7 +66,6 @@ class WorkplaceSerializer(serializers.ModelSerializer):
             "contact_email",
             "active",
         ]
-        read_only_fields = fields
 
 
 class NeedSerializer(serializers.ModelSerializer):
@@ -93,7 +94,6 @@ class NeedSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 OrganisationInput = form_input(OrganisationForm, "OrganisationInput")
@@ -112,7 +112,6 @@ class ParticipantBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participant
         fields = ["id", "first_name", "last_name", "status"]
-        read_only_fields = fields
 
 
 class CandidateSerializer(serializers.Serializer):

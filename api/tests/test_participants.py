@@ -252,3 +252,10 @@ def test_ranked_needs_for_a_participant(coordinator, participant) -> None:  # ty
     assert first["need"]["id"] == need.pk
     assert {c["criterion"] for c in first["contributions"]} >= {"experience", "swedish_margin"}
     assert first["score"] == pytest.approx(sum(c["points"] for c in first["contributions"]), abs=0.01)
+
+
+def test_messages_follow_the_language_cookie(coordinator) -> None:  # type: ignore[no-untyped-def]
+    client = session_client(coordinator)
+    client.cookies["django_language"] = "en"
+    response = client.post("/api/v1/participants/", {"first_name": "A"}, format="json")
+    assert response.json()["last_name"] == ["This field is required."]
