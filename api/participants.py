@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -36,6 +37,7 @@ from .base import (
     form_values,
     require_object,
 )
+from .pagination import IdFilter
 from .placements import NeedMatchSerializer
 
 
@@ -292,12 +294,21 @@ class ParticipantViewSet(
         return Response(NeedMatchSerializer(matches, many=True).data)
 
 
+class WorkExperienceFilter(filters.FilterSet):
+    participant = IdFilter(field_name="participant_id")
+    occupation = filters.CharFilter(field_name="occupation_id", max_length=4)
+
+    class Meta:
+        model = WorkExperience
+        fields = ["participant", "occupation"]
+
+
 class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Work experience rows, read-only: they are written with the participant (one form, one
     service call, as on the page). Every row shown is access-logged for its participant."""
 
     serializer_class = WorkExperienceSerializer
-    filterset_fields = ["participant", "occupation"]
+    filterset_class = WorkExperienceFilter
 
     def get_queryset(self) -> QuerySet[WorkExperience]:
         visible = Participant.objects.visible_to(self.request.user)

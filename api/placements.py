@@ -38,6 +38,7 @@ from .base import (
     require_object,
     validate_input,
 )
+from .pagination import IdFilter
 
 
 class PlacementSerializer(serializers.ModelSerializer):
@@ -66,7 +67,12 @@ class PlacementSerializer(serializers.ModelSerializer):
 
 
 class PlacementFilter(filters.FilterSet):
+    # Ids as plain numbers: a choice field would tell "not one of the choices" for someone
+    # else's participant, and so that the id exists.
     status = filters.MultipleChoiceFilter(choices=PlacementStatus.choices)
+    participant = IdFilter(field_name="participant_id")
+    need = IdFilter(field_name="need_id")
+    supervisor = IdFilter(field_name="supervisor_id")
 
     class Meta:
         model = Placement
@@ -218,6 +224,7 @@ FollowUpInput = form_input(
 
 
 class FollowUpFilter(filters.FilterSet):
+    placement = IdFilter(field_name="placement_id")
     done = filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True)
     concern = filters.BooleanFilter()
 

@@ -66,7 +66,8 @@ class SupervisorViewSet(
     def get_queryset(self) -> QuerySet[Supervisor]:
         supervisors = Supervisor.objects.visible_to(self.request.user)
         # The same search as the supervisor list page.
-        for word in str(self.request.query_params.get("q", "")).split():
+        # (A NUL character is no search word, and PostgreSQL refuses it in a query.)
+        for word in str(self.request.query_params.get("q", "")).replace("\x00", "").split():
             supervisors = supervisors.filter(
                 Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(workplace__name__icontains=word)
             )

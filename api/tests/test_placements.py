@@ -207,3 +207,14 @@ def test_a_coordinator_logs_a_follow_up_and_a_proposed_placement_refuses_one(coo
 def test_managers_get_no_follow_ups(manager) -> None:  # type: ignore[no-untyped-def]
     FollowUpFactory()
     assert session_client(manager).get("/api/v1/follow-ups/").status_code == 403
+
+
+def test_filtering_by_someone_elses_participant_reveals_nothing(coordinator) -> None:  # type: ignore[no-untyped-def]
+    own = PlacementFactory(participant__team=coordinator.team)
+    other = PlacementFactory()
+    client = session_client(coordinator)
+    response = client.get("/api/v1/placements/", {"participant": other.participant_id})
+    assert response.status_code == 200 and response.json()["count"] == 0  # the same as a missing id
+    response = client.get("/api/v1/placements/", {"participant": own.participant_id})
+    assert [row["id"] for row in response.json()["results"]] == [own.pk]
+    assert client.get("/api/v1/placements/", {"participant": 10**30}).status_code == 400  # no 500

@@ -192,3 +192,8 @@ def test_the_supervisor_list_searches_like_the_page(coordinator) -> None:  # typ
     SupervisorFactory(first_name="Per", last_name="Ås")
     response = session_client(coordinator).get("/api/v1/supervisors/", {"q": "karin"})
     assert [row["first_name"] for row in response.json()["results"]] == ["Karin"]
+
+
+def test_a_nul_character_in_the_search_is_no_error(coordinator) -> None:  # type: ignore[no-untyped-def]
+    SupervisorFactory(first_name="Karin")
+    assert session_client(coordinator).get("/api/v1/supervisors/", {"q": "ka\x00rin"}).status_code == 200
