@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -97,7 +99,20 @@ BOUNDED = settings(
 )
 
 
+@pytest.fixture
+def _connection_kept_between_requests():  # type: ignore[no-untyped-def]
+    """Requests go straight to the WSGI application, whose request signals would close the
+    database connection, and with it the test's transaction (on PostgreSQL). Django's test
+    client disconnects the same handler."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_connection_kept_between_requests")
 def test_the_api_never_fails_and_answers_as_documented() -> None:
     KNOWN.clear()
     KNOWN.update(_demo_like_world())
