@@ -26,5 +26,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # A supervisor's personal follow-up link from a reminder (no login: the signed token is the key).
     path("f/<str:token>/", follow_up_by_link, name="follow_up_link"),
+    path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,7 @@
 """Anonymous users reach only an explicit allow-list; every other URL pattern, read from the URL
-resolver (so a new page is covered automatically), sends them to the login page."""
+resolver (so a new page is covered automatically), sends them to the login page. The API
+(/api/...) is for programs, which cannot follow a login redirect: it answers them 401 (or 403)
+in JSON, never data."""
 
 from __future__ import annotations
 
@@ -38,8 +40,10 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):  # type: ignore[no-u
 
 
 def _concrete(route: str) -> str:
-    """A URL for a route pattern, with 1 for numbers and 'x' for other parameters."""
-    route = route.lstrip("^").rstrip("$").replace("\\Z", "")
+    """A URL for a route pattern, with 1 for numbers and 'x' for other parameters (also for the
+    regular-expression groups of the API router's patterns)."""
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: "1" if m[1] == "pk" else "x", route)
+    route = route.replace("\\Z", "").replace("^", "").replace("$", "")
     route = re.sub(r"<int:\w+>", "1", route)
     route = re.sub(r"<(?:\w+:)?\w+>", "x", route)
     return "/" + route
@@ -49,7 +53,7 @@ def test_every_page_outside_the_allow_list_asks_anonymous_users_to_log_in(client
     checked = 0
     for name, route in _walk(get_resolver().url_patterns):
         url = _concrete(route)
-        if name in ALLOWED:
+        if name in ALLOWED or name.startswith("api:"):
             continue
         for method in (client.get, client.post):
             response = method(url)
@@ -57,6 +61,26 @@ def test_every_page_outside_the_allow_list_asks_anonymous_users_to_log_in(client
             assert response["Location"].startswith(reverse("login")), (name, url)
         checked += 1
     assert checked >= 40  # the walk found the pages (50 when this was written)
+
+
+def test_every_api_url_answers_anonymous_clients_401_without_data(client: Client) -> None:
+    checked = 0
+    for name, route in _walk(get_resolver().url_patterns):
+        if not name.startswith("api:"):
+            continue
+        url = _concrete(route)
+        for method in (client.get, client.post, client.put, client.patch):
+            response = method(url)
+            if method is not client.get and response.status_code == 405:
+                continue  # a read-only endpoint: no such method for anyone
+            assert response.status_code == 401, (name, url, method.__name__, response.status_code)
+            if "json" in response["Content-Type"]:
+                assert set(response.json()) == {"detail"}, (name, url)
+            else:  # the docs page (HTML) refuses with a bare error page
+                assert name == "api:docs" and b"swagger" not in response.content.lower(), (name, url)
+            assert response["WWW-Authenticate"] == "Token"
+        checked += 1
+    assert checked >= 15  # the walk found the API (20 when this was written)
 
 
 def test_the_allowed_pages_open_without_login(client: Client) -> None:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
-from participants.tests.factories import ParticipantFactory, ReferralImportFactory
+from participants.tests.factories import ParticipantFactory, ReferralImportFactory, WorkExperienceFactory
 from placements.links import link_create
 from placements.models import Outcome, PlacementStatus
 from placements.tests.factories import FollowUpFactory, PlacementFactory
@@ -110,6 +110,40 @@ MATRIX: dict[str, str] = {
     "privacy:requests": "A",
     "privacy:extract": "CA",
     "privacy:erase": "A",
+    # The REST API: the same people as the pages. Anonymous clients get 401, never a login page.
+    "api:schema": EVERYONE,
+    "api:docs": EVERYONE,
+    "api:participant-list": STAFF,
+    "api:participant-detail": "C",
+    "api:participant-needs": "C",
+    "api:participant-reveal": "C",
+    "api:work-experience-list": STAFF,
+    "api:work-experience-detail": "C",
+    "api:organisation-list": STAFF,
+    "api:organisation-detail": STAFF,
+    "api:workplace-list": STAFF,
+    "api:workplace-detail": STAFF,
+    "api:need-list": STAFF,
+    "api:need-detail": STAFF,
+    "api:need-candidates": STAFF,
+    "api:need-change-status": STAFF,
+    "api:supervisor-list": STAFF,
+    "api:supervisor-detail": STAFF,
+    "api:placement-list": STAFF,
+    "api:placement-detail": "C",
+    "api:placement-acknowledge": "C",
+    "api:placement-activate": "C",
+    "api:placement-agree": "C",
+    "api:placement-assessment": "C",
+    "api:placement-cancel": "C",
+    "api:placement-complete": "C",
+    "api:placement-end-early": "C",
+    "api:placement-later-outcome": "C",
+    "api:follow-up-list": "CXST",
+    "api:follow-up-detail": "CS",
+    "api:portal-placement-list": "ST",
+    "api:portal-placement-detail": "S",
+    "api:report-figures": "M",
     # Aggregates: managers only.
     "reporting:dashboard": "M",
     "reporting:archive": "M",
@@ -147,6 +181,7 @@ class World:
     def __init__(self) -> None:
         today = timezone.localdate()
         self.participant = ParticipantFactory()
+        self.experience = WorkExperienceFactory(participant=self.participant)
         self.placement = PlacementFactory(
             participant=self.participant,
             status=PlacementStatus.ACTIVE,
@@ -198,10 +233,19 @@ class World:
             "supervisors:enrolment_action": self.enrolment,
             "reporting:file": self.report,
             "placements:certificate": self.finished,
+            "api:work-experience-detail": self.experience,
+            "api:organisation-detail": self.organisation,
+            "api:workplace-detail": self.workplace,
+            "api:supervisor-detail": self.supervisor,
+            "api:follow-up-detail": self.follow_up,
         }
         by_prefix = {
             "participants:": self.participant,
             "privacy:": self.participant,
+            "api:participant": self.participant,
+            "api:need": self.need,
+            "api:placement": self.placement,
+            "api:portal-placement": self.placement,
             "placements:need_candidates": self.need,
             "placements:participant_needs": self.participant,
             "placements:": self.placement,
@@ -210,8 +254,9 @@ class World:
             "supervisors:": self.supervisor,
         }
         thing = objects.get(name) or next((v for k, v in by_prefix.items() if name.startswith(k)), None)
-        text = route.lstrip("^").rstrip("$").replace("\\Z", "")
-        text = re.sub(r"<int:\w+>", str(thing.pk) if thing is not None else "1", text)
+        text = route.replace("^", "").replace("$", "").replace("\\Z", "")
+        pk = str(thing.pk) if thing is not None else "1"
+        text = re.sub(r"<int:\w+>|\(\?P<pk>[^)]*\)", pk, text)
         extra = {"action": "cancel", "kind": "pdf", "token": self.token, "uidb64": "x", "token_": "x"}
         text = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(extra.get(m.group(1), "x")), text)
         return "/" + text
@@ -249,6 +294,20 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
+# Read-only endpoints: the roles they are for may read, and their writes are refused.
+API_READ_ONLY = {"api:portal-placement-list", "api:portal-placement-detail", "api:report-figures"}
+
+
+def _api_answer_ok(name: str, actor: str, allowed: str, method: str, status: int) -> bool:
+    if actor == "-":
+        return status == 401
+    if actor in allowed and method == "post" and name in API_READ_ONLY:
+        return status in (403, 405)
+    if actor in allowed:
+        return status < 500 and status not in (401, 403) and (method == "post" or status != 404)
+    return status in (403, 404, 405)
+
+
 def test_every_page_gives_each_actor_the_expected_answer(world: World) -> None:
     secret = world.participant.last_name
     problems = []
@@ -261,7 +320,9 @@ def test_every_page_gives_each_actor_the_expected_answer(world: World) -> None:
                 status, to_login = response.status_code, _is_login_redirect(response)
                 if name in LOGS_OUT and (actor == "-" or method == "post"):
                     to_login = False  # ending on the login page is the page's job
-                if allowed == PUBLIC:
+                if name.startswith("api:"):
+                    ok = _api_answer_ok(name, actor, allowed, method, status)
+                elif allowed == PUBLIC:
                     ok = status < 500 and not to_login
                 elif actor == "-":
                     ok = to_login or (name in LOGS_OUT and response.status_code == 302)

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "csp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Project apps, lowest layer first (see STYLE.md).
     "outbox",
     "taxonomy",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "placements",
     "reporting",
     "privacy",
+    "api",
     "demo",
 ]
 
@@ -139,6 +144,46 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# The REST API (/api/v1/): a token for integrations (created and revoked by an administrator in
+# the admin), the session for the browser (CSRF enforced). JSON only; the docs page is /api/docs/.
+REST_FRAMEWORK = {
+    # The token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["api.pagination.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.base.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Platsa API",
+    "DESCRIPTION": "Participants, workplaces, needs, supervisors, placements, follow-ups, matching and report figures.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package, served as our own static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set where several fields share it, or one field name has several.
+    "ENUM_NAME_OVERRIDES": {
+        "SwedishLevelEnum": "taxonomy.models.SwedishLevel",
+        "EducationLevelEnum": "taxonomy.models.EducationLevel",
+        "ProgressEnum": "placements.forms.PROGRESS",
+        "ParticipantStatusEnum": "participants.models.ParticipantStatus",
+        "NeedStatusEnum": "workplaces.models.NeedStatus",
+        "PlacementStatusEnum": "placements.models.PlacementStatus",
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,0 +1,101 @@
+"""Report figures for managers (and BI tools on a manager's token): aggregates only.
+
+The figures are `reporting.services.report_figures`, the same as the quarterly report, with the
+small-number rule applied as the report shows them: a count of 1 to 4, and a share resting on
+fewer than five people, is withheld (null), so no figure identifies anyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from reporting.indicators import quarter_of, suppress
+from reporting.services import report_figures
+from reporting.views import ReportRequestForm
+
+from .base import ApiViewMixin, as_form_data, form_errors
+
+
+class FigureSerializer(serializers.Serializer):
+    shown = serializers.FloatField(allow_null=True, help_text=_("The value; null when withheld (fewer than 5)."))
+    numerator = serializers.IntegerField(allow_null=True)
+    denominator = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(allow_null=True, help_text=_("Against the year's target, if one is set."))
+
+
+class IndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    definition = serializers.CharField()
+    unit = serializers.ChoiceField(choices=["percent", "count"])
+    target = serializers.FloatField(allow_null=True)
+    baseline = serializers.FloatField(allow_null=True)
+    comparison = serializers.FloatField(allow_null=True)
+    quarter = FigureSerializer()
+    year_to_date = FigureSerializer()
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    label = serializers.CharField()
+
+
+class ReportFiguresSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    periods = serializers.DictField(child=PeriodSerializer())
+    indicators = IndicatorSerializer(many=True)
+    breakdowns = serializers.DictField(
+        child=serializers.DictField(child=serializers.ListField(child=serializers.DictField())),
+        help_text=_("Per dimension and period: placements started and ended, and outcomes (GROUP BY)."),
+    )
+    funnel = serializers.ListField(child=serializers.DictField())
+    suppliers = serializers.ListField(child=serializers.DictField())
+    left_social_assistance = serializers.ListField(child=serializers.DictField())
+    computed_on = serializers.DateField()
+
+
+def _withheld(figure: dict[str, Any]) -> dict[str, Any]:
+    denominator = figure.get("denominator")
+    return {
+        "shown": figure["shown"],
+        "numerator": suppress(figure.get("numerator")),
+        "denominator": None if denominator is None else suppress(denominator),
+        "status": figure.get("status"),
+    }
+
+
+class ReportFiguresView(ApiViewMixin, APIView):
+    read_roles = frozenset({Role.MANAGER})
+    write_roles = frozenset()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="2000-2100; this year if left out"),
+            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="1-4; the current one if left out"),
+        ],
+        responses={200: ReportFiguresSerializer},
+        summary="The quarterly report's figures (aggregates only)",
+    )
+    def get(self, request: Request) -> Response:
+        today = timezone.localdate()
+        params = {"year": request.query_params.get("year", today.year)}
+        params["quarter"] = request.query_params.get("quarter", quarter_of(today))
+        form = ReportRequestForm(data=as_form_data(params))
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        figures = report_figures(form.cleaned_data["year"], form.cleaned_data["quarter"], today=today)
+        for row in figures["indicators"]:  # type: ignore[attr-defined]
+            for key in ("quarter", "year_to_date"):
+                row[key] = _withheld(row[key])
+        return Response(ReportFiguresSerializer(figures).data)

@@ -1,0 +1,87 @@
+"""Every list endpoint costs the same number of queries for 2 rows as for 8 (no N+1), and stays
+within a small budget. (Participants, needs and placements have their own tests beside the
+resource, with filters.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from participants.tests.factories import ParticipantFactory, WorkExperienceFactory
+from placements.tests.factories import FollowUpFactory, PlacementFactory
+from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory
+from workplaces.tests.factories import NeedFactory, OrganisationFactory, WorkplaceFactory
+
+from .conftest import session_client
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 12
+
+
+def _organisation(coordinator) -> None:  # type: ignore[no-untyped-def]
+    NeedFactory(workplace=WorkplaceFactory(organisation=OrganisationFactory()))
+
+
+def _workplace(coordinator) -> None:  # type: ignore[no-untyped-def]
+    WorkplaceFactory()
+
+
+def _supervisor(coordinator) -> None:  # type: ignore[no-untyped-def]
+    EnrolmentFactory(supervisor=SupervisorFactory(), completed=True)
+
+
+def _experience(coordinator) -> None:  # type: ignore[no-untyped-def]
+    WorkExperienceFactory(participant=ParticipantFactory(team=coordinator.team))
+
+
+def _follow_up(coordinator) -> None:  # type: ignore[no-untyped-def]
+    FollowUpFactory(placement=PlacementFactory(participant__team=coordinator.team, active=True))
+
+
+@pytest.mark.parametrize(
+    ("url", "make"),
+    [
+        ("/api/v1/organisations/", _organisation),
+        ("/api/v1/workplaces/", _workplace),
+        ("/api/v1/supervisors/", _supervisor),
+        ("/api/v1/work-experience/", _experience),
+        ("/api/v1/follow-ups/", _follow_up),
+    ],
+)
+def test_the_list_does_not_grow_in_queries(coordinator, url: str, make: Callable[..., None]) -> None:  # type: ignore[no-untyped-def]
+    client = session_client(coordinator)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured), response.json()["count"]
+
+    for _ in range(2):
+        make(coordinator)
+    few, count = queries()
+    assert count == 2
+    for _ in range(6):
+        make(coordinator)
+    many, count = queries()
+    assert count == 8
+    assert many == few <= BUDGET
+
+
+def test_the_portal_list_does_not_grow_in_queries(supervisor_user) -> None:  # type: ignore[no-untyped-def]
+    profile = supervisor_user.supervisor_profile
+    client = session_client(supervisor_user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/portal/placements/").status_code == 200
+        return len(captured)
+
+    PlacementFactory.create_batch(2, supervisor=profile, need__workplace=profile.workplace)
+    few = queries()
+    PlacementFactory.create_batch(6, supervisor=profile, need__workplace=profile.workplace)
+    assert queries() == few <= BUDGET
