@@ -226,6 +226,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="platsa@localhost")
 
+# The accessibility statement (DOS-lagen): who runs the service and where people report barriers.
+ACCESSIBILITY_ORGANISATION = env("ACCESSIBILITY_ORGANISATION", default="")
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
+ACCESSIBILITY_CONTACT_PHONE = env("ACCESSIBILITY_CONTACT_PHONE", default="")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
