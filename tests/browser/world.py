@@ -17,7 +17,7 @@ from taxonomy.tests.factories import occupation_with_ancestors
 from workplaces.models import Need
 from workplaces.tests.factories import NeedFactory
 
-COOK = ("5321", "Undersköterskor, hemtjänst, hemsjukvård och äldreboende")
+CARE_ASSISTANT = ("5321", "Undersköterskor, hemtjänst, hemsjukvård och äldreboende")
 
 
 @dataclass
@@ -33,7 +33,7 @@ def coordinator_world() -> World:
     """A coordinator with an open need whose workplace has a trained supervisor with room."""
     team = TeamFactory(name="Team Norr")
     coordinator = CoordinatorFactory(username="koordinator", first_name="Karin", last_name="Koordinator", team=team)
-    occupation = occupation_with_ancestors(*COOK)
+    occupation = occupation_with_ancestors(*CARE_ASSISTANT)
     today = dt.date.today()
     need = NeedFactory(
         title="Omsorg på Solbacken",
