@@ -13,6 +13,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("accounts/logout-everywhere/", log_out_everywhere, name="logout_everywhere"),
     path("access-log/review/", access_log_review, name="access_log_review"),
     path("accounts/", include("django.contrib.auth.urls")),

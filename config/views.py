@@ -5,6 +5,7 @@ The start pages compose selectors of several apps, so they live above the apps.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -58,6 +59,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = database == "ok" and broker != "error"
     return JsonResponse(
         {"status": "ok" if healthy else "error", "database": database, "broker": broker}, status=200 if healthy else 503
+    )
+
+
+# When the service was last assessed and the statement last reviewed: change both with the text.
+STATEMENT_ASSESSED_ON = dt.date(2026, 11, 22)
+STATEMENT_REVIEWED_ON = dt.date(2026, 11, 22)
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement the law on accessible digital public services requires (DOS-lagen),
+    in the structure of DIGG's model statement. Public: people must reach it without an account."""
+    return render(
+        request,
+        "accessibility.html",
+        {
+            "organisation": settings.ACCESSIBILITY_ORGANISATION,
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+            "assessed_on": STATEMENT_ASSESSED_ON,
+            "reviewed_on": STATEMENT_REVIEWED_ON,
+        },
     )
 
 

@@ -14,7 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open: logging in and recovering a password, the health check for load
-# balancers, the language switch, and a supervisor's signed follow-up link.
+# balancers, the language switch, a supervisor's signed follow-up link, and the accessibility
+# statement (the law requires it to be public).
 ALLOWED = {
     "login",
     "logout",
@@ -25,6 +26,7 @@ ALLOWED = {
     "healthz",
     "set_language",
     "follow_up_link",
+    "accessibility",
 }
 
 
@@ -88,3 +90,4 @@ def test_the_allowed_pages_open_without_login(client: Client) -> None:
     assert client.get(reverse("password_reset")).status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.get("/f/not-a-token/").status_code == 410
+    assert client.get(reverse("accessibility")).status_code == 200

@@ -55,6 +55,7 @@ MATRIX: dict[str, str] = {
     "password_reset_complete": PUBLIC,
     "set_language": PUBLIC,
     "follow_up_link": PUBLIC,
+    "accessibility": PUBLIC,  # the accessibility statement (tillgänglighetsredogörelse)
     "logout_everywhere": EVERYONE,
     "password_change": EVERYONE,
     "password_change_done": EVERYONE,

@@ -307,6 +307,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="platsa@localhost")
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the fault tests use it).
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 
+# The accessibility statement (DOS-lagen): who runs the service and where people report barriers.
+ACCESSIBILITY_ORGANISATION = env("ACCESSIBILITY_ORGANISATION", default="")
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
+ACCESSIBILITY_CONTACT_PHONE = env("ACCESSIBILITY_CONTACT_PHONE", default="")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

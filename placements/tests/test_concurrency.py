@@ -24,7 +24,9 @@ from placements.services import placement_agree, placement_propose
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.tests.factories import NeedFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback like the browser tests: every transactional test restores the migrations' data
+# (roles, reference data) instead of flushing it away under the next one.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_only_one_of_two_simultaneous_agreements_gets_the_last_place() -> None:

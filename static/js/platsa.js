@@ -15,6 +15,10 @@ function enhanceSearchableSelects(root) {
       maxOptions: 500,
       plugins: select.multiple ? ["remove_button"] : [],
     });
+    // Tom Select moves the field's <label> to its own combobox and keeps the original select,
+    // out of the tab order, only to carry the value: hidden from assistive technology too, it
+    // is not announced as a second, unlabelled field.
+    select.setAttribute("aria-hidden", "true");
   });
 }
 

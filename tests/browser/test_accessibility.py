@@ -1,0 +1,149 @@
+"""axe-core on every main page of each role, in Chromium: no serious or critical WCAG 2.1 A/AA
+violation on lists, details, dashboards, the portal, the public pages, and on forms both as
+first shown and after an empty (or half-filled) submit has put errors next to the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+
+from .conftest import PASSWORD, axe_violations, log_in
+from .world import active_placement_with_follow_up_due, coordinator_world, manager
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# A page, and optionally what to do on it before the check (for instance submit the form empty).
+Step = tuple[str, Callable[[Page], None] | None]
+
+
+def submit(button: str) -> Callable[[Page], None]:
+    def press(page: Page) -> None:
+        page.get_by_role("main").get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+
+    return press
+
+
+def check_pages(page: Page, base: str, steps: list[Step]) -> None:
+    problems: list[str] = []
+    for path, action in steps:
+        response = page.goto(base + path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        if action is not None:
+            action(page)
+        label = path + (" (after submit)" if action else "")
+        problems += [f"{label}: {problem}" for problem in axe_violations(page)]
+    assert not problems, "axe-core found serious or critical WCAG 2.1 AA violations:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def world() -> Any:
+    world = coordinator_world()
+    placement, supervisor_user, due = active_placement_with_follow_up_due(world)
+    world.placement, world.supervisor_user, world.due = placement, supervisor_user, due  # type: ignore[attr-defined]
+    world.session = world.supervisor.enrolments.first().session  # type: ignore[attr-defined]
+    return world
+
+
+def test_the_public_pages_are_accessible(page: Page, live_server: Any) -> None:
+    check_pages(
+        page,
+        live_server.url,
+        [
+            ("/accounts/login/", None),
+            ("/accounts/login/", submit("Logga in")),
+            ("/accounts/password_reset/", None),
+            ("/accessibility/", None),
+        ],
+    )
+
+
+def test_the_coordinators_pages_are_accessible(page: Page, live_server: Any, world: Any) -> None:
+    need, placement = world.need, world.placement
+    participant, workplace = placement.participant, need.workplace
+    log_in(page, live_server, world.coordinator.username)
+    check_pages(
+        page,
+        live_server.url,
+        [
+            ("/", None),
+            ("/participants/", None),
+            ("/participants/new/", None),
+            ("/participants/new/", submit("Spara")),
+            (f"/participants/{participant.pk}/", None),
+            (f"/participants/{participant.pk}/edit/", None),
+            ("/participants/lookup/", None),
+            ("/participants/lookup/", submit("Slå upp")),
+            ("/participants/import/", None),
+            ("/organisations/", None),
+            ("/organisations/new/", submit("Spara")),
+            (f"/organisations/{workplace.organisation_id}/", None),
+            (f"/workplaces/{workplace.pk}/", None),
+            (f"/workplaces/{workplace.pk}/needs/new/", None),
+            (f"/workplaces/{workplace.pk}/needs/new/", submit("Spara")),
+            ("/needs/", None),
+            (f"/needs/{need.pk}/", None),
+            (f"/placements/for-need/{need.pk}/", None),
+            (f"/placements/for-participant/{participant.pk}/", None),
+            (f"/placements/new/?need={need.pk}", None),
+            (f"/placements/new/?need={need.pk}", submit("Föreslå")),
+            (f"/placements/{placement.pk}/", None),
+            ("/placements/allocation/", None),
+            ("/supervisors/", None),
+            (f"/supervisors/{world.supervisor.pk}/", None),
+            (f"/supervisors/new/at/{workplace.pk}/", submit("Spara")),
+            ("/supervisors/training/", None),
+            (f"/supervisors/training/sessions/{world.session.pk}/", None),
+            ("/supervisors/training/sessions/new/", submit("Spara")),
+            ("/accessibility/", None),
+        ],
+    )
+
+
+def concern_without_text(page: Page) -> None:
+    page.get_by_label("Jag är orolig för något").check()
+    submit("Spara uppföljningen")(page)
+
+
+@pytest.mark.browser_context_args(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+def test_the_supervisors_portal_is_accessible_on_a_phone(page: Page, live_server: Any, world: Any) -> None:
+    placement = world.placement
+    log_in(page, live_server, world.supervisor_user.username)
+    follow_up = f"/placements/{placement.pk}/follow-up/?due={world.due.pk}"
+    check_pages(
+        page,
+        live_server.url,
+        [
+            ("/", None),
+            (f"/placements/portal/{placement.pk}/", None),
+            (follow_up, None),
+            (follow_up, concern_without_text),
+        ],
+    )
+
+
+def test_the_managers_pages_are_accessible(page: Page, live_server: Any) -> None:
+    log_in(page, live_server, manager().username)
+    check_pages(
+        page,
+        live_server.url,
+        [
+            ("/", None),
+            ("/dashboard/", None),
+            ("/dashboard/reports/", None),
+            ("/dashboard/targets/", None),
+            ("/dashboard/fairness/", None),
+        ],
+    )
+
+
+def test_the_administrators_log_review_is_accessible(page: Page, live_server: Any) -> None:
+    admin = UserFactory(username="admin", role=Role.ADMINISTRATOR)
+    log_in(page, live_server, admin.username, PASSWORD)
+    check_pages(page, live_server.url, [("/", None), ("/access-log/review/", None)])
