@@ -42,3 +42,10 @@ def save_with_service(
         return None
     messages.success(request, success(saved))
     return redirect(redirect_to(saved))
+
+
+def id_param(value: object) -> int | None:
+    """A row id from a query or form parameter: ASCII digits that fit a 64-bit key, else None.
+    (str.isdigit() also accepts "²", which int() refuses, and int() refuses 5000 digits.)"""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

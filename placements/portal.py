@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import get_visible_or_404
 from accounts.models import Role
 from accounts.roles import role_required
-from accounts.service_views import attach_service_error, save_with_service
+from accounts.service_views import attach_service_error, id_param, save_with_service
 
 from .forms import FollowUpForm
 from .links import LinkError, link_resolve
@@ -40,9 +40,9 @@ def portal_placement(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_form(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_placement_for_user(request.user, pk)
     due = None
-    due_pk = request.GET.get("due") or request.POST.get("due")
-    if due_pk and str(due_pk).isdigit():
-        due = get_visible_or_404(FollowUp.objects.filter(placement=placement, done_on__isnull=True), pk=int(due_pk))
+    due_pk = id_param(request.GET.get("due") or request.POST.get("due"))
+    if due_pk is not None:
+        due = get_visible_or_404(FollowUp.objects.filter(placement=placement, done_on__isnull=True), pk=due_pk)
     form = FollowUpForm(request.POST or None)
     back = (
         reverse("placements:portal_placement", args=[placement.pk])
