@@ -477,3 +477,48 @@ def test_a_huge_id_in_any_object_url_is_a_404_not_a_500() -> None:
         "placements:detail",
     ):
         assert client.get(reverse(name, args=[huge])).status_code == 404, name
+
+
+# The admin site (administrators keep users, teams, reference data and procurement contracts there)
+
+
+def _admin_add_pages() -> list[str]:
+    from django.contrib import admin
+
+    return sorted(
+        f"{model._meta.app_label}.{model._meta.model_name}"
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label
+        in {"accounts", "taxonomy", "participants", "workplaces", "supervisors", "placements", "reporting"}
+    )
+
+
+@pytest.mark.parametrize("label", _admin_add_pages())
+def test_the_admin_add_forms(label: str) -> None:
+    """Every admin add form of the project's models, posted hostile values for each of its fields."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    app_label, model_name = label.split(".")
+    model = next(m for m in admin.site._registry if m._meta.label_lower == label)
+    model_admin = admin.site._registry[model]
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    request = RequestFactory().get("/")
+    request.user = superuser
+    if not model_admin.has_add_permission(request):
+        pytest.skip("the admin offers no add form for this model (read-only)")
+    fields = list(model_admin.get_form(request).base_fields)
+    management = {}
+    for inline in model_admin.get_inline_instances(request):
+        prefix = inline.get_formset(request).get_default_prefix()
+        management |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    client = _client(superuser)
+    url = reverse(f"admin:{app_label}_{model_name}_add")
+
+    @fuzz(4)  # some thirty admin forms: a few examples each keeps the suite fast
+    @given(post=hostile_data(fields, fixed=management))
+    def post_to_the_admin(post: dict[str, Any]) -> None:
+        response = post_hostile(client, url, post, may_write=["accounts.AccessLogEntry"])
+        assert response.status_code in (200, 302)
+
+    post_to_the_admin()

@@ -179,3 +179,13 @@ def test_a_language_id_no_column_can_hold_is_a_form_error(value: str) -> None:
     field = IdsModelMultipleChoiceField(queryset=Language.objects.all())
     with pytest.raises(ValidationError):
         field.clean([value])
+
+
+def test_the_admin_refuses_a_language_id_no_column_can_hold(client: Client) -> None:
+    """The admin's participant form had Django's default choice field: 2**63 reached the database (a 500)."""
+    from accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(reverse("admin:participants_participant_add"), {"languages": str(2**63)})
+    assert response.status_code == 200
+    assert "languages" in response.context["adminform"].form.errors
