@@ -7,8 +7,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property-based tests run the same examples on every run (a red CI run is reproducible and
+# never flaky), store nothing on disk, and have no per-example deadline: the first example of
+# a test pays for template and URL loading. `HYPOTHESIS_PROFILE=explore` searches at random and longer.
+_FIXTURE_CHECK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+hypothesis_settings.register_profile(
+    "platsa", derandomize=True, database=None, deadline=None, suppress_health_check=_FIXTURE_CHECK
+)
+hypothesis_settings.register_profile(
+    "explore", max_examples=500, database=None, deadline=None, suppress_health_check=_FIXTURE_CHECK
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "platsa"))
 
 
 def require_service(available: bool, what: str) -> None:

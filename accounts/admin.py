@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLogEntry, Team, User
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """Typed text as a spreadsheet shows it, never as a formula: a reason such as '=HYPERLINK(...)'
+    opened in Excel would otherwise run (CSV formula injection). The leading quote marks text."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
@@ -49,11 +57,11 @@ class AccessLogAdmin(admin.ModelAdmin):
             writer.writerow(
                 [
                     entry.at.isoformat(),
-                    entry.username,
+                    spreadsheet_text(entry.username),
                     entry.participant_id,
                     entry.action,
                     ";".join(entry.fields),
-                    entry.reason,
+                    spreadsheet_text(entry.reason),
                 ]
             )
         return response

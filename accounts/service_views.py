@@ -45,12 +45,7 @@ def save_with_service(
 
 
 def id_param(value: object) -> int | None:
-    """An object id from a query string or form field: ASCII digits that fit a 64-bit column, else None.
-
-    `str.isdigit()` is not enough: it accepts '¹' and other digits that `int()` refuses, and a huge
-    number overflows SQLite's integer.
-    """
+    """A row id from a query or form parameter: ASCII digits that fit a 64-bit key, else None.
+    (str.isdigit() also accepts "²", which int() refuses, and int() refuses 5000 digits.)"""
     text = str(value or "")
-    if text.isascii() and text.isdigit() and len(text) <= 18:
-        return int(text)
-    return None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

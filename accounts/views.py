@@ -32,17 +32,23 @@ class SignOffForm(forms.Form):
     notes = forms.CharField(label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+def _month_param(text: str, *, latest: dt.date) -> dt.date | None:
+    """The first day of the month asked for as YYYY-MM, if it lies between 2000-01 and `latest`.
+    A month out of range would overflow the date arithmetic of the review (9999-12 has no next month)."""
+    try:
+        month = dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        return None
+    return month if dt.date(2000, 1, 1) <= month <= latest else None
+
+
 @role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def access_log_review(request: HttpRequest) -> HttpResponse:
     """The monthly access-log review, with the reviewer's sign-off."""
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    text = request.GET.get("month", "")
-    try:
-        month = dt.date.fromisoformat(f"{text}-01") if text else last_month
-    except ValueError:
-        month = last_month
+    month = _month_param(request.GET.get("month", ""), latest=today.replace(day=1)) or last_month
     signed = LogReview.objects.filter(month=month).select_related("reviewed_by").first()
     form = SignOffForm(request.POST or None)
     if request.method == "POST" and signed is None and form.is_valid():

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .forms import IdsModelMultipleChoiceField
 from .models import Interest, Participant, RecordsExtractCheck, StatusChange, WorkExperience
 
 
@@ -29,6 +30,11 @@ class ParticipantAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name"]
     raw_id_fields = ["coordinator"]
     inlines = [WorkExperienceInline, InterestInline, StatusChangeInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        # An id beyond 64 bits in the languages choice is a form error, not a database error (a 500).
+        kwargs.setdefault("form_class", IdsModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(RecordsExtractCheck)

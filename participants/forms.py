@@ -33,8 +33,9 @@ class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):  # type: ignore[no-untyped-def]
         for item in value:
             text = str(item).strip()
-            digits = text.removeprefix("-")
-            if not (digits.isascii() and digits.isdigit()) or abs(int(text)) > self.LIMIT:
+            digits = text.lstrip("-")
+            # isdigit() alone accepts "²", which int() refuses; int() refuses more than 4300 digits.
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 19) or abs(int(text)) > self.LIMIT:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                 )

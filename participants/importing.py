@@ -131,7 +131,14 @@ def _read_csv(content: bytes) -> Iterator[list[Any]]:
         raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:  # a cell over the csv module's size limit, or a stray carriage return
+        raise ImportFileError(
+            _("Line %(line)s of the CSV file cannot be read: a cell is too long or holds a stray line break.")
+            % {"line": reader.line_num}
+        ) from exc
 
 
 def _read_xlsx(content: bytes) -> Iterator[list[Any]]:
@@ -189,6 +196,9 @@ def _check_row(line: int, raw: dict[str, Any]) -> ImportRow:
     for column in COLUMNS:
         if column.required and not _text(raw.get(column.key)):
             row.errors.append(_("%(column)s is missing.") % {"column": column.header})
+        elif "\x00" in _text(raw.get(column.key)):
+            # PostgreSQL cannot store a null character in text (forms refuse it too).
+            row.errors.append(_("%(column)s contains a null character.") % {"column": column.header})
     if row.errors:
         values.update({k: _text(v) for k, v in raw.items() if k in ("first_name", "last_name")})
         return row

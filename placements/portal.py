@@ -40,9 +40,9 @@ def portal_placement(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_form(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_placement_for_user(request.user, pk)
     due = None
-    due_pk = request.GET.get("due") or request.POST.get("due")
-    if (due_id := id_param(due_pk)) is not None:
-        due = get_visible_or_404(FollowUp.objects.filter(placement=placement, done_on__isnull=True), pk=due_id)
+    due_pk = id_param(request.GET.get("due") or request.POST.get("due"))
+    if due_pk is not None:
+        due = get_visible_or_404(FollowUp.objects.filter(placement=placement, done_on__isnull=True), pk=due_pk)
     form = FollowUpForm(request.POST or None)
     back = (
         reverse("placements:portal_placement", args=[placement.pk])

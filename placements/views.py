@@ -47,14 +47,15 @@ coordinator_only = role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def placement_propose(request: HttpRequest) -> HttpResponse:
     need = None
-    need_pk = request.GET.get("need") or request.POST.get("need")
-    if (need_id := id_param(need_pk)) is not None:
-        need = get_need_for_user(request.user, need_id)
+    need_pk = id_param(request.GET.get("need") or request.POST.get("need"))
+    if need_pk is not None:
+        need = get_need_for_user(request.user, need_pk)
     initial: dict[str, Any] = {}
     if need is not None:
         initial["need"] = need.pk
     for name in ("participant", "supervisor"):
-        if (value := id_param(request.GET.get(name))) is not None:
+        value = id_param(request.GET.get(name))
+        if value is not None:
             initial[name] = value
     form = ProposeForm(request.POST or None, user=request.user, need=need, initial=initial)
     done = save_with_service(
@@ -214,10 +215,10 @@ def placement_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_only
 def supervisor_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of the supervisor field for the chosen need (swapped in by htmx)."""
-    need_id = id_param(request.GET.get("need"))
+    need_pk = id_param(request.GET.get("need"))
     supervisors = Supervisor.objects.none()
-    if need_id is not None:
-        need = get_need_for_user(request.user, need_id)
+    if need_pk is not None:
+        need = get_need_for_user(request.user, need_pk)
         supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())
     return render(request, "placements/partials/supervisor_options.html", {"supervisors": supervisors})
 
@@ -242,11 +243,11 @@ def participant_needs(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def quick_propose(request: HttpRequest) -> HttpResponse:
     """One click from a ranking: propose the placement for the need's period with the best supervisor."""
-    need_id, participant_id = id_param(request.POST.get("need")), id_param(request.POST.get("participant"))
-    if need_id is None or participant_id is None:
+    need_pk, participant_pk = id_param(request.POST.get("need")), id_param(request.POST.get("participant"))
+    if need_pk is None or participant_pk is None:
         raise Http404
-    need = get_need_for_user(request.user, need_id)
-    participant = get_participant_for_user(request.user, participant_id)
+    need = get_need_for_user(request.user, need_pk)
+    participant = get_participant_for_user(request.user, participant_pk)
     back = request.POST.get("back")
     if back == "participant":
         return_to = reverse("placements:participant_needs", args=[participant.pk])

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 STATUS_LABELS = {"on_track": "I fas", "at_risk": "Risk", "off_track": "Efter plan", None: "–"}
@@ -93,6 +94,23 @@ def report_pdf(figures: dict[str, Any]) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+def _cell_text(value: Any) -> Any:
+    """Control characters (allowed in names typed into forms) cannot be stored in a workbook."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _as_plain_text(worksheet: Any) -> None:
+    """No cell is a formula: an organisation named '=HYPERLINK(...)' stays a name (formula injection)."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def _append(sheet: Any, row: list[Any]) -> None:
+    sheet.append([_cell_text(value) for value in row])
+
+
 def report_xlsx(figures: dict[str, Any]) -> bytes:
     context = _context(figures)
     workbook = Workbook()
@@ -100,9 +118,10 @@ def report_xlsx(figures: dict[str, Any]) -> bytes:
     sheet.title = "Indikatorer"
     with translation.override("sv"):
         header = [_("Indicator"), _("Quarter"), _("Year to date"), _("Target"), _("Status"), _("Definition")]
-    sheet.append([str(h) for h in header])
+    _append(sheet, [str(h) for h in header])
     for row in context["indicators"]:
-        sheet.append(
+        _append(
+            sheet,
             [
                 row["name"],
                 row["quarter_text"],
@@ -110,27 +129,28 @@ def report_xlsx(figures: dict[str, Any]) -> bytes:
                 row["target_text"],
                 row["status_text"],
                 row["definition"],
-            ]
+            ],
         )
     for breakdown in context["breakdowns"]:
         table = workbook.create_sheet(breakdown["title"][:31])
-        table.append(["", "Påbörjade", "Avslutade", "I arbete eller studier"])
+        _append(table, ["", "Påbörjade", "Avslutade", "I arbete eller studier"])
         for row in breakdown["rows"]:
-            table.append([row["key"], row["started"], row["ended"], row["work_or_studies"]])
+            _append(table, [row["key"], row["started"], row["ended"], row["work_or_studies"]])
     suppliers = workbook.create_sheet("Leverantörer")
-    suppliers.append(["Leverantör", "Utlovade platser per år", "Påbörjade i år"])
+    _append(suppliers, ["Leverantör", "Utlovade platser per år", "Påbörjade i år"])
     for supplier in context["suppliers"]:
-        suppliers.append([supplier["name"], supplier["promised"], _display(supplier["delivered"])])
+        _append(suppliers, [supplier["name"], supplier["promised"], _display(supplier["delivered"])])
     assistance = workbook.create_sheet("Ekonomiskt bistånd")
-    assistance.append(["Anvisare", "Lämnade ekonomiskt bistånd"])
+    _append(assistance, ["Anvisare", "Lämnade ekonomiskt bistånd"])
     for row in context["left_assistance"]:
-        assistance.append([row["key"], row["left"]])
+        _append(assistance, [row["key"], row["left"]])
     funnel = workbook.create_sheet("Tratt")
     for step in context["funnel"]:
-        funnel.append([step["step"], step["count"]])
+        _append(funnel, [step["step"], step["count"]])
     for worksheet in workbook.worksheets:
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
+        _as_plain_text(worksheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

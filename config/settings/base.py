@@ -318,12 +318,42 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Nothing personal in logs or error reports (config/error_reports.py): every handler masks identity
+# numbers, and the error mails to ADMINS (Django's mail_admins, redefined here with the same filter)
+# show no POSTed value and no local variable.
+DEFAULT_EXCEPTION_REPORTER = "config.error_reports.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.PersonalDataReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "filters": {
+        "redact": {"()": "config.error_reports.RedactingFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact"],
+        },
+        # runserver's request lines (URLs)
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # PDF rendering reports every step at INFO, django-axes its start; their warnings (lock-outs) stay.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
+    "loggers": {
+        # Django's own configuration would print `django` records a second time when DEBUG is on.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # PDF rendering reports every step at INFO, django-axes its start; their warnings (lock-outs) stay.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
+    },
 }

@@ -71,6 +71,7 @@ def test_a_clean_row_is_read_with_its_values() -> None:
         (f"{_number(6)};A;B;nyanländ;AF;2026-09-01;;;;", "uppehållstillståndet"),
         (f"{_number(7)};A;B;ung;AF;2099-09-01;;;;", "framtiden"),
         (f"{_number(8)};A;B;ung;AF;2026-09-01;;;5321;99", "mellan 0 och 60"),
+        (f"{_number(9)};A\x00;B;ung;AF;2026-09-01;;;;", "förnamn innehåller ett nolltecken"),
     ],
 )
 def test_each_kind_of_row_error_is_named(line: str, message: str) -> None:
@@ -184,3 +185,19 @@ def test_an_unreadable_upload_is_refused_next_to_the_field(client: Client) -> No
     assert response.status_code == 200
     assert "XLSX" in response.content.decode()
     assert not ReferralImport.objects.exists()
+
+
+def test_a_cell_over_the_csv_modules_limit_is_refused_next_to_the_field(client: Client) -> None:
+    client.force_login(CoordinatorFactory())
+    content = _csv(f"{_number(10)};{'x' * 200_000};B;ung;AF;2026-09-01;;;;")
+    response = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("a.csv", content)})
+    assert response.status_code == 200
+    assert "Rad 2 i CSV-filen går inte att läsa" in response.content.decode()
+    assert not ReferralImport.objects.exists()
+
+
+def test_a_carriage_return_alone_ends_a_line_instead_of_failing() -> None:
+    """Files from old Mac software end lines with CR only; the csv module refused a stray one (a 500)."""
+    rows = parse_referral_file(_csv(f"{_number(11)};A\rB;C;ung;AF;2026-09-01;;;;"), "a.csv")
+    assert [row.line for row in rows] == [2, 3]
+    assert not rows[0].valid and not rows[1].valid

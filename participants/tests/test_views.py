@@ -166,3 +166,26 @@ def test_editing_replaces_work_experience(client: Client, coordinator, participa
     participant.refresh_from_db()
     assert participant.first_name == "Zahra" and participant.last_name == "Hassan"
     assert list(participant.work_experiences.values_list("occupation_id", flat=True)) == ["5321"]
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, str(2**63), "1.0", "x"])
+def test_a_language_id_no_column_can_hold_is_a_form_error(value: str) -> None:
+    """The languages field refused huge ids already; '²' (isdigit but not int) and 5000 digits were 500s."""
+    from django.core.exceptions import ValidationError
+
+    from participants.forms import IdsModelMultipleChoiceField
+    from taxonomy.models import Language
+
+    field = IdsModelMultipleChoiceField(queryset=Language.objects.all())
+    with pytest.raises(ValidationError):
+        field.clean([value])
+
+
+def test_the_admin_refuses_a_language_id_no_column_can_hold(client: Client) -> None:
+    """The admin's participant form had Django's default choice field: 2**63 reached the database (a 500)."""
+    from accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(reverse("admin:participants_participant_add"), {"languages": str(2**63)})
+    assert response.status_code == 200
+    assert "languages" in response.context["adminform"].form.errors

@@ -163,3 +163,14 @@ def test_choosing_a_need_offers_its_workplaces_supervisors(client: Client, coord
     assert f'value="{here.pk}"' in page and "Härifrån" in page and "inte utbildad" in page
     assert "Annanstans" not in page
     assert client.get(reverse("placements:supervisor_options"), {"need": 987654}).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 5000, "1e3", "-1", " 1"])
+def test_an_id_parameter_that_is_not_plain_digits_is_ignored_or_404(client: Client, coordinator, value: str) -> None:  # type: ignore[no-untyped-def]
+    """'²'.isdigit() is true but int('²') fails, and int() refuses 5000 digits: both were 500s."""
+    client.force_login(coordinator)
+    placement = PlacementFactory(active=True, participant__team=coordinator.team)
+    assert client.get(reverse("placements:propose"), {"need": value, "participant": value}).status_code == 200
+    assert client.get(reverse("placements:supervisor_options"), {"need": value}).status_code == 200
+    assert client.post(reverse("placements:quick_propose"), {"need": value, "participant": value}).status_code == 404
+    assert client.get(reverse("placements:follow_up", args=[placement.pk]), {"due": value}).status_code == 200

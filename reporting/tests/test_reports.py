@@ -155,3 +155,25 @@ def test_the_scheduled_report_runs_once_however_often_beat_sends_it(history) -> 
     assert first == again
     report = QuarterlyReport.objects.get()
     assert (report.year, report.quarter, report.status) == (2026, 3, QuarterlyReport.Status.DONE)
+
+
+def test_a_supplier_named_like_a_formula_or_with_control_characters_stays_text(history) -> None:  # type: ignore[no-untyped-def]
+    """Organisation names are typed by coordinators: '=HYPERLINK(...)' must not become a live formula in
+    the workbook managers open (formula injection), and a control character must not stop the report."""
+    from workplaces.tests.factories import ProcurementContractFactory
+
+    names = ['=HYPERLINK("http://evil.example/","Klicka")', "Städ\x01 AB", "+46 Bygg", "@SUM(A1)"]
+    for name in names:
+        ProcurementContractFactory(
+            organisation__name=name, start_date=dt.date(2026, 1, 1), end_date=dt.date(2027, 12, 31)
+        )
+    report = _generate()
+    assert report.status == QuarterlyReport.Status.DONE
+    sheet = load_workbook(io.BytesIO(report.xlsx.read()))["Leverantörer"]
+    cells = {row[0].value: row[0].data_type for row in sheet.iter_rows(min_row=2)}
+    assert cells == {
+        '=HYPERLINK("http://evil.example/","Klicka")': "s",
+        "Städ AB": "s",
+        "+46 Bygg": "s",
+        "@SUM(A1)": "s",
+    }

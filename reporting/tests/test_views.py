@@ -134,3 +134,13 @@ def test_the_dashboard_shows_the_trend_since_last_year(client: Client) -> None:
     client.force_login(ManagerFactory())
     page = client.get(reverse("reporting:dashboard")).content.decode()
     assert "▲ 3 sedan samma period förra året" in page
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠٢٦", "１９９９", "-1", "9" * 40, "2026.0"])
+@pytest.mark.parametrize("name", ["reporting:dashboard", "reporting:fairness", "reporting:targets"])
+def test_a_year_that_is_not_plain_digits_shows_this_year(client: Client, name: str, year: str) -> None:
+    """'²'.isdigit() is true but int('²') fails: only ASCII digits are a year."""
+    client.force_login(ManagerFactory())
+    response = client.get(reverse(name), {"year": year})
+    assert response.status_code == 200
+    assert response.context["year"] == dt.date.today().year
