@@ -16,8 +16,8 @@ from accounts.models import Role, User
 from taxonomy.models import Occupation
 
 from .identity import format_identity_number, normalize_identity_number
-from .models import Participant
-from .services import EDITABLE_FIELDS, Experience
+from .models import Participant, ParticipantStatus
+from .services import ALLOWED_STATUS_CHANGES, EDITABLE_FIELDS, Experience
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -179,3 +179,18 @@ class ImportConfirmForm(forms.Form):
     all_or_nothing = forms.BooleanField(
         label=_("All or nothing: import nothing if any row has an error"), required=False
     )
+
+
+class StatusChangeForm(forms.Form):
+    """The coordinator moves a participant on: mapped and ready, on hold, left the programme, back again.
+    "In a placement" is not offered: starting a placement sets it."""
+
+    to_status = forms.ChoiceField(label=capfirst(_("new status")))
+    note = forms.CharField(
+        label=capfirst(_("note")), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set()) - {ParticipantStatus.PLACED}
+        self.fields["to_status"].choices = [(s.value, s.label) for s in ParticipantStatus if s in allowed]

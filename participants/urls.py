@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/break-glass/", lookup_views.break_glass, name="break_glass"),
     path("<int:pk>/", views.participant_detail, name="detail"),
     path("<int:pk>/edit/", views.participant_edit, name="edit"),
+    path("<int:pk>/status/", views.participant_status, name="status"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/template.csv", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from accounts.access_log import log_access
@@ -17,10 +17,10 @@ from accounts.service_views import attach_service_error
 from placements import selectors as placement_selectors
 
 from .filters import ParticipantFilter
-from .forms import ExperienceFormSet, ParticipantForm, experience_initial
+from .forms import ExperienceFormSet, ParticipantForm, StatusChangeForm, experience_initial
 from .models import Participant
 from .selectors import get_participant_for_user
-from .services import participant_register, participant_update
+from .services import participant_change_status, participant_register, participant_update
 from .tables import ParticipantTable
 
 # Filters are kept in the session, not the URL: a search may hold a name or an identity number.
@@ -72,6 +72,16 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         participant_ids=[participant.pk],
         action=AccessAction.REVEAL if revealed else AccessAction.VIEW,
     )
+    return _detail_page(request, participant, revealed=revealed)
+
+
+def _detail_page(
+    request: HttpRequest,
+    participant: Participant,
+    *,
+    revealed: bool = False,
+    status_form: StatusChangeForm | None = None,
+) -> HttpResponse:
     return render(
         request,
         "participants/participant_detail.html",
@@ -83,8 +93,36 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "placements": placement_selectors.participant_placements(participant=participant),
             "timeline": placement_selectors.participant_timeline(participant=participant),
             "revealed": revealed,
+            "status_form": status_form or StatusChangeForm(participant=participant),
         },
     )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the participant on (mapped, on hold, left the programme, back), with the rules of the service."""
+    participant = get_participant_for_user(request.user, pk)
+    form = StatusChangeForm(request.POST, participant=participant)
+    if form.is_valid():
+        try:
+            participant_change_status(
+                participant=participant,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            attach_service_error(form, exc)
+        else:
+            log_access(
+                user=request.user, participant_ids=[participant.pk], action=AccessAction.CHANGE, fields=["status"]
+            )
+            messages.success(request, _("The status is changed."))
+            return redirect("participants:detail", pk=participant.pk)
+    # The page is shown again with the error next to the field: that is a view of the case file.
+    log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.VIEW)
+    return _detail_page(request, participant, status_form=form)
 
 
 @role_required(Role.COORDINATOR)

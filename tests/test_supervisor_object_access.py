@@ -20,6 +20,7 @@ CHECKED_NAMESPACES = ("participants", "placements", "workplaces", "supervisors",
 OBJECT_OF = {
     "participants:detail": "participant",
     "participants:edit": "participant",
+    "participants:status": "participant",
     "participants:import_preview": "import",
     "participants:break_glass": "participant",
     "placements:detail": "placement",

@@ -68,6 +68,7 @@ MATRIX: dict[str, str] = {
     "participants:break_glass": STAFF,
     "participants:detail": "C",
     "participants:edit": "C",
+    "participants:status": "C",
     "participants:import_upload": STAFF,
     "participants:import_template": STAFF,
     "participants:import_preview": "C",

@@ -12,7 +12,6 @@ from playwright.sync_api import Page, expect
 
 from participants.identity import make_test_identity_number
 from participants.models import Participant, ParticipantStatus
-from participants.services import participant_change_status
 from placements.models import FollowUp, Placement, PlacementStatus
 
 from .conftest import log_in
@@ -55,9 +54,12 @@ def test_the_coordinator_registers_matches_proposes_agrees_and_starts_a_placemen
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sara Haile")
     participant = Participant.objects.get(last_name="Haile")
     assert list(participant.work_experiences.values_list("occupation_id", "years")) == [("5321", 4)]
-    # Competence mapping done: the UI has no control for this status step yet (only the
-    # service), so the journey takes it through the service, as the mapping interview would.
-    participant_change_status(participant=participant, to_status=ParticipantStatus.MAPPED, by=world.coordinator)
+    # Competence mapping done: the coordinator marks the participant as ready for a placement.
+    page.get_by_label("Ny status").select_option(label="Kartlagd, väntar på plats")
+    page.get_by_role("button", name="Ändra status").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kartlagd, väntar på plats")
+    participant.refresh_from_db()
+    assert participant.status == ParticipantStatus.MAPPED
 
     # Open the need, find candidates and see why.
     page.get_by_role("link", name="Behov").first.click()
