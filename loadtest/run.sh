@@ -45,6 +45,18 @@ as_postgres() {
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi
 }
 
+# CPU seconds a process and its children have used so far (live children, plus those already reaped).
+# Fields of /proc/PID/stat after "pid (comm) ": utime stime cutime cstime are the 12th to 15th.
+tree_cpu() {
+  local ticks=0 pid
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$pid/stat" ] || continue
+    ticks=$((ticks + $(sed 's/^.*) //' "/proc/$pid/stat" | awk -v self="$([ "$pid" = "$1" ] && echo 1 || echo 0)" \
+      '{ print (self ? $12 + $13 + $14 + $15 : $12 + $13) }')))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+
 if [ -z "${DATABASE_URL:-}" ]; then
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   if [ -z "$PG_BIN" ]; then
@@ -104,6 +116,9 @@ for _ in $(seq 1 100); do
 done
 
 echo "== locust: $USERS users (spawn $SPAWN_RATE/s) for $DURATION"
+PG_PID=$([ -f "${WORK}/pg/postmaster.pid" ] && head -1 "$WORK/pg/postmaster.pid" || true)
+APP_CPU_BEFORE=$(tree_cpu "$GUNICORN_PID")
+DB_CPU_BEFORE=$([ -n "$PG_PID" ] && tree_cpu "$PG_PID" || echo "")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average before: $LOAD_BEFORE"
 set +e
@@ -113,9 +128,13 @@ set +e
 LOCUST_RC=$?
 set -e
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+# CPU the app (gunicorn) and the database (the throw-away cluster only) spent serving the run: a figure
+# that, unlike the response times, hardly depends on what else the machine is doing.
+APP_CPU=$(awk -v a="$(tree_cpu "$GUNICORN_PID")" -v b="$APP_CPU_BEFORE" 'BEGIN { printf "%.1f", a - b }')
+DB_CPU=$([ -n "$PG_PID" ] && awk -v a="$(tree_cpu "$PG_PID")" -v b="$DB_CPU_BEFORE" 'BEGIN { printf "%.1f", a - b }' || echo "")
 echo "load average after: $LOAD_AFTER"
 
 $PY loadtest/summary.py "$OUT/locust_stats.csv" --users "$USERS" --duration "$DURATION" \
   --workers "$WORKERS" --participants "$PARTICIPANTS" \
-  --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" | tee "$OUT/summary.json"
+  --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --app-cpu "$APP_CPU" ${DB_CPU:+--db-cpu "$DB_CPU"} | tee "$OUT/summary.json"
 exit $LOCUST_RC

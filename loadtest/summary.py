@@ -1,7 +1,8 @@
 """Summarise locust's `--csv` statistics: a per-page table, then one JSON line (loadtest/run.sh prints it).
 
 Usage: python loadtest/summary.py STATS_CSV [--users N --duration 2m --workers W --participants P
-                                            --load-before "a b c" --load-after "a b c"]
+                                            --load-before "a b c" --load-after "a b c"
+                                            --app-cpu SECONDS --db-cpu SECONDS]
 """
 
 from __future__ import annotations
@@ -66,11 +67,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--participants", type=int)
     parser.add_argument("--load-before")
     parser.add_argument("--load-after")
+    parser.add_argument("--app-cpu", type=float, help="CPU seconds gunicorn used during the run")
+    parser.add_argument("--db-cpu", type=float, help="CPU seconds PostgreSQL used during the run")
     args = parser.parse_args(argv)
     rows = read_rows(args.stats_csv)
     print(table(rows), file=sys.stderr)
     figures = summarise(rows)
+    requests = int(figures["requests"]) or 1  # type: ignore[call-overload]
+    cpu = {
+        "app_cpu_s": args.app_cpu,
+        "db_cpu_s": args.db_cpu,
+        "app_cpu_ms_per_request": round(1000 * args.app_cpu / requests, 1) if args.app_cpu is not None else None,
+        "db_cpu_ms_per_request": round(1000 * args.db_cpu / requests, 1) if args.db_cpu is not None else None,
+    }
     run = {
+        **cpu,
         "users": args.users,
         "duration": args.duration,
         "gunicorn_workers": args.workers,
