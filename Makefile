@@ -9,7 +9,7 @@ SHARED_SSYK := $(wildcard ../shared/data/ssyk2012.csv)
 SSYK_FILE ?= $(SHARED_SSYK)
 export SSYK_FILE
 
-.PHONY: setup run test lint messages migrate demo worker beat serve clean
+.PHONY: setup run test lint messages migrate demo worker beat serve loadtest clean
 
 setup: $(VENV)/.installed node_modules/.installed locale/sv/LC_MESSAGES/django.mo
 
@@ -59,6 +59,14 @@ worker: setup
 
 beat: setup
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+# Load test (loadtest/run.sh, README "Benchmarks"): gunicorn + PostgreSQL (DATABASE_URL, or a throw-away
+# cluster) seeded with the demo, and locust headless. E.g. make loadtest USERS=100 DURATION=5m
+USERS ?= 50
+DURATION ?= 2m
+PARTICIPANTS ?= 20000
+loadtest: setup
+	LOADTEST_USERS=$(USERS) LOADTEST_DURATION=$(DURATION) LOADTEST_PARTICIPANTS=$(PARTICIPANTS) loadtest/run.sh
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -80,3 +80,9 @@ def _empty_cache():  # type: ignore[no-untyped-def]
 
     cache.clear()
     yield
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright keeps an event loop running in the main thread for the rest
+    of the session, and Django refuses database calls from there (SynchronousOnlyOperation)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -15,6 +15,7 @@ from participants.models import Participant
 from supervisors.models import Supervisor
 from supervisors.selectors import supervisors_in
 from workplaces.models import Need
+from workplaces.selectors import need_taken
 
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
 
@@ -44,7 +45,7 @@ def needs_with_free_places(*, user: User) -> QuerySet[Need]:
     return (
         Need.objects.visible_to(user)
         .open()
-        .annotate(taken=Count("placements", filter=Q(placements__status__in=HOLDING_STATUSES)))
+        .annotate(taken=need_taken())
         .annotate(free=F("places") - F("taken"))
         .filter(free__gt=0)
         .select_related("workplace__organisation", "occupation")

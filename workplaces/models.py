@@ -157,7 +157,12 @@ class RecordsExtractRequirement(models.TextChoices):
 
 class NeedQuerySet(models.QuerySet["Need"]):
     def visible_to(self, user) -> NeedQuerySet:  # type: ignore[no-untyped-def]
-        return self.filter(access.need_scope(user)).distinct()
+        scope = access.need_scope(user)
+        # Only a supervisor's scope joins (through the workplace's supervisors) and can repeat a need.
+        # Staff see the whole register: DISTINCT there would make every list compare whole rows.
+        if scope in (access.EVERYTHING, access.NOTHING):
+            return self.filter(scope)
+        return self.filter(scope).distinct()
 
     def open(self) -> NeedQuerySet:
         return self.filter(status=NeedStatus.OPEN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -94,6 +95,14 @@ def test_the_list_shows_the_own_team_only(client: Client, coordinator, participa
     client.force_login(coordinator)
     page = client.get(reverse("participants:list")).content.decode()
     assert "Zahra Ali" in page and "Utomstående" not in page
+
+
+def test_the_list_shows_dates_as_year_month_day_and_an_empty_one_as_a_dash(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    ParticipantFactory(team=coordinator.team, referral_date=dt.date(2025, 3, 4), establishment_programme_end=None)
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:list")).content.decode()
+    cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", page)
+    assert cells[-2:] == ["2025-03-04", "—"]  # referral date, end of the establishment programme
 
 
 def test_search_is_posted_and_kept_out_of_the_url(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
