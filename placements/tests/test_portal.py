@@ -68,6 +68,8 @@ def test_the_supervisor_logs_a_follow_up_with_a_concern(client: Client, supervis
     assert response["Location"] == reverse("placements:portal_placement", args=[placement.pk])
     due.refresh_from_db()
     assert due.done_on == TODAY and due.concern and due.author == supervisor_user
+    portal = client.get(response["Location"]).content.decode()
+    assert "Oro:</strong> Har svårt med tiderna" in portal  # what they reported, in their own list
     coordinator = CoordinatorFactory(team=placement.participant.team)
     client.force_login(coordinator)
     page = client.get("/").content.decode()
