@@ -9,17 +9,15 @@ from typing import Any
 from celery import Task, current_app
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-# Errors that mean "the broker is not reachable now": the message stays pending for the relay.
-try:
-    from kombu.exceptions import OperationalError as BrokerError
-except ImportError:  # pragma: no cover - kombu comes with celery
-    BrokerError = ConnectionError  # type: ignore[misc,assignment]
-BROKER_DOWN = (BrokerError, ConnectionError, TimeoutError, OSError)
+# Errors that mean "the broker is not reachable now" (OSError covers refused connections and
+# timeouts): the message stays pending for the relay.
+BROKER_DOWN = (BrokerError, OSError)
 
 # The relay leaves fresh messages to the commit hook that is about to publish them.
 RELAY_GRACE = dt.timedelta(seconds=30)

@@ -6,20 +6,13 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory
+from config.cache import resilient_redis_cache
 
 pytestmark = pytest.mark.django_db
 
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "config.cache.ResilientRedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": Retry(NoBackoff(), 0)},
-    }
-}
+DEAD_REDIS = {"default": resilient_redis_cache("redis://127.0.0.1:1/0")}  # nothing listens on port 1
 
 
 def test_a_cache_that_is_down_reads_as_empty(settings, caplog) -> None:  # type: ignore[no-untyped-def]

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
@@ -31,6 +30,7 @@ from placements.tests.factories import FollowUpFactory, PlacementFactory
 from reporting.models import QuarterlyReport
 from reporting.tests.factories import QuarterlyReportFactory
 from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory, TrainingSessionFactory
+from tests.test_anonymous_access import _walk
 
 pytestmark = pytest.mark.django_db
 
@@ -156,25 +156,9 @@ MATRIX: dict[str, str] = {
 }
 
 
-def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, URLPattern, str]]:  # type: ignore[no-untyped-def]
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-        elif isinstance(entry, URLPattern):
-            yield (f"{namespace}:{entry.name}" if namespace else str(entry.name)), entry, prefix + str(entry.pattern)
-
-
 def _pages() -> list[tuple[str, str]]:
     """(name, route) of every page; Django's admin counts as one page, its index."""
-    pages, seen = [], set()
-    for name, _pattern, route in _walk(get_resolver().url_patterns):
-        if name.startswith("admin:"):
-            name, route = "admin", "admin/"
-        if name not in seen:
-            seen.add(name)
-            pages.append((name, route))
-    return pages
+    return [*_walk(get_resolver().url_patterns), ("admin", "admin/")]
 
 
 class World:
@@ -259,7 +243,7 @@ class World:
         text = route.replace("^", "").replace("$", "").replace("\\Z", "")
         pk = str(thing.pk) if thing is not None else "1"
         text = re.sub(r"<int:\w+>|\(\?P<pk>[^)]*\)", pk, text)
-        extra = {"action": "cancel", "kind": "pdf", "token": self.token, "uidb64": "x", "token_": "x"}
+        extra = {"action": "cancel", "kind": "pdf", "token": self.token, "uidb64": "x"}
         text = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(extra.get(m.group(1), "x")), text)
         return "/" + text
 
@@ -274,11 +258,6 @@ def _is_login_redirect(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code == 302 and (
         location.startswith(reverse("login")) or location.startswith(reverse("admin:login"))
     )
-
-
-def _answer(client: Client, method: Callable[..., Any], url: str) -> tuple[int, bool]:
-    response = method(url)
-    return response.status_code, _is_login_redirect(response)
 
 
 def test_every_url_is_in_the_matrix() -> None:

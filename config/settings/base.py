@@ -11,8 +11,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
-from redis.backoff import NoBackoff
-from redis.retry import Retry
+
+from config.cache import resilient_redis_cache
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -230,14 +230,7 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover align-middle"}
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     # A Redis that is down reads as an empty cache, so pages keep working (config/cache.py).
-    CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            # Fail fast, without redis-py's retries with back-off: a miss is cheaper than a wait.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": Retry(NoBackoff(), 0)},
-        }
-    }
+    CACHES = {"default": resilient_redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -24,10 +24,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from accounts.tests.factories import CoordinatorFactory
+from config.cache import resilient_redis_cache
 from conftest import require_service, use_broker
 from outbox.models import OutboxMessage
 from outbox.services import RELAY_GRACE, outbox_relay
@@ -243,13 +242,7 @@ def test_redis_stopped_while_a_coordinator_saves_a_follow_up_loses_nothing(
     settings,
     tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": redis_server["url"],
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": Retry(NoBackoff(), 0)},
-        }
-    }
+    settings.CACHES = {"default": resilient_redis_cache(redis_server["url"])}
     today = timezone.localdate()
     responsible = CoordinatorFactory(email="ansvarig@example.se")
     placement = PlacementFactory(
