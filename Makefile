@@ -52,7 +52,7 @@ messages: setup
 # Production-style processes (configure DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS).
 serve: setup
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v 0
-	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --bind 127.0.0.1:$(PORT)
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -106,9 +106,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 
 echo "== gunicorn with $WORKERS workers on https://127.0.0.1:$PORT"
-# --preload: the app is imported once before the workers fork, so all of them are ready when /healthz
-# first answers and their start-up is neither measured nor competing with the first requests.
-.venv/bin/gunicorn config.wsgi --preload --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+# config/gunicorn.conf.py, as in production: the app is loaded and warmed up once before the workers fork,
+# so all of them are ready when /healthz first answers and their start-up is not measured.
+.venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --certfile "$WORK/cert.pem" --keyfile "$WORK/key.pem" --log-level warning &
 GUNICORN_PID=$!
 for _ in $(seq 1 100); do

@@ -188,6 +188,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Passwords are hashed with Argon2id (accounts/hashers.py); hashes made with Django's PBKDF2 default are
+# still accepted and re-hashed with Argon2id at the user's next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Argon2id cost: OWASP's recommended minimum (19 MiB, 2 passes) unless raised here.
+ARGON2_MEMORY_KIB = env.int("ARGON2_MEMORY_KIB", default=19 * 1024)
+ARGON2_TIME_COST = env.int("ARGON2_TIME_COST", default=2)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -220,6 +230,9 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+
+# Widgets render through Django's Jinja2 widget templates (config/form_renderer.py explains why).
+FORM_RENDERER = "config.form_renderer.FastWidgetRenderer"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
