@@ -10,6 +10,7 @@ text would otherwise fail in ways no browser can make it fail.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -20,7 +21,9 @@ from django.db import models
 from django.http import QueryDict
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -105,9 +108,19 @@ def call_service(call: Callable[[], T], *, fields: Iterable[str] = ()) -> T:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus a Django ValidationError that escaped a view: a 400, never a 500."""
+    """DRF's handler, plus a Django ValidationError that escaped a view: a 400, never a 500; and the
+    throttle's message in one language (DRF's Swedish catalogue leaves its second sentence English)."""
     if isinstance(exc, DjangoValidationError):
         return Response(error_dict(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Throttled) and exc.wait is not None:
+        seconds = math.ceil(exc.wait)
+        message = ngettext(
+            "Too many requests. Try again in %(seconds)d second.",
+            "Too many requests. Try again in %(seconds)d seconds.",
+            seconds,
+        )
+        exc = Throttled(detail=message % {"seconds": seconds})  # without `wait`, which adds DRF's sentence
+        exc.wait = seconds  # for the Retry-After header
     return drf_exception_handler(exc, context)
 
 

@@ -46,8 +46,8 @@ def warm_up() -> int:
     templates were compiled."""
     get_resolver().url_patterns  # noqa: B018  (the property imports the URLconf and every included module)
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Participants")
+        with translation.override(code):  # activating a language loads (and caches) its catalogues
+            pass
     renderer = get_default_renderer()
     loads = [(get_template, name) for name in [*_project_templates(), *PACKAGE_TEMPLATES]]
     loads += [(renderer.get_template, name) for name in WIDGET_TEMPLATES]
