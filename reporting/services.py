@@ -218,7 +218,8 @@ def targets_save(*, year: int, values: dict[int, tuple[Decimal | None, Decimal |
 
 def data_version() -> tuple[object, ...]:
     """Where the data reports read from stands: one cheap query over indexed columns. Any change to
-    placements, participants, follow-ups, outcomes, training or targets moves it."""
+    placements, participants, follow-ups, outcomes, training or targets moves it, and so does erasing a
+    case file (the counts: deleting rows that are not the newest moves no maximum)."""
     from participants.models import Participant as ParticipantModel
     from placements.models import FollowUp, LaterOutcome, Placement
     from supervisors.models import Enrolment
@@ -226,7 +227,9 @@ def data_version() -> tuple[object, ...]:
     tables = [
         (Placement._meta.db_table, "MAX(updated_at)"),
         (Placement._meta.db_table, "MAX(id)"),
+        (Placement._meta.db_table, "COUNT(*)"),
         (ParticipantModel._meta.db_table, "MAX(updated_at)"),
+        (ParticipantModel._meta.db_table, "COUNT(*)"),
         (FollowUp._meta.db_table, "MAX(id)"),
         (FollowUp._meta.db_table, "COUNT(done_on)"),
         (LaterOutcome._meta.db_table, "MAX(id)"),

@@ -23,7 +23,7 @@ from privacy.services import participant_erase_on_request
 from privacy.tests.cases import full_case_file
 from privacy.tests.factories import AdministratorFactory
 from reporting.indicators import quarter_of
-from reporting.services import report_figures
+from reporting.services import data_version, report_figures
 from tests.hostile_values import as_querydict, assert_safe, fuzz, hostile_data
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,19 @@ def test_erasing_everything_deletes_the_case_file_and_past_figures_change(people
     assert not Placement.objects.filter(participant_id=person.pk).exists()
     assert _started(day) == 5
     assert AccessLogEntry.objects.filter(participant_id=person.pk).exists()  # the log keeps its entries
+
+
+def test_erasing_a_case_file_that_is_not_the_newest_moves_the_dashboards_data_version(
+    people: list[Participant],
+) -> None:
+    """The dashboard keeps its figures until the data version moves; an erasure must move it, also
+    when the erased rows hold none of the newest ids or change times."""
+    FollowUp.objects.filter(placement__participant=people[0]).delete()  # no follow-up count to change
+    before = data_version()
+
+    _erase(people[0], ErasureMethod.ERASE)
+
+    assert data_version() != before
 
 
 def test_the_record_says_who_when_and_why_and_holds_no_personal_data(people: list[Participant]) -> None:
