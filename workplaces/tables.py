@@ -55,3 +55,6 @@ class NeedTable(tables.Table):
         )
         order_by = ("start_date",)
         empty_text = _("No needs match.")
+        # Rows written out from the record, for speed (templates/participants/participant_table.html says
+        # why; a test keeps them equal to what the columns render).
+        template_name = "workplaces/need_table.html"
