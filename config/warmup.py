@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 # Templates of other packages that most pages render, besides the project's own (all of templates/).
 PACKAGE_TEMPLATES = (
+    settings.DJANGO_TABLES2_TEMPLATE,
     "django_tables2/bootstrap5.html",
     "bootstrap5/field.html",
     "bootstrap5/layout/help_text_and_errors.html",

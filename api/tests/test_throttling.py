@@ -19,7 +19,7 @@ def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason(s
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     assert response.json()["detail"] == f"För många anrop. Försök igen om {response['Retry-After']} sekunder."
-    # Per user: another coordinator, and the same user's reads a minute later, go through.
+    # Counted per user: another coordinator still gets through.
     assert token_client(other_coordinator).get("/api/v1/needs/").status_code == 200
 
 
