@@ -14,7 +14,9 @@ The rules, by role:
   (not personal data) are readable for context.
 - Administrators (and the data protection officer, who has that role) handle data-subject
   requests: anyone's register extract and erasure on request (`data_subject_scope`,
-  `erasure_scope`); a coordinator may produce the extract of their own team's participants.
+  `erasure_scope`); a coordinator may produce the extract of their own team's participants. In
+  Django's admin they manage users, teams, reference data, API tokens and lock-outs, and search the
+  access log (ADMINISTRATOR_PERMISSIONS): no case file, placement or follow-up is among them.
 - Anyone else, and anonymous users, see nothing. Superusers (system administration) see all.
 
 The rules name the fields of higher apps' models as lookup strings and load models through the
@@ -36,6 +38,35 @@ from django.utils import timezone
 from .models import BreakGlassGrant, Role, User
 
 M = TypeVar("M", bound=models.Model)
+
+# The model permissions of the Administrator group in Django's admin, kept in step with this list at
+# every `migrate` (accounts.apps). Users are deactivated, not deleted (the access log names them), and
+# reference data rows other rows point to are not deleted either. Case files are not here: the
+# admin's participant, placement and follow-up pages are for superusers (system administration).
+ADMINISTRATOR_PERMISSIONS = (
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.view_user",
+    "accounts.add_team",
+    "accounts.change_team",
+    "accounts.view_team",
+    "accounts.view_accesslogentry",
+    "authtoken.add_tokenproxy",
+    "authtoken.delete_tokenproxy",
+    "authtoken.view_tokenproxy",
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",  # lifts a lock-out
+    *(
+        f"taxonomy.{action}_{model}"
+        for model in ("district", "jobtrack", "language", "occupation", "placementtype")
+        for action in ("add", "change", "view")
+    ),
+    "placements.change_matchingweights",
+    "placements.view_matchingweights",
+    "supervisors.add_trainingcourse",
+    "supervisors.change_trainingcourse",
+    "supervisors.view_trainingcourse",
+)
 
 NOTHING = Q(pk__in=[])
 EVERYTHING = Q()

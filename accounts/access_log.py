@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef
 
-from .models import AccessAction, AccessLogEntry, User
+from .models import AccessAction, AccessLogEntry, LogReview, User
 
 
 def log_access(
@@ -66,3 +66,9 @@ def log_review(*, month: dt.date) -> Review:
         lookups_outside_team=list(lookups.order_by("at")),
         unusual_volumes=[row for row in volumes if row["views"] > threshold],
     )
+
+
+def last_months_review(*, today: dt.date) -> tuple[dt.date, LogReview | None]:
+    """Last month, and its review's sign-off if there is one (the administrator's start page)."""
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return month, LogReview.objects.filter(month=month).select_related("reviewed_by").first()

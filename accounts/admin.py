@@ -23,9 +23,25 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Administrators (accounts.access.ADMINISTRATOR_PERMISSIONS) add users, give them a team and a role
+    (group) and deactivate them. Only superusers make superusers, grant single permissions or change a
+    superuser's account: otherwise an administrator could make themselves one."""
+
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Platsa"), {"fields": ("team", "phone")}))
     list_display = ["username", "first_name", "last_name", "team", "is_active"]
     list_filter = ["team", "groups", "is_active"]
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, *self.SUPERUSER_ONLY_FIELDS)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(AccessLogEntry)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.access_log import last_months_review
 from accounts.models import Role
 from placements import selectors as placement_selectors
 from reporting import selectors as reporting_selectors
@@ -96,4 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["supervisor"] = placement_selectors.supervisor_overview(user=user, today=today)
     if user.has_role(Role.MANAGER):
         context["manager"] = reporting_selectors.manager_overview(today=today)
+    if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
+        month, review = last_months_review(today=today)
+        context["administrator"] = {"month": month, "review": review}
     return render(request, "home.html", context)

@@ -54,6 +54,7 @@ DEMO_USERS: dict[str, tuple[str, str, Role, str | None, bool]] = {
     "koordinator": ("Sara", "Lindqvist", Role.COORDINATOR, catalogue.NEWCOMER_TEAM, False),
     "handledare": ("Karin", "Sundqvist", Role.SUPERVISOR, None, False),
     "chef": ("Lena", "Berglund", Role.MANAGER, None, False),
+    "administrator": ("Johan", "Ek", Role.ADMINISTRATOR, None, False),
     "admin": ("Admin", "Platsa", Role.ADMINISTRATOR, None, True),
 }
 PARTICIPANTS_PER_REPLICA = 500  # one more set of the catalogue's workplaces per this many participants
@@ -209,7 +210,7 @@ def _users_create(
             "password": password,
             "team": teams[team] if team else None,
             "is_active": True,
-            "is_staff": superuser,
+            "is_staff": superuser or role == Role.ADMINISTRATOR,
             "is_superuser": superuser,
         }
         if superuser:

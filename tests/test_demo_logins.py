@@ -21,6 +21,7 @@ def demo(django_db_blocker) -> None:  # type: ignore[no-untyped-def]
         ("koordinator", "Idag i ditt team"),
         ("handledare", "Deltagare du handleder"),
         ("chef", "Nyckeltal"),
+        ("administrator", "Granskning av loggen"),
     ],
 )
 def test_each_demo_user_logs_in_and_sees_the_start_page(demo, client: Client, username: str, heading: str) -> None:  # type: ignore[no-untyped-def]
