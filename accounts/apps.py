@@ -28,16 +28,15 @@ def _sync_role_permissions(*, using: str = "default", apps: Any = None, **kwargs
 
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
-    wanted = [name.split(".", 1) for name in ADMINISTRATOR_PERMISSIONS]
-    permissions = Permission.objects.using(using).filter(
-        content_type__app_label__in={app for app, _codename in wanted},
-        codename__in={codename for _app, codename in wanted},
-    )
-    found = [p for p in permissions.select_related("content_type") if [p.content_type.app_label, p.codename] in wanted]
-    missing = {f"{app}.{codename}" for app, codename in wanted} - {
-        f"{p.content_type.app_label}.{p.codename}" for p in found
+    apps_named = {name.split(".", 1)[0] for name in ADMINISTRATOR_PERMISSIONS}
+    by_name = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.using(using)
+        .filter(content_type__app_label__in=apps_named)
+        .select_related("content_type")
     }
+    missing = set(ADMINISTRATOR_PERMISSIONS) - set(by_name)
     if missing:
         raise RuntimeError(f"ADMINISTRATOR_PERMISSIONS names permissions that do not exist: {sorted(missing)}")
     group, _created = Group.objects.using(using).get_or_create(name=Role.ADMINISTRATOR)
-    group.permissions.set(found)
+    group.permissions.set([by_name[name] for name in ADMINISTRATOR_PERMISSIONS])

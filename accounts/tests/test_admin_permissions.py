@@ -43,6 +43,12 @@ def test_each_migrate_puts_the_group_back_in_step_with_the_list() -> None:
     assert group.permissions.count() == len(ADMINISTRATOR_PERMISSIONS)
 
 
+def test_a_misspelt_permission_stops_the_migrate_with_its_name(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("accounts.access.ADMINISTRATOR_PERMISSIONS", ("accounts.view_user", "taxonomy.fly_occupation"))
+    with pytest.raises(RuntimeError, match="taxonomy.fly_occupation"):
+        _sync_role_permissions(using="default")
+
+
 @pytest.mark.parametrize(
     "page",
     [
