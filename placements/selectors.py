@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import AnyUser, get_visible_or_404
 from accounts.models import User
-from participants.models import Participant
+from participants.models import Participant, ParticipantStatus
 from supervisors.models import Supervisor
 from supervisors.selectors import supervisors_in
 from workplaces.models import Need
@@ -22,6 +23,10 @@ from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Pl
 SOON_DAYS = 14
 CONCERN_DAYS = 30  # concerns logged this recently show on the coordinator's start page
 START_PAGE_ROWS = 10
+# A case file untouched this long, with no placement changed in the time, is shown to its coordinator to
+# close or take up again: retention (privacy/) counts from the day someone leaves the programme, so a
+# case file nobody closes would otherwise be kept for ever.
+INACTIVE_MONTHS = 12
 
 
 def get_placement_for_user(user: AnyUser, pk: object) -> Placement:
@@ -93,6 +98,24 @@ class CoordinatorOverview:
     open_needs_count: int
     later_outcomes_due: list[LaterOutcomeDue]
     concerns: list[FollowUp]
+    inactive: list[Participant]
+    inactive_count: int
+
+
+def inactive_case_files(*, user: User, today: dt.date) -> QuerySet[Participant]:
+    """Participants still in the programme whose case file, status and placements have not changed in
+    INACTIVE_MONTHS, oldest first. An ongoing placement is activity."""
+    cutoff = timezone.make_aware(dt.datetime.combine(today - relativedelta(months=INACTIVE_MONTHS), dt.time.min))
+    active_placements = Placement.objects.filter(participant=OuterRef("pk")).filter(
+        Q(updated_at__gte=cutoff) | Q(status__in=HOLDING_STATUSES)
+    )
+    return (
+        Participant.objects.visible_to(user)
+        .exclude(status=ParticipantStatus.EXITED)
+        .filter(updated_at__lt=cutoff, status_changed_at__lt=cutoff, pseudonymised_at__isnull=True)
+        .exclude(Exists(active_placements))
+        .order_by("updated_at", "pk")
+    )
 
 
 def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
@@ -113,6 +136,7 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
         .order_by("due_date")
     )
     needs = needs_with_free_places(user=user).order_by("start_date")
+    inactive = inactive_case_files(user=user, today=today)
     return CoordinatorOverview(
         waiting=[
             Waiting(
@@ -136,6 +160,8 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
             .select_related("placement__participant", "placement__supervisor")
             .order_by("-done_on")[:START_PAGE_ROWS]
         ),
+        inactive=list(inactive[:START_PAGE_ROWS]),
+        inactive_count=inactive.count(),
     )
 
 

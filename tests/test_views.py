@@ -197,3 +197,37 @@ def test_a_superscript_digit_as_a_follow_up_id_is_no_server_error(client: Client
     client.force_login(CoordinatorFactory(team=placement.participant.team))
     response = client.get(reverse("placements:follow_up", args=[placement.pk]) + "?due=¹")
     assert response.status_code == 200
+
+
+def test_the_coordinator_start_page_lists_case_files_without_activity_for_a_year(client: Client) -> None:
+    from django.utils import timezone
+
+    from participants.models import Participant, ParticipantStatus
+    from placements.models import Placement
+    from placements.selectors import inactive_case_files
+
+    coordinator = CoordinatorFactory()
+    team = coordinator.team
+    long_ago = timezone.now() - dt.timedelta(days=400)
+
+    def old(**fields):  # type: ignore[no-untyped-def]
+        person = ParticipantFactory(team=team, coordinator=coordinator, **fields)
+        Participant.objects.filter(pk=person.pk).update(updated_at=long_ago, status_changed_at=long_ago)
+        return person
+
+    forgotten = old(first_name="Glömd", last_name="Person")
+    in_placement = old()
+    PlacementFactory(participant=in_placement, active=True)  # an ongoing placement is activity
+    recently_ended = old()
+    PlacementFactory(participant=recently_ended, completed=True)  # changed just now
+    Placement.objects.filter(participant=in_placement).update(updated_at=long_ago)
+    old(status=ParticipantStatus.EXITED)  # closed: retention takes it from here
+    ParticipantFactory(team=team, coordinator=coordinator)  # changed just now
+    outsider = ParticipantFactory(first_name="Annan", last_name="Utomstående")  # another team
+    Participant.objects.filter(pk=outsider.pk).update(updated_at=long_ago, status_changed_at=long_ago)
+
+    assert list(inactive_case_files(user=coordinator, today=timezone.localdate())) == [forgotten]
+    client.force_login(coordinator)
+    page = client.get("/").content.decode()
+    assert "1 akt utan aktivitet på ett år" in page
+    assert forgotten.full_name in page and "Utomstående" not in page
