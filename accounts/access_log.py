@@ -68,7 +68,12 @@ def log_review(*, month: dt.date) -> Review:
     )
 
 
+def previous_month(today: dt.date) -> dt.date:
+    """The first day of the month before `today`'s: the month a review looks at by default."""
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
 def last_months_review(*, today: dt.date) -> tuple[dt.date, LogReview | None]:
     """Last month, and its review's sign-off if there is one (the administrator's start page)."""
-    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    month = previous_month(today)
     return month, LogReview.objects.filter(month=month).select_related("reviewed_by").first()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .access_log import log_review
+from .access_log import log_review, previous_month
 from .models import LogReview, Role
 from .roles import role_required
 from .services import user_log_out_everywhere
@@ -47,7 +47,7 @@ def _month_param(text: str, *, latest: dt.date) -> dt.date | None:
 def access_log_review(request: HttpRequest) -> HttpResponse:
     """The monthly access-log review, with the reviewer's sign-off."""
     today = timezone.localdate()
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last_month = previous_month(today)
     month = _month_param(request.GET.get("month", ""), latest=today.replace(day=1)) or last_month
     signed = LogReview.objects.filter(month=month).select_related("reviewed_by").first()
     form = SignOffForm(request.POST or None)

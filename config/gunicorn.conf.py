@@ -14,7 +14,7 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 preload_app = True
 
 
-def when_ready(server):  # noqa: ANN001, ANN201  (gunicorn's hook signature)
+def when_ready(server):
     """In the master, before the workers fork: load the matching arrays (placements.matching) the
     workers would each build on their first *find candidates*, then close the database connection so
     that no worker inherits it."""

@@ -239,18 +239,12 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
         _section(
             "status_history",
             _("Status history"),
-            [
-                _row(c, STATUS_CHANGE_FIELDS)
-                for c in participant.status_changes.order_by("changed_at", "pk")
-            ],
+            [_row(c, STATUS_CHANGE_FIELDS) for c in participant.status_changes.order_by("changed_at", "pk")],
         ),
         _section(
             "records_checks",
             _("Criminal-records extract checks"),
-            [
-                _row(c, RECORDS_CHECK_FIELDS)
-                for c in participant.records_checks.order_by("checked_on", "pk")
-            ],
+            [_row(c, RECORDS_CHECK_FIELDS) for c in participant.records_checks.order_by("checked_on", "pk")],
         ),
         _section("placements", _("Placements"), placement_rows),
         _section(

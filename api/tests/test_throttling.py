@@ -9,7 +9,9 @@ from .conftest import session_client, token_client
 pytestmark = pytest.mark.django_db
 
 
-def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason(settings, coordinator, other_coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason(  # type: ignore[no-untyped-def]
+    settings, coordinator, other_coordinator
+) -> None:
     settings.API_THROTTLE_RATE = "3/min"
     client = token_client(coordinator)
     assert [client.get("/api/v1/needs/").status_code for _ in range(3)] == [200, 200, 200]
