@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Project apps, lowest layer first (see STYLE.md).
@@ -144,12 +143,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# The REST API (/api/v1/): a token for integrations (created and revoked by an administrator in
-# the admin), the session for the browser (CSRF enforced). JSON only; the docs page is /api/docs/.
+# The REST API (/api/v1/): a token for integration users (accounts.tokens: created and revoked in the
+# admin, stored hashed), the session for the browser (CSRF enforced). JSON only; the docs page is /api/docs/.
 REST_FRAMEWORK = {
     # The token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
