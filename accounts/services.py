@@ -79,14 +79,22 @@ def _reset_link_check(user: User) -> None:
         raise ValidationError(_("A reset link needs an active account with an e-mail address."))
 
 
+INVITATION_TEMPLATES = {
+    "subject_template_name": "registration/account_invitation_subject.txt",
+    "email_template_name": "registration/account_invitation_email.txt",
+}
+
+
 @transaction.atomic
-def user_send_password_reset(*, user: User, by: User, domain: str, use_https: bool = True) -> None:
-    """E-mail the user a link to choose their own password (after commit). Nobody else sets it."""
+def user_send_password_reset(*, user: User, by: User, domain: str, use_https: bool = True, new: bool = False) -> None:
+    """E-mail the user a link to choose their own password (after commit). Nobody else sets it.
+    A `new` account gets the welcome text instead of Django's "you asked for a reset"."""
     _reset_link_check(user)
     log_admin_action(by=by, action=AdminAction.RESET_LINK_SENT, target=user)
     form = _OneUserResetForm(user=user)
     form.is_valid()
-    transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https))
+    templates = INVITATION_TEMPLATES if new else {}
+    transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https, **templates))
 
 
 @transaction.atomic
@@ -102,7 +110,7 @@ def user_added(*, user: User, by: User, domain: str, use_https: bool = True, cho
         by=by, action=AdminAction.USER_ADDED, target=user, detail="integration" if user.is_integration else ""
     )
     if not user.is_integration and user.email:
-        user_send_password_reset(user=user, by=by, domain=domain, use_https=use_https)
+        user_send_password_reset(user=user, by=by, domain=domain, use_https=use_https, new=True)
 
 
 def user_active_changed(*, user: User, by: User) -> None:

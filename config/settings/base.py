@@ -166,7 +166,11 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Platsa API",
-    "DESCRIPTION": "Participants, workplaces, needs, supervisors, placements, follow-ups, matching and report figures.",
+    "DESCRIPTION": (
+        "Participants, workplaces, needs, supervisors, placements, follow-ups, matching and report figures. "
+        "Authenticate with the header `Authorization: Token <key>`: a key of an integration user, created in "
+        "the admin (API tokens) and shown once, or use the signed-in browser session."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
