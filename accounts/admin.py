@@ -231,7 +231,18 @@ class RoleGrantAdmin(admin.ModelAdmin):
     """One administrator asks (add), another approves or refuses (the actions on the list)."""
 
     form = RoleGrantForm
-    list_display = ["user", "role", "team", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_display = [
+        "user",
+        "user_email",
+        "role",
+        "team",
+        "status",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
     list_filter = ["status", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     list_select_related = ["user", "team", "requested_by", "decided_by"]
@@ -248,6 +259,11 @@ class RoleGrantAdmin(admin.ModelAdmin):
             user=obj.user, role=obj.role, team=obj.team, reason=obj.reason, by=request.user
         )
         _copy_into(obj, grant)
+
+    @admin.display(description=_("email address"), ordering="user__email")
+    def user_email(self, grant: RoleGrant) -> str:
+        """Where the account's reset links go: the one deciding sees whose address it is."""
+        return grant.user.email
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
