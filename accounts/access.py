@@ -15,8 +15,9 @@ The rules, by role:
 - Administrators (and the data protection officer, who has that role) handle data-subject
   requests: anyone's register extract and erasure on request (`data_subject_scope`,
   `erasure_scope`); a coordinator may produce the extract of their own team's participants. In
-  Django's admin they manage users, teams, reference data, API tokens and lock-outs, and search the
-  access log (ADMINISTRATOR_PERMISSIONS): no case file, placement or follow-up is among them.
+  Django's admin they manage users, teams, reference data, integration users' API tokens and
+  lock-outs, and search the access log (ADMINISTRATOR_PERMISSIONS): no case file, placement or
+  follow-up is among them, and a role that opens one needs a second administrator (accounts.admin).
 - Anyone else, and anonymous users, see nothing. Superusers (system administration) see all.
 
 The rules name the fields of higher apps' models as lookup strings and load models through the
@@ -51,9 +52,14 @@ ADMINISTRATOR_PERMISSIONS = (
     "accounts.change_team",
     "accounts.view_team",
     "accounts.view_accesslogentry",
-    "authtoken.add_tokenproxy",
-    "authtoken.delete_tokenproxy",
-    "authtoken.view_tokenproxy",
+    # Tokens only for integration users, created and revoked, never changed; keys shown once (accounts.tokens).
+    "accounts.add_apitoken",
+    "accounts.view_apitoken",
+    # Roles that open case files: asked for by one administrator, decided by another.
+    "accounts.add_rolegrant",
+    "accounts.view_rolegrant",
+    "accounts.decide_rolegrant",
+    "accounts.view_adminauditentry",
     "axes.view_accessattempt",
     "axes.delete_accessattempt",  # lifts a lock-out
     *(

@@ -1,19 +1,43 @@
-import csv
+"""Users, teams, role grants, API tokens, the access log and the administration log in Django's admin.
 
-from django.contrib import admin
+Administrators (the Administrator group, accounts.access.ADMINISTRATOR_PERMISSIONS) add users, give
+them a team and the roles that open no case file, and deactivate them. They never:
+- set a password: a new account has no usable password, and a person gets a reset link by e-mail
+  (also an action here) to choose their own; the password pages are the superuser's;
+- give a role that needs approval (Coordinator, Supervisor, Administrator) or move a coordinator to
+  another team: they ask for it under *Role grants* and another administrator decides;
+- change the e-mail address of someone holding such a role (or waiting for one): a reset link sent
+  there would hand over the account;
+- create a token for anyone but an integration user, nor see a key after its creation (accounts.tokens).
+Only superusers make superusers, grant single permissions or change a superuser's account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpResponse
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessLogEntry, Team, User
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(value: str) -> str:
-    """Typed text as a spreadsheet shows it, never as a formula: a reason such as '=HYPERLINK(...)'
-    opened in Excel would otherwise run (CSV formula injection). The leading quote marks text."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+from . import services
+from .models import (
+    ROLES_NEEDING_APPROVAL,
+    AccessLogEntry,
+    AdminAuditEntry,
+    ApiToken,
+    Role,
+    RoleGrant,
+    Team,
+    User,
+)
+from .spreadsheets import csv_response
 
 
 @admin.register(Team)
@@ -21,39 +45,321 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class _AdministratorUserFormMixin:
+    """What an administrator may not do in the user form: give a role that needs approval, or move a
+    coordinator to another team. Taking a role away, or a coordinator's team, is always allowed."""
+
+    instance: User
+    cleaned_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        old_roles = self.instance.roles if self.instance.pk else frozenset()
+        groups = cleaned.get("groups")
+        if groups is not None:
+            new_roles = {Role(group.name) for group in groups if group.name in Role.values}
+            added = (new_roles - old_roles) & ROLES_NEEDING_APPROVAL
+            if added:
+                self.add_error(  # type: ignore[attr-defined]
+                    "groups",
+                    gettext("%(roles)s needs a second administrator's approval: ask for it under Role grants.")
+                    % {"roles": ", ".join(sorted(str(Role(r).label) for r in added))},
+                )
+        team = cleaned.get("team")
+        if Role.COORDINATOR in old_roles and team is not None and team.pk != self.instance.team_id:
+            self.add_error(  # type: ignore[attr-defined]
+                "team",
+                gettext("A coordinator's team decides whose case files they see: ask for the move under Role grants."),
+            )
+        return cleaned
+
+
+class AdministratorUserAddForm(_AdministratorUserFormMixin, forms.ModelForm):
+    """A new account without a password: the person chooses one from the reset link."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "is_integration", "team", "phone", "groups"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("is_integration") and not cleaned.get("email"):
+            self.add_error("email", gettext("A person needs an e-mail address for the link to choose a password."))
+        return cleaned
+
+
+class AdministratorUserChangeForm(_AdministratorUserFormMixin, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Administrators (accounts.access.ADMINISTRATOR_PERMISSIONS) add users, give them a team and a role
-    (group) and deactivate them. Only superusers make superusers, grant single permissions or change a
-    superuser's account: otherwise an administrator could make themselves one."""
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Platsa"), {"fields": ("team", "phone", "is_integration")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Platsa"), {"fields": ("is_integration",)}),
+    )
+    administrator_add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email")}),
+        (_("Platsa"), {"fields": ("team", "phone", "groups", "is_integration")}),
+    )
+    list_display = ["username", "first_name", "last_name", "team", "is_active", "is_integration"]
+    list_filter = ["team", "groups", "is_active", "is_integration"]
+    actions = ["send_password_reset", "log_out_everywhere"]
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions", "is_staff")
 
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Platsa"), {"fields": ("team", "phone")}))
-    list_display = ["username", "first_name", "last_name", "team", "is_active"]
-    list_filter = ["team", "groups", "is_active"]
-    SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+    def get_fieldsets(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        if obj is None:
+            return self.administrator_add_fieldsets
+        # No password field: an administrator never sees or sets one.
+        first, *rest = self.fieldsets
+        return ((first[0], {**first[1], "fields": ("username",)}), *rest)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        if not request.user.is_superuser:
+            kwargs["form"] = AdministratorUserChangeForm if obj is not None else AdministratorUserAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return readonly
-        return (*readonly, *self.SUPERUSER_ONLY_FIELDS)
+        readonly = (*readonly, *self.SUPERUSER_ONLY_FIELDS)
+        if obj is not None:
+            readonly = (*readonly, "is_integration", "last_login", "date_joined")
+            if obj.roles & ROLES_NEEDING_APPROVAL or obj.role_grants.filter(status=RoleGrant.Status.PENDING).exists():
+                readonly = (*readonly, "email")
+        return readonly
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
 
+    def user_change_password(self, request, id, form_url=""):  # type: ignore[no-untyped-def]
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
-@admin.register(AccessLogEntry)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Searchable by person (participant id) and by user; read-only; exportable as CSV."""
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        was_active = User.objects.filter(pk=obj.pk).values_list("is_active", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.user_added(
+                user=obj,
+                by=request.user,
+                domain=request.get_host(),
+                use_https=request.is_secure(),
+                choose_own_password=not request.user.is_superuser,
+            )
+        elif was_active is not None and was_active != obj.is_active:
+            services.user_active_changed(user=obj, by=request.user)
 
-    list_display = ["at", "username", "participant_id", "action", "reason"]
-    list_filter = ["action", "at"]
-    search_fields = ["=participant_id", "username"]
-    date_hierarchy = "at"
-    actions = ["export_csv"]
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True))
+        super().save_related(request, form, formsets, change)
+        user.__dict__.pop("_roles_cache", None)
+        added = {Role(name) for name in set(user.groups.values_list("name", flat=True)) - before if name in Role.values}
+        if added & ROLES_NEEDING_APPROVAL:
+            # Only a superuser's form lets these through (the administrator's form refuses them).
+            services.user_roles_given_directly(
+                user=user, by=request.user, roles=added & ROLES_NEEDING_APPROVAL, team=user.team
+            )
 
+    @admin.action(description=_("Send a password reset link"), permissions=["change"])
+    def send_password_reset(self, request: HttpRequest, queryset: Any) -> None:
+        sent = 0
+        for user in queryset:
+            try:
+                services.user_send_password_reset(
+                    user=user, by=request.user, domain=request.get_host(), use_https=request.is_secure()
+                )
+                sent += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{user}: {' '.join(exc.messages)}", messages.WARNING)
+        if sent:
+            self.message_user(request, gettext("Reset links sent: %(count)s.") % {"count": sent}, messages.SUCCESS)
+
+    @admin.action(description=_("Log out everywhere and revoke API tokens"), permissions=["change"])
+    def log_out_everywhere(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            if user.is_superuser and not request.user.is_superuser:
+                continue
+            services.user_log_out_everywhere(user=user, by=request.user)
+        self.message_user(request, gettext("Sessions ended and tokens revoked."), messages.SUCCESS)
+
+
+class RoleGrantForm(forms.ModelForm):
+    acting_user: User
+
+    class Meta:
+        model = RoleGrant
+        fields = ["user", "role", "team", "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "role" in self.fields:  # not on the read-only view page
+            self.fields["role"].choices = [c for c in Role.choices if c[0] in ROLES_NEEDING_APPROVAL]
+            self.fields["user"].queryset = User.objects.filter(is_superuser=False, is_active=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and cleaned.get("user") and cleaned.get("role"):
+            try:
+                services.role_grant_check(
+                    user=cleaned["user"], role=cleaned["role"], team=cleaned.get("team"), by=self.acting_user
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+def _copy_into(obj: Any, saved: Any) -> None:
+    """Let the admin's add view carry on with the object a service created."""
+    obj.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
+    obj._state.adding = False
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    """One administrator asks (add), another approves or refuses (the actions on the list)."""
+
+    form = RoleGrantForm
+    list_display = [
+        "user",
+        "user_email",
+        "role",
+        "team",
+        "status",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    list_select_related = ["user", "team", "requested_by", "decided_by"]
+    readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    actions = ["approve", "refuse"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        grant = services.role_grant_request(
+            user=obj.user, role=obj.role, team=obj.team, reason=obj.reason, by=request.user
+        )
+        _copy_into(obj, grant)
+
+    @admin.display(description=_("email address"), ordering="user__email")
+    def user_email(self, grant: RoleGrant) -> str:
+        """Where the account's reset links go: the one deciding sees whose address it is."""
+        return grant.user.email
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.decide_rolegrant")
+
+    def _decide(self, request: HttpRequest, queryset: Any, decide: Any, done: str) -> None:
+        count = 0
+        for grant in queryset:
+            try:
+                decide(grant=grant, by=request.user)
+                count += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{grant}: {' '.join(exc.messages)}", messages.ERROR)
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve the chosen requests"), permissions=["decide"])
+    def approve(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, services.role_grant_approve, gettext("Approved: %(count)s."))
+
+    @admin.action(description=_("Refuse the chosen requests"), permissions=["decide"])
+    def refuse(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, services.role_grant_refuse, gettext("Refused: %(count)s."))
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:  # not on the read-only view page
+            self.fields["user"].queryset = User.objects.filter(is_active=True, is_integration=True)
+
+    def clean_user(self) -> User:
+        user = self.cleaned_data["user"]
+        try:
+            services.api_token_check(user=user)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["user"]) from exc
+        return user
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens of integration users. The key is shown once, on the page after *Save*; only its hash is kept."""
+
+    form = ApiTokenForm
+    list_display = ["name", "user", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user", "created_by"]
+    readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        token, key = services.api_token_create(user=obj.user, name=obj.name, by=request.user)
+        _copy_into(obj, token)
+        request._platsa_new_key = key  # for response_add, this request only; never stored
+
+    def response_add(self, request, obj, post_url_continue=None):  # type: ignore[no-untyped-def]
+        response = TemplateResponse(
+            request,
+            "admin/accounts/apitoken/created.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("API token created"),
+                "token": obj,
+                "key": request._platsa_new_key,
+                "opts": self.opts,
+                "changelist_url": reverse("admin:accounts_apitoken_changelist"),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # revoked, not deleted: the list keeps who made it and when it was last used
+
+    @admin.action(description=_("Revoke the chosen tokens"), permissions=["add"])
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset:
+            services.api_token_revoke(token=token, by=request.user)
+        self.message_user(request, gettext("Tokens revoked."), messages.SUCCESS)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
 
@@ -63,21 +369,54 @@ class AccessLogAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
+
+@admin.register(AccessLogEntry)
+class AccessLogAdmin(_ReadOnlyAdmin):
+    """Searchable by person (participant id) and by user; read-only; exportable as CSV."""
+
+    list_display = ["at", "username", "participant_id", "action", "reason"]
+    list_filter = ["action", "at"]
+    search_fields = ["=participant_id", "username"]
+    date_hierarchy = "at"
+    actions = ["export_csv"]
+
     @admin.action(description=_("Export the chosen entries as CSV"))
-    def export_csv(self, request, queryset):  # type: ignore[no-untyped-def]
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="platsa-access-log.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["at", "user", "participant_id", "action", "fields", "reason"])
-        for entry in queryset.order_by("at"):
-            writer.writerow(
+    def export_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:
+        return csv_response(
+            filename="platsa-access-log.csv",
+            header=["at", "user", "participant_id", "action", "fields", "reason"],
+            rows=(
                 [
                     entry.at.isoformat(),
-                    spreadsheet_text(entry.username),
+                    entry.username,
                     entry.participant_id,
                     entry.action,
-                    ";".join(entry.fields),
-                    spreadsheet_text(entry.reason),
+                    ",".join(entry.fields),
+                    entry.reason,
                 ]
-            )
-        return response
+                for entry in queryset.order_by("at")
+            ),
+        )
+
+
+@admin.register(AdminAuditEntry)
+class AdminAuditAdmin(_ReadOnlyAdmin):
+    """Who added, activated or deactivated an account, asked for or decided a role, sent a reset link,
+    created or revoked a token. Searchable by either account; read-only; exportable as CSV."""
+
+    list_display = ["at", "username", "action", "target_username", "detail"]
+    list_filter = ["action", "at"]
+    search_fields = ["username", "target_username", "=target_user_id"]
+    date_hierarchy = "at"
+    actions = ["export_csv"]
+
+    @admin.action(description=_("Export the chosen entries as CSV"))
+    def export_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:
+        return csv_response(
+            filename="platsa-administration-log.csv",
+            header=["at", "by", "action", "account", "detail"],
+            rows=(
+                [entry.at.isoformat(), entry.username, entry.action, entry.target_username, entry.detail]
+                for entry in queryset.order_by("at")
+            ),
+        )

@@ -17,6 +17,12 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "Administrator", _("Administrator")
 
 
+# Roles an administrator cannot give on their own: Coordinator and Supervisor open case files (and a
+# coordinator's team decides whose), Administrator could approve its holder's requests. Each needs a
+# second administrator's approval of a RoleGrant, or a superuser.
+ROLES_NEEDING_APPROVAL = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+
 class Team(models.Model):
     """A unit of the labour-market department; coordinators see their own team's participants."""
 
@@ -44,6 +50,11 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text=_("Set by “log out everywhere”: sessions begun before this are ended."),
+    )
+    is_integration = models.BooleanField(
+        _("integration"),
+        default=False,
+        help_text=_("An account for a machine client: it signs in with API tokens only, never on the pages."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -172,3 +183,142 @@ class LogReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class AdminAuditEntryQuerySet(models.QuerySet["AdminAuditEntry"]):
+    """Audit entries are written once: bulk updates and deletes are refused (on PostgreSQL also by a trigger)."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class AdminAction(models.TextChoices):
+    USER_ADDED = "user_added", _("Added the user")
+    USER_ACTIVATED = "user_activated", _("Activated the user")
+    USER_DEACTIVATED = "user_deactivated", _("Deactivated the user")
+    RESET_LINK_SENT = "reset_link_sent", _("Sent a password reset link")
+    LOGGED_OUT_EVERYWHERE = "logged_out_everywhere", _("Ended every session and token")
+    ROLE_REQUESTED = "role_requested", _("Requested a role")
+    ROLE_APPROVED = "role_approved", _("Approved a role")
+    ROLE_REFUSED = "role_refused", _("Refused a role")
+    ROLE_GIVEN = "role_given", _("Gave a role directly (superuser)")
+    TOKEN_CREATED = "token_created", _("Created an API token")
+    TOKEN_REVOKED = "token_revoked", _("Revoked an API token")
+
+
+class AdminAuditEntry(models.Model):
+    """One administrative act on an account: who, when, on whose account, what. Append-only.
+
+    Nothing personal beyond the account names: the detail holds a role, a team or a token's prefix,
+    never an e-mail address, a password or a key."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    username = models.CharField(_("by (user name)"), max_length=150)
+    action = models.CharField(_("action"), max_length=30, choices=AdminAction.choices)
+    target_user_id = models.BigIntegerField(_("account"), null=True, blank=True, db_index=True)
+    target_username = models.CharField(_("account (user name)"), max_length=150, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    objects = AdminAuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("administration log entry")
+        verbose_name_plural = _("administration log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target_username}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class RoleGrant(models.Model):
+    """A request to give a user a role that needs a second administrator (ROLES_NEEDING_APPROVAL),
+    with the team for a coordinator. Another administrator, never the requester or the grantee,
+    approves or refuses it (accounts.services.role_grant_*)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        help_text=_("For a coordinator: the team whose case files they will see."),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        permissions = [("decide_rolegrant", _("Can approve or refuse role grants"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(status="pending"), name="rolegrant_one_pending_per_role"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="Coordinator") | models.Q(team__isnull=False),
+                name="rolegrant_coordinator_has_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} ({self.get_status_display()})"
+
+
+class ApiToken(models.Model):
+    """An API key of an integration user (accounts.tokens). Only a SHA-256 of the key is stored; the
+    key itself is shown once, when it is created."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("what it is for"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    issued_by_superuser = models.BooleanField(_("issued by a superuser"), default=False, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

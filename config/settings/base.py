@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Project apps, lowest layer first (see STYLE.md).
@@ -144,12 +143,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# The REST API (/api/v1/): a token for integrations (created and revoked by an administrator in
-# the admin), the session for the browser (CSRF enforced). JSON only; the docs page is /api/docs/.
+# The REST API (/api/v1/): a token for integration users (accounts.tokens: created and revoked in the
+# admin, stored hashed), the session for the browser (CSRF enforced). JSON only; the docs page is /api/docs/.
 REST_FRAMEWORK = {
     # The token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -167,7 +166,11 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Platsa API",
-    "DESCRIPTION": "Participants, workplaces, needs, supervisors, placements, follow-ups, matching and report figures.",
+    "DESCRIPTION": (
+        "Participants, workplaces, needs, supervisors, placements, follow-ups, matching and report figures. "
+        "Authenticate with the header `Authorization: Token <key>`: a key of an integration user, created in "
+        "the admin (API tokens) and shown once, or use the signed-in browser session."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

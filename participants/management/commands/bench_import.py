@@ -6,7 +6,6 @@ Builds a synthetic list of N valid rows (test identity numbers, serials 980–99
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -14,6 +13,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from accounts.spreadsheets import csv_text
 from participants.identity import make_test_identity_number
 from participants.importing import COLUMNS, parse_referral_file
 from taxonomy.services import occupations_load_subset
@@ -69,9 +69,7 @@ class Command(BaseCommand):
             workbook.save(buffer)
             content, name = buffer.getvalue(), "bench.xlsx"
         else:
-            text = io.StringIO()
-            csv.writer(text, delimiter=";").writerows(table)
-            content, name = text.getvalue().encode("utf-8"), "bench.csv"
+            content, name = csv_text(header=table[0], rows=table[1:]).encode("utf-8"), "bench.csv"
         started = time.perf_counter()
         rows = parse_referral_file(content, name)
         elapsed = time.perf_counter() - started
