@@ -1,5 +1,7 @@
 """The access log: every read and change of a participant's personal data writes an entry here.
-Called from the views (never copied); entries are append-only (see AccessLogEntry)."""
+Reads for display are logged by the selectors that do them (participants.selectors,
+placements.selectors: `..._for_view`, `..._shown`), which pages and the API both call; writes by the
+views and services that make them. Entries are append-only (see AccessLogEntry)."""
 
 from __future__ import annotations
 
