@@ -253,6 +253,17 @@ if REDIS_URL:
     CACHES = {"default": resilient_redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The API ceiling (api/throttling.py) must count across all web workers: in Redis when there is one,
+# else in a table of the database, which every worker shares (`migrate` creates it, see api/apps.py).
+API_THROTTLE_CACHE = "default" if REDIS_URL else "throttle"
+THROTTLE_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "platsa_api_throttle",
+    # One row per API user counted in the last minute; culling above this would forget counts.
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
+if not REDIS_URL:
+    CACHES["throttle"] = THROTTLE_DATABASE_CACHE
 
 # Celery: Redis as broker when configured. With no broker, tasks run eagerly in the
 # calling process, so the app works on a bare machine.
