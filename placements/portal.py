@@ -18,7 +18,7 @@ from accounts.roles import role_required
 from accounts.service_views import attach_service_error, id_param, save_with_service
 
 from .forms import FollowUpForm
-from .links import LinkError, link_resolve
+from .links import LinkError, link_for_view
 from .models import FollowUp
 from .selectors import placement_for_view
 from .services import follow_up_log, follow_up_log_by_link
@@ -75,7 +75,7 @@ LINK_PROBLEMS = {
 def follow_up_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """A supervisor without an account logs one follow-up through the link in the reminder."""
     try:
-        link = link_resolve(token)
+        link = link_for_view(token)
     except LinkError as exc:
         return render(
             request, "placements/follow_up_link_problem.html", {"message": LINK_PROBLEMS[exc.reason]}, status=410

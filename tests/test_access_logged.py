@@ -2,7 +2,8 @@
 found by walking every URL pattern rather than by listing the pages that log.
 
 The walk (the URL matrix's world and URL builder) requests every page as each actor who may open it
-(the participant's coordinator, the placement's supervisor). An answer that names a participant
+(the participant's coordinator, the placement's supervisor; anonymous for the public pages, where
+the supervisor's follow-up link is). An answer that names a participant
 must have written an entry for that participant by that user in that request; so must the placement
 documents (PDF, whose text the walk cannot read). A new page that shows someone without reading
 through the logging selectors (participants.selectors, placements.selectors) fails here.
@@ -19,7 +20,7 @@ from participants.importing import COLUMNS
 from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
 from supervisors.tests.factories import SupervisorFactory
-from tests.test_url_matrix import MATRIX, World, _pages
+from tests.test_url_matrix import MATRIX, PUBLIC, World, _pages
 from workplaces.tests.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.django_db
 DOCUMENTS = {"placements:agreement", "placements:certificate"}
 # The pages of finding 8 (issue 13): the walk must find each of them naming someone.
 NAMED_PAGES = {
+    "follow_up_link",
     "placements:need_candidates",
     "placements:participant_needs",
     "placements:allocation",
@@ -71,18 +73,19 @@ def test_every_answer_that_names_a_participant_writes_an_access_log_entry() -> N
     unlogged, named_pages = [], set()
     for name, route in _pages():
         url = world.url(name, route)
-        for actor in "CS":
-            if actor not in MATRIX.get(name, ""):
+        for actor in "CS-":
+            if actor not in MATRIX.get(name, "") and not (actor == "-" and MATRIX.get(name) == PUBLIC):
                 continue
-            user = world.users[actor]
+            user = world.users.get(actor)
             client = Client()
-            client.force_login(user)
+            if user is not None:
+                client.force_login(user)
             newest = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             response = client.get(url)
             body = response.content.decode(errors="replace")
-            logged = set(
-                AccessLogEntry.objects.filter(pk__gt=newest, user=user).values_list("participant_id", flat=True)
-            )
+            # Signed in: by that user. Public (the follow-up link): by the link's holder, without a user.
+            entries = AccessLogEntry.objects.filter(pk__gt=newest, user=user)
+            logged = set(entries.values_list("participant_id", flat=True))
             for person in world.people:
                 if _named(body, person) or (name in DOCUMENTS and person == world.participant):
                     named_pages.add(name)
@@ -107,6 +110,19 @@ def test_the_pages_of_finding_8_log_what_their_api_equivalents_log() -> None:
             assert client.get(url).status_code == 200, url
             entries.append(sorted(AccessLogEntry.objects.filter(pk__gt=newest).values_list("participant_id", "action")))
         assert entries[0] == entries[1] != [], page
+
+
+def test_the_follow_up_link_page_is_logged_for_the_links_holder() -> None:
+    world = LoggedWorld()
+    response = Client().get(world.url("follow_up_link", "f/<str:token>/"))
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.username, entry.participant_id, entry.action) == (
+        None,
+        f"follow-up-link:supervisor-{world.supervisor.pk}",
+        world.participant.pk,
+        AccessAction.VIEW,
+    )
 
 
 def test_confirming_an_import_logs_each_registered_participant_as_created() -> None:
