@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import AnyUser, get_visible_or_404
-from accounts.models import User
+from accounts.access_log import log_access
+from accounts.models import AccessAction, User
 from participants.models import Participant, ParticipantStatus
 from participants.selectors import participant_for_view, participants_shown
 from supervisors.models import Supervisor
@@ -55,7 +56,7 @@ def placement_for_view(*, user: User, pk: object) -> Placement:
     """The placement to show (its page, its documents, the portal, the follow-up form), logged as a
     view of the participant's case file."""
     placement = get_placement_for_user(user, pk)
-    participants_shown(user=user, rows=[placement], participant_id="participant_id")
+    log_access(user=user, participant_ids=[placement.participant_id], action=AccessAction.VIEW)
     return placement
 
 
@@ -73,7 +74,7 @@ def follow_ups_shown(*, user: User, rows: Iterable[FollowUp]) -> list[FollowUp]:
 def follow_up_for_view(*, user: User, pk: object) -> FollowUp:
     """A follow-up to show, logged as a view of the participant's case file."""
     follow_up = get_follow_up_for_user(user, pk)
-    participant_for_view(user=user, pk=follow_up.placement.participant_id)
+    log_access(user=user, participant_ids=[follow_up.placement.participant_id], action=AccessAction.VIEW)
     return follow_up
 
 
@@ -82,7 +83,9 @@ def candidates_for_view(*, user: User, need: Need) -> CandidateRanking:
     from . import matching  # matching loads through this module's readers
 
     ranking = matching.rank_candidates(need=need, user=user)
-    participants_shown(user=user, rows=[c.participant for c in (*ranking.candidates, *ranking.excluded)])
+    participants_shown(
+        user=user, rows=[*(c.participant for c in ranking.candidates), *(e.participant for e in ranking.excluded)]
+    )
     return ranking
 
 

@@ -112,6 +112,27 @@ def test_the_pages_of_finding_8_log_what_their_api_equivalents_log() -> None:
         assert entries[0] == entries[1] != [], page
 
 
+def test_a_page_about_one_placement_is_a_view_of_the_case_file_and_a_list_is_a_list() -> None:
+    world = LoggedWorld()
+    pages = {
+        "C": [
+            (reverse("placements:detail", args=[world.placement.pk]), AccessAction.VIEW),
+            (reverse("placements:follow_up", args=[world.placement.pk]), AccessAction.VIEW),
+            (reverse("participants:edit", args=[world.participant.pk]), AccessAction.VIEW),
+            (reverse("workplaces:need_detail", args=[world.need.pk]), AccessAction.LIST),
+            (reverse("placements:allocation"), AccessAction.LIST),
+        ],
+        "S": [(reverse("placements:portal_placement", args=[world.placement.pk]), AccessAction.VIEW)],
+    }
+    for actor, urls in pages.items():
+        client = Client()
+        client.force_login(world.users[actor])
+        for url, action in urls:
+            newest = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            assert client.get(url).status_code == 200, url
+            assert set(AccessLogEntry.objects.filter(pk__gt=newest).values_list("action", flat=True)) == {action}, url
+
+
 def test_the_follow_up_link_page_is_logged_for_the_links_holder() -> None:
     world = LoggedWorld()
     response = Client().get(world.url("follow_up_link", "f/<str:token>/"))
