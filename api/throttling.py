@@ -24,8 +24,9 @@ class ClientRateThrottle(SimpleRateThrottle):
 
     scope = "api-client"
 
-    @property  # type: ignore[override]  # DRF's is a class attribute, fixed to the default cache at import
-    def cache(self) -> BaseCache:
+    # DRF's `cache` is a class attribute, bound to the default cache at import; this one follows the setting.
+    @property
+    def cache(self) -> BaseCache:  # type: ignore[override]  # read-only here; DRF never assigns it
         return caches[settings.API_THROTTLE_CACHE]
 
     def get_rate(self) -> str | None:
