@@ -1,5 +1,7 @@
 """The access log: every read and change of a participant's personal data writes an entry here.
-Called from the views (never copied); entries are append-only (see AccessLogEntry)."""
+Reads for display are logged by the selectors that do them (participants.selectors,
+placements.selectors: `..._for_view`, `..._shown`), which pages and the API both call; writes by the
+views and services that make them. Entries are append-only (see AccessLogEntry)."""
 
 from __future__ import annotations
 
@@ -77,3 +79,15 @@ def last_months_review(*, today: dt.date) -> tuple[dt.date, LogReview | None]:
     """Last month, and its review's sign-off if there is one (the administrator's start page)."""
     month = previous_month(today)
     return month, LogReview.objects.filter(month=month).select_related("reviewed_by").first()
+
+
+def log_access_by_link(*, holder: str, participant_ids: Iterable[int], action: AccessAction) -> int:
+    """Entries for an access without an account (a supervisor's personal follow-up link): no user,
+    the entry names the link's holder instead (a stable, untranslated name such as
+    "follow-up-link:supervisor-12")."""
+    entries = [
+        AccessLogEntry(user=None, username=holder[:150], participant_id=pk, action=action)
+        for pk in dict.fromkeys(participant_ids)
+    ]
+    AccessLogEntry.objects.bulk_create(entries)
+    return len(entries)

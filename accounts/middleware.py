@@ -15,6 +15,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware:
@@ -57,3 +58,28 @@ class SessionLifetimeMiddleware:
                     logout(request)
                     return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+# Pages without a signed-in user that still show personal data: a supervisor's follow-up link.
+NO_STORE_URL_NAMES = frozenset({"follow_up_link"})
+
+
+class NoStoreMiddleware:
+    """Answers with personal data are kept by no browser cache or proxy: every answer to a signed-in
+    user, every API answer (a token is only checked inside the API view, after this has seen the
+    request) and the follow-up-link pages get `Cache-Control: no-store, private` (and Django's other
+    never-cache directives). Static files, which WhiteNoise answers before this runs, and the public
+    pages stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if (user is not None and user.is_authenticated) or (
+            match is not None and ("api" in match.namespaces or match.url_name in NO_STORE_URL_NAMES)
+        ):
+            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate, private
+        return response

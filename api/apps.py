@@ -9,10 +9,24 @@ here mirrors one app (participants, workplaces, supervisors, placements, reporti
 that app's forms, selectors and services, never a copy of their rules.
 """
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_tables(*, using: str, **kwargs: Any) -> None:
+    """The database cache the API ceiling counts in without Redis (settings.API_THROTTLE_CACHE): made
+    by every `migrate`, so no deployment step can forget it. Existing tables are left as they are.
+    Django sends post_migrate per app with models, and this app has none: it runs for each (cheap)."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        post_migrate.connect(create_cache_tables, dispatch_uid="api.create_cache_tables")

@@ -25,9 +25,9 @@ from accounts.models import AccessAction
 from participants.filters import ParticipantFilter
 from participants.forms import ExperienceFormSet, ParticipantForm
 from participants.models import Participant, WorkExperience
-from participants.selectors import get_participant_for_user
+from participants.selectors import get_participant_for_user, participant_for_view, participants_shown
 from participants.services import participant_register, participant_update
-from placements import matching
+from placements.selectors import needs_for_participant
 
 from .base import (
     ApiViewSet,
@@ -205,15 +205,13 @@ class ParticipantViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        log_access(user=request.user, participant_ids=[p.pk for p in rows], action=AccessAction.LIST)
+        rows = participants_shown(user=request.user, rows=page if page is not None else queryset)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        participant = self.get_object()
-        log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.VIEW)
-        return Response(self.get_serializer(participant).data)
+        participant = participant_for_view(user=request.user, pk=self.kwargs["pk"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=participant.pk)).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._validated(request.data)
@@ -277,8 +275,7 @@ class ParticipantViewSet(
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str) -> Response:
-        participant = get_participant_for_user(request.user, pk)
-        log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.REVEAL)
+        participant = participant_for_view(user=request.user, pk=pk, reveal=True)
         return Response({"identity_number": participant.formatted_identity_number})
 
     @extend_schema(
@@ -288,9 +285,7 @@ class ParticipantViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def needs(self, request: Request, pk: str) -> Response:
-        participant = get_participant_for_user(request.user, pk)
-        log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.VIEW)
-        matches = matching.rank_needs(participant=participant, user=request.user)
+        _participant, matches = needs_for_participant(user=request.user, pk=pk)
         return Response(NeedMatchSerializer(matches, many=True).data)
 
 
@@ -317,12 +312,13 @@ class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        log_access(user=request.user, participant_ids=[r.participant_id for r in rows], action=AccessAction.LIST)
+        rows = participants_shown(
+            user=request.user, rows=page if page is not None else queryset, participant_id="participant_id"
+        )
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object()
-        log_access(user=request.user, participant_ids=[row.participant_id], action=AccessAction.VIEW)
+        participant_for_view(user=request.user, pk=row.participant_id)
         return Response(self.get_serializer(row).data)

@@ -9,6 +9,7 @@ shows (who, when, how many hours, whom to call); follow-ups of their own placeme
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -25,7 +26,13 @@ from accounts.models import Role, User
 from placements import services
 from placements.forms import FollowUpForm, ProposeForm
 from placements.models import FollowUp, Placement, PlacementStatus
-from placements.selectors import get_placement_for_user
+from placements.selectors import (
+    follow_up_for_view,
+    follow_ups_shown,
+    get_placement_for_user,
+    placement_for_view,
+    placements_shown,
+)
 from placements.views import TRANSITIONS
 
 from .base import (
@@ -122,6 +129,12 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def get_object(self) -> Placement:
         return get_placement_for_user(self.request.user, self.kwargs["pk"])
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return _logged_list(self, placements_shown)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(placement_for_view(user=request.user, pk=kwargs["pk"])).data)
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validate_input(request, ProposeInput, form_kwargs={"user": request.user})
         data.pop("confirm_untrained", None)
@@ -136,6 +149,15 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     acknowledge = _transition_action("acknowledge", "Record that a party acknowledged the agreement")
     assessment = _transition_action("assessment", "Save the supervisor's assessment of an ended placement")
     later_outcome = _transition_action("later_outcome", "Record the outcome 90 or 180 days after the end")
+
+
+def _logged_list(view: ApiViewSet, shown: Callable[..., list[Any]]) -> Response:
+    """A list answer whose rows are logged through `shown`, the selector for those rows."""
+    queryset = view.filter_queryset(view.get_queryset())
+    page = view.paginate_queryset(queryset)
+    rows = shown(user=view.request.user, rows=page if page is not None else queryset)
+    data = view.get_serializer(rows, many=True).data
+    return view.get_paginated_response(data) if page is not None else Response(data)
 
 
 class PortalPlacementSerializer(serializers.ModelSerializer):
@@ -187,6 +209,14 @@ class PortalPlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
             .select_related("participant", "need__workplace", "coordinator")
             .order_by("-planned_start", "-pk")
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return _logged_list(self, placements_shown)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        placement = self.get_object()
+        placement_for_view(user=request.user, pk=placement.pk)
+        return Response(self.get_serializer(placement).data)
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -243,7 +273,13 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     filterset_class = FollowUpFilter
 
     def get_queryset(self) -> QuerySet[FollowUp]:
-        return FollowUp.objects.visible_to(self.request.user).order_by("-due_date", "-pk")
+        return FollowUp.objects.visible_to(self.request.user).select_related("placement").order_by("-due_date", "-pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return _logged_list(self, follow_ups_shown)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(follow_up_for_view(user=request.user, pk=kwargs["pk"])).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validate_input(request, FollowUpInput)

@@ -1,9 +1,11 @@
 """A ceiling on how fast one client may call the API, so a runaway integration cannot take the web
 workers from the people using the pages.
 
-Counted per user (a token's user or a logged-in browser) in the cache: shared by all workers when
-`REDIS_URL` is set, per process otherwise. While Redis is down the cache reads as empty
-(config/cache.py) and nothing is throttled. Anonymous requests are refused (401) before this is asked.
+Counted per user (a token's user or a logged-in browser) in the cache `API_THROTTLE_CACHE`, which
+every worker shares: Redis when `REDIS_URL` is set, else a table in the database (a per-process
+memory cache would let each of gunicorn's workers allow the whole rate). While Redis is down the
+cache reads as empty (config/cache.py) and nothing is throttled. Anonymous requests are refused
+(401) before this is asked.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import BaseCache, caches
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -20,6 +23,11 @@ class ClientRateThrottle(SimpleRateThrottle):
     so a changed setting applies without a restart of the class (DRF's own throttles read theirs once)."""
 
     scope = "api-client"
+
+    # DRF's `cache` is a class attribute, bound to the default cache at import; this one follows the setting.
+    @property
+    def cache(self) -> BaseCache:  # type: ignore[override]  # read-only here; DRF never assigns it
+        return caches[settings.API_THROTTLE_CACHE]
 
     def get_rate(self) -> str | None:
         return settings.API_THROTTLE_RATE or None

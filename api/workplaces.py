@@ -1,8 +1,9 @@
 """Organisations, workplaces and needs (the shared register), and a need's ranked candidates.
 
 Coordinators only, as on the pages. Writes go through the pages' forms and the services; a need's
-status moves through `need_change_status`; candidates come from `matching.rank_candidates`, the
-same call the candidates page makes, and every participant listed is access-logged.
+status moves through `need_change_status`; candidates come from
+`placements.selectors.candidates_for_view`, the same call the candidates page makes, which
+access-logs every participant listed.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access_log import log_access
-from accounts.models import AccessAction
 from participants.models import Participant
 from placements import matching
+from placements.selectors import candidates_for_view
 from workplaces.filters import NeedFilter, OrganisationFilter
 from workplaces.forms import NeedForm, OrganisationForm, WorkplaceForm
 from workplaces.models import Need, NeedStatus, Organisation, Workplace
@@ -253,7 +253,5 @@ class NeedViewSet(
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def candidates(self, request: Request, pk: str) -> Response:
         need = get_need_for_user(request.user, pk)
-        ranking = matching.rank_candidates(need=need, user=request.user)
-        shown = [c.participant.pk for c in ranking.candidates] + [e.participant.pk for e in ranking.excluded]
-        log_access(user=request.user, participant_ids=shown, action=AccessAction.LIST)
+        ranking = candidates_for_view(user=request.user, need=need)
         return Response(CandidateRankingSerializer(ranking).data)

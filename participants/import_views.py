@@ -16,6 +16,7 @@ from accounts.roles import role_required
 from .forms import ImportConfirmForm, ImportUploadForm
 from .importing import COLUMNS, ImportFileError, parse_referral_file, template_csv
 from .models import ReferralImport
+from .selectors import participants_named_in_import
 from .services import participants_import
 
 PREVIEW_ROWS_SHOWN = 1000
@@ -65,6 +66,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"created": result.created, "skipped": result.skipped},
             )
             return redirect("participants:list")
+    participants_named_in_import(user=request.user, rows=rows[:PREVIEW_ROWS_SHOWN])
     invalid = [row for row in rows if not row.valid]
     return render(
         request,

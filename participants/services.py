@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Team, User
+from accounts.access_log import log_access
+from accounts.models import AccessAction, Team, User
 
 from .identity import normalize_identity_number
 from .importing import ImportRow, build_participant
@@ -221,4 +222,5 @@ def participants_import(*, rows: list[ImportRow], by: User, team: Team, all_or_n
         ],
         batch_size=500,
     )
+    log_access(user=by, participant_ids=[p.pk for p in created], action=AccessAction.CREATE)
     return ImportResult(created=len(created), skipped=len(invalid))

@@ -19,7 +19,7 @@ from placements import selectors as placement_selectors
 from .filters import ParticipantFilter
 from .forms import ExperienceFormSet, ParticipantForm, StatusChangeForm, experience_initial
 from .models import Participant
-from .selectors import get_participant_for_user
+from .selectors import get_participant_for_user, participant_for_view, participants_shown
 from .services import participant_change_status, participant_register, participant_update
 from .tables import ParticipantTable
 
@@ -45,8 +45,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     participant_filter = ParticipantFilter(data, queryset=queryset, user=request.user)
     table = ParticipantTable(participant_filter.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    shown = [row.record.pk for row in table.paginated_rows]
-    log_access(user=request.user, participant_ids=shown, action=AccessAction.LIST)
+    participants_shown(user=request.user, rows=[row.record for row in table.paginated_rows])
     return render(
         request,
         "participants/participant_list.html",
@@ -65,13 +64,8 @@ def _as_querydict(stored: dict[str, list[str]]) -> QueryDict:
 @require_http_methods(["GET", "POST"])
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case file. Coordinators only: supervisors get a minimal view in their portal."""
-    participant = get_participant_for_user(request.user, pk)
     revealed = request.method == "POST" and "reveal" in request.POST
-    log_access(
-        user=request.user,
-        participant_ids=[participant.pk],
-        action=AccessAction.REVEAL if revealed else AccessAction.VIEW,
-    )
+    participant = participant_for_view(user=request.user, pk=pk, reveal=revealed)
     return _detail_page(request, participant, revealed=revealed)
 
 
@@ -121,8 +115,7 @@ def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The status is changed."))
             return redirect("participants:detail", pk=participant.pk)
     # The page is shown again with the error next to the field: that is a view of the case file.
-    log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.VIEW)
-    return _detail_page(request, participant, status_form=form)
+    return _detail_page(request, participant_for_view(user=request.user, pk=participant.pk), status_form=form)
 
 
 @role_required(Role.COORDINATOR)
@@ -153,7 +146,8 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = get_participant_for_user(request.user, pk)
+    # The form shows the case file: a view, also when it is saved.
+    participant = participant_for_view(user=request.user, pk=pk)
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     formset = ExperienceFormSet(
         request.POST or None, prefix="experience", initial=None if request.POST else experience_initial(participant)

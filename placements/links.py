@@ -8,6 +8,9 @@ import secrets
 from django.core import signing
 from django.urls import reverse
 
+from accounts.access_log import log_access_by_link
+from accounts.models import AccessAction
+
 from .models import FollowUp, FollowUpLink
 
 SALT = "platsa.follow-up-link"
@@ -45,4 +48,17 @@ def link_resolve(token: str) -> FollowUpLink:
         raise LinkError("invalid")
     if link.used_at is not None or link.follow_up.done_on is not None:
         raise LinkError("used")
+    return link
+
+
+def link_for_view(token: str) -> FollowUpLink:
+    """The link, as `link_resolve`, for the page that shows the placement to its holder: logged as a
+    view of the participant's case file by the placement's supervisor, through the link."""
+    link = link_resolve(token)
+    placement = link.follow_up.placement
+    log_access_by_link(
+        holder=f"follow-up-link:supervisor-{placement.supervisor_id}",
+        participant_ids=[placement.participant_id],
+        action=AccessAction.VIEW,
+    )
     return link

@@ -18,16 +18,16 @@ from accounts.roles import role_required
 from accounts.service_views import attach_service_error, id_param, save_with_service
 
 from .forms import FollowUpForm
-from .links import LinkError, link_resolve
+from .links import LinkError, link_for_view
 from .models import FollowUp
-from .selectors import get_placement_for_user
+from .selectors import placement_for_view
 from .services import follow_up_log, follow_up_log_by_link
 
 
 @role_required(Role.SUPERVISOR)
 def portal_placement(request: HttpRequest, pk: int) -> HttpResponse:
     """What a supervisor needs of a placement: who, when, how many hours, whom to call. Nothing more."""
-    placement = get_placement_for_user(request.user, pk)
+    placement = placement_for_view(user=request.user, pk=pk)
     return render(
         request,
         "placements/portal_placement.html",
@@ -38,7 +38,7 @@ def portal_placement(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.SUPERVISOR, Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def follow_up_form(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = get_placement_for_user(request.user, pk)
+    placement = placement_for_view(user=request.user, pk=pk)
     due = None
     due_pk = id_param(request.GET.get("due") or request.POST.get("due"))
     if due_pk is not None:
@@ -75,7 +75,7 @@ LINK_PROBLEMS = {
 def follow_up_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """A supervisor without an account logs one follow-up through the link in the reminder."""
     try:
-        link = link_resolve(token)
+        link = link_for_view(token)
     except LinkError as exc:
         return render(
             request, "placements/follow_up_link_problem.html", {"message": LINK_PROBLEMS[exc.reason]}, status=410

@@ -1,9 +1,16 @@
-"""Reads of placements that views and reports share."""
+"""Reads of placements that views and reports share.
+
+The reads that return a participant's personal data for display write the access-log entry as they
+read (the `..._for_view` reads, the overviews, `placements_shown`): the HTML pages and the API call
+these, so a new page gets its entry by using them rather than by remembering to log.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -11,14 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import AnyUser, get_visible_or_404
-from accounts.models import User
+from accounts.access_log import log_access
+from accounts.models import AccessAction, User
 from participants.models import Participant, ParticipantStatus
+from participants.selectors import participant_for_view, participants_shown
 from supervisors.models import Supervisor
 from supervisors.selectors import supervisors_in
 from workplaces.models import Need
 from workplaces.selectors import need_taken
 
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
+
+if TYPE_CHECKING:
+    from .matching import CandidateRanking, NeedMatch
+    from .matching.allocation import Proposal
 
 SOON_DAYS = 14
 CONCERN_DAYS = 30  # concerns logged this recently show on the coordinator's start page
@@ -37,6 +50,60 @@ def get_placement_for_user(user: AnyUser, pk: object) -> Placement:
         ),
         pk=pk,
     )
+
+
+def placement_for_view(*, user: User, pk: object) -> Placement:
+    """The placement to show (its page, its documents, the portal, the follow-up form), logged as a
+    view of the participant's case file."""
+    placement = get_placement_for_user(user, pk)
+    log_access(user=user, participant_ids=[placement.participant_id], action=AccessAction.VIEW)
+    return placement
+
+
+def placements_shown(*, user: User, rows: Iterable[Placement]) -> list[Placement]:
+    """Placements a page or an API answer lists, logged as a list entry for each participant."""
+    return participants_shown(user=user, rows=rows, participant_id="participant_id")
+
+
+def follow_ups_shown(*, user: User, rows: Iterable[FollowUp]) -> list[FollowUp]:
+    """Follow-ups an API answer lists (what the supervisor wrote about the participant), logged.
+    The rows should come with `select_related("placement")`."""
+    return participants_shown(user=user, rows=rows, participant_id="placement.participant_id")
+
+
+def follow_up_for_view(*, user: User, pk: object) -> FollowUp:
+    """A follow-up to show, logged as a view of the participant's case file."""
+    follow_up = get_follow_up_for_user(user, pk)
+    log_access(user=user, participant_ids=[follow_up.placement.participant_id], action=AccessAction.VIEW)
+    return follow_up
+
+
+def candidates_for_view(*, user: User, need: Need) -> CandidateRanking:
+    """A need's ranked candidates and the excluded with reasons, every participant listed logged."""
+    from . import matching  # matching loads through this module's readers
+
+    ranking = matching.rank_candidates(need=need, user=user)
+    participants_shown(
+        user=user, rows=[*(c.participant for c in ranking.candidates), *(e.participant for e in ranking.excluded)]
+    )
+    return ranking
+
+
+def needs_for_participant(*, user: User, pk: object) -> tuple[Participant, list[NeedMatch]]:
+    """The open needs that suit a participant best: a view of the participant's case file."""
+    from . import matching  # matching loads through this module's readers
+
+    participant = participant_for_view(user=user, pk=pk)
+    return participant, matching.rank_needs(participant=participant, user=user)
+
+
+def allocation_for_view(*, user: User) -> list[Proposal]:
+    """The best overall allocation, every participant proposed logged."""
+    from .matching.allocation import best_allocation  # matching loads through this module's readers
+
+    proposals = best_allocation(user=user)
+    participants_shown(user=user, rows=[p.participant for p in proposals])
+    return proposals
 
 
 def get_follow_up_for_user(user: AnyUser, pk: object) -> FollowUp:
@@ -137,7 +204,7 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
     )
     needs = needs_with_free_places(user=user).order_by("start_date")
     inactive = inactive_case_files(user=user, today=today)
-    return CoordinatorOverview(
+    overview = CoordinatorOverview(
         waiting=[
             Waiting(
                 participant=p,
@@ -163,6 +230,18 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
         inactive=list(inactive[:START_PAGE_ROWS]),
         inactive_count=inactive.count(),
     )
+    # The start page names these people: each is a list entry in the access log.
+    participants_shown(
+        user=user,
+        rows=[
+            *(w.participant for w in overview.waiting),
+            *(p.participant for p in (*overview.starting_soon, *overview.ending_soon)),
+            *(f.placement.participant for f in (*overview.overdue_follow_ups, *overview.concerns)),
+            *(due.placement.participant for due in overview.later_outcomes_due),
+            *overview.inactive,
+        ],
+    )
+    return overview
 
 
 @dataclass(frozen=True)
@@ -188,7 +267,14 @@ def supervisor_overview(*, user: User, today: dt.date) -> SupervisorOverview:
         .select_related("placement__participant")
         .order_by("due_date")
     )
-    return SupervisorOverview(placements=list(placements), follow_ups_due=list(due[:START_PAGE_ROWS]))
+    overview = SupervisorOverview(placements=list(placements), follow_ups_due=list(due[:START_PAGE_ROWS]))
+    # The supervisor's start page names these people: each is a list entry in the access log.
+    participants_shown(
+        user=user,
+        rows=[*overview.placements, *(f.placement for f in overview.follow_ups_due)],
+        participant_id="participant_id",
+    )
+    return overview
 
 
 @dataclass(frozen=True)

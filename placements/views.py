@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.roles import role_required
 from accounts.service_views import id_param, save_with_service
-from participants.selectors import get_participant_for_user
+from participants.selectors import get_participant_for_user, participants_shown
 from supervisors.models import Supervisor
 from supervisors.selectors import supervisors_at
 from workplaces.selectors import get_need_for_user
 
-from . import matching, services
+from . import services
 from .documents import agreement_pdf, certificate_pdf
 from .forms import (
     AcknowledgeForm,
@@ -36,9 +36,15 @@ from .forms import (
     LaterOutcomeForm,
     ProposeForm,
 )
-from .matching.allocation import best_allocation
 from .models import ENDED_STATUSES, Placement, PlacementStatus
-from .selectors import best_supervisor, get_placement_for_user
+from .selectors import (
+    allocation_for_view,
+    best_supervisor,
+    candidates_for_view,
+    get_placement_for_user,
+    needs_for_participant,
+    placement_for_view,
+)
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -67,7 +73,11 @@ def placement_propose(request: HttpRequest) -> HttpResponse:
         success=lambda p: _("The placement of %(name)s is proposed.") % {"name": p.participant.full_name},
         redirect_to=lambda p: reverse("placements:detail", args=[p.pk]),
     )
-    return done or render(request, "placements/placement_propose.html", {"form": form, "need": need})
+    if done:
+        return done
+    # The participant field lists the team's participants ready for a placement, by name.
+    participants_shown(user=request.user, rows=cast(forms.ModelChoiceField, form.fields["participant"]).queryset)
+    return render(request, "placements/placement_propose.html", {"form": form, "need": need})
 
 
 def _actions(placement: Placement) -> dict[str, forms.Form]:
@@ -92,7 +102,7 @@ def _actions(placement: Placement) -> dict[str, forms.Form]:
 
 @coordinator_only
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = get_placement_for_user(request.user, pk)
+    placement = placement_for_view(user=request.user, pk=pk)
     return _render_detail(request, placement, _actions(placement))
 
 
@@ -180,7 +190,7 @@ def placement_transition(request: HttpRequest, pk: int, action: str) -> HttpResp
     if done:
         return done
     # Show the refused form with its errors where it stands on the page.
-    placement.refresh_from_db()
+    placement = placement_for_view(user=request.user, pk=placement.pk)
     actions = _actions(placement)
     actions[action] = form
     return _render_detail(request, placement, actions)
@@ -198,7 +208,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @coordinator_only
 def placement_agreement(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = get_placement_for_user(request.user, pk)
+    placement = placement_for_view(user=request.user, pk=pk)
     if placement.status not in AGREEMENT_STATUSES:
         raise Http404
     return _pdf_response(agreement_pdf(placement), f"overenskommelse-{placement.pk}.pdf")
@@ -206,7 +216,7 @@ def placement_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_only
 def placement_certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = get_placement_for_user(request.user, pk)
+    placement = placement_for_view(user=request.user, pk=pk)
     if placement.status != PlacementStatus.COMPLETED:
         raise Http404
     return _pdf_response(certificate_pdf(placement), f"praktikintyg-{placement.pk}.pdf")
@@ -227,15 +237,14 @@ def supervisor_options(request: HttpRequest) -> HttpResponse:
 def need_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     """Find candidates: the best-fitting participants for a need, with why, and who is excluded."""
     need = get_need_for_user(request.user, pk)
-    ranking = matching.rank_candidates(need=need, user=request.user)
+    ranking = candidates_for_view(user=request.user, need=need)
     return render(request, "placements/need_candidates.html", {"need": need, "ranking": ranking})
 
 
 @coordinator_only
 def participant_needs(request: HttpRequest, pk: int) -> HttpResponse:
     """Find placements: the open needs that suit a participant best, with why."""
-    participant = get_participant_for_user(request.user, pk)
-    matches = matching.rank_needs(participant=participant, user=request.user)
+    participant, matches = needs_for_participant(user=request.user, pk=pk)
     return render(request, "placements/participant_needs.html", {"participant": participant, "matches": matches})
 
 
@@ -288,5 +297,5 @@ def quick_propose(request: HttpRequest) -> HttpResponse:
 @coordinator_only
 def allocation(request: HttpRequest) -> HttpResponse:
     """The best overall allocation of the team's waiting participants to open places."""
-    proposals = best_allocation(user=request.user)
+    proposals = allocation_for_view(user=request.user)
     return render(request, "placements/allocation.html", {"proposals": proposals})

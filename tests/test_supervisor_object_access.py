@@ -22,7 +22,6 @@ OBJECT_OF = {
     "participants:edit": "participant",
     "participants:status": "participant",
     "participants:import_preview": "import",
-    "participants:break_glass": "participant",
     "placements:detail": "placement",
     "placements:agreement": "placement",
     "placements:certificate": "placement",

@@ -16,6 +16,7 @@ from accounts.models import Role
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
 from placements.models import Placement
+from placements.selectors import placements_shown
 from supervisors.selectors import supervisors_at
 
 from .filters import NeedFilter, OrganisationFilter
@@ -133,7 +134,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "need": need,
             "taken": taken,
             "free": max(need.places - taken, 0),
-            "placements": placements,
+            "placements": placements_shown(user=request.user, rows=placements),
             "supervisors": supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate()),
             "transitions": _need_transitions(need.status),
         },

@@ -39,6 +39,24 @@ def test_the_lock_lifts_after_fifteen_minutes(client: Client) -> None:
     assert response.status_code == 302
 
 
+def test_failed_attempts_during_the_lock_do_not_extend_it(client: Client) -> None:
+    """Anyone can try any user name: were each try during the lock to restart it, anyone could keep
+    any account locked for good. The lock ends 15 minutes after it began, whatever is tried meanwhile."""
+    CoordinatorFactory(username="anna")
+    start = dt.datetime.now(tz=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        for _ in range(10):
+            _try(client, "anna", "wrong")
+    for minutes in (1, 5, 10, 14):
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            for _ in range(3):
+                assert _try(client, "anna", "wrong").status_code == 429
+    with time_machine.travel(start + dt.timedelta(minutes=14, seconds=50), tick=False):
+        assert _try(client, "anna", "platsa-test").status_code == 429  # still locked
+    with time_machine.travel(start + dt.timedelta(minutes=15, seconds=10), tick=False):
+        assert _try(client, "anna", "platsa-test").status_code == 302  # the lock ended on time
+
+
 def test_a_session_ends_after_thirty_idle_minutes_and_twelve_hours_at_most(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     CoordinatorFactory(username="anna")

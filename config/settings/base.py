@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out answer.
     "axes.middleware.AxesMiddleware",
@@ -120,6 +121,9 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused without being counted, so the lock ends 15 minutes after it began:
+# were each one to restart it, anyone could keep any account locked by trying its user name.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Sessions end after 30 minutes without a request, and at the latest 12 hours after login
@@ -252,6 +256,17 @@ if REDIS_URL:
     CACHES = {"default": resilient_redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The API ceiling (api/throttling.py) must count across all web workers: in Redis when there is one,
+# else in a table of the database, which every worker shares (`migrate` creates it, see api/apps.py).
+API_THROTTLE_CACHE = "default" if REDIS_URL else "throttle"
+THROTTLE_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "platsa_api_throttle",
+    # One row per API user counted in the last minute; culling above this would forget counts.
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
+if not REDIS_URL:
+    CACHES["throttle"] = THROTTLE_DATABASE_CACHE
 
 # Celery: Redis as broker when configured. With no broker, tasks run eagerly in the
 # calling process, so the app works on a bare machine.

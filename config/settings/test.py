@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL
+from .base import CELERY_BROKER_URL, THROTTLE_DATABASE_CACHE
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -23,4 +23,7 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Each test starts from an empty cache of its own; Redis is exercised by tests marked `services`.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "throttle": THROTTLE_DATABASE_CACHE}
+# The API ceiling counts in memory here, so the query budgets measure the pages and the API alone;
+# api/tests/test_throttling.py runs it on the database cache (`throttle`), as without Redis.
+API_THROTTLE_CACHE = "default"
