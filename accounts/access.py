@@ -77,7 +77,7 @@ AnyUser = User | AnonymousUser
 def _roles(user: AnyUser) -> frozenset[Role]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return user.roles  # type: ignore[union-attr]
+    return user.roles
 
 
 def _supervised_placements(user: AnyUser) -> models.QuerySet:

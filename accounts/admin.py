@@ -32,13 +32,13 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["team", "groups", "is_active"]
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return readonly
         return (*readonly, *self.SUPERUSER_ONLY_FIELDS)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
@@ -54,17 +54,17 @@ class AccessLogAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     actions = ["export_csv"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(description=_("Export the chosen entries as CSV"))
-    def export_csv(self, request, queryset):  # type: ignore[no-untyped-def]
+    def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="platsa-access-log.csv"'
         writer = csv.writer(response)

@@ -129,7 +129,7 @@ class AccessLogEntry(models.Model):
         # Append-only: an entry is written once. (Not domain logic: a storage guarantee.)
         if self.pk is not None:
             raise PermissionError("the access log is append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("the access log is append-only")

@@ -31,7 +31,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     raw_id_fields = ["coordinator"]
     inlines = [WorkExperienceInline, InterestInline, StatusChangeInline]
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
         # An id beyond 64 bits in the languages choice is a form error, not a database error (a 500).
         kwargs.setdefault("form_class", IdsModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)

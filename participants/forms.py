@@ -30,7 +30,7 @@ class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     LIMIT = 2**63 - 1
 
-    def _check_values(self, value):  # type: ignore[no-untyped-def]
+    def _check_values(self, value):
         for item in value:
             text = str(item).strip()
             digits = text.lstrip("-")

@@ -64,7 +64,7 @@ class ParticipantStatus(models.TextChoices):
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
-    def visible_to(self, user) -> ParticipantQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user) -> ParticipantQuerySet:
         return self.filter(access.participant_scope(user))
 
     def waiting(self) -> ParticipantQuerySet:

@@ -44,7 +44,7 @@ WORK_OR_STUDIES = (Outcome.EMPLOYMENT, Outcome.STUDIES)
 
 
 class PlacementQuerySet(models.QuerySet["Placement"]):
-    def visible_to(self, user) -> PlacementQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user) -> PlacementQuerySet:
         return self.filter(access.placement_scope(user))
 
     def holding(self) -> PlacementQuerySet:
@@ -274,7 +274,7 @@ class LaterOutcome(models.Model):
 
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
-    def visible_to(self, user) -> FollowUpQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user) -> FollowUpQuerySet:
         return self.filter(access.follow_up_scope(user))
 
     def overdue(self, on: dt.date) -> FollowUpQuerySet:

@@ -45,7 +45,7 @@ def parse_ssyk_csv(path: Path | str) -> list[SsykRow]:
             raise SsykFormatError(0, "the file is not UTF-8 text") from exc
 
 
-def _parse(handle) -> list[SsykRow]:  # type: ignore[no-untyped-def]
+def _parse(handle) -> list[SsykRow]:
     reader = csv.reader(handle)
     header = next(reader, None)
     if header is None:
@@ -92,7 +92,7 @@ def _row(record: list[str], line: int) -> SsykRow:
     return SsykRow(code=code, level=level, parent=parent or None, name_sv=name_sv, name_en=name_en)
 
 
-def _line_of(handle, code: str) -> int:  # type: ignore[no-untyped-def]
+def _line_of(handle, code: str) -> int:
     """The line a code stands on, for an error found after the whole file was read."""
     handle.seek(0)
     for number, record in enumerate(csv.reader(handle), start=1):

@@ -52,13 +52,13 @@ from .hostile_values import (
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def _check_model_form(client: Client, url: str, form_class, data: dict[str, Any], *, instance=None, **form_kwargs):  # type: ignore[no-untyped-def]
+def _check_model_form(client: Client, url: str, form_class, data: dict[str, Any], *, instance=None, **form_kwargs):
     """Post to a model form page; an accepted post must have saved what the same form cleans."""
     expected = form_class(as_querydict(data), instance=instance, **form_kwargs)
     valid = expected.is_valid()

@@ -26,7 +26,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user) -> OrganisationQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user) -> OrganisationQuerySet:
         return self.filter(access.organisation_scope(user))
 
     def departments(self) -> OrganisationQuerySet:
@@ -98,7 +98,7 @@ class ProcurementContract(models.Model):
 
 
 class WorkplaceQuerySet(models.QuerySet["Workplace"]):
-    def visible_to(self, user) -> WorkplaceQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user) -> WorkplaceQuerySet:
         return self.filter(access.workplace_scope(user)).distinct()
 
 
@@ -156,7 +156,7 @@ class RecordsExtractRequirement(models.TextChoices):
 
 
 class NeedQuerySet(models.QuerySet["Need"]):
-    def visible_to(self, user) -> NeedQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user) -> NeedQuerySet:
         scope = access.need_scope(user)
         # Only a supervisor's scope joins (through the workplace's supervisors) and can repeat a need.
         # Staff see the whole register: DISTINCT there would make every list compare whole rows.

@@ -16,7 +16,7 @@ from .conftest import session_client
 pytestmark = pytest.mark.django_db
 
 
-def test_an_administrator_creates_a_token_in_the_admin_and_it_works(superuser, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_creates_a_token_in_the_admin_and_it_works(superuser, coordinator, participant) -> None:
     admin = Client()  # the admin's own pages take form posts
     admin.force_login(superuser)
     assert admin.get(reverse("admin:authtoken_tokenproxy_changelist")).status_code == 200
@@ -29,7 +29,7 @@ def test_an_administrator_creates_a_token_in_the_admin_and_it_works(superuser, c
     assert key[:8] in admin.get(reverse("admin:authtoken_tokenproxy_changelist")).content.decode()
 
 
-def test_a_revoked_token_is_refused_with_401(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_revoked_token_is_refused_with_401(coordinator) -> None:
     token = Token.objects.create(user=coordinator)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
@@ -39,7 +39,7 @@ def test_a_revoked_token_is_refused_with_401(coordinator) -> None:  # type: igno
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
 
 
-def test_a_deactivated_users_token_is_refused(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_deactivated_users_token_is_refused(coordinator) -> None:
     token = Token.objects.create(user=coordinator)
     coordinator.is_active = False
     coordinator.save()
@@ -48,13 +48,13 @@ def test_a_deactivated_users_token_is_refused(coordinator) -> None:  # type: ign
     assert client.get("/api/v1/needs/").status_code == 401
 
 
-def test_a_made_up_token_is_refused(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_made_up_token_is_refused(coordinator) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     assert client.get("/api/v1/needs/").status_code == 401
 
 
-def test_the_session_needs_the_csrf_token_for_writes(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_session_needs_the_csrf_token_for_writes(coordinator) -> None:
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(coordinator)
     assert client.get("/api/v1/organisations/").status_code == 200
@@ -68,7 +68,7 @@ def test_the_session_needs_the_csrf_token_for_writes(coordinator) -> None:  # ty
     assert response.status_code == 201
 
 
-def test_a_token_needs_no_csrf_token(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_needs_no_csrf_token(coordinator) -> None:
     client = APIClient(enforce_csrf_checks=True)
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=coordinator).key}")
     response = client.post("/api/v1/organisations/", {"name": "Arenabyn", "kind": "company"}, format="json")

@@ -100,7 +100,7 @@ BOUNDED = settings(
 
 
 @pytest.fixture
-def _connection_kept_between_requests():  # type: ignore[no-untyped-def]
+def _connection_kept_between_requests():
     """Requests go straight to the WSGI application, whose request signals would close the
     database connection, and with it the test's transaction (on PostgreSQL). Django's test
     client disconnects the same handler."""

@@ -9,7 +9,7 @@ from .conftest import session_client, token_client
 pytestmark = pytest.mark.django_db
 
 
-def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason(  # type: ignore[no-untyped-def]
+def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason(
     settings, coordinator, other_coordinator
 ) -> None:
     settings.API_THROTTLE_RATE = "3/min"
@@ -25,13 +25,13 @@ def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason( 
     assert token_client(other_coordinator).get("/api/v1/needs/").status_code == 200
 
 
-def test_a_browser_session_counts_for_its_user_too(settings, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_browser_session_counts_for_its_user_too(settings, coordinator) -> None:
     settings.API_THROTTLE_RATE = "2/min"
     client = session_client(coordinator)
     assert [client.get("/api/v1/needs/").status_code for _ in range(3)] == [200, 200, 429]
 
 
-def test_an_empty_rate_means_no_ceiling(settings, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_rate_means_no_ceiling(settings, coordinator) -> None:
     settings.API_THROTTLE_RATE = ""
     client = token_client(coordinator)
     assert {client.get("/api/v1/needs/").status_code for _ in range(30)} == {200}

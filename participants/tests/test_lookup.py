@@ -17,11 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
-def test_a_lookup_finds_the_own_teams_person_and_is_logged(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_lookup_finds_the_own_teams_person_and_is_logged(client: Client, coordinator) -> None:
     mine = ParticipantFactory(team=coordinator.team, coordinator=coordinator, last_name="Egen")
     client.force_login(coordinator)
     page = client.post(
@@ -31,7 +31,7 @@ def test_a_lookup_finds_the_own_teams_person_and_is_logged(client: Client, coord
     assert AccessLogEntry.objects.get().action == AccessAction.LOOKUP
 
 
-def test_another_teams_person_is_named_by_team_only(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_another_teams_person_is_named_by_team_only(client: Client, coordinator) -> None:
     theirs = ParticipantFactory(last_name="Främmandesson")
     client.force_login(coordinator)
     page = client.post(reverse("participants:lookup"), {"identity_number": theirs.identity_number}).content.decode()
@@ -39,7 +39,7 @@ def test_another_teams_person_is_named_by_team_only(client: Client, coordinator)
     assert client.get(reverse("participants:detail", args=[theirs.pk])).status_code == 404
 
 
-def test_an_unknown_or_invalid_number(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_or_invalid_number(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     page = client.post(reverse("participants:lookup"), {"identity_number": "19811218-9876"}).content.decode()
     assert "Ingen med det personnumret" in page
@@ -48,7 +48,7 @@ def test_an_unknown_or_invalid_number(client: Client, coordinator) -> None:  # t
     assert not AccessLogEntry.objects.exists()
 
 
-def test_break_glass_opens_with_a_reason_for_a_few_hours_and_is_logged(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_break_glass_opens_with_a_reason_for_a_few_hours_and_is_logged(client: Client, coordinator) -> None:
     theirs = ParticipantFactory()
     client.force_login(coordinator)
     url = reverse("participants:break_glass", args=[theirs.pk])

@@ -64,7 +64,7 @@ def test_each_shown_field_appears_in_an_extract_of_a_full_case_file() -> None:
     data = register_extract(participant=person, by=AdministratorFactory())
 
     labels: set[str] = set()
-    for section in data["sections"]:  # type: ignore[union-attr]
+    for section in data["sections"]:
         for row in section["rows"]:
             labels |= set(row)
     # A placement's need and supervisor are shown as its workplace and supervisor columns.
