@@ -17,11 +17,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction
+from accounts.request_types import AuthenticatedRequest
 from participants.filters import ParticipantFilter
 from participants.forms import ExperienceFormSet, ParticipantForm
 from participants.models import Participant, WorkExperience
@@ -202,7 +202,7 @@ class ParticipantViewSet(
         participant = get_participant_for_user(self.request.user, self.kwargs["pk"])
         return self.get_queryset().get(pk=participant.pk)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
@@ -210,12 +210,12 @@ class ParticipantViewSet(
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         participant = self.get_object()
         log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.VIEW)
         return Response(self.get_serializer(participant).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         data = self._validated(request.data)
         experiences = data.pop("experiences") or []
         with transaction.atomic():
@@ -233,7 +233,7 @@ class ParticipantViewSet(
             log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.CREATE)
         return Response(self.get_serializer(self.get_queryset().get(pk=participant.pk)).data, status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         participant = get_participant_for_user(request.user, kwargs["pk"])
         partial = kwargs.get("partial", False)
         form = ParticipantForm(instance=participant, user=request.user)
@@ -276,7 +276,7 @@ class ParticipantViewSet(
         summary="Reveal the identity number (logged as a reveal)",
     )
     @action(detail=True, methods=["post"])
-    def reveal(self, request: Request, pk: str) -> Response:
+    def reveal(self, request: AuthenticatedRequest, pk: str) -> Response:
         participant = get_participant_for_user(request.user, pk)
         log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.REVEAL)
         return Response({"identity_number": participant.formatted_identity_number})
@@ -287,7 +287,7 @@ class ParticipantViewSet(
         filters=False,
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def needs(self, request: Request, pk: str) -> Response:
+    def needs(self, request: AuthenticatedRequest, pk: str) -> Response:
         participant = get_participant_for_user(request.user, pk)
         log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.VIEW)
         matches = matching.rank_needs(participant=participant, user=request.user)
@@ -314,7 +314,7 @@ class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         visible = Participant.objects.visible_to(self.request.user)
         return WorkExperience.objects.filter(participant__in=visible).order_by("participant_id", "pk")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
@@ -322,7 +322,7 @@ class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object()
         log_access(user=request.user, participant_ids=[row.participant_id], action=AccessAction.VIEW)
         return Response(self.get_serializer(row).data)

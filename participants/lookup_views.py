@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.services import break_glass_open
 
@@ -41,7 +42,7 @@ class BreakGlassForm(forms.Form):
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
     found = visible = None
     if request.method == "POST" and form.is_valid():
@@ -68,7 +69,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_POST
-def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+def break_glass(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant = Participant.objects.filter(pk=pk).first()
     if participant is None:
         raise Http404

@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 from placements import selectors as placement_selectors
@@ -30,7 +31,7 @@ PAGE_SIZE = 25
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def participant_list(request: HttpRequest) -> HttpResponse:
+def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "reset" in request.POST:
             request.session.pop(FILTER_SESSION_KEY, None)
@@ -63,7 +64,7 @@ def _as_querydict(stored: dict[str, list[str]]) -> QueryDict:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case file. Coordinators only: supervisors get a minimal view in their portal."""
     participant = get_participant_for_user(request.user, pk)
     revealed = request.method == "POST" and "reveal" in request.POST
@@ -100,7 +101,7 @@ def _detail_page(
 
 @role_required(Role.COORDINATOR)
 @require_POST
-def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move the participant on (mapped, on hold, left the programme, back), with the rules of the service."""
     participant = get_participant_for_user(request.user, pk)
     form = StatusChangeForm(request.POST, participant=participant)
@@ -127,7 +128,7 @@ def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def participant_create(request: HttpRequest) -> HttpResponse:
+def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ParticipantForm(request.POST or None, user=request.user)
     formset = ExperienceFormSet(request.POST or None, prefix="experience")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -152,7 +153,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant = get_participant_for_user(request.user, pk)
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     formset = ExperienceFormSet(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error, id_param, save_with_service
 
@@ -37,7 +38,7 @@ def portal_placement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SUPERVISOR, Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def follow_up_form(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement = get_placement_for_user(request.user, pk)
     due = None
     due_pk = id_param(request.GET.get("due") or request.POST.get("due"))

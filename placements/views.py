@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import id_param, save_with_service
 from participants.selectors import get_participant_for_user
@@ -45,7 +46,7 @@ coordinator_only = role_required(Role.COORDINATOR)
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
-def placement_propose(request: HttpRequest) -> HttpResponse:
+def placement_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     need = None
     need_pk = id_param(request.GET.get("need") or request.POST.get("need"))
     if need_pk is not None:
@@ -224,7 +225,7 @@ def supervisor_options(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_only
-def need_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+def need_candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Find candidates: the best-fitting participants for a need, with why, and who is excluded."""
     need = get_need_for_user(request.user, pk)
     ranking = matching.rank_candidates(need=need, user=request.user)
@@ -232,7 +233,7 @@ def need_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_only
-def participant_needs(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_needs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Find placements: the open needs that suit a participant best, with why."""
     participant = get_participant_for_user(request.user, pk)
     matches = matching.rank_needs(participant=participant, user=request.user)
@@ -241,7 +242,7 @@ def participant_needs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_only
 @require_POST
-def quick_propose(request: HttpRequest) -> HttpResponse:
+def quick_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One click from a ranking: propose the placement for the need's period with the best supervisor."""
     need_pk, participant_pk = id_param(request.POST.get("need")), id_param(request.POST.get("participant"))
     if need_pk is None or participant_pk is None:
@@ -286,7 +287,7 @@ def quick_propose(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_only
-def allocation(request: HttpRequest) -> HttpResponse:
+def allocation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The best overall allocation of the team's waiting participants to open places."""
     proposals = best_allocation(user=request.user)
     return render(request, "placements/allocation.html", {"proposals": proposals})

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
@@ -153,7 +154,7 @@ def report_archive(request: HttpRequest) -> HttpResponse:
 
 @manager_only
 @require_POST
-def report_generate(request: HttpRequest) -> HttpResponse:
+def report_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Generate a report (again): a new version is queued; the earlier ones are kept."""
     form = ReportRequestForm(request.POST)
     if not form.is_valid():
