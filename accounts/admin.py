@@ -2,7 +2,8 @@ import csv
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLogEntry, Team, User
@@ -27,18 +28,18 @@ class UserAdmin(DjangoUserAdmin):
     (group) and deactivate them. Only superusers make superusers, grant single permissions or change a
     superuser's account: otherwise an administrator could make themselves one."""
 
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Platsa"), {"fields": ("team", "phone")}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Platsa"), {"fields": ("team", "phone")}))
     list_display = ["username", "first_name", "last_name", "team", "is_active"]
     list_filter = ["team", "groups", "is_active"]
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str] | tuple[str, ...]:
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return readonly
         return (*readonly, *self.SUPERUSER_ONLY_FIELDS)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
@@ -54,17 +55,17 @@ class AccessLogAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     actions = ["export_csv"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
         return False
 
     @admin.action(description=_("Export the chosen entries as CSV"))
-    def export_csv(self, request, queryset):
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[AccessLogEntry]) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="platsa-access-log.csv"'
         writer = csv.writer(response)

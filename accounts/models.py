@@ -46,7 +46,7 @@ class User(AbstractUser):
         help_text=_("Set by “log out everywhere”: sessions begun before this are ended."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined, misc]  # django-stubs has no AbstractUser.Meta
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"

@@ -202,7 +202,7 @@ class ParticipantViewSet(
         participant = get_participant_for_user(self.request.user, self.kwargs["pk"])
         return self.get_queryset().get(pk=participant.pk)
 
-    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
@@ -210,12 +210,12 @@ class ParticipantViewSet(
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         participant = self.get_object()
         log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.VIEW)
         return Response(self.get_serializer(participant).data)
 
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = self._validated(request.data)
         experiences = data.pop("experiences") or []
         with transaction.atomic():
@@ -233,7 +233,7 @@ class ParticipantViewSet(
             log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.CREATE)
         return Response(self.get_serializer(self.get_queryset().get(pk=participant.pk)).data, status.HTTP_201_CREATED)
 
-    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         participant = get_participant_for_user(request.user, kwargs["pk"])
         partial = kwargs.get("partial", False)
         form = ParticipantForm(instance=participant, user=request.user)
@@ -314,7 +314,7 @@ class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         visible = Participant.objects.visible_to(self.request.user)
         return WorkExperience.objects.filter(participant__in=visible).order_by("participant_id", "pk")
 
-    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
@@ -322,7 +322,7 @@ class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         row = self.get_object()
         log_access(user=request.user, participant_ids=[row.participant_id], action=AccessAction.VIEW)
         return Response(self.get_serializer(row).data)

@@ -123,7 +123,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def get_object(self) -> Placement:
         return get_placement_for_user(self.request.user, self.kwargs["pk"])
 
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, ProposeInput, form_kwargs={"user": request.user})
         data.pop("confirm_untrained", None)
         placement = call_service(lambda: services.placement_propose(by=request.user, **data), fields=data)
@@ -246,7 +246,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def get_queryset(self) -> QuerySet[FollowUp]:
         return FollowUp.objects.visible_to(self.request.user).order_by("-due_date", "-pk")
 
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, FollowUpInput)
         placement = pick_visible(
             Placement.objects.visible_to(request.user), request.data.get("placement"), field="placement"

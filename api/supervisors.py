@@ -76,7 +76,7 @@ class SupervisorViewSet(
     def _one(self, pk: int) -> Supervisor:
         return with_training(Supervisor.objects.filter(pk=pk), on=timezone.localdate()).get()
 
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, SupervisorInput)
         workplace = pick_visible(
             Workplace.objects.visible_to(request.user), request.data.get("workplace"), field="workplace"
@@ -86,7 +86,7 @@ class SupervisorViewSet(
         )
         return Response(SupervisorSerializer(self._one(saved.pk)).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         supervisor = get_supervisor_for_user(request.user, kwargs["pk"])
         data = validate_input(request, SupervisorUpdateInput, instance=supervisor, partial=kwargs.get("partial", False))
         call_service(lambda: supervisor_save(supervisor=supervisor, by=request.user, **data), fields=data)
