@@ -277,7 +277,7 @@ def best_supervisor(*, need: Need, today: dt.date) -> Supervisor | None:
     with_room = supervisors_with_room(workplace_id=need.workplace_id, today=today)
     if not with_room:
         return None
-    return min(with_room, key=lambda s: (s.trained_until is None, s.held - s.max_participants, s.pk))
+    return min(with_room, key=lambda s: (s.trained_until is None, s.held - s.max_participants, s.pk))  # type: ignore[attr-defined]  # annotated
 
 
 def untrained_supervisors_with_participants(*, today: dt.date) -> QuerySet[Supervisor]:
