@@ -143,7 +143,7 @@ class ParticipantInput(_ParticipantFormInput):  # type: ignore[valid-type,misc]
             else:
                 formset = ExperienceFormSet(data=_formset_data(rows), prefix="experience")
                 if formset.is_valid():
-                    experiences = formset.experiences()
+                    experiences = formset.experiences()  # type: ignore[attr-defined]  # ExperienceFormSet's own method
                 else:
                     errors["work_experience"] = _formset_errors(formset)
         if errors:

@@ -275,7 +275,7 @@ class NeedBriefSerializer(serializers.Serializer):
 
 class ContributionSerializer(serializers.Serializer):
     criterion = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
     points = serializers.FloatField()
 
 

@@ -47,7 +47,7 @@ class IndicatorSerializer(serializers.Serializer):
 class PeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
 
 
 class ReportFiguresSerializer(serializers.Serializer):

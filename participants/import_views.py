@@ -34,7 +34,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            pending = ReferralImport.objects.create(
+            pending = ReferralImport.objects.create(  # type: ignore[misc]  # a coordinator has a team
                 created_by=request.user, team=request.user.team, filename=upload.name[:200], content=content
             )
             return redirect("participants:import_preview", pk=pending.pk)

@@ -139,7 +139,7 @@ def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 team=request.user.team,
                 languages=data.pop("languages"),
                 interests=data.pop("interests"),
-                experiences=formset.experiences(),
+                experiences=formset.experiences(),  # type: ignore[attr-defined]  # ExperienceFormSet's own method
                 **data,
             )
         except ValidationError as exc:
@@ -167,7 +167,7 @@ def participant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 by=request.user,
                 languages=data.pop("languages"),
                 interests=data.pop("interests"),
-                experiences=formset.experiences(),
+                experiences=formset.experiences(),  # type: ignore[attr-defined]  # ExperienceFormSet's own method
                 **data,
             )
         except ValidationError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,7 +150,7 @@ class Placement(models.Model):
         return f"{self.participant} @ {self.need}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:
             errors["planned_end"] = _("The end date must be after the start date.")
         if self.actual_start and self.actual_end and self.actual_end < self.actual_start:
@@ -345,7 +346,7 @@ class FollowUp(models.Model):
         return f"{self.placement_id} {self.due_date}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.done_on:
             if self.done_on > timezone.localdate():
                 errors["done_on"] = _("A follow-up cannot be dated in the future.")

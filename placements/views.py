@@ -220,7 +220,7 @@ def supervisor_options(request: HttpRequest) -> HttpResponse:
     supervisors = Supervisor.objects.none()
     if need_pk is not None:
         need = get_need_for_user(request.user, need_pk)
-        supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())
+        supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())  # type: ignore[assignment]  # both are querysets of supervisors
     return render(request, "placements/partials/supervisor_options.html", {"supervisors": supervisors})
 
 
@@ -261,7 +261,7 @@ def quick_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     if supervisor is None:
         messages.error(request, _("The workplace has no supervisor with room for another participant."))
         return redirect(return_to)
-    if not supervisor.trained_until:
+    if not supervisor.trained_until:  # type: ignore[attr-defined]  # annotated by the queryset
         # Proposing with an untrained supervisor needs the coordinator's confirmation in the full form.
         messages.warning(request, _("The supervisor with room has not taken the supervisor training."))
         return redirect(

@@ -19,9 +19,7 @@ IGNORE = re.compile(r"#\s*type:\s*ignore\b")
 
 
 def _python_files() -> list[Path]:
-    return sorted(
-        path for path in ROOT.rglob("*.py") if not SKIPPED_DIRS.intersection(path.relative_to(ROOT).parts)
-    )
+    return sorted(path for path in ROOT.rglob("*.py") if not SKIPPED_DIRS.intersection(path.relative_to(ROOT).parts))
 
 
 def unjustified_ignores(source: str) -> list[tuple[int, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -252,7 +253,7 @@ class Need(models.Model):
         return f"{self.title} ({self.workplace})"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             errors["end_date"] = _("The end date must be after the start date.")
         if self.places is not None and self.places < 1:

@@ -144,7 +144,9 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _need_transitions(status: str) -> list[tuple[str, str]]:
-    return [(target, NeedStatus(target).label) for target in sorted(ALLOWED_NEED_STATUS.get(status, ()))]
+    return [
+        (target, str(NeedStatus(target).label)) for target in sorted(ALLOWED_NEED_STATUS.get(NeedStatus(status), ()))
+    ]
 
 
 @coordinator_only
