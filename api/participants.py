@@ -124,7 +124,7 @@ _ParticipantFormInput = form_input(
 )
 
 
-class ParticipantInput(_ParticipantFormInput):  # type: ignore[valid-type,misc]
+class ParticipantInput(_ParticipantFormInput):  # type: ignore[valid-type, misc]  # a class form_input() makes
     """The intake form and the work-experience rows, validated together as on the page."""
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
@@ -134,7 +134,7 @@ class ParticipantInput(_ParticipantFormInput):  # type: ignore[valid-type,misc]
         try:
             cleaned = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            errors.update(exc.detail)  # type: ignore[arg-type]
+            errors.update(exc.detail)  # type: ignore[arg-type]  # a serializer's detail is a dict
             cleaned = {}
         experiences = None
         if rows is not None:

@@ -182,7 +182,7 @@ class PortalPlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     filterset_fields = ["status"]
 
     def get_queryset(self) -> QuerySet[Placement]:
-        user: User = self.request.user  # type: ignore[assignment]
+        user: User = self.request.user  # type: ignore[assignment]  # IsAuthenticated has run
         return (
             Placement.objects.filter(supervisor__user=user.pk)
             .select_related("participant", "need__workplace", "coordinator")

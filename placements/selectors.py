@@ -242,7 +242,7 @@ def participant_timeline(*, participant: Participant) -> list[TimelineEntry]:
     for follow_up in follow_ups:
         entries.append(
             TimelineEntry(
-                at=follow_up.done_on,  # type: ignore[arg-type]
+                at=follow_up.done_on,  # type: ignore[arg-type]  # only done follow-ups are listed
                 kind="follow_up",
                 title=_("Follow-up at %(workplace)s") % {"workplace": follow_up.placement.need.workplace.name},
                 detail=follow_up.concern_text if follow_up.concern else follow_up.next_steps,

@@ -182,7 +182,7 @@ class TargetsForm(forms.Form):
     def __init__(
         self, *args: object, indicators: list[Indicator], targets: dict[int, Target], **kwargs: object
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handed on to Form as given
         self.indicators = indicators
         for indicator in indicators:
             current = targets.get(indicator.pk)
@@ -214,14 +214,14 @@ class TargetsForm(forms.Form):
 
 @manager_only
 @require_http_methods(["GET", "POST"])
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year_param(request, latest=2100)
     indicators = list(Indicator.objects.order_by("code"))
     current = {t.indicator_id: t for t in Target.objects.filter(year=year, quarter__isnull=True)}
     form = TargetsForm(request.POST or None, indicators=indicators, targets=current)
     if request.method == "POST" and form.is_valid():
         try:
-            targets_save(year=year, values=form.values(), by=request.user)  # type: ignore[arg-type]
+            targets_save(year=year, values=form.values(), by=request.user)  # type: ignore[arg-type]  # cleaned to Decimals
         except ValidationError as exc:
             attach_service_error(form, exc)
         else:

@@ -65,7 +65,7 @@ class NeedForm(forms.ModelForm):
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handed on to Form as given
         self.fields["occupation"].queryset = Occupation.objects.units()  # type: ignore[attr-defined]  # a ModelChoiceField
         types = PlacementType.objects.filter(active=True)
         if self.instance.pk:

@@ -176,7 +176,7 @@ def _placement_in(status: str) -> Placement:
     placement = _propose(
         need=NeedFactory(places=1, start_date=TODAY - dt.timedelta(days=10), end_date=TODAY + dt.timedelta(days=60))
     )
-    steps = {
+    steps = {  # type: ignore[call-overload]  # status is a PlacementStatus value
         PlacementStatus.AGREED: ["agree"],
         PlacementStatus.ACTIVE: ["agree", "activate"],
         PlacementStatus.COMPLETED: ["agree", "activate", "complete"],

@@ -38,7 +38,7 @@ def people() -> list[Participant]:
 
 def _started(day) -> int:
     figures = report_figures(day.year, quarter_of(day))
-    return next(i for i in figures["indicators"] if i["code"] == "placements-started")["quarter"]["numerator"]
+    return next(i for i in figures["indicators"] if i["code"] == "placements-started")["quarter"]["numerator"]  # type: ignore[attr-defined]  # the figures are JSON-shaped (dict[str, object])
 
 
 def _erase(person: Participant, method: ErasureMethod = ErasureMethod.PSEUDONYMISE, **kwargs) -> ErasureRecord:

@@ -34,7 +34,7 @@ def person() -> Participant:
 
 
 def _sections(data: dict[str, object]) -> dict[str, list[dict[str, str]]]:
-    return {s["key"]: s["rows"] for s in data["sections"]}
+    return {s["key"]: s["rows"] for s in data["sections"]}  # type: ignore[attr-defined]  # the extract is JSON-shaped (dict[str, object])
 
 
 def _post(client: Client, person: Participant, kind: str = "json"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pytest
 import time_machine
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 FAR_FUTURE = timezone.localdate() + dt.timedelta(days=365 * 10)
 
 
-def _figures(day: dt.date) -> tuple[dict[str, object], dict[str, object]]:
+def _figures(day: dt.date) -> tuple[dict[str, Any], object]:
     return report_figures(day.year, quarter_of(day)), fairness(year=day.year, today=timezone.localdate())
 
 

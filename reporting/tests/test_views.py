@@ -78,7 +78,7 @@ def test_a_manager_generates_a_report_and_downloads_it(client: Client, django_ca
     assert report.status == QuarterlyReport.Status.DONE and report.requested_by is not None
     assert "gällande" in client.get(reverse("reporting:archive")).content.decode()
     pdf = client.get(reverse("reporting:file", args=[report.pk, "pdf"]))
-    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]  # a FileResponse
     assert client.get(reverse("reporting:file", args=[report.pk, "docx"])).status_code == 404
 
 
