@@ -1,5 +1,5 @@
-# Platsa: `make run` serves the app with demo data; `make test` runs the whole suite.
-# Both set everything up first (virtualenv, Python and npm dependencies, translations).
+# Platsa: `make run` serves the app with demo data; `make test` runs the whole suite; `make lint` runs
+# ruff and mypy. All set everything up first (virtualenv, Python and npm dependencies, translations).
 
 PYTHON ?= python3
 VENV := .venv
