@@ -64,7 +64,7 @@ class ParticipantStatus(models.TextChoices):
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
-    def visible_to(self, user) -> ParticipantQuerySet:
+    def visible_to(self, user: access.AnyUser) -> ParticipantQuerySet:
         return self.filter(access.participant_scope(user))
 
     def waiting(self) -> ParticipantQuerySet:

@@ -45,7 +45,7 @@ WORK_OR_STUDIES = (Outcome.EMPLOYMENT, Outcome.STUDIES)
 
 
 class PlacementQuerySet(models.QuerySet["Placement"]):
-    def visible_to(self, user) -> PlacementQuerySet:
+    def visible_to(self, user: access.AnyUser) -> PlacementQuerySet:
         return self.filter(access.placement_scope(user))
 
     def holding(self) -> PlacementQuerySet:
@@ -275,7 +275,7 @@ class LaterOutcome(models.Model):
 
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
-    def visible_to(self, user) -> FollowUpQuerySet:
+    def visible_to(self, user: access.AnyUser) -> FollowUpQuerySet:
         return self.filter(access.follow_up_scope(user))
 
     def overdue(self, on: dt.date) -> FollowUpQuerySet:

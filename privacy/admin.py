@@ -5,6 +5,7 @@ changed, never added or deleted. Runs and erasure records are written by the ser
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -19,19 +20,19 @@ def _is_administrator(request: HttpRequest) -> bool:
 
 
 class AdministratorsOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_administrator(request)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return _is_administrator(request)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -41,7 +42,7 @@ class RetentionRuleAdmin(AdministratorsOnly):
     fields = ["record_type", "help", "trigger", "period", "unit", "action", "rationale"]
     readonly_fields = ["record_type", "help"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return _is_administrator(request)
 
     @admin.display(description=_("What it covers"))

@@ -27,7 +27,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user) -> OrganisationQuerySet:
+    def visible_to(self, user: access.AnyUser) -> OrganisationQuerySet:
         return self.filter(access.organisation_scope(user))
 
     def departments(self) -> OrganisationQuerySet:
@@ -99,7 +99,7 @@ class ProcurementContract(models.Model):
 
 
 class WorkplaceQuerySet(models.QuerySet["Workplace"]):
-    def visible_to(self, user) -> WorkplaceQuerySet:
+    def visible_to(self, user: access.AnyUser) -> WorkplaceQuerySet:
         return self.filter(access.workplace_scope(user)).distinct()
 
 
@@ -157,7 +157,7 @@ class RecordsExtractRequirement(models.TextChoices):
 
 
 class NeedQuerySet(models.QuerySet["Need"]):
-    def visible_to(self, user) -> NeedQuerySet:
+    def visible_to(self, user: access.AnyUser) -> NeedQuerySet:
         scope = access.need_scope(user)
         # Only a supervisor's scope joins (through the workplace's supervisors) and can repeat a need.
         # Staff see the whole register: DISTINCT there would make every list compare whole rows.
