@@ -1,5 +1,5 @@
-# Platsa: `make run` serves the app with demo data; `make test` runs the whole suite.
-# Both set everything up first (virtualenv, Python and npm dependencies, translations).
+# Platsa: `make run` serves the app with demo data; `make test` runs the whole suite; `make lint` runs
+# ruff and mypy. All set everything up first (virtualenv, Python and npm dependencies, translations).
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,10 +13,10 @@ export SSYK_FILE
 
 setup: $(VENV)/.installed node_modules/.installed locale/sv/LC_MESSAGES/django.mo
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# uv installs the packages (progress shown; .ci/install-python-deps tells how it finds pip's indexes).
+$(VENV)/.installed: requirements.txt requirements-dev.txt .ci/install-python-deps
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	.ci/install-python-deps $(PY)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -42,9 +42,12 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; exit $$rc
 
+# ruff (lint and format) and mypy (pyproject.toml [tool.mypy]: strict on accounts/ and the services and
+# selectors); bandit and pip-audit run in .ci/run.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 messages: setup
 	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete

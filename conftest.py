@@ -49,14 +49,14 @@ def use_broker(url: str) -> Iterator[None]:
         _forget_broker_connections(app)
 
 
-def _forget_broker_connections(app) -> None:  # type: ignore[no-untyped-def]
+def _forget_broker_connections(app) -> None:
     # Celery keeps a pool of broker connections made from the URL it first saw.
     app._pool = None
     app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)
-def _swedish_by_default(settings):  # type: ignore[no-untyped-def]
+def _swedish_by_default(settings):
     """Tests see the UI as a user does: Swedish unless a test switches language."""
     from django.utils import translation
 
@@ -65,7 +65,7 @@ def _swedish_by_default(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_matching_features():  # type: ignore[no-untyped-def]
+def _fresh_matching_features():
     """Matching caches its arrays per process; each test starts from its own database state."""
     from placements.matching.features import forget_features
 
@@ -75,7 +75,7 @@ def _fresh_matching_features():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():  # type: ignore[no-untyped-def]
+def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()

@@ -27,10 +27,11 @@ app registry, so this module imports no higher app.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -83,12 +84,12 @@ AnyUser = User | AnonymousUser
 def _roles(user: AnyUser) -> frozenset[Role]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return user.roles  # type: ignore[union-attr]
+    return user.roles
 
 
-def _supervised_placements(user: AnyUser) -> models.QuerySet:
+def _supervised_placements(user: AnyUser) -> models.QuerySet[Any]:
     Placement = apps.get_model("placements", "Placement")
-    return Placement.objects.filter(supervisor__user=user.pk)
+    return Placement.objects.filter(supervisor__user=user.pk)  # type: ignore[no-any-return]  # get_model is untyped
 
 
 def _is_superuser(user: AnyUser) -> bool:
@@ -101,8 +102,8 @@ def _case_file_scope(user: AnyUser, *, team_lookup: str, supervised: Callable[[]
         return EVERYTHING
     roles = _roles(user)
     scope = NOTHING
-    if Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]
-        scope |= Q(**{team_lookup: user.team_id})  # type: ignore[union-attr]
+    if Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]  # a user with a role is a User
+        scope |= Q(**{team_lookup: user.team_id})  # type: ignore[union-attr]  # a user with a role is a User
     if Role.SUPERVISOR in roles:
         scope |= supervised()
     return scope
@@ -130,8 +131,8 @@ def data_subject_scope(user: AnyUser) -> Q:
     roles = _roles(user)
     if _is_superuser(user) or Role.ADMINISTRATOR in roles:
         scope = EVERYTHING
-    elif Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]
-        scope = Q(team_id=user.team_id)  # type: ignore[union-attr]
+    elif Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]  # a user with a role is a User
+        scope = Q(team_id=user.team_id)  # type: ignore[union-attr]  # a user with a role is a User
     else:
         scope = NOTHING
     return scope & Q(pseudonymised_at__isnull=True)
@@ -199,5 +200,5 @@ def get_visible_or_404(queryset: models.QuerySet[M], **lookup: object) -> M:
     """
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:  # the model's DoesNotExist is one
         raise Http404 from exc

@@ -125,7 +125,7 @@ class UserAdmin(DjangoUserAdmin):
             kwargs["form"] = AdministratorUserChangeForm if obj is not None else AdministratorUserAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str] | tuple[str, ...]:
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return readonly
@@ -136,7 +136,7 @@ class UserAdmin(DjangoUserAdmin):
                 readonly = (*readonly, "email")
         return readonly
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
@@ -363,10 +363,10 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
         return False
 
 

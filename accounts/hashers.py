@@ -21,9 +21,9 @@ class Argon2idPasswordHasher(Argon2PasswordHasher):
     parallelism = 1
 
     @property
-    def memory_cost(self) -> int:  # type: ignore[override]
-        return settings.ARGON2_MEMORY_KIB
+    def memory_cost(self) -> int:  # type: ignore[override]  # a property where Django has an attribute
+        return int(settings.ARGON2_MEMORY_KIB)
 
     @property
-    def time_cost(self) -> int:  # type: ignore[override]
-        return settings.ARGON2_TIME_COST
+    def time_cost(self) -> int:  # type: ignore[override]  # a property where Django has an attribute
+        return int(settings.ARGON2_TIME_COST)

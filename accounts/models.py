@@ -57,7 +57,7 @@ class User(AbstractUser):
         help_text=_("An account for a machine client: it signs in with API tokens only, never on the pages."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined, misc]  # django-stubs has no AbstractUser.Meta
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
@@ -140,7 +140,7 @@ class AccessLogEntry(models.Model):
         # Append-only: an entry is written once. (Not domain logic: a storage guarantee.)
         if self.pk is not None:
             raise PermissionError("the access log is append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("the access log is append-only")
@@ -244,7 +244,7 @@ class AdminAuditEntry(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")

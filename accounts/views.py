@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .access_log import log_review, previous_month
 from .models import LogReview, Role
+from .request_types import AuthenticatedHttpRequest
 from .roles import role_required
 from .services import user_log_out_everywhere
 
 
 @require_POST
-def log_out_everywhere(request: HttpRequest) -> HttpResponse:
+def log_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     user_log_out_everywhere(user=request.user)
     logout(request)
     return redirect("login")
@@ -44,7 +45,7 @@ def _month_param(text: str, *, latest: dt.date) -> dt.date | None:
 
 @role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
-def access_log_review(request: HttpRequest) -> HttpResponse:
+def access_log_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The monthly access-log review, with the reviewer's sign-off."""
     today = timezone.localdate()
     last_month = previous_month(today)

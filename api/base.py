@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
@@ -31,6 +31,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Role
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 T = TypeVar("T")
@@ -62,11 +65,11 @@ class ApiViewMixin:
 
     read_roles: ClassVar[frozenset[Role]] = frozenset({Role.COORDINATOR})
     write_roles: ClassVar[frozenset[Role]] = frozenset({Role.COORDINATOR})
-    permission_classes = [permissions.IsAuthenticated, HasRole]
+    permission_classes: Sequence[_PermissionClass] = [permissions.IsAuthenticated, HasRole]
 
     @classmethod
     def as_view(cls, *args: Any, **kwargs: Any) -> Any:
-        return login_not_required(super().as_view(*args, **kwargs))  # type: ignore[misc]
+        return login_not_required(super().as_view(*args, **kwargs))  # type: ignore[misc]  # a mixin: the view has as_view
 
 
 class ApiViewSet(ApiViewMixin, GenericViewSet):
@@ -112,15 +115,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     throttle's message in one language (DRF's Swedish catalogue leaves its second sentence English)."""
     if isinstance(exc, DjangoValidationError):
         return Response(error_dict(exc), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, Throttled) and exc.wait is not None:
-        seconds = math.ceil(exc.wait)
+    if isinstance(exc, Throttled) and exc.wait is not None:  # type: ignore[attr-defined]  # DRF sets wait; its stubs leave it out
+        seconds = math.ceil(exc.wait)  # type: ignore[attr-defined]  # DRF sets wait; its stubs leave it out
         message = ngettext(
             "Too many requests. Try again in %(seconds)d second.",
             "Too many requests. Try again in %(seconds)d seconds.",
             seconds,
         )
         exc = Throttled(detail=message % {"seconds": seconds})  # without `wait`, which adds DRF's sentence
-        exc.wait = seconds  # for the Retry-After header
+        exc.wait = seconds  # type: ignore[attr-defined]  # for the Retry-After header
     return drf_exception_handler(exc, context)
 
 
@@ -192,10 +195,10 @@ def field_for(form_field: forms.Field) -> serializers.Field:
     label = str(form_field.label) if form_field.label else None
     common["label"] = label
     if isinstance(form_field, forms.ModelMultipleChoiceField):
-        child = _pk_field(form_field.queryset.model)
+        child = _pk_field(form_field.queryset.model)  # type: ignore[union-attr]  # a model choice field has a queryset
         return serializers.ListField(child=child, **common)
     if isinstance(form_field, forms.ModelChoiceField):
-        pk = form_field.queryset.model._meta.pk
+        pk = form_field.queryset.model._meta.pk  # type: ignore[union-attr]  # a model choice field has a queryset
         if isinstance(pk, (models.CharField, models.TextField)):
             return serializers.CharField(**common)
         return serializers.IntegerField(**common)
@@ -218,16 +221,16 @@ def field_for(form_field: forms.Field) -> serializers.Field:
             **common,
         )
     if isinstance(form_field, forms.IntegerField):
-        return serializers.IntegerField(min_value=form_field.min_value, max_value=form_field.max_value, **common)
+        return serializers.IntegerField(min_value=form_field.min_value, max_value=form_field.max_value, **common)  # type: ignore[arg-type]  # None: no bound
     if isinstance(form_field, forms.EmailField):
         return serializers.EmailField(allow_blank=not form_field.required, **common)
     max_length = getattr(form_field, "max_length", None)
-    return serializers.CharField(allow_blank=not form_field.required, max_length=max_length, **common)
+    return serializers.CharField(allow_blank=not form_field.required, max_length=max_length, **common)  # type: ignore[arg-type]  # None: no bound
 
 
 def _choices(form_field: forms.ChoiceField) -> list[tuple[Any, Any]]:
     # With their labels, so the schema names one enum for the form's field and the model's.
-    return [(value, label) for value, label in form_field.choices if value != ""]
+    return [(value, label) for value, label in form_field.choices if value != ""]  # type: ignore[misc, union-attr]  # choices are pairs by now
 
 
 def _pk_field(model: type[models.Model]) -> serializers.Field:
@@ -248,7 +251,7 @@ def form_input(
     skipped = set(exclude)
     attrs: dict[str, Any] = {
         field_name: field_for(field)
-        for field_name, field in form_class.base_fields.items()
+        for field_name, field in form_class.base_fields.items()  # type: ignore[attr-defined]  # set by the form metaclass
         if field_name not in skipped
     }
     attrs.update(extra or {})

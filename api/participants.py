@@ -17,11 +17,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction
+from accounts.request_types import AuthenticatedRequest
 from participants.filters import ParticipantFilter
 from participants.forms import ExperienceFormSet, ParticipantForm
 from participants.models import Participant, WorkExperience
@@ -124,7 +124,7 @@ _ParticipantFormInput = form_input(
 )
 
 
-class ParticipantInput(_ParticipantFormInput):  # type: ignore[valid-type,misc]
+class ParticipantInput(_ParticipantFormInput):  # type: ignore[valid-type, misc]  # a class form_input() makes
     """The intake form and the work-experience rows, validated together as on the page."""
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
@@ -134,7 +134,7 @@ class ParticipantInput(_ParticipantFormInput):  # type: ignore[valid-type,misc]
         try:
             cleaned = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            errors.update(exc.detail)  # type: ignore[arg-type]
+            errors.update(exc.detail)  # type: ignore[arg-type]  # a serializer's detail is a dict
             cleaned = {}
         experiences = None
         if rows is not None:
@@ -143,7 +143,7 @@ class ParticipantInput(_ParticipantFormInput):  # type: ignore[valid-type,misc]
             else:
                 formset = ExperienceFormSet(data=_formset_data(rows), prefix="experience")
                 if formset.is_valid():
-                    experiences = formset.experiences()
+                    experiences = formset.experiences()  # type: ignore[attr-defined]  # ExperienceFormSet's own method
                 else:
                     errors["work_experience"] = _formset_errors(formset)
         if errors:
@@ -202,7 +202,7 @@ class ParticipantViewSet(
         participant = get_participant_for_user(self.request.user, self.kwargs["pk"])
         return self.get_queryset().get(pk=participant.pk)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = participants_shown(user=request.user, rows=page if page is not None else queryset)
@@ -213,7 +213,7 @@ class ParticipantViewSet(
         participant = participant_for_view(user=request.user, pk=self.kwargs["pk"])
         return Response(self.get_serializer(self.get_queryset().get(pk=participant.pk)).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = self._validated(request.data)
         experiences = data.pop("experiences") or []
         with transaction.atomic():
@@ -231,7 +231,7 @@ class ParticipantViewSet(
             log_access(user=request.user, participant_ids=[participant.pk], action=AccessAction.CREATE)
         return Response(self.get_serializer(self.get_queryset().get(pk=participant.pk)).data, status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         participant = get_participant_for_user(request.user, kwargs["pk"])
         partial = kwargs.get("partial", False)
         form = ParticipantForm(instance=participant, user=request.user)
@@ -309,7 +309,7 @@ class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         visible = Participant.objects.visible_to(self.request.user)
         return WorkExperience.objects.filter(participant__in=visible).order_by("participant_id", "pk")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = participants_shown(
@@ -318,7 +318,7 @@ class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         row = self.get_object()
         participant_for_view(user=request.user, pk=row.participant_id)
         return Response(self.get_serializer(row).data)

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role, User
+from accounts.request_types import AuthenticatedRequest
 from placements import services
 from placements.forms import FollowUpForm, ProposeForm
 from placements.models import FollowUp, Placement, PlacementStatus
@@ -203,7 +204,7 @@ class PortalPlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     filterset_fields = ["status"]
 
     def get_queryset(self) -> QuerySet[Placement]:
-        user: User = self.request.user  # type: ignore[assignment]
+        user: User = self.request.user  # type: ignore[assignment]  # IsAuthenticated has run
         return (
             Placement.objects.filter(supervisor__user=user.pk)
             .select_related("participant", "need__workplace", "coordinator")
@@ -281,7 +282,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self.get_serializer(follow_up_for_view(user=request.user, pk=kwargs["pk"])).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, FollowUpInput)
         placement = pick_visible(
             Placement.objects.visible_to(request.user), request.data.get("placement"), field="placement"
@@ -310,7 +311,7 @@ class NeedBriefSerializer(serializers.Serializer):
 
 class ContributionSerializer(serializers.Serializer):
     criterion = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
     points = serializers.FloatField()
 
 

@@ -47,7 +47,7 @@ class IndicatorSerializer(serializers.Serializer):
 class PeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
 
 
 class ReportFiguresSerializer(serializers.Serializer):
@@ -95,7 +95,7 @@ class ReportFiguresView(ApiViewMixin, APIView):
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         figures = report_figures(form.cleaned_data["year"], form.cleaned_data["quarter"], today=today)
-        for row in figures["indicators"]:  # type: ignore[attr-defined]
+        for row in figures["indicators"]:  # type: ignore[attr-defined]  # JSON-shaped figures
             for key in ("quarter", "year_to_date"):
                 row[key] = _withheld(row[key])
         return Response(ReportFiguresSerializer(figures).data)

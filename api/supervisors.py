@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.request_types import AuthenticatedRequest
 from supervisors.forms import SupervisorForm
 from supervisors.models import Supervisor
 from supervisors.selectors import get_supervisor_for_user, with_training
@@ -76,7 +76,7 @@ class SupervisorViewSet(
     def _one(self, pk: int) -> Supervisor:
         return with_training(Supervisor.objects.filter(pk=pk), on=timezone.localdate()).get()
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, SupervisorInput)
         workplace = pick_visible(
             Workplace.objects.visible_to(request.user), request.data.get("workplace"), field="workplace"
@@ -86,7 +86,7 @@ class SupervisorViewSet(
         )
         return Response(SupervisorSerializer(self._one(saved.pk)).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         supervisor = get_supervisor_for_user(request.user, kwargs["pk"])
         data = validate_input(request, SupervisorUpdateInput, instance=supervisor, partial=kwargs.get("partial", False))
         call_service(lambda: supervisor_save(supervisor=supervisor, by=request.user, **data), fields=data)

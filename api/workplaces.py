@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from participants.models import Participant
@@ -160,12 +159,12 @@ class OrganisationViewSet(
     def get_queryset(self) -> QuerySet[Organisation]:
         return organisation_list(user=self.request.user).order_by("name", "pk")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         data = validate_input(request, OrganisationInput)
         saved = call_service(lambda: organisation_save(organisation=None, by=request.user, **data), fields=data)
         return _save_response(OrganisationSerializer, self.get_queryset().get(pk=saved.pk), created=True)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         organisation = get_organisation_for_user(request.user, kwargs["pk"])
         data = validate_input(request, OrganisationInput, instance=organisation, partial=kwargs.get("partial", False))
         call_service(lambda: organisation_save(organisation=organisation, by=request.user, **data), fields=data)
@@ -186,7 +185,7 @@ class WorkplaceViewSet(
     def get_queryset(self) -> QuerySet[Workplace]:
         return Workplace.objects.visible_to(self.request.user).order_by("name", "pk")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         data = validate_input(request, WorkplaceInput)
         organisation = pick_visible(
             Organisation.objects.visible_to(request.user), request.data.get("organisation"), field="organisation"
@@ -196,7 +195,7 @@ class WorkplaceViewSet(
         )
         return _save_response(WorkplaceSerializer, saved, created=True)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         workplace = get_workplace_for_user(request.user, kwargs["pk"])
         data = validate_input(request, WorkplaceUpdateInput, instance=workplace, partial=kwargs.get("partial", False))
         saved = call_service(lambda: workplace_save(workplace=workplace, by=request.user, **data), fields=data)
@@ -220,7 +219,7 @@ class NeedViewSet(
     def _one(self, pk: int) -> Need:
         return self.get_queryset().get(pk=pk)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         data = validate_input(request, NeedInput)
         workplace = pick_visible(
             Workplace.objects.visible_to(request.user), request.data.get("workplace"), field="workplace"
@@ -228,7 +227,7 @@ class NeedViewSet(
         saved = call_service(lambda: need_save(need=None, by=request.user, workplace=workplace, **data), fields=data)
         return _save_response(NeedSerializer, self._one(saved.pk), created=True)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         need = get_need_for_user(request.user, kwargs["pk"])
         data = validate_input(request, NeedUpdateInput, instance=need, partial=kwargs.get("partial", False))
         call_service(lambda: need_save(need=need, by=request.user, **data), fields=data)
@@ -236,7 +235,7 @@ class NeedViewSet(
 
     @extend_schema(request=NeedStatusInput, responses={200: NeedSerializer}, summary="Change the need's status")
     @action(detail=True, methods=["post"], url_path="status", filter_backends=[])
-    def change_status(self, request: Request, pk: str) -> Response:
+    def change_status(self, request: AuthenticatedRequest, pk: str) -> Response:
         need = get_need_for_user(request.user, pk)
         data = request.data if isinstance(request.data, dict) else {}
         to_status = data.get("status")
@@ -251,7 +250,7 @@ class NeedViewSet(
         filters=False,
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def candidates(self, request: Request, pk: str) -> Response:
+    def candidates(self, request: AuthenticatedRequest, pk: str) -> Response:
         need = get_need_for_user(request.user, pk)
         ranking = candidates_for_view(user=request.user, need=need)
         return Response(CandidateRankingSerializer(ranking).data)

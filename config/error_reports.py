@@ -76,7 +76,7 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
         posted = request.__dict__.get("_post") if request is not None else None
         return {key: self.cleansed_substitute for key in posted or {}}
 
-    def get_traceback_frame_variables(self, request: HttpRequest | None, tb_frame: Any) -> list[tuple[str, Any]]:
+    def get_traceback_frame_variables(self, request: HttpRequest | None, tb_frame: Any) -> list[tuple[str, Any]]:  # type: ignore[override]  # Django takes any list of pairs
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
 
     def get_safe_request_meta(self, request: HttpRequest) -> dict[str, Any]:
@@ -97,8 +97,8 @@ class PersonalDataExceptionReporter(ExceptionReporter):
             data["request_GET_items"] = get.items()
         return data
 
-    def get_traceback_text(self) -> str:
+    def get_traceback_text(self) -> str:  # type: ignore[override]  # redacted, so no longer Django's SafeString
         return redact(super().get_traceback_text(), self.request)
 
-    def get_traceback_html(self) -> str:
+    def get_traceback_html(self) -> str:  # type: ignore[override]  # redacted, so no longer Django's SafeString
         return redact(super().get_traceback_html(), self.request)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access_log import last_months_review
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from placements import selectors as placement_selectors
 from reporting import selectors as reporting_selectors
 
@@ -86,7 +87,7 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
     )
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The start page for the user's role; a user with several roles sees each part."""
     user = request.user
     today = timezone.localdate()

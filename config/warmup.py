@@ -51,7 +51,7 @@ def warm_up() -> int:
             pass
     renderer = get_default_renderer()
     loads = [(get_template, name) for name in [*_project_templates(), *PACKAGE_TEMPLATES]]
-    loads += [(renderer.get_template, name) for name in WIDGET_TEMPLATES]
+    loads += [(renderer.get_template, name) for name in WIDGET_TEMPLATES]  # type: ignore[misc]  # both loaders take a template name
     compiled = 0
     for load, name in loads:
         try:
@@ -65,7 +65,7 @@ def warm_up() -> int:
 
 def _project_templates() -> list[str]:
     names = []
-    for directory in settings.TEMPLATES[0]["DIRS"]:
+    for directory in settings.TEMPLATES[0]["DIRS"]:  # type: ignore[attr-defined]  # DIRS is a list
         root = Path(directory)
         names += sorted(str(path.relative_to(root)) for path in root.rglob("*.html"))
     return names

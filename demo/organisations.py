@@ -150,7 +150,7 @@ def _need(
         licence=rng.random() < offer.licence_share,
         extract=extract,
         track=catalogue.TRACK_OF_CODE.get(offer.code) if rng.random() < 0.5 else None,
-        district=workplace.district.name,
+        district=workplace.district.name,  # type: ignore[union-attr]  # every demo workplace has a district
         dedicated=dedicated,
     )
 
@@ -314,5 +314,5 @@ def demo_supervisor_need(index: int, workplace: Workplace, kind: str) -> NeedPla
         licence=False,
         extract="care",
         track=None,
-        district=workplace.district.name,
+        district=workplace.district.name,  # type: ignore[union-attr]  # every demo workplace has a district
     )

@@ -12,6 +12,7 @@ day can carry a date across today.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -149,6 +150,6 @@ class ParticipantPlan:
     placements: list[PlacementPlan] = field(default_factory=list)
     last_release: int = -100_000  # offset of the last change out of "placed"; none yet
     final_status: str = ""
-    status_changes: list[tuple[int, str, str, str]] = field(default_factory=list)
+    status_changes: Sequence[tuple[int, str, str, str]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
     pk: int | None = None

@@ -171,7 +171,7 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
                 )
             children[RecordsExtractCheck].extend(_records_checks(pp, cal, rng))
         for model, items in children.items():
-            model.objects.bulk_create(items, batch_size=BATCH)
+            model.objects.bulk_create(items, batch_size=BATCH)  # type: ignore[attr-defined]  # each of these models has objects
 
 
 def _records_checks(pp: ParticipantPlan, cal: Calendar, rng: random.Random) -> Iterator[RecordsExtractCheck]:
@@ -188,7 +188,7 @@ def _records_checks(pp: ParticipantPlan, cal: Calendar, rng: random.Random) -> I
             checked, result = cal.end(placement.cancelled_at), RecordsExtractResult.NOT_APPROVED
         else:
             continue
-        yield RecordsExtractCheck(
+        yield RecordsExtractCheck(  # type: ignore[misc]  # the planned rows have their pks
             participant_id=pp.pk,
             scope=scope,
             extract_date=checked - dt.timedelta(days=rng.randint(3, 25)),
@@ -230,7 +230,7 @@ def placements_write(placements: list[PlacementPlan], *, refs: References, cal: 
 def _placement_row(p: PlacementPlan, refs: References, cal: Calendar) -> Placement:
     ptype = refs.types[p.need.ptype]
     decided = p.agreed_at if p.agreed_at is not None else p.proposed_at
-    return Placement(
+    return Placement(  # type: ignore[misc]  # the planned rows have their pks
         participant_id=p.participant.pk,
         need_id=p.need.pk,
         supervisor_id=p.supervisor.pk,

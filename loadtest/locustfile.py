@@ -129,7 +129,7 @@ class PlatsaUser(FastHttpUser):
             response.success()
 
     def _absolute(self, path: str) -> str:
-        return f"{self.host.rstrip('/')}{path}"
+        return f"{self.host.rstrip('/')}{path}"  # type: ignore[union-attr]  # locust sets host before any task runs
 
     def log_in(self) -> None:
         self.page(LOGIN, name="login form")

@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
     rows = read_rows(args.stats_csv)
     print(table(rows), file=sys.stderr)
     figures = summarise(rows)
-    requests = int(figures["requests"]) or 1  # type: ignore[call-overload]
+    requests = int(figures["requests"]) or 1  # type: ignore[call-overload]  # a count
     cpu = {
         "app_cpu_s": args.app_cpu,
         "db_cpu_s": args.db_cpu,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import OutboxMessage
 
@@ -11,8 +12,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "task_name"]
     search_fields = ["key", "task_name"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
         return False

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from .forms import IdsModelMultipleChoiceField
 from .models import Interest, Participant, RecordsExtractCheck, StatusChange, WorkExperience
@@ -31,7 +38,9 @@ class ParticipantAdmin(admin.ModelAdmin):
     raw_id_fields = ["coordinator"]
     inlines = [WorkExperienceInline, InterestInline, StatusChangeInline]
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         # An id beyond 64 bits in the languages choice is a form error, not a database error (a 500).
         kwargs.setdefault("form_class", IdsModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)

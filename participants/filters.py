@@ -44,7 +44,7 @@ class ParticipantFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["coordinator"].queryset = User.objects.filter(
+        self.filters["coordinator"].queryset = User.objects.filter(  # type: ignore[misc]  # a coordinator has a team
             team_id=user.team_id, groups__name=Role.COORDINATOR
         ).order_by("first_name", "last_name")
 

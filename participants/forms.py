@@ -30,7 +30,7 @@ class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     LIMIT = 2**63 - 1
 
-    def _check_values(self, value):  # type: ignore[no-untyped-def]
+    def _check_values(self, value):
         for item in value:
             text = str(item).strip()
             digits = text.lstrip("-")
@@ -74,7 +74,7 @@ class ParticipantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         team_id = self.instance.team_id if self.instance.pk else user.team_id
-        self.fields["coordinator"].queryset = User.objects.filter(
+        self.fields["coordinator"].queryset = User.objects.filter(  # type: ignore[attr-defined, misc]  # a ModelChoiceField; a coordinator has a team
             team_id=team_id, groups__name=Role.COORDINATOR, is_active=True
         ).order_by("first_name", "last_name")
         self.fields["establishment_programme_end"].help_text = _(
@@ -193,4 +193,4 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set()) - {ParticipantStatus.PLACED}
-        self.fields["to_status"].choices = [(s.value, s.label) for s in ParticipantStatus if s in allowed]
+        self.fields["to_status"].choices = [(s.value, s.label) for s in ParticipantStatus if s in allowed]  # type: ignore[attr-defined]  # a ChoiceField

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -24,7 +25,7 @@ PREVIEW_ROWS_SHOWN = 1000
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -34,7 +35,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            pending = ReferralImport.objects.create(
+            pending = ReferralImport.objects.create(  # type: ignore[misc]  # a coordinator has a team
                 created_by=request.user, team=request.user.team, filename=upload.name[:200], content=content
             )
             return redirect("participants:import_preview", pk=pending.pk)
@@ -43,7 +44,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pending = get_visible_or_404(ReferralImport.objects.filter(created_by=request.user), pk=pk)
     if request.method == "POST" and "discard" in request.POST:
         pending.delete()

@@ -254,7 +254,7 @@ def _check_model_rules(row: ImportRow) -> None:
         )
     except ValidationError as exc:
         for field_name, messages in exc.message_dict.items():
-            label = str(Participant._meta.get_field(field_name).verbose_name) if field_name != "__all__" else ""
+            label = str(Participant._meta.get_field(field_name).verbose_name) if field_name != "__all__" else ""  # type: ignore[union-attr]  # a concrete field
             row.errors.extend(f"{label}: {m}" if label else m for m in messages)
 
 

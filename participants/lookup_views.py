@@ -75,7 +75,7 @@ def participant_of_ticket(*, user: User, ticket: object) -> Participant | None:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
     found = visible = None
     glass = None

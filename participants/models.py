@@ -64,7 +64,7 @@ class ParticipantStatus(models.TextChoices):
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
-    def visible_to(self, user) -> ParticipantQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user: access.AnyUser) -> ParticipantQuerySet:
         return self.filter(access.participant_scope(user))
 
     def waiting(self) -> ParticipantQuerySet:
@@ -211,7 +211,7 @@ class Participant(models.Model):
 
     @property
     def is_coordination_number(self) -> bool:
-        return bool(self.identity_number) and is_coordination_number(self.identity_number)
+        return bool(self.identity_number and is_coordination_number(self.identity_number))
 
     @property
     def birth_date(self) -> dt.date | None:
@@ -261,7 +261,7 @@ class Participant(models.Model):
             errors.setdefault("residence_permit_date", []).append(
                 ValidationError(_("Newcomers need the date of their residence permit."), code="required")
             )
-        if self.coordinator_id and self.team_id and self.coordinator.team_id != self.team_id:
+        if self.coordinator_id and self.team_id and self.coordinator.team_id != self.team_id:  # type: ignore[union-attr]  # coordinator_id is set
             errors.setdefault("coordinator", []).append(
                 ValidationError(_("The responsible coordinator must belong to the participant's team."), code="team")
             )

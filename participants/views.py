@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 from placements import selectors as placement_selectors
@@ -30,7 +31,7 @@ PAGE_SIZE = 25
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def participant_list(request: HttpRequest) -> HttpResponse:
+def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "reset" in request.POST:
             request.session.pop(FILTER_SESSION_KEY, None)
@@ -62,7 +63,7 @@ def _as_querydict(stored: dict[str, list[str]]) -> QueryDict:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case file. Coordinators only: supervisors get a minimal view in their portal."""
     revealed = request.method == "POST" and "reveal" in request.POST
     participant = participant_for_view(user=request.user, pk=pk, reveal=revealed)
@@ -94,7 +95,7 @@ def _detail_page(
 
 @role_required(Role.COORDINATOR)
 @require_POST
-def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move the participant on (mapped, on hold, left the programme, back), with the rules of the service."""
     participant = get_participant_for_user(request.user, pk)
     form = StatusChangeForm(request.POST, participant=participant)
@@ -120,7 +121,7 @@ def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def participant_create(request: HttpRequest) -> HttpResponse:
+def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ParticipantForm(request.POST or None, user=request.user)
     formset = ExperienceFormSet(request.POST or None, prefix="experience")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -131,7 +132,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                 team=request.user.team,
                 languages=data.pop("languages"),
                 interests=data.pop("interests"),
-                experiences=formset.experiences(),
+                experiences=formset.experiences(),  # type: ignore[attr-defined]  # ExperienceFormSet's own method
                 **data,
             )
         except ValidationError as exc:
@@ -160,7 +161,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 languages=data.pop("languages"),
                 interests=data.pop("interests"),
-                experiences=formset.experiences(),
+                experiences=formset.experiences(),  # type: ignore[attr-defined]  # ExperienceFormSet's own method
                 **data,
             )
         except ValidationError as exc:

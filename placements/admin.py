@@ -52,6 +52,6 @@ class AcknowledgementAdmin(admin.ModelAdmin):
 class MatchingWeightsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "updated_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         # One row only: the weights in force.
         return not MatchingWeights.objects.exists()

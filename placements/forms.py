@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.urls import reverse
@@ -17,6 +17,9 @@ from workplaces.models import Need
 
 from .models import LaterOutcome, Outcome, Party
 from .services import READY_STATUSES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -37,12 +40,12 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, need: Need | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = (
+        self.fields["participant"].queryset = (  # type: ignore[attr-defined]  # a ModelChoiceField
             Participant.objects.visible_to(user).filter(status__in=READY_STATUSES).order_by("last_name", "first_name")
         )
         self.fields["participant"].widget.attrs["data-searchable"] = "true"
         needs = Need.objects.visible_to(user).open().select_related("workplace")
-        self.fields["need"].queryset = needs
+        self.fields["need"].queryset = needs  # type: ignore[attr-defined]  # a ModelChoiceField
         # Choosing a need reloads the supervisor choices with that workplace's supervisors (htmx).
         self.fields["need"].widget.attrs.update(
             {
@@ -58,11 +61,11 @@ class ProposeForm(forms.Form):
             self.fields["start"].initial = max(need.start_date, timezone.localdate())
             self.fields["end"].initial = need.end_date
             self.fields["hours_per_day"].initial = need.hours_per_day
-        self.fields["supervisor"].queryset = supervisors
-        self.fields["supervisor"].label_from_instance = lambda s: f"{s.full_name} ({s.workplace.name})"
+        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["supervisor"].label_from_instance = lambda s: f"{s.full_name} ({s.workplace.name})"  # type: ignore[attr-defined]  # a ModelChoiceField
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}  # Form.clean returns cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", _("The end date must be after the start date."))
@@ -118,7 +121,7 @@ class AssessmentForm(forms.Form):
 PROGRESS = [(value, str(value)) for value in range(1, 6)]
 
 
-def _progress_field(label: object, help_text: object = "") -> forms.TypedChoiceField:
+def _progress_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.TypedChoiceField:
     """A 1-5 rating as a row of radio buttons; may be left out."""
     return forms.TypedChoiceField(
         label=capfirst(label),
@@ -155,7 +158,7 @@ class FollowUpForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}  # Form.clean returns cleaned_data
         if data.get("concern") and not (data.get("concern_text") or "").strip():
             self.add_error("concern_text", _("Describe the concern."))
         return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,7 +45,7 @@ WORK_OR_STUDIES = (Outcome.EMPLOYMENT, Outcome.STUDIES)
 
 
 class PlacementQuerySet(models.QuerySet["Placement"]):
-    def visible_to(self, user) -> PlacementQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user: access.AnyUser) -> PlacementQuerySet:
         return self.filter(access.placement_scope(user))
 
     def holding(self) -> PlacementQuerySet:
@@ -149,7 +150,7 @@ class Placement(models.Model):
         return f"{self.participant} @ {self.need}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:
             errors["planned_end"] = _("The end date must be after the start date.")
         if self.actual_start and self.actual_end and self.actual_end < self.actual_start:
@@ -274,7 +275,7 @@ class LaterOutcome(models.Model):
 
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
-    def visible_to(self, user) -> FollowUpQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user: access.AnyUser) -> FollowUpQuerySet:
         return self.filter(access.follow_up_scope(user))
 
     def overdue(self, on: dt.date) -> FollowUpQuerySet:
@@ -345,7 +346,7 @@ class FollowUp(models.Model):
         return f"{self.placement_id} {self.due_date}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.done_on:
             if self.done_on > timezone.localdate():
                 errors["done_on"] = _("A follow-up cannot be dated in the future.")

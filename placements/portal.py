@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error, id_param, save_with_service
 

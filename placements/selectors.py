@@ -328,7 +328,7 @@ def participant_timeline(*, participant: Participant) -> list[TimelineEntry]:
     for follow_up in follow_ups:
         entries.append(
             TimelineEntry(
-                at=follow_up.done_on,  # type: ignore[arg-type]
+                at=follow_up.done_on,  # type: ignore[arg-type]  # only done follow-ups are listed
                 kind="follow_up",
                 title=_("Follow-up at %(workplace)s") % {"workplace": follow_up.placement.need.workplace.name},
                 detail=follow_up.concern_text if follow_up.concern else follow_up.next_steps,
@@ -363,7 +363,7 @@ def best_supervisor(*, need: Need, today: dt.date) -> Supervisor | None:
     with_room = supervisors_with_room(workplace_id=need.workplace_id, today=today)
     if not with_room:
         return None
-    return min(with_room, key=lambda s: (s.trained_until is None, s.held - s.max_participants, s.pk))
+    return min(with_room, key=lambda s: (s.trained_until is None, s.held - s.max_participants, s.pk))  # type: ignore[attr-defined]  # annotated
 
 
 def untrained_supervisors_with_participants(*, today: dt.date) -> QuerySet[Supervisor]:

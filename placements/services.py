@@ -82,7 +82,7 @@ def _check_capacity(
     Need.objects.select_for_update().filter(pk=need.pk).first()
     Supervisor.objects.select_for_update().filter(pk=supervisor.pk).first()
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
-    holding = Placement.objects.holding().overlapping(start, end).exclude(pk=exclude_pk)
+    holding = Placement.objects.holding().overlapping(start, end).exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None (IS NULL) excludes nothing
     if holding.filter(need=need).count() >= need.places:
         raise ValidationError(_("All places of this need are taken for that period."), code="need_full")
     if holding.filter(supervisor=supervisor).count() >= supervisor.max_participants:
@@ -364,12 +364,11 @@ def follow_up_log(
 
 
 @transaction.atomic
-def follow_up_log_by_link(*, link: FollowUpLink, **fields: object) -> FollowUp:
+def follow_up_log_by_link(*, link: FollowUpLink, done_on: dt.date, **fields: object) -> FollowUp:
     """Log the follow-up of a personal link and use the link up, both or neither."""
     locked = FollowUpLink.objects.select_for_update().select_related("follow_up").get(pk=link.pk)
     if locked.used_at is not None:
         raise ValidationError(_("This link has already been used."), code="link_used")
-    done_on = fields.pop("done_on")
     follow_up = follow_up_log(
         placement=locked.follow_up.placement, follow_up=locked.follow_up, by=None, done_on=done_on, **fields
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import id_param, save_with_service
 from participants.selectors import get_participant_for_user, participants_shown
@@ -51,7 +52,7 @@ coordinator_only = role_required(Role.COORDINATOR)
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
-def placement_propose(request: HttpRequest) -> HttpResponse:
+def placement_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     need = None
     need_pk = id_param(request.GET.get("need") or request.POST.get("need"))
     if need_pk is not None:
@@ -229,12 +230,12 @@ def supervisor_options(request: HttpRequest) -> HttpResponse:
     supervisors = Supervisor.objects.none()
     if need_pk is not None:
         need = get_need_for_user(request.user, need_pk)
-        supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())
+        supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())  # type: ignore[assignment]  # both are querysets of supervisors
     return render(request, "placements/partials/supervisor_options.html", {"supervisors": supervisors})
 
 
 @coordinator_only
-def need_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+def need_candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Find candidates: the best-fitting participants for a need, with why, and who is excluded."""
     need = get_need_for_user(request.user, pk)
     ranking = candidates_for_view(user=request.user, need=need)
@@ -242,7 +243,7 @@ def need_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_only
-def participant_needs(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_needs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Find placements: the open needs that suit a participant best, with why."""
     participant, matches = needs_for_participant(user=request.user, pk=pk)
     return render(request, "placements/participant_needs.html", {"participant": participant, "matches": matches})
@@ -250,7 +251,7 @@ def participant_needs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_only
 @require_POST
-def quick_propose(request: HttpRequest) -> HttpResponse:
+def quick_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One click from a ranking: propose the placement for the need's period with the best supervisor."""
     need_pk, participant_pk = id_param(request.POST.get("need")), id_param(request.POST.get("participant"))
     if need_pk is None or participant_pk is None:
@@ -269,7 +270,7 @@ def quick_propose(request: HttpRequest) -> HttpResponse:
     if supervisor is None:
         messages.error(request, _("The workplace has no supervisor with room for another participant."))
         return redirect(return_to)
-    if not supervisor.trained_until:
+    if not supervisor.trained_until:  # type: ignore[attr-defined]  # annotated by the queryset
         # Proposing with an untrained supervisor needs the coordinator's confirmation in the full form.
         messages.warning(request, _("The supervisor with room has not taken the supervisor training."))
         return redirect(
@@ -295,7 +296,7 @@ def quick_propose(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_only
-def allocation(request: HttpRequest) -> HttpResponse:
+def allocation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The best overall allocation of the team's waiting participants to open places."""
     proposals = allocation_for_view(user=request.user)
     return render(request, "placements/allocation.html", {"proposals": proposals})

@@ -5,6 +5,7 @@ changed, never added or deleted. Runs and erasure records are written by the ser
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -15,25 +16,23 @@ from .models import ErasureRecord, RetentionRule, RetentionRun
 
 def _is_administrator(request: HttpRequest) -> bool:
     user = request.user
-    return bool(
-        user.is_active and user.is_staff and (user.is_superuser or user.has_role(Role.ADMINISTRATOR))  # type: ignore[union-attr]
-    )
+    return bool(user.is_active and user.is_staff and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)))
 
 
 class AdministratorsOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_administrator(request)
 
-    def has_view_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return _is_administrator(request)
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -43,7 +42,7 @@ class RetentionRuleAdmin(AdministratorsOnly):
     fields = ["record_type", "help", "trigger", "period", "unit", "action", "rationale"]
     readonly_fields = ["record_type", "help"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return _is_administrator(request)
 
     @admin.display(description=_("What it covers"))

@@ -149,7 +149,7 @@ MODELS_NOT_SHOWN: dict[type[models.Model], str] = {
 
 def _display(obj: models.Model, name: str) -> str:
     field = obj._meta.get_field(name)
-    if field.choices:
+    if field.choices:  # type: ignore[union-attr]  # a concrete field
         return str(getattr(obj, f"get_{name}_display")())
     value = getattr(obj, name)
     if value is None or value == "":
@@ -166,7 +166,7 @@ def _display(obj: models.Model, name: str) -> str:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(capfirst(model._meta.get_field(name).verbose_name))
+    return str(capfirst(model._meta.get_field(name).verbose_name))  # type: ignore[union-attr]  # a concrete field
 
 
 def _row(obj: models.Model, names: Iterable[str], **extra: str) -> Row:
@@ -224,7 +224,7 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
     ]
 
     def of_placements(model: type[models.Model], fields: Sequence[str], order: str) -> list[Row]:
-        objects = model.objects.filter(placement__in=placements).order_by("placement__planned_start", order)
+        objects = model.objects.filter(placement__in=placements).order_by("placement__planned_start", order)  # type: ignore[attr-defined]  # each of these models has objects
         return [_row(obj, fields, **{placement_key: names[obj.placement_id]}) for obj in objects]
 
     log = AccessLogEntry.objects.filter(participant_id=participant.pk).order_by("at", "pk")

@@ -117,7 +117,7 @@ class RetentionRule(models.Model):
 
     @property
     def help(self) -> str:
-        return str(RECORD_TYPE_HELP.get(self.record_type, ""))
+        return str(RECORD_TYPE_HELP.get(self.record_type, ""))  # type: ignore[call-overload]  # record_type holds a RecordType value
 
     def cutoff(self, today: dt.date) -> dt.date:
         """Records whose trigger date is on or before this day are due."""

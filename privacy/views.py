@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import access
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 from participants.lookup_views import LookupForm
@@ -30,7 +31,7 @@ from .services import participant_erase_on_request
 
 @role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
-def requests(request: HttpRequest) -> HttpResponse:
+def requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find the person a request is about by an exact identity number (logged as a lookup)."""
     form = LookupForm(request.POST or None)
     found = None
@@ -52,7 +53,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR, Role.ADMINISTRATOR)
 @require_POST
-def extract(request: HttpRequest, pk: int) -> HttpResponse:
+def extract(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Produce and download the register extract, as PDF or JSON; logged as an export."""
     participant = access.get_visible_or_404(Participant.objects.filter(access.data_subject_scope(request.user)), pk=pk)
     form = ExtractForm(request.POST)
@@ -78,7 +79,7 @@ def extract(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
-def erase(request: HttpRequest, pk: int) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Erase a case file on request, after a confirmation with the reason."""
     participant = access.get_visible_or_404(Participant.objects.filter(access.erasure_scope(request.user)), pk=pk)
     form = ErasureForm(request.POST or None)

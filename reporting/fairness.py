@@ -59,7 +59,7 @@ def fairness(*, year: int, today: dt.date) -> dict[str, list[dict[str, object]]]
             "pk", filter=Q(status__in=ENDED_STATUSES, actual_end__range=(start, end), outcome__in=WORK_OR_STUDIES)
         ),
     }
-    result = {}
+    result: dict[str, list[dict[str, object]]] = {}
     for dimension in DIMENSIONS:
         people = _counts(waiting, dimension, year, "", waiting=Count("pk"))
         flows = _counts(placements, dimension, year, "participant__", **measures)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
@@ -61,7 +63,7 @@ def _trend(value: float | None, before: float | None) -> float | None:
     return round(value - before, 1)
 
 
-def _dashboard_figures(year: int, today: dt.date) -> dict[str, object]:
+def _dashboard_figures(year: int, today: dt.date) -> dict[str, Any]:
     """The year's figures, cached until the data changes (one cheap version query) or 15 minutes pass."""
     key = (
         "dashboard:"
@@ -153,7 +155,7 @@ def report_archive(request: HttpRequest) -> HttpResponse:
 
 @manager_only
 @require_POST
-def report_generate(request: HttpRequest) -> HttpResponse:
+def report_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Generate a report (again): a new version is queued; the earlier ones are kept."""
     form = ReportRequestForm(request.POST)
     if not form.is_valid():
@@ -171,7 +173,7 @@ def report_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not stored:
         raise Http404
     name = f"platsa-{report.year}-q{report.quarter}-v{report.version}.{kind}"
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)  # type: ignore[return-value]  # streamed; the decorator's type says HttpResponse
 
 
 class TargetsForm(forms.Form):
@@ -180,7 +182,7 @@ class TargetsForm(forms.Form):
     def __init__(
         self, *args: object, indicators: list[Indicator], targets: dict[int, Target], **kwargs: object
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handed on to Form as given
         self.indicators = indicators
         for indicator in indicators:
             current = targets.get(indicator.pk)
@@ -212,14 +214,14 @@ class TargetsForm(forms.Form):
 
 @manager_only
 @require_http_methods(["GET", "POST"])
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year_param(request, latest=2100)
     indicators = list(Indicator.objects.order_by("code"))
     current = {t.indicator_id: t for t in Target.objects.filter(year=year, quarter__isnull=True)}
     form = TargetsForm(request.POST or None, indicators=indicators, targets=current)
     if request.method == "POST" and form.is_valid():
         try:
-            targets_save(year=year, values=form.values(), by=request.user)  # type: ignore[arg-type]
+            targets_save(year=year, values=form.values(), by=request.user)  # type: ignore[arg-type]  # cleaned to Decimals
         except ValidationError as exc:
             attach_service_error(form, exc)
         else:
@@ -239,7 +241,7 @@ def fairness_view(request: HttpRequest) -> HttpResponse:
         "referral_source": DIMENSION_LABELS["referral_source"],
     }
     tables = [
-        {"title": titles[dimension], "rows": [{**row, "label": key_label(dimension, row["group"])} for row in rows]}
+        {"title": titles[dimension], "rows": [{**row, "label": key_label(dimension, row["group"])} for row in rows]}  # type: ignore[arg-type]  # a group is a str
         for dimension, rows in fairness(year=year, today=today).items()
     ]
     return render(

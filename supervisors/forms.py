@@ -31,6 +31,6 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args: Any, supervisors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = supervisors
+        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["supervisor"].widget.attrs["data-searchable"] = "true"
-        self.fields["supervisor"].label_from_instance = lambda s: f"{s.full_name} ({s.workplace.name})"
+        self.fields["supervisor"].label_from_instance = lambda s: f"{s.full_name} ({s.workplace.name})"  # type: ignore[attr-defined]  # a ModelChoiceField

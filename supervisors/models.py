@@ -16,7 +16,7 @@ from accounts import access
 
 
 class SupervisorQuerySet(models.QuerySet["Supervisor"]):
-    def visible_to(self, user) -> SupervisorQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user: access.AnyUser) -> SupervisorQuerySet:
         return self.filter(access.supervisor_scope(user))
 
     def trained_on(self, day: dt.date) -> SupervisorQuerySet:

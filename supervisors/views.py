@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
 from placements.selectors import untrained_supervisors_with_participants
@@ -59,7 +60,9 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
-def supervisor_form(request: HttpRequest, workplace_pk: int | None = None, pk: int | None = None) -> HttpResponse:
+def supervisor_form(
+    request: AuthenticatedHttpRequest, workplace_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
     supervisor = get_supervisor_for_user(request.user, pk) if pk else None
     workplace = supervisor.workplace if supervisor else get_workplace_for_user(request.user, workplace_pk)
     form = SupervisorForm(request.POST or None, instance=supervisor)
@@ -77,7 +80,7 @@ def supervisor_form(request: HttpRequest, workplace_pk: int | None = None, pk: i
 
 @coordinator_only
 @require_POST
-def supervisor_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+def supervisor_invite_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     supervisor = get_supervisor_for_user(request.user, pk)
     try:
         supervisor_invite(supervisor=supervisor, by=request.user)
@@ -110,7 +113,7 @@ def training_overview(request: HttpRequest) -> HttpResponse:
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None)
     done = save_with_service(
         request,
@@ -140,7 +143,7 @@ def _session_page(request: HttpRequest, session: TrainingSession, form: EnrolFor
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_visible_or_404(TrainingSession.objects.select_related("course"), pk=pk)
     if request.method == "POST":
         form = EnrolForm(request.POST, supervisors=Supervisor.objects.visible_to(request.user))
@@ -167,7 +170,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_only
 @require_POST
-def enrolment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def enrolment_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     visible = Enrolment.objects.filter(supervisor__in=Supervisor.objects.visible_to(request.user))
     enrolment = get_visible_or_404(visible.select_related("session"), pk=pk)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 HEADER = ["code", "level", "parent", "name_sv", "name_en"]
 NAME_MAX_LENGTH = 200
@@ -45,7 +46,7 @@ def parse_ssyk_csv(path: Path | str) -> list[SsykRow]:
             raise SsykFormatError(0, "the file is not UTF-8 text") from exc
 
 
-def _parse(handle) -> list[SsykRow]:  # type: ignore[no-untyped-def]
+def _parse(handle: TextIO) -> list[SsykRow]:
     reader = csv.reader(handle)
     header = next(reader, None)
     if header is None:
@@ -92,7 +93,7 @@ def _row(record: list[str], line: int) -> SsykRow:
     return SsykRow(code=code, level=level, parent=parent or None, name_sv=name_sv, name_en=name_en)
 
 
-def _line_of(handle, code: str) -> int:  # type: ignore[no-untyped-def]
+def _line_of(handle: TextIO, code: str) -> int:
     """The line a code stands on, for an error found after the whole file was read."""
     handle.seek(0)
     for number, record in enumerate(csv.reader(handle), start=1):

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.test import Client
 from django.urls import resolve
 from hypothesis import event, settings
 from hypothesis import strategies as st
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse  # the test client's answer
 
 # Posted markup that must only ever come back escaped: each is distinctive enough that finding it
 # verbatim in a page means it was reflected as markup.
@@ -119,7 +122,7 @@ def hostile_data(fields: Iterable[str], fixed: dict[str, Any] | None = None) -> 
     )
 
 
-def assert_safe(response: HttpResponse) -> None:
+def assert_safe(response: TestResponse) -> None:
     """No server error, and no posted markup reflected as markup."""
     assert response.status_code < 500, response.status_code
     content = response.content.decode("utf-8", errors="replace")
@@ -163,22 +166,22 @@ def as_querydict(data: dict[str, Any]) -> QueryDict:
     return query
 
 
-def post_hostile(client: Client, url: str, data: dict[str, Any], *, may_write: Iterable[str] = ()) -> HttpResponse:
+def post_hostile(client: Client, url: str, data: dict[str, Any], *, may_write: Iterable[str] = ()) -> TestResponse:
     """Post, check the answer, and check that a refused post wrote nothing (tables in `may_write` excepted).
     An accepted post's next page (where the saved values are shown) is checked for reflection too."""
     before = row_counts()
     response = client.post(url, data)
     assert_safe(response)
-    response.changed = {k: v for k, v in changed_tables(before).items() if k not in set(may_write)}  # type: ignore[attr-defined]
+    response.changed = {k: v for k, v in changed_tables(before).items() if k not in set(may_write)}  # type: ignore[attr-defined]  # tagged for the caller
     event(f"answered {response.status_code}")  # --hypothesis-show-statistics shows how many were accepted
     if response.status_code == 302:
         assert_safe(client.get(response["Location"]))
     else:
-        assert not response.changed, response.changed  # type: ignore[attr-defined]
+        assert not response.changed, response.changed  # type: ignore[attr-defined]  # tagged above
     return response
 
 
-def saved_pk(response: HttpResponse) -> int:
+def saved_pk(response: TestResponse) -> int:
     """The primary key in the URL an accepted post redirects to."""
     return int(resolve(response["Location"]).kwargs["pk"])
 

@@ -64,7 +64,7 @@ def referral_list(identity_number: str, first_name: str, last_name: str) -> byte
     return f"{header}\n{row}\n".encode()
 
 
-def _named(body: str, person) -> bool:  # type: ignore[no-untyped-def]
+def _named(body: str, person) -> bool:
     return person.last_name in body and person.first_name in body
 
 

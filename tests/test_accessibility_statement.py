@@ -11,7 +11,7 @@ from accounts.tests.factories import CoordinatorFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_statement_follows_diggs_model_in_swedish(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_statement_follows_diggs_model_in_swedish(client: Client, settings) -> None:
     settings.ACCESSIBILITY_ORGANISATION = "Östersunds kommun"
     settings.ACCESSIBILITY_CONTACT_EMAIL = "tillganglighet@example.org"
     settings.ACCESSIBILITY_CONTACT_PHONE = "063-14 30 00"

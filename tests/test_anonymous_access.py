@@ -30,7 +30,7 @@ ALLOWED = {
 }
 
 
-def _walk(patterns, prefix: str = "", namespace: str = ""):  # type: ignore[no-untyped-def]
+def _walk(patterns, prefix: str = "", namespace: str = ""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(django_db_blocker) -> None:  # type: ignore[no-untyped-def]
+def demo(django_db_blocker) -> None:
     call_command("seed_demo", participants=40, seed=7, verbosity=0)
 
 
@@ -24,7 +24,7 @@ def demo(django_db_blocker) -> None:  # type: ignore[no-untyped-def]
         ("administrator", "Granskning av loggen"),
     ],
 )
-def test_each_demo_user_logs_in_and_sees_the_start_page(demo, client: Client, username: str, heading: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_demo_user_logs_in_and_sees_the_start_page(demo, client: Client, username: str, heading: str) -> None:
     response = client.post(reverse("login"), {"username": username, "password": "platsa-demo"}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("home")
@@ -33,7 +33,7 @@ def test_each_demo_user_logs_in_and_sees_the_start_page(demo, client: Client, us
     assert "Logga ut" in page
 
 
-def test_the_demo_supervisor_sees_participants_and_the_coordinator_a_waiting_list(demo, client: Client) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_supervisor_sees_participants_and_the_coordinator_a_waiting_list(demo, client: Client) -> None:
     page = client.post(reverse("login"), {"username": "handledare", "password": "platsa-demo"}, follow=True)
     assert "Du har inga deltagare just nu" not in page.content.decode()
     client.logout()

@@ -26,7 +26,7 @@ from reporting.tasks import generate_quarterly_report
 pytestmark = pytest.mark.django_db
 
 
-def test_registering_and_importing_log_no_identity_number(client: Client, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_registering_and_importing_log_no_identity_number(client: Client, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     coordinator = CoordinatorFactory()
     client.force_login(coordinator)
@@ -42,7 +42,7 @@ def test_registering_and_importing_log_no_identity_number(client: Client, caplog
     assert "9876" not in page.request["PATH_INFO"] and "9876" not in response["Location"]
 
 
-def test_reports_and_reminders_carry_no_identity_number(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_reports_and_reminders_carry_no_identity_number(django_capture_on_commit_callbacks) -> None:
     placements = [
         PlacementFactory(
             status=PlacementStatus.COMPLETED,
@@ -66,7 +66,7 @@ def test_reports_and_reminders_carry_no_identity_number(django_capture_on_commit
     active = PlacementFactory(active=True)
     FollowUpFactory(placement=active, due_date=dt.date.today() - dt.timedelta(days=2))
     follow_up_reminders_send(today=dt.date.today())
-    text += "\n".join(m.subject + m.body for m in mail.outbox)
+    text += "\n".join(m.subject + m.body for m in mail.outbox)  # type: ignore[operator]  # sent mail holds str
     numbers.add(active.participant.identity_number)
     assert not any(number in text for number in numbers)
 
@@ -84,7 +84,7 @@ def _leaks(text: str) -> list[str]:
 
 
 @pytest.fixture
-def written_logs():  # type: ignore[no-untyped-def]
+def written_logs():
     """What the configured log handlers actually write (pytest's own capture would see records unfiltered)."""
     stream = io.StringIO()
     handlers = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
@@ -110,7 +110,7 @@ def coordinator_client(client: Client) -> Client:
         f"/no-such-page/{SHORT}/?name={NAME}",
     ],
 )
-def test_a_404_shows_and_logs_no_identity_number(coordinator_client: Client, written_logs, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_404_shows_and_logs_no_identity_number(coordinator_client: Client, written_logs, url: str) -> None:
     response = coordinator_client.get(url)
     assert response.status_code == 404
     page = response.content.decode()
@@ -130,7 +130,7 @@ def test_the_404_page_is_translated_and_needs_no_logged_in_user(client: Client) 
 
 
 @pytest.mark.urls("tests.error_urls")
-def test_a_500_shows_and_logs_no_identity_number_or_name(written_logs) -> None:  # type: ignore[no-untyped-def]
+def test_a_500_shows_and_logs_no_identity_number_or_name(written_logs) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(CoordinatorFactory())
     response = client.post(
@@ -147,7 +147,7 @@ def test_a_500_shows_and_logs_no_identity_number_or_name(written_logs) -> None: 
 
 
 @pytest.mark.urls("tests.error_urls")
-def test_error_mails_to_the_admins_hold_no_identity_number_or_name(settings) -> None:  # type: ignore[no-untyped-def]
+def test_error_mails_to_the_admins_hold_no_identity_number_or_name(settings) -> None:
     settings.ADMINS = [("Drift", "drift@example.org")]
     client = Client(raise_request_exception=False)
     client.force_login(CoordinatorFactory())
@@ -156,12 +156,12 @@ def test_error_mails_to_the_admins_hold_no_identity_number_or_name(settings) -> 
         {"identity_number": FORMATTED, "first_name": "Zlatana", "last_name": "Hostilesson"},
     )
     assert len(mail.outbox) == 1
-    report = mail.outbox[0].subject + mail.outbox[0].body
+    report = mail.outbox[0].subject + mail.outbox[0].body  # type: ignore[operator]  # sent mail holds str
     assert "ValueError" in report and "first_name" in report  # the report is there, the values are not
     assert not _leaks(report)
 
 
-def test_the_exception_reporter_hides_posted_values_locals_and_identity_numbers(rf) -> None:  # type: ignore[no-untyped-def]
+def test_the_exception_reporter_hides_posted_values_locals_and_identity_numbers(rf) -> None:
     import sys
 
     from django.views.debug import get_exception_reporter_class
@@ -175,14 +175,14 @@ def test_the_exception_reporter_hides_posted_values_locals_and_identity_numbers(
     try:
         raise ValueError(f"duplicate key (identity_number)=({NUMBER}) for {participant_name}")
     except ValueError:
-        reporter = get_exception_reporter_class(request)(request, *sys.exc_info())
+        reporter = get_exception_reporter_class(request)(request, *sys.exc_info())  # type: ignore[operator]  # the stubs type the class as an instance
         text, html = reporter.get_traceback_text(), reporter.get_traceback_html()
     assert "first_name" in text and "hours_per_day" in text and "participant_name" in text
     assert not _leaks(text)
     assert not _leaks(html)
 
 
-def test_the_csrf_failure_page_shows_no_identity_number(written_logs) -> None:  # type: ignore[no-untyped-def]
+def test_the_csrf_failure_page_shows_no_identity_number(written_logs) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(CoordinatorFactory())
     response = client.post(f"/participants/lookup/?n={NUMBER}", {"identity_number": FORMATTED, "first_name": NAME})
@@ -193,7 +193,7 @@ def test_the_csrf_failure_page_shows_no_identity_number(written_logs) -> None:  
     assert not _leaks(written_logs.getvalue())
 
 
-def test_a_403_page_shows_no_identity_number(written_logs) -> None:  # type: ignore[no-untyped-def]
+def test_a_403_page_shows_no_identity_number(written_logs) -> None:
     from django.core.exceptions import PermissionDenied
     from django.test import RequestFactory
     from django.views.defaults import permission_denied
@@ -206,7 +206,7 @@ def test_a_403_page_shows_no_identity_number(written_logs) -> None:  # type: ign
 
 
 @pytest.mark.urls("tests.error_urls")
-def test_a_400_shows_and_logs_no_identity_number(written_logs) -> None:  # type: ignore[no-untyped-def]
+def test_a_400_shows_and_logs_no_identity_number(written_logs) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(CoordinatorFactory())
     response = client.post(f"/test-errors/suspicious/{NUMBER}/", {"identity_number": FORMATTED, "name": NAME})
@@ -221,7 +221,7 @@ def test_a_400_shows_and_logs_no_identity_number(written_logs) -> None:  # type:
 
 def test_a_request_with_too_many_fields_is_a_400_without_identity_numbers(
     coordinator_client: Client, written_logs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     data = {f"f{n}": NUMBER for n in range(1100)}
     response = coordinator_client.post(f"/participants/lookup/?n={NUMBER}", data)
     assert response.status_code == 400

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 DEAD_REDIS = {"default": resilient_redis_cache("redis://127.0.0.1:1/0")}  # nothing listens on port 1
 
 
-def test_a_cache_that_is_down_reads_as_empty(settings, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_cache_that_is_down_reads_as_empty(settings, caplog) -> None:
     settings.CACHES = DEAD_REDIS
     cache.set("figures", {"a": 1})
     assert cache.get("figures", "missing") == "missing"
@@ -25,7 +25,7 @@ def test_a_cache_that_is_down_reads_as_empty(settings, caplog) -> None:  # type:
     assert "cache unavailable" in caplog.text and "figures" not in caplog.text  # no keys or values in logs
 
 
-def test_the_dashboard_and_the_start_page_work_with_redis_down(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_and_the_start_page_work_with_redis_down(client: Client, settings) -> None:
     settings.CACHES = DEAD_REDIS
     client.force_login(ManagerFactory())
     assert client.get(reverse("reporting:dashboard")).status_code == 200

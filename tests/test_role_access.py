@@ -44,6 +44,6 @@ def test_managers_get_nothing_from_the_case_file_apps(client: Client) -> None:
 
 
 @pytest.mark.parametrize("make_user", [CoordinatorFactory, SupervisorUserFactory], ids=["coordinator", "supervisor"])
-def test_only_managers_reach_the_reporting_pages(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_managers_reach_the_reporting_pages(client: Client, make_user) -> None:
     client.force_login(make_user())
     _assert_refused(client, _urls(("reporting",)))

@@ -51,7 +51,7 @@ OBJECT_OF = {
 
 
 def _patterns() -> list[tuple[str, URLPattern]]:
-    found = []
+    found: list[tuple[str, URLPattern]] = []
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace in CHECKED_NAMESPACES:
             found.extend((f"{entry.namespace}:{p.name}", p) for p in entry.url_patterns if isinstance(p, URLPattern))

@@ -253,7 +253,7 @@ def world() -> World:
     return World()
 
 
-def _is_login_redirect(response) -> bool:  # type: ignore[no-untyped-def]
+def _is_login_redirect(response) -> bool:
     location = response.get("Location", "")
     return response.status_code == 302 and (
         location.startswith(reverse("login")) or location.startswith(reverse("admin:login"))
@@ -268,7 +268,7 @@ def test_every_url_is_in_the_matrix() -> None:
     assert all(who == PUBLIC or set(who) <= set(ACTORS) for who in MATRIX.values())
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)  # afresh for every request: a page may log the user out

@@ -37,7 +37,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(client: Client, monkey
     assert response.json()["database"] == "error"
 
 
-def test_healthz_is_503_when_a_configured_broker_does_not_answer(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_is_503_when_a_configured_broker_does_not_answer(client: Client, settings) -> None:
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     from config.celery import app
 
@@ -51,7 +51,7 @@ def test_healthz_is_503_when_a_configured_broker_does_not_answer(client: Client,
 
 
 @pytest.mark.services
-def test_healthz_reports_a_live_redis_broker(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_reports_a_live_redis_broker(client: Client, settings) -> None:
     url = os.environ.get("REDIS_URL", "")
     require_service(bool(url), "Redis (REDIS_URL)")
     settings.CELERY_BROKER_URL = url
@@ -210,7 +210,7 @@ def test_the_coordinator_start_page_lists_case_files_without_activity_for_a_year
     team = coordinator.team
     long_ago = timezone.now() - dt.timedelta(days=400)
 
-    def old(**fields):  # type: ignore[no-untyped-def]
+    def old(**fields):
         person = ParticipantFactory(team=team, coordinator=coordinator, **fields)
         Participant.objects.filter(pk=person.pk).update(updated_at=long_ago, status_changed_at=long_ago)
         return person

@@ -20,7 +20,7 @@ from placements.tests.factories import PlacementFactory
 GUNICORN_CONF = Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py"
 
 
-def test_the_warm_up_imports_every_view_and_compiles_every_template(caplog) -> None:  # type: ignore[no-untyped-def]
+def test_the_warm_up_imports_every_view_and_compiles_every_template(caplog) -> None:
     project_templates = list((Path(settings.BASE_DIR) / "templates").rglob("*.html"))
     with caplog.at_level(logging.WARNING, logger="config.warmup"):
         compiled = warmup.warm_up()
@@ -30,7 +30,7 @@ def test_the_warm_up_imports_every_view_and_compiles_every_template(caplog) -> N
         assert module in sys.modules
 
 
-def test_a_template_that_cannot_be_compiled_is_named_in_a_warning_and_the_rest_go_on(caplog, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_template_that_cannot_be_compiled_is_named_in_a_warning_and_the_rest_go_on(caplog, monkeypatch) -> None:
     monkeypatch.setattr(warmup, "PACKAGE_TEMPLATES", ("no/such/template.html",))
     with caplog.at_level(logging.WARNING, logger="config.warmup"):
         compiled = warmup.warm_up()

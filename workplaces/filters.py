@@ -45,7 +45,7 @@ class NeedFilter(django_filters.FilterSet):
     def with_free_places(self, queryset: QuerySet[Need], name: str, value: bool | None) -> QuerySet[Need]:
         if value is None:
             return queryset
-        return queryset.filter(taken__lt=F("places")) if value else queryset.filter(taken__gte=F("places"))
+        return queryset.filter(taken__lt=F("places")) if value else queryset.filter(taken__gte=F("places"))  # type: ignore[misc]  # taken is annotated by need_taken()
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -65,12 +65,12 @@ class NeedForm(forms.ModelForm):
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["occupation"].queryset = Occupation.objects.units()
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handed on to Form as given
+        self.fields["occupation"].queryset = Occupation.objects.units()  # type: ignore[attr-defined]  # a ModelChoiceField
         types = PlacementType.objects.filter(active=True)
         if self.instance.pk:
             types = PlacementType.objects.filter(pk=self.instance.placement_type_id) | types
-        self.fields["placement_type"].queryset = types
+        self.fields["placement_type"].queryset = types  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["records_extract"].help_text = _(
             "Required by law for work with children. Platsa records only that it was checked, never its content."
         )

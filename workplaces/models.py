@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user) -> OrganisationQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user: access.AnyUser) -> OrganisationQuerySet:
         return self.filter(access.organisation_scope(user))
 
     def departments(self) -> OrganisationQuerySet:
@@ -98,7 +99,7 @@ class ProcurementContract(models.Model):
 
 
 class WorkplaceQuerySet(models.QuerySet["Workplace"]):
-    def visible_to(self, user) -> WorkplaceQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user: access.AnyUser) -> WorkplaceQuerySet:
         return self.filter(access.workplace_scope(user)).distinct()
 
 
@@ -156,7 +157,7 @@ class RecordsExtractRequirement(models.TextChoices):
 
 
 class NeedQuerySet(models.QuerySet["Need"]):
-    def visible_to(self, user) -> NeedQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user: access.AnyUser) -> NeedQuerySet:
         scope = access.need_scope(user)
         # Only a supervisor's scope joins (through the workplace's supervisors) and can repeat a need.
         # Staff see the whole register: DISTINCT there would make every list compare whole rows.
@@ -252,7 +253,7 @@ class Need(models.Model):
         return f"{self.title} ({self.workplace})"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             errors["end_date"] = _("The end date must be after the start date.")
         if self.places is not None and self.places < 1:

@@ -33,7 +33,7 @@ def need_taken() -> Coalesce:
     placement model is reached through the relation, since placements sits above workplaces."""
     placement = Need._meta.get_field("placements").related_model
     holding = (
-        placement.objects.filter(need=OuterRef("pk"), status__in=("agreed", "active"))
+        placement.objects.filter(need=OuterRef("pk"), status__in=("agreed", "active"))  # type: ignore[union-attr]  # a model class
         .order_by()
         .values("need")
         .annotate(taken=Count("pk"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -13,8 +13,10 @@ from accounts.models import User
 from .models import Need, NeedStatus, Organisation, Workplace
 from .organisation_numbers import normalize_organisation_number
 
+_M = TypeVar("_M", bound=models.Model)
 
-def _save(instance: Any, fields: dict[str, Any]) -> Any:
+
+def _save(instance: _M, fields: dict[str, Any]) -> _M:
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
@@ -65,7 +67,7 @@ def need_change_status(*, need: Need, to_status: str, by: User | None) -> Need:
     if to_status not in NeedStatus.values:
         raise ValidationError(_("Unknown status."), code="unknown_status")
     locked = Need.objects.select_for_update().get(pk=need.pk)
-    if to_status not in ALLOWED_NEED_STATUS.get(locked.status, set()):
+    if to_status not in ALLOWED_NEED_STATUS.get(NeedStatus(locked.status), set()):
         raise ValidationError(
             _("A need cannot go from “%(from)s” to “%(to)s”.")
             % {"from": locked.get_status_display(), "to": NeedStatus(to_status).label}

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
 from placements.models import Placement
@@ -59,7 +60,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
-def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def organisation_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, pk) if pk else None
     form = OrganisationForm(request.POST or None, instance=organisation)
     done = save_with_service(
@@ -90,7 +91,9 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
-def workplace_form(request: HttpRequest, organisation_pk: int | None = None, pk: int | None = None) -> HttpResponse:
+def workplace_form(
+    request: AuthenticatedHttpRequest, organisation_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
     workplace = get_workplace_for_user(request.user, pk) if pk else None
     organisation = workplace.organisation if workplace else get_organisation_for_user(request.user, organisation_pk)
     form = WorkplaceForm(request.POST or None, instance=workplace)
@@ -142,12 +145,16 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _need_transitions(status: str) -> list[tuple[str, str]]:
-    return [(target, NeedStatus(target).label) for target in sorted(ALLOWED_NEED_STATUS.get(status, ()))]
+    return [
+        (target, str(NeedStatus(target).label)) for target in sorted(ALLOWED_NEED_STATUS.get(NeedStatus(status), ()))
+    ]
 
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
-def need_form(request: HttpRequest, workplace_pk: int | None = None, pk: int | None = None) -> HttpResponse:
+def need_form(
+    request: AuthenticatedHttpRequest, workplace_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
     need = get_need_for_user(request.user, pk) if pk else None
     workplace = need.workplace if need else get_workplace_for_user(request.user, workplace_pk)
     form = NeedForm(request.POST or None, instance=need)
@@ -165,7 +172,7 @@ def need_form(request: HttpRequest, workplace_pk: int | None = None, pk: int | N
 
 @coordinator_only
 @require_POST
-def need_status(request: HttpRequest, pk: int) -> HttpResponse:
+def need_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request.user, pk)
     try:
         need = need_change_status(need=need, to_status=request.POST.get("status", ""), by=request.user)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():  # type: ignore[no-untyped-def]
+def world():
     """Two teams, a placement in each; the first one's supervisor has a login."""
     ours = PlacementFactory(active=True)
     theirs = PlacementFactory(active=True)
@@ -37,7 +37,7 @@ def world():  # type: ignore[no-untyped-def]
     }
 
 
-def test_a_coordinator_sees_the_own_teams_case_files_only(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_coordinator_sees_the_own_teams_case_files_only(world) -> None:
     user = world["coordinator"]
     assert list(Participant.objects.visible_to(user)) == [world["ours"].participant]
     assert list(Placement.objects.visible_to(user)) == [world["ours"]]
@@ -50,7 +50,7 @@ def test_a_coordinator_sees_the_own_teams_case_files_only(world) -> None:  # typ
     assert Supervisor.objects.visible_to(user).count() == 2
 
 
-def test_a_supervisor_sees_only_the_own_placements(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_supervisor_sees_only_the_own_placements(world) -> None:
     user = world["supervisor"]
     assert list(Placement.objects.visible_to(user)) == [world["ours"]]
     assert list(Participant.objects.visible_to(user)) == [world["ours"].participant]
@@ -62,7 +62,7 @@ def test_a_supervisor_sees_only_the_own_placements(world) -> None:  # type: igno
         get_visible_or_404(Placement.objects.visible_to(user), pk=world["theirs"].pk)
 
 
-def test_a_manager_sees_no_case_files(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_sees_no_case_files(world) -> None:
     user = world["manager"]
     assert not Participant.objects.visible_to(user).exists()
     assert not Placement.objects.visible_to(user).exists()
@@ -72,7 +72,7 @@ def test_a_manager_sees_no_case_files(world) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("make_user", [AnonymousUser, UserFactory])
-def test_users_without_a_role_see_nothing(world, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_users_without_a_role_see_nothing(world, make_user) -> None:
     user = make_user()
     assert not Participant.objects.visible_to(user).exists()
     assert not Placement.objects.visible_to(user).exists()
@@ -80,19 +80,19 @@ def test_users_without_a_role_see_nothing(world, make_user) -> None:  # type: ig
     assert not Need.objects.visible_to(user).exists()
 
 
-def test_a_coordinator_without_a_team_sees_no_case_files(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_coordinator_without_a_team_sees_no_case_files(world) -> None:
     user = CoordinatorFactory(team=None)
     assert not Participant.objects.visible_to(user).exists()
     assert not Placement.objects.visible_to(user).exists()
 
 
-def test_an_inactive_user_sees_nothing(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_inactive_user_sees_nothing(world) -> None:
     user = world["coordinator"]
     user.is_active = False
     assert not Participant.objects.visible_to(user).exists()
 
 
-def test_a_missing_or_malformed_id_is_404_not_500(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_or_malformed_id_is_404_not_500(world) -> None:
     visible = Participant.objects.visible_to(world["coordinator"])
     with pytest.raises(Http404):
         get_visible_or_404(visible, pk=999_999)
@@ -106,7 +106,7 @@ def test_roles_come_from_groups() -> None:
     assert user.has_role(Role.MANAGER) and not user.has_role(Role.COORDINATOR)
 
 
-def test_each_model_has_a_fetch_helper_that_answers_404_to_outsiders(world) -> None:  # type: ignore[no-untyped-def]
+def test_each_model_has_a_fetch_helper_that_answers_404_to_outsiders(world) -> None:
     from participants.selectors import get_participant_for_user
     from placements.selectors import get_follow_up_for_user, get_placement_for_user
     from supervisors.selectors import get_supervisor_for_user

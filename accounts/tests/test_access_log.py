@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
-def test_opening_a_case_file_writes_exactly_one_entry(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_case_file_writes_exactly_one_entry(client: Client, coordinator) -> None:
     participant = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
     client.force_login(coordinator)
     client.get(reverse("participants:detail", args=[participant.pk]))
@@ -28,7 +28,7 @@ def test_opening_a_case_file_writes_exactly_one_entry(client: Client, coordinato
     assert (entry.user, entry.participant_id, entry.action) == (coordinator, participant.pk, AccessAction.VIEW)
 
 
-def test_revealing_the_identity_number_is_logged_as_such(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_revealing_the_identity_number_is_logged_as_such(client: Client, coordinator) -> None:
     participant = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
     client.force_login(coordinator)
     page = client.get(reverse("participants:detail", args=[participant.pk])).content.decode()
@@ -38,7 +38,7 @@ def test_revealing_the_identity_number_is_logged_as_such(client: Client, coordin
     assert list(AccessLogEntry.objects.order_by("pk").values_list("action", flat=True)) == ["view", "reveal"]
 
 
-def test_a_list_logs_each_person_shown_once(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_list_logs_each_person_shown_once(client: Client, coordinator) -> None:
     people = ParticipantFactory.create_batch(3, team=coordinator.team, coordinator=coordinator)
     ParticipantFactory()  # another team: neither shown nor logged
     client.force_login(coordinator)
@@ -47,7 +47,7 @@ def test_a_list_logs_each_person_shown_once(client: Client, coordinator) -> None
     assert logged == sorted(p.pk for p in people)
 
 
-def test_an_edit_logs_the_fields_changed(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_logs_the_fields_changed(client: Client, coordinator) -> None:
     participant = ParticipantFactory(team=coordinator.team, coordinator=coordinator, phone="070-1740605")
     client.force_login(coordinator)
     client.get(reverse("participants:edit", args=[participant.pk]))
@@ -75,7 +75,7 @@ def test_an_edit_logs_the_fields_changed(client: Client, coordinator) -> None:  
     assert "070-1740606" not in str(change.fields)  # the log names fields, never their values
 
 
-def test_entries_cannot_be_changed_or_deleted(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_entries_cannot_be_changed_or_deleted(coordinator) -> None:
     from accounts.access_log import log_access
 
     log_access(user=coordinator, participant_ids=[1], action=AccessAction.VIEW)
@@ -91,7 +91,7 @@ def test_entries_cannot_be_changed_or_deleted(coordinator) -> None:  # type: ign
         AccessLogEntry.objects.all().delete()
 
 
-def test_on_postgresql_the_database_itself_refuses_changes(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_on_postgresql_the_database_itself_refuses_changes(coordinator) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the trigger exists on PostgreSQL")
     from accounts.access_log import log_access
@@ -104,7 +104,7 @@ def test_on_postgresql_the_database_itself_refuses_changes(coordinator) -> None:
     assert AccessLogEntry.objects.count() == 1
 
 
-def test_the_csv_export_keeps_typed_text_from_becoming_a_formula(rf) -> None:  # type: ignore[no-untyped-def]
+def test_the_csv_export_keeps_typed_text_from_becoming_a_formula(rf) -> None:
     """A break-glass reason is typed by a coordinator; in the exported CSV, opened in a spreadsheet,
     '=HYPERLINK(...)' must be text, not a live formula."""
     import csv

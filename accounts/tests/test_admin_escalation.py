@@ -108,7 +108,7 @@ def test_an_administrator_creates_a_token_for_an_integration_user_and_it_is_logg
     response = _client(administrator).post(
         reverse("admin:accounts_apitoken_add"), {"user": integration.pk, "name": "BI"}
     )
-    key = re.search(r'<code id="api-token-key">([^<]+)</code>', response.content.decode()).group(1)  # type: ignore[union-attr]
+    key = re.search(r'<code id="api-token-key">([^<]+)</code>', response.content.decode()).group(1)
     entry = AdminAuditEntry.objects.get(action=AdminAction.TOKEN_CREATED)
     assert entry.username == administrator.username and entry.target_user_id == integration.pk
     assert entry.detail == key[:8] and key not in entry.detail + entry.target_username
@@ -194,7 +194,7 @@ def test_an_administrator_cannot_set_or_see_a_coordinators_password_nor_redirect
     assert coordinator.check_password("platsa-test") and coordinator.email != "me@example.org"
 
 
-def test_a_new_user_gets_no_password_and_a_reset_link(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_user_gets_no_password_and_a_reset_link(django_capture_on_commit_callbacks) -> None:
     administrator = AdministratorFactory()
     client = _client(administrator)
     page = client.get(reverse("admin:accounts_user_add")).content.decode()
@@ -213,7 +213,7 @@ def test_a_new_user_gets_no_password_and_a_reset_link(django_capture_on_commit_c
     assert actions == {AdminAction.USER_ADDED, AdminAction.RESET_LINK_SENT}
 
 
-def test_the_reset_link_action_sends_a_link_and_skips_integration_users(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_the_reset_link_action_sends_a_link_and_skips_integration_users(django_capture_on_commit_callbacks) -> None:
     person, machine = ManagerFactory(), IntegrationUserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         _client(AdministratorFactory()).post(

@@ -45,7 +45,7 @@ def test_each_migrate_puts_the_group_back_in_step_with_the_list() -> None:
     assert group.permissions.count() == len(ADMINISTRATOR_PERMISSIONS)
 
 
-def test_a_misspelt_permission_stops_the_migrate_with_its_name(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_misspelt_permission_stops_the_migrate_with_its_name(monkeypatch) -> None:
     monkeypatch.setattr("accounts.access.ADMINISTRATOR_PERMISSIONS", ("accounts.view_user", "taxonomy.fly_occupation"))
     with pytest.raises(RuntimeError, match=re.escape("taxonomy.fly_occupation")):
         _sync_role_permissions(using="default")
@@ -68,7 +68,7 @@ def test_a_misspelt_permission_stops_the_migrate_with_its_name(monkeypatch) -> N
         "admin:supervisors_trainingcourse_add",
     ],
 )
-def test_an_administrator_reaches_users_teams_reference_data_tokens_and_the_access_log(administrator, page) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_reaches_users_teams_reference_data_tokens_and_the_access_log(administrator, page) -> None:
     assert _client(administrator).get(reverse(page)).status_code == 200
 
 
@@ -81,11 +81,11 @@ def test_an_administrator_reaches_users_teams_reference_data_tokens_and_the_acce
         "admin:auth_group_changelist",
     ],
 )
-def test_case_files_and_the_roles_themselves_stay_out_of_reach(administrator, page) -> None:  # type: ignore[no-untyped-def]
+def test_case_files_and_the_roles_themselves_stay_out_of_reach(administrator, page) -> None:
     assert _client(administrator).get(reverse(page)).status_code == 403
 
 
-def test_an_administrator_adds_a_team_and_gives_a_user_a_team_and_a_role_that_opens_no_case_file(administrator) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_adds_a_team_and_gives_a_user_a_team_and_a_role_that_opens_no_case_file(administrator) -> None:
     client = _client(administrator)
     assert client.post(reverse("admin:accounts_team_add"), {"name": "Ungdomsteamet"}).status_code == 302
     team = Team.objects.get(name="Ungdomsteamet")
@@ -118,7 +118,7 @@ def test_an_administrator_adds_a_team_and_gives_a_user_a_team_and_a_role_that_op
     assert not user.is_superuser
 
 
-def test_an_administrator_cannot_change_a_superusers_account_or_password(administrator) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_cannot_change_a_superusers_account_or_password(administrator) -> None:
     root = UserFactory(is_superuser=True, is_staff=True)
     client = _client(administrator)
     assert client.post(reverse("admin:accounts_user_change", args=[root.pk]), {"username": "x"}).status_code == 403
@@ -132,7 +132,7 @@ def test_a_coordinator_with_staff_status_gets_none_of_it() -> None:
     assert _client(coordinator).get(reverse("admin:accounts_user_changelist")).status_code == 403
 
 
-def test_the_start_page_tells_an_administrator_whether_last_months_log_review_is_signed_off(administrator) -> None:  # type: ignore[no-untyped-def]
+def test_the_start_page_tells_an_administrator_whether_last_months_log_review_is_signed_off(administrator) -> None:
     client = _client(administrator)
     with time_machine.travel("2026-11-22 09:00 +01:00"):
         page = client.get(reverse("home")).content.decode()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def production_hashers(settings) -> None:  # type: ignore[no-untyped-def]
+def production_hashers(settings) -> None:
     """The test settings use a fast hasher; these tests are about the real one."""
     settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
     settings.ARGON2_MEMORY_KIB = base.ARGON2_MEMORY_KIB
@@ -42,7 +42,7 @@ def test_a_pbkdf2_hash_still_logs_in_and_is_upgraded_to_argon2id(client: Client)
     assert "$argon2id$" in user.password
 
 
-def test_raising_the_cost_in_the_settings_upgrades_existing_hashes_at_the_next_login(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_raising_the_cost_in_the_settings_upgrades_existing_hashes_at_the_next_login(client: Client, settings) -> None:
     user = CoordinatorFactory(username="anna")
     user.set_password("platsa-test")
     user.save(update_fields=["password"])

@@ -21,7 +21,7 @@ from placements.tests.factories import FollowUpFactory, PlacementFactory
 pytestmark = pytest.mark.django_db
 
 
-def _not_stored(response) -> bool:  # type: ignore[no-untyped-def]
+def _not_stored(response) -> bool:
     directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
     return {"no-store", "private"} <= directives
 

@@ -14,7 +14,7 @@ from accounts.tests.factories import CoordinatorFactory
 pytestmark = pytest.mark.django_db
 
 
-def _try(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def _try(client: Client, username: str, password: str):
     return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="10.1.2.3")
 
 
@@ -57,7 +57,7 @@ def test_failed_attempts_during_the_lock_do_not_extend_it(client: Client) -> Non
         assert _try(client, "anna", "platsa-test").status_code == 302  # the lock ended on time
 
 
-def test_a_session_ends_after_thirty_idle_minutes_and_twelve_hours_at_most(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_ends_after_thirty_idle_minutes_and_twelve_hours_at_most(client: Client, settings) -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     CoordinatorFactory(username="anna")
     start = dt.datetime.now(tz=dt.UTC)

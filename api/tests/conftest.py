@@ -18,50 +18,50 @@ from supervisors.tests.factories import SupervisorFactory
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
 @pytest.fixture
-def other_coordinator():  # type: ignore[no-untyped-def]
+def other_coordinator():
     """A coordinator of another team: outside every case file of `coordinator`'s team."""
     return CoordinatorFactory()
 
 
 @pytest.fixture
-def supervisor_user():  # type: ignore[no-untyped-def]
+def supervisor_user():
     user = SupervisorUserFactory()
     SupervisorFactory(user=user)
     return user
 
 
 @pytest.fixture
-def manager():  # type: ignore[no-untyped-def]
+def manager():
     return ManagerFactory()
 
 
 @pytest.fixture
-def administrator():  # type: ignore[no-untyped-def]
+def administrator():
     return UserFactory(role=Role.ADMINISTRATOR)
 
 
 @pytest.fixture
-def superuser():  # type: ignore[no-untyped-def]
+def superuser():
     return UserFactory(is_superuser=True, is_staff=True)
 
 
 @pytest.fixture
-def participant(coordinator):  # type: ignore[no-untyped-def]
+def participant(coordinator):
     return ParticipantFactory(team=coordinator.team, coordinator=coordinator)
 
 
-def session_client(user) -> APIClient:  # type: ignore[no-untyped-def]
+def session_client(user) -> APIClient:
     client = APIClient()
     client.force_login(user)
     return client
 
 
-def token_client(user) -> APIClient:  # type: ignore[no-untyped-def]
+def token_client(user) -> APIClient:
     """An integration acting with `user`'s role (made an integration user, its token issued by a superuser)."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
@@ -69,6 +69,6 @@ def token_client(user) -> APIClient:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def as_user():  # type: ignore[no-untyped-def]
+def as_user():
     """as_user(user) -> a client signed in with the user's session."""
     return session_client

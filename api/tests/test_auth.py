@@ -28,14 +28,14 @@ def _token(key: str) -> APIClient:
 
 def test_a_superuser_creates_a_token_in_the_admin_it_is_shown_once_and_works(
     superuser, coordinator, participant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     coordinator.is_integration = True  # a referral import acting with the coordinator's role
     coordinator.save()
     admin = Client()
     admin.force_login(superuser)
     response = admin.post(reverse("admin:accounts_apitoken_add"), {"user": coordinator.pk, "name": "Anvisningar"})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    key = re.search(r'<code id="api-token-key">([^<]+)</code>', response.content.decode()).group(1)  # type: ignore[union-attr]
+    key = re.search(r'<code id="api-token-key">([^<]+)</code>', response.content.decode()).group(1)
     token = ApiToken.objects.get(user=coordinator)
     assert token.key_hash == key_hash(key) and key not in str(ApiToken.objects.values_list())
     assert _token(key).get(f"/api/v1/participants/{participant.pk}/").status_code == 200
@@ -44,7 +44,7 @@ def test_a_superuser_creates_a_token_in_the_admin_it_is_shown_once_and_works(
     assert key not in admin.get(reverse("admin:accounts_apitoken_change", args=[token.pk])).content.decode()
 
 
-def test_a_revoked_token_is_refused_with_401(superuser) -> None:  # type: ignore[no-untyped-def]
+def test_a_revoked_token_is_refused_with_401(superuser) -> None:
     user = IntegrationUserFactory()
     client = _token(api_key_for(user))
     assert client.get("/api/v1/needs/").status_code == 403  # known, but the user has no role
@@ -53,7 +53,7 @@ def test_a_revoked_token_is_refused_with_401(superuser) -> None:  # type: ignore
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
 
 
-def test_log_out_everywhere_revokes_the_tokens_too(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_log_out_everywhere_revokes_the_tokens_too(coordinator) -> None:
     client = _token(api_key_for(coordinator))
     assert client.get("/api/v1/needs/").status_code == 200
     user_log_out_everywhere(user=coordinator)
@@ -61,24 +61,24 @@ def test_log_out_everywhere_revokes_the_tokens_too(coordinator) -> None:  # type
     assert coordinator.api_tokens.filter(revoked_at__isnull=True).count() == 0
 
 
-def test_a_deactivated_users_token_is_refused(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_deactivated_users_token_is_refused(coordinator) -> None:
     key = api_key_for(coordinator)
     coordinator.is_active = False
     coordinator.save()
     assert _token(key).get("/api/v1/needs/").status_code == 401
 
 
-def test_a_made_up_token_is_refused(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_made_up_token_is_refused(coordinator) -> None:
     assert _token("0" * 40).get("/api/v1/needs/").status_code == 401
 
 
-def test_the_last_use_is_recorded(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_use_is_recorded(coordinator) -> None:
     key = api_key_for(coordinator)
     _token(key).get("/api/v1/needs/")
     assert coordinator.api_tokens.get().last_used_at is not None
 
 
-def test_the_session_needs_the_csrf_token_for_writes(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_session_needs_the_csrf_token_for_writes(coordinator) -> None:
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(coordinator)
     assert client.get("/api/v1/organisations/").status_code == 200
@@ -92,7 +92,7 @@ def test_the_session_needs_the_csrf_token_for_writes(coordinator) -> None:  # ty
     assert response.status_code == 201
 
 
-def test_a_token_needs_no_csrf_token(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_needs_no_csrf_token(coordinator) -> None:
     client = APIClient(enforce_csrf_checks=True)
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(coordinator)}")
     response = client.post("/api/v1/organisations/", {"name": "Arenabyn", "kind": "company"}, format="json")

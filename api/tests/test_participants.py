@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 
-def _logged(user, action: str) -> list[int]:  # type: ignore[no-untyped-def]
+def _logged(user, action: str) -> list[int]:
     return sorted(AccessLogEntry.objects.filter(user=user, action=action).values_list("participant_id", flat=True))
 
 
-def _intake(coordinator, **overrides):  # type: ignore[no-untyped-def]
+def _intake(coordinator, **overrides):
     occupation = OccupationFactory(code="5321")
     data = {
         "first_name": "Amina",
@@ -48,7 +48,7 @@ def _intake(coordinator, **overrides):  # type: ignore[no-untyped-def]
     return data
 
 
-def test_the_list_shows_the_teams_participants_masked_and_logs_each_row(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_shows_the_teams_participants_masked_and_logs_each_row(coordinator, participant) -> None:
     ParticipantFactory()  # another team's
     response = session_client(coordinator).get("/api/v1/participants/")
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_the_list_shows_the_teams_participants_masked_and_logs_each_row(coordina
     assert _logged(coordinator, AccessAction.LIST) == [participant.pk]
 
 
-def test_the_list_logs_only_the_page_shown(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_logs_only_the_page_shown(coordinator) -> None:
     people = ParticipantFactory.create_batch(4, team=coordinator.team, coordinator=coordinator)
     response = session_client(coordinator).get("/api/v1/participants/", {"page_size": 2, "page": 2})
     shown = [row["id"] for row in response.json()["results"]]
@@ -69,7 +69,7 @@ def test_the_list_logs_only_the_page_shown(coordinator) -> None:  # type: ignore
     assert _logged(coordinator, AccessAction.LIST) == sorted(shown)
 
 
-def test_the_list_filters_with_the_pages_filters_but_never_searches_by_name(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_filters_with_the_pages_filters_but_never_searches_by_name(coordinator) -> None:
     mapped = ParticipantFactory(team=coordinator.team, coordinator=coordinator, status=ParticipantStatus.MAPPED)
     ParticipantFactory(team=coordinator.team, coordinator=coordinator, status=ParticipantStatus.REFERRED)
     client = session_client(coordinator)
@@ -81,7 +81,7 @@ def test_the_list_filters_with_the_pages_filters_but_never_searches_by_name(coor
     assert client.get("/api/v1/participants/", {"status": "nonsense"}).status_code == 400
 
 
-def test_the_list_costs_the_same_queries_for_more_rows(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_costs_the_same_queries_for_more_rows(coordinator) -> None:
     client = session_client(coordinator)
 
     def queries() -> int:
@@ -98,7 +98,7 @@ def test_the_list_costs_the_same_queries_for_more_rows(coordinator) -> None:  # 
     assert few <= 12
 
 
-def test_opening_the_case_file_is_logged_and_the_number_stays_masked(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_opening_the_case_file_is_logged_and_the_number_stays_masked(coordinator, participant) -> None:
     WorkExperienceFactory(participant=participant, occupation=OccupationFactory(code="5120"))
     response = session_client(coordinator).get(f"/api/v1/participants/{participant.pk}/")
     assert response.status_code == 200
@@ -107,7 +107,7 @@ def test_opening_the_case_file_is_logged_and_the_number_stays_masked(coordinator
     assert _logged(coordinator, AccessAction.VIEW) == [participant.pk]
 
 
-def test_revealing_the_number_takes_a_post_and_is_logged(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_revealing_the_number_takes_a_post_and_is_logged(coordinator, participant) -> None:
     client = session_client(coordinator)
     assert client.get(f"/api/v1/participants/{participant.pk}/reveal/").status_code == 405
     response = client.post(f"/api/v1/participants/{participant.pk}/reveal/")
@@ -116,7 +116,7 @@ def test_revealing_the_number_takes_a_post_and_is_logged(coordinator, participan
     assert _logged(coordinator, AccessAction.REVEAL) == [participant.pk]
 
 
-def test_another_teams_coordinator_gets_404_and_nothing_is_logged(other_coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_another_teams_coordinator_gets_404_and_nothing_is_logged(other_coordinator, participant) -> None:
     client = session_client(other_coordinator)
     for url in ("", "reveal/", "needs/"):
         method = client.post if url == "reveal/" else client.get
@@ -127,7 +127,7 @@ def test_another_teams_coordinator_gets_404_and_nothing_is_logged(other_coordina
 
 
 @pytest.mark.parametrize("role", ["manager", "supervisor_user", "administrator"])
-def test_other_roles_get_no_case_files(request, role, participant) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_get_no_case_files(request, role, participant) -> None:
     client = session_client(request.getfixturevalue(role))
     assert client.get("/api/v1/participants/").status_code == 403
     assert client.get(f"/api/v1/participants/{participant.pk}/").status_code == 403
@@ -136,13 +136,13 @@ def test_other_roles_get_no_case_files(request, role, participant) -> None:  # t
     assert not AccessLogEntry.objects.exists()
 
 
-def test_a_token_works_like_the_session(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_works_like_the_session(coordinator, participant) -> None:
     response = token_client(coordinator).get(f"/api/v1/participants/{participant.pk}/")
     assert response.status_code == 200
     assert _logged(coordinator, AccessAction.VIEW) == [participant.pk]
 
 
-def test_registering_a_participant_with_work_experience(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_registering_a_participant_with_work_experience(coordinator) -> None:
     response = session_client(coordinator).post("/api/v1/participants/", _intake(coordinator), format="json")
     assert response.status_code == 201, response.json()
     participant = Participant.objects.get()
@@ -154,7 +154,7 @@ def test_registering_a_participant_with_work_experience(coordinator) -> None:  #
     assert _logged(coordinator, AccessAction.CREATE) == [participant.pk]
 
 
-def test_bad_intake_gives_the_forms_field_errors_and_saves_nothing(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_bad_intake_gives_the_forms_field_errors_and_saves_nothing(coordinator) -> None:
     data = _intake(
         coordinator,
         identity_number="811218-9875",
@@ -172,7 +172,7 @@ def test_bad_intake_gives_the_forms_field_errors_and_saves_nothing(coordinator) 
     assert not AccessLogEntry.objects.exists()
 
 
-def test_a_newcomer_without_permit_date_is_refused_by_the_model_rules(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_newcomer_without_permit_date_is_refused_by_the_model_rules(coordinator) -> None:
     data = _intake(coordinator, residence_permit_date=None)
     response = session_client(coordinator).post("/api/v1/participants/", data, format="json")
     assert response.status_code == 400
@@ -180,12 +180,12 @@ def test_a_newcomer_without_permit_date_is_refused_by_the_model_rules(coordinato
 
 
 @pytest.mark.parametrize("payload", [[1, 2], "text", {"work_experience": "not a list"}, {"languages": [{"a": 1}]}])
-def test_malformed_json_is_a_400_not_a_500(coordinator, payload) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_json_is_a_400_not_a_500(coordinator, payload) -> None:
     response = session_client(coordinator).post("/api/v1/participants/", payload, format="json")
     assert response.status_code == 400
 
 
-def test_a_duplicate_identity_number_names_no_other_teams_person(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_identity_number_names_no_other_teams_person(coordinator) -> None:
     other = ParticipantFactory(first_name="Hemlig", last_name="Person")
     data = _intake(coordinator, identity_number=other.identity_number)
     response = session_client(coordinator).post("/api/v1/participants/", data, format="json")
@@ -194,7 +194,7 @@ def test_a_duplicate_identity_number_names_no_other_teams_person(coordinator) ->
     assert other.team.name in message and "Hemlig" not in message
 
 
-def test_a_partial_update_changes_only_what_is_sent_and_logs_the_fields(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_a_partial_update_changes_only_what_is_sent_and_logs_the_fields(coordinator, participant) -> None:
     WorkExperienceFactory(participant=participant, occupation=OccupationFactory(code="5120"))
     response = session_client(coordinator).patch(
         f"/api/v1/participants/{participant.pk}/", {"phone": "070-123 45 67"}, format="json"
@@ -207,7 +207,7 @@ def test_a_partial_update_changes_only_what_is_sent_and_logs_the_fields(coordina
     assert entry.participant_id == participant.pk and entry.fields == ["phone"]
 
 
-def test_an_update_replaces_the_work_experience(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_an_update_replaces_the_work_experience(coordinator, participant) -> None:
     WorkExperienceFactory(participant=participant, occupation=OccupationFactory(code="5120"))
     OccupationFactory(code="9111")
     response = session_client(coordinator).patch(
@@ -220,7 +220,7 @@ def test_an_update_replaces_the_work_experience(coordinator, participant) -> Non
     assert AccessLogEntry.objects.get(action=AccessAction.CHANGE).fields == ["work_experience"]
 
 
-def test_an_invalid_update_changes_nothing(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_update_changes_nothing(coordinator, participant) -> None:
     response = session_client(coordinator).patch(
         f"/api/v1/participants/{participant.pk}/",
         {"email": "not an address", "referral_date": (TODAY + dt.timedelta(days=3)).isoformat()},
@@ -232,7 +232,7 @@ def test_an_invalid_update_changes_nothing(coordinator, participant) -> None:  #
     assert participant.email == ""
 
 
-def test_work_experience_rows_are_listed_for_visible_participants_and_logged(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_work_experience_rows_are_listed_for_visible_participants_and_logged(coordinator, participant) -> None:
     row = WorkExperienceFactory(participant=participant)
     WorkExperienceFactory()  # another team's participant
     client = session_client(coordinator)
@@ -244,7 +244,7 @@ def test_work_experience_rows_are_listed_for_visible_participants_and_logged(coo
     assert client.post("/api/v1/work-experience/", {}).status_code == 405
 
 
-def test_ranked_needs_for_a_participant(coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_ranked_needs_for_a_participant(coordinator, participant) -> None:
     need = NeedFactory(start_date=TODAY, end_date=TODAY + dt.timedelta(days=60))
     response = session_client(coordinator).get(f"/api/v1/participants/{participant.pk}/needs/")
     assert response.status_code == 200
@@ -254,7 +254,7 @@ def test_ranked_needs_for_a_participant(coordinator, participant) -> None:  # ty
     assert first["score"] == pytest.approx(sum(c["points"] for c in first["contributions"]), abs=0.01)
 
 
-def test_messages_follow_the_language_cookie(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_messages_follow_the_language_cookie(coordinator) -> None:
     client = session_client(coordinator)
     client.cookies["django_language"] = "en"
     response = client.post("/api/v1/participants/", {"first_name": "A"}, format="json")

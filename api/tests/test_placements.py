@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 
-def _open_need():  # type: ignore[no-untyped-def]
+def _open_need():
     return NeedFactory(places=1, start_date=TODAY, end_date=TODAY + dt.timedelta(days=60))
 
 
-def _proposal(coordinator, *, trained: bool = True):  # type: ignore[no-untyped-def]
+def _proposal(coordinator, *, trained: bool = True):
     need = _open_need()
     supervisor = SupervisorFactory(workplace=need.workplace)
     if trained:
@@ -42,7 +42,7 @@ def _proposal(coordinator, *, trained: bool = True):  # type: ignore[no-untyped-
     }
 
 
-def test_proposing_a_placement_through_the_form_and_the_service(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_proposing_a_placement_through_the_form_and_the_service(coordinator) -> None:
     response = session_client(coordinator).post("/api/v1/placements/", _proposal(coordinator), format="json")
     assert response.status_code == 201, response.json()
     placement = Placement.objects.get()
@@ -51,7 +51,7 @@ def test_proposing_a_placement_through_the_form_and_the_service(coordinator) -> 
     assert PlacementEvent.objects.filter(placement=placement, to_status=PlacementStatus.PROPOSED).exists()
 
 
-def test_an_untrained_supervisor_needs_the_confirmation_as_on_the_page(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_untrained_supervisor_needs_the_confirmation_as_on_the_page(coordinator) -> None:
     data = _proposal(coordinator, trained=False)
     client = session_client(coordinator)
     response = client.post("/api/v1/placements/", data, format="json")
@@ -61,7 +61,7 @@ def test_an_untrained_supervisor_needs_the_confirmation_as_on_the_page(coordinat
     assert client.post("/api/v1/placements/", {**data, "confirm_untrained": True}, format="json").status_code == 201
 
 
-def test_proposal_errors_from_the_form_and_from_the_service(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_proposal_errors_from_the_form_and_from_the_service(coordinator) -> None:
     data = _proposal(coordinator)
     client = session_client(coordinator)
     response = client.post("/api/v1/placements/", {**data, "end": data["start"]}, format="json")
@@ -74,7 +74,7 @@ def test_proposal_errors_from_the_form_and_from_the_service(coordinator) -> None
     assert not Placement.objects.exists()
 
 
-def test_the_life_cycle_through_the_actions(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_life_cycle_through_the_actions(coordinator) -> None:
     placement = PlacementFactory(
         participant__team=coordinator.team,
         need=_open_need(),
@@ -100,7 +100,7 @@ def test_the_life_cycle_through_the_actions(coordinator) -> None:  # type: ignor
     assert response.status_code == 200 and response.json()["assessment"] == "Punktlig och nyfiken."
 
 
-def test_a_refused_transition_is_a_400_and_changes_nothing(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_transition_is_a_400_and_changes_nothing(coordinator) -> None:
     placement = PlacementFactory(participant__team=coordinator.team, active=True)
     client = session_client(coordinator)
     response = client.post(f"/api/v1/placements/{placement.pk}/agree/")
@@ -117,7 +117,7 @@ def test_a_refused_transition_is_a_400_and_changes_nothing(coordinator) -> None:
 
 
 @pytest.mark.parametrize("role", ["other_coordinator", "supervisor_user", "manager", "administrator"])
-def test_others_cannot_reach_a_placement(request, role, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_others_cannot_reach_a_placement(request, role, coordinator) -> None:
     placement = PlacementFactory(participant__team=coordinator.team)
     client = session_client(request.getfixturevalue(role))
     expected = 404 if role == "other_coordinator" else 403
@@ -127,7 +127,7 @@ def test_others_cannot_reach_a_placement(request, role, coordinator) -> None:  #
     assert placement.status == PlacementStatus.PROPOSED
 
 
-def test_the_placement_list_filters_and_costs_the_same_queries_for_more_rows(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_placement_list_filters_and_costs_the_same_queries_for_more_rows(coordinator) -> None:
     client = token_client(coordinator)
     client.get("/api/v1/needs/")  # the token's first use records it (at most once a minute): not counted
 
@@ -145,7 +145,7 @@ def test_the_placement_list_filters_and_costs_the_same_queries_for_more_rows(coo
     assert client.get("/api/v1/placements/", {"status": "active"}).json()["count"] == 5
 
 
-def test_a_supervisor_sees_only_their_own_placements_and_only_the_portals_fields(supervisor_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_supervisor_sees_only_their_own_placements_and_only_the_portals_fields(supervisor_user) -> None:
     own = PlacementFactory(
         supervisor=supervisor_user.supervisor_profile, need__workplace=supervisor_user.supervisor_profile.workplace
     )
@@ -160,11 +160,11 @@ def test_a_supervisor_sees_only_their_own_placements_and_only_the_portals_fields
 
 
 @pytest.mark.parametrize("role", ["coordinator", "manager"])
-def test_the_portal_is_for_supervisors(request, role) -> None:  # type: ignore[no-untyped-def]
+def test_the_portal_is_for_supervisors(request, role) -> None:
     assert session_client(request.getfixturevalue(role)).get("/api/v1/portal/placements/").status_code == 403
 
 
-def test_a_supervisor_logs_a_follow_up_of_their_own_placement(supervisor_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_supervisor_logs_a_follow_up_of_their_own_placement(supervisor_user) -> None:
     profile = supervisor_user.supervisor_profile
     placement = PlacementFactory(supervisor=profile, need__workplace=profile.workplace, active=True)
     due = FollowUpFactory(placement=placement)
@@ -181,7 +181,7 @@ def test_a_supervisor_logs_a_follow_up_of_their_own_placement(supervisor_user) -
     assert response.status_code == 400 and list(response.json()) == ["due"]
 
 
-def test_follow_ups_of_others_placements_are_out_of_reach(supervisor_user, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_follow_ups_of_others_placements_are_out_of_reach(supervisor_user, coordinator) -> None:
     other = PlacementFactory(active=True)
     follow_up = FollowUpFactory(placement=other)
     for user in (supervisor_user, coordinator):
@@ -194,7 +194,7 @@ def test_follow_ups_of_others_placements_are_out_of_reach(supervisor_user, coord
     assert FollowUp.objects.filter(done_on__isnull=False).count() == 0
 
 
-def test_a_coordinator_logs_a_follow_up_and_a_proposed_placement_refuses_one(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_coordinator_logs_a_follow_up_and_a_proposed_placement_refuses_one(coordinator) -> None:
     active = PlacementFactory(participant__team=coordinator.team, active=True)
     proposed = PlacementFactory(participant__team=coordinator.team)
     client = session_client(coordinator)
@@ -205,12 +205,12 @@ def test_a_coordinator_logs_a_follow_up_and_a_proposed_placement_refuses_one(coo
     assert "har startat" in refused.json()["non_field_errors"][0]
 
 
-def test_managers_get_no_follow_ups(manager) -> None:  # type: ignore[no-untyped-def]
+def test_managers_get_no_follow_ups(manager) -> None:
     FollowUpFactory()
     assert session_client(manager).get("/api/v1/follow-ups/").status_code == 403
 
 
-def test_filtering_by_someone_elses_participant_reveals_nothing(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_filtering_by_someone_elses_participant_reveals_nothing(coordinator) -> None:
     own = PlacementFactory(participant__team=coordinator.team)
     other = PlacementFactory()
     client = session_client(coordinator)

@@ -22,23 +22,23 @@ pytestmark = pytest.mark.django_db
 BUDGET = 12
 
 
-def _organisation(coordinator) -> None:  # type: ignore[no-untyped-def]
+def _organisation(coordinator) -> None:
     NeedFactory(workplace=WorkplaceFactory(organisation=OrganisationFactory()))
 
 
-def _workplace(coordinator) -> None:  # type: ignore[no-untyped-def]
+def _workplace(coordinator) -> None:
     WorkplaceFactory()
 
 
-def _supervisor(coordinator) -> None:  # type: ignore[no-untyped-def]
+def _supervisor(coordinator) -> None:
     EnrolmentFactory(supervisor=SupervisorFactory(), completed=True)
 
 
-def _experience(coordinator) -> None:  # type: ignore[no-untyped-def]
+def _experience(coordinator) -> None:
     WorkExperienceFactory(participant=ParticipantFactory(team=coordinator.team))
 
 
-def _follow_up(coordinator) -> None:  # type: ignore[no-untyped-def]
+def _follow_up(coordinator) -> None:
     FollowUpFactory(placement=PlacementFactory(participant__team=coordinator.team, active=True))
 
 
@@ -52,7 +52,7 @@ def _follow_up(coordinator) -> None:  # type: ignore[no-untyped-def]
         ("/api/v1/follow-ups/", _follow_up),
     ],
 )
-def test_the_list_does_not_grow_in_queries(coordinator, url: str, make: Callable[..., None]) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_does_not_grow_in_queries(coordinator, url: str, make: Callable[..., None]) -> None:
     client = session_client(coordinator)
 
     def queries() -> tuple[int, int]:
@@ -72,7 +72,7 @@ def test_the_list_does_not_grow_in_queries(coordinator, url: str, make: Callable
     assert many == few <= BUDGET
 
 
-def test_the_portal_list_does_not_grow_in_queries(supervisor_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_portal_list_does_not_grow_in_queries(supervisor_user) -> None:
     profile = supervisor_user.supervisor_profile
     client = session_client(supervisor_user)
 

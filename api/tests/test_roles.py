@@ -31,7 +31,7 @@ def _api_urls() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("role", sorted(FOR_ROLE))
-def test_each_role_is_refused_everything_not_meant_for_it(request, role) -> None:  # type: ignore[no-untyped-def]
+def test_each_role_is_refused_everything_not_meant_for_it(request, role) -> None:
     client = session_client(request.getfixturevalue(role))
     refused = 0
     for name, url in _api_urls():
@@ -45,7 +45,7 @@ def test_each_role_is_refused_everything_not_meant_for_it(request, role) -> None
 
 
 @pytest.mark.parametrize("role", ["manager", "supervisor_user"])
-def test_each_role_reaches_what_is_meant_for_it(request, role) -> None:  # type: ignore[no-untyped-def]
+def test_each_role_reaches_what_is_meant_for_it(request, role) -> None:
     client = session_client(request.getfixturevalue(role))
     lists = [(n, u) for n, u in _api_urls() if n in FOR_ROLE[role] and not n.endswith("-detail")]
     assert lists

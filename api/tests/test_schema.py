@@ -30,13 +30,13 @@ def test_the_schema_is_valid_and_warning_free(tmp_path: Path) -> None:
     assert "tokenAuth" in schema and "cookieAuth" in schema
 
 
-def test_the_schema_is_served_to_a_signed_in_user(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_schema_is_served_to_a_signed_in_user(coordinator) -> None:
     response = session_client(coordinator).get("/api/schema/")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
 
 
-def test_the_docs_page_runs_under_the_csp(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_docs_page_runs_under_the_csp(coordinator) -> None:
     client = session_client(coordinator)
     response = client.get("/api/docs/")
     assert response.status_code == 200

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(params=["default", "throttle"])
-def throttle_cache(request, settings) -> str:  # type: ignore[no-untyped-def]
+def throttle_cache(request, settings) -> str:
     """Each test with the cache Redis stands for (`default`) and with the database cache that counts
     without Redis (`throttle`)."""
     settings.API_THROTTLE_CACHE = request.param
     return request.param
 
 
-def test_without_redis_a_call_costs_a_few_small_queries_for_the_ceiling(settings, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_without_redis_a_call_costs_a_few_small_queries_for_the_ceiling(settings, coordinator) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -39,7 +39,7 @@ def test_without_redis_a_call_costs_a_few_small_queries_for_the_ceiling(settings
 
 
 @pytest.mark.usefixtures("throttle_cache")
-def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason(  # type: ignore[no-untyped-def]
+def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason(
     settings, coordinator, other_coordinator
 ) -> None:
     settings.API_THROTTLE_RATE = "3/min"
@@ -56,14 +56,14 @@ def test_the_request_over_the_rate_is_refused_with_429_and_a_translated_reason( 
 
 
 @pytest.mark.usefixtures("throttle_cache")
-def test_a_browser_session_counts_for_its_user_too(settings, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_browser_session_counts_for_its_user_too(settings, coordinator) -> None:
     settings.API_THROTTLE_RATE = "2/min"
     client = session_client(coordinator)
     assert [client.get("/api/v1/needs/").status_code for _ in range(3)] == [200, 200, 429]
 
 
 @pytest.mark.usefixtures("throttle_cache")
-def test_an_empty_rate_means_no_ceiling(settings, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_rate_means_no_ceiling(settings, coordinator) -> None:
     settings.API_THROTTLE_RATE = ""
     client = token_client(coordinator)
     assert {client.get("/api/v1/needs/").status_code for _ in range(30)} == {200}
@@ -80,7 +80,7 @@ print(" ".join("1" if ClientRateThrottle().allow_request(request, None) else "0"
 """
 
 
-def test_the_ceiling_counts_across_worker_processes_without_redis(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_ceiling_counts_across_worker_processes_without_redis(tmp_path) -> None:
     """Two processes, as two gunicorn workers on a machine without Redis, share one count: the
     table `migrate` made in their shared database. (A per-process memory cache let each worker
     allow the whole rate.)"""

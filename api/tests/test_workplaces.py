@@ -29,14 +29,14 @@ TODAY = dt.date.today()
     ("role", "expected"),
     [("coordinator", 200), ("superuser", 200), ("manager", 403), ("supervisor_user", 403), ("administrator", 403)],
 )
-def test_the_register_is_for_coordinators_as_on_the_pages(request, url, role, expected) -> None:  # type: ignore[no-untyped-def]
+def test_the_register_is_for_coordinators_as_on_the_pages(request, url, role, expected) -> None:
     client = session_client(request.getfixturevalue(role))
     assert client.get(f"/api/v1/{url}/").status_code == expected
     if expected == 403:
         assert client.post(f"/api/v1/{url}/", {}).status_code == 403
 
 
-def test_creating_and_changing_an_organisation(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_creating_and_changing_an_organisation(coordinator) -> None:
     client = session_client(coordinator)
     response = client.post("/api/v1/organisations/", {"name": "Snickeri och service", "kind": "municipal_department"})
     assert response.status_code == 201, response.json()
@@ -48,7 +48,7 @@ def test_creating_and_changing_an_organisation(coordinator) -> None:  # type: ig
     assert organisation.active is False and organisation.name == "Snickeri och service"
 
 
-def test_organisation_errors_are_the_forms(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_organisation_errors_are_the_forms(coordinator) -> None:
     OrganisationFactory(name="Arenabyn")
     response = session_client(coordinator).post(
         "/api/v1/organisations/", {"name": "Arenabyn", "kind": "nonsense", "organisation_number": "123"}
@@ -58,14 +58,14 @@ def test_organisation_errors_are_the_forms(coordinator) -> None:  # type: ignore
     assert Organisation.objects.count() == 1
 
 
-def test_the_organisation_list_uses_the_pages_filter(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_organisation_list_uses_the_pages_filter(coordinator) -> None:
     OrganisationFactory(name="Biblioteket")
     OrganisationFactory(name="Arenabyn")
     response = session_client(coordinator).get("/api/v1/organisations/", {"q": "bibl"})
     assert [row["name"] for row in response.json()["results"]] == ["Biblioteket"]
 
 
-def test_a_workplace_is_created_under_a_visible_organisation(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_workplace_is_created_under_a_visible_organisation(coordinator) -> None:
     organisation = OrganisationFactory()
     client = session_client(coordinator)
     response = client.post("/api/v1/workplaces/", {"organisation": organisation.pk, "name": "Måltidsservice"})
@@ -77,7 +77,7 @@ def test_a_workplace_is_created_under_a_visible_organisation(coordinator) -> Non
     assert response.status_code == 400 and set(response.json()) == {"name", "contact_email"}
 
 
-def _need_data(workplace: Workplace, **overrides):  # type: ignore[no-untyped-def]
+def _need_data(workplace: Workplace, **overrides):
     data = {
         "workplace": workplace.pk,
         "title": "Köksbiträde",
@@ -94,7 +94,7 @@ def _need_data(workplace: Workplace, **overrides):  # type: ignore[no-untyped-de
     return data
 
 
-def test_creating_a_need_and_moving_its_status(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_creating_a_need_and_moving_its_status(coordinator) -> None:
     client = session_client(coordinator)
     response = client.post("/api/v1/needs/", _need_data(WorkplaceFactory()), format="json")
     assert response.status_code == 201, response.json()
@@ -110,7 +110,7 @@ def test_creating_a_need_and_moving_its_status(coordinator) -> None:  # type: ig
     }
 
 
-def test_a_need_ending_before_it_starts_is_refused(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_need_ending_before_it_starts_is_refused(coordinator) -> None:
     data = _need_data(WorkplaceFactory(), end_date=(TODAY - dt.timedelta(days=1)).isoformat(), places=0)
     response = session_client(coordinator).post("/api/v1/needs/", data, format="json")
     assert response.status_code == 400
@@ -118,7 +118,7 @@ def test_a_need_ending_before_it_starts_is_refused(coordinator) -> None:  # type
     assert not Need.objects.exists()
 
 
-def test_fewer_places_than_are_taken_is_the_services_400(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_fewer_places_than_are_taken_is_the_services_400(coordinator) -> None:
     from placements.tests.factories import PlacementFactory
 
     need = NeedFactory(places=2)
@@ -129,7 +129,7 @@ def test_fewer_places_than_are_taken_is_the_services_400(coordinator) -> None:  
     assert "redan överenskomna eller pågående" in response.json()["places"][0]
 
 
-def test_the_need_list_filters_and_costs_the_same_queries_for_more_rows(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_need_list_filters_and_costs_the_same_queries_for_more_rows(coordinator) -> None:
     client = session_client(coordinator)
 
     def queries() -> int:
@@ -145,7 +145,7 @@ def test_the_need_list_filters_and_costs_the_same_queries_for_more_rows(coordina
     assert client.get("/api/v1/needs/", {"free_places": "true"}).json()["count"] == 8
 
 
-def test_candidates_are_ranked_with_contributions_and_the_excluded_with_reasons(coordinator, other_coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_candidates_are_ranked_with_contributions_and_the_excluded_with_reasons(coordinator, other_coordinator) -> None:
     need = NeedFactory(start_date=TODAY, end_date=TODAY + dt.timedelta(days=60), min_swedish_level=2)
     fitting = ParticipantFactory(team=coordinator.team, swedish_level=4)
     weaker = ParticipantFactory(team=coordinator.team, swedish_level=2)
@@ -169,11 +169,11 @@ def test_candidates_are_ranked_with_contributions_and_the_excluded_with_reasons(
     assert set(logged.values_list("participant_id", flat=True)) == {fitting.pk, weaker.pk, no_swedish.pk, on_hold.pk}
 
 
-def test_candidates_for_a_missing_need_is_404(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_candidates_for_a_missing_need_is_404(coordinator) -> None:
     assert session_client(coordinator).get("/api/v1/needs/999999/candidates/").status_code == 404
 
 
-def test_supervisors_are_created_at_a_workplace_and_the_unique_email_holds(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_supervisors_are_created_at_a_workplace_and_the_unique_email_holds(coordinator) -> None:
     workplace = WorkplaceFactory()
     client = token_client(coordinator)  # an integration: no CSRF for a token
     data = {"workplace": workplace.pk, "first_name": "Eva", "last_name": "Berg", "email": "eva@example.org"}
@@ -187,13 +187,13 @@ def test_supervisors_are_created_at_a_workplace_and_the_unique_email_holds(coord
     assert response.status_code == 400 and "max_participants" in response.json()
 
 
-def test_the_supervisor_list_searches_like_the_page(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_supervisor_list_searches_like_the_page(coordinator) -> None:
     SupervisorFactory(first_name="Karin", last_name="Ek")
     SupervisorFactory(first_name="Per", last_name="Ås")
     response = session_client(coordinator).get("/api/v1/supervisors/", {"q": "karin"})
     assert [row["first_name"] for row in response.json()["results"]] == ["Karin"]
 
 
-def test_a_nul_character_in_the_search_is_no_error(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_character_in_the_search_is_no_error(coordinator) -> None:
     SupervisorFactory(first_name="Karin")
     assert session_client(coordinator).get("/api/v1/supervisors/", {"q": "ka\x00rin"}).status_code == 200

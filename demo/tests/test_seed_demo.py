@@ -45,7 +45,7 @@ def seed_demo(*options: str, participants: int = PARTICIPANTS, seed: int = SEED)
 
 
 def row_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}  # type: ignore[attr-defined]  # every model here has objects
 
 
 def identity_numbers() -> list[str]:
@@ -122,7 +122,7 @@ def test_the_demo_supervisor_has_an_active_placement_with_follow_ups_due(seeded:
 
 def test_rows_pass_the_models_validation(seeded: str) -> None:
     for model in DEMO_MODELS:
-        for row in model.objects.all()[:150]:
+        for row in model.objects.all()[:150]:  # type: ignore[attr-defined]  # each of these models has objects
             row.full_clean()
 
 
@@ -138,10 +138,10 @@ def test_nothing_has_happened_in_the_future_and_histories_are_in_order(seeded: s
         assert [s.from_status for s in steps] == ["", *(s.to_status for s in steps[:-1])]
         assert steps[-1].to_status == participant.status
     for placement in Placement.objects.prefetch_related("events"):
-        steps = sorted(placement.events.all(), key=lambda event: event.at)
-        assert steps[-1].to_status == placement.status
+        events = sorted(placement.events.all(), key=lambda event: event.at)
+        assert events[-1].to_status == placement.status
         if placement.actual_start:
-            assert steps[-1].at.date() >= placement.actual_start >= steps[1].at.date()
+            assert events[-1].at.date() >= placement.actual_start >= events[1].at.date()
 
 
 def test_no_participant_holds_two_placements_at_once_and_status_follows_placements(seeded: str) -> None:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
-def test_with_no_broker_queued_work_runs_at_once_and_is_marked_sent(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_with_no_broker_queued_work_runs_at_once_and_is_marked_sent(django_capture_on_commit_callbacks) -> None:
     follow_up = FollowUpFactory(concern=True, concern_text="Kommer sent varje dag", done_on=dt.date(2026, 5, 4))
     with django_capture_on_commit_callbacks(execute=True):
         outbox_enqueue(task_name="placements.tasks.send_concern_alert", args=[follow_up.pk], key="k1")
@@ -36,7 +36,7 @@ def test_with_no_broker_queued_work_runs_at_once_and_is_marked_sent(django_captu
     assert len(mail.outbox) == 1
 
 
-def test_the_same_work_queued_twice_is_one_message(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_work_queued_twice_is_one_message(django_capture_on_commit_callbacks) -> None:
     follow_up = FollowUpFactory(concern=True, concern_text="Kommer sent", done_on=dt.date(2026, 5, 4))
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
@@ -47,7 +47,7 @@ def test_the_same_work_queued_twice_is_one_message(django_capture_on_commit_call
 
 def test_a_report_requested_while_the_broker_is_down_is_kept_and_sent_later(
     client: Client,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
 ) -> None:
     client.force_login(ManagerFactory())
     with use_broker(DEAD_BROKER), django_capture_on_commit_callbacks(execute=True):
@@ -74,7 +74,7 @@ def test_a_report_requested_while_the_broker_is_down_is_kept_and_sent_later(
 
 def test_a_follow_up_with_a_concern_saved_while_the_broker_is_down_alerts_the_coordinator_later(
     client: Client,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
 ) -> None:
     responsible = CoordinatorFactory(email="ansvarig@example.se")
     placement = PlacementFactory(
@@ -120,7 +120,7 @@ def test_the_responsible_coordinator_is_not_alerted_about_their_own_follow_up() 
 
 
 @pytest.mark.services
-def test_a_live_redis_broker_takes_the_message_at_once(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_live_redis_broker_takes_the_message_at_once(django_capture_on_commit_callbacks) -> None:
     url = os.environ.get("REDIS_URL", "")
     require_service(bool(url), "Redis (REDIS_URL)")
     follow_up = FollowUpFactory(concern=True, concern_text="Kommer sent", done_on=dt.date(2026, 5, 4))

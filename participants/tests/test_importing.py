@@ -47,7 +47,7 @@ def _csv(*lines: str) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def occupation():  # type: ignore[no-untyped-def]
+def occupation():
     return OccupationFactory(code="5321")
 
 
@@ -121,7 +121,7 @@ def test_the_template_reads_back_without_errors() -> None:
     assert len(rows) == 1 and rows[0].valid, rows[0].errors
 
 
-def _rows():  # type: ignore[no-untyped-def]
+def _rows():
     return parse_referral_file(
         _csv(
             f"{_number(11)};A;B;ung;AF;2026-09-01;;;5321;3",

@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
-def test_a_lookup_finds_the_own_teams_person_and_is_logged(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_lookup_finds_the_own_teams_person_and_is_logged(client: Client, coordinator) -> None:
     mine = ParticipantFactory(team=coordinator.team, coordinator=coordinator, last_name="Egen")
     client.force_login(coordinator)
     page = client.post(
@@ -32,7 +32,7 @@ def test_a_lookup_finds_the_own_teams_person_and_is_logged(client: Client, coord
     assert AccessLogEntry.objects.get().action == AccessAction.LOOKUP
 
 
-def test_another_teams_person_is_named_by_team_only(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_another_teams_person_is_named_by_team_only(client: Client, coordinator) -> None:
     theirs = ParticipantFactory(last_name="Främmandesson")
     client.force_login(coordinator)
     page = client.post(reverse("participants:lookup"), {"identity_number": theirs.identity_number}).content.decode()
@@ -40,7 +40,7 @@ def test_another_teams_person_is_named_by_team_only(client: Client, coordinator)
     assert client.get(reverse("participants:detail", args=[theirs.pk])).status_code == 404
 
 
-def test_an_unknown_or_invalid_number(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_or_invalid_number(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     page = client.post(reverse("participants:lookup"), {"identity_number": "19811218-9876"}).content.decode()
     assert "Ingen med det personnumret" in page
@@ -49,7 +49,7 @@ def test_an_unknown_or_invalid_number(client: Client, coordinator) -> None:  # t
     assert not AccessLogEntry.objects.exists()
 
 
-def _hit(client: Client, person) -> str:  # type: ignore[no-untyped-def]
+def _hit(client: Client, person) -> str:
     """Look the person up; the break-glass ticket the hit carries."""
     page = client.post(reverse("participants:lookup"), {"identity_number": person.identity_number}).content.decode()
     found = re.search(r'name="ticket" value="([^"]+)"', page)
@@ -57,7 +57,7 @@ def _hit(client: Client, person) -> str:  # type: ignore[no-untyped-def]
     return found.group(1)
 
 
-def test_break_glass_opens_with_a_reason_for_a_few_hours_and_is_logged(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_break_glass_opens_with_a_reason_for_a_few_hours_and_is_logged(client: Client, coordinator) -> None:
     theirs = ParticipantFactory()
     client.force_login(coordinator)
     ticket = _hit(client, theirs)
@@ -75,7 +75,7 @@ def test_break_glass_opens_with_a_reason_for_a_few_hours_and_is_logged(client: C
         assert client.get(reverse("participants:detail", args=[theirs.pk])).status_code == 404
 
 
-def test_the_own_teams_hit_offers_no_break_glass(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_own_teams_hit_offers_no_break_glass(client: Client, coordinator) -> None:
     mine = ParticipantFactory(team=coordinator.team)
     client.force_login(coordinator)
     page = client.post(reverse("participants:lookup"), {"identity_number": mine.identity_number}).content.decode()
@@ -84,7 +84,7 @@ def test_the_own_teams_hit_offers_no_break_glass(client: Client, coordinator) ->
 
 def test_break_glass_takes_no_record_number_and_answers_alike_for_existing_and_missing(
     client: Client, coordinator
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     theirs = ParticipantFactory()
     missing = theirs.pk + 1000
     client.force_login(coordinator)
@@ -103,7 +103,7 @@ def test_break_glass_takes_no_record_number_and_answers_alike_for_existing_and_m
     assert not AccessLogEntry.objects.filter(action=AccessAction.BREAK_GLASS).exists()
 
 
-def test_a_ticket_is_the_users_own_short_lived_and_for_a_record_still_there(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_ticket_is_the_users_own_short_lived_and_for_a_record_still_there(client: Client, coordinator) -> None:
     theirs = ParticipantFactory()
     client.force_login(coordinator)
     ticket = _hit(client, theirs)

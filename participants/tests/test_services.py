@@ -14,7 +14,7 @@ from taxonomy.tests.factories import LanguageFactory
 pytestmark = pytest.mark.django_db
 
 
-def _register(**overrides):  # type: ignore[no-untyped-def]
+def _register(**overrides):
     coordinator = CoordinatorFactory()
     fields = {
         "by": coordinator,

@@ -16,7 +16,7 @@ from tests.hostile_values import fuzz, hostile_data, post_hostile
 pytestmark = pytest.mark.django_db
 
 
-def _url(participant) -> str:  # type: ignore[no-untyped-def]
+def _url(participant) -> str:
     return reverse("participants:status", args=[participant.pk])
 
 
@@ -55,7 +55,7 @@ def test_a_change_the_rules_do_not_allow_is_refused_next_to_the_field(client: Cl
 
 
 @pytest.mark.parametrize("make_user", [CoordinatorFactory, SupervisorUserFactory, ManagerFactory])
-def test_outsiders_get_404_and_change_nothing(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_outsiders_get_404_and_change_nothing(client: Client, make_user) -> None:
     participant = ParticipantFactory(status=ParticipantStatus.REFERRED)
     client.force_login(make_user())
     assert client.post(_url(participant), {"to_status": ParticipantStatus.MAPPED}).status_code == 404
@@ -71,7 +71,7 @@ def test_only_post_is_accepted(client: Client) -> None:
 
 @fuzz()
 @given(post=hostile_data(["to_status", "note"]))
-def test_hostile_input_never_fails_and_changes_only_by_the_rules(post: dict) -> None:  # type: ignore[type-arg]
+def test_hostile_input_never_fails_and_changes_only_by_the_rules(post: dict) -> None:
     participant = ParticipantFactory(status=ParticipantStatus.REFERRED)
     client = Client()
     client.force_login(CoordinatorFactory(team=participant.team))

@@ -21,16 +21,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
 @pytest.fixture
-def participant(coordinator):  # type: ignore[no-untyped-def]
+def participant(coordinator):
     return ParticipantFactory(team=coordinator.team, coordinator=coordinator, first_name="Zahra", last_name="Ali")
 
 
-def _valid_post(coordinator, **overrides):  # type: ignore[no-untyped-def]
+def _valid_post(coordinator, **overrides):
     occupation = OccupationFactory(code="5321")
     data = {
         "first_name": "Amina",
@@ -55,7 +55,7 @@ def _valid_post(coordinator, **overrides):  # type: ignore[no-untyped-def]
     return data
 
 
-def test_the_owning_coordinator_sees_the_case_file(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_the_owning_coordinator_sees_the_case_file(client: Client, coordinator, participant) -> None:
     WorkExperienceFactory(participant=participant, occupation=OccupationFactory(code="5120", name_sv="Kockar"))
     PlacementFactory(participant=participant, active=True)
     client.force_login(coordinator)
@@ -73,7 +73,7 @@ def test_the_owning_coordinator_sees_the_case_file(client: Client, coordinator, 
     ids=["other-team", "supervisor", "manager"],
 )
 @pytest.mark.parametrize("url_name", ["participants:detail", "participants:edit"])
-def test_others_get_404_for_a_case_file(client: Client, participant, make_user, url_name: str) -> None:  # type: ignore[no-untyped-def]
+def test_others_get_404_for_a_case_file(client: Client, participant, make_user, url_name: str) -> None:
     client.force_login(make_user())
     assert client.get(reverse(url_name, args=[participant.pk])).status_code == 404
 
@@ -85,19 +85,19 @@ def test_anonymous_users_are_sent_to_log_in(client: Client, url: str) -> None:
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_an_unknown_id_is_404(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_id_is_404(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     assert client.get("/participants/999999/").status_code == 404
 
 
-def test_the_list_shows_the_own_team_only(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_shows_the_own_team_only(client: Client, coordinator, participant) -> None:
     ParticipantFactory(last_name="Utomstående")
     client.force_login(coordinator)
     page = client.get(reverse("participants:list")).content.decode()
     assert "Zahra Ali" in page and "Utomstående" not in page
 
 
-def test_the_list_shows_dates_as_year_month_day_and_an_empty_one_as_a_dash(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_shows_dates_as_year_month_day_and_an_empty_one_as_a_dash(client: Client, coordinator) -> None:
     ParticipantFactory(team=coordinator.team, referral_date=dt.date(2025, 3, 4), establishment_programme_end=None)
     client.force_login(coordinator)
     page = client.get(reverse("participants:list")).content.decode()
@@ -105,7 +105,7 @@ def test_the_list_shows_dates_as_year_month_day_and_an_empty_one_as_a_dash(clien
     assert cells[-2:] == ["2025-03-04", "—"]  # referral date, end of the establishment programme
 
 
-def test_search_is_posted_and_kept_out_of_the_url(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_search_is_posted_and_kept_out_of_the_url(client: Client, coordinator, participant) -> None:
     ParticipantFactory(team=coordinator.team, coordinator=coordinator, first_name="Erik", last_name="Berg")
     client.force_login(coordinator)
     response = client.post(reverse("participants:list"), {"q": participant.identity_number})
@@ -117,7 +117,7 @@ def test_search_is_posted_and_kept_out_of_the_url(client: Client, coordinator, p
     assert "Erik Berg" in client.get(reverse("participants:list")).content.decode()
 
 
-def test_the_list_uses_the_same_number_of_queries_for_many_rows(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_uses_the_same_number_of_queries_for_many_rows(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     ParticipantFactory.create_batch(2, team=coordinator.team, coordinator=coordinator)
     client.get(reverse("participants:list"))
@@ -129,7 +129,7 @@ def test_the_list_uses_the_same_number_of_queries_for_many_rows(client: Client, 
     assert len(many) == len(few)
 
 
-def test_registering_saves_the_person_with_work_experience(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_registering_saves_the_person_with_work_experience(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     response = client.post(reverse("participants:create"), _valid_post(coordinator))
     participant = Participant.objects.get()
@@ -141,7 +141,7 @@ def test_registering_saves_the_person_with_work_experience(client: Client, coord
     assert participant.work_experiences.get().occupation_id == "5321"
 
 
-def test_a_bad_identity_number_is_shown_next_to_the_field_and_nothing_is_saved(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_identity_number_is_shown_next_to_the_field_and_nothing_is_saved(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     response = client.post(reverse("participants:create"), _valid_post(coordinator, identity_number="811218-9875"))
     assert response.status_code == 200
@@ -151,7 +151,7 @@ def test_a_bad_identity_number_is_shown_next_to_the_field_and_nothing_is_saved(c
     assert not Participant.objects.exists()
 
 
-def test_a_duplicate_identity_number_links_to_the_existing_person(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_identity_number_links_to_the_existing_person(client: Client, coordinator, participant) -> None:
     client.force_login(coordinator)
     data = _valid_post(coordinator, identity_number=participant.identity_number)
     page = client.post(reverse("participants:create"), data).content.decode()
@@ -159,14 +159,14 @@ def test_a_duplicate_identity_number_links_to_the_existing_person(client: Client
     assert Participant.objects.count() == 1
 
 
-def test_a_bad_work_experience_row_keeps_everything_unsaved(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_work_experience_row_keeps_everything_unsaved(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     response = client.post(reverse("participants:create"), _valid_post(coordinator, **{"experience-0-years": "99"}))
     assert response.status_code == 200
     assert not Participant.objects.exists()
 
 
-def test_editing_replaces_work_experience(client: Client, coordinator, participant) -> None:  # type: ignore[no-untyped-def]
+def test_editing_replaces_work_experience(client: Client, coordinator, participant) -> None:
     WorkExperienceFactory(participant=participant, occupation=OccupationFactory(code="9111"))
     client.force_login(coordinator)
     data = _valid_post(coordinator, identity_number=participant.identity_number, first_name="Zahra")

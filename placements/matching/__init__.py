@@ -93,7 +93,7 @@ def supervisor_terms(workplace_ids: list[int], today: dt.date) -> dict[int, floa
     """Per workplace: 1 if a trained supervisor has room, 0.5 if only an untrained one, else 0."""
     terms = dict.fromkeys(workplace_ids, 0.0)
     for supervisor in supervisors_with_room_in(workplace_ids=workplace_ids, today=today):
-        value = 1.0 if supervisor.trained_until else 0.5
+        value = 1.0 if supervisor.trained_until else 0.5  # type: ignore[attr-defined]  # annotated by the queryset
         terms[supervisor.workplace_id] = max(terms[supervisor.workplace_id], value)
     return terms
 
@@ -236,7 +236,7 @@ def rank_needs(
         NeedMatch(
             need=needs[c],
             score=round(float(scores.total[0, c]), 3),
-            contributions=contributions_of(scores, 0, c),
+            contributions=contributions_of(scores, 0, int(c)),
         )
         for c in columns[:limit]
     ]

@@ -94,10 +94,10 @@ def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: Nee
     group_of = {workplace: group for group, workplace in enumerate(workplaces)}
     room = dict.fromkeys(workplaces, 0)
     for supervisor in supervisors_with_room_in(workplace_ids=workplaces, today=today):
-        room[supervisor.workplace_id] += supervisor.max_participants - supervisor.held
+        room[supervisor.workplace_id] += supervisor.max_participants - supervisor.held  # type: ignore[attr-defined]  # annotated by the queryset
     return Problem(
         scores=scores,
-        need_places=np.array([n.places - n.taken for n in needs], dtype=np.float64),
+        need_places=np.array([n.places - n.taken for n in needs], dtype=np.float64),  # type: ignore[attr-defined]  # annotated by the queryset
         need_group=np.array([group_of[n.workplace_id] for n in needs], dtype=np.int64),
         group_capacity=np.array([room[w] for w in workplaces], dtype=np.float64),
     )

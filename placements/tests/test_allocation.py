@@ -49,7 +49,7 @@ def _brute_force(problem: Problem) -> float:
 
 
 @st.composite
-def problems(draw):  # type: ignore[no-untyped-def]
+def problems(draw):
     n_people = draw(st.integers(1, 5))
     n_needs = draw(st.integers(1, 3))
     n_groups = draw(st.integers(1, n_needs))

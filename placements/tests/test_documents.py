@@ -23,11 +23,11 @@ def _text(content: bytes) -> str:
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
-def test_the_agreement_names_everyone_and_who_acknowledged(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_agreement_names_everyone_and_who_acknowledged(client: Client, coordinator) -> None:
     placement = PlacementFactory(
         active=True, participant__team=coordinator.team, participant__last_name="Avtalsson", need__tasks="Servera lunch"
     )
@@ -46,7 +46,7 @@ def test_the_agreement_names_everyone_and_who_acknowledged(client: Client, coord
     assert "Ej bekräftat" in text  # the workplace and coordinator have not yet
 
 
-def test_a_party_acknowledges_once_and_only_after_agreement(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_party_acknowledges_once_and_only_after_agreement(coordinator) -> None:
     proposed = PlacementFactory()
     with pytest.raises(ValidationError):
         placement_acknowledge(placement=proposed, party=Party.WORKPLACE, name="X", by=None)
@@ -56,7 +56,7 @@ def test_a_party_acknowledges_once_and_only_after_agreement(coordinator) -> None
         placement_acknowledge(placement=active, party=Party.WORKPLACE, name="Handledaren", by=None)
 
 
-def test_the_certificate_summarises_a_completed_placement(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_certificate_summarises_a_completed_placement(client: Client, coordinator) -> None:
     placement = PlacementFactory(completed=True, participant__team=coordinator.team, need__tasks="Diska och duka")
     placement_record_assessment(placement=placement, assessment="Punktlig och noggrann.", by=coordinator)
     client.force_login(coordinator)
@@ -67,7 +67,7 @@ def test_the_certificate_summarises_a_completed_placement(client: Client, coordi
     assert f"{placement.actual_start:%Y-%m-%d} – {placement.actual_end:%Y-%m-%d}" in text
 
 
-def test_documents_exist_only_in_the_right_state(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_documents_exist_only_in_the_right_state(client: Client, coordinator) -> None:
     proposed = PlacementFactory(participant__team=coordinator.team)
     active = PlacementFactory(active=True, participant__team=coordinator.team)
     client.force_login(coordinator)
@@ -83,6 +83,6 @@ def test_another_teams_documents_are_404(client: Client) -> None:
     assert client.get(reverse("placements:certificate", args=[placement.pk])).status_code == 404
 
 
-def test_the_assessment_waits_for_the_end(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_assessment_waits_for_the_end(coordinator) -> None:
     with pytest.raises(ValidationError):
         placement_record_assessment(placement=PlacementFactory(active=True), assessment="Bra", by=coordinator)

@@ -31,12 +31,12 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
 @pytest.fixture
-def need():  # type: ignore[no-untyped-def]
+def need():
     return NeedFactory(
         occupation=OccupationFactory(code="5321"),
         start_date=TODAY + dt.timedelta(days=7),
@@ -45,15 +45,15 @@ def need():  # type: ignore[no-untyped-def]
     )
 
 
-def _person(coordinator, **fields):  # type: ignore[no-untyped-def]
+def _person(coordinator, **fields):
     return ParticipantFactory(team=coordinator.team, coordinator=coordinator, **fields)
 
 
-def _order(ranking) -> list[int]:  # type: ignore[no-untyped-def]
+def _order(ranking) -> list[int]:
     return [c.participant.pk for c in ranking.candidates]
 
 
-def test_an_exact_unit_group_with_ten_years_beats_a_major_group_match(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_an_exact_unit_group_with_ten_years_beats_a_major_group_match(coordinator, need) -> None:
     major = _person(coordinator)
     WorkExperienceFactory(participant=major, occupation=OccupationFactory(code="5120"), years=Decimal("10"))
     exact = _person(coordinator)
@@ -67,7 +67,7 @@ def test_an_exact_unit_group_with_ten_years_beats_a_major_group_match(coordinato
     assert ranking.candidates[0].score == pytest.approx(sum(top.values()), abs=1e-3)
 
 
-def test_more_years_in_the_same_occupation_ranks_higher(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_more_years_in_the_same_occupation_ranks_higher(coordinator, need) -> None:
     short = _person(coordinator)
     WorkExperienceFactory(participant=short, occupation=OccupationFactory(code="5321"), years=Decimal("1"))
     long = _person(coordinator)
@@ -75,7 +75,7 @@ def test_more_years_in_the_same_occupation_ranks_higher(coordinator, need) -> No
     assert _order(rank_candidates(need=need, user=coordinator)) == [long.pk, short.pk]
 
 
-def test_an_interest_in_the_field_counts(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_an_interest_in_the_field_counts(coordinator, need) -> None:
     interested = _person(coordinator)
     InterestFactory(
         participant=interested, occupation=OccupationFactory(code="5321")._meta.model.objects.get(code="53")
@@ -84,7 +84,7 @@ def test_an_interest_in_the_field_counts(coordinator, need) -> None:  # type: ig
     assert _order(rank_candidates(need=need, user=coordinator)) == [interested.pk, indifferent.pk]
 
 
-def test_two_months_left_in_the_programme_ranks_above_twenty(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_two_months_left_in_the_programme_ranks_above_twenty(coordinator, need) -> None:
     twenty = _person(coordinator, newcomer=True)
     twenty.establishment_programme_end = TODAY + dt.timedelta(days=20 * 30)
     twenty.save()
@@ -94,7 +94,7 @@ def test_two_months_left_in_the_programme_ranks_above_twenty(coordinator, need) 
     assert _order(rank_candidates(need=need, user=coordinator)) == [two.pk, twenty.pk]
 
 
-def test_hard_constraints_exclude_with_their_reasons(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_hard_constraints_exclude_with_their_reasons(coordinator) -> None:
     need = NeedFactory(
         occupation=OccupationFactory(code="5311"),
         start_date=TODAY + dt.timedelta(days=7),
@@ -129,7 +129,7 @@ def test_hard_constraints_exclude_with_their_reasons(coordinator) -> None:  # ty
     assert ranking.eligible_count == 1
 
 
-def test_a_person_in_another_placement_in_the_period_is_excluded(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_in_another_placement_in_the_period_is_excluded(coordinator, need) -> None:
     busy = PlacementFactory(
         active=True,
         participant__team=coordinator.team,
@@ -142,13 +142,13 @@ def test_a_person_in_another_placement_in_the_period_is_excluded(coordinator, ne
     assert busy.pk in {e.participant.pk for e in ranking.excluded}
 
 
-def test_only_the_coordinators_own_team_is_ranked(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_coordinators_own_team_is_ranked(coordinator, need) -> None:
     mine = _person(coordinator)
     ParticipantFactory()  # another team
     assert _order(rank_candidates(need=need, user=coordinator)) == [mine.pk]
 
 
-def test_weights_set_by_an_administrator_change_the_order(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_weights_set_by_an_administrator_change_the_order(coordinator, need) -> None:
     experienced = _person(coordinator)
     WorkExperienceFactory(participant=experienced, occupation=OccupationFactory(code="5321"), years=Decimal("5"))
     urgent = _person(coordinator, newcomer=True)
@@ -159,7 +159,7 @@ def test_weights_set_by_an_administrator_change_the_order(coordinator, need) -> 
     assert _order(rank_candidates(need=need, user=coordinator))[0] == urgent.pk
 
 
-def test_protected_attributes_change_no_ranking(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_protected_attributes_change_no_ranking(coordinator, need) -> None:
     from participants.identity import make_test_identity_number
 
     people = []
@@ -182,7 +182,7 @@ def test_protected_attributes_change_no_ranking(coordinator, need) -> None:  # t
     assert [c.score for c in after.candidates] == [c.score for c in before.candidates]
 
 
-def test_a_ranking_uses_a_fixed_number_of_queries(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_a_ranking_uses_a_fixed_number_of_queries(coordinator, need) -> None:
     for _ in range(3):
         WorkExperienceFactory(participant=_person(coordinator))
     rank_candidates(need=need, user=coordinator)
@@ -196,7 +196,7 @@ def test_a_ranking_uses_a_fixed_number_of_queries(coordinator, need) -> None:  #
     assert len(many) == len(few)
 
 
-def test_needs_are_ranked_for_a_participant(coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_needs_are_ranked_for_a_participant(coordinator) -> None:
     person = _person(coordinator, swedish_level=SwedishLevel.SFI_C)
     WorkExperienceFactory(participant=person, occupation=OccupationFactory(code="5120"), years=Decimal("6"))
     start, end = TODAY + dt.timedelta(days=7), TODAY + dt.timedelta(days=60)
@@ -210,7 +210,7 @@ def test_needs_are_ranked_for_a_participant(coordinator) -> None:  # type: ignor
     assert too_much_swedish.pk not in {m.need.pk for m in matches}
 
 
-def test_the_cached_features_follow_changes_in_the_data(coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_the_cached_features_follow_changes_in_the_data(coordinator, need) -> None:
     first = _person(coordinator)
     assert _order(rank_candidates(need=need, user=coordinator)) == [first.pk]
     newcomer = _person(coordinator)

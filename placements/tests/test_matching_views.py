@@ -23,12 +23,12 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
 @pytest.fixture
-def need():  # type: ignore[no-untyped-def]
+def need():
     return NeedFactory(
         occupation=OccupationFactory(code="5321"),
         start_date=TODAY + dt.timedelta(days=7),
@@ -37,7 +37,7 @@ def need():  # type: ignore[no-untyped-def]
     )
 
 
-def test_find_candidates_shows_the_ranking_the_why_and_the_excluded(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_find_candidates_shows_the_ranking_the_why_and_the_excluded(client: Client, coordinator, need) -> None:
     fits = ParticipantFactory(team=coordinator.team, coordinator=coordinator, last_name="Passar")
     WorkExperienceFactory(participant=fits, occupation=need.occupation, years=Decimal("4"))
     ParticipantFactory(
@@ -50,14 +50,14 @@ def test_find_candidates_shows_the_ranking_the_why_and_the_excluded(client: Clie
     assert "Nybörjare" in excluded_part and "Svenska under behovets lägsta nivå" in excluded_part
 
 
-def test_find_placements_lists_suitable_needs(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_find_placements_lists_suitable_needs(client: Client, coordinator, need) -> None:
     person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
     client.force_login(coordinator)
     page = client.get(reverse("placements:participant_needs", args=[person.pk])).content.decode()
     assert need.title in page
 
 
-def test_one_click_proposes_with_the_trained_supervisor(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_one_click_proposes_with_the_trained_supervisor(client: Client, coordinator, need) -> None:
     SupervisorFactory(workplace=need.workplace, last_name="Otränad")
     trained = SupervisorFactory(workplace=need.workplace)
     EnrolmentFactory(completed=True, supervisor=trained)
@@ -70,7 +70,7 @@ def test_one_click_proposes_with_the_trained_supervisor(client: Client, coordina
     assert (placement.planned_start, placement.planned_end) == (need.start_date, need.end_date)
 
 
-def test_one_click_without_a_supervisor_explains_and_saves_nothing(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_one_click_without_a_supervisor_explains_and_saves_nothing(client: Client, coordinator, need) -> None:
     person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
     client.force_login(coordinator)
     response = client.post(
@@ -80,7 +80,7 @@ def test_one_click_without_a_supervisor_explains_and_saves_nothing(client: Clien
     assert not Placement.objects.exists()
 
 
-def test_one_click_for_another_teams_participant_is_404(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_one_click_for_another_teams_participant_is_404(client: Client, coordinator, need) -> None:
     SupervisorFactory(workplace=need.workplace)
     client.force_login(coordinator)
     response = client.post(
@@ -91,19 +91,19 @@ def test_one_click_for_another_teams_participant_is_404(client: Client, coordina
 
 
 @pytest.mark.parametrize("make_user", [SupervisorUserFactory, ManagerFactory], ids=["supervisor", "manager"])
-def test_other_roles_get_404(client: Client, make_user, need) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_get_404(client: Client, make_user, need) -> None:
     person = ParticipantFactory()
     client.force_login(make_user())
     assert client.get(reverse("placements:need_candidates", args=[need.pk])).status_code == 404
     assert client.get(reverse("placements:participant_needs", args=[person.pk])).status_code == 404
 
 
-def test_anonymous_users_are_sent_to_log_in(client: Client, need) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_users_are_sent_to_log_in(client: Client, need) -> None:
     response = client.get(reverse("placements:need_candidates", args=[need.pk]))
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_the_allocation_page_proposes_and_accepting_creates_the_placement(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_the_allocation_page_proposes_and_accepting_creates_the_placement(client: Client, coordinator, need) -> None:
     EnrolmentFactory(completed=True, supervisor=SupervisorFactory(workplace=need.workplace))
     person = ParticipantFactory(team=coordinator.team, coordinator=coordinator, last_name="Fördelad")
     client.force_login(coordinator)
@@ -118,7 +118,7 @@ def test_the_allocation_page_proposes_and_accepting_creates_the_placement(client
     assert "Fördelad" not in client.get(reverse("placements:allocation")).content.decode()
 
 
-def test_one_click_with_only_an_untrained_supervisor_asks_for_confirmation(client: Client, coordinator, need) -> None:  # type: ignore[no-untyped-def]
+def test_one_click_with_only_an_untrained_supervisor_asks_for_confirmation(client: Client, coordinator, need) -> None:
     untrained = SupervisorFactory(workplace=need.workplace)
     person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
     client.force_login(coordinator)

@@ -18,12 +18,12 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def supervisor_user():  # type: ignore[no-untyped-def]
+def supervisor_user():
     return SupervisorUserFactory()
 
 
 @pytest.fixture
-def placement(supervisor_user):  # type: ignore[no-untyped-def]
+def placement(supervisor_user):
     placement = PlacementFactory(active=True, supervisor__user=supervisor_user, participant__last_name="Handledd")
     placement.participant.phone = "070-1740699"
     placement.participant.save()
@@ -45,7 +45,7 @@ def _follow_up_data(**overrides: str) -> dict[str, str]:
     return data
 
 
-def test_the_supervisor_sees_a_minimal_view_of_their_participant(client: Client, supervisor_user, placement) -> None:  # type: ignore[no-untyped-def]
+def test_the_supervisor_sees_a_minimal_view_of_their_participant(client: Client, supervisor_user, placement) -> None:
     client.force_login(supervisor_user)
     page = client.get(reverse("placements:portal_placement", args=[placement.pk])).content.decode()
     assert placement.participant.full_name in page
@@ -59,7 +59,7 @@ def test_the_supervisor_sees_a_minimal_view_of_their_participant(client: Client,
         assert secret not in page
 
 
-def test_the_supervisor_logs_a_follow_up_with_a_concern(client: Client, supervisor_user, placement) -> None:  # type: ignore[no-untyped-def]
+def test_the_supervisor_logs_a_follow_up_with_a_concern(client: Client, supervisor_user, placement) -> None:
     due = FollowUpFactory(placement=placement, due_date=TODAY)
     client.force_login(supervisor_user)
     url = reverse("placements:follow_up", args=[placement.pk])
@@ -87,7 +87,7 @@ def test_the_supervisor_logs_a_follow_up_with_a_concern(client: Client, supervis
 )
 def test_a_bad_follow_up_is_explained_and_nothing_saved(
     client: Client, supervisor_user, placement, overrides, message
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(supervisor_user)
     response = client.post(reverse("placements:follow_up", args=[placement.pk]), _follow_up_data(**overrides))
     assert response.status_code == 200
@@ -95,7 +95,7 @@ def test_a_bad_follow_up_is_explained_and_nothing_saved(
     assert not FollowUp.objects.filter(done_on__isnull=False).exists()
 
 
-def test_a_coordinator_can_log_a_follow_up_too(client: Client, placement) -> None:  # type: ignore[no-untyped-def]
+def test_a_coordinator_can_log_a_follow_up_too(client: Client, placement) -> None:
     coordinator = CoordinatorFactory(team=placement.participant.team)
     client.force_login(coordinator)
     response = client.post(reverse("placements:follow_up", args=[placement.pk]), _follow_up_data())
@@ -103,7 +103,7 @@ def test_a_coordinator_can_log_a_follow_up_too(client: Client, placement) -> Non
     assert FollowUp.objects.get().author == coordinator
 
 
-def test_another_supervisors_placement_is_404_on_every_page(client: Client, placement) -> None:  # type: ignore[no-untyped-def]
+def test_another_supervisors_placement_is_404_on_every_page(client: Client, placement) -> None:
     client.force_login(SupervisorUserFactory())
     for url in (
         reverse("placements:portal_placement", args=[placement.pk]),
@@ -118,14 +118,14 @@ def test_another_supervisors_placement_is_404_on_every_page(client: Client, plac
 
 def test_the_supervisor_cannot_open_the_case_file_or_coordinator_pages(
     client: Client, supervisor_user, placement
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(supervisor_user)
     assert client.get(reverse("participants:detail", args=[placement.participant.pk])).status_code == 404
     assert client.get(reverse("placements:detail", args=[placement.pk])).status_code == 404
     assert client.get(reverse("participants:list")).status_code == 404
 
 
-def test_managers_and_anonymous_users_have_no_portal(client: Client, placement) -> None:  # type: ignore[no-untyped-def]
+def test_managers_and_anonymous_users_have_no_portal(client: Client, placement) -> None:
     url = reverse("placements:portal_placement", args=[placement.pk])
     assert client.get(url)["Location"].startswith(reverse("login"))
     client.force_login(ManagerFactory())

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 
-def _propose(need=None, participant=None, supervisor=None, **overrides):  # type: ignore[no-untyped-def]
+def _propose(need=None, participant=None, supervisor=None, **overrides):
     need = need or NeedFactory(start_date=TODAY - dt.timedelta(days=10), end_date=TODAY + dt.timedelta(days=80))
     participant = participant or ParticipantFactory()
     supervisor = supervisor or SupervisorFactory(workplace=need.workplace)
@@ -176,7 +176,7 @@ def _placement_in(status: str) -> Placement:
     placement = _propose(
         need=NeedFactory(places=1, start_date=TODAY - dt.timedelta(days=10), end_date=TODAY + dt.timedelta(days=60))
     )
-    steps = {
+    steps = {  # type: ignore[call-overload]  # status is a PlacementStatus value
         PlacementStatus.AGREED: ["agree"],
         PlacementStatus.ACTIVE: ["agree", "activate"],
         PlacementStatus.COMPLETED: ["agree", "activate", "complete"],

@@ -22,15 +22,15 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
-def _open_need():  # type: ignore[no-untyped-def]
+def _open_need():
     return NeedFactory(places=1, start_date=TODAY, end_date=TODAY + dt.timedelta(days=60))
 
 
-def test_a_coordinator_proposes_a_placement_for_a_need(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_coordinator_proposes_a_placement_for_a_need(client: Client, coordinator) -> None:
     need = _open_need()
     supervisor = SupervisorFactory(workplace=need.workplace)
     participant = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
@@ -54,7 +54,7 @@ def test_a_coordinator_proposes_a_placement_for_a_need(client: Client, coordinat
     assert placement.status == PlacementStatus.PROPOSED and placement.coordinator == coordinator
 
 
-def test_a_proposal_ending_before_it_starts_is_refused(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_proposal_ending_before_it_starts_is_refused(client: Client, coordinator) -> None:
     need = _open_need()
     participant = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
     client.force_login(coordinator)
@@ -72,7 +72,7 @@ def test_a_proposal_ending_before_it_starts_is_refused(client: Client, coordinat
     assert not Placement.objects.exists()
 
 
-def test_another_teams_participant_cannot_be_proposed(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_another_teams_participant_cannot_be_proposed(client: Client, coordinator) -> None:
     need = _open_need()
     client.force_login(coordinator)
     data = {
@@ -87,7 +87,7 @@ def test_another_teams_participant_cannot_be_proposed(client: Client, coordinato
     assert not Placement.objects.exists()
 
 
-def test_the_life_cycle_through_the_pages(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_life_cycle_through_the_pages(client: Client, coordinator) -> None:
     placement = PlacementFactory(
         participant__team=coordinator.team,
         need=_open_need(),
@@ -105,7 +105,7 @@ def test_the_life_cycle_through_the_pages(client: Client, coordinator) -> None: 
     assert placement.participant.status == ParticipantStatus.EXITED
 
 
-def test_a_refused_transition_is_explained_and_changes_nothing(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_transition_is_explained_and_changes_nothing(client: Client, coordinator) -> None:
     placement = PlacementFactory(participant__team=coordinator.team, active=True)
     client.force_login(coordinator)
     response = client.post(reverse("placements:transition", args=[placement.pk, "agree"]))
@@ -115,7 +115,7 @@ def test_a_refused_transition_is_explained_and_changes_nothing(client: Client, c
     assert placement.status == PlacementStatus.ACTIVE
 
 
-def test_ending_early_without_a_reason_shows_the_error(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_ending_early_without_a_reason_shows_the_error(client: Client, coordinator) -> None:
     placement = PlacementFactory(participant__team=coordinator.team, active=True)
     client.force_login(coordinator)
     response = client.post(
@@ -128,7 +128,7 @@ def test_ending_early_without_a_reason_shows_the_error(client: Client, coordinat
     assert placement.status == PlacementStatus.ACTIVE
 
 
-def test_an_unknown_action_is_404(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_action_is_404(client: Client, coordinator) -> None:
     placement = PlacementFactory(participant__team=coordinator.team)
     client.force_login(coordinator)
     assert client.post(reverse("placements:transition", args=[placement.pk, "teleport"])).status_code == 404
@@ -139,7 +139,7 @@ def test_an_unknown_action_is_404(client: Client, coordinator) -> None:  # type:
     [CoordinatorFactory, SupervisorUserFactory, ManagerFactory],
     ids=["other-team", "supervisor", "manager"],
 )
-def test_others_get_404(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_others_get_404(client: Client, make_user) -> None:
     placement = PlacementFactory()
     client.force_login(make_user())
     assert client.get(reverse("placements:detail", args=[placement.pk])).status_code == 404
@@ -154,7 +154,7 @@ def test_anonymous_users_are_sent_to_log_in(client: Client) -> None:
         assert client.get(url)["Location"].startswith(reverse("login"))
 
 
-def test_choosing_a_need_offers_its_workplaces_supervisors(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_choosing_a_need_offers_its_workplaces_supervisors(client: Client, coordinator) -> None:
     need = _open_need()
     here = SupervisorFactory(workplace=need.workplace, last_name="Härifrån")
     SupervisorFactory(last_name="Annanstans")
@@ -166,7 +166,7 @@ def test_choosing_a_need_offers_its_workplaces_supervisors(client: Client, coord
 
 
 @pytest.mark.parametrize("value", ["²", "٣", "9" * 5000, "1e3", "-1", " 1"])
-def test_an_id_parameter_that_is_not_plain_digits_is_ignored_or_404(client: Client, coordinator, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_id_parameter_that_is_not_plain_digits_is_ignored_or_404(client: Client, coordinator, value: str) -> None:
     """'²'.isdigit() is true but int('²') fails, and int() refuses 5000 digits: both were 500s."""
     client.force_login(coordinator)
     placement = PlacementFactory(active=True, participant__team=coordinator.team)

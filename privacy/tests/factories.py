@@ -21,7 +21,7 @@ from privacy.models import (
 )
 
 
-def _add_role(user, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+def _add_role(user, create, extracted, **kwargs):
     if create:
         user.groups.add(Group.objects.get(name=extracted or Role.ADMINISTRATOR))
 

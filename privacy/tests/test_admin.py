@@ -53,7 +53,7 @@ def test_rules_cannot_be_added_or_deleted(client: Client) -> None:
 
 
 @pytest.mark.parametrize("make_user", [CoordinatorFactory, ManagerFactory], ids=["coordinator", "manager"])
-def test_other_staff_see_nothing_of_it(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_other_staff_see_nothing_of_it(client: Client, make_user) -> None:
     client.force_login(make_user(is_staff=True))
     for name in PAGES:
         assert client.get(reverse(name)).status_code == 403, name

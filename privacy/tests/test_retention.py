@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pytest
 import time_machine
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 FAR_FUTURE = timezone.localdate() + dt.timedelta(days=365 * 10)
 
 
-def _figures(day: dt.date) -> tuple[dict[str, object], dict[str, object]]:
+def _figures(day: dt.date) -> tuple[dict[str, Any], object]:
     return report_figures(day.year, quarter_of(day)), fairness(year=day.year, today=timezone.localdate())
 
 
@@ -184,7 +185,7 @@ def test_old_checks_and_forgotten_uploads_are_erased() -> None:
     assert list(ReferralImport.objects.all()) == [fresh_upload]
 
 
-def test_the_run_logs_counts_never_names_or_numbers(case_files: list[Participant], caplog) -> None:  # type: ignore[no-untyped-def]
+def test_the_run_logs_counts_never_names_or_numbers(case_files: list[Participant], caplog) -> None:
     caplog.set_level(logging.INFO, logger="privacy")
     retention_apply(today=FAR_FUTURE)
     text = caplog.text
@@ -211,12 +212,12 @@ def test_a_failed_run_is_retried_the_same_day_and_completes(case_files: list[Par
     assert Participant.objects.filter(pseudonymised_at__isnull=False).count() == 7
 
 
-def test_the_task_is_on_the_beat_schedule(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_task_is_on_the_beat_schedule(settings) -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "privacy.tasks.apply_retention_rules" in tasks
 
 
-def test_case_files_are_handled_in_batches(case_files: list[Participant], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_case_files_are_handled_in_batches(case_files: list[Participant], monkeypatch) -> None:
     monkeypatch.setattr("privacy.services.BATCH", 2)
     run = retention_apply(today=FAR_FUTURE)
     assert {c["record_type"]: c["count"] for c in run.counts}[RecordType.CASE_FILE] == 7

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 22)
 
 
-def _person(birth_year: int, serial: int, **fields):  # type: ignore[no-untyped-def]
+def _person(birth_year: int, serial: int, **fields):
     number = make_test_identity_number(dt.date(birth_year, 3, 1 + serial % 28), 980 + serial % 20)
     return ParticipantFactory(identity_number=number, **fields)
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 Q3 = Period.quarter(2026, 3)  # 1 July – 30 September
 
 
-def _placement(start: dt.date, end: dt.date | None, status: str, outcome: str = "", **extra):  # type: ignore[no-untyped-def]
+def _placement(start: dt.date, end: dt.date | None, status: str, outcome: str = "", **extra):
     return PlacementFactory(
         status=status,
         planned_start=start,
@@ -99,7 +99,7 @@ def test_follow_ups_on_time() -> None:
 
 
 def test_newcomers_in_work_or_studies_after_the_programme() -> None:
-    def newcomer(end: dt.date):  # type: ignore[no-untyped-def]
+    def newcomer(end: dt.date):
         person = ParticipantFactory(newcomer=True)
         person.residence_permit_date, person.establishment_programme_end = end - dt.timedelta(days=730), end
         person.save()

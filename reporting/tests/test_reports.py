@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def history():  # type: ignore[no-untyped-def]
+def history():
     matched = IndicatorFactory(code="matched-per-year", name="Deltagare matchade till en praktikplats")
     TargetFactory(indicator=matched, year=2026, target_value=Decimal("100"))
     IndicatorFactory(
@@ -47,7 +47,7 @@ def _generate() -> QuarterlyReport:
     return QuarterlyReport.objects.get(pk=generate_quarterly_report.delay(2026, 3).get())
 
 
-def test_the_report_holds_every_indicator_with_target_and_status(history) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_holds_every_indicator_with_target_and_status(history) -> None:
     report = _generate()
     assert report.status == QuarterlyReport.Status.DONE and report.is_current
     rows = {row["code"]: row for row in report.figures["indicators"]}
@@ -57,7 +57,7 @@ def test_the_report_holds_every_indicator_with_target_and_status(history) -> Non
     assert rows["completed-work-or-studies-share"]["quarter"]["shown"] == 50.0
 
 
-def test_the_pdf_and_the_workbook_contain_the_figures(history) -> None:  # type: ignore[no-untyped-def]
+def test_the_pdf_and_the_workbook_contain_the_figures(history) -> None:
     report = _generate()
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages)
     assert "Kvartalsrapport 2026 Q3" in text
@@ -82,7 +82,7 @@ def test_small_numbers_are_withheld_in_the_workbook() -> None:
     assert values == ["färre än 5"]
 
 
-def test_running_it_twice_keeps_both_versions_and_one_current(history) -> None:  # type: ignore[no-untyped-def]
+def test_running_it_twice_keeps_both_versions_and_one_current(history) -> None:
     first, second = _generate(), _generate()
     assert (first.version, second.version) == (1, 2)
     first.refresh_from_db()
@@ -91,11 +91,11 @@ def test_running_it_twice_keeps_both_versions_and_one_current(history) -> None: 
     assert first.figures["indicators"] == second.figures["indicators"]
 
 
-def test_a_failed_run_is_retried_on_the_same_version(history, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_run_is_retried_on_the_same_version(history, monkeypatch) -> None:
     calls = {"n": 0}
     real = documents.report_pdf
 
-    def flaky(figures):  # type: ignore[no-untyped-def]
+    def flaky(figures):
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError("disk full")
@@ -121,7 +121,7 @@ def test_the_beat_schedule_makes_the_report_of_the_quarter_just_ended() -> None:
     assert previous_quarter(dt.date(2027, 1, 1)) == (2026, 4)
 
 
-def test_suppliers_with_social_requirements_show_promised_and_delivered(history) -> None:  # type: ignore[no-untyped-def]
+def test_suppliers_with_social_requirements_show_promised_and_delivered(history) -> None:
     from workplaces.tests.factories import ProcurementContractFactory, WorkplaceFactory
 
     contract = ProcurementContractFactory(
@@ -146,7 +146,7 @@ def test_suppliers_with_social_requirements_show_promised_and_delivered(history)
     assert ("Städ AB", 4, "5") in list(workbook["Leverantörer"].iter_rows(min_row=2, values_only=True))
 
 
-def test_the_scheduled_report_runs_once_however_often_beat_sends_it(history) -> None:  # type: ignore[no-untyped-def]
+def test_the_scheduled_report_runs_once_however_often_beat_sends_it(history) -> None:
     from reporting.tasks import generate_previous_quarter_report
 
     with time_machine.travel(dt.datetime(2026, 10, 1, 5, tzinfo=dt.UTC), tick=False):
@@ -157,7 +157,7 @@ def test_the_scheduled_report_runs_once_however_often_beat_sends_it(history) -> 
     assert (report.year, report.quarter, report.status) == (2026, 3, QuarterlyReport.Status.DONE)
 
 
-def test_a_supplier_named_like_a_formula_or_with_control_characters_stays_text(history) -> None:  # type: ignore[no-untyped-def]
+def test_a_supplier_named_like_a_formula_or_with_control_characters_stays_text(history) -> None:
     """Organisation names are typed by coordinators: '=HYPERLINK(...)' must not become a live formula in
     the workbook managers open (formula injection), and a control character must not stop the report."""
     from workplaces.tests.factories import ProcurementContractFactory

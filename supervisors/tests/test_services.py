@@ -99,7 +99,7 @@ def test_lists_of_untrained_supervisors_with_participants_and_of_refreshers_due(
 
 def test_an_invitation_creates_a_login_and_mails_a_one_time_link(
     client: Client, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     supervisor = SupervisorFactory(email="Ann.Handledare@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         user = supervisor_invite(supervisor=supervisor, by=None)

@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
-def _urls(supervisor: Supervisor, session, enrolment) -> list[str]:  # type: ignore[no-untyped-def]
+def _urls(supervisor: Supervisor, session, enrolment) -> list[str]:
     return [
         reverse("supervisors:list"),
         reverse("supervisors:create", args=[supervisor.workplace_id]),
@@ -36,7 +36,7 @@ def _urls(supervisor: Supervisor, session, enrolment) -> list[str]:  # type: ign
     ]
 
 
-def test_every_page_opens_for_a_coordinator_and_no_one_else(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_opens_for_a_coordinator_and_no_one_else(client: Client, coordinator) -> None:
     enrolment = EnrolmentFactory()
     urls = _urls(enrolment.supervisor, enrolment.session, enrolment)
     client.force_login(coordinator)
@@ -51,7 +51,7 @@ def test_every_page_opens_for_a_coordinator_and_no_one_else(client: Client, coor
         assert client.get(url)["Location"].startswith(reverse("login")), url
 
 
-def test_registering_a_supervisor_at_a_workplace(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_registering_a_supervisor_at_a_workplace(client: Client, coordinator) -> None:
     workplace = WorkplaceFactory()
     client.force_login(coordinator)
     data = {
@@ -70,7 +70,7 @@ def test_registering_a_supervisor_at_a_workplace(client: Client, coordinator) ->
     assert supervisor.workplace == workplace
 
 
-def test_inviting_from_the_page_sends_the_link(client: Client, coordinator, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_inviting_from_the_page_sends_the_link(client: Client, coordinator, django_capture_on_commit_callbacks) -> None:
     supervisor = SupervisorFactory()
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -81,7 +81,7 @@ def test_inviting_from_the_page_sends_the_link(client: Client, coordinator, djan
     assert "redan en inloggning" in response.content.decode()
 
 
-def test_enrolling_fills_the_session_then_the_waiting_list(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_enrolling_fills_the_session_then_the_waiting_list(client: Client, coordinator) -> None:
     session = TrainingSessionFactory(capacity=1)
     first, second = SupervisorFactory(), SupervisorFactory()
     client.force_login(coordinator)
@@ -92,7 +92,7 @@ def test_enrolling_fills_the_session_then_the_waiting_list(client: Client, coord
     assert Enrolment.objects.get(supervisor=second).status == EnrolmentStatus.WAITLISTED
 
 
-def test_an_ineligible_employer_is_refused_next_to_the_field(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_ineligible_employer_is_refused_next_to_the_field(client: Client, coordinator) -> None:
     organisation = OrganisationFactory(
         name="Utan Avtal AB", kind=OrganisationKind.COMPANY, organisation_number="556036-0793"
     )
@@ -105,7 +105,7 @@ def test_an_ineligible_employer_is_refused_next_to_the_field(client: Client, coo
     assert not Enrolment.objects.exists()
 
 
-def test_attendance_after_the_session_makes_the_supervisor_trained(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_attendance_after_the_session_makes_the_supervisor_trained(client: Client, coordinator) -> None:
     enrolment = EnrolmentFactory(session=TrainingSessionFactory(starts_at=timezone.now() - dt.timedelta(days=2)))
     client.force_login(coordinator)
     client.post(reverse("supervisors:enrolment_action", args=[enrolment.pk, "attended"]))

@@ -63,10 +63,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     conftest defines it), so the rest of the suite, and `check --deploy` in a subprocess, keep
     Django's protection."""
     if item.get_closest_marker("browser") is None:
-        return (yield)
+        return (yield)  # type: ignore[misc]  # a hookwrapper yields nothing
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        return (yield)
+        return (yield)  # type: ignore[misc]  # a hookwrapper yields nothing
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -87,7 +87,7 @@ def _migrated_data_inside_playwright(_migrated_data: str, playwright: Any) -> No
     from django.db import connections
 
     if _migrated_data:
-        connections["default"]._test_serialized_contents = _migrated_data
+        connections["default"]._test_serialized_contents = _migrated_data  # type: ignore[attr-defined]  # set by Django's test runner
 
 
 @pytest.fixture(autouse=True)

@@ -46,8 +46,8 @@ def check_pages(page: Page, base: str, steps: list[Step]) -> None:
 def world() -> Any:
     world = coordinator_world()
     placement, supervisor_user, due = active_placement_with_follow_up_due(world)
-    world.placement, world.supervisor_user, world.due = placement, supervisor_user, due  # type: ignore[attr-defined]
-    world.session = world.supervisor.enrolments.first().session  # type: ignore[attr-defined]
+    world.placement, world.supervisor_user, world.due = placement, supervisor_user, due  # type: ignore[attr-defined]  # added to the World
+    world.session = world.supervisor.enrolments.first().session  # type: ignore[attr-defined]  # added to the World
     return world
 
 

@@ -171,7 +171,7 @@ class Worker:
 
 
 @pytest.fixture
-def workers(redis_server, tmp_path: Path) -> Iterator[Callable[[], Worker]]:  # type: ignore[no-untyped-def]
+def workers(redis_server, tmp_path: Path) -> Iterator[Callable[[], Worker]]:
     started: list[Worker] = []
 
     def start() -> Worker:
@@ -203,7 +203,7 @@ def _history(n: int = 400) -> None:
 def test_a_worker_killed_mid_report_leaves_one_report_with_the_undisturbed_figures(
     postgresql,
     redis_server,
-    workers,  # type: ignore[no-untyped-def]
+    workers,
 ) -> None:
     _history()
     with translation.override("sv"):
@@ -240,7 +240,7 @@ def test_redis_stopped_while_a_coordinator_saves_a_follow_up_loses_nothing(
     redis_server,
     workers,
     settings,
-    tmp_path,  # type: ignore[no-untyped-def]
+    tmp_path,
 ) -> None:
     settings.CACHES = {"default": resilient_redis_cache(redis_server["url"])}
     today = timezone.localdate()
@@ -259,7 +259,7 @@ def test_redis_stopped_while_a_coordinator_saves_a_follow_up_loses_nothing(
     client.force_login(colleague)
     workers()
 
-    redis_server["stop"]()  # type: ignore[operator]
+    redis_server["stop"]()
     with use_broker(str(redis_server["url"])):
         assert client.get(reverse("home")).status_code == 200
         response = client.post(
@@ -270,7 +270,7 @@ def test_redis_stopped_while_a_coordinator_saves_a_follow_up_loses_nothing(
     assert placement.follow_ups.get(done_on=today).concern_text == "Kommer sent"  # nothing lost
     assert OutboxMessage.objects.get().sent_at is None  # kept for later
 
-    redis_server["start"]()  # type: ignore[operator]
+    redis_server["start"]()
     with use_broker(str(redis_server["url"])):
         # What Celery beat does once the broker is back: relay the kept work, send the reminders.
         assert outbox_relay(now=timezone.now() + RELAY_GRACE * 2) == 1
@@ -288,7 +288,7 @@ def test_redis_stopped_while_a_coordinator_saves_a_follow_up_loses_nothing(
     assert "Det är dags att följa upp" in mails()  # the reminder to the supervisor
 
 
-def test_the_app_answers_the_first_request_after_postgresql_restarts(postgresql, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_app_answers_the_first_request_after_postgresql_restarts(postgresql, tmp_path) -> None:
     pg_bin, pg_data = os.environ.get("PLATSA_PG_BIN", ""), os.environ.get("PLATSA_PG_DATA", "")
     require_service(bool(pg_bin and pg_data), "a PostgreSQL this test may restart (PLATSA_PG_BIN, PLATSA_PG_DATA)")
     client = Client()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator():
     return CoordinatorFactory()
 
 
@@ -42,7 +42,7 @@ def _urls(need: Need) -> list[str]:
     ]
 
 
-def test_every_page_opens_for_a_coordinator(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_opens_for_a_coordinator(client: Client, coordinator) -> None:
     need = NeedFactory()
     client.force_login(coordinator)
     for url in _urls(need):
@@ -50,7 +50,7 @@ def test_every_page_opens_for_a_coordinator(client: Client, coordinator) -> None
 
 
 @pytest.mark.parametrize("make_user", [SupervisorUserFactory, ManagerFactory], ids=["supervisor", "manager"])
-def test_other_roles_get_404(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_get_404(client: Client, make_user) -> None:
     need = NeedFactory()
     client.force_login(make_user())
     for url in _urls(need):
@@ -64,13 +64,13 @@ def test_anonymous_users_are_sent_to_log_in(client: Client) -> None:
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
 
 
-def test_unknown_ids_are_404(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_ids_are_404(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     for name in ("organisation_detail", "workplace_detail", "need_detail", "need_edit"):
         assert client.get(reverse(f"workplaces:{name}", args=[987654])).status_code == 404
 
 
-def test_creating_an_organisation_with_a_bad_number_shows_the_error(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_creating_an_organisation_with_a_bad_number_shows_the_error(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     data = {"name": "Städbolaget AB", "kind": "company", "organisation_number": "556036-0794", "active": "on"}
     response = client.post(reverse("workplaces:organisation_create"), data)
@@ -100,7 +100,7 @@ def _need_post(**overrides: str) -> dict[str, str]:
     return data
 
 
-def test_a_need_with_zero_places_is_refused_next_to_the_field(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_need_with_zero_places_is_refused_next_to_the_field(client: Client, coordinator) -> None:
     workplace = WorkplaceFactory()
     client.force_login(coordinator)
     response = client.post(reverse("workplaces:need_create", args=[workplace.pk]), _need_post(places="0"))
@@ -109,7 +109,7 @@ def test_a_need_with_zero_places_is_refused_next_to_the_field(client: Client, co
     assert not Need.objects.exists()
 
 
-def test_a_need_ending_before_it_starts_is_refused(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_need_ending_before_it_starts_is_refused(client: Client, coordinator) -> None:
     workplace = WorkplaceFactory()
     client.force_login(coordinator)
     response = client.post(reverse("workplaces:need_create", args=[workplace.pk]), _need_post(end_date="2026-11-01"))
@@ -117,7 +117,7 @@ def test_a_need_ending_before_it_starts_is_refused(client: Client, coordinator) 
     assert not Need.objects.exists()
 
 
-def test_a_need_is_created_at_its_workplace(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_need_is_created_at_its_workplace(client: Client, coordinator) -> None:
     workplace = WorkplaceFactory()
     client.force_login(coordinator)
     response = client.post(reverse("workplaces:need_create", args=[workplace.pk]), _need_post())
@@ -126,7 +126,7 @@ def test_a_need_is_created_at_its_workplace(client: Client, coordinator) -> None
     assert need.workplace == workplace and need.created_by == coordinator
 
 
-def test_places_cannot_drop_below_those_taken(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_places_cannot_drop_below_those_taken(client: Client, coordinator) -> None:
     placement = PlacementFactory(active=True, participant__team=coordinator.team)
     need = placement.need
     client.force_login(coordinator)
@@ -137,7 +137,7 @@ def test_places_cannot_drop_below_those_taken(client: Client, coordinator) -> No
     assert need.places == 2
 
 
-def test_the_need_page_shows_places_and_who_is_trained(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_need_page_shows_places_and_who_is_trained(client: Client, coordinator) -> None:
     placement = PlacementFactory(active=True, participant__team=coordinator.team)
     EnrolmentFactory(completed=True, supervisor=placement.supervisor)
     SupervisorFactory(workplace=placement.need.workplace, last_name="Otränad")
@@ -149,7 +149,7 @@ def test_the_need_page_shows_places_and_who_is_trained(client: Client, coordinat
     assert placement.participant.full_name in page
 
 
-def test_the_need_status_changes_only_by_the_rules(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_need_status_changes_only_by_the_rules(client: Client, coordinator) -> None:
     need = NeedFactory()
     client.force_login(coordinator)
     client.post(reverse("workplaces:need_status", args=[need.pk]), {"status": NeedStatus.CLOSED})
@@ -162,7 +162,7 @@ def test_the_need_status_changes_only_by_the_rules(client: Client, coordinator) 
     assert "Okänd status" in response.content.decode()
 
 
-def test_the_need_list_uses_a_fixed_number_of_queries(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_need_list_uses_a_fixed_number_of_queries(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     NeedFactory.create_batch(2)
     with CaptureQueriesContext(connection) as few:
@@ -173,7 +173,7 @@ def test_the_need_list_uses_a_fixed_number_of_queries(client: Client, coordinato
     assert len(many) == len(few)
 
 
-def test_the_organisation_list_uses_a_fixed_number_of_queries(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_organisation_list_uses_a_fixed_number_of_queries(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     NeedFactory.create_batch(2)
     with CaptureQueriesContext(connection) as few:
@@ -184,7 +184,7 @@ def test_the_organisation_list_uses_a_fixed_number_of_queries(client: Client, co
     assert len(many) == len(few)
 
 
-def test_the_need_list_filters_by_free_places(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_need_list_filters_by_free_places(client: Client, coordinator) -> None:
     full = PlacementFactory(active=True, need__places=1, need__title="Fullt behov").need
     NeedFactory(title="Ledigt behov", start_date=dt.date.today(), end_date=dt.date.today() + dt.timedelta(days=30))
     client.force_login(coordinator)
@@ -192,7 +192,7 @@ def test_the_need_list_filters_by_free_places(client: Client, coordinator) -> No
     assert "Ledigt behov" in page and full.title not in page
 
 
-def test_the_organisation_list_filters_by_kind_and_contract(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_organisation_list_filters_by_kind_and_contract(client: Client, coordinator) -> None:
     from workplaces.tests.factories import OrganisationFactory, ProcurementContractFactory
 
     supplier = ProcurementContractFactory(organisation__name="Leverantören AB").organisation

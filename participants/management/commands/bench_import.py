@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         occupations_load_subset()
-        count = int(options["rows"])  # type: ignore[call-overload]
+        count = int(options["rows"])  # type: ignore[call-overload]  # argparse gives an int
         table = [[c.header for c in COLUMNS], *synthetic_rows(count)]
         if options["format"] == "xlsx":
             from openpyxl import Workbook

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=int, default=20_000)
 
     def handle(self, *args: object, **options: object) -> None:
-        wanted = int(options["participants"])  # type: ignore[call-overload]
+        wanted = int(options["participants"])  # type: ignore[call-overload]  # argparse gives an int
         if Participant.objects.count() < wanted:
             call_command("seed_demo", participants=wanted, verbosity=0)
         today = timezone.localdate()
