@@ -10,11 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_visible_or_404
-from accounts.models import Role
+from accounts.access_log import log_access
+from accounts.models import AccessAction, Role
 from accounts.roles import role_required
 
+from .duplicates import registered_by_identity_number
 from .forms import ImportConfirmForm, ImportUploadForm
-from .importing import COLUMNS, ImportFileError, parse_referral_file, template_csv
+from .importing import (
+    COLUMNS,
+    ImportFileError,
+    identity_numbers,
+    mark_registered,
+    parse_referral_file,
+    template_csv,
+)
 from .models import ReferralImport
 from .services import participants_import
 
@@ -48,7 +57,15 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         pending.delete()
         messages.info(request, _("The upload is discarded."))
         return redirect("participants:import_upload")
-    rows = parse_referral_file(bytes(pending.content), pending.filename)
+    try:
+        rows = parse_referral_file(bytes(pending.content), pending.filename)
+    except ImportFileError as exc:  # stored before the file's bounds were checked, or since made stricter
+        pending.delete()
+        messages.error(request, str(exc))
+        return redirect("participants:import_upload")
+    # The register-wide check: logged as a lookup for every person found outside the user's reach.
+    registered = registered_by_identity_number(user=request.user, identity_numbers=identity_numbers(rows))
+    mark_registered(rows, registered)
     form = ImportConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,13 +83,20 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("participants:list")
     invalid = [row for row in rows if not row.valid]
+    shown = rows[:PREVIEW_ROWS_SHOWN]
+    # Rows of case files the user may open stand for those participants on the page: logged as listed.
+    log_access(
+        user=request.user,
+        participant_ids=[row.registered_pk for row in shown if row.registered_pk is not None],
+        action=AccessAction.LIST,
+    )
     return render(
         request,
         "participants/import_preview.html",
         {
             "pending": pending,
             "form": form,
-            "rows": rows[:PREVIEW_ROWS_SHOWN],
+            "rows": shown,
             "total": len(rows),
             "invalid_count": len(invalid),
             "valid_count": len(rows) - len(invalid),
