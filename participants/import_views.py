@@ -28,6 +28,7 @@ from .models import ReferralImport
 from .services import participants_import
 
 PREVIEW_ROWS_SHOWN = 1000
+MAX_PENDING_UPLOADS = 5  # uploads a coordinator may keep waiting for confirmation
 
 
 @role_required(Role.COORDINATOR)
@@ -36,8 +37,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
         try:
+            # Each upload keeps up to 10 MB of personal data until imported or discarded.
+            if ReferralImport.objects.filter(created_by=request.user).count() >= MAX_PENDING_UPLOADS:
+                raise ImportFileError(
+                    _("You have %(max)s uploads waiting. Import or discard one of them first.")
+                    % {"max": MAX_PENDING_UPLOADS}
+                )
+            content = upload.read()
             parse_referral_file(content, upload.name)
         except ImportFileError as exc:
             form.add_error("file", str(exc))

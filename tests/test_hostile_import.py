@@ -26,6 +26,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from accounts.tests.factories import CoordinatorFactory
 from participants.duplicates import registered_by_identity_number
 from participants.identity import make_test_identity_number
+from participants.import_views import MAX_PENDING_UPLOADS
 from participants.importing import (
     COLUMNS,
     MAX_BLANK_LINES,
@@ -375,3 +376,13 @@ def test_a_csv_file_of_too_many_columns_is_refused(client_and_user: tuple[Client
 @pytest.fixture
 def client_and_user() -> tuple[Client, Any]:
     return _client()
+
+
+def test_a_coordinator_keeps_only_so_many_uploads_waiting(client_and_user: tuple[Client, Any]) -> None:
+    client, coordinator = client_and_user
+    for _ in range(MAX_PENDING_UPLOADS):
+        ReferralImport.objects.create(created_by=coordinator, team=coordinator.team, filename="a.csv", content=b"x")
+    content = (";".join(HEADERS) + "\n" + ";".join(str(c) for c in _valid_row()) + "\n").encode()
+    response = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("a.csv", content)})
+    assert "Du har 5 uppladdningar som väntar" in response.content.decode()
+    assert ReferralImport.objects.count() == MAX_PENDING_UPLOADS
