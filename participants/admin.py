@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.search import BoundedSearchAdmin
+
 from .forms import IdsModelMultipleChoiceField
 from .models import Interest, Participant, RecordsExtractCheck, StatusChange, WorkExperience
 
@@ -24,7 +26,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(BoundedSearchAdmin):
     list_display = ["last_name", "first_name", "target_group", "status", "team", "coordinator"]
     list_filter = ["status", "target_group", "team", "referral_source"]
     search_fields = ["last_name", "first_name"]

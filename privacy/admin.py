@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.search import BoundedSearchAdmin
 
 from .models import ErasureRecord, RetentionRule, RetentionRun
 
@@ -20,7 +21,7 @@ def _is_administrator(request: HttpRequest) -> bool:
     )
 
 
-class AdministratorsOnly(admin.ModelAdmin):
+class AdministratorsOnly(BoundedSearchAdmin):
     def has_module_permission(self, request):  # type: ignore[no-untyped-def]
         return _is_administrator(request)
 
