@@ -70,7 +70,7 @@ class SearchField(forms.CharField):
         return str(super().to_python(value)).replace("\x00", "")
 
 
-class SearchFilter(django_filters.CharFilter):
+class SearchFilter(django_filters.CharFilter):  # type: ignore[misc]  # django-filter ships no type hints
     """django-filter's CharFilter with the search box's bounds."""
 
     field_class = SearchField

@@ -46,6 +46,7 @@ def registered_by_identity_number(
             .annotate(visible=Exists(visible))
             .values_list("identity_number", "pk", "visible")
         )
-        found.update({number: Registered(pk=pk, visible=is_visible) for number, pk, is_visible in rows})
+        # (A pseudonymised case file keeps no identity number: it was asked for, so it is not None here.)
+        found.update({str(number): Registered(pk=pk, visible=is_visible) for number, pk, is_visible in rows})
     log_access(user=user, participant_ids=[r.pk for r in found.values() if not r.visible], action=AccessAction.LOOKUP)
     return found
