@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -13,13 +13,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from accounts.request_types import AuthenticatedRequest
-from supervisors.forms import SupervisorForm
+from supervisors.forms import SupervisorForm, SupervisorSearchForm
 from supervisors.models import Supervisor
-from supervisors.selectors import get_supervisor_for_user, with_training
+from supervisors.selectors import get_supervisor_for_user, supervisors_matching, with_training
 from supervisors.services import supervisor_save
 from workplaces.models import Workplace
 
-from .base import ApiViewSet, call_service, form_input, pick_visible, validate_input
+from .base import ApiViewSet, call_service, form_errors, form_input, pick_visible, validate_input
 
 
 class SupervisorSerializer(serializers.ModelSerializer):
@@ -64,13 +64,14 @@ class SupervisorViewSet(
     filterset_fields = ["workplace", "active"]
 
     def get_queryset(self) -> QuerySet[Supervisor]:
-        supervisors = Supervisor.objects.visible_to(self.request.user)
-        # The same search as the supervisor list page.
-        # (A NUL character is no search word, and PostgreSQL refuses it in a query.)
-        for word in str(self.request.query_params.get("q", "")).replace("\x00", "").split():
-            supervisors = supervisors.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(workplace__name__icontains=word)
-            )
+        # The same search, with the same bounds, as the supervisor list page.
+        words: list[str] = []
+        if self.action == "list":
+            search = SupervisorSearchForm(self.request.query_params)
+            if not search.is_valid():
+                raise serializers.ValidationError(form_errors(search))
+            words = search.cleaned_data["q"].split()
+        supervisors = supervisors_matching(Supervisor.objects.visible_to(self.request.user), words=words)
         return with_training(supervisors, on=timezone.localdate()).order_by("last_name", "first_name", "pk")
 
     def _one(self, pk: int) -> Supervisor:

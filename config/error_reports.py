@@ -20,7 +20,9 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, QueryDict
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
@@ -40,7 +42,12 @@ def request_values(request: object) -> list[str]:
     (reading it here could raise again what made the request fail: too many fields, too big)."""
     if not isinstance(request, HttpRequest):
         return []
-    values = [v for _key, items in request.GET.lists() for v in items]
+    try:
+        values = [v for _key, items in request.GET.lists() for v in items]
+    except SuspiciousOperation:
+        # More parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: the very error being logged. The query
+        # string is as long as the server lets a request line be, so it is read here without the limit.
+        values = [v for _key, v in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)]
     posted = request.__dict__.get("_post")
     if posted is not None:
         values += [v for _key, items in posted.lists() for v in items]

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.search import BoundedSearchAdmin
+
 from .models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(BoundedSearchAdmin):
     """Read-only: administrators see what is queued and whether the broker has taken it."""
 
     list_display = ["task_name", "key", "created_at", "sent_at", "attempts", "last_error"]

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from accounts.search import BoundedSearchAdmin
+
 from .forms import IdsModelMultipleChoiceField
 from .models import Interest, Participant, RecordsExtractCheck, StatusChange, WorkExperience
 
@@ -31,7 +33,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(BoundedSearchAdmin):
     list_display = ["last_name", "first_name", "target_group", "status", "team", "coordinator"]
     list_filter = ["status", "target_group", "team", "referral_source"]
     search_fields = ["last_name", "first_name"]

@@ -8,12 +8,13 @@ from typing import Any
 import django_filters
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from accounts.search import SearchFilter, filter_words, search_words
 from taxonomy.models import JobTrack, SwedishLevel
 
 from .identity import normalize_identity_number
@@ -21,7 +22,7 @@ from .models import Participant, ParticipantStatus, TargetGroup
 
 
 class ParticipantFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name, or a whole identity number."))
+    q = SearchFilter(label=_("Search"), method="search", help_text=_("Name, or a whole identity number."))
     status = django_filters.MultipleChoiceFilter(label=capfirst(_("status")), choices=ParticipantStatus.choices)
     target_group = django_filters.ChoiceFilter(label=capfirst(_("target group")), choices=TargetGroup.choices)
     job_track = django_filters.ModelChoiceFilter(label=capfirst(_("job track")), queryset=JobTrack.objects.all())
@@ -57,9 +58,7 @@ class ParticipantFilter(django_filters.FilterSet):
                 return queryset.filter(identity_number=normalize_identity_number(value))
             except ValidationError:
                 return queryset.none()
-        for word in value.split():
-            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        return queryset
+        return filter_words(queryset, words=search_words(value), fields=["first_name", "last_name"])
 
     def in_programme_with_months_left(
         self, queryset: QuerySet[Participant], name: str, value: int

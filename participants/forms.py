@@ -12,9 +12,11 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.access_log import log_access
+from accounts.models import AccessAction, Role, User
 from taxonomy.models import Occupation
 
+from .duplicates import registered_by_identity_number
 from .identity import format_identity_number, normalize_identity_number
 from .models import Participant, ParticipantStatus
 from .services import ALLOWED_STATUS_CHANGES, EDITABLE_FIELDS, Experience
@@ -88,24 +90,34 @@ class ParticipantForm(forms.ModelForm):
 
     def clean_identity_number(self) -> str:
         normalized = normalize_identity_number(self.cleaned_data["identity_number"])
-        existing = Participant.objects.filter(identity_number=normalized).exclude(pk=self.instance.pk).first()
-        if existing is not None:
-            if Participant.objects.visible_to(self.user).filter(pk=existing.pk).exists():
-                raise ValidationError(
-                    format_html(
-                        '{} <a href="{}">{}</a>',
-                        _("This person is already registered:"),
-                        reverse("participants:detail", args=[existing.pk]),
-                        existing.full_name,
-                    ),
-                    code="duplicate",
-                )
+        # The register-wide check; a person found outside the user's reach is logged as a lookup there.
+        existing = registered_by_identity_number(
+            user=self.user, identity_numbers=[normalized], excluding_pk=self.instance.pk
+        ).get(normalized)
+        if existing is None:
+            return normalized
+        if existing.visible:
+            participant = Participant.objects.get(pk=existing.pk)
+            log_access(user=self.user, participant_ids=[participant.pk], action=AccessAction.LIST)
             raise ValidationError(
-                _("This person is already registered by the team %(team)s. Contact them before registering again.")
-                % {"team": existing.team.name},
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("This person is already registered:"),
+                    reverse("participants:detail", args=[participant.pk]),
+                    participant.full_name,
+                ),
                 code="duplicate",
             )
-        return normalized
+        # Which team is not told here: the exact lookup tells it, and logs it (no number in the link).
+        raise ValidationError(
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("This person is already registered in another team."),
+                reverse("participants:lookup"),
+                _("Look the person up (logged)"),
+            ),
+            code="duplicate",
+        )
 
 
 class WorkExperienceForm(forms.Form):

@@ -14,13 +14,22 @@ from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 
+from .duplicates import registered_by_identity_number
 from .forms import ImportConfirmForm, ImportUploadForm
-from .importing import COLUMNS, ImportFileError, parse_referral_file, template_csv
+from .importing import (
+    COLUMNS,
+    ImportFileError,
+    identity_numbers,
+    mark_registered,
+    parse_referral_file,
+    template_csv,
+)
 from .models import ReferralImport
-from .selectors import participants_named_in_import
+from .selectors import participants_shown
 from .services import participants_import
 
 PREVIEW_ROWS_SHOWN = 1000
+MAX_PENDING_UPLOADS = 5  # uploads a coordinator may keep waiting for confirmation
 
 
 @role_required(Role.COORDINATOR)
@@ -29,8 +38,14 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
         try:
+            # Each upload keeps up to 10 MB of personal data until imported or discarded.
+            if ReferralImport.objects.filter(created_by=request.user).count() >= MAX_PENDING_UPLOADS:
+                raise ImportFileError(
+                    _("You have %(max)s uploads waiting. Import or discard one of them first.")
+                    % {"max": MAX_PENDING_UPLOADS}
+                )
+            content = upload.read()
             parse_referral_file(content, upload.name)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -50,7 +65,15 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pending.delete()
         messages.info(request, _("The upload is discarded."))
         return redirect("participants:import_upload")
-    rows = parse_referral_file(bytes(pending.content), pending.filename)
+    try:
+        rows = parse_referral_file(bytes(pending.content), pending.filename)
+    except ImportFileError as exc:  # stored before the file's bounds were checked, or since made stricter
+        pending.delete()
+        messages.error(request, str(exc))
+        return redirect("participants:import_upload")
+    # The register-wide check: logged as a lookup for every person found outside the user's reach.
+    registered = registered_by_identity_number(user=request.user, identity_numbers=identity_numbers(rows))
+    mark_registered(rows, registered)
     form = ImportConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,15 +90,19 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 % {"created": result.created, "skipped": result.skipped},
             )
             return redirect("participants:list")
-    participants_named_in_import(user=request.user, rows=rows[:PREVIEW_ROWS_SHOWN])
     invalid = [row for row in rows if not row.valid]
+    shown = rows[:PREVIEW_ROWS_SHOWN]
+    # Rows of case files the user may open stand for those participants on the page: logged as listed.
+    participants_shown(
+        user=request.user, rows=[row for row in shown if row.registered_pk is not None], participant_id="registered_pk"
+    )
     return render(
         request,
         "participants/import_preview.html",
         {
             "pending": pending,
             "form": form,
-            "rows": rows[:PREVIEW_ROWS_SHOWN],
+            "rows": shown,
             "total": len(rows),
             "invalid_count": len(invalid),
             "valid_count": len(rows) - len(invalid),

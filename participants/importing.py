@@ -1,8 +1,9 @@
 """Reading referral lists (CSV or XLSX) into participants: parse, check every row, report.
 
 Nothing here writes. `parse_referral_file` turns a file into rows, each with the values it will
-register and the errors that stop it; `participants.services.participants_import` writes the
-valid rows in one transaction once the coordinator has seen the preview and confirmed.
+register and the errors that stop it; `mark_registered` adds the people already registered (a
+logged, register-wide check: `participants.duplicates`); `participants.services.participants_import`
+writes the valid rows in one transaction once the coordinator has seen the preview and confirmed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,10 +25,22 @@ from django.utils.translation import gettext_lazy
 from accounts.spreadsheets import csv_text
 from taxonomy.models import EducationLevel, Occupation, SwedishLevel
 
+from .duplicates import Registered
 from .identity import normalize_identity_number
 from .models import Participant, ReferralSource, TargetGroup, establishment_programme_end_for
 
+# What a referral list may hold. The upload form caps the file at 10 MB, but a compressed XLSX of
+# 400 KB once unpacked to 3.5 GB in memory: the workbook's parts are measured before it is opened,
+# and the rows and columns are counted while they are read. A real list of 20,000 people written
+# by openpyxl unpacks to 16 MB at a ratio of 10.
 MAX_ROWS = 20_000
+MAX_COLUMNS = 50  # the template has 14
+MAX_BLANK_LINES = 1_000  # empty lines between rows, beyond the MAX_ROWS data rows
+MAX_LINE_LENGTH = 10_000  # characters in a line of a CSV file
+MAX_ZIP_ENTRIES = 200  # parts of an XLSX file (a plain workbook has about ten)
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024  # all parts together, unpacked
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024  # the strings table, which openpyxl reads whole: 17 MB took 95 MB
+MAX_COMPRESSION_RATIO = 100  # unpacked size over packed size of a part bigger than 1 MB
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,9 @@ class ImportRow:
     line: int
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # Set by `mark_registered`: the case file the user may open, or a person registered out of reach.
+    registered_pk: int | None = None
+    registered_elsewhere: bool = False
 
     @property
     def valid(self) -> bool:
@@ -125,16 +142,40 @@ def read_table(content: bytes, filename: str) -> Iterator[list[Any]]:
         raise ImportFileError(_("Upload a CSV or an XLSX file."))
 
 
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
+
+
+def _too_many_columns() -> ImportFileError:
+    return ImportFileError(_("A file may hold at most %(max)s columns.") % {"max": MAX_COLUMNS})
+
+
+def _check_csv_size(text: str) -> None:
+    """Lines and their length, counted before the csv module reads a cell."""
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
+        if number > MAX_ROWS + MAX_BLANK_LINES + 1:
+            raise _too_many_rows()
+        if len(line) > MAX_LINE_LENGTH:
+            raise ImportFileError(
+                _("Line %(line)s of the CSV file is longer than %(max)s characters.")
+                % {"line": number, "max": MAX_LINE_LENGTH}
+            )
+
+
 def _read_csv(content: bytes) -> Iterator[list[Any]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from exc
+    _check_csv_size(text)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        yield from reader
+        for row in reader:
+            if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
+                raise _too_many_columns()
+            yield row[:MAX_COLUMNS]
     except csv.Error as exc:  # a cell over the csv module's size limit, or a stray carriage return
         raise ImportFileError(
             _("Line %(line)s of the CSV file cannot be read: a cell is too long or holds a stray line break.")
@@ -142,16 +183,64 @@ def _read_csv(content: bytes) -> Iterator[list[Any]]:
         ) from exc
 
 
+def _check_xlsx_parts(content: bytes) -> None:
+    """The workbook's zip parts, measured from the zip's directory before anything is unpacked.
+
+    Python's zipfile never unpacks a part beyond the size the directory states (and checks its
+    CRC), so the stated sizes bound what openpyxl can be made to read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+
+    def too_large(limit: int) -> ImportFileError:
+        return ImportFileError(
+            _("The workbook unpacks to more than %(max)s MB. Save only the referral list in it, or save it as CSV.")
+            % {"max": limit // (1024 * 1024)}
+        )
+
+    if len(parts) > MAX_ZIP_ENTRIES:
+        raise ImportFileError(
+            _("The workbook has more than %(max)s parts. Save only the referral list in it, or save it as CSV.")
+            % {"max": MAX_ZIP_ENTRIES}
+        )
+    if sum(part.file_size for part in parts) > MAX_UNCOMPRESSED_BYTES:
+        raise too_large(MAX_UNCOMPRESSED_BYTES)
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise too_large(MAX_SHARED_STRINGS_BYTES)
+        if part.file_size > 1024 * 1024 and part.file_size > MAX_COMPRESSION_RATIO * max(part.compress_size, 1):
+            raise ImportFileError(
+                _("The workbook is packed unusually tightly (a part unpacks to over %(ratio)s times its size).")
+                % {"ratio": MAX_COMPRESSION_RATIO}
+            )
+
+
 def _read_xlsx(content: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_parts(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
+        sheet = workbook.worksheets[0]
+        # The size the sheet states, if it states one. It may lie: openpyxl would then stop at the
+        # stated last row and drop the rest unseen, so the statement is forgotten once checked and
+        # rows and columns are counted while read.
+        if (sheet.max_row or 0) > MAX_ROWS + MAX_BLANK_LINES + 1:
+            raise _too_many_rows()
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise _too_many_columns()
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+            if number > MAX_ROWS + MAX_BLANK_LINES + 1:
+                raise _too_many_rows()
+            if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] not in (None, ""):
+                raise _too_many_columns()
+            yield list(row[:MAX_COLUMNS])
     finally:
         workbook.close()
 
@@ -172,7 +261,7 @@ def parse_referral_file(content: bytes, filename: str) -> list[ImportRow]:
         if not any(_text(c) for c in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise ImportFileError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
+            raise _too_many_rows()
         raw = {col.key: cells[i] if i < len(cells) else None for i, col in enumerate(columns) if col is not None}
         rows.append(_check_row(number, raw))
     _mark_duplicates(rows)
@@ -279,10 +368,30 @@ def _choice(row: ImportRow, raw: dict[str, Any], key: str, mapping: dict[str, An
         row.values[key] = value
 
 
+def identity_numbers(rows: list[ImportRow]) -> list[str]:
+    """The valid identity numbers of the rows, in normal form, for the register check."""
+    return [r.values["identity_number"] for r in rows if "identity_number" in r.values]
+
+
+def mark_registered(rows: list[ImportRow], registered: dict[str, Registered]) -> None:
+    """Mark the rows of people already registered (from `duplicates.registered_by_identity_number`):
+    a case file the user may open is linked; of anyone else the row tells only that they are
+    registered in another team (the preview links the exact lookup)."""
+    for row in rows:
+        match = registered.get(row.values.get("identity_number", ""))
+        if match is None:
+            continue
+        if match.visible:
+            row.errors.append(_("Already registered, in a case file you can open."))
+            row.registered_pk = match.pk
+        else:
+            row.errors.append(_("Already registered in another team."))
+            row.registered_elsewhere = True
+
+
 def _mark_duplicates(rows: list[ImportRow]) -> None:
-    """Duplicates within the file and against the register, and unknown occupations: one query each."""
-    numbers = [r.values["identity_number"] for r in rows if "identity_number" in r.values]
-    registered = set(_in_chunks(numbers, lambda chunk: Participant.objects.filter(identity_number__in=chunk)))
+    """Duplicates within the file, and unknown occupations (one query). The register is asked
+    apart, by `mark_registered`, since that check is logged and depends on the user."""
     codes = {r.values["occupation"] for r in rows if "occupation" in r.values}
     known = set(Occupation.objects.filter(code__in=codes, level=Occupation.Level.UNIT).values_list("code", flat=True))
     first_line: dict[str, int] = {}
@@ -293,19 +402,11 @@ def _mark_duplicates(rows: list[ImportRow]) -> None:
                 row.errors.append(_("The same person as on line %(line)s.") % {"line": first_line[number]})
             else:
                 first_line[number] = row.line
-            if number in registered:
-                row.errors.append(_("Already registered in Platsa."))
         code = row.values.get("occupation")
         if code and code not in known:
             row.errors.append(_("Unknown occupation code %(code)s.") % {"code": code})
         if "years" in row.values and not code:
             row.errors.append(_("Years of experience need an occupation code."))
-
-
-def _in_chunks(numbers: list[str], query: Any, size: int = 900) -> Iterable[str]:
-    """Identity numbers already registered, asked in chunks (SQLite limits query parameters)."""
-    for start in range(0, len(numbers), size):
-        yield from query(numbers[start : start + size]).values_list("identity_number", flat=True)
 
 
 def template_csv() -> str:

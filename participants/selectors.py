@@ -15,11 +15,9 @@ from accounts.access import AnyUser, get_visible_or_404
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
 
-from .importing import ImportRow
 from .models import Participant
 
 T = TypeVar("T")
-IMPORT_CHUNK = 900
 
 
 def get_participant_for_user(user: AnyUser, pk: object) -> Participant:
@@ -37,18 +35,6 @@ def participant_for_view(*, user: User, pk: object, reveal: bool = False) -> Par
     participant = get_participant_for_user(user, pk)
     log_access(user=user, participant_ids=[participant.pk], action=AccessAction.REVEAL if reveal else AccessAction.VIEW)
     return participant
-
-
-def participants_named_in_import(*, user: User, rows: Iterable[ImportRow]) -> list[Participant]:
-    """The case files the user may open of the people the import preview shows (rows whose identity
-    number is registered in the user's team): each is a list entry. Matches outside what the user may
-    see are register-wide checks of the import itself, not a list the page shows."""
-    numbers = [row.values["identity_number"] for row in rows if row.values.get("identity_number")]
-    found: list[Participant] = []
-    for start in range(0, len(numbers), IMPORT_CHUNK):  # SQLite limits a query's parameters
-        chunk = numbers[start : start + IMPORT_CHUNK]
-        found.extend(Participant.objects.visible_to(user).filter(identity_number__in=chunk).only("pk"))
-    return participants_shown(user=user, rows=found)
 
 
 def participants_shown(*, user: User, rows: Iterable[T], participant_id: str = "pk") -> list[T]:

@@ -8,13 +8,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
+from accounts.tables import configure_table
 from placements import selectors as placement_selectors
 
 from .filters import ParticipantFilter
@@ -36,8 +36,9 @@ def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         if "reset" in request.POST:
             request.session.pop(FILTER_SESSION_KEY, None)
         else:
+            # Only the filters' own fields, so that what a post stores in the session stays small.
             request.session[FILTER_SESSION_KEY] = {
-                key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
+                key: request.POST.getlist(key) for key in request.POST if key in ParticipantFilter.base_filters
             }
         return redirect("participants:list")
     stored = request.session.get(FILTER_SESSION_KEY) or {}
@@ -45,7 +46,7 @@ def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = Participant.objects.visible_to(request.user).select_related("coordinator", "job_track")
     participant_filter = ParticipantFilter(data, queryset=queryset, user=request.user)
     table = ParticipantTable(participant_filter.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    configure_table(request, table, per_page=PAGE_SIZE)
     participants_shown(user=request.user, rows=[row.record for row in table.paginated_rows])
     return render(
         request,

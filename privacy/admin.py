@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.search import BoundedSearchAdmin
 
 from .models import ErasureRecord, RetentionRule, RetentionRun
 
@@ -19,7 +20,7 @@ def _is_administrator(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_staff and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)))
 
 
-class AdministratorsOnly(admin.ModelAdmin):
+class AdministratorsOnly(BoundedSearchAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_administrator(request)
 

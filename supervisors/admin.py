@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.search import BoundedSearchAdmin
+
 from .models import Enrolment, Supervisor, TrainingCourse, TrainingSession
 
 
 @admin.register(Supervisor)
-class SupervisorAdmin(admin.ModelAdmin):
+class SupervisorAdmin(BoundedSearchAdmin):
     list_display = ["last_name", "first_name", "workplace", "max_participants", "active"]
     list_filter = ["active"]
     search_fields = ["last_name", "first_name", "email"]

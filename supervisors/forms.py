@@ -8,6 +8,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.search import SearchField
+
 from .models import Supervisor, TrainingSession
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -34,3 +36,7 @@ class EnrolForm(forms.Form):
         self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["supervisor"].widget.attrs["data-searchable"] = "true"
         self.fields["supervisor"].label_from_instance = lambda s: f"{s.full_name} ({s.workplace.name})"  # type: ignore[attr-defined]  # a ModelChoiceField
+
+
+class SupervisorSearchForm(forms.Form):
+    q = SearchField(label=_("Search"))

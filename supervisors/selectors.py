@@ -7,12 +7,18 @@ import datetime as dt
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from accounts.access import AnyUser, get_visible_or_404
+from accounts.search import filter_words
 
 from .models import Enrolment, EnrolmentStatus, Supervisor, TrainingSession
 
 
 def get_supervisor_for_user(user: AnyUser, pk: object) -> Supervisor:
     return get_visible_or_404(Supervisor.objects.visible_to(user).select_related("workplace__organisation"), pk=pk)
+
+
+def supervisors_matching(supervisors: QuerySet[Supervisor], *, words: list[str]) -> QuerySet[Supervisor]:
+    """The supervisors with every word in their name or their workplace's name (the list page and the API)."""
+    return filter_words(supervisors, words=words, fields=["first_name", "last_name", "workplace__name"])
 
 
 def with_training(supervisors: QuerySet[Supervisor], *, on: dt.date) -> QuerySet[Supervisor]:

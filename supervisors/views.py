@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +20,15 @@ from accounts.service_views import save_with_service
 from placements.selectors import untrained_supervisors_with_participants
 from workplaces.selectors import get_workplace_for_user
 
-from .forms import EnrolForm, SessionForm, SupervisorForm
+from .forms import EnrolForm, SessionForm, SupervisorForm, SupervisorSearchForm
 from .models import Enrolment, EnrolmentStatus, Supervisor, TrainingSession
-from .selectors import get_supervisor_for_user, refreshers_due, sessions_with_free_seats, with_training
+from .selectors import (
+    get_supervisor_for_user,
+    refreshers_due,
+    sessions_with_free_seats,
+    supervisors_matching,
+    with_training,
+)
 from .services import (
     enrolment_cancel,
     enrolment_complete,
@@ -39,16 +44,13 @@ PAGE_SIZE = 25
 
 @coordinator_only
 def supervisor_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    supervisors = Supervisor.objects.visible_to(request.user)
-    for word in query.split():
-        supervisors = supervisors.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(workplace__name__icontains=word)
-        )
+    search = SupervisorSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    supervisors = supervisors_matching(Supervisor.objects.visible_to(request.user), words=query.split())
     rows = with_training(supervisors, on=timezone.localdate()).select_related("workplace__organisation")
     paginator = Paginator(rows.order_by("last_name", "first_name", "pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "supervisors/supervisor_list.html", {"page": page, "q": query})
+    return render(request, "supervisors/supervisor_list.html", {"page": page, "q": query, "search": search})
 
 
 @coordinator_only

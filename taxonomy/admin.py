@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.search import BoundedSearchAdmin
+
 from .models import District, JobTrack, Language, Occupation, PlacementType
 
 
 @admin.register(Occupation)
-class OccupationAdmin(admin.ModelAdmin):
+class OccupationAdmin(BoundedSearchAdmin):
     list_display = ["code", "level", "name_sv", "name_en"]
     list_filter = ["level"]
     search_fields = ["code", "name_sv", "name_en"]
@@ -12,13 +14,13 @@ class OccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(BoundedSearchAdmin):
     list_display = ["name", "latitude", "longitude"]
     search_fields = ["name"]
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(BoundedSearchAdmin):
     list_display = ["code", "name_sv", "name_en"]
     search_fields = ["code", "name_sv", "name_en"]
 

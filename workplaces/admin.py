@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.search import BoundedSearchAdmin
+
 from .models import Need, Organisation, ProcurementContract, Workplace
 
 
@@ -9,7 +11,7 @@ class ContractInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(BoundedSearchAdmin):
     list_display = ["name", "kind", "organisation_number", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "organisation_number"]
@@ -22,14 +24,14 @@ class ProcurementContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(Workplace)
-class WorkplaceAdmin(admin.ModelAdmin):
+class WorkplaceAdmin(BoundedSearchAdmin):
     list_display = ["name", "organisation", "district", "active"]
     list_filter = ["organisation", "district", "active"]
     search_fields = ["name", "organisation__name"]
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(BoundedSearchAdmin):
     list_display = ["title", "workplace", "occupation", "places", "start_date", "end_date", "status"]
     list_filter = ["status", "placement_type"]
     search_fields = ["title", "workplace__name"]

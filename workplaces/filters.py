@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.search import SearchFilter, filter_words, search_words
 from taxonomy.models import District, Occupation
 
 from .models import Need, NeedStatus, Organisation, OrganisationKind
 
 
 class NeedFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(label=_("Search"), method="search", help_text=_("Words in the title or the workplace's name."))
     status = django_filters.ChoiceFilter(label=capfirst(_("status")), choices=NeedStatus.choices)
     kind = django_filters.ChoiceFilter(
         label=capfirst(_("kind of organisation")),
@@ -34,9 +35,7 @@ class NeedFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        for word in value.split():
-            queryset = queryset.filter(title__icontains=word) | queryset.filter(workplace__name__icontains=word)
-        return queryset
+        return filter_words(queryset, words=search_words(value), fields=["title", "workplace__name"])
 
     def by_occupation_group(self, queryset: QuerySet[Need], name: str, value: Occupation) -> QuerySet[Need]:
         """Needs in the same 3-digit group as the chosen occupation: close enough to consider."""
@@ -49,7 +48,7 @@ class NeedFilter(django_filters.FilterSet):
 
 
 class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    q = SearchFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=capfirst(_("kind")), choices=OrganisationKind.choices)
     contract = django_filters.BooleanFilter(
         label=_("Holds a procurement contract with social requirements"), method="with_contract"
@@ -58,6 +57,9 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Organisation]:
+        return filter_words(queryset, words=search_words(value), fields=["name"])
 
     def with_contract(self, queryset: QuerySet[Organisation], name: str, value: bool | None) -> QuerySet[Organisation]:
         if value is None:

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
+from accounts.tables import configure_table
 from placements.models import Placement
 from placements.selectors import placements_shown
 from supervisors.selectors import supervisors_at
@@ -42,7 +42,7 @@ coordinator_only = role_required(Role.COORDINATOR)
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     organisation_filter = OrganisationFilter(request.GET or None, queryset=organisation_list(user=request.user))
     table = OrganisationTable(organisation_filter.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    configure_table(request, table, per_page=PAGE_SIZE)
     return render(request, "workplaces/organisation_list.html", {"table": table, "filter": organisation_filter})
 
 
@@ -116,7 +116,7 @@ def workplace_form(
 def need_list_view(request: HttpRequest) -> HttpResponse:
     need_filter = NeedFilter(request.GET or None, queryset=need_list(user=request.user))
     table = NeedTable(need_filter.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    configure_table(request, table, per_page=PAGE_SIZE)
     return render(request, "workplaces/need_list.html", {"filter": need_filter, "table": table})
 
 

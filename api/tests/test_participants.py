@@ -191,7 +191,11 @@ def test_a_duplicate_identity_number_names_no_other_teams_person(coordinator) ->
     response = session_client(coordinator).post("/api/v1/participants/", data, format="json")
     assert response.status_code == 400
     message = response.json()["identity_number"][0]
-    assert other.team.name in message and "Hemlig" not in message
+    # Only that the person is registered elsewhere (the exact lookup tells which team), and logged.
+    assert message == "Personen är redan registrerad i ett annat team. Slå upp personen (loggas)"
+    assert other.team.name not in message and "Hemlig" not in message
+    entry = AccessLogEntry.objects.get()
+    assert (entry.participant_id, entry.action, entry.user) == (other.pk, AccessAction.LOOKUP, coordinator)
 
 
 def test_a_partial_update_changes_only_what_is_sent_and_logs_the_fields(coordinator, participant) -> None:

@@ -12,9 +12,18 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from accounts.models import AccessAction, AccessLogEntry
 from accounts.tests.factories import CoordinatorFactory
+from participants.duplicates import registered_by_identity_number
 from participants.identity import make_test_identity_number
-from participants.importing import ImportFileError, parse_referral_file, template_csv
+from participants.importing import (
+    MAX_ROWS,
+    ImportFileError,
+    identity_numbers,
+    mark_registered,
+    parse_referral_file,
+    template_csv,
+)
 from participants.models import Participant, ReferralImport, TargetGroup
 from participants.services import participants_import
 from participants.tests.factories import ParticipantFactory
@@ -81,18 +90,77 @@ def test_each_kind_of_row_error_is_named(line: str, message: str) -> None:
 
 
 def test_duplicates_in_the_file_and_in_the_register_are_found() -> None:
-    existing = ParticipantFactory()
+    coordinator = CoordinatorFactory()
+    mine = ParticipantFactory(team=coordinator.team)
+    theirs = ParticipantFactory()
     rows = parse_referral_file(
         _csv(
             f"{_number(9)};A;B;ung;AF;2026-09-01;;;;",
             f"{_number(9)};A;B;ung;AF;2026-09-01;;;;",
-            f"{existing.identity_number};C;D;ung;AF;2026-09-01;;;;",
+            f"{mine.identity_number};C;D;ung;AF;2026-09-01;;;;",
+            f"{theirs.identity_number};E;F;ung;AF;2026-09-01;;;;",
         ),
         "a.csv",
     )
     assert rows[0].valid
     assert "rad 2" in " ".join(rows[1].errors)
-    assert "redan registrerad" in " ".join(rows[2].errors).lower()
+    assert rows[2].valid and rows[3].valid  # parsing alone does not ask the register
+    mark_registered(rows, registered_by_identity_number(user=coordinator, identity_numbers=identity_numbers(rows)))
+    assert rows[2].errors == ["Redan registrerad, i en akt som du kan öppna."] and rows[2].registered_pk == mine.pk
+    assert rows[3].errors == ["Redan registrerad i ett annat team."] and rows[3].registered_elsewhere
+    assert rows[3].registered_pk is None
+
+
+def _upload(client: Client, *lines: str) -> str:
+    response = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("a.csv", _csv(*lines))})
+    assert response.status_code == 302, response.content.decode()
+    return response["Location"]
+
+
+def test_the_preview_tells_only_another_team_links_the_lookup_and_logs_the_check(client: Client) -> None:
+    """The preview asked the whole register for every number of the file (up to 20,000) and wrote
+    no access-log entry; the exact lookup, which answers the same for one number, is logged."""
+    coordinator = CoordinatorFactory()
+    mine = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+    theirs = ParticipantFactory(team__name="Team Norrbacka")
+    client.force_login(coordinator)
+    preview = _upload(
+        client,
+        f"{mine.identity_number};Mina;Egna;ung;AF;2026-09-01;;;;",
+        f"{theirs.identity_number};Deras;Andra;ung;AF;2026-09-01;;;;",
+        f"{_number(14)};Ny;Person;ung;AF;2026-09-01;;;;",
+    )
+    assert not AccessLogEntry.objects.exists()  # the upload alone reads the file, not the register
+    page = client.get(preview).content.decode()
+    assert "Redan registrerad i ett annat team." in page
+    assert "Norrbacka" not in page
+    assert f'href="{reverse("participants:lookup")}"' in page  # the way on, with no number in the link
+    assert f'href="{reverse("participants:detail", args=[mine.pk])}"' in page
+    assert reverse("participants:detail", args=[theirs.pk]) not in page
+    entries = set(AccessLogEntry.objects.values_list("participant_id", "action", "username"))
+    assert entries == {
+        (theirs.pk, AccessAction.LOOKUP, coordinator.username),
+        (mine.pk, AccessAction.LIST, coordinator.username),
+    }
+    # Every showing of the preview runs the check again, and logs it again.
+    client.get(preview)
+    assert AccessLogEntry.objects.filter(participant_id=theirs.pk, action=AccessAction.LOOKUP).count() == 2
+    # Confirming imports the new person only.
+    assert client.post(preview, {"confirm": "1"}).status_code == 302
+    assert Participant.objects.filter(first_name="Ny").exists()
+    assert not Participant.objects.filter(first_name__in=["Mina", "Deras"]).exists()
+
+
+def test_an_upload_stored_before_the_bounds_is_discarded_with_the_reason(client: Client) -> None:
+    coordinator = CoordinatorFactory()
+    content = _csv(*[f"{_number(15)};A;B;ung;AF;2026-09-01;;;;"] * (MAX_ROWS + 1))
+    pending = ReferralImport.objects.create(
+        created_by=coordinator, team=coordinator.team, filename="a.csv", content=content
+    )
+    client.force_login(coordinator)
+    response = client.get(reverse("participants:import_preview", args=[pending.pk]), follow=True)
+    assert "högst 20000 rader" in response.content.decode()
+    assert not ReferralImport.objects.exists()
 
 
 def test_a_file_without_the_required_columns_is_refused() -> None:
@@ -187,12 +255,23 @@ def test_an_unreadable_upload_is_refused_next_to_the_field(client: Client) -> No
     assert not ReferralImport.objects.exists()
 
 
-def test_a_cell_over_the_csv_modules_limit_is_refused_next_to_the_field(client: Client) -> None:
+def test_a_line_over_the_length_limit_is_refused_next_to_the_field(client: Client) -> None:
     client.force_login(CoordinatorFactory())
     content = _csv(f"{_number(10)};{'x' * 200_000};B;ung;AF;2026-09-01;;;;")
     response = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("a.csv", content)})
     assert response.status_code == 200
-    assert "Rad 2 i CSV-filen går inte att läsa" in response.content.decode()
+    assert "Rad 2 i CSV-filen är längre än 10000 tecken" in response.content.decode()
+    assert not ReferralImport.objects.exists()
+
+
+def test_a_stray_quote_that_runs_a_cell_past_the_csv_modules_limit_is_refused(client: Client) -> None:
+    """Lines within the length limit, but one unclosed quote makes a single cell of the rest of the file."""
+    client.force_login(CoordinatorFactory())
+    lines = [f'{_number(10)};"A;B;ung;AF;2026-09-01;;;;'] + ["x" * 9_000] * 20
+    content = _csv(*lines)
+    response = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("a.csv", content)})
+    assert response.status_code == 200
+    assert "i CSV-filen går inte att läsa" in response.content.decode()
     assert not ReferralImport.objects.exists()
 
 

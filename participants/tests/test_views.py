@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import AccessAction, AccessLogEntry
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory
 from participants.models import Participant, TargetGroup
 from participants.tests.factories import ParticipantFactory, WorkExperienceFactory
@@ -157,6 +158,29 @@ def test_a_duplicate_identity_number_links_to_the_existing_person(client: Client
     page = client.post(reverse("participants:create"), data).content.decode()
     assert reverse("participants:detail", args=[participant.pk]) in page
     assert Participant.objects.count() == 1
+
+
+def test_a_duplicate_in_another_team_is_told_without_the_team_and_logged_as_a_lookup(
+    client: Client, coordinator
+) -> None:
+    """The intake form named the other team and logged nothing; the exact lookup is the logged way to know more."""
+    theirs = ParticipantFactory(team__name="Team Norrbacka", first_name="Hemlig")
+    client.force_login(coordinator)
+    data = _valid_post(coordinator, identity_number=theirs.identity_number)
+    page = client.post(reverse("participants:create"), data).content.decode()
+    assert "Personen är redan registrerad i ett annat team." in page
+    assert "Norrbacka" not in page and "Hemlig" not in page
+    assert f'<a href="{reverse("participants:lookup")}">' in page
+    assert reverse("participants:detail", args=[theirs.pk]) not in page
+    entry = AccessLogEntry.objects.get()
+    assert (entry.participant_id, entry.action, entry.user) == (theirs.pk, AccessAction.LOOKUP, coordinator)
+    assert Participant.objects.count() == 1
+
+
+def test_a_duplicate_in_the_own_team_is_logged_as_listed(client: Client, coordinator, participant) -> None:
+    client.force_login(coordinator)
+    client.post(reverse("participants:create"), _valid_post(coordinator, identity_number=participant.identity_number))
+    assert list(AccessLogEntry.objects.values_list("participant_id", "action")) == [(participant.pk, AccessAction.LIST)]
 
 
 def test_a_bad_work_experience_row_keeps_everything_unsaved(client: Client, coordinator) -> None:
