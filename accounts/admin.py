@@ -13,13 +13,15 @@ Only superusers make superusers, grant single permissions or change a superuser'
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,7 +39,23 @@ from .models import (
     Team,
     User,
 )
+from .request_types import AuthenticatedHttpRequest
 from .spreadsheets import csv_response
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+
+    # What the mixin is mixed into; at run time it stays a plain class (see below).
+    _UserFormBase = forms.ModelForm[User]
+else:
+    _UserFormBase = object
+
+
+def _admin_user(request: HttpRequest) -> User:
+    """The user of an admin request. Every admin view needs a staff login (AdminSite.admin_view), so
+    it is a User, never the AnonymousUser django-stubs allows for; ModelAdmin's overrides must keep
+    the HttpRequest of their signature, hence the cast."""
+    return cast(User, request.user)
 
 
 @admin.register(Team)
@@ -45,29 +63,28 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class _AdministratorUserFormMixin:
+class _AdministratorUserFormMixin(_UserFormBase):
     """What an administrator may not do in the user form: give a role that needs approval, or move a
     coordinator to another team. Taking a role away, or a coordinator's team, is always allowed."""
 
-    instance: User
-    cleaned_data: dict[str, Any]
-
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()  # type: ignore[misc]
+        cleaned = super().clean()
+        if cleaned is None:  # Django's own convention: None leaves cleaned_data as it is
+            cleaned = self.cleaned_data
         old_roles = self.instance.roles if self.instance.pk else frozenset()
         groups = cleaned.get("groups")
         if groups is not None:
             new_roles = {Role(group.name) for group in groups if group.name in Role.values}
             added = (new_roles - old_roles) & ROLES_NEEDING_APPROVAL
             if added:
-                self.add_error(  # type: ignore[attr-defined]
+                self.add_error(
                     "groups",
                     gettext("%(roles)s needs a second administrator's approval: ask for it under Role grants.")
                     % {"roles": ", ".join(sorted(str(Role(r).label) for r in added))},
                 )
         team = cleaned.get("team")
         if Role.COORDINATOR in old_roles and team is not None and team.pk != self.instance.team_id:
-            self.add_error(  # type: ignore[attr-defined]
+            self.add_error(
                 "team",
                 gettext("A coordinator's team decides whose case files they see: ask for the move under Role grants."),
             )
@@ -94,15 +111,15 @@ class AdministratorUserChangeForm(_AdministratorUserFormMixin, UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+    fieldsets: ClassVar[_FieldsetSpec] = (
+        *cast("_FieldsetSpec", DjangoUserAdmin.fieldsets),  # Django's UserAdmin sets them
         (_("Platsa"), {"fields": ("team", "phone", "is_integration")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
         (_("Platsa"), {"fields": ("is_integration",)}),
     )
-    administrator_add_fieldsets = (
+    administrator_add_fieldsets: ClassVar[_FieldsetSpec] = (
         (None, {"fields": ("username", "first_name", "last_name", "email")}),
         (_("Platsa"), {"fields": ("team", "phone", "groups", "is_integration")}),
     )
@@ -111,7 +128,7 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["send_password_reset", "log_out_everywhere"]
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions", "is_staff")
 
-    def get_fieldsets(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> _FieldsetSpec:
         if request.user.is_superuser:
             return super().get_fieldsets(request, obj)
         if obj is None:
@@ -120,7 +137,9 @@ class UserAdmin(DjangoUserAdmin):
         first, *rest = self.fieldsets
         return ((first[0], {**first[1], "fields": ("username",)}), *rest)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[User]]:
         if not request.user.is_superuser:
             kwargs["form"] = AdministratorUserChangeForm if obj is not None else AdministratorUserAddForm
         return super().get_form(request, obj, change=change, **kwargs)
@@ -141,26 +160,27 @@ class UserAdmin(DjangoUserAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    def user_change_password(self, request, id, form_url=""):  # type: ignore[no-untyped-def]
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         if not request.user.is_superuser:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool) -> None:
+        by = _admin_user(request)
         was_active = User.objects.filter(pk=obj.pk).values_list("is_active", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
         if not change:
             services.user_added(
                 user=obj,
-                by=request.user,
+                by=by,
                 domain=request.get_host(),
                 use_https=request.is_secure(),
-                choose_own_password=not request.user.is_superuser,
+                choose_own_password=not by.is_superuser,
             )
         elif was_active is not None and was_active != obj.is_active:
-            services.user_active_changed(user=obj, by=request.user)
+            services.user_active_changed(user=obj, by=by)
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request: HttpRequest, form: forms.ModelForm[User], formsets: Any, change: bool) -> None:
         user = form.instance
         before = set(user.groups.values_list("name", flat=True))
         super().save_related(request, form, formsets, change)
@@ -169,11 +189,11 @@ class UserAdmin(DjangoUserAdmin):
         if added & ROLES_NEEDING_APPROVAL:
             # Only a superuser's form lets these through (the administrator's form refuses them).
             services.user_roles_given_directly(
-                user=user, by=request.user, roles=added & ROLES_NEEDING_APPROVAL, team=user.team
+                user=user, by=_admin_user(request), roles=added & ROLES_NEEDING_APPROVAL, team=user.team
             )
 
     @admin.action(description=_("Send a password reset link"), permissions=["change"])
-    def send_password_reset(self, request: HttpRequest, queryset: Any) -> None:
+    def send_password_reset(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> None:
         sent = 0
         for user in queryset:
             try:
@@ -187,7 +207,7 @@ class UserAdmin(DjangoUserAdmin):
             self.message_user(request, gettext("Reset links sent: %(count)s.") % {"count": sent}, messages.SUCCESS)
 
     @admin.action(description=_("Log out everywhere and revoke API tokens"), permissions=["change"])
-    def log_out_everywhere(self, request: HttpRequest, queryset: Any) -> None:
+    def log_out_everywhere(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             if user.is_superuser and not request.user.is_superuser:
                 continue
@@ -205,11 +225,17 @@ class RoleGrantForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "role" in self.fields:  # not on the read-only view page
-            self.fields["role"].choices = [c for c in Role.choices if c[0] in ROLES_NEEDING_APPROVAL]
-            self.fields["user"].queryset = User.objects.filter(is_superuser=False, is_active=True)
+            cast(forms.ChoiceField, self.fields["role"]).choices = [
+                c for c in Role.choices if c[0] in ROLES_NEEDING_APPROVAL
+            ]
+            cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
+                is_superuser=False, is_active=True
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:  # Django's own convention: None leaves cleaned_data as it is
+            cleaned = self.cleaned_data
         if not self.errors and cleaned.get("user") and cleaned.get("role"):
             try:
                 services.role_grant_check(
@@ -249,14 +275,17 @@ class RoleGrantAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
     actions = ["approve", "refuse"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.acting_user = request.user
+    def get_form(
+        self, request: HttpRequest, obj: RoleGrant | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[RoleGrant]]:
+        # A subclass of self.form, RoleGrantForm (modelform_factory).
+        form = cast(type[RoleGrantForm], super().get_form(request, obj, change=change, **kwargs))
+        form.acting_user = _admin_user(request)
         return form
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: RoleGrant, form: RoleGrantForm, change: bool) -> None:
         grant = services.role_grant_request(
-            user=obj.user, role=obj.role, team=obj.team, reason=obj.reason, by=request.user
+            user=obj.user, role=obj.role, team=obj.team, reason=obj.reason, by=_admin_user(request)
         )
         _copy_into(obj, grant)
 
@@ -265,16 +294,22 @@ class RoleGrantAdmin(admin.ModelAdmin):
         """Where the account's reset links go: the one deciding sees whose address it is."""
         return grant.user.email
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: RoleGrant | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: RoleGrant | None = None) -> bool:
         return False
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("accounts.decide_rolegrant")
 
-    def _decide(self, request: HttpRequest, queryset: Any, decide: Any, done: str) -> None:
+    def _decide(
+        self,
+        request: AuthenticatedHttpRequest,
+        queryset: QuerySet[RoleGrant],
+        decide: Callable[..., RoleGrant],
+        done: str,
+    ) -> None:
         count = 0
         for grant in queryset:
             try:
@@ -286,11 +321,11 @@ class RoleGrantAdmin(admin.ModelAdmin):
             self.message_user(request, done % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Approve the chosen requests"), permissions=["decide"])
-    def approve(self, request: HttpRequest, queryset: Any) -> None:
+    def approve(self, request: AuthenticatedHttpRequest, queryset: QuerySet[RoleGrant]) -> None:
         self._decide(request, queryset, services.role_grant_approve, gettext("Approved: %(count)s."))
 
     @admin.action(description=_("Refuse the chosen requests"), permissions=["decide"])
-    def refuse(self, request: HttpRequest, queryset: Any) -> None:
+    def refuse(self, request: AuthenticatedHttpRequest, queryset: QuerySet[RoleGrant]) -> None:
         self._decide(request, queryset, services.role_grant_refuse, gettext("Refused: %(count)s."))
 
 
@@ -302,15 +337,23 @@ class ApiTokenForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "user" in self.fields:  # not on the read-only view page
-            self.fields["user"].queryset = User.objects.filter(is_active=True, is_integration=True)
+            cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
+                is_active=True, is_integration=True
+            )
 
     def clean_user(self) -> User:
-        user = self.cleaned_data["user"]
+        user: User = self.cleaned_data["user"]
         try:
             services.api_token_check(user=user)
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["user"]) from exc
         return user
+
+
+class _NewTokenRequest(HttpRequest):
+    """The add view's request once save_model has made the token: it carries the key to response_add."""
+
+    _platsa_new_key: str
 
 
 @admin.register(ApiToken)
@@ -325,12 +368,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        token, key = services.api_token_create(user=obj.user, name=obj.name, by=request.user)
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: ApiTokenForm, change: bool) -> None:
+        token, key = services.api_token_create(user=obj.user, name=obj.name, by=_admin_user(request))
         _copy_into(obj, token)
-        request._platsa_new_key = key  # for response_add, this request only; never stored
+        cast(_NewTokenRequest, request)._platsa_new_key = key  # for response_add, this request only; never stored
 
-    def response_add(self, request, obj, post_url_continue=None):  # type: ignore[no-untyped-def]
+    def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue: str | None = None) -> HttpResponse:
         response = TemplateResponse(
             request,
             "admin/accounts/apitoken/created.html",
@@ -338,7 +381,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": gettext("API token created"),
                 "token": obj,
-                "key": request._platsa_new_key,
+                "key": cast(_NewTokenRequest, request)._platsa_new_key,
                 "opts": self.opts,
                 "changelist_url": reverse("admin:accounts_apitoken_changelist"),
             },
@@ -346,21 +389,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False  # revoked, not deleted: the list keeps who made it and when it was last used
 
     @admin.action(description=_("Revoke the chosen tokens"), permissions=["add"])
-    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+    def revoke(self, request: AuthenticatedHttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             services.api_token_revoke(token=token, by=request.user)
         self.message_user(request, gettext("Tokens revoked."), messages.SUCCESS)
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
@@ -381,7 +424,7 @@ class AccessLogAdmin(_ReadOnlyAdmin):
     actions = ["export_csv"]
 
     @admin.action(description=_("Export the chosen entries as CSV"))
-    def export_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[AccessLogEntry]) -> HttpResponse:
         return csv_response(
             filename="platsa-access-log.csv",
             header=["at", "user", "participant_id", "action", "fields", "reason"],
@@ -411,7 +454,7 @@ class AdminAuditAdmin(_ReadOnlyAdmin):
     actions = ["export_csv"]
 
     @admin.action(description=_("Export the chosen entries as CSV"))
-    def export_csv(self, request: HttpRequest, queryset: Any) -> HttpResponse:
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[AdminAuditEntry]) -> HttpResponse:
         return csv_response(
             filename="platsa-administration-log.csv",
             header=["at", "by", "action", "account", "detail"],

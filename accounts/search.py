@@ -96,7 +96,7 @@ def filter_words(queryset: QuerySet[M], *, words: list[str], fields: list[str]) 
     return queryset
 
 
-class BoundedSearchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BoundedSearchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # for any model; ModelAdmin[Any] fails at run time
     """An admin list whose search has the lists' bounds. Django's own admin search has none: each
     word is one more OR over the search fields, and 1,300 words made SQLite fail (a 500)."""
 

@@ -6,6 +6,7 @@ and writes its entry in the administration log (accounts.admin_audit)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
@@ -68,7 +69,7 @@ class _OneUserResetForm(PasswordResetForm):
         super().__init__(data={"email": user.email})
         self.user = user
 
-    def get_users(self, email: str):  # type: ignore[no-untyped-def]
+    def get_users(self, email: str) -> list[User]:
         return [self.user]
 
 
@@ -79,7 +80,12 @@ def _reset_link_check(user: User) -> None:
         raise ValidationError(_("A reset link needs an active account with an e-mail address."))
 
 
-INVITATION_TEMPLATES = {
+class _Templates(TypedDict):
+    subject_template_name: str
+    email_template_name: str
+
+
+INVITATION_TEMPLATES: _Templates = {
     "subject_template_name": "registration/account_invitation_subject.txt",
     "email_template_name": "registration/account_invitation_email.txt",
 }
@@ -93,8 +99,10 @@ def user_send_password_reset(*, user: User, by: User, domain: str, use_https: bo
     log_admin_action(by=by, action=AdminAction.RESET_LINK_SENT, target=user)
     form = _OneUserResetForm(user=user)
     form.is_valid()
-    templates = INVITATION_TEMPLATES if new else {}
-    transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https, **templates))
+    if new:
+        transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https, **INVITATION_TEMPLATES))
+    else:
+        transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https))
 
 
 @transaction.atomic
@@ -144,7 +152,7 @@ def role_grant_check(*, user: User, role: str, team: Team | None, by: User) -> N
         raise ValidationError({"team": _("Only a coordinator has a team.")})
     if user.is_superuser:
         raise ValidationError({"user": _("A superuser needs no role.")})
-    if user.has_role(Role(role)) and (role != Role.COORDINATOR or user.team_id == team.pk):  # type: ignore[union-attr]
+    if user.has_role(Role(role)) and (role != Role.COORDINATOR or user.team_id == team.pk):  # type: ignore[union-attr]  # a coordinator's team is never None (checked above)
         raise ValidationError({"role": _("The user already has this role.")})
     if RoleGrant.objects.filter(user=user, role=role, status=RoleGrant.Status.PENDING).exists():
         raise ValidationError({"role": _("This role is already waiting for approval for the user.")})

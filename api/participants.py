@@ -43,7 +43,7 @@ from .placements import NeedMatchSerializer
 
 class ApiParticipantFilter(ParticipantFilter):
     # No free-text search: names and identity numbers must not travel in URLs.
-    q = None
+    q = None  # type: ignore[assignment]  # django-filter removes a declared filter set to None
 
 
 class WorkExperienceSerializer(serializers.ModelSerializer):
@@ -209,7 +209,7 @@ class ParticipantViewSet(
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         participant = participant_for_view(user=request.user, pk=self.kwargs["pk"])
         return Response(self.get_serializer(self.get_queryset().get(pk=participant.pk)).data)
 
@@ -274,7 +274,7 @@ class ParticipantViewSet(
         summary="Reveal the identity number (logged as a reveal)",
     )
     @action(detail=True, methods=["post"])
-    def reveal(self, request: Request, pk: str) -> Response:
+    def reveal(self, request: AuthenticatedRequest, pk: str) -> Response:
         participant = participant_for_view(user=request.user, pk=pk, reveal=True)
         return Response({"identity_number": participant.formatted_identity_number})
 
@@ -284,7 +284,7 @@ class ParticipantViewSet(
         filters=False,
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def needs(self, request: Request, pk: str) -> Response:
+    def needs(self, request: AuthenticatedRequest, pk: str) -> Response:
         _participant, matches = needs_for_participant(user=request.user, pk=pk)
         return Response(NeedMatchSerializer(matches, many=True).data)
 

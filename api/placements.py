@@ -133,10 +133,10 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return _logged_list(self, placements_shown)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         return Response(self.get_serializer(placement_for_view(user=request.user, pk=kwargs["pk"])).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, ProposeInput, form_kwargs={"user": request.user})
         data.pop("confirm_untrained", None)
         placement = call_service(lambda: services.placement_propose(by=request.user, **data), fields=data)
@@ -214,7 +214,7 @@ class PortalPlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return _logged_list(self, placements_shown)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         placement = self.get_object()
         placement_for_view(user=request.user, pk=placement.pk)
         return Response(self.get_serializer(placement).data)
@@ -279,7 +279,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return _logged_list(self, follow_ups_shown)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         return Response(self.get_serializer(follow_up_for_view(user=request.user, pk=kwargs["pk"])).data)
 
     def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User

@@ -18,6 +18,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.request_types import AuthenticatedRequest
 from participants.models import Participant
 from placements import matching
 from placements.selectors import candidates_for_view
@@ -159,12 +160,12 @@ class OrganisationViewSet(
     def get_queryset(self) -> QuerySet[Organisation]:
         return organisation_list(user=self.request.user).order_by("name", "pk")
 
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, OrganisationInput)
         saved = call_service(lambda: organisation_save(organisation=None, by=request.user, **data), fields=data)
         return _save_response(OrganisationSerializer, self.get_queryset().get(pk=saved.pk), created=True)
 
-    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         organisation = get_organisation_for_user(request.user, kwargs["pk"])
         data = validate_input(request, OrganisationInput, instance=organisation, partial=kwargs.get("partial", False))
         call_service(lambda: organisation_save(organisation=organisation, by=request.user, **data), fields=data)
@@ -185,7 +186,7 @@ class WorkplaceViewSet(
     def get_queryset(self) -> QuerySet[Workplace]:
         return Workplace.objects.visible_to(self.request.user).order_by("name", "pk")
 
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, WorkplaceInput)
         organisation = pick_visible(
             Organisation.objects.visible_to(request.user), request.data.get("organisation"), field="organisation"
@@ -195,7 +196,7 @@ class WorkplaceViewSet(
         )
         return _save_response(WorkplaceSerializer, saved, created=True)
 
-    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         workplace = get_workplace_for_user(request.user, kwargs["pk"])
         data = validate_input(request, WorkplaceUpdateInput, instance=workplace, partial=kwargs.get("partial", False))
         saved = call_service(lambda: workplace_save(workplace=workplace, by=request.user, **data), fields=data)
@@ -219,7 +220,7 @@ class NeedViewSet(
     def _one(self, pk: int) -> Need:
         return self.get_queryset().get(pk=pk)
 
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, NeedInput)
         workplace = pick_visible(
             Workplace.objects.visible_to(request.user), request.data.get("workplace"), field="workplace"
@@ -227,7 +228,7 @@ class NeedViewSet(
         saved = call_service(lambda: need_save(need=None, by=request.user, workplace=workplace, **data), fields=data)
         return _save_response(NeedSerializer, self._one(saved.pk), created=True)
 
-    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         need = get_need_for_user(request.user, kwargs["pk"])
         data = validate_input(request, NeedUpdateInput, instance=need, partial=kwargs.get("partial", False))
         call_service(lambda: need_save(need=need, by=request.user, **data), fields=data)

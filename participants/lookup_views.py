@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Role, User
+from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 from accounts.services import break_glass_open
@@ -64,12 +65,10 @@ def participant_of_ticket(*, user: User, ticket: object) -> Participant | None:
         data = signing.loads(str(ticket), salt=TICKET_SALT, max_age=dt.timedelta(minutes=TICKET_MINUTES))
     except signing.BadSignature:  # also expired (SignatureExpired is a BadSignature)
         return None
-    if not isinstance(data, dict) or data.get("user") != user.pk:
+    if not isinstance(data, dict) or data.get("user") != user.pk or not isinstance(data.get("participant"), int):
         return None
     return (
-        Participant.objects.select_related("team")
-        .filter(pk=data.get("participant"), pseudonymised_at__isnull=True)
-        .first()
+        Participant.objects.select_related("team").filter(pk=data["participant"], pseudonymised_at__isnull=True).first()
     )
 
 
@@ -116,7 +115,7 @@ def _lookup_page(
 
 @role_required(Role.COORDINATOR)
 @require_POST
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST)
     participant = participant_of_ticket(user=request.user, ticket=request.POST.get("ticket", ""))
     if participant is None:

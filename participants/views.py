@@ -147,7 +147,7 @@ def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The form shows the case file: a view, also when it is saved.
     participant = participant_for_view(user=request.user, pk=pk)
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)

@@ -26,7 +26,7 @@ from .services import follow_up_log, follow_up_log_by_link
 
 
 @role_required(Role.SUPERVISOR)
-def portal_placement(request: HttpRequest, pk: int) -> HttpResponse:
+def portal_placement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What a supervisor needs of a placement: who, when, how many hours, whom to call. Nothing more."""
     placement = placement_for_view(user=request.user, pk=pk)
     return render(
@@ -38,7 +38,7 @@ def portal_placement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SUPERVISOR, Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def follow_up_form(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement = placement_for_view(user=request.user, pk=pk)
     due = None
     due_pk = id_param(request.GET.get("due") or request.POST.get("due"))

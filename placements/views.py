@@ -77,7 +77,7 @@ def placement_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     if done:
         return done
     # The participant field lists the team's participants ready for a placement, by name.
-    participants_shown(user=request.user, rows=cast(forms.ModelChoiceField, form.fields["participant"]).queryset)
+    participants_shown(user=request.user, rows=cast(forms.ModelChoiceField, form.fields["participant"]).queryset or [])
     return render(request, "placements/placement_propose.html", {"form": form, "need": need})
 
 
@@ -102,7 +102,7 @@ def _actions(placement: Placement) -> dict[str, forms.Form]:
 
 
 @coordinator_only
-def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement = placement_for_view(user=request.user, pk=pk)
     return _render_detail(request, placement, _actions(placement))
 
@@ -175,7 +175,7 @@ TRANSITIONS: dict[str, tuple[type[forms.Form], Callable[..., Any], Any]] = {
 
 @coordinator_only
 @require_POST
-def placement_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def placement_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     placement = get_placement_for_user(request.user, pk)
     if action not in TRANSITIONS:
         raise Http404
@@ -208,7 +208,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @coordinator_only
-def placement_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement = placement_for_view(user=request.user, pk=pk)
     if placement.status not in AGREEMENT_STATUSES:
         raise Http404
@@ -216,7 +216,7 @@ def placement_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_only
-def placement_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement = placement_for_view(user=request.user, pk=pk)
     if placement.status != PlacementStatus.COMPLETED:
         raise Http404

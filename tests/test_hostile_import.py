@@ -318,7 +318,7 @@ def test_a_part_packed_unusually_tightly_is_refused(client_and_user: tuple[Clien
 
 def test_a_workbook_of_too_many_parts_is_refused(client_and_user: tuple[Client, Any]) -> None:
     client, _ = client_and_user
-    parts = {f"xl/media/{n}.xml": [b"<x/>"] for n in range(MAX_ZIP_ENTRIES)}
+    parts: dict[str, Iterable[bytes]] = {f"xl/media/{n}.xml": [b"<x/>"] for n in range(MAX_ZIP_ENTRIES)}
     assert "fler än 200 delar" in _refused(client, "lista.xlsx", _repacked(_workbook([HEADERS]), parts))
 
 

@@ -121,7 +121,7 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_only
-def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def need_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request.user, pk)
     placements = (
         Placement.objects.visible_to(request.user)

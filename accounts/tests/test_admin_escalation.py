@@ -136,8 +136,7 @@ def test_an_administrator_cannot_make_themselves_a_coordinator() -> None:
         _user_form(administrator, groups=[_group(Role.ADMINISTRATOR), _group(Role.COORDINATOR)], team=team.pk),
     )
     assert response.status_code == 200 and "andra administratör" in response.content.decode()
-    administrator = User.objects.get(pk=administrator.pk)
-    assert not administrator.has_role(Role.COORDINATOR)
+    assert not User.objects.get(pk=administrator.pk).has_role(Role.COORDINATOR)
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR])
@@ -257,9 +256,9 @@ def test_a_role_grant_needs_another_administrator_than_the_requester_and_the_gra
         assert not User.objects.get(pk=grantee.pk).has_role(Role.COORDINATOR)
     _decide(_client(second), grant, "approve")
     grant.refresh_from_db()
-    grantee = User.objects.get(pk=grantee.pk)
+    approved = User.objects.get(pk=grantee.pk)
     assert grant.status == RoleGrant.Status.APPROVED and grant.decided_by == second
-    assert grantee.has_role(Role.COORDINATOR) and grantee.team == team
+    assert approved.has_role(Role.COORDINATOR) and approved.team == team
     actions = list(AdminAuditEntry.objects.order_by("pk").values_list("action", "username"))
     assert actions == [(AdminAction.ROLE_REQUESTED, requester.username), (AdminAction.ROLE_APPROVED, second.username)]
 
@@ -305,7 +304,7 @@ def _reaches_a_case_file(model: type[models.Model], seen: frozenset[type[models.
     if model is apps.get_model("participants", "Participant"):
         return True
     return any(
-        field.related_model not in seen and _reaches_a_case_file(field.related_model, seen | {model})
+        field.related_model not in seen and _reaches_a_case_file(field.related_model, seen | {model})  # type: ignore[arg-type]  # concrete relations name a model class, never "self"
         for field in model._meta.get_fields()
         if field.is_relation and field.concrete and field.related_model is not None
     )
@@ -383,9 +382,9 @@ def test_no_admin_page_gives_an_administrator_a_way_to_a_case_file() -> None:
         client.post(reverse("admin:accounts_apitoken_add"), {"user": user.pk, "name": "x"})
     assert ApiToken.objects.count() == 1
 
-    administrator = User.objects.get(pk=administrator.pk)
-    assert not administrator.roles & {Role.COORDINATOR, Role.SUPERVISOR} and not administrator.is_superuser
-    _assert_no_case_file_page_or_endpoint(_client(administrator), world)
+    after = User.objects.get(pk=administrator.pk)
+    assert not after.roles & {Role.COORDINATOR, Role.SUPERVISOR} and not after.is_superuser
+    _assert_no_case_file_page_or_endpoint(_client(after), world)
 
 
 CASE_FILE_ROUTES = re.compile(
