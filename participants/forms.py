@@ -195,4 +195,4 @@ class StatusChangeForm(forms.Form):
         allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set()) - {ParticipantStatus.PLACED}
         choices = [(s.value, s.label) for s in ParticipantStatus if s in allowed]
         # Nothing preselected: a stray submit must not change the status (it is required).
-        self.fields["to_status"].choices = [("", _("Choose a new status"))] + choices if choices else []
+        self.fields["to_status"].choices = [("", _("Choose a new status")), *choices] if choices else []
