@@ -1,10 +1,11 @@
 """A walk over every page a user can reach: from the start page (and a few pages reached only
 through a form), every same-site link is followed, one page per URL pattern, and each page is
 measured for what axe-core cannot see: sideways scroll at 320 px (WCAG 1.4.10), the contrast of
-form-control borders (1.4.11) and the page title (2.4.2)."""
+form-control borders (1.4.11) and of links in alerts (1.4.3), and the page title (2.4.2)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -45,9 +46,9 @@ OVERFLOW = """() => {
   return {scrollWidth: root.scrollWidth, clientWidth: width, culprits: out};
 }"""
 
-# Runs in the page: every visible form control's border colour against the colour behind it,
-# composited where either is translucent, as WCAG's relative-luminance contrast ratio.
-BORDERS = """() => {
+# Colour arithmetic shared by the checks below: parse a computed colour, lay a translucent colour
+# over another, find what is painted behind an element, and WCAG's contrast ratio of two colours.
+COLOURS = """
   const parse = (text) => {
     const m = text.match(/rgba?\\(([^)]+)\\)/);
     if (!m) return [0, 0, 0, 0];
@@ -78,6 +79,14 @@ BORDERS = """() => {
     const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
     return (hi + 0.05) / (lo + 0.05);
   };
+"""
+
+# Runs in the page: every visible form control's border colour against the colour behind it,
+# composited where either is translucent.
+BORDERS = (
+    "() => {"
+    + COLOURS
+    + """
   const skipped = ["hidden", "submit", "button", "reset", "image"].map((type) => `:not([type=${type}])`).join("");
   const selector = `input${skipped}, select, textarea, .ts-control`;
   const out = [];
@@ -99,6 +108,23 @@ BORDERS = """() => {
   }
   return out;
 }"""
+)
+
+# Runs in the page: links inside alerts against the alert's background (WCAG 1.4.3, 4.5:1).
+ALERT_LINKS = (
+    "() => {"
+    + COLOURS
+    + """
+  const out = [];
+  for (const link of document.querySelectorAll(".alert a:not(.btn)")) {
+    const background = behind(link);
+    const colour = over(parse(getComputedStyle(link).color), background);
+    const value = ratio(colour, background);
+    if (value < 4.5) out.push(`link "${link.textContent.trim()}" in an alert is ${value.toFixed(2)}:1`);
+  }
+  return out;
+}"""
+)
 
 
 @dataclass
@@ -141,11 +167,15 @@ def measure(page: Page) -> list[str]:
             f"({'; '.join(overflow['culprits']) or 'inside a wrapper'})"
         )
     problems += page.evaluate(BORDERS)
+    problems += page.evaluate(ALERT_LINKS)
     return problems
 
 
-def walk(page: Page, base: str, seeds: list[str], *, limit: int = 80) -> list[Visit]:
-    """Every page reachable from the seeds, one per URL pattern (the seeds are all visited)."""
+def walk(
+    page: Page, base: str, seeds: list[str], *, also: Callable[[Page], list[str]] | None = None, limit: int = 80
+) -> list[Visit]:
+    """Every page reachable from the seeds, one per URL pattern (the seeds are all visited), each
+    measured, and checked with `also` (for instance axe-core) where given."""
     queue = list(dict.fromkeys(seeds))
     seen_types: set[str] = set()
     visits: list[Visit] = []
@@ -159,11 +189,20 @@ def walk(page: Page, base: str, seeds: list[str], *, limit: int = 80) -> list[Vi
         seen_types.add(kind)
         response = page.goto(base + path)
         status = response.status if response else None
+        # A redirect (the anonymous start page to the login page) lands on another kind of page.
+        landed = page_type(page.url[len(base) :]) if page.url.startswith(base) else None
+        if landed is not None and landed != kind:
+            kind = landed
+            if kind in seen_types:
+                continue
+            seen_types.add(kind)
         visit = Visit(path=path, page_type=kind, title=page.title())
         if status != 200:
             visit.problems.append(f"answered {status}")
         else:
             visit.problems += measure(page)
+            if also is not None:
+                visit.problems += also(page)
         visits.append(visit)
         for link in links(page, base):
             link_type = page_type(link)
