@@ -171,11 +171,23 @@ def measure(page: Page) -> list[str]:
     return problems
 
 
+def enlarge_text(page: Page) -> None:
+    """Text at 200 % (WCAG 1.4.4): the root font size, which every Bootstrap size follows, doubled."""
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+
+
 def walk(
-    page: Page, base: str, seeds: list[str], *, also: Callable[[Page], list[str]] | None = None, limit: int = 80
+    page: Page,
+    base: str,
+    seeds: list[str],
+    *,
+    before: Callable[[Page], None] | None = None,
+    also: Callable[[Page], list[str]] | None = None,
+    limit: int = 80,
 ) -> list[Visit]:
     """Every page reachable from the seeds, one per URL pattern (the seeds are all visited), each
-    measured, and checked with `also` (for instance axe-core) where given."""
+    prepared with `before` (for instance larger text), measured, and checked with `also` (for
+    instance axe-core) where given."""
     queue = list(dict.fromkeys(seeds))
     seen_types: set[str] = set()
     visits: list[Visit] = []
@@ -200,6 +212,8 @@ def walk(
         if status != 200:
             visit.problems.append(f"answered {status}")
         else:
+            if before is not None:
+                before(page)
             visit.problems += measure(page)
             if also is not None:
                 visit.problems += also(page)
