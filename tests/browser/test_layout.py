@@ -1,8 +1,8 @@
-"""Every page of every role, walked in Chromium at 320 px: no sideways scroll (WCAG 1.4.10), also with
-the text at 200 % (1.4.4), form-control borders at 3:1 or more (1.4.11), links in alerts at 4.5:1
-(1.4.3), a title of its own per kind of page (2.4.2), and axe-core's serious and critical findings at
-zero. The navigation bar keeps its log-out buttons on the screen at 200 % text at every width. Tom
-Select's combobox says what its select says."""
+"""Every page of every role, walked in Chromium at 320 px (with normal text and with the text at 200 %)
+and at 1280 px: no sideways scroll (WCAG 1.4.10, 1.4.4), form-control borders at 3:1 or more (1.4.11),
+links in alerts at 4.5:1 (1.4.3), a title of its own per kind of page (2.4.2), and axe-core's serious
+and critical findings at zero. The navigation bar keeps its log-out buttons on the screen at 200 % text
+at every width. Tom Select's combobox says what its select says."""
 
 from __future__ import annotations
 
@@ -22,8 +22,6 @@ from .walk import enlarge_text, measure, shared_titles, walk
 from .world import active_placement_with_follow_up_due, coordinator_world, manager
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-PHONE = {"width": 320, "height": 640}
 
 
 @pytest.fixture
@@ -45,26 +43,36 @@ def world() -> Any:
     return world
 
 
-def check_walk(page: Page, base: str, seeds: list[str], expected: set[str], text: int = 100) -> list[str]:
-    """Walk at 320 px, with text at 100 % (and axe-core on every page) or at 200 %; the problems, one
-    line each. The kinds of page visited must include `expected`, so the walk cannot quietly shrink."""
-    page.set_viewport_size(PHONE)
-    if text == 100:
-        visits = walk(page, base, seeds, also=axe_violations)
-    else:
+# How each walk looks at the pages: a phone 320 px wide with normal text (and axe-core on every page),
+# the same phone with the text at 200 %, and a desktop 1280 px wide (axe-core again).
+LAYOUTS = {
+    "phone": ({"width": 320, "height": 640}, False),
+    "phone-large-text": ({"width": 320, "height": 640}, True),
+    "desktop": ({"width": 1280, "height": 800}, False),
+}
+
+
+def check_walk(page: Page, base: str, seeds: list[str], expected: set[str], layout: str) -> list[str]:
+    """Walk in the layout; the problems, one line each. The kinds of page visited must include
+    `expected`, so the walk cannot quietly shrink."""
+    viewport, large_text = LAYOUTS[layout]
+    page.set_viewport_size(viewport)
+    if large_text:
         visits = walk(page, base, seeds, before=enlarge_text)
-    problems = [f"{visit.path} (text {text} %): {problem}" for visit in visits for problem in visit.problems]
+    else:
+        visits = walk(page, base, seeds, also=axe_violations)
+    problems = [f"{visit.path} ({layout}): {problem}" for visit in visits for problem in visit.problems]
     problems += [f"two kinds of page share a title: {shared}" for shared in shared_titles(visits)]
     missing = expected - {visit.page_type for visit in visits}
     assert not missing, f"the walk did not reach {sorted(missing)}"
     return problems
 
 
-TEXT_SIZES = pytest.mark.parametrize("text", [100, 200])
+EVERY_LAYOUT = pytest.mark.parametrize("layout", list(LAYOUTS))
 
 
-@TEXT_SIZES
-def test_the_coordinators_pages_reflow_at_320_px(page: Page, live_server: Any, world: Any, text: int) -> None:
+@EVERY_LAYOUT
+def test_the_coordinators_pages_reflow_and_pass_axe(page: Page, live_server: Any, world: Any, layout: str) -> None:
     log_in(page, live_server, world.coordinator.username)
     need, placement = world.need, world.placement
     seeds = [
@@ -108,40 +116,40 @@ def test_the_coordinators_pages_reflow_at_320_px(page: Page, live_server: Any, w
         "supervisors:session_create",
         "accessibility",
     }
-    problems = check_walk(page, live_server.url, seeds, expected, text)
+    problems = check_walk(page, live_server.url, seeds, expected, layout)
     assert not problems, "\n".join(problems)
 
 
-@TEXT_SIZES
-def test_the_supervisors_pages_reflow_at_320_px(page: Page, live_server: Any, world: Any, text: int) -> None:
+@EVERY_LAYOUT
+def test_the_supervisors_pages_reflow_and_pass_axe(page: Page, live_server: Any, world: Any, layout: str) -> None:
     log_in(page, live_server, world.supervisor_user.username)
     follow_up = f"/placements/{world.placement.pk}/follow-up/?due={world.due.pk}"
     expected = {"home", "placements:portal_placement", "placements:follow_up"}
-    problems = check_walk(page, live_server.url, ["/", follow_up], expected, text)
+    problems = check_walk(page, live_server.url, ["/", follow_up], expected, layout)
     assert not problems, "\n".join(problems)
 
 
-@TEXT_SIZES
-def test_the_managers_pages_reflow_at_320_px(page: Page, live_server: Any, world: Any, text: int) -> None:
+@EVERY_LAYOUT
+def test_the_managers_pages_reflow_and_pass_axe(page: Page, live_server: Any, world: Any, layout: str) -> None:
     log_in(page, live_server, manager().username)
     expected = {"home", "reporting:dashboard", "reporting:archive", "reporting:targets", "reporting:fairness"}
-    problems = check_walk(page, live_server.url, ["/"], expected, text)
+    problems = check_walk(page, live_server.url, ["/"], expected, layout)
     assert not problems, "\n".join(problems)
 
 
-@TEXT_SIZES
-def test_the_administrators_pages_reflow_at_320_px(page: Page, live_server: Any, world: Any, text: int) -> None:
+@EVERY_LAYOUT
+def test_the_administrators_pages_reflow_and_pass_axe(page: Page, live_server: Any, world: Any, layout: str) -> None:
     admin = UserFactory(username="admin", role=Role.ADMINISTRATOR)
     log_in(page, live_server, admin.username, PASSWORD)
     expected = {"home", "access_log_review", "privacy:requests"}
-    problems = check_walk(page, live_server.url, ["/"], expected, text)
+    problems = check_walk(page, live_server.url, ["/"], expected, layout)
     assert not problems, "\n".join(problems)
 
 
-@TEXT_SIZES
-def test_the_public_pages_reflow_at_320_px(page: Page, live_server: Any, text: int) -> None:
+@EVERY_LAYOUT
+def test_the_public_pages_reflow_and_pass_axe(page: Page, live_server: Any, layout: str) -> None:
     expected = {"login", "password_reset", "accessibility"}
-    problems = check_walk(page, live_server.url, ["/accounts/login/", "/accounts/password_reset/"], expected, text)
+    problems = check_walk(page, live_server.url, ["/accounts/login/", "/accounts/password_reset/"], expected, layout)
     assert not problems, "\n".join(problems)
 
 
@@ -189,7 +197,7 @@ def test_tom_select_passes_the_fields_state_to_its_combobox(page: Page, live_ser
 def test_the_checks_find_what_they_look_for(page: Page) -> None:
     """The measures are not blind: a page with a faint field border, a wide block, and a pale link
     in an alert is reported on all three counts."""
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(LAYOUTS["phone"][0])
     page.set_content(
         "<html><body style='margin:0'>"
         "<input id='faint' style='border:1px solid #dee2e6'>"
