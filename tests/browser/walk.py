@@ -158,7 +158,8 @@ def links(page: Page, base: str) -> list[str]:
 
 
 def measure(page: Page) -> list[str]:
-    """What is wrong on the page as it is now: sideways scroll and faint form-control borders."""
+    """What is wrong on the page as it is now: sideways scroll, faint form-control borders, pale links
+    in alerts."""
     problems = []
     overflow = page.evaluate(OVERFLOW)
     if overflow["scrollWidth"] > overflow["clientWidth"]:
