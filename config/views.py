@@ -65,8 +65,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 # When the service was last assessed and the statement last reviewed: change both with the text.
-STATEMENT_ASSESSED_ON = dt.date(2026, 11, 22)
-STATEMENT_REVIEWED_ON = dt.date(2026, 11, 22)
+STATEMENT_ASSESSED_ON = dt.date(2026, 12, 1)
+STATEMENT_REVIEWED_ON = dt.date(2026, 12, 1)
 
 
 @login_not_required

@@ -27,6 +27,9 @@ DISTRICTS: list[tuple[str, str, str, str, str]] = [
     ("Orrviken", "63.09500", "14.45300", "Orrviken", "832 96"),
 ]
 
+# The districts' English names where they differ (the rest are place names).
+DISTRICT_NAMES_EN = {"Centrum": "Town centre", "Stadsdel Norr": "North district"}
+
 NEWCOMER_TEAM = "Etableringsteamet"
 YOUTH_TEAM = "Ungdomsteamet"
 OTHER_TEAM = "Arbetsmarknadsteamet"
@@ -417,3 +420,42 @@ INDICATORS: list[IndicatorSpec] = [
         90,
     ),
 ]
+
+
+# The indicators' names and definitions for users who have chosen English.
+INDICATORS_EN: dict[str, tuple[str, str]] = {
+    "matched-per-year": (
+        "Participants matched to a placement",
+        "Distinct participants whose placement started (actual start date) during the year, whatever the "
+        "placement type.",
+    ),
+    "newcomers-work-or-studies-after-programme": (
+        "Newcomers in work or studies after the establishment programme",
+        "Of the newcomers whose establishment programme (24 months after the residence permit) ended during "
+        "the year, the share then in work or studies. Compared with the national average.",
+    ),
+    "people-in-measures": (
+        "People in labour-market measures in municipal services",
+        "Distinct participants with an active placement on at least one day of the year.",
+    ),
+    "placements-started": ("Placements started", "Placements with an actual start date during the year."),
+    "completed-work-or-studies-share": (
+        "Work or studies at the end",
+        "Of the placements that ended during the year (completed or ended early), the share whose outcome at "
+        "the end was employment or studies.",
+    ),
+    "later-outcome-90-share": (
+        "Work or studies 90 days after the end",
+        "Of the placements that ended during the year and have an outcome recorded 90 days after the end, the "
+        "share in employment or studies.",
+    ),
+    "trained-supervisor-share": (
+        "Trained supervisors",
+        "Of the placements active during the year, the share whose supervisor had a valid supervisor training "
+        "when the placement started.",
+    ),
+    "follow-ups-on-time-share": (
+        "Follow-ups on time",
+        "Of the follow-ups due during the year, the share done on the due date or within five working days after it.",
+    ),
+}

@@ -180,7 +180,12 @@ def _districts() -> dict[str, District]:
     found: dict[str, District] = {}
     for name, latitude, longitude, _city, _postal in catalogue.DISTRICTS:
         district, _created = District.objects.update_or_create(
-            name=name, defaults={"latitude": Decimal(latitude), "longitude": Decimal(longitude)}
+            name=name,
+            defaults={
+                "latitude": Decimal(latitude),
+                "longitude": Decimal(longitude),
+                "name_en": catalogue.DISTRICT_NAMES_EN.get(name, ""),
+            },
         )
         found[name] = district
     return found
@@ -278,7 +283,15 @@ def _reporting_create(year: int) -> None:
     StrategyGoal.objects.bulk_create(goals)
     by_number = {goal.number: goal for goal in goals}
     indicators = [
-        Indicator(code=spec.code, name=spec.name, definition=spec.definition, unit=spec.unit, goal=by_number[spec.goal])
+        Indicator(
+            code=spec.code,
+            name=spec.name,
+            name_en=catalogue.INDICATORS_EN[spec.code][0],
+            definition=spec.definition,
+            definition_en=catalogue.INDICATORS_EN[spec.code][1],
+            unit=spec.unit,
+            goal=by_number[spec.goal],
+        )
         for spec in catalogue.INDICATORS
     ]
     Indicator.objects.bulk_create(indicators)

@@ -205,4 +205,6 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set()) - {ParticipantStatus.PLACED}
-        self.fields["to_status"].choices = [(s.value, s.label) for s in ParticipantStatus if s in allowed]  # type: ignore[attr-defined]  # a ChoiceField
+        choices = [(s.value, s.label) for s in ParticipantStatus if s in allowed]
+        # Nothing preselected: a stray submit must not change the status (it is required).
+        self.fields["to_status"].choices = [("", _("Choose a new status")), *choices] if choices else []  # type: ignore[attr-defined]  # a ChoiceField

@@ -24,6 +24,15 @@ if TYPE_CHECKING:
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def participant_choice_label(participant: Participant) -> str:
+    """A participant in a picker, told apart from namesakes by what is not sensitive: the year of
+    birth (the lists show the date of birth) and the home district; never the identity number."""
+    born = participant.birth_date
+    details = [_("born %(year)s") % {"year": born.year} if born else "", str(participant.home_district or "")]
+    shown = ", ".join(detail for detail in details if detail)
+    return f"{participant.full_name} ({shown})" if shown else participant.full_name
+
+
 class ProposeForm(forms.Form):
     participant = forms.ModelChoiceField(label=capfirst(_("participant")), queryset=Participant.objects.none())
     need = forms.ModelChoiceField(label=capfirst(_("need")), queryset=Need.objects.none())
@@ -41,10 +50,14 @@ class ProposeForm(forms.Form):
     def __init__(self, *args: Any, user: User, need: Need | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = (  # type: ignore[attr-defined]  # a ModelChoiceField
-            Participant.objects.visible_to(user).filter(status__in=READY_STATUSES).order_by("last_name", "first_name")
+            Participant.objects.visible_to(user)
+            .filter(status__in=READY_STATUSES)
+            .select_related("home_district")
+            .order_by("last_name", "first_name")
         )
+        self.fields["participant"].label_from_instance = participant_choice_label  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["participant"].widget.attrs["data-searchable"] = "true"
-        needs = Need.objects.visible_to(user).open().select_related("workplace")
+        needs = Need.objects.visible_to(user).open().select_related("workplace__organisation")
         self.fields["need"].queryset = needs  # type: ignore[attr-defined]  # a ModelChoiceField
         # Choosing a need reloads the supervisor choices with that workplace's supervisors (htmx).
         self.fields["need"].widget.attrs.update(

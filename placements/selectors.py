@@ -316,7 +316,7 @@ def participant_timeline(*, participant: Participant) -> list[TimelineEntry]:
             TimelineEntry(
                 at=event.at,
                 kind="placement",
-                title=f"{event.placement.placement_type.name}: {event.get_to_status_display()}",
+                title=f"{event.placement.placement_type.localised_name}: {event.get_to_status_display()}",
                 detail=f"{event.placement.need.title}, {event.placement.need.workplace.name}"
                 + (f" – {event.note}" if event.note else ""),
                 placement=event.placement,

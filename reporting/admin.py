@@ -15,7 +15,7 @@ class StrategyGoalAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "unit", "goal"]
+    list_display = ["code", "name", "name_en", "unit", "goal"]
     inlines = [TargetInline]
 
 

@@ -9,31 +9,41 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-STATUS_LABELS = {"on_track": "I fas", "at_risk": "Risk", "off_track": "Efter plan", None: "–"}
+from taxonomy.models import JobTrack, english_active
+
+# Labels in the active language: the pages show them in the user's language, the stored PDF and
+# workbook in Swedish (both are made under translation.override("sv")).
+STATUS_LABELS = {
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "off_track": gettext_lazy("Behind plan"),
+    None: "–",
+}
 DIMENSION_LABELS = {
-    "department": "Förvaltning och arbetsgivare",
-    "job_track": "Jobbspår",
-    "target_group": "Målgrupp",
-    "gender": "Kön",
-    "referral_source": "Anvisare",
+    "department": gettext_lazy("Departments and employers"),
+    "job_track": gettext_lazy("Job track"),
+    "target_group": gettext_lazy("Target group"),
+    "gender": gettext_lazy("Gender"),
+    "referral_source": gettext_lazy("Referral source"),
 }
 FUNNEL_LABELS = {
-    "referred": "Anvisade",
-    "mapped": "Kartlagda",
-    "placed": "Har börjat en praktikperiod",
-    "completed": "Har avslutat en praktikperiod",
-    "work_or_studies": "I arbete eller studier vid avslut",
+    "referred": gettext_lazy("People referred"),
+    "mapped": gettext_lazy("Mapped"),
+    "placed": gettext_lazy("Started a placement"),
+    "completed": gettext_lazy("Completed a placement"),
+    "work_or_studies": gettext_lazy("In work or studies at the end"),
 }
-SUPPRESSED = "färre än 5"
+SUPPRESSED = gettext_lazy("fewer than 5")
 
 
 def _display(value: Any, unit: str = "count") -> str:
     if value is None:
-        return SUPPRESSED
+        return str(SUPPRESSED)
     return f"{value} %" if unit == "percent" else str(value)
 
 
@@ -43,6 +53,10 @@ def key_label(dimension: str, key: str) -> str:
     choices = {"gender": Gender, "target_group": TargetGroup, "referral_source": ReferralSource}.get(dimension)
     if choices is not None and key in choices.values:
         return str(choices(key).label)
+    if dimension == "job_track" and key and english_active():
+        # Figures group job tracks by their (Swedish) name; English needs the track's own.
+        track = JobTrack.objects.filter(name=key).first()
+        return track.localised_name if track else key
     return key or "–"
 
 
@@ -52,14 +66,14 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
             **row,
             "quarter_text": _display(row["quarter"]["shown"], row["unit"]),
             "ytd_text": _display(row["year_to_date"]["shown"], row["unit"]),
-            "status_text": STATUS_LABELS[row["year_to_date"]["status"]],
+            "status_text": str(STATUS_LABELS[row["year_to_date"]["status"]]),
             "target_text": "–" if row["target"] is None else _display(row["target"], row["unit"]),
         }
         for row in figures["indicators"]
     ]
     breakdowns = [
         {
-            "title": DIMENSION_LABELS[dimension],
+            "title": str(DIMENSION_LABELS[dimension]),
             "rows": [
                 {
                     "key": key_label(dimension, row["key"]),
@@ -72,7 +86,7 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
         }
         for dimension, periods in figures["breakdowns"].items()
     ]
-    funnel = [{"step": FUNNEL_LABELS[s["step"]], "count": _display(s["count"])} for s in figures["funnel"]]
+    funnel = [{"step": str(FUNNEL_LABELS[s["step"]]), "count": _display(s["count"])} for s in figures["funnel"]]
     return {
         "figures": figures,
         "indicators": indicators,
@@ -112,13 +126,17 @@ def _append(sheet: Any, row: list[Any]) -> None:
 
 
 def report_xlsx(figures: dict[str, Any]) -> bytes:
+    with translation.override("sv"):
+        return _workbook(figures)
+
+
+def _workbook(figures: dict[str, Any]) -> bytes:
     context = _context(figures)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Indikatorer"
-    with translation.override("sv"):
-        header = [_("Indicator"), _("Quarter"), _("Year to date"), _("Target"), _("Status"), _("Definition")]
-    _append(sheet, [str(h) for h in header])
+    sheet.title = _("Indicators")
+    header = [_("Indicator"), _("Quarter"), _("Year to date"), _("Target"), _("Status"), _("Definition")]
+    _append(sheet, header)
     for row in context["indicators"]:
         _append(
             sheet,
@@ -133,18 +151,18 @@ def report_xlsx(figures: dict[str, Any]) -> bytes:
         )
     for breakdown in context["breakdowns"]:
         table = workbook.create_sheet(breakdown["title"][:31])
-        _append(table, ["", "Påbörjade", "Avslutade", "I arbete eller studier"])
+        _append(table, ["", _("Started"), _("Ended"), _("In work or studies")])
         for row in breakdown["rows"]:
             _append(table, [row["key"], row["started"], row["ended"], row["work_or_studies"]])
-    suppliers = workbook.create_sheet("Leverantörer")
-    _append(suppliers, ["Leverantör", "Utlovade platser per år", "Påbörjade i år"])
+    suppliers = workbook.create_sheet(_("Suppliers"))
+    _append(suppliers, [_("Supplier"), _("Promised places a year"), _("Started this year")])
     for supplier in context["suppliers"]:
         _append(suppliers, [supplier["name"], supplier["promised"], _display(supplier["delivered"])])
-    assistance = workbook.create_sheet("Ekonomiskt bistånd")
-    _append(assistance, ["Anvisare", "Lämnade ekonomiskt bistånd"])
+    assistance = workbook.create_sheet(_("Social assistance"))
+    _append(assistance, [_("Referral source"), _("Left social assistance")])
     for row in context["left_assistance"]:
         _append(assistance, [row["key"], row["left"]])
-    funnel = workbook.create_sheet("Tratt")
+    funnel = workbook.create_sheet(_("Funnel"))
     for step in context["funnel"]:
         _append(funnel, [step["step"], step["count"]])
     for worksheet in workbook.worksheets:

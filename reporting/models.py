@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from taxonomy.models import english_active
+
 
 class StrategyGoal(models.Model):
     """A long-term goal of the municipality's integration strategy."""
@@ -34,7 +36,11 @@ class Indicator(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, help_text=_("Shown when the user has chosen English.")
+    )
     definition = models.TextField(_("definition"))
+    definition_en = models.TextField(_("English definition"), blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.COUNT)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
     goal = models.ForeignKey(
@@ -52,7 +58,16 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
-        return self.name
+        return self.localised_name
+
+    @property
+    def localised_name(self) -> str:
+        """The name in the active language: the English one when English is chosen and it is set."""
+        return self.name_en if english_active() and self.name_en else self.name
+
+    @property
+    def localised_definition(self) -> str:
+        return self.definition_en if english_active() and self.definition_en else self.definition
 
 
 class Target(models.Model):

@@ -141,8 +141,8 @@ def report_figures(
         percent = (indicator.unit if indicator else standard_unit) == Indicator.Unit.PERCENT
         entry: dict[str, object] = {
             "code": code,
-            "name": indicator.name if indicator else str(standard_name),
-            "definition": indicator.definition if indicator else str(standard_definition),
+            "name": indicator.localised_name if indicator else str(standard_name),
+            "definition": indicator.localised_definition if indicator else str(standard_definition),
             "unit": "percent" if percent else "count",
             "target": float(target.target_value) if target else None,
             "baseline": float(target.baseline) if target and target.baseline is not None else None,

@@ -177,13 +177,16 @@ def report_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 class TargetsForm(forms.Form):
-    """One target and baseline field per indicator, for one year."""
+    """One target and baseline field per indicator, for one year. An existing target is removed only
+    when its "remove" box is ticked: an emptied field is an error, so a form sent empty (a stray
+    submit, a page that lost its values) changes nothing."""
 
     def __init__(
         self, *args: object, indicators: list[Indicator], targets: dict[int, Target], **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handed on to Form as given
         self.indicators = indicators
+        self.current = targets
         for indicator in indicators:
             current = targets.get(indicator.pk)
             maximum = 100 if indicator.unit == Indicator.Unit.PERCENT else 100000
@@ -203,13 +206,46 @@ class TargetsForm(forms.Form):
                 decimal_places=2,
                 initial=current.baseline if current else None,
             )
+            if current is not None:
+                self.fields[f"remove_{indicator.pk}"] = forms.BooleanField(label=_("Remove"), required=False)
 
-    def rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField]]:
-        return [(i, self[f"target_{i.pk}"], self[f"baseline_{i.pk}"]) for i in self.indicators]
+    def rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField, forms.BoundField | None]]:
+        return [
+            (
+                i,
+                self[f"target_{i.pk}"],
+                self[f"baseline_{i.pk}"],
+                self[f"remove_{i.pk}"] if f"remove_{i.pk}" in self.fields else None,
+            )
+            for i in self.indicators
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        emptied = [
+            i
+            for i in self.indicators
+            if i.pk in self.current
+            and data.get(f"target_{i.pk}") is None
+            and f"target_{i.pk}" not in self.errors
+            and not data.get(f"remove_{i.pk}")
+        ]
+        for indicator in emptied:
+            self.add_error(
+                f"target_{indicator.pk}", _("Enter the target, or tick “Remove” to remove this year's target.")
+            )
+        if emptied:
+            raise ValidationError(
+                _("Nothing was saved: a target that is set cannot be left empty. Enter it, or tick “Remove”.")
+            )
+        return data
 
     def values(self) -> dict[int, tuple[object, object]]:
         data = self.cleaned_data
-        return {i.pk: (data[f"target_{i.pk}"], data[f"baseline_{i.pk}"]) for i in self.indicators}
+        return {
+            i.pk: (None, None) if data.get(f"remove_{i.pk}") else (data[f"target_{i.pk}"], data[f"baseline_{i.pk}"])
+            for i in self.indicators
+        }
 
 
 @manager_only

@@ -12,6 +12,26 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def english_active() -> bool:
+    """Whether the user has chosen English (Swedish is the default and the fallback)."""
+    return (get_language() or "sv").startswith("en")
+
+
+class NamedInTwoLanguages:
+    """Reference data an administrator names: the Swedish `name`, and an optional `name_en` shown
+    when the user has chosen English (without one, the Swedish name is shown)."""
+
+    name: str
+    name_en: str
+
+    def __str__(self) -> str:
+        return self.localised_name
+
+    @property
+    def localised_name(self) -> str:
+        return self.name_en if english_active() and self.name_en else self.name
+
+
 class SwedishLevel(models.IntegerChoices):
     """How far a person has come in Swedish. Ordered, so a need's minimum is a comparison.
 
@@ -87,13 +107,16 @@ class Occupation(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language (Swedish unless English is chosen)."""
-        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
+        return self.name_en if english_active() else self.name_sv
 
 
-class District(models.Model):
+class District(NamedInTwoLanguages, models.Model):
     """A district (stadsdel, tätort) of the municipality; with a centre point for distances."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("English name"), max_length=100, blank=True, help_text=_("Shown when the user has chosen English.")
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
 
@@ -109,9 +132,6 @@ class District(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class Language(models.Model):
     """A language a participant speaks, by ISO 639-1 code."""
@@ -126,14 +146,17 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
+        return self.name_en if english_active() else self.name_sv
 
 
-class JobTrack(models.Model):
+class JobTrack(NamedInTwoLanguages, models.Model):
     """A job track (jobbspår): a route to work built from the employers' competence needs."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, help_text=_("Shown when the user has chosen English.")
+    )
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -142,11 +165,8 @@ class JobTrack(models.Model):
         verbose_name = _("job track")
         verbose_name_plural = _("job tracks")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class PlacementType(models.Model):
+class PlacementType(NamedInTwoLanguages, models.Model):
     """A kind of placement or measure with its own rules.
 
     Labour-market measures come and go with politics, so they are data an administrator keeps,
@@ -161,6 +181,9 @@ class PlacementType(models.Model):
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, help_text=_("Shown when the user has chosen English.")
+    )
     description = models.TextField(_("description"), blank=True)
     max_weeks = models.PositiveSmallIntegerField(
         _("maximum length (weeks)"), null=True, blank=True, help_text=_("Empty means no limit.")
@@ -193,9 +216,6 @@ class PlacementType(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
     def rule_violations(
         self,
         *,
@@ -212,14 +232,16 @@ class PlacementType(models.Model):
         problems: dict[str, str] = {}
         if self.max_hours_per_day and hours_per_day and hours_per_day > self.max_hours_per_day:
             problems["hours_per_day"] = _("A %(type)s allows at most %(hours)s hours a day.") % {
-                "type": self.name,
+                "type": self.localised_name,
                 "hours": self.max_hours_per_day,
             }
         if self.max_weeks and start and end and end - start > dt.timedelta(weeks=self.max_weeks):
             problems["period"] = _("A %(type)s lasts at most %(weeks)s weeks.") % {
-                "type": self.name,
+                "type": self.localised_name,
                 "weeks": self.max_weeks,
             }
         if decision_reference is not None and self.requires_decision_reference and not decision_reference.strip():
-            problems["decision_reference"] = _("A %(type)s needs the decision reference.") % {"type": self.name}
+            problems["decision_reference"] = _("A %(type)s needs the decision reference.") % {
+                "type": self.localised_name
+            }
         return problems

@@ -30,7 +30,15 @@ def test_the_statement_follows_diggs_model_in_swedish(client: Client, settings) 
     assert 'href="tel:063-143000"' in page
     assert 'href="https://www.digg.se/tdosanmalan"' in page
     assert "delvis förenlig med" in page
-    assert "2026-11-22" in page
+    assert "2026-12-01" in page
+
+
+def test_the_statement_says_what_is_checked_beyond_axe_and_what_still_falls_short(client: Client) -> None:
+    page = client.get(reverse("accessibility")).content.decode()
+    for checked in ("320 pixlar", "minst 3:1", "(1.4.11)", "sidtitlar", "200 %", "sorterade kolumner"):
+        assert checked in page, checked
+    for shortcoming in ("egen ram", "Administrationen", "Swagger UI"):
+        assert shortcoming in page, shortcoming
 
 
 def test_the_statement_is_in_english_too(client: Client) -> None:

@@ -262,6 +262,8 @@ class Need(models.Model):
             # A need may run longer than one placement of its type, so only the hours are checked here.
             errors.update(self.placement_type.rule_violations(hours_per_day=self.hours_per_day))
             if self._state.adding and not self.placement_type.active:
-                errors["placement_type"] = _("%(type)s takes no new placements.") % {"type": self.placement_type.name}
+                errors["placement_type"] = _("%(type)s takes no new placements.") % {
+                    "type": self.placement_type.localised_name
+                }
         if errors:
             raise ValidationError(errors)

@@ -1,8 +1,28 @@
 // Platsa's own behaviour. No inline scripts: the Content-Security-Policy forbids them.
 "use strict";
 
-// Long lists (occupations, languages) become searchable pickers; without JavaScript they stay
-// ordinary selects, so every form still works.
+// The ids of the texts that describe a field: those it already names, and the error and help texts
+// crispy-forms writes next to it (error_1_id_<name>, id_<name>_helptext, hint_id_<name>).
+function describingIds(select) {
+  const ids = (select.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+  const wrapper = select.closest(".mb-3, .form-group, [id^='div_']") || select.parentElement;
+  if (wrapper && select.id) {
+    wrapper.querySelectorAll("[id]").forEach(function (element) {
+      const id = element.id;
+      const describes =
+        id === select.id + "_helptext" ||
+        id === "hint_" + select.id ||
+        (id.indexOf("error_") === 0 && id.slice(-select.id.length - 1) === "_" + select.id);
+      if (describes && ids.indexOf(id) === -1) {
+        ids.push(id);
+      }
+    });
+  }
+  return ids;
+}
+
+// Long lists (occupations, languages, participants) become searchable pickers; without JavaScript
+// they stay ordinary selects, so every form still works.
 function enhanceSearchableSelects(root) {
   if (typeof TomSelect === "undefined") {
     return;
@@ -11,7 +31,7 @@ function enhanceSearchableSelects(root) {
     if (select.tomselect) {
       return;
     }
-    new TomSelect(select, {
+    const picker = new TomSelect(select, {
       maxOptions: 500,
       plugins: select.multiple ? ["remove_button"] : [],
     });
@@ -19,12 +39,44 @@ function enhanceSearchableSelects(root) {
     // out of the tab order, only to carry the value: hidden from assistive technology too, it
     // is not announced as a second, unlabelled field.
     select.setAttribute("aria-hidden", "true");
+    // What the field says about itself goes to the combobox people actually reach: that it is
+    // invalid, and its error and help texts.
+    const input = picker.control_input;
+    const invalid = select.getAttribute("aria-invalid") === "true" || select.classList.contains("is-invalid");
+    if (invalid) {
+      input.setAttribute("aria-invalid", "true");
+      picker.wrapper.classList.add("is-invalid");
+    }
+    const ids = describingIds(select);
+    if (ids.length) {
+      input.setAttribute("aria-describedby", ids.join(" "));
+    }
+    if (select.required) {
+      input.setAttribute("aria-required", "true");
+    }
+  });
+}
+
+// A wide table scrolls inside its wrapper at narrow widths; a wrapper that scrolls is reachable with
+// the keyboard (arrow keys scroll it once it has focus).
+function focusableScrollRegions(root) {
+  root.querySelectorAll(".table-responsive").forEach(function (region) {
+    if (region.scrollWidth > region.clientWidth) {
+      region.setAttribute("tabindex", "0");
+    } else {
+      region.removeAttribute("tabindex");
+    }
   });
 }
 
 document.addEventListener("DOMContentLoaded", function () {
   enhanceSearchableSelects(document);
+  focusableScrollRegions(document);
+});
+window.addEventListener("resize", function () {
+  focusableScrollRegions(document);
 });
 document.addEventListener("htmx:afterSwap", function (event) {
   enhanceSearchableSelects(event.target);
+  focusableScrollRegions(event.target);
 });

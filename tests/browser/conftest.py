@@ -20,7 +20,7 @@ from conftest import require_service
 CHROMIUM = os.environ.get("PLATSA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("PLATSA_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 SCREENSHOTS = ARTIFACTS / "screenshots"
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(os.environ.get("PLATSA_AXE", Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"))
 PASSWORD = "platsa-test"  # the user factories' password
 
 # The closed network refuses Chromium's own background connections; without these flags it
