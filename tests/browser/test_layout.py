@@ -38,8 +38,8 @@ def world() -> Any:
     )
     # Enough participants for the list to have a second page (the pagination is checked too).
     ParticipantFactory.create_batch(26, team=world.team, coordinator=world.coordinator)
-    world.placement, world.supervisor_user, world.due = placement, supervisor_user, due  # type: ignore[attr-defined]
-    world.session = world.supervisor.enrolments.first().session  # type: ignore[attr-defined]
+    world.placement, world.supervisor_user, world.due = placement, supervisor_user, due  # type: ignore[attr-defined]  # the world is a plain namespace of objects
+    world.session = world.supervisor.enrolments.first().session  # type: ignore[attr-defined]  # the world is a plain namespace of objects
     return world
 
 
