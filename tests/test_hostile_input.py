@@ -512,3 +512,17 @@ def test_the_admin_search_has_the_same_bounds(url: str) -> None:
     assert "En sökning får ha högst 100 tecken." in response.content.decode()
     assert "Sök på högst 8 ord." in client.get(url, {"q": " ".join(["a"] * 9)}).content.decode()
     assert client.get(url, {"q": "a b c d e f g h"}).status_code == 200
+
+
+def test_every_admin_with_a_search_box_has_the_bounds() -> None:
+    """A new admin with `search_fields` that forgets the bounds fails here, not in production."""
+    from django.contrib import admin
+
+    from accounts.search import BoundedSearchAdmin
+
+    unbounded = [
+        f"{model._meta.label}: {type(model_admin).__name__}"
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.search_fields and not isinstance(model_admin, BoundedSearchAdmin)
+    ]
+    assert not unbounded, unbounded
