@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, TypeVar
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -91,18 +93,38 @@ class AccessAction(models.TextChoices):
     ERASE = "erase", _("Erased or pseudonymised on request")
 
 
-class AccessLogEntryQuerySet(models.QuerySet["AccessLogEntry"]):
-    """Entries are written once and never changed: bulk updates and deletes are refused here, and
-    on PostgreSQL also by a trigger in the database."""
+_Row = TypeVar("_Row", bound="AppendOnlyModel")
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
+    """Rows written once and never changed: bulk updates and deletes are refused here, and on
+    PostgreSQL also by a trigger in the database (migrations 0005 and 0010)."""
 
     def update(self, **kwargs: object) -> int:
-        raise PermissionError("the access log is append-only")
+        raise PermissionError(f"{self.model.APPEND_ONLY} is append-only")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("the access log is append-only")
+        raise PermissionError(f"{self.model.APPEND_ONLY} is append-only")
 
 
-class AccessLogEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log whose entries are written once. (Not domain logic: a storage guarantee.)"""
+
+    APPEND_ONLY: ClassVar[str] = "the log"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError(f"{self.APPEND_ONLY} is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Model.save's own keywords, passed on
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{self.APPEND_ONLY} is append-only")
+
+
+class AccessLogEntry(AppendOnlyModel):
     """One access to a participant's personal data: who, when, whose record, what, which fields, why.
 
     The participant is kept as a plain id, not a foreign key, so the log outlives an erased record
@@ -125,7 +147,9 @@ class AccessLogEntry(models.Model):
     fields = models.JSONField(_("fields changed"), default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
-    objects = AccessLogEntryQuerySet.as_manager()
+    APPEND_ONLY = "the access log"
+
+    objects = AppendOnlyQuerySet["AccessLogEntry"].as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -135,15 +159,6 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.participant_id}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # Append-only: an entry is written once. (Not domain logic: a storage guarantee.)
-        if self.pk is not None:
-            raise PermissionError("the access log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise PermissionError("the access log is append-only")
 
 
 class BreakGlassGrant(models.Model):
@@ -185,16 +200,6 @@ class LogReview(models.Model):
         return f"{self.month:%Y-%m}"
 
 
-class AdminAuditEntryQuerySet(models.QuerySet["AdminAuditEntry"]):
-    """Audit entries are written once: bulk updates and deletes are refused (on PostgreSQL also by a trigger)."""
-
-    def update(self, **kwargs: object) -> int:
-        raise PermissionError("the audit log is append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("the audit log is append-only")
-
-
 class AdminAction(models.TextChoices):
     USER_ADDED = "user_added", _("Added the user")
     USER_ACTIVATED = "user_activated", _("Activated the user")
@@ -209,7 +214,7 @@ class AdminAction(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("Revoked an API token")
 
 
-class AdminAuditEntry(models.Model):
+class AdminAuditEntry(AppendOnlyModel):
     """One administrative act on an account: who, when, on whose account, what. Append-only.
 
     Nothing personal beyond the account names: the detail holds a role, a team or a token's prefix,
@@ -231,7 +236,9 @@ class AdminAuditEntry(models.Model):
     target_username = models.CharField(_("account (user name)"), max_length=150, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
 
-    objects = AdminAuditEntryQuerySet.as_manager()
+    APPEND_ONLY = "the audit log"
+
+    objects = AppendOnlyQuerySet["AdminAuditEntry"].as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -240,14 +247,6 @@ class AdminAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target_username}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise PermissionError("the audit log is append-only")
 
 
 class RoleGrant(models.Model):

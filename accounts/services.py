@@ -183,7 +183,12 @@ def _decision_check(grant: RoleGrant, by: User) -> None:
 
 
 def _locked_pending(grant: RoleGrant) -> RoleGrant:
-    return RoleGrant.objects.select_for_update().select_related("user", "team", "requested_by").get(pk=grant.pk)
+    # Only the grant row is locked: PostgreSQL cannot lock the nullable side of the team join.
+    return (
+        RoleGrant.objects.select_for_update(of=("self",))
+        .select_related("user", "team", "requested_by")
+        .get(pk=grant.pk)
+    )
 
 
 @transaction.atomic
@@ -257,7 +262,7 @@ def api_token_create(*, user: User, name: str, by: User) -> tuple[ApiToken, str]
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by: User) -> None:
-    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=token.pk)
     if token.revoked_at is not None:
         return
     token.revoked_at = timezone.now()
