@@ -380,7 +380,8 @@ class ApiTokenAdmin(BoundedSearchAdmin):
         cast(_NewTokenRequest, request)._platsa_new_key = key  # for response_add, this request only; never stored
 
     def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue: str | None = None) -> HttpResponse:
-        response = TemplateResponse(
+        # Not cached: the admin's views are never_cache, and NoStoreMiddleware marks every signed-in answer.
+        return TemplateResponse(
             request,
             "admin/accounts/apitoken/created.html",
             {
@@ -392,8 +393,6 @@ class ApiTokenAdmin(BoundedSearchAdmin):
                 "changelist_url": reverse("admin:accounts_apitoken_changelist"),
             },
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
     def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False
