@@ -173,7 +173,6 @@ class UserAdmin(BoundedSearchAdmin, DjangoUserAdmin):
 
     def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool) -> None:
         by = _admin_user(request)
-        was_active = User.objects.filter(pk=obj.pk).values_list("is_active", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
         if not change:
             services.user_added(
@@ -183,7 +182,7 @@ class UserAdmin(BoundedSearchAdmin, DjangoUserAdmin):
                 use_https=request.is_secure(),
                 choose_own_password=not by.is_superuser,
             )
-        elif was_active is not None and was_active != obj.is_active:
+        elif "is_active" in form.changed_data:
             services.user_active_changed(user=obj, by=by)
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm[User], formsets: Any, change: bool) -> None:
