@@ -201,10 +201,6 @@ class ParticipantViewSet(
             .order_by("last_name", "first_name", "pk")
         )
 
-    def get_object(self) -> Participant:
-        participant = get_participant_for_user(self.request.user, self.kwargs["pk"])
-        return self.get_queryset().get(pk=participant.pk)
-
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return logged_list(self, participants_shown)
 
