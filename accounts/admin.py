@@ -189,7 +189,7 @@ class UserAdmin(BoundedSearchAdmin, DjangoUserAdmin):
         user = form.instance
         before = set(user.groups.values_list("name", flat=True))
         super().save_related(request, form, formsets, change)
-        user.__dict__.pop("_roles_cache", None)
+        user.forget_roles()
         added = {Role(name) for name in set(user.groups.values_list("name", flat=True)) - before if name in Role.values}
         if added & ROLES_NEEDING_APPROVAL:
             # Only a superuser's form lets these through (the administrator's form refuses them).

@@ -208,7 +208,7 @@ def role_grant_approve(*, grant: RoleGrant, by: User) -> RoleGrant:
     if user.email and user.email.lower() in emails:
         raise ValidationError(_("The account has the e-mail address of the administrator who asked or decides."))
     user.groups.add(Group.objects.get(name=grant.role))
-    user.__dict__.pop("_roles_cache", None)
+    user.forget_roles()
     fields = []
     if grant.role == Role.COORDINATOR:
         user.team = grant.team
