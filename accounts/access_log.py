@@ -20,10 +20,29 @@ def log_access(
     *, user: User, participant_ids: Iterable[int], action: AccessAction, fields: Iterable[str] = (), reason: str = ""
 ) -> int:
     """Write one entry per participant; returns how many."""
+    return _write(
+        user=user,
+        username=user.get_username(),
+        participant_ids=participant_ids,
+        action=action,
+        fields=fields,
+        reason=reason,
+    )
+
+
+def _write(
+    *,
+    user: User | None,
+    username: str,
+    participant_ids: Iterable[int],
+    action: AccessAction,
+    fields: Iterable[str] = (),
+    reason: str = "",
+) -> int:
     entries = [
         AccessLogEntry(
             user=user,
-            username=user.get_username(),
+            username=username[:150],
             participant_id=pk,
             action=action,
             fields=sorted(fields),
@@ -85,9 +104,4 @@ def log_access_by_link(*, holder: str, participant_ids: Iterable[int], action: A
     """Entries for an access without an account (a supervisor's personal follow-up link): no user,
     the entry names the link's holder instead (a stable, untranslated name such as
     "follow-up-link:supervisor-12")."""
-    entries = [
-        AccessLogEntry(user=None, username=holder[:150], participant_id=pk, action=action)
-        for pk in dict.fromkeys(participant_ids)
-    ]
-    AccessLogEntry.objects.bulk_create(entries)
-    return len(entries)
+    return _write(user=None, username=holder, participant_ids=participant_ids, action=action)

@@ -26,7 +26,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -173,7 +173,6 @@ class UserAdmin(BoundedSearchAdmin, DjangoUserAdmin):
 
     def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool) -> None:
         by = _admin_user(request)
-        was_active = User.objects.filter(pk=obj.pk).values_list("is_active", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
         if not change:
             services.user_added(
@@ -183,14 +182,14 @@ class UserAdmin(BoundedSearchAdmin, DjangoUserAdmin):
                 use_https=request.is_secure(),
                 choose_own_password=not by.is_superuser,
             )
-        elif was_active is not None and was_active != obj.is_active:
+        elif "is_active" in form.changed_data:
             services.user_active_changed(user=obj, by=by)
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm[User], formsets: Any, change: bool) -> None:
         user = form.instance
         before = set(user.groups.values_list("name", flat=True))
         super().save_related(request, form, formsets, change)
-        user.__dict__.pop("_roles_cache", None)
+        user.forget_roles()
         added = {Role(name) for name in set(user.groups.values_list("name", flat=True)) - before if name in Role.values}
         if added & ROLES_NEEDING_APPROVAL:
             # Only a superuser's form lets these through (the administrator's form refuses them).
@@ -380,7 +379,8 @@ class ApiTokenAdmin(BoundedSearchAdmin):
         cast(_NewTokenRequest, request)._platsa_new_key = key  # for response_add, this request only; never stored
 
     def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue: str | None = None) -> HttpResponse:
-        response = TemplateResponse(
+        # Not cached: the admin's views are never_cache, and NoStoreMiddleware marks every signed-in answer.
+        return TemplateResponse(
             request,
             "admin/accounts/apitoken/created.html",
             {
@@ -392,8 +392,6 @@ class ApiTokenAdmin(BoundedSearchAdmin):
                 "changelist_url": reverse("admin:accounts_apitoken_changelist"),
             },
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
     def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False
@@ -409,13 +407,15 @@ class ApiTokenAdmin(BoundedSearchAdmin):
 
 
 class _ReadOnlyAdmin(BoundedSearchAdmin):
+    """The logs: written by the code that acts, only read here."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: AccessLogEntry | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

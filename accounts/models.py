@@ -80,6 +80,10 @@ class User(AbstractUser):
     def has_role(self, role: Role) -> bool:
         return role in self.roles
 
+    def forget_roles(self) -> None:
+        """After the user's groups change: `roles` reads them again."""
+        self.__dict__.pop("_roles_cache", None)
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("Opened the case file")

@@ -80,7 +80,7 @@ def _reset_link_check(user: User) -> None:
         raise ValidationError(_("A reset link needs an active account with an e-mail address."))
 
 
-class _Templates(TypedDict):
+class _Templates(TypedDict, total=False):
     subject_template_name: str
     email_template_name: str
 
@@ -99,10 +99,8 @@ def user_send_password_reset(*, user: User, by: User, domain: str, use_https: bo
     log_admin_action(by=by, action=AdminAction.RESET_LINK_SENT, target=user)
     form = _OneUserResetForm(user=user)
     form.is_valid()
-    if new:
-        transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https, **INVITATION_TEMPLATES))
-    else:
-        transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https))
+    templates: _Templates = INVITATION_TEMPLATES if new else {}  # {}: Django's own reset e-mail
+    transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https, **templates))
 
 
 @transaction.atomic
@@ -191,6 +189,15 @@ def _locked_pending(grant: RoleGrant) -> RoleGrant:
     )
 
 
+def _record_decision(grant: RoleGrant, *, by: User, status: RoleGrant.Status, action: AdminAction) -> RoleGrant:
+    grant.status = status
+    grant.decided_by = by
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    log_admin_action(by=by, action=action, target=grant.user, detail=_grant_detail(grant.role, grant.team))
+    return grant
+
+
 @transaction.atomic
 def role_grant_approve(*, grant: RoleGrant, by: User) -> RoleGrant:
     """Give the role (and a coordinator's team): by a second administrator, or a superuser."""
@@ -201,7 +208,7 @@ def role_grant_approve(*, grant: RoleGrant, by: User) -> RoleGrant:
     if user.email and user.email.lower() in emails:
         raise ValidationError(_("The account has the e-mail address of the administrator who asked or decides."))
     user.groups.add(Group.objects.get(name=grant.role))
-    user.__dict__.pop("_roles_cache", None)
+    user.forget_roles()
     fields = []
     if grant.role == Role.COORDINATOR:
         user.team = grant.team
@@ -211,26 +218,14 @@ def role_grant_approve(*, grant: RoleGrant, by: User) -> RoleGrant:
         fields.append("is_staff")
     if fields:
         user.save(update_fields=fields)
-    grant.status = RoleGrant.Status.APPROVED
-    grant.decided_by = by
-    grant.decided_at = timezone.now()
-    grant.save(update_fields=["status", "decided_by", "decided_at"])
-    log_admin_action(by=by, action=AdminAction.ROLE_APPROVED, target=user, detail=_grant_detail(grant.role, grant.team))
-    return grant
+    return _record_decision(grant, by=by, status=RoleGrant.Status.APPROVED, action=AdminAction.ROLE_APPROVED)
 
 
 @transaction.atomic
 def role_grant_refuse(*, grant: RoleGrant, by: User) -> RoleGrant:
     grant = _locked_pending(grant)
     _decision_check(grant, by)
-    grant.status = RoleGrant.Status.REFUSED
-    grant.decided_by = by
-    grant.decided_at = timezone.now()
-    grant.save(update_fields=["status", "decided_by", "decided_at"])
-    log_admin_action(
-        by=by, action=AdminAction.ROLE_REFUSED, target=grant.user, detail=_grant_detail(grant.role, grant.team)
-    )
-    return grant
+    return _record_decision(grant, by=by, status=RoleGrant.Status.REFUSED, action=AdminAction.ROLE_REFUSED)
 
 
 # API tokens (rules in accounts.tokens).

@@ -76,6 +76,16 @@ class ApiViewSet(ApiViewMixin, GenericViewSet):
     pass
 
 
+def logged_list(view: GenericViewSet, shown: Callable[..., list[Any]]) -> Response:
+    """A list answer whose rows are logged through `shown`, the selector for those rows
+    (participants.selectors.participants_shown or one built on it)."""
+    queryset = view.filter_queryset(view.get_queryset())
+    page = view.paginate_queryset(queryset)
+    rows = shown(user=view.request.user, rows=page if page is not None else queryset)
+    data = view.get_serializer(rows, many=True).data
+    return view.get_paginated_response(data) if page is not None else Response(data)
+
+
 # --- Errors ------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ in server logs). Writes go through the intake form, the experience formset and t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access_log import log_access
@@ -35,6 +37,7 @@ from .base import (
     call_service,
     form_input,
     form_values,
+    logged_list,
     require_object,
 )
 from .pagination import IdFilter
@@ -198,16 +201,8 @@ class ParticipantViewSet(
             .order_by("last_name", "first_name", "pk")
         )
 
-    def get_object(self) -> Participant:
-        participant = get_participant_for_user(self.request.user, self.kwargs["pk"])
-        return self.get_queryset().get(pk=participant.pk)
-
-    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = participants_shown(user=request.user, rows=page if page is not None else queryset)
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return logged_list(self, participants_shown)
 
     def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         participant = participant_for_view(user=request.user, pk=self.kwargs["pk"])
@@ -309,14 +304,8 @@ class WorkExperienceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         visible = Participant.objects.visible_to(self.request.user)
         return WorkExperience.objects.filter(participant__in=visible).order_by("participant_id", "pk")
 
-    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = participants_shown(
-            user=request.user, rows=page if page is not None else queryset, participant_id="participant_id"
-        )
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return logged_list(self, partial(participants_shown, participant_id="participant_id"))
 
     def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         row = self.get_object()

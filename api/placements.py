@@ -9,7 +9,6 @@ shows (who, when, how many hours, whom to call); follow-ups of their own placeme
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -42,6 +41,7 @@ from .base import (
     call_service,
     form_errors,
     form_input,
+    logged_list,
     pick_visible,
     require_object,
     validate_input,
@@ -131,7 +131,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return get_placement_for_user(self.request.user, self.kwargs["pk"])
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return _logged_list(self, placements_shown)
+        return logged_list(self, placements_shown)
 
     def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         return Response(self.get_serializer(placement_for_view(user=request.user, pk=kwargs["pk"])).data)
@@ -150,15 +150,6 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     acknowledge = _transition_action("acknowledge", "Record that a party acknowledged the agreement")
     assessment = _transition_action("assessment", "Save the supervisor's assessment of an ended placement")
     later_outcome = _transition_action("later_outcome", "Record the outcome 90 or 180 days after the end")
-
-
-def _logged_list(view: ApiViewSet, shown: Callable[..., list[Any]]) -> Response:
-    """A list answer whose rows are logged through `shown`, the selector for those rows."""
-    queryset = view.filter_queryset(view.get_queryset())
-    page = view.paginate_queryset(queryset)
-    rows = shown(user=view.request.user, rows=page if page is not None else queryset)
-    data = view.get_serializer(rows, many=True).data
-    return view.get_paginated_response(data) if page is not None else Response(data)
 
 
 class PortalPlacementSerializer(serializers.ModelSerializer):
@@ -212,7 +203,7 @@ class PortalPlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return _logged_list(self, placements_shown)
+        return logged_list(self, placements_shown)
 
     def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         placement = self.get_object()
@@ -277,7 +268,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return FollowUp.objects.visible_to(self.request.user).select_related("placement").order_by("-due_date", "-pk")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return _logged_list(self, follow_ups_shown)
+        return logged_list(self, follow_ups_shown)
 
     def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         return Response(self.get_serializer(follow_up_for_view(user=request.user, pk=kwargs["pk"])).data)

@@ -73,7 +73,7 @@ def extract(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(extract_pdf(data), content_type="application/pdf")
     # The file name carries the record number only, never a name or an identity number.
     response["Content-Disposition"] = f'attachment; filename="registerutdrag-{participant.pk}.{kind}"'
-    response["Cache-Control"] = "no-store"
+    # Not cached: NoStoreMiddleware marks every answer to a signed-in user no-store, private.
     return response
 
 

@@ -85,6 +85,7 @@ def test_the_coordinator_of_the_team_downloads_it_and_it_is_logged(
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="registerutdrag-{person.pk}.{kind}"'
+    assert {"no-store", "private"} <= {part.strip() for part in response["Cache-Control"].split(",")}
     if kind == "json":
         assert json.loads(response.content)["name"] == person.full_name
     else:
