@@ -97,14 +97,14 @@ def demo_delete() -> None:
     """Remove the demo: every participant, placement, workplace, supervisor, training and target, and the
     demo users. Reference data (occupations, districts, teams, placement types, languages) stays."""
     for model in DEMO_MODELS:
-        model.objects.all().delete()  # type: ignore[attr-defined]  # each of these models has objects
+        model._default_manager.all().delete()
     role_users = [name for name, spec in DEMO_USERS.items() if not spec[4]]
     User.objects.filter(Q(username__in=role_users) | Q(email__endswith=f"@{DEMO_DOMAIN}")).delete()
 
 
 def demo_counts() -> dict[str, int]:
     """Rows per model of everything the demo writes, users included."""
-    counts = {model.__name__: model.objects.count() for model in reversed(DEMO_MODELS)}  # type: ignore[attr-defined]  # each of these models has objects
+    counts = {model.__name__: model._default_manager.count() for model in reversed(DEMO_MODELS)}
     counts["User"] = User.objects.count()
     return counts
 

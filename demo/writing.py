@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
 
 from accounts.models import Team, User
 from participants.models import (
@@ -139,7 +140,7 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
                 )
             )
         Participant.objects.bulk_create(rows)
-        children: dict[type, list[Any]] = {
+        children: dict[type[models.Model], list[Any]] = {
             WorkExperience: [],
             Interest: [],
             Participant.languages.through: [],
@@ -171,7 +172,7 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
                 )
             children[RecordsExtractCheck].extend(_records_checks(pp, cal, rng))
         for model, items in children.items():
-            model.objects.bulk_create(items, batch_size=BATCH)  # type: ignore[attr-defined]  # each of these models has objects
+            model._default_manager.bulk_create(items, batch_size=BATCH)
 
 
 def _records_checks(pp: ParticipantPlan, cal: Calendar, rng: random.Random) -> Iterator[RecordsExtractCheck]:

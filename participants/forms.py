@@ -12,13 +12,13 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access_log import log_access
-from accounts.models import AccessAction, Role, User
+from accounts.models import Role, User
 from taxonomy.models import Occupation
 
 from .duplicates import registered_by_identity_number
 from .identity import format_identity_number, normalize_identity_number
 from .models import Participant, ParticipantStatus
+from .selectors import participants_shown
 from .services import ALLOWED_STATUS_CHANGES, EDITABLE_FIELDS, Experience
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,8 +97,8 @@ class ParticipantForm(forms.ModelForm):
         if existing is None:
             return normalized
         if existing.visible:
-            participant = Participant.objects.get(pk=existing.pk)
-            log_access(user=self.user, participant_ids=[participant.pk], action=AccessAction.LIST)
+            # The error names the person: a list entry, written by the selector that reads them.
+            (participant,) = participants_shown(user=self.user, rows=Participant.objects.filter(pk=existing.pk))
             raise ValidationError(
                 format_html(
                     '{} <a href="{}">{}</a>',

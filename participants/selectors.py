@@ -32,7 +32,12 @@ def get_participant_for_user(user: AnyUser, pk: object) -> Participant:
 def participant_for_view(*, user: User, pk: object, reveal: bool = False) -> Participant:
     """The case file to show, through the visibility rule, logged as a view (or as a reveal of the
     whole identity number)."""
-    participant = get_participant_for_user(user, pk)
+    return participant_viewed(user=user, participant=get_participant_for_user(user, pk), reveal=reveal)
+
+
+def participant_viewed(*, user: User, participant: Participant, reveal: bool = False) -> Participant:
+    """A case file already read (through the visibility rule) that a page now shows, logged as
+    `participant_for_view` logs it; for a page that read it first for a check or a write."""
     log_access(user=user, participant_ids=[participant.pk], action=AccessAction.REVEAL if reveal else AccessAction.VIEW)
     return participant
 

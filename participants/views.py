@@ -20,7 +20,7 @@ from placements import selectors as placement_selectors
 from .filters import ParticipantFilter
 from .forms import ExperienceFormSet, ParticipantForm, StatusChangeForm, experience_initial
 from .models import Participant
-from .selectors import get_participant_for_user, participant_for_view, participants_shown
+from .selectors import get_participant_for_user, participant_for_view, participant_viewed, participants_shown
 from .services import participant_change_status, participant_register, participant_update
 from .tables import ParticipantTable
 
@@ -117,7 +117,7 @@ def participant_status(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             messages.success(request, _("The status is changed."))
             return redirect("participants:detail", pk=participant.pk)
     # The page is shown again with the error next to the field: that is a view of the case file.
-    return _detail_page(request, participant_for_view(user=request.user, pk=participant.pk), status_form=form)
+    return _detail_page(request, participant_viewed(user=request.user, participant=participant), status_form=form)
 
 
 @role_required(Role.COORDINATOR)

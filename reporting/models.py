@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from taxonomy.models import english_active
+from taxonomy.models import NamedInTwoLanguages, english_active
 
 
 class StrategyGoal(models.Model):
@@ -27,7 +27,7 @@ class StrategyGoal(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class Indicator(models.Model):
+class Indicator(NamedInTwoLanguages, models.Model):  # noqa: DJ008  # __str__ is the mixin's
     """A measured figure with a written definition, e.g. "participants matched to a placement"."""
 
     class Unit(models.TextChoices):
@@ -56,14 +56,6 @@ class Indicator(models.Model):
         ordering = ["code"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-
-    def __str__(self) -> str:
-        return self.localised_name
-
-    @property
-    def localised_name(self) -> str:
-        """The name in the active language: the English one when English is chosen and it is set."""
-        return self.name_en if english_active() and self.name_en else self.name
 
     @property
     def localised_definition(self) -> str:

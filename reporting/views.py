@@ -25,7 +25,7 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
-from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label
+from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels
 from .fairness import fairness
 from .indicators import INDICATORS, Period, forecast, quarter_of, quarterly_series, shown
 from .models import Indicator, QuarterlyReport, Target
@@ -117,9 +117,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     breakdowns = [
         {
             "title": DIMENSION_LABELS[dimension],
-            "rows": [{**row, "label": key_label(dimension, row["key"])} for row in periods["year_to_date"]],
+            "rows": [{**row, "label": labels[row["key"]]} for row in periods["year_to_date"]],
         }
         for dimension, periods in figures["breakdowns"].items()
+        for labels in [key_labels(dimension, [row["key"] for row in periods["year_to_date"]])]
     ]
     funnel = [{"label": FUNNEL_LABELS[s["step"]], "count": s["count"]} for s in figures["funnel"]]
     left_assistance = [

@@ -52,6 +52,8 @@ def test_a_change_the_rules_do_not_allow_is_refused_next_to_the_field(client: Cl
     participant.refresh_from_db()
     assert participant.status == ParticipantStatus.REFERRED
     assert not StatusChange.objects.exists()
+    # The page shown again is a view of the case file, logged once.
+    assert list(AccessLogEntry.objects.values_list("participant_id", "action")) == [(participant.pk, AccessAction.VIEW)]
 
 
 @pytest.mark.parametrize("make_user", [CoordinatorFactory, SupervisorUserFactory, ManagerFactory])

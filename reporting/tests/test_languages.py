@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from accounts.tests.factories import ManagerFactory
 from placements.models import PlacementStatus
 from placements.tests.factories import PlacementFactory
-from reporting.documents import key_label, report_xlsx
+from reporting.documents import key_label, key_labels, report_xlsx
 from reporting.services import report_figures
 from reporting.tests.factories import IndicatorFactory, TargetFactory
 from taxonomy.tests.factories import JobTrackFactory
@@ -77,6 +77,15 @@ def test_the_job_track_breakdown_is_labelled_in_the_users_language() -> None:
         assert key_label("job_track", "Industri") == "Manufacturing"
     with translation.override("sv"):
         assert key_label("job_track", "Industri") == "Industri"
+
+
+def test_the_job_track_breakdown_is_labelled_in_one_query(django_assert_num_queries: Any) -> None:
+    JobTrackFactory(name="Industri", name_en="Manufacturing")
+    JobTrackFactory(name="Vård", name_en="Care")
+    JobTrackFactory(name="Lager", name_en="")
+    with translation.override("en"), django_assert_num_queries(1):
+        labels = key_labels("job_track", ["Industri", "Vård", "Lager", "Okänt", ""])
+    assert labels == {"Industri": "Manufacturing", "Vård": "Care", "Lager": "Lager", "Okänt": "Okänt", "": "–"}
 
 
 def test_the_workbook_stays_swedish_when_made_while_english_is_active() -> None:
