@@ -406,8 +406,8 @@ class ApiTokenAdmin(BoundedSearchAdmin):
         self.message_user(request, gettext("Tokens revoked."), messages.SUCCESS)
 
 
-class _ReadOnlyAdmin(BoundedSearchAdmin):
-    """The logs: written by the code that acts, only read here."""
+class ReadOnlyAdmin(BoundedSearchAdmin):
+    """Rows written by the code that acts, only read here: the logs, and privacy's runs and records."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -420,7 +420,7 @@ class _ReadOnlyAdmin(BoundedSearchAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogAdmin(_ReadOnlyAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """Searchable by person (participant id) and by user; read-only; exportable as CSV."""
 
     list_display = ["at", "username", "participant_id", "action", "reason"]
@@ -449,7 +449,7 @@ class AccessLogAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(AdminAuditEntry)
-class AdminAuditAdmin(_ReadOnlyAdmin):
+class AdminAuditAdmin(ReadOnlyAdmin):
     """Who added, activated or deactivated an account, asked for or decided a role, sent a reset link,
     created or revoked a token. Searchable by either account; read-only; exportable as CSV."""
 

@@ -9,8 +9,8 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import ReadOnlyAdmin
 from accounts.models import Role
-from accounts.search import BoundedSearchAdmin
 
 from .models import ErasureRecord, RetentionRule, RetentionRun
 
@@ -20,21 +20,12 @@ def _is_administrator(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_staff and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)))
 
 
-class AdministratorsOnly(BoundedSearchAdmin):
+class AdministratorsOnly(ReadOnlyAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_administrator(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return _is_administrator(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(RetentionRule)
