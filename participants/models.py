@@ -375,6 +375,54 @@ class RecordsExtractCheck(models.Model):
             raise ValidationError({"checked_on": _("The check cannot be made before the extract was issued.")})
 
 
+class ParticipantPrerequisite(models.Model):
+    """That a person has a prerequisite a workplace may ask for (taxonomy.Prerequisite): since when,
+    and until when it holds (empty: it does not expire)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="prerequisites", verbose_name=_("participant")
+    )
+    prerequisite = models.ForeignKey(
+        "taxonomy.Prerequisite", on_delete=models.PROTECT, related_name="+", verbose_name=_("prerequisite")
+    )
+    obtained_on = models.DateField(_("obtained on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["prerequisite__name", "-obtained_on"]
+        verbose_name = _("prerequisite of a participant")
+        verbose_name_plural = _("prerequisites of participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("obtained_on")),
+                name="participantprerequisite_valid_after_obtained",
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "prerequisite"], name="participantprereq_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.prerequisite_id} {self.obtained_on}"
+
+    def holds_through(self, day: dt.date) -> bool:
+        """Whether it is obtained and still valid on `day`."""
+        return self.valid_until is None or self.valid_until >= day
+
+    def clean(self) -> None:
+        if self.obtained_on and self.obtained_on > timezone.localdate():
+            raise ValidationError({"obtained_on": _("It cannot be obtained in the future.")})
+        if self.obtained_on and self.valid_until and self.valid_until < self.obtained_on:
+            raise ValidationError({"valid_until": _("It cannot run out before it was obtained.")})
+
+
 class StatusChange(models.Model):
     """One step in a participant's status history."""
 

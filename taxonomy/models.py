@@ -166,6 +166,28 @@ class JobTrack(NamedInTwoLanguages, models.Model):
         verbose_name_plural = _("job tracks")
 
 
+class Prerequisite(NamedInTwoLanguages, models.Model):
+    """Something a workplace may ask of a person before they start, from a list administrators keep:
+    a signed confidentiality undertaking, a hygiene course, a vaccination, work clothes, a key card.
+
+    `valid_months` is how long one lasts once obtained (empty: it does not expire)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, help_text=_("Shown when the user has chosen English.")
+    )
+    valid_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"), null=True, blank=True, help_text=_("Empty: it does not expire.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("prerequisite")
+        verbose_name_plural = _("prerequisites")
+
+
 class PlacementType(NamedInTwoLanguages, models.Model):
     """A kind of placement or measure with its own rules.
 

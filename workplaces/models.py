@@ -124,6 +124,13 @@ class Workplace(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    prerequisites = models.ManyToManyField(
+        "taxonomy.Prerequisite",
+        blank=True,
+        related_name="+",
+        verbose_name=_("prerequisites"),
+        help_text=_("What every person placed here must have, whatever the need."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     objects = WorkplaceQuerySet.as_manager()
@@ -217,6 +224,13 @@ class Need(models.Model):
         choices=RecordsExtractRequirement.choices,
         default=RecordsExtractRequirement.NONE,
         blank=True,
+    )
+    prerequisites = models.ManyToManyField(
+        "taxonomy.Prerequisite",
+        blank=True,
+        related_name="+",
+        verbose_name=_("prerequisites"),
+        help_text=_("What a person must have before starting, besides what the workplace asks of everyone."),
     )
     status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     created_by = models.ForeignKey(

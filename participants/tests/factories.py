@@ -13,6 +13,7 @@ from participants.importing import COLUMNS
 from participants.models import (
     Interest,
     Participant,
+    ParticipantPrerequisite,
     ParticipantStatus,
     RecordsExtractCheck,
     RecordsExtractResult,
@@ -24,7 +25,7 @@ from participants.models import (
     WorkExperience,
 )
 from taxonomy.models import SwedishLevel
-from taxonomy.tests.factories import DistrictFactory, OccupationFactory
+from taxonomy.tests.factories import DistrictFactory, OccupationFactory, PrerequisiteFactory
 
 
 def _identity_number(n: int) -> str:
@@ -87,6 +88,16 @@ class RecordsExtractCheckFactory(factory.django.DjangoModelFactory):
     checked_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=5))
     checked_by = factory.SubFactory(CoordinatorFactory)
     result = RecordsExtractResult.APPROVED
+
+
+class ParticipantPrerequisiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParticipantPrerequisite
+
+    participant = factory.SubFactory(ParticipantFactory)
+    prerequisite = factory.SubFactory(PrerequisiteFactory)
+    obtained_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+    valid_until = None
 
 
 class StatusChangeFactory(factory.django.DjangoModelFactory):

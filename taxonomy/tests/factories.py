@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from taxonomy.models import District, JobTrack, Language, Occupation, PlacementType
+from taxonomy.models import District, JobTrack, Language, Occupation, PlacementType, Prerequisite
 
 
 def occupation_with_ancestors(code: str, name: str = "") -> Occupation:
@@ -77,3 +77,12 @@ class PlacementTypeFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"type-{n}")
     name = factory.LazyAttribute(lambda o: f"Typ {o.code}")
     funder = PlacementType.Funder.MUNICIPALITY
+
+
+class PrerequisiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prerequisite
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"prerequisite-{n}")
+    name = factory.LazyAttribute(lambda o: f"Förutsättning {o.code}")
