@@ -7,15 +7,17 @@ classes say so to mypy; at run time the request is an ordinary one.
 """
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
 from .models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    """A page request behind LoginRequiredMiddleware."""
+    """A page request behind LoginRequiredMiddleware (and django-htmx's middleware)."""
 
     user: User
+    htmx: HtmxDetails
 
 
 class AuthenticatedRequest(Request):

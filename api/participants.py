@@ -280,8 +280,8 @@ class ParticipantViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def needs(self, request: AuthenticatedRequest, pk: str) -> Response:
-        _participant, matches = needs_for_participant(user=request.user, pk=pk)
-        return Response(NeedMatchSerializer(matches, many=True).data)
+        _participant, ranking = needs_for_participant(user=request.user, pk=pk)
+        return Response(NeedMatchSerializer(ranking.matches, many=True).data)
 
 
 class WorkExperienceFilter(filters.FilterSet):

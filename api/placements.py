@@ -138,7 +138,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         data = validate_input(request, ProposeInput, form_kwargs={"user": request.user})
-        data.pop("confirm_untrained", None)
+        data.setdefault("decision_reference", "")
         placement = call_service(lambda: services.placement_propose(by=request.user, **data), fields=data)
         return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 

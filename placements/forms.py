@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -15,8 +19,9 @@ from participants.models import Participant
 from supervisors.models import Supervisor
 from workplaces.models import Need
 
-from .models import LaterOutcome, Outcome, Party
-from .services import READY_STATUSES
+from . import rules
+from .models import LaterOutcome, Outcome, Party, Placement
+from .selectors import supervisors_for_period
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -33,7 +38,30 @@ def participant_choice_label(participant: Participant) -> str:
     return f"{participant.full_name} ({shown})" if shown else participant.full_name
 
 
+def supervisor_choice_label(supervisor: Supervisor) -> str:
+    """A supervisor to choose, with what the rules ask of them in the period: the training and the
+    load. Reads `trained_until`, `load` (and `max_participants`) annotated by `supervisors_for_period`."""
+    trained_until = getattr(supervisor, "trained_until", None)
+    if trained_until:
+        training = gettext("trained until %(date)s") % {"date": date_format(trained_until, "SHORT_DATE_FORMAT")}
+    else:
+        training = gettext("no valid supervisor training for the period")
+    load = gettext("%(load)s of %(max)s in the period") % {
+        "load": getattr(supervisor, "load", 0),
+        "max": supervisor.max_participants,
+    }
+    return f"{supervisor.full_name} – {training} – {load}"
+
+
 class ProposeForm(forms.Form):
+    """A proposal, new or changed. Every rule of placements.rules is asked in `clean`, on whatever
+    the coordinator has filled in, so all problems show at once; the service asks again as it saves.
+    Problems that do not stop a proposal (missing prerequisites) are in `warnings`.
+
+    With a need, the form is the pre-filled dialog of a ranking or an allocation row: the period is
+    the need's default (clamped to the type's maximum), the decision reference is asked only when
+    the type needs one, and the supervisors are the workplace's, each with training and load."""
+
     participant = forms.ModelChoiceField(label=capfirst(_("participant")), queryset=Participant.objects.none())
     need = forms.ModelChoiceField(label=capfirst(_("need")), queryset=Need.objects.none())
     supervisor = forms.ModelChoiceField(label=capfirst(_("supervisor")), queryset=Supervisor.objects.none())
@@ -44,55 +72,118 @@ class ProposeForm(forms.Form):
     )
     decision_reference = forms.CharField(label=capfirst(_("decision reference")), max_length=50, required=False)
     confirm_untrained = forms.BooleanField(
-        label=_("I know the supervisor has not taken the supervisor training"), required=False
+        label=_("I know the supervisor's training is not valid through the period"), required=False
     )
 
-    def __init__(self, *args: Any, user: User, need: Need | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        need: Need | None = None,
+        participant: Participant | None = None,
+        placement: Placement | None = None,
+        today: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = (  # type: ignore[attr-defined]  # a ModelChoiceField
-            Participant.objects.visible_to(user)
-            .filter(status__in=READY_STATUSES)
-            .select_related("home_district")
-            .order_by("last_name", "first_name")
-        )
+        self.placement = placement
+        self.warnings: list[rules.Problem] = []
+        today = today or timezone.localdate()
+        if placement is not None:
+            need, participant = placement.need, placement.participant
+        participants = Participant.objects.visible_to(user).select_related("home_district")
+        if participant is not None:
+            self.fields["participant"].queryset = participants.filter(pk=participant.pk)  # type: ignore[attr-defined]  # a ModelChoiceField
+            self.fields["participant"].initial = participant.pk
+            self.fields["participant"].widget = forms.HiddenInput()
+        else:
+            self.fields["participant"].queryset = participants.filter(status__in=rules.READY_STATUSES).order_by(  # type: ignore[attr-defined]  # a ModelChoiceField
+                "last_name", "first_name"
+            )
+            self.fields["participant"].widget.attrs["data-searchable"] = "true"
         self.fields["participant"].label_from_instance = participant_choice_label  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["participant"].widget.attrs["data-searchable"] = "true"
-        needs = Need.objects.visible_to(user).open().select_related("workplace__organisation")
-        self.fields["need"].queryset = needs  # type: ignore[attr-defined]  # a ModelChoiceField
-        # Choosing a need reloads the supervisor choices with that workplace's supervisors (htmx).
-        self.fields["need"].widget.attrs.update(
-            {
-                "data-searchable": "true",
-                "hx-get": reverse("placements:supervisor_options"),
-                "hx-target": "#id_supervisor",
-                "hx-trigger": "change",
-            }
-        )
-        supervisors = Supervisor.objects.visible_to(user).filter(active=True).select_related("workplace")
+        needs = Need.objects.visible_to(user).select_related("workplace__organisation", "placement_type")
         if need is not None:
-            supervisors = supervisors.filter(workplace_id=need.workplace_id)
-            self.fields["start"].initial = max(need.start_date, timezone.localdate())
-            self.fields["end"].initial = need.end_date
-            self.fields["hours_per_day"].initial = need.hours_per_day
+            self.fields["need"].queryset = needs.filter(pk=need.pk)  # type: ignore[attr-defined]  # a ModelChoiceField
+            self.fields["need"].initial = need.pk
+            self.fields["need"].widget = forms.HiddenInput()
+            start, end = rules.default_period(need, today)
+            if placement is not None:
+                start, end = placement.planned_start, placement.planned_end
+            self.fields["start"].initial, self.fields["end"].initial = start, end
+            self.fields["hours_per_day"].initial = placement.hours_per_day if placement else need.hours_per_day
+            period = self._period(start, end)
+            supervisors = supervisors_for_period(workplace_ids=[need.workplace_id], start=period[0], end=period[1])
+            self.fields["supervisor"].widget = forms.RadioSelect()
+            if not need.placement_type.requires_decision_reference:
+                del self.fields["decision_reference"]
+            if placement is not None:
+                self.fields["supervisor"].initial = placement.supervisor_id
+                if "decision_reference" in self.fields:
+                    self.fields["decision_reference"].initial = placement.decision_reference
+                self.fields["confirm_untrained"].initial = placement.untrained_supervisor_confirmed
+        else:
+            self.fields["need"].queryset = needs.open()  # type: ignore[attr-defined]  # a ModelChoiceField
+            # Choosing a need reloads the supervisor choices with that workplace's supervisors (htmx).
+            self.fields["need"].widget.attrs.update(
+                {
+                    "data-searchable": "true",
+                    "hx-get": reverse("placements:supervisor_options"),
+                    "hx-target": "#id_supervisor",
+                    "hx-trigger": "change",
+                }
+            )
+            supervisors = Supervisor.objects.visible_to(user).filter(active=True).select_related("workplace")
         self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["supervisor"].label_from_instance = lambda s: f"{s.full_name} ({s.workplace.name})"  # type: ignore[attr-defined]  # a ModelChoiceField
+        if need is not None:
+            self.fields["supervisor"].label_from_instance = supervisor_choice_label  # type: ignore[attr-defined]  # a ModelChoiceField
+        else:
+            self.fields["supervisor"].label_from_instance = lambda s: f"{s.full_name} ({s.workplace.name})"  # type: ignore[attr-defined]  # a ModelChoiceField
+
+    def _period(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+        """The period the coordinator has typed (a bound form), else the pre-filled one."""
+        if self.is_bound:
+            typed = []
+            for name, fallback in (("start", start), ("end", end)):
+                try:
+                    typed.append(self.fields[name].clean(self.data.get(self.add_prefix(name))) or fallback)
+                except ValidationError:
+                    typed.append(fallback)
+            if typed[1] > typed[0]:
+                return typed[0], typed[1]
+        return start, end
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}  # Form.clean returns cleaned_data
-        start, end = data.get("start"), data.get("end")
-        if start and end and end <= start:
-            self.add_error("end", _("The end date must be after the start date."))
-        need, supervisor = data.get("need"), data.get("supervisor")
-        if need and supervisor and supervisor.workplace_id != need.workplace_id:
-            self.add_error("supervisor", _("The supervisor must work at the need's workplace."))
-        elif supervisor and not data.get("confirm_untrained"):
-            on = start or timezone.localdate()
-            if not Supervisor.objects.trained_on(on).filter(pk=supervisor.pk).exists():
-                self.add_error(
-                    "confirm_untrained",
-                    _("%(name)s has not taken the supervisor training. Confirm to propose anyway.")
-                    % {"name": supervisor.full_name},
-                )
+        participant, need = data.get("participant"), data.get("need")
+        start, end, hours = data.get("start"), data.get("end"), data.get("hours_per_day")
+        if not (participant and need and start and end and hours is not None):
+            return data
+        problems = rules.check(
+            rules.Placing(
+                participant=participant,
+                need=need,
+                supervisor=data.get("supervisor"),
+                start=start,
+                end=end,
+                hours_per_day=hours,
+                decision_reference=data.get("decision_reference", ""),
+                confirm_untrained=bool(data.get("confirm_untrained")),
+                exclude_pk=self.placement.pk if self.placement else None,
+            ),
+            stage=rules.Stage.PROPOSE,
+        )
+        for problem in rules.blocking(problems):
+            name = problem.field if problem.field in self.fields else None
+            if name is None or name not in self.errors:
+                self.add_error(name, ValidationError(problem.message, code=problem.code))
+        self.warnings = [problem for problem in problems if not problem.blocking]
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The cleaned data as the propose and change services take it."""
+        data = dict(self.cleaned_data)
+        data.setdefault("decision_reference", "")
         return data
 
 

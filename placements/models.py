@@ -97,6 +97,11 @@ class Placement(models.Model):
     decision_reference = models.CharField(
         _("decision reference"), max_length=50, blank=True, help_text=_("The Public Employment Service's decision.")
     )
+    untrained_supervisor_confirmed = models.BooleanField(
+        _("proposed with an untrained supervisor"),
+        default=False,
+        help_text=_("The coordinator knew the supervisor's training was not valid through the period and went ahead."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=PlacementStatus.choices, default=PlacementStatus.PROPOSED
     )

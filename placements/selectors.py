@@ -20,17 +20,19 @@ from django.utils.translation import gettext as _
 from accounts.access import AnyUser, get_visible_or_404
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
+from accounts.search import filter_words
 from participants.models import Participant, ParticipantStatus
 from participants.selectors import participant_for_view, participants_shown
 from supervisors.models import Supervisor
-from supervisors.selectors import supervisors_in
+from supervisors.selectors import supervisors_in, with_training_through
 from workplaces.models import Need
 from workplaces.selectors import need_taken
 
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
+from .occupancy import with_load
 
 if TYPE_CHECKING:
-    from .matching import CandidateRanking, NeedMatch
+    from .matching import CandidateRanking, NeedRanking
     from .matching.allocation import Proposal
 
 SOON_DAYS = 14
@@ -78,19 +80,38 @@ def follow_up_for_view(*, user: User, pk: object) -> FollowUp:
     return follow_up
 
 
-def candidates_for_view(*, user: User, need: Need) -> CandidateRanking:
-    """A need's ranked candidates and the excluded with reasons, every participant listed logged."""
+EXCLUDED_PER_PAGE = 25
+
+
+def candidates_for_view(*, user: User, need: Need, search: list[str] | None = None, page: int = 1) -> CandidateRanking:
+    """A need's ranked candidates and the excluded with reasons, a page of them at a time, those
+    whose name has every word of `search` when given; every participant listed logged."""
     from . import matching  # matching loads through this module's readers
 
-    ranking = matching.rank_candidates(need=need, user=user)
+    excluded_ids = None
+    if search:
+        named = filter_words(Participant.objects.visible_to(user), words=search, fields=["first_name", "last_name"])
+        excluded_ids = list(named.values_list("pk", flat=True)[:MAX_NAMED])
+    ranking = matching.rank_candidates(
+        need=need,
+        user=user,
+        excluded_ids=excluded_ids,
+        excluded_limit=EXCLUDED_PER_PAGE,
+        excluded_offset=(max(page, 1) - 1) * EXCLUDED_PER_PAGE,
+    )
     participants_shown(
         user=user, rows=[*(c.participant for c in ranking.candidates), *(e.participant for e in ranking.excluded)]
     )
     return ranking
 
 
-def needs_for_participant(*, user: User, pk: object) -> tuple[Participant, list[NeedMatch]]:
-    """The open needs that suit a participant best: a view of the participant's case file."""
+# A name search narrows the excluded to at most this many people (a team has hundreds).
+MAX_NAMED = 5000
+
+
+def needs_for_participant(*, user: User, pk: object) -> tuple[Participant, NeedRanking]:
+    """The open needs that suit a participant best, and those they cannot take with why: a view of
+    the participant's case file."""
     from . import matching  # matching loads through this module's readers
 
     participant = participant_for_view(user=user, pk=pk)
@@ -344,6 +365,25 @@ def _sort_key(value: dt.datetime | dt.date) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     return timezone.make_aware(dt.datetime.combine(value, dt.time(23, 59)))
+
+
+def supervisors_for_period(*, workplace_ids: list[int], start: dt.date, end: dt.date) -> QuerySet[Supervisor]:
+    """The active supervisors of the workplaces as the rules see them in [start, end]: `trained_until`
+    (a training valid through the period), `load` and `room` (placements.occupancy), by name."""
+    supervisors = Supervisor.objects.filter(workplace_id__in=workplace_ids, active=True).select_related("workplace")
+    return with_load(with_training_through(supervisors, start=start, end=end), start=start, end=end).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def supervisor_to_propose(*, need: Need, start: dt.date, end: dt.date) -> Supervisor | None:
+    """The supervisor to pre-select: one with room in the period, trained before untrained, then
+    the one with most room; None if nobody has room."""
+    supervisors = supervisors_for_period(workplace_ids=[need.workplace_id], start=start, end=end)
+    with_room = [s for s in supervisors if s.room > 0]  # type: ignore[attr-defined]  # annotated by with_load
+    if not with_room:
+        return None
+    return min(with_room, key=lambda s: (s.trained_until is None, -s.room, s.pk))  # type: ignore[attr-defined]  # annotated
 
 
 def supervisors_with_room(*, workplace_id: int, today: dt.date) -> list[Supervisor]:

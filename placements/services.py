@@ -25,8 +25,9 @@ from participants.models import Participant, ParticipantStatus
 from participants.services import participant_change_status
 from supervisors.models import Supervisor
 from taxonomy.models import PlacementType
-from workplaces.models import Need, NeedStatus
+from workplaces.models import Need
 
+from . import rules
 from .follow_ups import due_dates
 from .models import (
     ENDED_STATUSES,
@@ -41,8 +42,7 @@ from .models import (
     PlacementStatus,
 )
 
-# Participants who may be proposed for a placement.
-READY_STATUSES = (ParticipantStatus.MAPPED, ParticipantStatus.PLACED)
+READY_STATUSES = rules.READY_STATUSES
 
 
 def _record(placement: Placement, *, from_status: str, by: User | None, note: str = "") -> None:
@@ -66,36 +66,30 @@ def _lock(placement: Placement) -> Placement:
     return Placement.objects.select_for_update(of=("self",)).select_related("placement_type").get(pk=placement.pk)
 
 
-def _check_capacity(
-    *,
-    need: Need,
-    supervisor: Supervisor,
-    participant: Participant,
-    start: dt.date,
-    end: dt.date,
-    exclude_pk: int | None,
-) -> None:
-    """The rules that guard capacity, checked with the need, supervisor and participant locked.
+def _lock_holders(*, need_pk: int, supervisor_pk: int | None, participant_pk: int) -> None:
+    """Lock the need, the supervisor and the participant, so the rules' answer about places, load
+    and the participant's time still holds when the caller writes. Lock order is always need →
+    supervisor → participant, so two transactions cannot deadlock."""
+    Need.objects.select_for_update().filter(pk=need_pk).first()
+    if supervisor_pk is not None:
+        Supervisor.objects.select_for_update().filter(pk=supervisor_pk).first()
+    Participant.objects.select_for_update().filter(pk=participant_pk).first()
 
-    Lock order is always need → supervisor → participant, so two transactions cannot deadlock.
-    """
-    Need.objects.select_for_update().filter(pk=need.pk).first()
-    Supervisor.objects.select_for_update().filter(pk=supervisor.pk).first()
-    Participant.objects.select_for_update().filter(pk=participant.pk).first()
-    holding = Placement.objects.holding().overlapping(start, end).exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None (IS NULL) excludes nothing
-    if holding.filter(need=need).count() >= need.places:
-        raise ValidationError(_("All places of this need are taken for that period."), code="need_full")
-    if holding.filter(supervisor=supervisor).count() >= supervisor.max_participants:
-        raise ValidationError(
-            _("%(supervisor)s already supervises as many participants as they can (%(max)s).")
-            % {"supervisor": supervisor.full_name, "max": supervisor.max_participants},
-            code="supervisor_full",
-        )
-    if holding.filter(participant=participant).exists():
-        raise ValidationError(
-            _("%(name)s already has a placement in that period.") % {"name": participant.full_name},
-            code="participant_busy",
-        )
+
+def _placing(placement: Placement, *, start: dt.date | None = None) -> rules.Placing:
+    """The placement as the rules see it, from `start` (the actual start when it starts) to its end."""
+    return rules.Placing(
+        participant=Participant.objects.get(pk=placement.participant_id),
+        need=Need.objects.select_related("placement_type", "workplace").get(pk=placement.need_id),
+        supervisor=Supervisor.objects.get(pk=placement.supervisor_id),
+        start=start or placement.planned_start,
+        end=placement.planned_end,
+        hours_per_day=placement.hours_per_day,
+        placement_type=placement.placement_type,
+        decision_reference=placement.decision_reference,
+        confirm_untrained=placement.untrained_supervisor_confirmed,
+        exclude_pk=placement.pk,
+    )
 
 
 def _after_leaving(placement: Placement, *, by: User | None) -> None:
@@ -122,30 +116,24 @@ def placement_propose(
     by: User | None,
     placement_type: PlacementType | None = None,
     decision_reference: str = "",
+    confirm_untrained: bool = False,
 ) -> Placement:
-    """Propose a placement of a participant at a need, with a supervisor at its workplace."""
-    errors: dict[str, str] = {}
-    if participant.status not in READY_STATUSES:
-        errors["participant"] = _("%(name)s is not ready for a placement (status: %(status)s).") % {
-            "name": participant.full_name,
-            "status": participant.get_status_display(),
-        }
-    if need.status != NeedStatus.OPEN:
-        errors["need"] = _("The need is not open.")
-    if not supervisor.active:
-        errors["supervisor"] = _("The supervisor is no longer active.")
-    if start and end and need.start_date and (start < need.start_date or end > need.end_date):
-        errors["start"] = _("The placement must fall within the need's period (%(start)s – %(end)s).") % {
-            "start": need.start_date,
-            "end": need.end_date,
-        }
-    if hours_per_day and hours_per_day > participant.hours_per_day:
-        errors["hours_per_day"] = _("%(name)s can work at most %(hours)s hours a day.") % {
-            "name": participant.full_name,
-            "hours": participant.hours_per_day,
-        }
-    if errors:
-        raise ValidationError(errors)
+    """Propose a placement of a participant at a need, with a supervisor at its workplace. Every rule
+    (placements.rules) is checked, and every broken one reported at once."""
+    rules.require(
+        rules.Placing(
+            participant=participant,
+            need=need,
+            supervisor=supervisor,
+            start=start,
+            end=end,
+            hours_per_day=hours_per_day,
+            placement_type=placement_type,
+            decision_reference=decision_reference,
+            confirm_untrained=confirm_untrained,
+        ),
+        stage=rules.Stage.PROPOSE,
+    )
     placement = Placement(
         participant=participant,
         need=need,
@@ -156,6 +144,7 @@ def placement_propose(
         planned_end=end,
         hours_per_day=hours_per_day,
         decision_reference=decision_reference,
+        untrained_supervisor_confirmed=confirm_untrained,
         status=PlacementStatus.PROPOSED,
     )
     placement.full_clean()
@@ -164,19 +153,59 @@ def placement_propose(
     return placement
 
 
+PROPOSAL_FIELDS = ("supervisor", "start", "end", "hours_per_day", "decision_reference", "confirm_untrained")
+
+
+@transaction.atomic
+def placement_change_proposal(
+    *,
+    placement: Placement,
+    by: User | None,
+    supervisor: Supervisor,
+    start: dt.date,
+    end: dt.date,
+    hours_per_day: Decimal,
+    decision_reference: str = "",
+    confirm_untrained: bool = False,
+) -> Placement:
+    """Change a proposal before it is agreed: the supervisor, the period, the hours, the decision."""
+    locked = _lock(placement)
+    _require_status(locked, (PlacementStatus.PROPOSED,), pgettext("placement action", "changed"))
+    participant = Participant.objects.get(pk=locked.participant_id)
+    rules.require(
+        rules.Placing(
+            participant=participant,
+            need=Need.objects.select_related("placement_type", "workplace").get(pk=locked.need_id),
+            supervisor=supervisor,
+            start=start,
+            end=end,
+            hours_per_day=hours_per_day,
+            placement_type=locked.placement_type,
+            decision_reference=decision_reference,
+            confirm_untrained=confirm_untrained,
+            exclude_pk=locked.pk,
+        ),
+        stage=rules.Stage.PROPOSE,
+    )
+    locked.supervisor = supervisor
+    locked.planned_start, locked.planned_end, locked.hours_per_day = start, end, hours_per_day
+    locked.decision_reference = decision_reference
+    locked.untrained_supervisor_confirmed = confirm_untrained
+    locked.full_clean()
+    locked.save()
+    _record(locked, from_status=PlacementStatus.PROPOSED, by=by, note=_("Proposal changed"))
+    return locked
+
+
 @transaction.atomic
 def placement_agree(*, placement: Placement, by: User | None) -> Placement:
-    """Agree a proposal: it now holds a place, a supervisor slot and the participant's time."""
+    """Agree a proposal: it now holds a place, a supervisor slot and the participant's time. The
+    rules are checked again with the need, supervisor and participant locked; missing
+    prerequisites block here."""
     locked = _lock(placement)
     _require_status(locked, (PlacementStatus.PROPOSED,), pgettext("placement action", "agreed"))
-    _check_capacity(
-        need=locked.need,
-        supervisor=locked.supervisor,
-        participant=locked.participant,
-        start=locked.planned_start,
-        end=locked.planned_end,
-        exclude_pk=locked.pk,
-    )
+    _lock_holders(need_pk=locked.need_id, supervisor_pk=locked.supervisor_id, participant_pk=locked.participant_id)
+    rules.require(_placing(locked), stage=rules.Stage.AGREE)
     locked.status = PlacementStatus.AGREED
     locked.full_clean()
     locked.save(update_fields=["status", "updated_at"])
@@ -191,7 +220,10 @@ def placement_agree(*, placement: Placement, by: User | None) -> Placement:
 
 @transaction.atomic
 def placement_activate(*, placement: Placement, by: User | None, on: dt.date | None = None) -> Placement:
-    """The participant has started at the workplace."""
+    """The participant has started at the workplace, on the actual day. The placement now holds from
+    that day to its planned end, so the rules are checked again for that period (places, the
+    supervisor's load, the participant's other placements, the type's maximum length), with the
+    need, supervisor and participant locked."""
     locked = _lock(placement)
     _require_status(locked, (PlacementStatus.AGREED,), pgettext("placement action", "started"))
     started = on or timezone.localdate()
@@ -199,6 +231,11 @@ def placement_activate(*, placement: Placement, by: User | None, on: dt.date | N
         raise ValidationError({"actual_start": _("A placement cannot start in the future.")})
     if started >= locked.planned_end:
         raise ValidationError({"actual_start": _("The start must be before the planned end.")})
+    _lock_holders(need_pk=locked.need_id, supervisor_pk=locked.supervisor_id, participant_pk=locked.participant_id)
+    problems = rules.blocking(rules.check(_placing(locked, start=started), stage=rules.Stage.ACTIVATE))
+    if problems:
+        # The form asks for the day only: every problem is about starting on it.
+        raise ValidationError({"actual_start": [ValidationError(p.message, code=p.code) for p in problems]})
     locked.status = PlacementStatus.ACTIVE
     locked.actual_start = started
     locked.full_clean()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("for-need/<int:pk>/", views.need_candidates, name="need_candidates"),
     path("for-participant/<int:pk>/", views.participant_needs, name="participant_needs"),
     path("<int:pk>/", views.placement_detail, name="detail"),
+    path("<int:pk>/change/", views.proposal_change, name="proposal_change"),
     path("<int:pk>/agreement.pdf", views.placement_agreement, name="agreement"),
     path("<int:pk>/follow-up/", portal.follow_up_form, name="follow_up"),
     path("portal/<int:pk>/", portal.portal_placement, name="portal_placement"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -15,17 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
-from accounts.service_views import id_param, save_with_service
+from accounts.search import SearchField, search_words
+from accounts.service_views import attach_service_error, id_param, save_with_service
 from participants.selectors import get_participant_for_user, participants_shown
 from supervisors.models import Supervisor
 from supervisors.selectors import supervisors_at
+from workplaces.models import Need
 from workplaces.selectors import get_need_for_user
 
-from . import services
+from . import rules, services
 from .documents import agreement_pdf, certificate_pdf
 from .forms import (
     AcknowledgeForm,
@@ -39,46 +43,111 @@ from .forms import (
 )
 from .models import ENDED_STATUSES, Placement, PlacementStatus
 from .selectors import (
+    EXCLUDED_PER_PAGE,
     allocation_for_view,
-    best_supervisor,
     candidates_for_view,
     get_placement_for_user,
     needs_for_participant,
     placement_for_view,
+    supervisor_to_propose,
 )
 
 coordinator_only = role_required(Role.COORDINATOR)
 
 
+def _back_url(back: str | None, *, need_pk: int, participant_pk: int) -> str:
+    """Where a proposal from a ranking or an allocation row returns to."""
+    if back == "participant":
+        return reverse("placements:participant_needs", args=[participant_pk])
+    if back == "allocation":
+        return reverse("placements:allocation")
+    return reverse("placements:need_candidates", args=[need_pk])
+
+
+def _propose_page(
+    request: AuthenticatedHttpRequest, form: ProposeForm, *, need: Need | None, back: str = "", action: str = ""
+) -> HttpResponse:
+    """The propose form: the whole page, or (for htmx) the dialog's content only."""
+    if form.fields["participant"].widget.is_hidden:
+        participant = form.fields["participant"].queryset.first()  # type: ignore[attr-defined]  # a ModelChoiceField
+        participants_shown(user=request.user, rows=[participant] if participant else [])
+    else:
+        # The participant field lists the team's participants ready for a placement, by name.
+        participants_shown(
+            user=request.user, rows=cast(forms.ModelChoiceField, form.fields["participant"]).queryset or []
+        )
+    context = {"form": form, "need": need, "back": back, "action": action or request.get_full_path()}
+    if request.htmx:
+        return render(request, "placements/partials/propose_dialog.html", context)
+    return render(request, "placements/placement_propose.html", context)
+
+
+def _proposed(request: AuthenticatedHttpRequest, placement: Placement, *, back: str) -> HttpResponse:
+    messages.success(request, _("The placement of %(name)s is proposed.") % {"name": placement.participant.full_name})
+    if back == "allocation":
+        target = reverse("placements:allocation")
+    else:
+        target = reverse("placements:detail", args=[placement.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+def _propose_with(request: AuthenticatedHttpRequest, form: ProposeForm) -> Placement | None:
+    """Propose from a valid form; None (the errors on the form) if the form or the service refuses."""
+    if not form.is_valid():
+        return None
+    try:
+        return services.placement_propose(by=request.user, **form.service_arguments())
+    except ValidationError as exc:
+        attach_service_error(form, exc)
+        return None
+
+
 @coordinator_only
 @require_http_methods(["GET", "POST"])
 def placement_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
-    need = None
-    need_pk = id_param(request.GET.get("need") or request.POST.get("need"))
+    """Propose a placement: the full form, or the pre-filled dialog for one participant and need."""
+    need = participant = None
+    need_pk = id_param(request.GET.get("need"))
     if need_pk is not None:
         need = get_need_for_user(request.user, need_pk)
-    initial: dict[str, Any] = {}
-    if need is not None:
-        initial["need"] = need.pk
-    for name in ("participant", "supervisor"):
-        value = id_param(request.GET.get(name))
-        if value is not None:
-            initial[name] = value
-    form = ProposeForm(request.POST or None, user=request.user, need=need, initial=initial)
+    participant_pk = id_param(request.GET.get("participant"))
+    if participant_pk is not None:
+        participant = get_participant_for_user(request.user, participant_pk)
+    back = request.GET.get("back", "")
+    form = ProposeForm(request.POST or None, user=request.user, need=need, participant=participant)
+    if request.method == "POST":
+        placement = _propose_with(request, form)
+        if placement is not None:
+            return _proposed(request, placement, back=back)
+    return _propose_page(request, form, need=need, back=back)
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def proposal_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Change a proposal until it is agreed: the same form, with the rules asked the same way."""
+    placement = placement_for_view(user=request.user, pk=pk)
+    if placement.status != PlacementStatus.PROPOSED:
+        raise Http404
+    form = ProposeForm(request.POST or None, user=request.user, placement=placement)
     done = save_with_service(
         request,
         form,
-        lambda data: services.placement_propose(
-            by=request.user, **{k: v for k, v in data.items() if k != "confirm_untrained"}
+        lambda data: services.placement_change_proposal(
+            placement=placement,
+            by=request.user,
+            **{k: v for k, v in form.service_arguments().items() if k in services.PROPOSAL_FIELDS},
         ),
-        success=lambda p: _("The placement of %(name)s is proposed.") % {"name": p.participant.full_name},
+        success=lambda p: _("The proposal for %(name)s is changed.") % {"name": p.participant.full_name},
         redirect_to=lambda p: reverse("placements:detail", args=[p.pk]),
     )
     if done:
         return done
-    # The participant field lists the team's participants ready for a placement, by name.
-    participants_shown(user=request.user, rows=cast(forms.ModelChoiceField, form.fields["participant"]).queryset or [])
-    return render(request, "placements/placement_propose.html", {"form": form, "need": need})
+    return render(
+        request, "placements/placement_propose.html", {"form": form, "need": placement.need, "placement": placement}
+    )
 
 
 def _actions(placement: Placement) -> dict[str, forms.Form]:
@@ -234,65 +303,88 @@ def supervisor_options(request: HttpRequest) -> HttpResponse:
     return render(request, "placements/partials/supervisor_options.html", {"supervisors": supervisors})
 
 
+class ExcludedSearchForm(forms.Form):
+    """Find someone among a need's excluded, by name."""
+
+    q = SearchField(label=gettext_lazy("Find a person among the excluded"))
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+
+
 @coordinator_only
 def need_candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Find candidates: the best-fitting participants for a need, with why, and who is excluded."""
+    """Find candidates: the best-fitting participants for a need, with why, and everyone excluded
+    with why, searchable by name."""
     need = get_need_for_user(request.user, pk)
-    ranking = candidates_for_view(user=request.user, need=need)
-    return render(request, "placements/need_candidates.html", {"need": need, "ranking": ranking})
+    search = ExcludedSearchForm(request.GET or None)
+    words: list[str] = []
+    page = 1
+    if search.is_valid():
+        words = search_words(search.cleaned_data["q"] or "")
+        page = search.cleaned_data["page"] or 1
+    ranking = candidates_for_view(user=request.user, need=need, search=words, page=page)
+    pages = max(1, -(-ranking.excluded_total // EXCLUDED_PER_PAGE))
+    return render(
+        request,
+        "placements/need_candidates.html",
+        {
+            "need": need,
+            "ranking": ranking,
+            "search": search,
+            "page": page,
+            "pages": pages,
+            "query": search.cleaned_data.get("q", "") if search.is_bound and search.is_valid() else "",
+        },
+    )
 
 
 @coordinator_only
 def participant_needs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Find placements: the open needs that suit a participant best, with why."""
-    participant, matches = needs_for_participant(user=request.user, pk=pk)
-    return render(request, "placements/participant_needs.html", {"participant": participant, "matches": matches})
+    """Find placements: the open needs that suit a participant best, with why, and those they cannot
+    take with why."""
+    participant, ranking = needs_for_participant(user=request.user, pk=pk)
+    return render(
+        request,
+        "placements/participant_needs.html",
+        {"participant": participant, "matches": ranking.matches, "excluded": ranking.excluded},
+    )
 
 
 @coordinator_only
 @require_POST
 def quick_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """One click from a ranking: propose the placement for the need's period with the best supervisor."""
+    """One click from a ranking or an allocation row: propose for the need's default period, its
+    hours and the best supervisor with room. When a rule stops it, or something is still to be
+    given (the decision reference, the confirmation of an untrained supervisor), the pre-filled
+    dialog opens with every problem listed at once."""
     need_pk, participant_pk = id_param(request.POST.get("need")), id_param(request.POST.get("participant"))
     if need_pk is None or participant_pk is None:
         raise Http404
     need = get_need_for_user(request.user, need_pk)
     participant = get_participant_for_user(request.user, participant_pk)
-    back = request.POST.get("back")
-    if back == "participant":
-        return_to = reverse("placements:participant_needs", args=[participant.pk])
-    elif back == "allocation":
-        return_to = reverse("placements:allocation")
-    else:
-        return_to = reverse("placements:need_candidates", args=[need.pk])
-    today = timezone.localdate()
-    supervisor = best_supervisor(need=need, today=today)
+    back = request.POST.get("back", "")
+    if back not in ("participant", "allocation"):
+        back = ""
+    start, end = rules.default_period(need, timezone.localdate())
+    supervisor = supervisor_to_propose(need=need, start=start, end=end)
+    data = {
+        "participant": participant.pk,
+        "need": need.pk,
+        "supervisor": supervisor.pk if supervisor else "",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "hours_per_day": str(need.hours_per_day),
+    }
+    form = ProposeForm(data, user=request.user, need=need, participant=participant)
+    placement = _propose_with(request, form)
     if supervisor is None:
-        messages.error(request, _("The workplace has no supervisor with room for another participant."))
-        return redirect(return_to)
-    if not supervisor.trained_until:  # type: ignore[attr-defined]  # annotated by the queryset
-        # Proposing with an untrained supervisor needs the coordinator's confirmation in the full form.
-        messages.warning(request, _("The supervisor with room has not taken the supervisor training."))
-        return redirect(
-            reverse("placements:propose") + f"?need={need.pk}&participant={participant.pk}&supervisor={supervisor.pk}"
+        form.errors["supervisor"] = form.error_class(
+            [_("The workplace has no supervisor with room for another participant.")]
         )
-    try:
-        placement = services.placement_propose(
-            participant=participant,
-            need=need,
-            supervisor=supervisor,
-            start=max(need.start_date, today),
-            end=need.end_date,
-            hours_per_day=min(need.hours_per_day, participant.hours_per_day),
-            by=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(return_to)
-    messages.success(request, _("The placement of %(name)s is proposed.") % {"name": participant.full_name})
-    if back == "allocation":
-        return redirect(return_to)
-    return redirect("placements:detail", pk=placement.pk)
+    if placement is not None:
+        return _proposed(request, placement, back=back)
+    # The dialog posts to the propose page for this participant and need, and returns where it came from.
+    query = urlencode({"need": need.pk, "participant": participant.pk, "back": back})
+    return _propose_page(request, form, need=need, back=back, action=f"{reverse('placements:propose')}?{query}")
 
 
 @coordinator_only

@@ -29,6 +29,15 @@ def with_training(supervisors: QuerySet[Supervisor], *, on: dt.date) -> QuerySet
     return supervisors.annotate(trained_until=Subquery(valid.values("valid_until")[:1]))
 
 
+def with_training_through(supervisors: QuerySet[Supervisor], *, start: dt.date, end: dt.date) -> QuerySet[Supervisor]:
+    """Annotate `trained_until`: the end of a training completed by `start` and valid through `end`
+    (a placement's whole period), or None. The placement rules ask this."""
+    valid = Enrolment.objects.filter(
+        supervisor=OuterRef("pk"), completed_on__isnull=False, completed_on__lte=start, valid_until__gte=end
+    ).order_by("-valid_until")
+    return supervisors.annotate(trained_until=Subquery(valid.values("valid_until")[:1]))
+
+
 def supervisors_in(*, workplace_ids: list[int], on: dt.date) -> QuerySet[Supervisor]:
     """The active supervisors of the workplaces, each with `trained_until`."""
     return with_training(Supervisor.objects.filter(workplace_id__in=workplace_ids, active=True), on=on).order_by(

@@ -273,7 +273,9 @@ class Need(models.Model):
         if self.places is not None and self.places < 1:
             errors["places"] = _("A need has at least one place.")
         if self.placement_type_id:
-            # A need may run longer than one placement of its type, so only the hours are checked here.
+            # The type's own rules, which placements.rules asks of every placement too. A need may run
+            # longer than one placement of its type (consecutive placements fill it; a proposal's period
+            # is clamped to the type's maximum), so only the hours are checked here.
             errors.update(self.placement_type.rule_violations(hours_per_day=self.hours_per_day))
             if self._state.adding and not self.placement_type.active:
                 errors["placement_type"] = _("%(type)s takes no new placements.") % {

@@ -56,7 +56,7 @@ def test_an_untrained_supervisor_needs_the_confirmation_as_on_the_page(coordinat
     client = session_client(coordinator)
     response = client.post("/api/v1/placements/", data, format="json")
     assert response.status_code == 400
-    assert "har inte gått handledarutbildningen" in response.json()["confirm_untrained"][0]
+    assert "har ingen handledarutbildning som gäller" in response.json()["confirm_untrained"][0]
     assert not Placement.objects.exists()
     assert client.post("/api/v1/placements/", {**data, "confirm_untrained": True}, format="json").status_code == 201
 
@@ -78,7 +78,7 @@ def test_the_life_cycle_through_the_actions(coordinator) -> None:
     placement = PlacementFactory(
         participant__team=coordinator.team,
         need=_open_need(),
-        planned_start=TODAY - dt.timedelta(days=1),
+        planned_start=TODAY,
         planned_end=TODAY + dt.timedelta(days=30),
     )
     client = session_client(coordinator)

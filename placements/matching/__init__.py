@@ -10,7 +10,8 @@ arithmetic is in `scoring` (pure numpy).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils import timezone
@@ -19,19 +20,29 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from accounts.models import User
 from participants.models import Participant
+from supervisors.models import Supervisor
 from workplaces.models import Need
 
+from .. import rules
 from ..models import MatchingWeights
-from ..selectors import supervisors_with_room_in
+from ..selectors import supervisors_for_period
 from .features import Features, code_digits, day_number, load_features, subset
 from .scoring import (
     BUSY,
+    CODES,
     HOURS,
     LICENCE,
+    NEED_FULL,
+    NEED_NOT_OPEN,
+    NEED_PERIOD,
     NOT_READY,
+    PREREQUISITE,
     REASONS,
     RECORDS,
     SWEDISH,
+    TYPE_HOURS,
+    TYPE_INACTIVE,
+    TYPE_WEEKS,
     NeedArrays,
     Scores,
     records_scope_code,
@@ -43,8 +54,14 @@ REASON_LABELS = {
     BUSY: _("Already in an agreed or active placement in the period"),
     SWEDISH: _("Swedish below the need's minimum"),
     LICENCE: _("No driving licence"),
-    RECORDS: _("No valid criminal-records extract check"),
+    RECORDS: _("No criminal-records extract check valid through the period"),
     HOURS: _("Fewer hours a day available than the need asks"),
+    NEED_NOT_OPEN: _("The need is not open"),
+    NEED_PERIOD: _("The need's period is over"),
+    NEED_FULL: _("Every place of the need is taken in the period"),
+    TYPE_INACTIVE: _("The placement type takes no new placements"),
+    TYPE_HOURS: _("More hours a day than the placement type allows"),
+    TYPE_WEEKS: _("Longer than the placement type allows"),
 }
 CRITERION_LABELS = {
     "experience": _("Work experience in the occupation"),
@@ -72,6 +89,7 @@ class Candidate:
     participant: Participant
     score: float
     contributions: list[Contribution]
+    warnings: list[str] = field(default_factory=list)  # what must be in place before agreeing
 
 
 @dataclass(frozen=True)
@@ -85,27 +103,54 @@ class CandidateRanking:
     need: Need
     candidates: list[Candidate]
     eligible_count: int
-    excluded: list[Excluded]
+    excluded: list[Excluded]  # the page of the excluded asked for (`excluded_offset`, `excluded_query`)
     excluded_counts: list[tuple[str, int]]
+    excluded_total: int = 0  # all the excluded the user may see (matching the query, if any)
+    need_reasons: list[str] = field(default_factory=list)  # what stops any placement at the need
 
 
-def supervisor_terms(workplace_ids: list[int], today: dt.date) -> dict[int, float]:
-    """Per workplace: 1 if a trained supervisor has room, 0.5 if only an untrained one, else 0."""
-    terms = dict.fromkeys(workplace_ids, 0.0)
-    for supervisor in supervisors_with_room_in(workplace_ids=workplace_ids, today=today):
-        value = 1.0 if supervisor.trained_until else 0.5  # type: ignore[attr-defined]  # annotated by the queryset
-        terms[supervisor.workplace_id] = max(terms[supervisor.workplace_id], value)
-    return terms
+def supervisors_in_window(needs: list[Need], periods: dict[int, tuple[dt.date, dt.date]]) -> list[Supervisor]:
+    """The active supervisors of the needs' workplaces, with `trained_until`, `load` and `room` over the
+    window from the earliest start to the latest end of the needs' periods: one query. For one need
+    that is its period exactly, as the propose dialog shows it; for many it errs on the safe side."""
+    spans = [period for period in periods.values() if period[1] > period[0]]
+    if not spans:
+        return []
+    start, end = min(p[0] for p in spans), max(p[1] for p in spans)
+    return list(supervisors_for_period(workplace_ids=sorted({n.workplace_id for n in needs}), start=start, end=end))
 
 
-def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
-    """The needs as scoring's arrays (workplace and district should be select_related)."""
-    supervisor = supervisor_terms(sorted({n.workplace_id for n in needs}), today)
+def supervisor_terms(needs: list[Need], supervisors: list[Supervisor]) -> dict[int, float]:
+    """Per need: 1 if a supervisor of its workplace trained through the window has room in it, 0.5 if
+    only an untrained one has, else 0."""
+    best: dict[int, float] = {}
+    for supervisor in supervisors:
+        if supervisor.room > 0:  # type: ignore[attr-defined]  # annotated by the queryset
+            value = 1.0 if supervisor.trained_until else 0.5  # type: ignore[attr-defined]  # annotated by the queryset
+            best[supervisor.workplace_id] = max(best.get(supervisor.workplace_id, 0.0), value)
+    return {need.pk: best.get(need.workplace_id, 0.0) for need in needs}
+
+
+def need_arrays(needs: list[Need], today: dt.date, supervisors: list[Supervisor] | None = None) -> NeedArrays:
+    """The needs as scoring's arrays, each in the period a placement there would be proposed for
+    (placements.rules.default_period), with the reasons of the rules that hold for the need alone.
+    Workplace and district should be select_related, prerequisites prefetched."""
+    periods = {n.pk: rules.default_period(n, today) for n in needs}
+    if supervisors is None:
+        supervisors = supervisors_in_window(needs, periods)
+    supervisor = supervisor_terms(needs, supervisors)
+    need_reasons = rules.ranking_need_problems(needs, today=today)
 
     def coordinate(need: Need, name: str) -> float:
         district = need.workplace.district
         value = getattr(district, name) if district else None
         return float("nan") if value is None else float(value)
+
+    def bits(need: Need) -> int:
+        value = 0
+        for problem in need_reasons[need.pk]:
+            value |= CODES[problem.code]
+        return value
 
     return NeedArrays(
         digits=code_digits([n.occupation_id for n in needs]),
@@ -118,11 +163,13 @@ def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
         requires_licence=np.array([n.requires_driving_licence for n in needs], dtype=bool),
         records_scope=np.array([records_scope_code(n.records_extract) for n in needs], dtype=np.int8),
         hours=np.array([float(n.hours_per_day) for n in needs], dtype=np.float32),
-        start=np.array([day_number(n.start_date) for n in needs], dtype=np.int32),
-        end=np.array([day_number(n.end_date) for n in needs], dtype=np.int32),
+        start=np.array([day_number(periods[n.pk][0]) for n in needs], dtype=np.int32),
+        end=np.array([day_number(periods[n.pk][1]) for n in needs], dtype=np.int32),
         lat=np.array([coordinate(n, "latitude") for n in needs], dtype=np.float64),
         lon=np.array([coordinate(n, "longitude") for n in needs], dtype=np.float64),
-        supervisor=np.array([supervisor[n.workplace_id] for n in needs], dtype=np.float32),
+        supervisor=np.array([supervisor[n.pk] for n in needs], dtype=np.float32),
+        need_bits=np.array([bits(n) for n in needs], dtype=np.int16),
+        prerequisites=tuple(np.array([p.pk for p in rules.required_prerequisites(n)], dtype=np.int64) for n in needs),
     )
 
 
@@ -146,14 +193,32 @@ def reasons_of(bits: int) -> list[str]:
     return [str(REASON_LABELS[reason]) for reason in REASONS if bits & reason]
 
 
+PREREQUISITE_LABEL = _("A prerequisite of the need is missing (it can be proposed, not agreed)")
+
+
+def warnings_of(bits: int) -> list[str]:
+    return [str(PREREQUISITE_LABEL)] if bits & PREREQUISITE else []
+
+
 def rank_candidates(
-    *, need: Need, user: User, limit: int = 25, excluded_limit: int = 25, today: dt.date | None = None
+    *,
+    need: Need,
+    user: User,
+    limit: int = 25,
+    excluded_limit: int = 25,
+    excluded_offset: int = 0,
+    excluded_ids: Iterable[int] | None = None,
+    today: dt.date | None = None,
 ) -> CandidateRanking:
-    """The participants the user may see who fit the need best, with the reasons, and the excluded."""
+    """The participants the user may see who fit the need best, with the reasons, and the excluded
+    with theirs: every one of them, a page at a time (`excluded_offset`, `excluded_limit`), only
+    those in `excluded_ids` when a search has narrowed them (a coordinator asking "why is this
+    person not here?")."""
     today = today or timezone.localdate()
     features = load_features()
     weights = MatchingWeights.current().as_dict()
-    scores = score(features, need_arrays([need], today), weights, today.toordinal())
+    arrays = need_arrays([need], today)
+    scores = score(features, arrays, weights, today.toordinal())
     total, excluded_bits = scores.total[:, 0], scores.excluded[:, 0]
     visible = _visible(features, user)
     eligible = visible & (excluded_bits == 0)
@@ -171,18 +236,30 @@ def rank_candidates(
             participant=people[int(ids[row])],
             score=round(float(total[row]), 3),
             contributions=contributions_of(scores, row, 0),
+            warnings=warnings_of(int(scores.warnings[row, 0])),
         )
         for row in top
         if int(ids[row]) in people
     ]
+    need_bits = int(arrays.need_bits[0])
+    # Reasons of the need alone exclude everybody: they are said once, about the need.
+    person_bits = excluded_bits & ~np.int16(need_bits)
     excluded_rows = np.flatnonzero(visible & (excluded_bits != 0))
     counts = [
-        (str(REASON_LABELS[reason]), int(np.count_nonzero(excluded_bits[excluded_rows] & reason))) for reason in REASONS
+        (str(REASON_LABELS[reason]), int(np.count_nonzero(person_bits[excluded_rows] & reason)))
+        for reason in REASONS
+        if not reason & need_bits
     ]
-    shown = excluded_rows[:excluded_limit]
+    if excluded_ids is not None:
+        wanted = np.fromiter(excluded_ids, dtype=np.int64)
+        excluded_rows = excluded_rows[np.isin(ids[excluded_rows], wanted)]
+    shown = excluded_rows[excluded_offset : excluded_offset + excluded_limit]
     excluded_people = Participant.objects.in_bulk([int(i) for i in ids[shown]])
     excluded = [
-        Excluded(participant=excluded_people[int(ids[row])], reasons=reasons_of(int(excluded_bits[row])))
+        Excluded(
+            participant=excluded_people[int(ids[row])],
+            reasons=reasons_of(int(person_bits[row])) or reasons_of(need_bits),
+        )
         for row in shown
         if int(ids[row]) in excluded_people
     ]
@@ -192,6 +269,8 @@ def rank_candidates(
         eligible_count=len(eligible_rows),
         excluded=excluded,
         excluded_counts=[(label, count) for label, count in counts if count],
+        excluded_total=len(excluded_rows),
+        need_reasons=reasons_of(need_bits),
     )
 
 
@@ -200,43 +279,62 @@ class NeedMatch:
     need: Need
     score: float
     contributions: list[Contribution]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExcludedNeed:
+    need: Need
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class NeedRanking:
+    matches: list[NeedMatch]
+    excluded: list[ExcludedNeed]  # every open need the person cannot take now, and why
 
 
 def rank_needs(
-    *, participant: Participant, user: User, limit: int = 25, today: dt.date | None = None
-) -> list[NeedMatch]:
-    """The open needs that suit one participant best, each with its score and reasons.
-
-    The database leaves out needs the participant plainly cannot take (Swedish, hours, licence);
-    the rest are scored in one pass with the same rules as candidates, and excluded ones dropped.
-    """
+    *, participant: Participant, user: User, limit: int = 25, excluded_limit: int = 200, today: dt.date | None = None
+) -> NeedRanking:
+    """The open, still running needs that suit one participant best, each with its score and
+    reasons, and the needs they cannot take with the rules that stop them (full in the period, the
+    type's rules, Swedish, licence, hours, a records check...). Scored in one pass with the same
+    rules as candidates."""
     today = today or timezone.localdate()
     features = load_features()
     row = features.participants.index_of.get(participant.pk)
     if row is None:
-        return []
-    needs_qs = (
+        return NeedRanking(matches=[], excluded=[])
+    needs = list(
         Need.objects.visible_to(user)
         .open()
-        .filter(end_date__gte=today, min_swedish_level__lte=participant.swedish_level)
-        .filter(hours_per_day__lte=participant.hours_per_day)
-        .select_related("workplace__district", "workplace__organisation", "occupation")
-        .order_by("pk")
+        .filter(end_date__gt=today)
+        .select_related("workplace__district", "workplace__organisation", "occupation", "placement_type")
+        .prefetch_related("prerequisites", "workplace__prerequisites")
+        .order_by("pk")[:MAX_NEEDS_FOR_PARTICIPANT]
     )
-    if not participant.has_driving_licence:
-        needs_qs = needs_qs.filter(requires_driving_licence=False)
-    needs = list(needs_qs)
     if not needs:
-        return []
+        return NeedRanking(matches=[], excluded=[])
     one = subset(features, np.array([row]))
     scores = score(one, need_arrays(needs, today), MatchingWeights.current().as_dict(), today.toordinal())
     columns = [c for c in np.flatnonzero(scores.excluded[0] == 0)]
     columns.sort(key=lambda c: (-float(scores.total[0, c]), needs[c].pk))
-    return [
+    matches = [
         NeedMatch(
             need=needs[c],
             score=round(float(scores.total[0, c]), 3),
             contributions=contributions_of(scores, 0, int(c)),
+            warnings=warnings_of(int(scores.warnings[0, c])),
         )
         for c in columns[:limit]
     ]
+    excluded = [
+        ExcludedNeed(need=needs[c], reasons=reasons_of(int(scores.excluded[0, c])))
+        for c in np.flatnonzero(scores.excluded[0] != 0)[:excluded_limit]
+    ]
+    return NeedRanking(matches=matches, excluded=excluded)
+
+
+# The open needs a participant's page scores at most (a municipality has hundreds, not more).
+MAX_NEEDS_FOR_PARTICIPANT = 2000

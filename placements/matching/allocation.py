@@ -20,9 +20,10 @@ from accounts.models import User
 from participants.models import Participant
 from workplaces.models import Need
 
-from ..models import HOLDING_STATUSES, MatchingWeights, PlacementStatus
-from ..selectors import supervisors_with_room_in
-from . import Contribution, contributions_of, need_arrays
+from .. import occupancy, rules
+from ..models import MatchingWeights, PlacementStatus
+from ..occupancy import with_places_taken_coming
+from . import Contribution, contributions_of, need_arrays, supervisors_in_window
 from .features import Features, load_features, subset
 from .scoring import NeedArrays, score
 
@@ -82,9 +83,13 @@ NEEDS_PER_BLOCK = 100  # scored together; bounds the memory of the n x m grids
 
 
 def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: NeedArrays | None = None) -> Problem:
-    """Scores of every (participant in `pool`, need) pair and the capacities. Needs carry `taken`."""
+    """Scores of every (participant in `pool`, need) pair and the capacities: each need's places free
+    in its period (placements.occupancy, less its pending proposals, `proposed` annotated), and each
+    workplace's supervisors' room over the needs' window."""
     weights = MatchingWeights.current().as_dict()
-    arrays = arrays if arrays is not None else need_arrays(needs, today)
+    periods = {n.pk: rules.default_period(n, today) for n in needs}
+    supervisors = supervisors_in_window(needs, periods)
+    arrays = arrays if arrays is not None else need_arrays(needs, today, supervisors)
     scores = np.full((len(pool.participants.ids), len(needs)), np.nan, dtype=np.float64)
     for first in range(0, len(needs), NEEDS_PER_BLOCK):
         block = slice(first, first + NEEDS_PER_BLOCK)
@@ -93,11 +98,12 @@ def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: Nee
     workplaces = sorted({n.workplace_id for n in needs})
     group_of = {workplace: group for group, workplace in enumerate(workplaces)}
     room = dict.fromkeys(workplaces, 0)
-    for supervisor in supervisors_with_room_in(workplace_ids=workplaces, today=today):
-        room[supervisor.workplace_id] += supervisor.max_participants - supervisor.held  # type: ignore[attr-defined]  # annotated by the queryset
+    for supervisor in supervisors:
+        room[supervisor.workplace_id] += max(supervisor.room, 0)  # type: ignore[attr-defined]  # annotated by the queryset
+    taken = occupancy.places_taken_in({pk: period for pk, period in periods.items() if period[1] > period[0]})
     return Problem(
         scores=scores,
-        need_places=np.array([n.places - n.taken for n in needs], dtype=np.float64),  # type: ignore[attr-defined]  # annotated by the queryset
+        need_places=np.array([n.places - taken.get(n.pk, n.places) - n.proposed for n in needs], dtype=np.float64),  # type: ignore[attr-defined]  # annotated by the queryset
         need_group=np.array([group_of[n.workplace_id] for n in needs], dtype=np.int64),
         group_capacity=np.array([room[w] for w in workplaces], dtype=np.float64),
     )
@@ -108,16 +114,14 @@ def _columns(arrays: NeedArrays, block: slice) -> NeedArrays:
 
 
 def open_needs_with_room(*, user: User, today: dt.date) -> QuerySet[Need]:
-    """Open needs the user may see with places not held or already proposed, `taken` annotated."""
+    """Open needs the user may see, still running, with places free in their coming period
+    (placements.occupancy) beyond the pending proposals (`proposed` annotated)."""
     return (
-        Need.objects.visible_to(user)
-        .open()
-        .filter(end_date__gte=today)
-        .annotate(
-            taken=Count("placements", filter=Q(placements__status__in=(*HOLDING_STATUSES, PlacementStatus.PROPOSED)))
-        )
-        .filter(places__gt=F("taken"))
-        .select_related("workplace__district", "workplace__organisation", "occupation")
+        with_places_taken_coming(Need.objects.visible_to(user).open().filter(end_date__gt=today), today=today)
+        .annotate(proposed=Count("placements", filter=Q(placements__status=PlacementStatus.PROPOSED)))
+        .filter(places__gt=F("taken") + F("proposed"))
+        .select_related("workplace__district", "workplace__organisation", "occupation", "placement_type")
+        .prefetch_related("prerequisites", "workplace__prerequisites")
         .order_by("pk")
     )
 

@@ -4,7 +4,7 @@ What matching may read is listed here and nowhere else. It never loads gender, i
 number, birth date, name, languages or anything else the Discrimination Act protects, so no
 ranking can depend on them.
 
-Each part (participants with their competences; placements; criminal-records checks) is cached
+Each part (participants with their competences; placements; criminal-records checks and prerequisites) is cached
 in the process with the version it was read at: the newest change and the highest id of its
 tables, one cheap query. A part is reloaded only when its version moves.
 """
@@ -19,13 +19,17 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
-from participants.models import Interest, Participant, ParticipantStatus, RecordsExtractCheck, WorkExperience
+from participants.models import Interest, Participant, ParticipantPrerequisite, RecordsExtractCheck, WorkExperience
 
 from ..models import ENDED_STATUSES, HOLDING_STATUSES, WORK_OR_STUDIES, Placement, PlacementStatus
+from ..occupancy import period_start
+from ..rules import READY_STATUSES
 
-READY = (ParticipantStatus.MAPPED, ParticipantStatus.PLACED)
+READY = READY_STATUSES
 NO_DAY = -1
+NEVER_ENDS = 99_999_999  # a day number after every date: a prerequisite that does not expire
 RECORDS_SCOPES = {"children": 1, "care": 2}
+RECORDS_VALID_DAYS = RecordsExtractCheck.VALID_DAYS
 
 
 def code_digits(codes: list[str]) -> np.ndarray:
@@ -79,10 +83,15 @@ class PlacementArrays:
 
 @dataclass(frozen=True)
 class CheckArrays:
+    """Criminal-records extract checks, and the prerequisites people have."""
+
     index: np.ndarray
     scope: np.ndarray  # 1 children, 2 care
     extract_day: np.ndarray
     approved: np.ndarray
+    prereq_index: np.ndarray  # int32 participant index
+    prereq_id: np.ndarray  # int64 taxonomy.Prerequisite id
+    prereq_until: np.ndarray  # int32 day number it is valid through (NEVER_ENDS: it does not expire)
 
 
 def _participants() -> ParticipantArrays:
@@ -132,9 +141,10 @@ def _participants() -> ParticipantArrays:
 def _placements(index_of: dict[int, int]) -> PlacementArrays:
     holding = [
         (index_of[p], day_number(s), day_number(e))
-        for p, s, e in Placement.objects.filter(status__in=HOLDING_STATUSES).values_list(
-            "participant_id", "planned_start", "planned_end"
-        )
+        # Held from the actual start once started (placements.occupancy), to the planned end.
+        for p, s, e in Placement.objects.filter(status__in=HOLDING_STATUSES)
+        .annotate(held_from=period_start())
+        .values_list("participant_id", "held_from", "planned_end")
         if p in index_of
     ]
     ended = [
@@ -163,11 +173,21 @@ def _checks(index_of: dict[int, int]) -> CheckArrays:
         )
         if p in index_of
     ]
+    held = [
+        (index_of[p], prerequisite, NEVER_ENDS if until is None else day_number(until))
+        for p, prerequisite, until in ParticipantPrerequisite.objects.values_list(
+            "participant_id", "prerequisite_id", "valid_until"
+        )
+        if p in index_of
+    ]
     return CheckArrays(
         index=np.array([r[0] for r in rows], dtype=np.int32),
         scope=np.array([r[1] for r in rows], dtype=np.int8),
         extract_day=np.array([r[2] for r in rows], dtype=np.int32),
         approved=np.array([r[3] for r in rows], dtype=bool),
+        prereq_index=np.array([h[0] for h in held], dtype=np.int32),
+        prereq_id=np.array([h[1] for h in held], dtype=np.int64),
+        prereq_until=np.array([h[2] for h in held], dtype=np.int32),
     )
 
 
@@ -193,6 +213,7 @@ def _versions() -> dict[str, tuple[Any, ...]]:
         "interest": Interest._meta.db_table,
         "placement": Placement._meta.db_table,
         "check": RecordsExtractCheck._meta.db_table,
+        "prerequisite": ParticipantPrerequisite._meta.db_table,
     }
     sql = "SELECT " + ", ".join(
         [
@@ -203,13 +224,17 @@ def _versions() -> dict[str, tuple[Any, ...]]:
             f"(SELECT MAX(updated_at) FROM {tables['placement']})",
             f"(SELECT MAX(id) FROM {tables['placement']})",
             f"(SELECT MAX(id) FROM {tables['check']})",
+            f"(SELECT MAX(updated_at) FROM {tables['prerequisite']})",
+            f"(SELECT MAX(id) FROM {tables['prerequisite']})",
+            # Coordinators remove a prerequisite row: a count sees that where the newest id does not.
+            f"(SELECT COUNT(*) FROM {tables['prerequisite']})",
         ]
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
     people = (connection.alias, *row[:4])
-    return {"participants": people, "placements": (*people, *row[4:6]), "checks": (*people, row[6])}
+    return {"participants": people, "placements": (*people, *row[4:6]), "checks": (*people, *row[6:10])}
 
 
 def load_features() -> Features:
@@ -282,10 +307,14 @@ def subset(features: Features, rows: np.ndarray) -> Features:
     )
     c = features.checks
     checked = keep(c.index)
+    prerequisites = keep(c.prereq_index)
     checks = CheckArrays(
         index=new_index[c.index[checked]],
         scope=c.scope[checked],
         extract_day=c.extract_day[checked],
         approved=c.approved[checked],
+        prereq_index=new_index[c.prereq_index[prerequisites]],
+        prereq_id=c.prereq_id[prerequisites],
+        prereq_until=c.prereq_until[prerequisites],
     )
     return Features(participants=people, placements=placements, checks=checks)

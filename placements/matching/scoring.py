@@ -12,23 +12,58 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import NO_DAY, RECORDS_SCOPES, Features
+from .features import NO_DAY, RECORDS_SCOPES, RECORDS_VALID_DAYS, Features
 
-# Exclusion reasons, as bits, so one pair can carry several.
+# Exclusion reasons, as bits, so one pair can carry several. Each is a rule of placements.rules,
+# by its reason code (CODES); the rules of the need alone come from that module as `need_bits`.
 NOT_READY = 1
 BUSY = 2
 SWEDISH = 4
 LICENCE = 8
 RECORDS = 16
 HOURS = 32
-REASONS = (NOT_READY, BUSY, SWEDISH, LICENCE, RECORDS, HOURS)
+NEED_NOT_OPEN = 64
+NEED_PERIOD = 128
+NEED_FULL = 256
+TYPE_INACTIVE = 512
+TYPE_HOURS = 1024
+TYPE_WEEKS = 2048
+REASONS = (
+    NOT_READY,
+    BUSY,
+    SWEDISH,
+    LICENCE,
+    RECORDS,
+    HOURS,
+    NEED_NOT_OPEN,
+    NEED_PERIOD,
+    NEED_FULL,
+    TYPE_INACTIVE,
+    TYPE_HOURS,
+    TYPE_WEEKS,
+)
+# A warning, not an exclusion: missing prerequisites stop agreeing, not proposing.
+PREREQUISITE = 1
+CODES = {
+    "participant_not_ready": NOT_READY,
+    "participant_busy": BUSY,
+    "swedish_level": SWEDISH,
+    "driving_licence": LICENCE,
+    "records_extract": RECORDS,
+    "hours_available": HOURS,
+    "need_not_open": NEED_NOT_OPEN,
+    "need_period": NEED_PERIOD,
+    "need_full": NEED_FULL,
+    "type_inactive": TYPE_INACTIVE,
+    "type_hours": TYPE_HOURS,
+    "type_weeks": TYPE_WEEKS,
+}
 
 # Shared SSYK prefix length -> how close the occupations are (4 digits: the same unit group).
 PREFIX_SCORE = np.array([0.0, 0.25, 0.5, 0.75, 1.0], dtype=np.float32)
 FULL_YEARS = 10.0  # experience counts fully from ten years
 NEAR_KM = 30.0  # beyond this distance the "near home" term is zero
 PROGRAMME_DAYS = 730  # the establishment programme
-RECORDS_VALID_DAYS = 365  # an extract may be at most a year old when the placement starts
 
 
 @dataclass(frozen=True)
@@ -43,11 +78,13 @@ class NeedArrays:
     requires_licence: np.ndarray  # bool
     records_scope: np.ndarray  # int8: 0 none, 1 children, 2 care
     hours: np.ndarray  # float32
-    start: np.ndarray  # int32 day numbers
+    start: np.ndarray  # int32 day numbers: the period a placement would be proposed for
     end: np.ndarray
     lat: np.ndarray  # float64, nan unknown
     lon: np.ndarray
     supervisor: np.ndarray  # float32: 1 trained supervisor with room, 0.5 untrained with room, 0 none
+    need_bits: np.ndarray  # int16: the reasons of placements.rules that hold for the need alone
+    prerequisites: tuple[np.ndarray, ...]  # per need, the int64 ids of the prerequisites it asks for
 
     def __len__(self) -> int:
         return len(self.workplace_id)
@@ -58,6 +95,7 @@ class Scores:
     total: np.ndarray  # float32 (n, m)
     terms: dict[str, np.ndarray]  # weighted contribution per criterion, (n, m)
     excluded: np.ndarray  # int16 bitmask (n, m), 0 = eligible
+    warnings: np.ndarray  # int8 bitmask (n, m): PREREQUISITE when one is missing
 
 
 def shared_prefix(digits: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -86,7 +124,7 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
     n, m = len(p.ids), len(needs)
     col = np.newaxis  # participants down, needs across
 
-    excluded = np.zeros((n, m), dtype=np.int16)
+    excluded = np.broadcast_to(needs.need_bits.astype(np.int16)[col, :], (n, m)).copy()
     excluded |= np.where(~p.ready[:, col], NOT_READY, 0).astype(np.int16)
     excluded |= np.where(p.swedish[:, col] < needs.min_swedish[col, :], SWEDISH, 0).astype(np.int16)
     excluded |= np.where(needs.requires_licence[col, :] & ~p.licence[:, col], LICENCE, 0).astype(np.int16)
@@ -103,12 +141,21 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
         valid = (
             checks.approved[:, col]
             & (checks.scope[:, col] == needs.records_scope[col, :])
-            & (checks.extract_day[:, col] >= needs.start[col, :] - RECORDS_VALID_DAYS)
+            & (checks.extract_day[:, col] >= needs.end[col, :] - RECORDS_VALID_DAYS)
         )
         has_check = np.zeros((n, m), dtype=bool)
         np.logical_or.at(has_check, checks.index, valid)
         missing = (needs.records_scope[col, :] > 0) & ~has_check
         excluded |= np.where(missing, RECORDS, 0).astype(np.int16)
+
+    warnings = np.zeros((n, m), dtype=np.int8)
+    checks = features.checks
+    for column, required in enumerate(needs.prerequisites):
+        for prerequisite in required:
+            valid = (checks.prereq_id == prerequisite) & (checks.prereq_until >= needs.end[column])
+            has = np.zeros(n, dtype=bool)
+            has[checks.prereq_index[valid]] = True
+            warnings[~has, column] |= PREREQUISITE
 
     terms: dict[str, np.ndarray] = {}
     years = 0.5 + 0.5 * np.minimum(p.exp_years, FULL_YEARS) / FULL_YEARS
@@ -150,7 +197,7 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
     total = np.zeros((n, m), dtype=np.float32)
     for value in weighted.values():
         total += value
-    return Scores(total=total, terms=weighted, excluded=excluded)
+    return Scores(total=total, terms=weighted, excluded=excluded, warnings=warnings)
 
 
 def records_scope_code(value: str) -> int:

@@ -38,6 +38,9 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     planned_start = factory.SelfAttribute("need.start_date")
     planned_end = factory.SelfAttribute("need.end_date")
     hours_per_day = Decimal("4.0")
+    # The supervisor factory makes untrained supervisors: a built placement has the coordinator's
+    # confirmation, so only the tests of the training rule meet it.
+    untrained_supervisor_confirmed = True
     status = PlacementStatus.PROPOSED
 
     class Params:

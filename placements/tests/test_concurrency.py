@@ -16,11 +16,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from participants.tests.factories import ParticipantFactory
-from placements.models import PlacementStatus
-from placements.services import placement_agree, placement_propose
+from placements.models import Placement, PlacementStatus
+from placements.rules import error_codes
+from placements.services import placement_activate, placement_agree, placement_propose
+from placements.tests.factories import PlacementFactory
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.tests.factories import NeedFactory
 
@@ -43,6 +45,7 @@ def test_only_one_of_two_simultaneous_agreements_gets_the_last_place() -> None:
             end=need.end_date,
             hours_per_day=Decimal("4.0"),
             by=None,
+            confirm_untrained=True,
         )
         for _ in range(2)
     )
@@ -66,7 +69,7 @@ def test_only_one_of_two_simultaneous_agreements_gets_the_last_place() -> None:
             placement_agree(placement=second, by=None)
             outcomes["second"] = "agreed"
         except ValidationError as exc:
-            outcomes["second"] = str(exc.code)
+            outcomes["second"] = ",".join(sorted(error_codes(exc)))
         finally:
             connection.close()
 
@@ -80,3 +83,111 @@ def test_only_one_of_two_simultaneous_agreements_gets_the_last_place() -> None:
         thread.join(timeout=30)
     assert outcomes == {"first": "agreed", "second": "need_full"}
     assert need.placements.filter(status=PlacementStatus.AGREED).count() == 1
+
+
+def _on_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and the exclusion constraint are PostgreSQL's")
+
+
+def _race(calls: list, *, workers: int) -> list[str]:
+    """Run the calls at the same moment, each in its own thread and connection: what each answered."""
+    start = threading.Barrier(workers)
+    outcomes: list[str] = ["" for _ in calls]
+
+    def run(index: int) -> None:
+        try:
+            start.wait(timeout=20)
+            calls[index]()
+            outcomes[index] = "ok"
+        except ValidationError as exc:
+            outcomes[index] = ",".join(sorted(error_codes(exc)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_twenty_simultaneous_starts_on_one_place_start_exactly_one() -> None:
+    """Twenty agreed placements on a one-place need, planned one after another (so each agreement
+    was right), all started today at once: starting moves each to today, where they overlap."""
+    _on_postgresql()
+    today = dt.date.today()
+    need = NeedFactory(places=1, start_date=today, end_date=today + dt.timedelta(days=400))
+    supervisor = SupervisorFactory(workplace=need.workplace, max_participants=20)
+    agreed = []
+    for week in range(20):
+        first = today + dt.timedelta(weeks=1 + week, days=1)
+        agreed.append(
+            PlacementFactory(
+                need=need,
+                supervisor=supervisor,
+                status=PlacementStatus.AGREED,
+                planned_start=first,
+                planned_end=first + dt.timedelta(days=5),
+            )
+        )
+    outcomes = _race(
+        [lambda p=p: placement_activate(placement=p, by=None, on=today) for p in agreed], workers=len(agreed)
+    )
+    assert outcomes.count("ok") == 1, outcomes
+    assert all(outcome in ("ok", "need_full") for outcome in outcomes), outcomes
+    assert need.placements.filter(status=PlacementStatus.ACTIVE).count() == 1
+
+
+def test_two_coordinators_starting_the_same_participant_start_one_placement() -> None:
+    """One participant, two agreed placements at two needs, planned one after the other; both
+    coordinators start theirs today at the same moment: one placement starts, the other is refused."""
+    _on_postgresql()
+    today = dt.date.today()
+    person = ParticipantFactory(status="placed")
+    placements = []
+    for weeks in (2, 6):
+        first = today + dt.timedelta(weeks=weeks)
+        need = NeedFactory(places=3, start_date=today, end_date=today + dt.timedelta(days=200))
+        placements.append(
+            PlacementFactory(
+                participant=person,
+                need=need,
+                status=PlacementStatus.AGREED,
+                planned_start=first,
+                planned_end=first + dt.timedelta(weeks=3),
+            )
+        )
+    outcomes = _race([lambda p=p: placement_activate(placement=p, by=None, on=today) for p in placements], workers=2)
+    assert sorted(outcomes) == ["ok", "participant_busy"], outcomes
+    assert Placement.objects.filter(participant=person, status=PlacementStatus.ACTIVE).count() == 1
+
+
+def test_the_database_refuses_overlapping_placements_of_one_participant() -> None:
+    """The exclusion constraint behind the rules: written past the services, the database says no."""
+    _on_postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_constraint WHERE conname = 'placement_participant_no_overlap'")
+        assert cursor.fetchone() is not None
+    today = dt.date.today()
+    held = PlacementFactory(
+        status=PlacementStatus.AGREED, planned_start=today, planned_end=today + dt.timedelta(days=30)
+    )
+    later = PlacementFactory(
+        participant=held.participant,
+        status=PlacementStatus.PROPOSED,
+        planned_start=today + dt.timedelta(days=31),
+        planned_end=today + dt.timedelta(days=60),
+    )
+    # Touching on no day is allowed; overlapping by one day is not.
+    Placement.objects.filter(pk=later.pk).update(status=PlacementStatus.AGREED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Placement.objects.filter(pk=later.pk).update(planned_start=today + dt.timedelta(days=30))
+    # A cancelled or proposed placement holds nothing and may overlap.
+    PlacementFactory(
+        participant=held.participant,
+        status=PlacementStatus.PROPOSED,
+        planned_start=today,
+        planned_end=today + dt.timedelta(days=10),
+    )

@@ -42,7 +42,9 @@ def test_an_unreadable_schedule_is_a_configuration_error() -> None:
 
 @pytest.mark.django_db
 def test_starting_a_placement_schedules_its_follow_ups() -> None:
-    placement = PlacementFactory(planned_start=TODAY, planned_end=TODAY + dt.timedelta(weeks=12))
+    placement = PlacementFactory(
+        need__start_date=TODAY, need__end_date=TODAY + dt.timedelta(weeks=12), planned_start=TODAY
+    )
     placement_agree(placement=placement, by=None)
     placement_activate(placement=placement, by=None, on=TODAY)
     dates = list(placement.follow_ups.values_list("due_date", flat=True))

@@ -123,7 +123,7 @@ def test_hard_constraints_exclude_with_their_reasons(coordinator) -> None:
     assert _order(ranking) == [fits.pk]
     reasons = {e.participant.pk: e.reasons for e in ranking.excluded}
     assert reasons[no_licence.pk] == ["Inget körkort"]
-    assert reasons[refused_check.pk] == ["Ingen giltig kontroll av utdrag ur belastningsregistret"]
+    assert reasons[refused_check.pk] == ["Ingen kontroll av utdrag ur belastningsregistret som gäller hela perioden"]
     assert reasons[little_swedish.pk] == ["Svenska under behovets lägsta nivå"]
     assert "Inte redo för en praktikperiod (status)" in reasons[referred.pk]
     assert ranking.eligible_count == 1
@@ -205,9 +205,13 @@ def test_needs_are_ranked_for_a_participant(coordinator) -> None:
     too_much_swedish = NeedFactory(
         occupation=OccupationFactory(code="5120"), start_date=start, end_date=end, min_swedish_level=SwedishLevel.SVA
     )
-    matches = rank_needs(participant=person, user=coordinator)
-    assert [m.need.pk for m in matches] == [kitchen.pk, care.pk]
-    assert too_much_swedish.pk not in {m.need.pk for m in matches}
+    ranking = rank_needs(participant=person, user=coordinator)
+    assert [m.need.pk for m in ranking.matches] == [kitchen.pk, care.pk]
+    assert too_much_swedish.pk not in {m.need.pk for m in ranking.matches}
+    # The page says why a need is not among the matches.
+    assert {e.need.pk: e.reasons for e in ranking.excluded} == {
+        too_much_swedish.pk: ["Svenska under behovets lägsta nivå"]
+    }
 
 
 def test_the_cached_features_follow_changes_in_the_data(coordinator, need) -> None:

@@ -123,8 +123,16 @@ def test_one_click_with_only_an_untrained_supervisor_asks_for_confirmation(clien
     person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
     client.force_login(coordinator)
     response = client.post(reverse("placements:quick_propose"), {"need": need.pk, "participant": person.pk})
-    assert response["Location"].startswith(reverse("placements:propose"))
+    assert response.status_code == 200  # the pre-filled form, with what is missing
     assert not Placement.objects.exists()
-    page = client.get(response["Location"]).content.decode()
-    assert "inte gått handledarutbildningen" in page
-    assert f'<option value="{untrained.pk}" selected>' in page
+    page = response.content.decode()
+    assert "har ingen handledarutbildning som gäller" in page
+    assert f'value="{untrained.pk}"' in page and "checked" in page
+    form = response.context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["confirm_untrained"] = "on"
+    url = reverse("placements:propose") + f"?need={need.pk}&participant={person.pk}"
+    response = client.post(url, {k: v for k, v in data.items() if v not in (None, False)})
+    placement = Placement.objects.get()
+    assert placement.supervisor == untrained and placement.untrained_supervisor_confirmed
+    assert response["Location"] == reverse("placements:detail", args=[placement.pk])

@@ -46,7 +46,7 @@ def test_a_coordinator_proposes_a_placement_for_a_need(client: Client, coordinat
     }
     response = client.post(reverse("placements:propose"), data)
     assert response.status_code == 200  # the supervisor is untrained: a warning to confirm
-    assert "inte gått handledarutbildningen" in response.content.decode()
+    assert "har ingen handledarutbildning som gäller" in response.content.decode()
     assert not Placement.objects.exists()
     response = client.post(reverse("placements:propose"), {**data, "confirm_untrained": "on"})
     placement = Placement.objects.get()
@@ -91,7 +91,7 @@ def test_the_life_cycle_through_the_pages(client: Client, coordinator) -> None:
     placement = PlacementFactory(
         participant__team=coordinator.team,
         need=_open_need(),
-        planned_start=TODAY - dt.timedelta(days=1),
+        planned_start=TODAY,
         planned_end=TODAY + dt.timedelta(days=30),
     )
     client.force_login(coordinator)

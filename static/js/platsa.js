@@ -80,3 +80,12 @@ document.addEventListener("htmx:afterSwap", function (event) {
   enhanceSearchableSelects(event.target);
   focusableScrollRegions(event.target);
 });
+
+// Propose from a ranking or an allocation row: htmx puts the pre-filled form (with every problem) in
+// the dialog, which opens; a proposal that succeeds answers with a redirect instead.
+document.addEventListener("htmx:afterSwap", function (event) {
+  if (event.target.id !== "propose-dialog-content" || typeof bootstrap === "undefined") {
+    return;
+  }
+  bootstrap.Modal.getOrCreateInstance(document.getElementById("propose-dialog")).show();
+});
