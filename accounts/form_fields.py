@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+if TYPE_CHECKING:
+    _MultipleChoice = forms.ModelMultipleChoiceField[Any]
+else:  # the field is generic only in django-stubs
+    _MultipleChoice = forms.ModelMultipleChoiceField
 
-class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+
+class IdsModelMultipleChoiceField(_MultipleChoice):
     """A multiple choice of rows by integer id that refuses ids no database column can hold.
 
     Django checks the chosen ids with an `__in` query, and an id beyond 64 bits makes the database
@@ -27,4 +32,4 @@ class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc, no-any-return]  # Django's own, not in django-stubs

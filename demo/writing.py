@@ -122,7 +122,7 @@ def needs_write(
             )
         )
     Need.objects.bulk_create(rows, batch_size=BATCH)
-    asks = []
+    asks: list[Any] = []
     for need, row in zip(needs, rows, strict=True):
         need.pk = row.pk
         asks.extend(

@@ -282,7 +282,8 @@ def prerequisite_valid_until(*, prerequisite: Prerequisite, obtained_on: dt.date
     """How long a prerequisite obtained on `obtained_on` lasts: `valid_months` on, or None (no end)."""
     if prerequisite.valid_months is None:
         return None
-    return obtained_on + relativedelta(months=prerequisite.valid_months)
+    until: dt.date = obtained_on + relativedelta(months=prerequisite.valid_months)
+    return until
 
 
 @transaction.atomic

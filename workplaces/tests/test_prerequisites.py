@@ -63,7 +63,8 @@ def test_a_need_is_saved_with_its_prerequisites_and_its_page_shows_them_with_the
     hygiene, clothes = Prerequisite.objects.get(code="hygienutbildning"), Prerequisite.objects.get(code="arbetsklader")
 
     response = client.post(
-        reverse("workplaces:need_create", args=[workplace.pk]), _need_post(prerequisites=[hygiene.pk, clothes.pk])
+        reverse("workplaces:need_create", args=[workplace.pk]),
+        {**_need_post(), "prerequisites": [hygiene.pk, clothes.pk]},
     )
 
     need = Need.objects.get()
@@ -85,7 +86,9 @@ def test_editing_a_need_without_a_box_ticked_clears_them(client: Client) -> None
 def test_an_inactive_prerequisite_cannot_be_posted(client: Client) -> None:
     workplace = WorkplaceFactory()
     old = PrerequisiteFactory(active=False)
-    response = client.post(reverse("workplaces:need_create", args=[workplace.pk]), _need_post(prerequisites=[old.pk]))
+    response = client.post(
+        reverse("workplaces:need_create", args=[workplace.pk]), {**_need_post(), "prerequisites": [old.pk]}
+    )
     assert response.status_code == 200 and "prerequisites" in response.context["form"].errors
     assert not Need.objects.exists()
 
