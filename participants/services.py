@@ -234,13 +234,16 @@ def participants_import(*, rows: list[ImportRow], by: User, team: Team, all_or_n
 
 # --- Checks and prerequisites on the case file ----------------------------------------------------------
 # Each write logs its access-log entry (a change of the case file, naming what changed) in the same
-# transaction: the page and any other caller get it by calling the service.
+# transaction: the page and any other caller get it by calling the service. Each also moves the case
+# file's `updated_at`: matching caches what it reads and reloads when the newest change moves, and a
+# removed row alone would not move the version it watches.
 
 RECORDS_CHECKS_FIELD = "records_checks"
 PREREQUISITES_FIELD = "prerequisites"
 
 
-def _log_change(*, by: User, participant_id: int, field: str) -> None:
+def _case_file_changed(*, by: User, participant_id: int, field: str) -> None:
+    Participant.objects.filter(pk=participant_id).update(updated_at=timezone.now())
     log_access(user=by, participant_ids=[participant_id], action=AccessAction.CHANGE, fields=[field])
 
 
@@ -266,7 +269,7 @@ def records_check_record(
     )
     check.full_clean()
     check.save()
-    _log_change(by=by, participant_id=participant.pk, field=RECORDS_CHECKS_FIELD)
+    _case_file_changed(by=by, participant_id=participant.pk, field=RECORDS_CHECKS_FIELD)
     return check
 
 
@@ -275,7 +278,7 @@ def records_check_remove(*, check: RecordsExtractCheck, by: User) -> None:
     """Remove a check recorded by mistake."""
     participant_id = check.participant_id
     RecordsExtractCheck.objects.filter(pk=check.pk).delete()
-    _log_change(by=by, participant_id=participant_id, field=RECORDS_CHECKS_FIELD)
+    _case_file_changed(by=by, participant_id=participant_id, field=RECORDS_CHECKS_FIELD)
 
 
 def prerequisite_valid_until(*, prerequisite: Prerequisite, obtained_on: dt.date) -> dt.date | None:
@@ -308,7 +311,7 @@ def participant_prerequisite_record(
     )
     held.full_clean()
     held.save()
-    _log_change(by=by, participant_id=participant.pk, field=PREREQUISITES_FIELD)
+    _case_file_changed(by=by, participant_id=participant.pk, field=PREREQUISITES_FIELD)
     return held
 
 
@@ -328,7 +331,7 @@ def participant_prerequisite_end(
     locked.recorded_by = by
     locked.full_clean()
     locked.save(update_fields=["valid_until", "recorded_by", "updated_at"])
-    _log_change(by=by, participant_id=locked.participant_id, field=PREREQUISITES_FIELD)
+    _case_file_changed(by=by, participant_id=locked.participant_id, field=PREREQUISITES_FIELD)
     return locked
 
 
@@ -337,4 +340,4 @@ def participant_prerequisite_remove(*, held: ParticipantPrerequisite, by: User) 
     """Remove a prerequisite recorded by mistake."""
     participant_id = held.participant_id
     ParticipantPrerequisite.objects.filter(pk=held.pk).delete()
-    _log_change(by=by, participant_id=participant_id, field=PREREQUISITES_FIELD)
+    _case_file_changed(by=by, participant_id=participant_id, field=PREREQUISITES_FIELD)

@@ -40,6 +40,7 @@ from participants.tests.factories import (
     ParticipantPrerequisiteFactory,
     RecordsExtractCheckFactory,
 )
+from placements.matching.features import forget_features, load_features
 from placements.tests.factories import PlacementFactory
 from supervisors.tests.factories import SupervisorFactory
 from taxonomy.tests.factories import PrerequisiteFactory
@@ -50,9 +51,9 @@ TODAY = dt.date(2026, 11, 20)
 
 
 @pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC), tick=False):
-        yield
+def clock():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -188,6 +189,20 @@ def test_a_prerequisite_recorded_by_mistake_is_removed_and_that_is_logged(coordi
     participant_prerequisite_remove(held=ParticipantPrerequisiteFactory(participant=participant), by=coordinator)
     assert not ParticipantPrerequisite.objects.exists()
     assert _changes(participant) == [(coordinator.username, ["prerequisites"])]
+
+
+def test_matching_stops_counting_a_check_removed_by_mistake(clock, coordinator, participant) -> None:
+    """Matching caches the checks and watches the newest one's id; removing an older one must still reach it."""
+    mistaken = RecordsExtractCheckFactory(participant=participant)
+    RecordsExtractCheckFactory(participant=ParticipantFactory())  # a newer check: the highest id stays
+    forget_features()
+    row = load_features().participants.index_of[participant.pk]
+    assert row in load_features().checks.index
+    clock.shift(dt.timedelta(minutes=5))
+
+    records_check_remove(check=mistaken, by=coordinator)
+
+    assert row not in load_features().checks.index
 
 
 # --- The pages, as the owning coordinator ------------------------------------------------------------------
