@@ -209,6 +209,15 @@ class RecordsCheckForm(forms.ModelForm):
         ) % {"days": RecordsExtractCheck.VALID_DAYS}
 
 
+def _prerequisite_label(prerequisite: Prerequisite) -> str:
+    if prerequisite.valid_months is None:
+        return prerequisite.localised_name
+    return _("%(name)s (valid for %(months)s months)") % {
+        "name": prerequisite.localised_name,
+        "months": prerequisite.valid_months,
+    }
+
+
 class ParticipantPrerequisiteForm(forms.ModelForm):
     """A prerequisite the person has, from the active ones administrators keep."""
 
@@ -220,6 +229,7 @@ class ParticipantPrerequisiteForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["prerequisite"].queryset = Prerequisite.objects.filter(active=True)  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["prerequisite"].label_from_instance = _prerequisite_label  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["obtained_on"].initial = timezone.localdate
         self.fields["valid_until"].help_text = _(
             "Left empty, it is set from how long the prerequisite lasts (if it runs out at all)."

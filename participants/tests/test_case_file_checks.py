@@ -274,7 +274,7 @@ def test_the_coordinator_records_a_prerequisite_and_its_validity_follows_from_it
     client.force_login(coordinator)
     url = reverse("participants:prerequisite_create", args=[participant.pk])
     form = client.get(url).content.decode()
-    assert "Hygienkurs" in form and "Gammalt passerkort" not in form
+    assert "Hygienkurs (giltig i 36 månader)" in form and "Gammalt passerkort" not in form
 
     response = client.post(url, {"prerequisite": hygiene.pk, "obtained_on": "2026-09-01", "valid_until": ""})
 
