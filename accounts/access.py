@@ -65,7 +65,7 @@ ADMINISTRATOR_PERMISSIONS = (
     "axes.delete_accessattempt",  # lifts a lock-out
     *(
         f"taxonomy.{action}_{model}"
-        for model in ("district", "jobtrack", "language", "occupation", "placementtype")
+        for model in ("district", "jobtrack", "language", "occupation", "placementtype", "prerequisite")
         for action in ("add", "change", "view")
     ),
     "placements.change_matchingweights",

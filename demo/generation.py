@@ -20,11 +20,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
-from participants.models import Interest, Participant, RecordsExtractCheck, StatusChange, WorkExperience
+from participants.models import (
+    Interest,
+    Participant,
+    ParticipantPrerequisite,
+    RecordsExtractCheck,
+    StatusChange,
+    WorkExperience,
+)
 from placements.models import FollowUp, LaterOutcome, Placement, PlacementEvent
 from reporting.models import Indicator, QuarterlyReport, StrategyGoal, Target
 from supervisors.models import Enrolment, Supervisor, TrainingCourse, TrainingSession
-from taxonomy.models import District, JobTrack, Language
+from taxonomy.models import District, JobTrack, Language, Prerequisite
 from taxonomy.services import occupations_load_subset
 from workplaces.models import Need, Organisation, ProcurementContract, Workplace
 
@@ -69,6 +76,7 @@ DEMO_MODELS: list[type[models.Model]] = [
     PlacementEvent,
     Placement,
     RecordsExtractCheck,
+    ParticipantPrerequisite,
     StatusChange,
     WorkExperience,
     Interest,
@@ -160,6 +168,7 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
         tracks={t.code: t for t in JobTrack.objects.all()},
         types=types,
         languages=dict(Language.objects.values_list("code", "pk")),
+        prerequisites={p.code: p for p in Prerequisite.objects.filter(active=True)},
     )
     all_coordinators = [user for group in coordinators.values() for user in group]
     needs_write(needs, refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])

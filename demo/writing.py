@@ -20,6 +20,8 @@ from participants.models import (
     ESTABLISHMENT_PROGRAMME_MONTHS,
     Interest,
     Participant,
+    ParticipantPrerequisite,
+    ParticipantStatus,
     RecordsExtractCheck,
     RecordsExtractResult,
     StatusChange,
@@ -27,7 +29,7 @@ from participants.models import (
 )
 from placements.models import FollowUp, LaterOutcome, Placement, PlacementEvent
 from placements.models import PlacementStatus as St
-from taxonomy.models import District, JobTrack, PlacementType
+from taxonomy.models import District, JobTrack, PlacementType, Prerequisite
 from workplaces.models import Need, NeedStatus
 
 from . import catalogue, texts
@@ -51,6 +53,20 @@ TASK_GROUP = {
     "preschool": "children",
     "school": "children",
 }
+# What needs ask of a person, by task group (the prerequisites taxonomy seeds): every kitchen a hygiene
+# course and every other one work clothes too; care and children a signed confidentiality undertaking.
+NEED_PREREQUISITES = {
+    "kitchen": ("hygienutbildning",),
+    "care": ("tystnadsforbindelse",),
+    "children": ("tystnadsforbindelse",),
+}
+KITCHEN_CLOTHES = "arbetsklader"
+
+
+def need_prerequisite_codes(need: NeedPlan) -> tuple[str, ...]:
+    group = TASK_GROUP.get(need.kind, "")
+    codes = NEED_PREREQUISITES.get(group, ())
+    return (*codes, KITCHEN_CLOTHES) if group == "kitchen" and need.index % 2 == 0 else codes
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,7 @@ class References:
     tracks: dict[str, JobTrack]
     types: dict[str, PlacementType]
     languages: dict[str, int]
+    prerequisites: dict[str, Prerequisite]
 
 
 def batches(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
@@ -105,8 +122,15 @@ def needs_write(
             )
         )
     Need.objects.bulk_create(rows, batch_size=BATCH)
+    asks: list[Any] = []
     for need, row in zip(needs, rows, strict=True):
         need.pk = row.pk
+        asks.extend(
+            Need.prerequisites.through(need_id=row.pk, prerequisite_id=refs.prerequisites[code].pk)
+            for code in need_prerequisite_codes(need)
+            if code in refs.prerequisites
+        )
+    Need.prerequisites.through._default_manager.bulk_create(asks, batch_size=BATCH)
 
 
 def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: Calendar, rng: random.Random) -> None:
@@ -146,6 +170,7 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
             Participant.languages.through: [],
             StatusChange: [],
             RecordsExtractCheck: [],
+            ParticipantPrerequisite: [],
         }
         for pp, row, times in zip(chunk, rows, stamps, strict=True):
             pp.pk = row.pk
@@ -171,8 +196,36 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
                     )
                 )
             children[RecordsExtractCheck].extend(_records_checks(pp, cal, rng))
+            children[ParticipantPrerequisite].extend(_prerequisites(pp, cal, refs.prerequisites))
         for model, items in children.items():
             model._default_manager.bulk_create(items, batch_size=BATCH)
+
+
+def _prerequisites(
+    pp: ParticipantPlan, cal: Calendar, known: dict[str, Prerequisite]
+) -> Iterator[ParticipantPrerequisite]:
+    """What the person's agreed placements asked for, obtained some days before the first of them; and
+    for some of those waiting for a placement, a hygiene course or a confidentiality undertaking already."""
+    obtained: dict[str, dt.date] = {}
+    for placement in sorted(pp.placements, key=lambda p: p.agreed_at or 0):
+        if placement.status in AGREED_ONCE and placement.agreed_at is not None:
+            for code in need_prerequisite_codes(placement.need):
+                obtained.setdefault(code, cal.end(placement.agreed_at) - dt.timedelta(days=1 + pp.index % 20))
+    if pp.final_status == ParticipantStatus.MAPPED and pp.index % 3 == 0:
+        code = "hygienutbildning" if pp.index % 2 == 0 else "tystnadsforbindelse"
+        obtained.setdefault(code, cal.today - dt.timedelta(days=7 + pp.index % 300))
+    for code, day in obtained.items():
+        prerequisite = known.get(code)
+        if prerequisite is None:  # an administrator has removed it
+            continue
+        months = prerequisite.valid_months
+        yield ParticipantPrerequisite(  # type: ignore[misc]  # the planned rows have their pks
+            participant_id=pp.pk,
+            prerequisite=prerequisite,
+            obtained_on=day,
+            valid_until=day + relativedelta(months=months) if months else None,
+            recorded_by=pp.coordinator,
+        )
 
 
 def _records_checks(pp: ParticipantPlan, cal: Calendar, rng: random.Random) -> Iterator[RecordsExtractCheck]:

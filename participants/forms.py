@@ -8,40 +8,22 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.form_fields import IdsModelMultipleChoiceField
 from accounts.models import Role, User
-from taxonomy.models import Occupation
+from taxonomy.models import Occupation, Prerequisite
 
 from .duplicates import registered_by_identity_number
 from .identity import format_identity_number, normalize_identity_number
-from .models import Participant, ParticipantStatus
+from .models import Participant, ParticipantPrerequisite, ParticipantStatus, RecordsExtractCheck
 from .selectors import participants_shown
 from .services import ALLOWED_STATUS_CHANGES, EDITABLE_FIELDS, Experience
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """A multiple choice of rows by integer id that refuses ids no database column can hold.
-
-    Django checks the chosen ids with an `__in` query, and an id beyond 64 bits makes the database
-    driver fail (a 500) instead of answering "not one of the choices"."""
-
-    LIMIT = 2**63 - 1
-
-    def _check_values(self, value):
-        for item in value:
-            text = str(item).strip()
-            digits = text.lstrip("-")
-            # isdigit() alone accepts "²", which int() refuses; int() refuses more than 4300 digits.
-            if not (digits.isascii() and digits.isdigit() and len(digits) <= 19) or abs(int(text)) > self.LIMIT:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
-                )
-        return super()._check_values(value)
 
 
 class ParticipantForm(forms.ModelForm):
@@ -208,3 +190,47 @@ class StatusChangeForm(forms.Form):
         choices = [(s.value, s.label) for s in ParticipantStatus if s in allowed]
         # Nothing preselected: a stray submit must not change the status (it is required).
         self.fields["to_status"].choices = [("", _("Choose a new status")), *choices] if choices else []  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class RecordsCheckForm(forms.ModelForm):
+    """That the person's criminal-records extract was checked. Who checked is the user; the extract's
+    validity follows from its date."""
+
+    class Meta:
+        model = RecordsExtractCheck
+        fields = ["scope", "extract_date", "checked_on", "result"]
+        widgets = {"extract_date": DATE, "checked_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checked_on"].initial = timezone.localdate
+        self.fields["extract_date"].help_text = _(
+            "The extract is valid for %(days)s days from this date. Only the check is recorded, never the extract."
+        ) % {"days": RecordsExtractCheck.VALID_DAYS}
+
+
+def _prerequisite_label(prerequisite: Prerequisite) -> str:
+    if prerequisite.valid_months is None:
+        return prerequisite.localised_name
+    return _("%(name)s (valid for %(months)s months)") % {
+        "name": prerequisite.localised_name,
+        "months": prerequisite.valid_months,
+    }
+
+
+class ParticipantPrerequisiteForm(forms.ModelForm):
+    """A prerequisite the person has, from the active ones administrators keep."""
+
+    class Meta:
+        model = ParticipantPrerequisite
+        fields = ["prerequisite", "obtained_on", "valid_until"]
+        widgets = {"obtained_on": DATE, "valid_until": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["prerequisite"].queryset = Prerequisite.objects.filter(active=True)  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["prerequisite"].label_from_instance = _prerequisite_label  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["obtained_on"].initial = timezone.localdate
+        self.fields["valid_until"].help_text = _(
+            "Left empty, it is set from how long the prerequisite lasts (if it runs out at all)."
+        )

@@ -7,15 +7,18 @@ page gets its entry by using them rather than by remembering to log.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import TypeVar
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from accounts.access import AnyUser, get_visible_or_404
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
 
-from .models import Participant
+from .models import Participant, ParticipantPrerequisite, RecordsExtractCheck
 
 T = TypeVar("T")
 
@@ -50,3 +53,41 @@ def participants_shown(*, user: User, rows: Iterable[T], participant_id: str = "
     read = attrgetter(participant_id)
     log_access(user=user, participant_ids=[read(row) for row in shown], action=AccessAction.LIST)
     return shown
+
+
+# The checks and prerequisites on a case file are read for a page that has already read the case file
+# through `participant_for_view` (or `participant_viewed`), which logs it; they are never listed alone.
+
+
+def records_checks_of(*, participant: Participant) -> QuerySet[RecordsExtractCheck]:
+    """The person's criminal-records extract checks, newest first, with who checked."""
+    return participant.records_checks.select_related("checked_by").order_by("-checked_on", "-extract_date", "-pk")
+
+
+def prerequisites_of(*, participant: Participant, on: dt.date) -> QuerySet[ParticipantPrerequisite]:
+    """The prerequisites the person has had, each with `expired`: no longer valid on `on`."""
+    return (
+        participant.prerequisites.select_related("prerequisite", "recorded_by")
+        .annotate(expired=ExpressionWrapper(Q(valid_until__lt=on), output_field=BooleanField()))
+        .order_by("prerequisite__name", "-obtained_on", "-pk")
+    )
+
+
+def get_records_check_for_user(user: AnyUser, *, participant_pk: object, pk: object) -> RecordsExtractCheck:
+    """A check on a case file the user may open; 404 otherwise."""
+    return get_visible_or_404(
+        RecordsExtractCheck.objects.filter(participant__in=Participant.objects.visible_to(user)),
+        participant_id=participant_pk,
+        pk=pk,
+    )
+
+
+def get_participant_prerequisite_for_user(
+    user: AnyUser, *, participant_pk: object, pk: object
+) -> ParticipantPrerequisite:
+    """A prerequisite on a case file the user may open; 404 otherwise."""
+    return get_visible_or_404(
+        ParticipantPrerequisite.objects.filter(participant__in=Participant.objects.visible_to(user)),
+        participant_id=participant_pk,
+        pk=pk,
+    )

@@ -1,12 +1,15 @@
-"""Writes to participants: registration and status changes, each one atomic use case."""
+"""Writes to participants: registration, status changes and the checks and prerequisites on the case
+file, each one atomic use case."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,13 +17,16 @@ from django.utils.translation import gettext as _
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Team, User
+from taxonomy.models import Prerequisite
 
 from .identity import normalize_identity_number
 from .importing import ImportRow, build_participant
 from .models import (
     Interest,
     Participant,
+    ParticipantPrerequisite,
     ParticipantStatus,
+    RecordsExtractCheck,
     StatusChange,
     WorkExperience,
     establishment_programme_end_for,
@@ -224,3 +230,114 @@ def participants_import(*, rows: list[ImportRow], by: User, team: Team, all_or_n
     )
     log_access(user=by, participant_ids=[p.pk for p in created], action=AccessAction.CREATE)
     return ImportResult(created=len(created), skipped=len(invalid))
+
+
+# --- Checks and prerequisites on the case file ----------------------------------------------------------
+# Each write logs its access-log entry (a change of the case file, naming what changed) in the same
+# transaction: the page and any other caller get it by calling the service. Each also moves the case
+# file's `updated_at`: matching caches what it reads and reloads when the newest change moves, and a
+# removed row alone would not move the version it watches.
+
+RECORDS_CHECKS_FIELD = "records_checks"
+PREREQUISITES_FIELD = "prerequisites"
+
+
+def _case_file_changed(*, by: User, participant_id: int, field: str) -> None:
+    Participant.objects.filter(pk=participant_id).update(updated_at=timezone.now())
+    log_access(user=by, participant_ids=[participant_id], action=AccessAction.CHANGE, fields=[field])
+
+
+@transaction.atomic
+def records_check_record(
+    *,
+    participant: Participant,
+    by: User,
+    scope: str,
+    extract_date: dt.date,
+    result: str,
+    checked_on: dt.date | None = None,
+) -> RecordsExtractCheck:
+    """Record that the person's criminal-records extract was checked, by `by` (today unless `checked_on`).
+    Only the check is recorded, never the extract or what it says."""
+    check = RecordsExtractCheck(
+        participant=participant,
+        scope=scope,
+        extract_date=extract_date,
+        checked_on=checked_on or timezone.localdate(),
+        checked_by=by,
+        result=result,
+    )
+    check.full_clean()
+    check.save()
+    _case_file_changed(by=by, participant_id=participant.pk, field=RECORDS_CHECKS_FIELD)
+    return check
+
+
+@transaction.atomic
+def records_check_remove(*, check: RecordsExtractCheck, by: User) -> None:
+    """Remove a check recorded by mistake."""
+    participant_id = check.participant_id
+    RecordsExtractCheck.objects.filter(pk=check.pk).delete()
+    _case_file_changed(by=by, participant_id=participant_id, field=RECORDS_CHECKS_FIELD)
+
+
+def prerequisite_valid_until(*, prerequisite: Prerequisite, obtained_on: dt.date) -> dt.date | None:
+    """How long a prerequisite obtained on `obtained_on` lasts: `valid_months` on, or None (no end)."""
+    if prerequisite.valid_months is None:
+        return None
+    until: dt.date = obtained_on + relativedelta(months=prerequisite.valid_months)
+    return until
+
+
+@transaction.atomic
+def participant_prerequisite_record(
+    *,
+    participant: Participant,
+    by: User,
+    prerequisite: Prerequisite,
+    obtained_on: dt.date,
+    valid_until: dt.date | None = None,
+) -> ParticipantPrerequisite:
+    """Record that the person has a prerequisite. Without `valid_until`, it lasts the prerequisite's
+    `valid_months` from `obtained_on` (none: it does not expire). Only active prerequisites are recorded."""
+    if not prerequisite.active:
+        raise ValidationError({"prerequisite": _("This prerequisite is no longer in use.")}, code="inactive")
+    held = ParticipantPrerequisite(
+        participant=participant,
+        prerequisite=prerequisite,
+        obtained_on=obtained_on,
+        valid_until=valid_until or prerequisite_valid_until(prerequisite=prerequisite, obtained_on=obtained_on),
+        recorded_by=by,
+    )
+    held.full_clean()
+    held.save()
+    _case_file_changed(by=by, participant_id=participant.pk, field=PREREQUISITES_FIELD)
+    return held
+
+
+@transaction.atomic
+def participant_prerequisite_end(
+    *, held: ParticipantPrerequisite, by: User, on: dt.date | None = None
+) -> ParticipantPrerequisite:
+    """End a prerequisite the person no longer has (a key card handed back): it holds through `on`
+    (today by default) and not after. One that has already run out is left as it is."""
+    locked = ParticipantPrerequisite.objects.select_for_update().get(pk=held.pk)
+    day = on or timezone.localdate()
+    if locked.valid_until is not None and locked.valid_until <= day:
+        raise ValidationError(_("It has already run out."), code="already_ended")
+    if day < locked.obtained_on:
+        raise ValidationError(_("It cannot run out before it was obtained."), code="before_obtained")
+    locked.valid_until = day
+    locked.recorded_by = by
+    locked.full_clean()
+    locked.save(update_fields=["valid_until", "recorded_by", "updated_at"])
+    _case_file_changed(by=by, participant_id=locked.participant_id, field=PREREQUISITES_FIELD)
+    return locked
+
+
+@transaction.atomic
+def participant_prerequisite_remove(*, held: ParticipantPrerequisite, by: User) -> None:
+    """Remove a prerequisite recorded by mistake."""
+    participant_id = held.participant_id
+    ParticipantPrerequisite.objects.filter(pk=held.pk).delete()
+    _case_file_changed(by=by, participant_id=participant_id, field=PREREQUISITES_FIELD)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, lookup_views, views
+from . import case_file_views, import_views, lookup_views, views
 
 app_name = "participants"
 
@@ -12,6 +12,19 @@ urlpatterns = [
     path("<int:pk>/", views.participant_detail, name="detail"),
     path("<int:pk>/edit/", views.participant_edit, name="edit"),
     path("<int:pk>/status/", views.participant_status, name="status"),
+    path("<int:pk>/records-checks/new/", case_file_views.records_check_create, name="records_check_create"),
+    path(
+        "<int:pk>/records-checks/<int:check_pk>/delete/",
+        case_file_views.records_check_delete,
+        name="records_check_delete",
+    ),
+    path("<int:pk>/prerequisites/new/", case_file_views.prerequisite_create, name="prerequisite_create"),
+    path("<int:pk>/prerequisites/<int:held_pk>/end/", case_file_views.prerequisite_end, name="prerequisite_end"),
+    path(
+        "<int:pk>/prerequisites/<int:held_pk>/delete/",
+        case_file_views.prerequisite_delete,
+        name="prerequisite_delete",
+    ),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/template.csv", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,7 +21,14 @@ from placements import selectors as placement_selectors
 from .filters import ParticipantFilter
 from .forms import ExperienceFormSet, ParticipantForm, StatusChangeForm, experience_initial
 from .models import Participant
-from .selectors import get_participant_for_user, participant_for_view, participant_viewed, participants_shown
+from .selectors import (
+    get_participant_for_user,
+    participant_for_view,
+    participant_viewed,
+    participants_shown,
+    prerequisites_of,
+    records_checks_of,
+)
 from .services import participant_change_status, participant_register, participant_update
 from .tables import ParticipantTable
 
@@ -78,6 +86,7 @@ def _detail_page(
     revealed: bool = False,
     status_form: StatusChangeForm | None = None,
 ) -> HttpResponse:
+    today = timezone.localdate()
     return render(
         request,
         "participants/participant_detail.html",
@@ -90,6 +99,9 @@ def _detail_page(
             "timeline": placement_selectors.participant_timeline(participant=participant),
             "revealed": revealed,
             "status_form": status_form or StatusChangeForm(participant=participant),
+            "records_checks": records_checks_of(participant=participant),
+            "prerequisites": prerequisites_of(participant=participant, on=today),
+            "today": today,
         },
     )
 

@@ -21,7 +21,15 @@ from weasyprint import HTML
 
 from accounts.models import AccessLogEntry, BreakGlassGrant, User
 from participants.importing import ImportFileError, parse_referral_file
-from participants.models import Interest, Participant, RecordsExtractCheck, ReferralImport, StatusChange, WorkExperience
+from participants.models import (
+    Interest,
+    Participant,
+    ParticipantPrerequisite,
+    RecordsExtractCheck,
+    ReferralImport,
+    StatusChange,
+    WorkExperience,
+)
 from placements.models import (
     Acknowledgement,
     FollowUp,
@@ -98,6 +106,7 @@ WORK_EXPERIENCE_FIELDS = ("occupation", "years", "country", "description")
 INTEREST_FIELDS = ("occupation",)
 STATUS_CHANGE_FIELDS = ("changed_at", "from_status", "to_status", "changed_by", "note")
 RECORDS_CHECK_FIELDS = ("scope", "extract_date", "checked_on", "checked_by", "result")
+PREREQUISITE_FIELDS = ("prerequisite", "obtained_on", "valid_until", "recorded_by", "updated_at")
 PLACEMENT_EVENT_FIELDS = ("at", "from_status", "to_status", "by", "note")
 ACKNOWLEDGEMENT_FIELDS = ("party", "name", "at", "recorded_by")
 LATER_OUTCOME_FIELDS = ("days_after", "outcome", "recorded_on", "recorded_by")
@@ -113,6 +122,7 @@ SHOWN: dict[type[models.Model], tuple[str, ...]] = {
     Interest: INTEREST_FIELDS,
     StatusChange: STATUS_CHANGE_FIELDS,
     RecordsExtractCheck: RECORDS_CHECK_FIELDS,
+    ParticipantPrerequisite: PREREQUISITE_FIELDS,
     Placement: (*PLACEMENT_FIELDS, "need", "supervisor"),
     PlacementEvent: PLACEMENT_EVENT_FIELDS,
     Acknowledgement: ACKNOWLEDGEMENT_FIELDS,
@@ -129,6 +139,7 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
     Interest: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     StatusChange: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     RecordsExtractCheck: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
+    ParticipantPrerequisite: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     Placement: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     PlacementEvent: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     Acknowledgement: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
@@ -245,6 +256,16 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
             "records_checks",
             _("Criminal-records extract checks"),
             [_row(c, RECORDS_CHECK_FIELDS) for c in participant.records_checks.order_by("checked_on", "pk")],
+        ),
+        _section(
+            "prerequisites",
+            _("Prerequisites"),
+            [
+                _row(p, PREREQUISITE_FIELDS)
+                for p in participant.prerequisites.select_related("prerequisite", "recorded_by").order_by(
+                    "obtained_on", "pk"
+                )
+            ],
         ),
         _section("placements", _("Placements"), placement_rows),
         _section(

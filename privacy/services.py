@@ -1,11 +1,11 @@
 """Writes of the privacy app: applying the retention rules, and erasure on request.
 
 Pseudonymising a case file removes everything that identifies the person (names, identity number,
-contact details, languages, free text, criminal-records checks) and keeps what the reports count
-(gender, year of birth, district, target group, referral source and date, programme dates, social
-assistance, statuses, placements with their dates and outcomes, follow-up dates and grades, later
-outcomes), so that every report figure computed before and after is the same. Erasing deletes the
-case file with its placements: past report figures then change.
+contact details, languages, free text, criminal-records checks, prerequisites such as a vaccination)
+and keeps what the reports count (gender, year of birth, district, target group, referral source and
+date, programme dates, social assistance, statuses, placements with their dates and outcomes,
+follow-up dates and grades, later outcomes), so that every report figure computed before and after is
+the same. Erasing deletes the case file with its placements: past report figures then change.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from accounts.access_log import log_access
 from accounts.models import AccessAction, AccessLogEntry, BreakGlassGrant, User
 from participants.models import (
     Participant,
+    ParticipantPrerequisite,
     ParticipantStatus,
     RecordsExtractCheck,
     ReferralImport,
@@ -94,6 +95,7 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
         "placements": _placement_texts_clear(placements, now=now),
         "follow_ups": _follow_up_texts_clear(FollowUp.objects.filter(placement__in=placements)),
         "records_checks": RecordsExtractCheck.objects.filter(participant_id__in=ids).delete()[0],
+        "prerequisites": ParticipantPrerequisite.objects.filter(participant_id__in=ids).delete()[0],
     }
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
     WorkExperience.objects.filter(participant_id__in=ids).update(description="", country="")

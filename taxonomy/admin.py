@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from accounts.search import BoundedSearchAdmin
 
-from .models import District, JobTrack, Language, Occupation, PlacementType
+from .models import District, JobTrack, Language, Occupation, PlacementType, Prerequisite
 
 
 @admin.register(Occupation)
@@ -34,3 +34,13 @@ class JobTrackAdmin(admin.ModelAdmin):
 class PlacementTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "max_weeks", "max_hours_per_day", "funder", "requires_decision_reference", "active"]
     list_filter = ["active", "funder"]
+
+
+@admin.register(Prerequisite)
+class PrerequisiteAdmin(BoundedSearchAdmin):
+    """What workplaces may ask of a person before they start. One no longer asked for is made inactive,
+    not deleted: case files and needs point to it (and the administrators' permissions hold no delete)."""
+
+    list_display = ["name", "name_en", "code", "valid_months", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "name_en", "code"]

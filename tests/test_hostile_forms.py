@@ -33,7 +33,13 @@ from supervisors.tests.factories import (
     TrainingCourseFactory,
     TrainingSessionFactory,
 )
-from taxonomy.tests.factories import DistrictFactory, JobTrackFactory, OccupationFactory, PlacementTypeFactory
+from taxonomy.tests.factories import (
+    DistrictFactory,
+    JobTrackFactory,
+    OccupationFactory,
+    PlacementTypeFactory,
+    PrerequisiteFactory,
+)
 from workplaces.forms import NeedForm, OrganisationForm, WorkplaceForm
 from workplaces.models import Need, Organisation, OrganisationKind, Workplace
 from workplaces.tests.factories import NeedFactory, OrganisationFactory, WorkplaceFactory
@@ -115,6 +121,7 @@ def _workplace_post() -> dict[str, Any]:
         "contact_name": MARKUP[3],
         "contact_phone": "063-14 30 00",
         "contact_email": "kontakt@example.org",
+        "prerequisites": [str(PrerequisiteFactory().pk), str(PrerequisiteFactory().pk)],
         "active": "on",
     }
 
@@ -162,6 +169,7 @@ def _need_post() -> dict[str, Any]:
         "min_education_level": "",
         "requires_driving_licence": "",
         "records_extract": "",
+        "prerequisites": [str(PrerequisiteFactory().pk)],
     }
 
 

@@ -9,7 +9,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.tests.factories import SupervisorUserFactory
-from participants.tests.factories import ReferralImportFactory
+from participants.tests.factories import (
+    ParticipantPrerequisiteFactory,
+    RecordsExtractCheckFactory,
+    ReferralImportFactory,
+)
 from placements.tests.factories import FollowUpFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +25,11 @@ OBJECT_OF = {
     "participants:detail": "participant",
     "participants:edit": "participant",
     "participants:status": "participant",
+    "participants:records_check_create": "participant",
+    "participants:records_check_delete": "participant",
+    "participants:prerequisite_create": "participant",
+    "participants:prerequisite_end": "participant",
+    "participants:prerequisite_delete": "participant",
     "participants:import_preview": "import",
     "placements:detail": "placement",
     "placements:agreement": "placement",
@@ -48,6 +57,10 @@ OBJECT_OF = {
     "privacy:extract": "participant",
     "privacy:erase": "participant",
 }
+
+
+# Pages about a row of a case file name the row by a second key: which object that is.
+ROW_OF = {"check_pk": "records_check", "held_pk": "prerequisite"}
 
 
 def _patterns() -> list[tuple[str, URLPattern]]:
@@ -79,6 +92,8 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
         "session": enrolment.session.pk,
         "enrolment": enrolment.pk,
         "import": ReferralImportFactory().pk,
+        "records_check": RecordsExtractCheckFactory(participant=theirs.participant).pk,
+        "prerequisite": ParticipantPrerequisiteFactory(participant=theirs.participant).pk,
     }
     mine = PlacementFactory(active=True)
     user = SupervisorUserFactory()
@@ -89,8 +104,8 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
     for name, pattern in _patterns():
         if name not in OBJECT_OF:
             continue
-        key = next(k for k in pattern.pattern.converters if k.endswith("pk"))
-        kwargs = {key: objects[OBJECT_OF[name]]}
+        keys = [k for k in pattern.pattern.converters if k.endswith("pk")]
+        kwargs = {key: objects[ROW_OF.get(key, OBJECT_OF[name])] for key in keys}
         if "action" in pattern.pattern.converters:
             kwargs["action"] = "agree" if name.startswith("placements") else "cancel"
         url = reverse(name, kwargs=kwargs)
@@ -102,3 +117,4 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
     assert checked == len(OBJECT_OF)
     theirs.refresh_from_db()
     assert theirs.status == "active"
+    assert theirs.participant.records_checks.exists() and theirs.participant.prerequisites.get().valid_until is None

@@ -23,7 +23,13 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
-from participants.tests.factories import ParticipantFactory, ReferralImportFactory, WorkExperienceFactory
+from participants.tests.factories import (
+    ParticipantFactory,
+    ParticipantPrerequisiteFactory,
+    RecordsExtractCheckFactory,
+    ReferralImportFactory,
+    WorkExperienceFactory,
+)
 from placements.links import link_create
 from placements.models import Outcome, PlacementStatus
 from placements.tests.factories import FollowUpFactory, PlacementFactory
@@ -69,6 +75,12 @@ MATRIX: dict[str, str] = {
     "participants:detail": "C",
     "participants:edit": "C",
     "participants:status": "C",
+    # The records-extract checks and prerequisites on the case file: as the case file itself.
+    "participants:records_check_create": "C",
+    "participants:records_check_delete": "C",
+    "participants:prerequisite_create": "C",
+    "participants:prerequisite_end": "C",
+    "participants:prerequisite_delete": "C",
     "participants:import_upload": STAFF,
     "participants:import_template": STAFF,
     "participants:import_preview": "C",
@@ -168,6 +180,8 @@ class World:
         today = timezone.localdate()
         self.participant = ParticipantFactory()
         self.experience = WorkExperienceFactory(participant=self.participant)
+        self.records_check = RecordsExtractCheckFactory(participant=self.participant)
+        self.prerequisite = ParticipantPrerequisiteFactory(participant=self.participant)
         self.placement = PlacementFactory(
             participant=self.participant,
             status=PlacementStatus.ACTIVE,
@@ -241,6 +255,9 @@ class World:
         }
         thing = objects.get(name) or next((v for k, v in by_prefix.items() if name.startswith(k)), None)
         text = route.replace("^", "").replace("$", "").replace("\\Z", "")
+        # A row on the case file: the participant's own, so that the page finds it.
+        for key, row in (("check_pk", self.records_check), ("held_pk", self.prerequisite)):
+            text = text.replace(f"<int:{key}>", str(row.pk))
         pk = str(thing.pk) if thing is not None else "1"
         text = re.sub(r"<int:\w+>|\(\?P<pk>[^)]*\)", pk, text)
         extra = {"action": "cancel", "kind": "pdf", "token": self.token, "uidb64": "x"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from taxonomy.models import Prerequisite
 
 from .models import Need, NeedStatus, Organisation, Workplace
 from .organisation_numbers import normalize_organisation_number
@@ -16,11 +18,15 @@ from .organisation_numbers import normalize_organisation_number
 _M = TypeVar("_M", bound=models.Model)
 
 
-def _save(instance: _M, fields: dict[str, Any]) -> _M:
+def _save(instance: _M, fields: dict[str, Any], *, prerequisites: Iterable[Prerequisite] | None = None) -> _M:
+    """Set the fields, check and save; `prerequisites` (a many-to-many, set after the row exists) None
+    leaves them as they are."""
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
     instance.save()
+    if prerequisites is not None:
+        instance.prerequisites.set(prerequisites)  # type: ignore[attr-defined]  # given only for workplaces and needs
     return instance
 
 
@@ -33,14 +39,27 @@ def organisation_save(*, organisation: Organisation | None = None, by: User | No
 
 
 @transaction.atomic
-def workplace_save(*, workplace: Workplace | None = None, by: User | None, **fields: Any) -> Workplace:
-    """Create (workplace=None) or change a workplace."""
-    return _save(workplace or Workplace(), fields)
+def workplace_save(
+    *,
+    workplace: Workplace | None = None,
+    by: User | None,
+    prerequisites: Iterable[Prerequisite] | None = None,
+    **fields: Any,
+) -> Workplace:
+    """Create (workplace=None) or change a workplace, with what it asks of everyone placed there."""
+    return _save(workplace or Workplace(), fields, prerequisites=prerequisites)
 
 
 @transaction.atomic
-def need_save(*, need: Need | None = None, by: User | None, **fields: Any) -> Need:
-    """Create (need=None) or change a need. Fewer places than agreed and active placements are refused."""
+def need_save(
+    *,
+    need: Need | None = None,
+    by: User | None,
+    prerequisites: Iterable[Prerequisite] | None = None,
+    **fields: Any,
+) -> Need:
+    """Create (need=None) or change a need, with its prerequisites. Fewer places than agreed and active
+    placements are refused."""
     if need is None:
         need = Need(created_by=by)
     else:
@@ -51,7 +70,7 @@ def need_save(*, need: Need | None = None, by: User | None, **fields: Any) -> Ne
             raise ValidationError(
                 {"places": _("%(count)s placements are already agreed or active.") % {"count": holding}}
             )
-    return _save(need, fields)
+    return _save(need, fields, prerequisites=prerequisites)
 
 
 ALLOWED_NEED_STATUS = {

@@ -85,6 +85,7 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "workplace": workplace,
             "needs": needs_of_workplace(workplace=workplace).order_by("-start_date"),
             "supervisors": supervisors_at(workplace_id=workplace.pk, on=timezone.localdate()),
+            "workplace_prerequisites": workplace.prerequisites.all(),
         },
     )
 
@@ -140,6 +141,8 @@ def need_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "placements": placements_shown(user=request.user, rows=placements),
             "supervisors": supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate()),
             "transitions": _need_transitions(need.status),
+            "need_prerequisites": need.prerequisites.all(),
+            "workplace_prerequisites": need.workplace.prerequisites.all(),
         },
     )
 

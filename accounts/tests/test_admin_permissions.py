@@ -64,6 +64,8 @@ def test_a_misspelt_permission_stops_the_migrate_with_its_name(monkeypatch) -> N
         "admin:axes_accessattempt_changelist",
         "admin:taxonomy_occupation_changelist",
         "admin:taxonomy_placementtype_add",
+        "admin:taxonomy_prerequisite_add",
+        "admin:taxonomy_prerequisite_changelist",
         "admin:placements_matchingweights_changelist",
         "admin:supervisors_trainingcourse_add",
     ],
@@ -143,3 +145,15 @@ def test_the_start_page_tells_an_administrator_whether_last_months_log_review_is
         LogReview.objects.create(month=dt.date(2026, 10, 1), reviewed_by=administrator)
         page = client.get(reverse("home")).content.decode()
     assert f"Godkänd av {administrator.get_full_name()} den 2026-11-22." in page
+
+
+def test_an_administrator_keeps_the_list_of_prerequisites(administrator) -> None:
+    client = _client(administrator)
+    response = client.post(
+        reverse("admin:taxonomy_prerequisite_add"),
+        {"code": "korkort-c", "name": "Körkort C", "name_en": "", "valid_months": "60", "active": "on"},
+    )
+    assert response.status_code == 302
+    assert (
+        "Körkort C" in client.get(reverse("admin:taxonomy_prerequisite_changelist"), {"q": "körkort"}).content.decode()
+    )

@@ -21,6 +21,7 @@ from participants.identity import is_coordination_number, normalize_identity_num
 from participants.models import (
     Interest,
     Participant,
+    ParticipantPrerequisite,
     ParticipantStatus,
     RecordsExtractCheck,
     StatusChange,
@@ -184,3 +185,19 @@ def test_only_the_ssyk_subset_and_extratjanst_only_before_2023(seeded: str) -> N
     assert historical.exists()
     assert not historical.filter(planned_end__gte=dt.date(2023, 1, 1)).exists()
     assert not Need.objects.filter(placement_type__code="extratjanst", end_date__gte=dt.date(2023, 1, 1)).exists()
+
+
+def test_needs_ask_for_prerequisites_and_the_people_placed_there_have_them(seeded: str) -> None:
+    asking = Need.objects.filter(prerequisites__isnull=False).distinct()
+    assert asking.exists()
+    held = set(ParticipantPrerequisite.objects.values_list("participant_id", "prerequisite_id"))
+    placements = Placement.objects.filter(status__in=HOLDING_STATUSES, need__in=asking).prefetch_related(
+        "need__prerequisites"
+    )
+    assert placements.exists()
+    for placement in placements:
+        for prerequisite in placement.need.prerequisites.all():
+            assert (placement.participant_id, prerequisite.pk) in held
+    assert not ParticipantPrerequisite.objects.filter(obtained_on__gt=timezone.localdate()).exists()
+    waiting = Participant.objects.filter(status=ParticipantStatus.MAPPED, placements__isnull=True)
+    assert ParticipantPrerequisite.objects.filter(participant__in=waiting).exists()

@@ -9,12 +9,13 @@ from django.utils import timezone
 from participants.models import Gender, Participant, ParticipantStatus
 from participants.tests.factories import (
     ParticipantFactory,
+    ParticipantPrerequisiteFactory,
     RecordsExtractCheckFactory,
     StatusChangeFactory,
     WorkExperienceFactory,
 )
 from placements.tests.factories import AcknowledgementFactory, FollowUpFactory, LaterOutcomeFactory, PlacementFactory
-from taxonomy.tests.factories import LanguageFactory
+from taxonomy.tests.factories import LanguageFactory, PrerequisiteFactory
 
 GENDERS = [Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.OTHER, Gender.FEMALE]
 
@@ -32,6 +33,7 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
     WorkExperienceFactory(participant=participant, country="Syrien", description="Undersköterska i Aleppo")
     StatusChangeFactory(participant=participant, note="Flyttar till sin syster i Umeå")
     RecordsExtractCheckFactory(participant=participant)
+    ParticipantPrerequisiteFactory(participant=participant, prerequisite=PrerequisiteFactory(code="vaccination"))
     placement = PlacementFactory(
         participant=participant, completed=True, assessment="Mycket noggrann", decision_reference="AF-123456"
     )

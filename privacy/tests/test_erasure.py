@@ -15,7 +15,7 @@ from hypothesis import given
 
 from accounts.models import AccessAction, AccessLogEntry
 from accounts.tests.factories import AccessLogEntryFactory, CoordinatorFactory, ManagerFactory, SupervisorUserFactory
-from participants.models import Participant, ParticipantStatus, RecordsExtractCheck
+from participants.models import Participant, ParticipantPrerequisite, ParticipantStatus, RecordsExtractCheck
 from placements.matching import features
 from placements.models import FollowUp, Placement, PlacementStatus
 from privacy.models import ErasureMethod, ErasureRecord
@@ -66,6 +66,8 @@ def test_pseudonymising_on_request_keeps_the_report_figures(
     erased = Participant.objects.get(pk=person.pk)
     assert erased.pseudonymised_at is not None and erased.identity_number is None and erased.last_name == ""
     assert record.counts["case_files"] == 1 and record.method == ErasureMethod.PSEUDONYMISE
+    assert record.counts["prerequisites"] == 1  # a vaccination says something about health
+    assert not ParticipantPrerequisite.objects.filter(participant=person).exists()
     assert not features._cache  # matching forgets its cached arrays
 
 
@@ -130,6 +132,7 @@ def test_nothing_is_half_erased_when_a_step_fails(people: list[Participant], mon
         None,
     )
     assert RecordsExtractCheck.objects.filter(participant=person).exists()
+    assert ParticipantPrerequisite.objects.filter(participant=person).exists()
     assert FollowUp.objects.get(placement__participant=person).tasks_done == "Dukade i matsalen"
     assert kept.languages.exists()
     assert not ErasureRecord.objects.exists()

@@ -60,6 +60,7 @@ def test_the_extract_holds_everything_stored_about_the_person(person: Participan
         "work_experience",
         "status_history",
         "records_checks",
+        "prerequisites",
         "placements",
         "follow_ups",
         "acknowledgements",
@@ -67,6 +68,8 @@ def test_the_extract_holds_everything_stored_about_the_person(person: Participan
     ):
         assert len(sections[key]) == 1, key
     assert len(sections["interests"]) == 0
+    (held,) = sections["prerequisites"]
+    assert held["Förutsättning"] == "Vaccination" and held["Giltig till"] == ""
     for content in ("Undersköterska i Aleppo", "Flyttar till sin syster", "Dukade i matsalen", "Mycket noggrann"):
         assert content in text
     assert [row["Filnamn"] for row in sections["referral_uploads"]] == ["vecka2.csv"]

@@ -12,7 +12,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from participants.models import Participant, RecordsExtractCheck, ReferralImport
+from participants.models import Participant, ParticipantPrerequisite, RecordsExtractCheck, ReferralImport
 from participants.tests.factories import (
     RecordsExtractCheckFactory,
     ReferralImportFactory,
@@ -94,6 +94,7 @@ def test_pseudonymising_removes_what_identifies_the_person(case_files: list[Part
     assert person.gender == original.gender and person.home_district_id == original.home_district_id
     assert not person.languages.exists()
     assert not RecordsExtractCheck.objects.filter(participant=person).exists()
+    assert not ParticipantPrerequisite.objects.filter(participant=person).exists()
     assert set(person.work_experiences.values_list("country", "description")) == {("", "")}
     assert set(person.status_changes.values_list("note", flat=True)) == {""}
     placement = Placement.objects.get(participant=person)
