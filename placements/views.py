@@ -306,7 +306,10 @@ def supervisor_options(request: HttpRequest) -> HttpResponse:
 class ExcludedSearchForm(forms.Form):
     """Find someone among a need's excluded, by name."""
 
-    q = SearchField(label=gettext_lazy("Find a person among the excluded"))
+    q = SearchField(
+        label=gettext_lazy("Find a person among the excluded"),
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
     page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
 
 

@@ -80,6 +80,7 @@ PLACEMENT_FIELDS = (
     "actual_end",
     "hours_per_day",
     "decision_reference",
+    "untrained_supervisor_confirmed",
     "status",
     "end_reason",
     "outcome",

@@ -37,6 +37,7 @@ OBJECT_OF = {
     "placements:follow_up": "placement",
     "placements:portal_placement": "placement",
     "placements:transition": "placement",
+    "placements:proposal_change": "placement",
     "placements:need_candidates": "need",
     "placements:participant_needs": "participant",
     "workplaces:organisation_detail": "organisation",

@@ -89,6 +89,7 @@ MATRIX: dict[str, str] = {
     "placements:agreement": "C",
     "placements:certificate": "C",
     "placements:transition": "C",
+    "placements:proposal_change": "C",
     # The supervisor's portal and follow-up form; the coordinator logs follow-ups too.
     "placements:portal_placement": "S",
     "placements:follow_up": "CS",
@@ -199,6 +200,14 @@ class World:
             actual_end=today - dt.timedelta(days=150),
             outcome=Outcome.EMPLOYMENT,
         )
+        self.proposal = PlacementFactory(  # a later placement, still a proposal, to change
+            participant=self.participant,
+            need=self.placement.need,
+            supervisor=self.placement.supervisor,
+            status=PlacementStatus.PROPOSED,
+            planned_start=today + dt.timedelta(days=40),
+            planned_end=today + dt.timedelta(days=60),
+        )
         self.need = self.placement.need
         self.workplace = self.need.workplace
         self.organisation = self.workplace.organisation
@@ -233,6 +242,7 @@ class World:
             "supervisors:enrolment_action": self.enrolment,
             "reporting:file": self.report,
             "placements:certificate": self.finished,
+            "placements:proposal_change": self.proposal,
             "api:work-experience-detail": self.experience,
             "api:organisation-detail": self.organisation,
             "api:workplace-detail": self.workplace,
