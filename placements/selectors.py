@@ -8,12 +8,12 @@ these, so a new page gets its entry by using them rather than by remembering to 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,10 +23,11 @@ from accounts.models import AccessAction, User
 from participants.models import Participant, ParticipantStatus
 from participants.selectors import participant_for_view, participants_shown
 from supervisors.models import Supervisor
-from supervisors.selectors import supervisors_in
+from supervisors.selectors import with_training_through
 from workplaces.models import Need
 from workplaces.selectors import need_taken
 
+from . import occupancy
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
 
 if TYPE_CHECKING:
@@ -346,24 +347,84 @@ def _sort_key(value: dt.datetime | dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time(23, 59)))
 
 
-def supervisors_with_room(*, workplace_id: int, today: dt.date) -> list[Supervisor]:
-    """Active supervisors of a workplace who can take another participant (`trained_until` annotated)."""
-    return supervisors_with_room_in(workplace_ids=[workplace_id], today=today)
+Period = tuple[dt.date, dt.date]
 
 
-def supervisors_with_room_in(*, workplace_ids: list[int], today: dt.date) -> list[Supervisor]:
-    supervisors = supervisors_in(workplace_ids=workplace_ids, on=today).annotate(
-        held=Count("placements", filter=Q(placements__status__in=HOLDING_STATUSES))
-    )
-    return [s for s in supervisors if s.held < s.max_participants]
+def supervisors_in_period(
+    *, workplace_ids: list[int], start: occupancy.Bound, end: occupancy.Bound
+) -> QuerySet[Supervisor]:
+    """The active supervisors of the workplaces, each with `trained_until` (a training valid through
+    the whole period, or None), and `load` and `room` in the period (occupancy.with_load)."""
+    return _in_period(Supervisor.objects.filter(workplace_id__in=workplace_ids, active=True), start=start, end=end)
 
 
-def best_supervisor(*, need: Need, today: dt.date) -> Supervisor | None:
-    """The supervisor to propose: trained before untrained, then the one with most room."""
-    with_room = supervisors_with_room(workplace_id=need.workplace_id, today=today)
+def _in_period(
+    supervisors: QuerySet[Supervisor], *, start: occupancy.Bound, end: occupancy.Bound
+) -> QuerySet[Supervisor]:
+    supervisors = with_training_through(supervisors, start=start, end=end)
+    return occupancy.with_load(supervisors, start=start, end=end).order_by("last_name", "first_name", "pk")
+
+
+def supervisors_with_room(*, workplace_id: int, start: dt.date, end: dt.date) -> list[Supervisor]:
+    """Active supervisors of a workplace who can take another participant in [start, end]."""
+    return supervisors_with_room_in(periods={workplace_id: (start, end)})
+
+
+def supervisors_with_room_in(*, periods: Mapping[int, Period]) -> list[Supervisor]:
+    """Active supervisors with room for another participant, each workplace (the keys) in its own
+    period, with `trained_until` (valid through the period), `load` and `room`. One query."""
+    if not periods:
+        return []
+    bounds = set(periods.values())
+    if len(bounds) == 1:
+        start, end = next(iter(bounds))
+        rows = supervisors_in_period(workplace_ids=list(periods), start=start, end=end)
+    else:
+        # A period per workplace: its bounds become columns of the supervisor row that the subqueries read.
+        def per_workplace(index: int) -> Case:
+            whens = [When(workplace_id=w, then=Value(period[index])) for w, period in periods.items()]
+            return Case(*whens, output_field=DateField())
+
+        supervisors = Supervisor.objects.filter(workplace_id__in=list(periods), active=True).alias(
+            period_start=per_workplace(0), period_end=per_workplace(1)
+        )
+        rows = _in_period(supervisors, start=OuterRef("period_start"), end=OuterRef("period_end"))
+    return list(rows.filter(room__gt=0))  # type: ignore[misc]  # `room` is annotated by occupancy.with_load
+
+
+def best_supervisor(*, need: Need, start: dt.date, end: dt.date) -> Supervisor | None:
+    """The supervisor to propose for [start, end]: trained through the period before untrained, then
+    the one with most room in it."""
+    with_room = supervisors_with_room(workplace_id=need.workplace_id, start=start, end=end)
     if not with_room:
         return None
-    return min(with_room, key=lambda s: (s.trained_until is None, s.held - s.max_participants, s.pk))  # type: ignore[attr-defined]  # annotated
+    return min(with_room, key=lambda s: (s.trained_until is None, -s.room, s.pk))  # type: ignore[attr-defined]  # annotated
+
+
+@dataclass(frozen=True)
+class CurrentParticipants:
+    """Whom a supervisor supervises today: the names the user may see, and how many others."""
+
+    shown: list[Participant]
+    others: int
+
+
+def current_participants(*, user: User, supervisor_ids: list[int], today: dt.date) -> dict[int, CurrentParticipants]:
+    """Per supervisor, the participants of their agreed or active placements held today (see
+    occupancy.holding). Names only of participants the user may see (a coordinator's own team), the
+    rest as a count; the names shown are logged. Two queries, whatever the number of supervisors."""
+    holding = occupancy.holding().filter(supervisor_id__in=supervisor_ids)
+    holding = holding.filter(held_from__lte=today, held_until__gte=today)  # type: ignore[misc]  # annotated by holding()
+    visible = Participant.objects.visible_to(user).values("pk")
+    named = list(
+        holding.filter(participant__in=visible).select_related("participant").order_by("participant__last_name", "pk")
+    )
+    counts = dict(holding.values("supervisor_id").annotate(n=Count("pk")).values_list("supervisor_id", "n"))
+    participants_shown(user=user, rows=named, participant_id="participant_id")
+    result = {pk: CurrentParticipants(shown=[], others=0) for pk in supervisor_ids}
+    for placement in named:
+        result[placement.supervisor_id].shown.append(placement.participant)
+    return {pk: CurrentParticipants(shown=r.shown, others=counts.get(pk, 0) - len(r.shown)) for pk, r in result.items()}
 
 
 def untrained_supervisors_with_participants(*, today: dt.date) -> QuerySet[Supervisor]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django import forms
@@ -22,7 +23,6 @@ from accounts.roles import role_required
 from accounts.service_views import id_param, save_with_service
 from participants.selectors import get_participant_for_user, participants_shown
 from supervisors.models import Supervisor
-from supervisors.selectors import supervisors_at
 from workplaces.selectors import get_need_for_user
 
 from . import services
@@ -45,6 +45,7 @@ from .selectors import (
     get_placement_for_user,
     needs_for_participant,
     placement_for_view,
+    supervisors_in_period,
 )
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -223,14 +224,25 @@ def placement_certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     return _pdf_response(certificate_pdf(placement), f"praktikintyg-{placement.pk}.pdf")
 
 
+def _date_param(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
 @coordinator_only
 def supervisor_options(request: HttpRequest) -> HttpResponse:
-    """The <option>s of the supervisor field for the chosen need (swapped in by htmx)."""
+    """The <option>s of the supervisor field for the chosen need (swapped in by htmx): each supervisor
+    of its workplace with their training through the period and their load in it ("2 of 3"). The
+    period is the form's `start` and `end` when sent, else the need's coming period."""
     need_pk = id_param(request.GET.get("need"))
-    supervisors = Supervisor.objects.none()
+    supervisors: Iterable[Supervisor] = []
     if need_pk is not None:
         need = get_need_for_user(request.user, need_pk)
-        supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())  # type: ignore[assignment]  # both are querysets of supervisors
+        start = _date_param(request.GET.get("start")) or max(need.start_date, timezone.localdate())
+        end = _date_param(request.GET.get("end")) or need.end_date
+        supervisors = supervisors_in_period(workplace_ids=[need.workplace_id], start=start, end=max(start, end))
     return render(request, "placements/partials/supervisor_options.html", {"supervisors": supervisors})
 
 
@@ -265,8 +277,9 @@ def quick_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
         return_to = reverse("placements:allocation")
     else:
         return_to = reverse("placements:need_candidates", args=[need.pk])
-    today = timezone.localdate()
-    supervisor = best_supervisor(need=need, today=today)
+    # The need's coming period, for now: the coordinator's propose dialog may choose another.
+    start, end = max(need.start_date, timezone.localdate()), need.end_date
+    supervisor = best_supervisor(need=need, start=start, end=end)
     if supervisor is None:
         messages.error(request, _("The workplace has no supervisor with room for another participant."))
         return redirect(return_to)
@@ -281,8 +294,8 @@ def quick_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
             participant=participant,
             need=need,
             supervisor=supervisor,
-            start=max(need.start_date, today),
-            end=need.end_date,
+            start=start,
+            end=end,
             hours_per_day=min(need.hours_per_day, participant.hours_per_day),
             by=request.user,
         )

@@ -22,7 +22,7 @@ from workplaces.models import Need
 
 from ..models import HOLDING_STATUSES, MatchingWeights, PlacementStatus
 from ..selectors import supervisors_with_room_in
-from . import Contribution, contributions_of, need_arrays
+from . import Contribution, contributions_of, need_arrays, workplace_periods
 from .features import Features, load_features, subset
 from .scoring import NeedArrays, score
 
@@ -93,8 +93,9 @@ def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: Nee
     workplaces = sorted({n.workplace_id for n in needs})
     group_of = {workplace: group for group, workplace in enumerate(workplaces)}
     room = dict.fromkeys(workplaces, 0)
-    for supervisor in supervisors_with_room_in(workplace_ids=workplaces, today=today):
-        room[supervisor.workplace_id] += supervisor.max_participants - supervisor.held  # type: ignore[attr-defined]  # annotated by the queryset
+    # Each workplace's supervisors are judged in the span of its needs' coming periods (workplace_periods).
+    for supervisor in supervisors_with_room_in(periods=workplace_periods(needs, today)):
+        room[supervisor.workplace_id] += supervisor.room  # type: ignore[attr-defined]  # annotated by the queryset
     return Problem(
         scores=scores,
         need_places=np.array([n.places - n.taken for n in needs], dtype=np.float64),  # type: ignore[attr-defined]  # annotated by the queryset

@@ -1,0 +1,176 @@
+"""A supervisor's room is room in a period: the selectors, quick propose, the supervisor select,
+the ranking's supervisor term and the allocation's capacity all judge the load in the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.factories import CoordinatorFactory
+from participants.tests.factories import ParticipantFactory
+from placements.matching import supervisor_terms
+from placements.matching.allocation import build_problem, open_needs_with_room
+from placements.matching.features import load_features
+from placements.models import Placement, PlacementStatus
+from placements.selectors import best_supervisor, supervisors_with_room, supervisors_with_room_in
+from placements.tests.factories import PlacementFactory
+from supervisors.models import Supervisor
+from supervisors.selectors import with_training_through
+from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory
+from workplaces.models import Need
+from workplaces.tests.factories import NeedFactory, WorkplaceFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+DAY = dt.timedelta(days=1)
+
+
+def _trained(supervisor: Supervisor) -> Supervisor:
+    EnrolmentFactory(completed=True, supervisor=supervisor)
+    return supervisor
+
+
+def _agreed(supervisor: Supervisor, start: dt.date, end: dt.date) -> Placement:
+    return PlacementFactory(
+        supervisor=supervisor,
+        need__workplace=supervisor.workplace,
+        planned_start=start,
+        planned_end=end,
+        status=PlacementStatus.AGREED,
+    )
+
+
+@pytest.fixture
+def busy_until():
+    """A one-slot trained supervisor with two consecutive agreed placements; the day the second ends."""
+    supervisor = _trained(SupervisorFactory(max_participants=1, last_name="Enplatsson"))
+    _agreed(supervisor, TODAY, TODAY + 30 * DAY)
+    _agreed(supervisor, TODAY + 31 * DAY, TODAY + 60 * DAY)
+    return supervisor, TODAY + 60 * DAY
+
+
+def test_a_one_slot_supervisor_has_room_after_two_consecutive_placements(busy_until) -> None:
+    supervisor, last = busy_until
+    after = (last + DAY, last + 90 * DAY)
+    assert supervisors_with_room(workplace_id=supervisor.workplace_id, start=after[0], end=after[1]) == [supervisor]
+    assert supervisors_with_room(workplace_id=supervisor.workplace_id, start=TODAY + 20 * DAY, end=after[1]) == []
+    found = supervisors_with_room(workplace_id=supervisor.workplace_id, start=after[0], end=after[1])[0]
+    assert (found.load, found.room, found.trained_until is not None) == (0, 1, True)
+
+
+def test_best_supervisor_prefers_the_trained_then_the_one_with_most_room_in_the_period(busy_until) -> None:
+    supervisor, last = busy_until
+    need = NeedFactory(workplace=supervisor.workplace, start_date=last + DAY, end_date=last + 90 * DAY)
+    untrained = SupervisorFactory(workplace=need.workplace, max_participants=5)
+    assert best_supervisor(need=need, start=need.start_date, end=need.end_date) == supervisor
+    roomier = _trained(SupervisorFactory(workplace=need.workplace, max_participants=3))
+    assert best_supervisor(need=need, start=need.start_date, end=need.end_date) == roomier
+    # In the busy month the one-slot supervisor is full, and the trained one with room wins.
+    assert best_supervisor(need=need, start=TODAY, end=TODAY + 10 * DAY) == roomier
+    roomier.delete()
+    assert best_supervisor(need=need, start=TODAY, end=TODAY + 10 * DAY) == untrained
+
+
+def test_quick_propose_finds_the_one_slot_supervisor_for_a_third_placement_after_both(
+    client: Client, busy_until
+) -> None:
+    supervisor, last = busy_until
+    coordinator = CoordinatorFactory()
+    need = NeedFactory(workplace=supervisor.workplace, start_date=last + DAY, end_date=last + 80 * DAY)
+    person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+    client.force_login(coordinator)
+    response = client.post(reverse("placements:quick_propose"), {"need": need.pk, "participant": person.pk})
+    placement = Placement.objects.get(participant=person)
+    assert response["Location"] == reverse("placements:detail", args=[placement.pk])
+    assert placement.supervisor == supervisor
+    assert (placement.planned_start, placement.planned_end) == (need.start_date, need.end_date)
+
+
+def test_quick_propose_in_the_busy_period_finds_no_room(client: Client, busy_until) -> None:
+    supervisor, _last = busy_until
+    coordinator = CoordinatorFactory()
+    need = NeedFactory(workplace=supervisor.workplace, start_date=TODAY + 10 * DAY, end_date=TODAY + 40 * DAY)
+    person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("placements:quick_propose"), {"need": need.pk, "participant": person.pk}, follow=True
+    )
+    assert "ingen handledare med plats" in response.content.decode()
+    assert not Placement.objects.filter(participant=person).exists()
+
+
+def test_a_training_that_runs_out_within_the_period_does_not_count_as_trained(client: Client) -> None:
+    supervisor = SupervisorFactory()
+    EnrolmentFactory(supervisor=supervisor, attended=True, completed_on=TODAY - 300 * DAY, valid_until=TODAY + 30 * DAY)
+    rows = Supervisor.objects.filter(pk=supervisor.pk)
+    assert with_training_through(rows, start=TODAY, end=TODAY + 30 * DAY).get().trained_until == TODAY + 30 * DAY
+    assert with_training_through(rows, start=TODAY, end=TODAY + 31 * DAY).get().trained_until is None
+    # A training completed after the period starts does not cover it either.
+    assert with_training_through(rows, start=TODAY - 301 * DAY, end=TODAY).get().trained_until is None
+    coordinator = CoordinatorFactory()
+    need = NeedFactory(workplace=supervisor.workplace, start_date=TODAY + 7 * DAY, end_date=TODAY + 60 * DAY)
+    person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+    client.force_login(coordinator)
+    response = client.post(reverse("placements:quick_propose"), {"need": need.pk, "participant": person.pk})
+    assert response["Location"].startswith(reverse("placements:propose"))  # asks to confirm the untrained
+    assert not Placement.objects.exists()
+
+
+def test_each_workplace_is_judged_in_its_own_period(busy_until) -> None:
+    supervisor, last = busy_until
+    elsewhere = _trained(SupervisorFactory(max_participants=1))
+    _agreed(elsewhere, last + DAY, last + 30 * DAY)
+    periods = {
+        supervisor.workplace_id: (last + DAY, last + 30 * DAY),  # free after both placements
+        elsewhere.workplace_id: (TODAY, TODAY + 10 * DAY),  # free before its placement
+        WorkplaceFactory().pk: (TODAY, TODAY + 10 * DAY),  # nobody works there
+    }
+    assert set(supervisors_with_room_in(periods=periods)) == {supervisor, elsewhere}
+    periods[supervisor.workplace_id] = (TODAY, TODAY + 10 * DAY)
+    periods[elsewhere.workplace_id] = (last + 10 * DAY, last + 20 * DAY)
+    assert supervisors_with_room_in(periods=periods) == []
+
+
+def test_the_ranking_counts_a_supervisor_with_room_in_the_needs_period(busy_until) -> None:
+    supervisor, last = busy_until
+    later = NeedFactory(workplace=supervisor.workplace, start_date=last + DAY, end_date=last + 60 * DAY)
+    now = NeedFactory(workplace=supervisor.workplace, start_date=TODAY, end_date=TODAY + 20 * DAY)
+    assert supervisor_terms([later], TODAY) == {supervisor.workplace_id: 1.0}
+    assert supervisor_terms([now], TODAY) == {supervisor.workplace_id: 0.0}
+
+
+def test_the_allocation_offers_the_supervisors_room_in_the_needs_period(busy_until) -> None:
+    supervisor, last = busy_until
+    later = NeedFactory(workplace=supervisor.workplace, start_date=last + DAY, end_date=last + 60 * DAY, places=2)
+    user = CoordinatorFactory()
+    needs = list(open_needs_with_room(user=user, today=TODAY).filter(pk=later.pk))
+    problem = build_problem(load_features(), needs, TODAY)
+    assert problem.group_capacity.tolist() == [1.0]
+    Need.objects.filter(pk=later.pk).update(start_date=TODAY + 40 * DAY)
+    needs = list(open_needs_with_room(user=user, today=TODAY).filter(pk=later.pk))
+    assert build_problem(load_features(), needs, TODAY).group_capacity.tolist() == [0.0]
+
+
+def test_the_supervisor_select_shows_training_and_load_in_the_period(client: Client, busy_until) -> None:
+    supervisor, last = busy_until
+    need = NeedFactory(workplace=supervisor.workplace, start_date=TODAY + 7 * DAY, end_date=TODAY + 40 * DAY)
+    untrained = SupervisorFactory(workplace=need.workplace, max_participants=3, last_name="Otränadsson")
+    _agreed(untrained, TODAY + 7 * DAY, TODAY + 40 * DAY)
+    client.force_login(CoordinatorFactory())
+    url = reverse("placements:supervisor_options")
+    page = client.get(url, {"need": need.pk}).content.decode()
+    until = supervisor.enrolments.get().valid_until.isoformat()
+    assert f"{supervisor.full_name} · utbildad till och med {until} · 1 av 1</option>" in page
+    assert f"{untrained.full_name} · inte utbildad under hela perioden · 1 av 3</option>" in page
+    # The form's own period, when sent, decides: after both placements the one-slot supervisor is free.
+    later = {"need": need.pk, "start": (last + DAY).isoformat(), "end": (last + 30 * DAY).isoformat()}
+    assert (
+        f"{supervisor.full_name} · utbildad till och med {until} · 0 av 1</option>"
+        in client.get(url, later).content.decode()
+    )
+    for odd in ("", "yesterday", "2026-02-30", "9" * 5000):
+        assert client.get(url, {"need": need.pk, "start": odd, "end": odd}).status_code == 200
