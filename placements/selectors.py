@@ -8,12 +8,13 @@ these, so a new page gets its entry by using them rather than by remembering to 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -347,9 +348,6 @@ def _sort_key(value: dt.datetime | dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time(23, 59)))
 
 
-Period = tuple[dt.date, dt.date]
-
-
 def supervisors_in_period(
     *, workplace_ids: list[int], start: occupancy.Bound, end: occupancy.Bound
 ) -> QuerySet[Supervisor]:
@@ -367,29 +365,46 @@ def _in_period(
 
 def supervisors_with_room(*, workplace_id: int, start: dt.date, end: dt.date) -> list[Supervisor]:
     """Active supervisors of a workplace who can take another participant in [start, end]."""
-    return supervisors_with_room_in(periods={workplace_id: (start, end)})
+    return supervisors_with_room_in(workplace_ids=[workplace_id], start=start, end=end)
 
 
-def supervisors_with_room_in(*, periods: Mapping[int, Period]) -> list[Supervisor]:
-    """Active supervisors with room for another participant, each workplace (the keys) in its own
-    period, with `trained_until` (valid through the period), `load` and `room`. One query."""
-    if not periods:
-        return []
-    bounds = set(periods.values())
-    if len(bounds) == 1:
-        start, end = next(iter(bounds))
-        rows = supervisors_in_period(workplace_ids=list(periods), start=start, end=end)
-    else:
-        # A period per workplace: its bounds become columns of the supervisor row that the subqueries read.
-        def per_workplace(index: int) -> Case:
-            whens = [When(workplace_id=w, then=Value(period[index])) for w, period in periods.items()]
-            return Case(*whens, output_field=DateField())
-
-        supervisors = Supervisor.objects.filter(workplace_id__in=list(periods), active=True).alias(
-            period_start=per_workplace(0), period_end=per_workplace(1)
-        )
-        rows = _in_period(supervisors, start=OuterRef("period_start"), end=OuterRef("period_end"))
+def supervisors_with_room_in(*, workplace_ids: list[int], start: dt.date, end: dt.date) -> list[Supervisor]:
+    """Active supervisors of the workplaces with room for another participant in [start, end], with
+    `trained_until` (valid through the period), `load` and `room`. One query."""
+    rows = supervisors_in_period(workplace_ids=workplace_ids, start=start, end=end)
     return list(rows.filter(room__gt=0))  # type: ignore[misc]  # `room` is annotated by occupancy.with_load
+
+
+@dataclass(frozen=True)
+class SupervisorRoom:
+    """What a need's workplace can supervise in the need's coming period: the free places of its
+    active supervisors (`room`), and of those trained through the period (`trained_room`)."""
+
+    room: int
+    trained_room: int
+
+
+def supervisor_room_for_needs(*, need_ids: list[int], today: dt.date) -> dict[int, SupervisorRoom]:
+    """Per need, its workplace's SupervisorRoom in the need's coming period (from today, or its start
+    if later, to its end): what ranking and allocation weigh. One query for any number of needs: a
+    row per (supervisor, need of their workplace), the period's bounds read from the need's columns."""
+    pairs = (
+        Supervisor.objects.filter(active=True, workplace__needs__pk__in=need_ids)
+        .alias(
+            coming_start=Greatest(Value(today, output_field=DateField()), F("workplace__needs__start_date")),
+            coming_end=F("workplace__needs__end_date"),
+        )
+        .annotate(need_pk=F("workplace__needs__pk"))
+    )
+    rows = _in_period(pairs, start=OuterRef("coming_start"), end=OuterRef("coming_end")).order_by()
+    found = rows.filter(room__gt=0).values_list("need_pk", "room", "trained_until")  # type: ignore[misc]  # annotations
+    rooms = {pk: SupervisorRoom(room=0, trained_room=0) for pk in need_ids}
+    for need_pk, room, trained_until in found:
+        before = rooms[need_pk]
+        rooms[need_pk] = SupervisorRoom(
+            room=before.room + room, trained_room=before.trained_room + (room if trained_until else 0)
+        )
+    return rooms
 
 
 def best_supervisor(*, need: Need, start: dt.date, end: dt.date) -> Supervisor | None:

@@ -22,7 +22,7 @@ from participants.models import Participant
 from workplaces.models import Need
 
 from ..models import MatchingWeights
-from ..selectors import Period, supervisors_with_room_in
+from ..selectors import supervisor_room_for_needs
 from .features import Features, code_digits, day_number, load_features, subset
 from .scoring import (
     BUSY,
@@ -89,30 +89,13 @@ class CandidateRanking:
     excluded_counts: list[tuple[str, int]]
 
 
-def workplace_periods(needs: list[Need], today: dt.date) -> dict[int, Period]:
-    """Per workplace, the period its supervisors' training and load are judged in: the span of its
-    needs' coming periods, from today (or the earliest start, if later) to the latest end. For one
-    need that is the need's coming period. Several needs at one workplace share the span, so
-    a supervisor full in it may still have room in a shorter need's period: the simple, cautious
-    choice, one query for any number of needs."""
-    periods: dict[int, Period] = {}
-    for need in needs:
-        start, end = max(today, need.start_date), need.end_date
-        if need.workplace_id in periods:
-            first, last = periods[need.workplace_id]
-            start, end = min(start, first), max(end, last)
-        periods[need.workplace_id] = (start, max(start, end))
-    return periods
-
-
 def supervisor_terms(needs: list[Need], today: dt.date) -> dict[int, float]:
-    """Per workplace: 1 if a supervisor trained through the period has room in it, 0.5 if only an
-    untrained one, else 0 (the period: workplace_periods)."""
-    periods = workplace_periods(needs, today)
-    terms = dict.fromkeys(periods, 0.0)
-    for supervisor in supervisors_with_room_in(periods=periods):
-        value = 1.0 if supervisor.trained_until else 0.5  # type: ignore[attr-defined]  # annotated by the queryset
-        terms[supervisor.workplace_id] = max(terms[supervisor.workplace_id], value)
+    """Per need: 1 if a supervisor at its workplace trained through the need's coming period has room
+    in it, 0.5 if only an untrained one has, else 0 (placements.selectors.supervisor_room_for_needs)."""
+    rooms = supervisor_room_for_needs(need_ids=[n.pk for n in needs], today=today)
+    terms = dict.fromkeys((n.pk for n in needs), 0.0)
+    for pk, room in rooms.items():
+        terms[pk] = 1.0 if room.trained_room > 0 else 0.5 if room.room > 0 else 0.0
     return terms
 
 
@@ -140,7 +123,7 @@ def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
         end=np.array([day_number(n.end_date) for n in needs], dtype=np.int32),
         lat=np.array([coordinate(n, "latitude") for n in needs], dtype=np.float64),
         lon=np.array([coordinate(n, "longitude") for n in needs], dtype=np.float64),
-        supervisor=np.array([supervisor[n.workplace_id] for n in needs], dtype=np.float32),
+        supervisor=np.array([supervisor[n.pk] for n in needs], dtype=np.float32),
     )
 
 

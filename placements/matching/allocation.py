@@ -21,8 +21,8 @@ from participants.models import Participant
 from workplaces.models import Need
 
 from ..models import HOLDING_STATUSES, MatchingWeights, PlacementStatus
-from ..selectors import supervisors_with_room_in
-from . import Contribution, contributions_of, need_arrays, workplace_periods
+from ..selectors import supervisor_room_for_needs
+from . import Contribution, contributions_of, need_arrays
 from .features import Features, load_features, subset
 from .scoring import NeedArrays, score
 
@@ -92,15 +92,24 @@ def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: Nee
         scores[:, block] = np.where(result.excluded == 0, result.total, np.nan)
     workplaces = sorted({n.workplace_id for n in needs})
     group_of = {workplace: group for group, workplace in enumerate(workplaces)}
-    room = dict.fromkeys(workplaces, 0)
-    # Each workplace's supervisors are judged in the span of its needs' coming periods (workplace_periods).
-    for supervisor in supervisors_with_room_in(periods=workplace_periods(needs, today)):
-        room[supervisor.workplace_id] += supervisor.room  # type: ignore[attr-defined]  # annotated by the queryset
+    # Supervisors are judged in each need's coming period (supervisor_room_for_needs). A need gets at
+    # most the room there, and a workplace at most the least room among its needs that have any. Safe:
+    # on a day inside the period of a need that was given someone, the supervisors hold at most that
+    # need's existing load plus all the workplace was given, which fits in that need's room.
+    rooms = supervisor_room_for_needs(need_ids=[n.pk for n in needs], today=today)
+    room: dict[int, int] = {}
+    for need in needs:
+        free = rooms[need.pk].room
+        if free > 0:
+            room[need.workplace_id] = min(room.get(need.workplace_id, free), free)
     return Problem(
         scores=scores,
-        need_places=np.array([n.places - n.taken for n in needs], dtype=np.float64),  # type: ignore[attr-defined]  # annotated by the queryset
+        need_places=np.array(
+            [min(n.places - n.taken, rooms[n.pk].room) for n in needs],  # type: ignore[attr-defined]  # annotated by the queryset
+            dtype=np.float64,
+        ),
         need_group=np.array([group_of[n.workplace_id] for n in needs], dtype=np.int64),
-        group_capacity=np.array([room[w] for w in workplaces], dtype=np.float64),
+        group_capacity=np.array([room.get(w, 0) for w in workplaces], dtype=np.float64),
     )
 
 

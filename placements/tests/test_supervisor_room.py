@@ -15,13 +15,13 @@ from placements.matching import supervisor_terms
 from placements.matching.allocation import build_problem, open_needs_with_room
 from placements.matching.features import load_features
 from placements.models import Placement, PlacementStatus
-from placements.selectors import best_supervisor, supervisors_with_room, supervisors_with_room_in
+from placements.selectors import SupervisorRoom, best_supervisor, supervisor_room_for_needs, supervisors_with_room
 from placements.tests.factories import PlacementFactory
 from supervisors.models import Supervisor
 from supervisors.selectors import with_training_through
 from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory
 from workplaces.models import Need
-from workplaces.tests.factories import NeedFactory, WorkplaceFactory
+from workplaces.tests.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,27 +120,30 @@ def test_a_training_that_runs_out_within_the_period_does_not_count_as_trained(cl
     assert not Placement.objects.exists()
 
 
-def test_each_workplace_is_judged_in_its_own_period(busy_until) -> None:
+def test_each_need_is_judged_in_its_own_period_in_one_query(busy_until, django_assert_num_queries) -> None:
     supervisor, last = busy_until
-    elsewhere = _trained(SupervisorFactory(max_participants=1))
-    _agreed(elsewhere, last + DAY, last + 30 * DAY)
-    periods = {
-        supervisor.workplace_id: (last + DAY, last + 30 * DAY),  # free after both placements
-        elsewhere.workplace_id: (TODAY, TODAY + 10 * DAY),  # free before its placement
-        WorkplaceFactory().pk: (TODAY, TODAY + 10 * DAY),  # nobody works there
-    }
-    assert set(supervisors_with_room_in(periods=periods)) == {supervisor, elsewhere}
-    periods[supervisor.workplace_id] = (TODAY, TODAY + 10 * DAY)
-    periods[elsewhere.workplace_id] = (last + 10 * DAY, last + 20 * DAY)
-    assert supervisors_with_room_in(periods=periods) == []
+    untrained = SupervisorFactory(workplace=supervisor.workplace, max_participants=2)
+    _agreed(untrained, TODAY, TODAY + 90 * DAY)
+    after = NeedFactory(workplace=supervisor.workplace, start_date=last + DAY, end_date=last + 30 * DAY)
+    during = NeedFactory(workplace=supervisor.workplace, start_date=TODAY + 10 * DAY, end_date=TODAY + 20 * DAY)
+    nobody = NeedFactory()
+    begun = NeedFactory(workplace=supervisor.workplace, start_date=TODAY - 30 * DAY, end_date=TODAY + 5 * DAY)
+    with django_assert_num_queries(1):
+        rooms = supervisor_room_for_needs(need_ids=[after.pk, during.pk, nobody.pk, begun.pk], today=TODAY)
+    assert rooms[after.pk] == SupervisorRoom(room=2, trained_room=1)  # both free after the consecutive two
+    assert rooms[during.pk] == SupervisorRoom(room=1, trained_room=0)  # the trained one is full then
+    assert rooms[nobody.pk] == SupervisorRoom(room=0, trained_room=0)
+    # A need that has begun is judged from today: the one-slot supervisor's first placement holds it.
+    assert rooms[begun.pk] == SupervisorRoom(room=1, trained_room=0)
+    assert supervisor_terms([after, during, nobody], TODAY) == {after.pk: 1.0, during.pk: 0.5, nobody.pk: 0.0}
 
 
 def test_the_ranking_counts_a_supervisor_with_room_in_the_needs_period(busy_until) -> None:
     supervisor, last = busy_until
     later = NeedFactory(workplace=supervisor.workplace, start_date=last + DAY, end_date=last + 60 * DAY)
     now = NeedFactory(workplace=supervisor.workplace, start_date=TODAY, end_date=TODAY + 20 * DAY)
-    assert supervisor_terms([later], TODAY) == {supervisor.workplace_id: 1.0}
-    assert supervisor_terms([now], TODAY) == {supervisor.workplace_id: 0.0}
+    assert supervisor_terms([later], TODAY) == {later.pk: 1.0}
+    assert supervisor_terms([now], TODAY) == {now.pk: 0.0}
 
 
 def test_the_allocation_offers_the_supervisors_room_in_the_needs_period(busy_until) -> None:
@@ -149,7 +152,12 @@ def test_the_allocation_offers_the_supervisors_room_in_the_needs_period(busy_unt
     user = CoordinatorFactory()
     needs = list(open_needs_with_room(user=user, today=TODAY).filter(pk=later.pk))
     problem = build_problem(load_features(), needs, TODAY)
-    assert problem.group_capacity.tolist() == [1.0]
+    assert (problem.group_capacity.tolist(), problem.need_places.tolist()) == ([1.0], [1.0])
+    # With a need in the busy month beside it, that need gets no place and the later one keeps its one.
+    busy = NeedFactory(workplace=supervisor.workplace, start_date=TODAY + 10 * DAY, end_date=TODAY + 20 * DAY)
+    needs = list(open_needs_with_room(user=user, today=TODAY).filter(pk__in=[later.pk, busy.pk]).order_by("pk"))
+    problem = build_problem(load_features(), needs, TODAY)
+    assert (problem.group_capacity.tolist(), problem.need_places.tolist()) == ([1.0], [1.0, 0.0])
     Need.objects.filter(pk=later.pk).update(start_date=TODAY + 40 * DAY)
     needs = list(open_needs_with_room(user=user, today=TODAY).filter(pk=later.pk))
     assert build_problem(load_features(), needs, TODAY).group_capacity.tolist() == [0.0]
