@@ -182,3 +182,26 @@ def test_the_supervisor_select_shows_training_and_load_in_the_period(client: Cli
     )
     for odd in ("", "yesterday", "2026-02-30", "9" * 5000):
         assert client.get(url, {"need": need.pk, "start": odd, "end": odd}).status_code == 200
+
+
+def test_the_supervisor_select_keeps_its_number_of_queries(client: Client, django_assert_max_num_queries) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    need = NeedFactory(start_date=TODAY + 7 * DAY, end_date=TODAY + 40 * DAY)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            supervisor = _trained(SupervisorFactory(workplace=need.workplace, max_participants=3))
+            _agreed(supervisor, TODAY, TODAY + 20 * DAY)
+
+    client.force_login(CoordinatorFactory())
+    url = reverse("placements:supervisor_options")
+    add(2)
+    client.get(url, {"need": need.pk})
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"need": need.pk})
+    add(15)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url, {"need": need.pk}).content.decode()
+    assert page.count("· 1 av 3</option>") == 17
