@@ -4,6 +4,7 @@ the ranking's supervisor term and the allocation's capacity all judge the load i
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -58,7 +59,7 @@ def test_a_one_slot_supervisor_has_room_after_two_consecutive_placements(busy_un
     after = (last + DAY, last + 90 * DAY)
     assert supervisors_with_room(workplace_id=supervisor.workplace_id, start=after[0], end=after[1]) == [supervisor]
     assert supervisors_with_room(workplace_id=supervisor.workplace_id, start=TODAY + 20 * DAY, end=after[1]) == []
-    found = supervisors_with_room(workplace_id=supervisor.workplace_id, start=after[0], end=after[1])[0]
+    found: Any = supervisors_with_room(workplace_id=supervisor.workplace_id, start=after[0], end=after[1])[0]
     assert (found.load, found.room, found.trained_until is not None) == (0, 1, True)
 
 
@@ -107,10 +108,15 @@ def test_a_training_that_runs_out_within_the_period_does_not_count_as_trained(cl
     supervisor = SupervisorFactory()
     EnrolmentFactory(supervisor=supervisor, attended=True, completed_on=TODAY - 300 * DAY, valid_until=TODAY + 30 * DAY)
     rows = Supervisor.objects.filter(pk=supervisor.pk)
-    assert with_training_through(rows, start=TODAY, end=TODAY + 30 * DAY).get().trained_until == TODAY + 30 * DAY
-    assert with_training_through(rows, start=TODAY, end=TODAY + 31 * DAY).get().trained_until is None
+
+    def trained_until(start: dt.date, end: dt.date) -> Any:
+        row: Any = with_training_through(rows, start=start, end=end).get()  # annotated
+        return row.trained_until
+
+    assert trained_until(TODAY, TODAY + 30 * DAY) == TODAY + 30 * DAY
+    assert trained_until(TODAY, TODAY + 31 * DAY) is None
     # A training completed after the period starts does not cover it either.
-    assert with_training_through(rows, start=TODAY - 301 * DAY, end=TODAY).get().trained_until is None
+    assert trained_until(TODAY - 301 * DAY, TODAY) is None
     coordinator = CoordinatorFactory()
     need = NeedFactory(workplace=supervisor.workplace, start_date=TODAY + 7 * DAY, end_date=TODAY + 60 * DAY)
     person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
