@@ -7,9 +7,11 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +22,21 @@ from .models import LogReview, Role
 from .request_types import AuthenticatedHttpRequest
 from .roles import role_required
 from .services import user_log_out_everywhere
+
+
+class ChoosePasswordView(PasswordResetConfirmView):
+    """The page an invitation links to (a new account, a supervisor's login): Django's reset page,
+    with its one-time token and its password rules, that speaks of choosing a first password, not
+    of resetting one. A reset asked for on the login page still lands on Django's own page."""
+
+    template_name = "registration/password_choose.html"
+    title = gettext_lazy("Choose a password")
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]  # any user model
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is chosen. Log in with it now."))
+        return response
 
 
 @require_POST

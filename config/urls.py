@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.views import access_log_review, log_out_everywhere
+from accounts.views import ChoosePasswordView, access_log_review, log_out_everywhere
 from placements.portal import follow_up_by_link
 
 from . import views
@@ -16,6 +16,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("accounts/logout-everywhere/", log_out_everywhere, name="logout_everywhere"),
     path("access-log/review/", access_log_review, name="access_log_review"),
+    # The invitation's link: the reset page's token, but choosing a first password (accounts.views).
+    path("accounts/welcome/<uidb64>/<token>/", ChoosePasswordView.as_view(), name="password_choose"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("participants/", include("participants.urls")),
     path("", include("workplaces.urls")),

@@ -21,7 +21,7 @@ from workplaces.models import Need
 
 from . import rules
 from .models import LaterOutcome, Outcome, Party, Placement
-from .selectors import supervisors_for_period
+from .selectors import supervisors_in_period
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -40,7 +40,7 @@ def participant_choice_label(participant: Participant) -> str:
 
 def supervisor_choice_label(supervisor: Supervisor) -> str:
     """A supervisor to choose, with what the rules ask of them in the period: the training and the
-    load. Reads `trained_until`, `load` (and `max_participants`) annotated by `supervisors_for_period`."""
+    load. Reads `trained_until`, `load` (and `max_participants`) annotated by `supervisors_in_period`."""
     trained_until = getattr(supervisor, "trained_until", None)
     if trained_until:
         training = gettext("trained until %(date)s") % {"date": date_format(trained_until, "SHORT_DATE_FORMAT")}
@@ -113,7 +113,7 @@ class ProposeForm(forms.Form):
             self.fields["start"].initial, self.fields["end"].initial = start, end
             self.fields["hours_per_day"].initial = placement.hours_per_day if placement else need.hours_per_day
             period = self._period(start, end)
-            supervisors = supervisors_for_period(workplace_ids=[need.workplace_id], start=period[0], end=period[1])
+            supervisors = supervisors_in_period(workplace_ids=[need.workplace_id], start=period[0], end=period[1])
             self.fields["supervisor"].widget = forms.RadioSelect()
             if not need.placement_type.requires_decision_reference:
                 del self.fields["decision_reference"]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,12 +25,12 @@ from accounts.search import filter_words
 from participants.models import Participant, ParticipantStatus
 from participants.selectors import participant_for_view, participants_shown
 from supervisors.models import Supervisor
-from supervisors.selectors import supervisors_in, with_training_through
+from supervisors.selectors import with_training_through
 from workplaces.models import Need
 from workplaces.selectors import need_taken
 
+from . import occupancy
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
-from .occupancy import with_load
 
 if TYPE_CHECKING:
     from .matching import CandidateRanking, NeedRanking
@@ -367,43 +368,98 @@ def _sort_key(value: dt.datetime | dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time(23, 59)))
 
 
-def supervisors_for_period(*, workplace_ids: list[int], start: dt.date, end: dt.date) -> QuerySet[Supervisor]:
-    """The active supervisors of the workplaces as the rules see them in [start, end]: `trained_until`
-    (a training valid through the period), `load` and `room` (placements.occupancy), by name."""
-    supervisors = Supervisor.objects.filter(workplace_id__in=workplace_ids, active=True).select_related("workplace")
-    return with_load(with_training_through(supervisors, start=start, end=end), start=start, end=end).order_by(
-        "last_name", "first_name", "pk"
+def supervisors_in_period(
+    *, workplace_ids: list[int], start: occupancy.Bound, end: occupancy.Bound
+) -> QuerySet[Supervisor]:
+    """The active supervisors of the workplaces, each with `trained_until` (a training valid through
+    the whole period, or None), and `load` and `room` in the period (occupancy.with_load)."""
+    return _in_period(Supervisor.objects.filter(workplace_id__in=workplace_ids, active=True), start=start, end=end)
+
+
+def _in_period(
+    supervisors: QuerySet[Supervisor], *, start: occupancy.Bound, end: occupancy.Bound
+) -> QuerySet[Supervisor]:
+    supervisors = with_training_through(supervisors, start=start, end=end)
+    return occupancy.with_load(supervisors, start=start, end=end).order_by("last_name", "first_name", "pk")
+
+
+def supervisors_with_room(*, workplace_id: int, start: dt.date, end: dt.date) -> list[Supervisor]:
+    """Active supervisors of a workplace who can take another participant in [start, end]."""
+    return supervisors_with_room_in(workplace_ids=[workplace_id], start=start, end=end)
+
+
+def supervisors_with_room_in(*, workplace_ids: list[int], start: dt.date, end: dt.date) -> list[Supervisor]:
+    """Active supervisors of the workplaces with room for another participant in [start, end], with
+    `trained_until` (valid through the period), `load` and `room`. One query."""
+    rows = supervisors_in_period(workplace_ids=workplace_ids, start=start, end=end)
+    return list(rows.filter(room__gt=0))  # type: ignore[misc]  # `room` is annotated by occupancy.with_load
+
+
+@dataclass(frozen=True)
+class SupervisorRoom:
+    """What a need's workplace can supervise in the need's coming period: the free places of its
+    active supervisors (`room`), and of those trained through the period (`trained_room`)."""
+
+    room: int
+    trained_room: int
+
+
+def supervisor_room_for_needs(*, need_ids: list[int], today: dt.date) -> dict[int, SupervisorRoom]:
+    """Per need, its workplace's SupervisorRoom in the need's coming period (from today, or its start
+    if later, to its end): what ranking and allocation weigh. One query for any number of needs: a
+    row per (supervisor, need of their workplace), the period's bounds read from the need's columns."""
+    pairs = (
+        Supervisor.objects.filter(active=True, workplace__needs__pk__in=need_ids)
+        .alias(
+            coming_start=Greatest(Value(today, output_field=DateField()), F("workplace__needs__start_date")),
+            coming_end=F("workplace__needs__end_date"),
+        )
+        .annotate(need_pk=F("workplace__needs__pk"))
     )
+    rows = _in_period(pairs, start=OuterRef("coming_start"), end=OuterRef("coming_end")).order_by()
+    found = rows.filter(room__gt=0).values_list("need_pk", "room", "trained_until")  # type: ignore[misc]  # annotations
+    rooms = {pk: SupervisorRoom(room=0, trained_room=0) for pk in need_ids}
+    for need_pk, room, trained_until in found:
+        before = rooms[need_pk]
+        rooms[need_pk] = SupervisorRoom(
+            room=before.room + room, trained_room=before.trained_room + (room if trained_until else 0)
+        )
+    return rooms
 
 
-def supervisor_to_propose(*, need: Need, start: dt.date, end: dt.date) -> Supervisor | None:
-    """The supervisor to pre-select: one with room in the period, trained before untrained, then
-    the one with most room; None if nobody has room."""
-    supervisors = supervisors_for_period(workplace_ids=[need.workplace_id], start=start, end=end)
-    with_room = [s for s in supervisors if s.room > 0]  # type: ignore[attr-defined]  # annotated by with_load
+def best_supervisor(*, need: Need, start: dt.date, end: dt.date) -> Supervisor | None:
+    """The supervisor to propose for [start, end]: trained through the period before untrained, then
+    the one with most room in it."""
+    with_room = supervisors_with_room(workplace_id=need.workplace_id, start=start, end=end)
     if not with_room:
         return None
     return min(with_room, key=lambda s: (s.trained_until is None, -s.room, s.pk))  # type: ignore[attr-defined]  # annotated
 
 
-def supervisors_with_room(*, workplace_id: int, today: dt.date) -> list[Supervisor]:
-    """Active supervisors of a workplace who can take another participant (`trained_until` annotated)."""
-    return supervisors_with_room_in(workplace_ids=[workplace_id], today=today)
+@dataclass(frozen=True)
+class CurrentParticipants:
+    """Whom a supervisor supervises today: the names the user may see, and how many others."""
+
+    shown: list[Participant]
+    others: int
 
 
-def supervisors_with_room_in(*, workplace_ids: list[int], today: dt.date) -> list[Supervisor]:
-    supervisors = supervisors_in(workplace_ids=workplace_ids, on=today).annotate(
-        held=Count("placements", filter=Q(placements__status__in=HOLDING_STATUSES))
+def current_participants(*, user: User, supervisor_ids: list[int], today: dt.date) -> dict[int, CurrentParticipants]:
+    """Per supervisor, the participants of their agreed or active placements held today (see
+    occupancy.holding). Names only of participants the user may see (a coordinator's own team), the
+    rest as a count; the names shown are logged. Two queries, whatever the number of supervisors."""
+    holding = occupancy.holding().filter(supervisor_id__in=supervisor_ids)
+    holding = holding.filter(held_from__lte=today, held_until__gte=today)  # type: ignore[misc]  # annotated by holding()
+    visible = Participant.objects.visible_to(user).values("pk")
+    named = list(
+        holding.filter(participant__in=visible).select_related("participant").order_by("participant__last_name", "pk")
     )
-    return [s for s in supervisors if s.held < s.max_participants]
-
-
-def best_supervisor(*, need: Need, today: dt.date) -> Supervisor | None:
-    """The supervisor to propose: trained before untrained, then the one with most room."""
-    with_room = supervisors_with_room(workplace_id=need.workplace_id, today=today)
-    if not with_room:
-        return None
-    return min(with_room, key=lambda s: (s.trained_until is None, s.held - s.max_participants, s.pk))  # type: ignore[attr-defined]  # annotated
+    counts = dict(holding.values("supervisor_id").annotate(n=Count("pk")).values_list("supervisor_id", "n"))
+    participants_shown(user=user, rows=named, participant_id="participant_id")
+    result = {pk: CurrentParticipants(shown=[], others=0) for pk in supervisor_ids}
+    for placement in named:
+        result[placement.supervisor_id].shown.append(placement.participant)
+    return {pk: CurrentParticipants(shown=r.shown, others=counts.get(pk, 0) - len(r.shown)) for pk, r in result.items()}
 
 
 def untrained_supervisors_with_participants(*, today: dt.date) -> QuerySet[Supervisor]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -25,7 +26,6 @@ from accounts.search import SearchField, search_words
 from accounts.service_views import attach_service_error, id_param, save_with_service
 from participants.selectors import get_participant_for_user, participants_shown
 from supervisors.models import Supervisor
-from supervisors.selectors import supervisors_at
 from workplaces.models import Need
 from workplaces.selectors import get_need_for_user
 
@@ -45,11 +45,12 @@ from .models import ENDED_STATUSES, Placement, PlacementStatus
 from .selectors import (
     EXCLUDED_PER_PAGE,
     allocation_for_view,
+    best_supervisor,
     candidates_for_view,
     get_placement_for_user,
     needs_for_participant,
     placement_for_view,
-    supervisor_to_propose,
+    supervisors_in_period,
 )
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -292,14 +293,25 @@ def placement_certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     return _pdf_response(certificate_pdf(placement), f"praktikintyg-{placement.pk}.pdf")
 
 
+def _date_param(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
 @coordinator_only
 def supervisor_options(request: HttpRequest) -> HttpResponse:
-    """The <option>s of the supervisor field for the chosen need (swapped in by htmx)."""
+    """The <option>s of the supervisor field for the chosen need (swapped in by htmx): each supervisor
+    of its workplace with their training through the period and their load in it ("2 of 3"). The
+    period is the form's `start` and `end` when sent, else the need's coming period."""
     need_pk = id_param(request.GET.get("need"))
-    supervisors = Supervisor.objects.none()
+    supervisors: Iterable[Supervisor] = []
     if need_pk is not None:
         need = get_need_for_user(request.user, need_pk)
-        supervisors = supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate())  # type: ignore[assignment]  # both are querysets of supervisors
+        start = _date_param(request.GET.get("start")) or max(need.start_date, timezone.localdate())
+        end = _date_param(request.GET.get("end")) or need.end_date
+        supervisors = supervisors_in_period(workplace_ids=[need.workplace_id], start=start, end=max(start, end))
     return render(request, "placements/partials/supervisor_options.html", {"supervisors": supervisors})
 
 
@@ -368,7 +380,7 @@ def quick_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     if back not in ("participant", "allocation"):
         back = ""
     start, end = rules.default_period(need, timezone.localdate())
-    supervisor = supervisor_to_propose(need=need, start=start, end=end)
+    supervisor = best_supervisor(need=need, start=start, end=end)
     data = {
         "participant": participant.pk,
         "need": need.pk,

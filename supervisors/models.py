@@ -28,6 +28,15 @@ class SupervisorQuerySet(models.QuerySet["Supervisor"]):
         ).distinct()
 
 
+class LoginState(models.TextChoices):
+    """Whether a supervisor can log in: no account (or a deactivated one), an invitation whose
+    password is not chosen yet, or an account with a password."""
+
+    NO = "no", _("No")
+    INVITED = "invited", _("invited")
+    YES = "yes", _("Yes")
+
+
 class Supervisor(models.Model):
     """An employee at a workplace who supervises participants placed there."""
 

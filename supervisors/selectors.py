@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Case, CharField, Count, Expression, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from accounts.access import AnyUser, get_visible_or_404
 from accounts.search import filter_words
 
-from .models import Enrolment, EnrolmentStatus, Supervisor, TrainingSession
+from .models import Enrolment, EnrolmentStatus, LoginState, Supervisor, TrainingSession
+
+# A day, or an expression of the outer supervisor row (a per-row period, as matching uses).
+Bound = dt.date | Expression | F | OuterRef
 
 
 def get_supervisor_for_user(user: AnyUser, pk: object) -> Supervisor:
@@ -29,13 +34,39 @@ def with_training(supervisors: QuerySet[Supervisor], *, on: dt.date) -> QuerySet
     return supervisors.annotate(trained_until=Subquery(valid.values("valid_until")[:1]))
 
 
-def with_training_through(supervisors: QuerySet[Supervisor], *, start: dt.date, end: dt.date) -> QuerySet[Supervisor]:
-    """Annotate `trained_until`: the end of a training completed by `start` and valid through `end`
-    (a placement's whole period), or None. The placement rules ask this."""
+def with_training_through(supervisors: QuerySet[Supervisor], *, start: Bound, end: Bound) -> QuerySet[Supervisor]:
+    """Annotate `trained_until`: the end of a completed training that covers the whole period
+    [start, end] (completed on or before its start, valid through its end), or None. What proposing
+    for a period asks of the supervisor."""
     valid = Enrolment.objects.filter(
         supervisor=OuterRef("pk"), completed_on__isnull=False, completed_on__lte=start, valid_until__gte=end
     ).order_by("-valid_until")
     return supervisors.annotate(trained_until=Subquery(valid.values("valid_until")[:1]))
+
+
+def with_training_status(supervisors: QuerySet[Supervisor], *, now: dt.datetime) -> QuerySet[Supervisor]:
+    """Annotate `trained_until` (a training valid today, see with_training) and `enrolled_for`: when
+    the first session the supervisor holds a seat in, not over yet, starts (None if none)."""
+    seat = Enrolment.objects.filter(
+        supervisor=OuterRef("pk"), status=EnrolmentStatus.ENROLLED, attended__isnull=True, session__ends_at__gte=now
+    ).order_by("session__starts_at")
+    return with_training(supervisors, on=timezone.localdate(now)).annotate(
+        enrolled_for=Subquery(seat.values("session__starts_at")[:1])
+    )
+
+
+def with_login(supervisors: QuerySet[Supervisor]) -> QuerySet[Supervisor]:
+    """Annotate `login_state` (a LoginState). An invited supervisor's account has no usable password
+    until they choose one through the link (supervisor_invite), which is the honest signal: the last
+    login is not, as choosing a password does not log in."""
+    return supervisors.annotate(
+        login_state=Case(
+            When(Q(user__isnull=True) | Q(user__is_active=False), then=Value(LoginState.NO)),
+            When(user__password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(LoginState.INVITED)),
+            default=Value(LoginState.YES),
+            output_field=CharField(),
+        )
+    )
 
 
 def supervisors_in(*, workplace_ids: list[int], on: dt.date) -> QuerySet[Supervisor]:

@@ -54,7 +54,7 @@ def supervisor_invite(*, supervisor: Supervisor, by: User | None) -> User:
     locked.user = user
     locked.save(update_fields=["user"])
     link = settings.SITE_URL + reverse(
-        "password_reset_confirm",
+        "password_choose",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),

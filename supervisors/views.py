@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,21 +18,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_visible_or_404
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
-from placements.selectors import untrained_supervisors_with_participants
+from placements.occupancy import with_load_coming
+from placements.selectors import CurrentParticipants, current_participants, untrained_supervisors_with_participants
 from workplaces.selectors import get_workplace_for_user
 
 from .forms import EnrolForm, SessionForm, SupervisorForm, SupervisorSearchForm
-from .models import Enrolment, EnrolmentStatus, Supervisor, TrainingSession
+from .models import Enrolment, EnrolmentStatus, LoginState, Supervisor, TrainingSession
 from .selectors import (
     get_supervisor_for_user,
     refreshers_due,
     sessions_with_free_seats,
     supervisors_matching,
-    with_training,
+    with_login,
+    with_training_status,
 )
 from .services import (
     enrolment_cancel,
@@ -42,22 +49,61 @@ coordinator_only = role_required(Role.COORDINATOR)
 PAGE_SIZE = 25
 
 
+@dataclass(frozen=True)
+class SupervisorRow:
+    """A supervisor as the list and the page show them: training status, load from today on
+    (`load`, `room`), whom they supervise today, and whether they can log in."""
+
+    supervisor: Supervisor
+    current: CurrentParticipants
+    login: str
+
+
+def _with_status(supervisors: QuerySet[Supervisor], *, today: dt.date) -> QuerySet[Supervisor]:
+    """Training status, login state and the load from today on (placements.occupancy)."""
+    annotated = with_login(with_training_status(supervisors, now=timezone.now()))
+    return with_load_coming(annotated, today=today).select_related("workplace__organisation")
+
+
+def _rows(user: User, supervisors: Iterable[Supervisor], *, today: dt.date) -> list[SupervisorRow]:
+    shown = list(supervisors)
+    current = current_participants(user=user, supervisor_ids=[s.pk for s in shown], today=today)
+    return [
+        SupervisorRow(supervisor=s, current=current[s.pk], login=str(LoginState(s.login_state).label))  # type: ignore[attr-defined]  # annotated
+        for s in shown
+    ]
+
+
 @coordinator_only
-def supervisor_list(request: HttpRequest) -> HttpResponse:
+def supervisor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = SupervisorSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
+    today = timezone.localdate()
     supervisors = supervisors_matching(Supervisor.objects.visible_to(request.user), words=query.split())
-    rows = with_training(supervisors, on=timezone.localdate()).select_related("workplace__organisation")
+    rows = _with_status(supervisors, today=today)
     paginator = Paginator(rows.order_by("last_name", "first_name", "pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "supervisors/supervisor_list.html", {"page": page, "q": query, "search": search})
+    return render(
+        request,
+        "supervisors/supervisor_list.html",
+        {"page": page, "rows": _rows(request.user, page, today=today), "q": query, "search": search},
+    )
 
 
 @coordinator_only
-def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    supervisor = get_supervisor_for_user(request.user, pk)
+def supervisor_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    supervisor = get_visible_or_404(_with_status(Supervisor.objects.visible_to(request.user), today=today), pk=pk)
     enrolments = supervisor.enrolments.select_related("session__course").order_by("-session__starts_at")
-    return render(request, "supervisors/supervisor_detail.html", {"supervisor": supervisor, "enrolments": enrolments})
+    return render(
+        request,
+        "supervisors/supervisor_detail.html",
+        {
+            "supervisor": supervisor,
+            "row": _rows(request.user, [supervisor], today=today)[0],
+            "enrolments": enrolments,
+        },
+    )
 
 
 @coordinator_only

@@ -23,6 +23,7 @@ ALLOWED = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "password_choose",
     "healthz",
     "set_language",
     "follow_up_link",

@@ -59,6 +59,7 @@ MATRIX: dict[str, str] = {
     "password_reset_done": PUBLIC,
     "password_reset_confirm": PUBLIC,
     "password_reset_complete": PUBLIC,
+    "password_choose": PUBLIC,
     "set_language": PUBLIC,
     "follow_up_link": PUBLIC,
     "accessibility": PUBLIC,  # the accessibility statement (tillgänglighetsredogörelse)

@@ -206,7 +206,7 @@ def test_a_new_user_gets_no_password_and_a_reset_link(django_capture_on_commit_c
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(username="nyanstalld")
     assert not user.has_usable_password()
-    assert [m.to for m in mail.outbox] == [["ny@example.org"]] and "/accounts/reset/" in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [["ny@example.org"]] and "/accounts/welcome/" in mail.outbox[0].body
     assert mail.outbox[0].subject == "Ditt konto i Platsa" and "nyanstalld" in mail.outbox[0].body
     actions = set(AdminAuditEntry.objects.filter(target_user_id=user.pk).values_list("action", flat=True))
     assert actions == {AdminAction.USER_ADDED, AdminAction.RESET_LINK_SENT}

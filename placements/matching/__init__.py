@@ -20,12 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from accounts.models import User
 from participants.models import Participant
-from supervisors.models import Supervisor
 from workplaces.models import Need
 
 from .. import rules
 from ..models import MatchingWeights
-from ..selectors import supervisors_for_period
+from ..selectors import supervisor_room_for_needs
 from .features import Features, code_digits, day_number, load_features, subset
 from .scoring import (
     BUSY,
@@ -109,36 +108,22 @@ class CandidateRanking:
     need_reasons: list[str] = field(default_factory=list)  # what stops any placement at the need
 
 
-def supervisors_in_window(needs: list[Need], periods: dict[int, tuple[dt.date, dt.date]]) -> list[Supervisor]:
-    """The active supervisors of the needs' workplaces, with `trained_until`, `load` and `room` over the
-    window from the earliest start to the latest end of the needs' periods: one query. For one need
-    that is its period exactly, as the propose dialog shows it; for many it errs on the safe side."""
-    spans = [period for period in periods.values() if period[1] > period[0]]
-    if not spans:
-        return []
-    start, end = min(p[0] for p in spans), max(p[1] for p in spans)
-    return list(supervisors_for_period(workplace_ids=sorted({n.workplace_id for n in needs}), start=start, end=end))
+def supervisor_terms(needs: list[Need], today: dt.date) -> dict[int, float]:
+    """Per need: 1 if a supervisor at its workplace trained through the need's coming period has room
+    in it, 0.5 if only an untrained one has, else 0 (placements.selectors.supervisor_room_for_needs)."""
+    rooms = supervisor_room_for_needs(need_ids=[n.pk for n in needs], today=today)
+    terms = dict.fromkeys((n.pk for n in needs), 0.0)
+    for pk, room in rooms.items():
+        terms[pk] = 1.0 if room.trained_room > 0 else 0.5 if room.room > 0 else 0.0
+    return terms
 
 
-def supervisor_terms(needs: list[Need], supervisors: list[Supervisor]) -> dict[int, float]:
-    """Per need: 1 if a supervisor of its workplace trained through the window has room in it, 0.5 if
-    only an untrained one has, else 0."""
-    best: dict[int, float] = {}
-    for supervisor in supervisors:
-        if supervisor.room > 0:  # type: ignore[attr-defined]  # annotated by the queryset
-            value = 1.0 if supervisor.trained_until else 0.5  # type: ignore[attr-defined]  # annotated by the queryset
-            best[supervisor.workplace_id] = max(best.get(supervisor.workplace_id, 0.0), value)
-    return {need.pk: best.get(need.workplace_id, 0.0) for need in needs}
-
-
-def need_arrays(needs: list[Need], today: dt.date, supervisors: list[Supervisor] | None = None) -> NeedArrays:
+def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
     """The needs as scoring's arrays, each in the period a placement there would be proposed for
     (placements.rules.default_period), with the reasons of the rules that hold for the need alone.
     Workplace and district should be select_related, prerequisites prefetched."""
     periods = {n.pk: rules.default_period(n, today) for n in needs}
-    if supervisors is None:
-        supervisors = supervisors_in_window(needs, periods)
-    supervisor = supervisor_terms(needs, supervisors)
+    supervisor = supervisor_terms(needs, today)
     need_reasons = rules.ranking_need_problems(needs, today=today)
 
     def coordinate(need: Need, name: str) -> float:

@@ -23,7 +23,8 @@ from workplaces.models import Need
 from .. import occupancy, rules
 from ..models import MatchingWeights, PlacementStatus
 from ..occupancy import with_places_taken_coming
-from . import Contribution, contributions_of, need_arrays, supervisors_in_window
+from ..selectors import supervisor_room_for_needs
+from . import Contribution, contributions_of, need_arrays
 from .features import Features, load_features, subset
 from .scoring import NeedArrays, score
 
@@ -85,11 +86,10 @@ NEEDS_PER_BLOCK = 100  # scored together; bounds the memory of the n x m grids
 def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: NeedArrays | None = None) -> Problem:
     """Scores of every (participant in `pool`, need) pair and the capacities: each need's places free
     in its period (placements.occupancy, less its pending proposals, `proposed` annotated), and each
-    workplace's supervisors' room over the needs' window."""
+    workplace's supervisors' room."""
     weights = MatchingWeights.current().as_dict()
     periods = {n.pk: rules.default_period(n, today) for n in needs}
-    supervisors = supervisors_in_window(needs, periods)
-    arrays = arrays if arrays is not None else need_arrays(needs, today, supervisors)
+    arrays = arrays if arrays is not None else need_arrays(needs, today)
     scores = np.full((len(pool.participants.ids), len(needs)), np.nan, dtype=np.float64)
     for first in range(0, len(needs), NEEDS_PER_BLOCK):
         block = slice(first, first + NEEDS_PER_BLOCK)
@@ -97,15 +97,26 @@ def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: Nee
         scores[:, block] = np.where(result.excluded == 0, result.total, np.nan)
     workplaces = sorted({n.workplace_id for n in needs})
     group_of = {workplace: group for group, workplace in enumerate(workplaces)}
-    room = dict.fromkeys(workplaces, 0)
-    for supervisor in supervisors:
-        room[supervisor.workplace_id] += max(supervisor.room, 0)  # type: ignore[attr-defined]  # annotated by the queryset
+    # Supervisors are judged in each need's coming period (supervisor_room_for_needs). A need gets at
+    # most the room there, and a workplace at most the least room among its needs that have any. Safe:
+    # on a day inside the period of a need that was given someone, the supervisors hold at most that
+    # need's existing load plus all the workplace was given, which fits in that need's room.
+    rooms = supervisor_room_for_needs(need_ids=[n.pk for n in needs], today=today)
+    room: dict[int, int] = {}
+    for need in needs:
+        free = rooms[need.pk].room
+        if free > 0:
+            room[need.workplace_id] = min(room.get(need.workplace_id, free), free)
+    # Places free in each need's default period (placements.occupancy), less its pending proposals.
     taken = occupancy.places_taken_in({pk: period for pk, period in periods.items() if period[1] > period[0]})
     return Problem(
         scores=scores,
-        need_places=np.array([n.places - taken.get(n.pk, n.places) - n.proposed for n in needs], dtype=np.float64),  # type: ignore[attr-defined]  # annotated by the queryset
+        need_places=np.array(
+            [min(n.places - taken.get(n.pk, n.places) - n.proposed, rooms[n.pk].room) for n in needs],  # type: ignore[attr-defined]  # annotated by open_needs_with_room
+            dtype=np.float64,
+        ),
         need_group=np.array([group_of[n.workplace_id] for n in needs], dtype=np.int64),
-        group_capacity=np.array([room[w] for w in workplaces], dtype=np.float64),
+        group_capacity=np.array([room.get(w, 0) for w in workplaces], dtype=np.float64),
     )
 
 

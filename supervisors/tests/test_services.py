@@ -105,10 +105,11 @@ def test_an_invitation_creates_a_login_and_mails_a_one_time_link(
         user = supervisor_invite(supervisor=supervisor, by=None)
     assert user.has_role(Role.SUPERVISOR) and not user.has_usable_password()
     assert len(mail.outbox) == 1
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line).strip()
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/welcome/" in line).strip()
     path = link.split("127.0.0.1:8000")[-1]
     response = client.get(path, follow=True)
     assert response.status_code == 200
+    assert "Välj lösenord" in response.content.decode() and "Ange nytt lösenord" not in response.content.decode()
     set_url = response.redirect_chain[-1][0]
     client.post(set_url, {"new_password1": "Handledning-2026!", "new_password2": "Handledning-2026!"})
     user.refresh_from_db()
