@@ -122,7 +122,8 @@ def test_a_training_that_runs_out_within_the_period_does_not_count_as_trained(cl
     person = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
     client.force_login(coordinator)
     response = client.post(reverse("placements:quick_propose"), {"need": need.pk, "participant": person.pk})
-    assert response["Location"].startswith(reverse("placements:propose"))  # asks to confirm the untrained
+    assert response.status_code == 200  # the dialog asks to confirm the untrained supervisor
+    assert "confirm_untrained" in response.context["form"].errors
     assert not Placement.objects.exists()
 
 
