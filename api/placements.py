@@ -169,6 +169,8 @@ class PortalPlacementSerializer(serializers.ModelSerializer):
             "workplace",
             "planned_start",
             "planned_end",
+            "actual_start",
+            "actual_end",
             "hours_per_day",
             "status",
             "coordinator_name",

@@ -97,9 +97,8 @@ class ProposeForm(forms.Form):
             self.fields["participant"].initial = participant.pk
             self.fields["participant"].widget = forms.HiddenInput()
         else:
-            self.fields["participant"].queryset = participants.filter(status__in=rules.READY_STATUSES).order_by(  # type: ignore[attr-defined]  # a ModelChoiceField
-                "last_name", "first_name"
-            )
+            # Every participant the user may see: whether one may take a place is the rules' to say.
+            self.fields["participant"].queryset = participants.order_by("last_name", "first_name", "pk")  # type: ignore[attr-defined]  # a ModelChoiceField
             self.fields["participant"].widget.attrs["data-searchable"] = "true"
         self.fields["participant"].label_from_instance = participant_choice_label  # type: ignore[attr-defined]  # a ModelChoiceField
         needs = Need.objects.visible_to(user).select_related("workplace__organisation", "placement_type")

@@ -62,6 +62,9 @@ CODES = {
 # Shared SSYK prefix length -> how close the occupations are (4 digits: the same unit group).
 PREFIX_SCORE = np.array([0.0, 0.25, 0.5, 0.75, 1.0], dtype=np.float32)
 FULL_YEARS = 10.0  # experience counts fully from ten years
+# Even a little experience counts three quarters of the full term: having done the work matters more
+# than how long (MatchingWeights says why the weights are what they are).
+FIRST_YEAR_SHARE = 0.75
 NEAR_KM = 30.0  # beyond this distance the "near home" term is zero
 PROGRAMME_DAYS = 730  # the establishment programme
 
@@ -158,7 +161,7 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
             warnings[~has, column] |= PREREQUISITE
 
     terms: dict[str, np.ndarray] = {}
-    years = 0.5 + 0.5 * np.minimum(p.exp_years, FULL_YEARS) / FULL_YEARS
+    years = FIRST_YEAR_SHARE + (1 - FIRST_YEAR_SHARE) * np.minimum(p.exp_years, FULL_YEARS) / FULL_YEARS
     experience_rows = PREFIX_SCORE[shared_prefix(p.exp_digits, needs.digits)] * years[:, col]
     terms["experience"] = _best_per_owner(p.exp_index, experience_rows, n)
 

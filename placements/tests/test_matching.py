@@ -63,7 +63,7 @@ def test_an_exact_unit_group_with_ten_years_beats_a_major_group_match(coordinato
     ranking = rank_candidates(need=need, user=coordinator)
     assert _order(ranking) == [exact.pk, minor.pk, major.pk]
     top = {c.criterion: c.points for c in ranking.candidates[0].contributions}
-    assert top["experience"] == pytest.approx(3.0)  # full weight: same unit group, ten years
+    assert top["experience"] == pytest.approx(4.0)  # full weight: same unit group, ten years
     assert ranking.candidates[0].score == pytest.approx(sum(top.values()), abs=1e-3)
 
 
@@ -227,3 +227,23 @@ def test_the_cached_features_follow_changes_in_the_data(coordinator, need) -> No
         planned_end=TODAY + dt.timedelta(days=30),
     )
     assert _order(rank_candidates(need=need, user=coordinator)) == [first.pk]
+
+
+def test_related_experience_ranks_above_interest_alone_whatever_the_time_left(coordinator, need) -> None:
+    """Half a year in the same SSYK minor group (5322 for a 5321 need) beats an interest in the very
+    occupation with the establishment programme ending tomorrow; between two with the same interest,
+    the one with less time left comes first."""
+    experienced = _person(coordinator)
+    WorkExperienceFactory(participant=experienced, occupation=OccupationFactory(code="5322"), years=Decimal("0.5"))
+    ending = dict(
+        residence_permit_date=TODAY - dt.timedelta(days=729), establishment_programme_end=TODAY + dt.timedelta(days=1)
+    )
+    urgent = _person(coordinator, **ending)
+    InterestFactory(participant=urgent, occupation=need.occupation)
+    later = _person(
+        coordinator,
+        residence_permit_date=TODAY - dt.timedelta(days=100),
+        establishment_programme_end=TODAY + dt.timedelta(days=630),
+    )
+    InterestFactory(participant=later, occupation=need.occupation)
+    assert _order(rank_candidates(need=need, user=coordinator)) == [experienced.pk, urgent.pk, later.pk]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -12,6 +13,7 @@ from accounts.tests.factories import CoordinatorFactory, ManagerFactory, Supervi
 from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
 from placements.models import Outcome, Placement, PlacementStatus
+from placements.services import placement_activate, placement_agree
 from placements.tests.factories import PlacementFactory
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.tests.factories import NeedFactory
@@ -174,3 +176,34 @@ def test_an_id_parameter_that_is_not_plain_digits_is_ignored_or_404(client: Clie
     assert client.get(reverse("placements:supervisor_options"), {"need": value}).status_code == 200
     assert client.post(reverse("placements:quick_propose"), {"need": value, "participant": value}).status_code == 404
     assert client.get(reverse("placements:follow_up", args=[placement.pk]), {"due": value}).status_code == 200
+
+
+def test_a_proposal_is_changed_until_it_is_agreed_and_the_page_shows_the_actual_period(
+    client: Client, coordinator
+) -> None:
+    need = _open_need()
+    placement = PlacementFactory(
+        participant__team=coordinator.team, need=need, planned_start=TODAY, planned_end=TODAY + dt.timedelta(days=30)
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+    assert reverse("placements:proposal_change", args=[placement.pk]) in page
+    url = reverse("placements:proposal_change", args=[placement.pk])
+    data = {
+        "participant": placement.participant_id,
+        "need": need.pk,
+        "supervisor": placement.supervisor_id,
+        "start": TODAY.isoformat(),
+        "end": (TODAY + dt.timedelta(days=20)).isoformat(),
+        "hours_per_day": "3.0",
+        "confirm_untrained": "on",
+    }
+    assert client.post(url, data)["Location"] == reverse("placements:detail", args=[placement.pk])
+    placement.refresh_from_db()
+    assert (placement.planned_end, placement.hours_per_day) == (TODAY + dt.timedelta(days=20), Decimal("3.0"))
+    placement_agree(placement=placement, by=None)
+    assert client.get(url).status_code == 404  # agreed: no longer changed
+    placement_activate(placement=placement, by=None, on=TODAY)
+    Placement.objects.filter(pk=placement.pk).update(actual_start=TODAY - dt.timedelta(days=2))
+    page = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+    assert f"{TODAY - dt.timedelta(days=2):%Y-%m-%d} – {TODAY + dt.timedelta(days=20):%Y-%m-%d}" in page
