@@ -115,9 +115,9 @@ def test_the_need_stays_editable(client: Client, coordinator) -> None:
     assert response.status_code == 302, response.content.decode()
     need.refresh_from_db()
     assert need.title == "Kök och disk"
-    response = session_client(coordinator).patch(f"/api/v1/needs/{need.pk}/", {"hours_per_day": "5.0"})
-    assert response.status_code == 200, response.json()
-    assert response.json()["taken"] == 1
+    patched = session_client(coordinator).patch(f"/api/v1/needs/{need.pk}/", {"hours_per_day": "5.0"})
+    assert patched.status_code == 200, patched.json()
+    assert patched.json()["taken"] == 1
 
 
 def test_places_cannot_drop_below_those_held_at_the_same_time(client: Client, coordinator) -> None:
