@@ -221,6 +221,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "placement",
             "due_date",
             "done_on",
+            "cancelled_on",
             "author",
             "days_present",
             "days_absent",
@@ -250,11 +251,26 @@ FollowUpInput = form_input(
 class FollowUpFilter(filters.FilterSet):
     placement = IdFilter(field_name="placement_id")
     done = filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True)
+    cancelled = filters.BooleanFilter(
+        field_name="cancelled_on",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text=_("Cancelled because the placement ended before the follow-up was due."),
+    )
+    outstanding = filters.BooleanFilter(
+        method="filter_outstanding", help_text=_("Neither logged nor cancelled: still to be done.")
+    )
     concern = filters.BooleanFilter()
 
     class Meta:
         model = FollowUp
-        fields = ["placement", "done", "concern"]
+        fields = ["placement", "done", "cancelled", "outstanding", "concern"]
+
+    def filter_outstanding(self, queryset: QuerySet[FollowUp], name: str, value: bool | None) -> QuerySet[FollowUp]:
+        if value is None:
+            return queryset
+        outstanding = FollowUp.objects.outstanding().values("pk")
+        return queryset.filter(pk__in=outstanding) if value else queryset.exclude(pk__in=outstanding)
 
 
 @extend_schema_view(create=extend_schema(request=FollowUpInput, responses={201: FollowUpSerializer}))

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status
@@ -20,8 +21,8 @@ from rest_framework.response import Response
 
 from accounts.request_types import AuthenticatedRequest
 from participants.models import Participant
-from placements import matching
-from placements.selectors import candidates_for_view
+from placements import matching, occupancy
+from placements.selectors import candidates_for_view, need_places_held
 from workplaces.filters import NeedFilter, OrganisationFilter
 from workplaces.forms import NeedForm, OrganisationForm, WorkplaceForm
 from workplaces.models import Need, NeedStatus, Organisation, Workplace
@@ -69,7 +70,13 @@ class WorkplaceSerializer(serializers.ModelSerializer):
 
 
 class NeedSerializer(serializers.ModelSerializer):
-    taken = serializers.IntegerField(read_only=True, help_text=_("Places taken by agreed or active placements."))
+    taken = serializers.IntegerField(
+        read_only=True,
+        help_text=_(
+            "Places taken at the same time, at most, by agreed or active placements in the need's coming period "
+            "(from today or its start, to its end)."
+        ),
+    )
 
     class Meta:
         model = Need
@@ -215,7 +222,8 @@ class NeedViewSet(
     filterset_class = NeedFilter
 
     def get_queryset(self) -> QuerySet[Need]:
-        return need_list(user=self.request.user).order_by("-start_date", "pk")
+        needs = occupancy.with_places_taken_coming(need_list(user=self.request.user), today=timezone.localdate())
+        return needs.order_by("-start_date", "pk")
 
     def _one(self, pk: int) -> Need:
         return self.get_queryset().get(pk=pk)
@@ -231,7 +239,7 @@ class NeedViewSet(
     def update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
         need = get_need_for_user(request.user, kwargs["pk"])
         data = validate_input(request, NeedUpdateInput, instance=need, partial=kwargs.get("partial", False))
-        call_service(lambda: need_save(need=need, by=request.user, **data), fields=data)
+        call_service(lambda: need_save(need=need, by=request.user, places_held=need_places_held, **data), fields=data)
         return _save_response(NeedSerializer, self._one(need.pk), created=False)
 
     @extend_schema(request=NeedStatusInput, responses={200: NeedSerializer}, summary="Change the need's status")

@@ -6,7 +6,7 @@ from .models import Acknowledgement, FollowUp, LaterOutcome, MatchingWeights, Pl
 class FollowUpInline(admin.TabularInline):
     model = FollowUp
     extra = 0
-    fields = ["due_date", "done_on", "concern"]
+    fields = ["due_date", "done_on", "cancelled_on", "concern"]
 
 
 class EventInline(admin.TabularInline):
@@ -26,7 +26,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["placement", "due_date", "done_on", "concern"]
+    list_display = ["placement", "due_date", "done_on", "cancelled_on", "concern"]
     raw_id_fields = ["placement", "author"]
 
 

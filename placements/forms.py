@@ -190,8 +190,17 @@ class ActivateForm(forms.Form):
     on = forms.DateField(label=_("Started on"), widget=DATE, initial=timezone.localdate)
 
 
+def _outcome_field(label: StrOrPromise) -> forms.ChoiceField:
+    """An outcome with no default: the coordinator chooses it (a pre-selected one would be recorded unread)."""
+    return forms.ChoiceField(
+        label=capfirst(label),
+        choices=[("", _("Choose the outcome")), *Outcome.choices],
+        error_messages={"required": _("Choose the outcome.")},
+    )
+
+
 class CompleteForm(forms.Form):
-    outcome = forms.ChoiceField(label=capfirst(_("outcome at the end")), choices=Outcome.choices)
+    outcome = _outcome_field(_("outcome at the end"))
     on = forms.DateField(label=_("Ended on"), widget=DATE, initial=timezone.localdate)
 
 
@@ -207,7 +216,7 @@ class LaterOutcomeForm(forms.Form):
     days_after = forms.TypedChoiceField(
         label=capfirst(_("checkpoint")), choices=LaterOutcome.Checkpoint.choices, coerce=int
     )
-    outcome = forms.ChoiceField(label=capfirst(_("outcome")), choices=Outcome.choices)
+    outcome = _outcome_field(_("outcome"))
 
 
 class AcknowledgeForm(forms.Form):

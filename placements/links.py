@@ -17,7 +17,7 @@ SALT = "platsa.follow-up-link"
 
 
 class LinkError(Exception):
-    """The link is broken, expired or used; `reason` says which."""
+    """The link is broken, expired, used, or its follow-up cancelled; `reason` says which."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -48,6 +48,8 @@ def link_resolve(token: str) -> FollowUpLink:
         raise LinkError("invalid")
     if link.used_at is not None or link.follow_up.done_on is not None:
         raise LinkError("used")
+    if link.follow_up.cancelled_on is not None:
+        raise LinkError("cancelled")
     return link
 
 

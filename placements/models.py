@@ -297,8 +297,18 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def visible_to(self, user: access.AnyUser) -> FollowUpQuerySet:
         return self.filter(access.follow_up_scope(user))
 
+    def not_cancelled(self) -> FollowUpQuerySet:
+        """Follow-ups that count: logged or still to be done. A follow-up cancelled because the
+        placement ended before it fell due is kept for the history, never counted as due."""
+        return self.filter(cancelled_on__isnull=True)
+
+    def outstanding(self) -> FollowUpQuerySet:
+        """Still to be done: neither logged nor cancelled."""
+        return self.not_cancelled().filter(done_on__isnull=True)
+
     def overdue(self, on: dt.date) -> FollowUpQuerySet:
-        return self.filter(done_on__isnull=True, due_date__lt=on)
+        """Outstanding and due before `on`."""
+        return self.outstanding().filter(due_date__lt=on)
 
 
 class FollowUp(models.Model):
@@ -309,6 +319,12 @@ class FollowUp(models.Model):
     )
     due_date = models.DateField(_("due"))
     done_on = models.DateField(_("done"), null=True, blank=True)
+    cancelled_on = models.DateField(
+        _("cancelled"),
+        null=True,
+        blank=True,
+        help_text=_("The placement ended before this follow-up fell due: it is kept, never counted as due."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -355,6 +371,9 @@ class FollowUp(models.Model):
                 name="followup_progress_cooperation_1_to_5",
             ),
             models.CheckConstraint(condition=Q(concern=False) | ~Q(concern_text=""), name="followup_concern_has_text"),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True) | Q(done_on__isnull=True), name="followup_cancelled_not_done"
+            ),
         ]
         indexes = [
             models.Index(fields=["placement", "due_date"], name="followup_placement_due"),
@@ -373,6 +392,8 @@ class FollowUp(models.Model):
                 errors["done_on"] = _("A follow-up cannot be dated before the placement started.")
         if self.concern and not self.concern_text.strip():
             errors["concern_text"] = _("Describe the concern.")
+        if self.done_on and self.cancelled_on:
+            errors["done_on"] = _("This follow-up was cancelled when the placement ended before it was due.")
         if errors:
             raise ValidationError(errors)
 

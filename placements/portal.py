@@ -18,6 +18,7 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error, id_param, save_with_service
 
+from .follow_ups import log_refusal
 from .forms import FollowUpForm
 from .links import LinkError, link_for_view
 from .models import FollowUp
@@ -32,7 +33,12 @@ def portal_placement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(
         request,
         "placements/portal_placement.html",
-        {"placement": placement, "follow_ups": placement.follow_ups.order_by("due_date")},
+        {
+            "placement": placement,
+            "follow_ups": placement.follow_ups.order_by("due_date"),
+            # A new follow-up only while the placement runs; none once it has ended.
+            "can_log": log_refusal(placement=placement, follow_up=None) is None,
+        },
     )
 
 
@@ -43,13 +49,22 @@ def follow_up_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     due = None
     due_pk = id_param(request.GET.get("due") or request.POST.get("due"))
     if due_pk is not None:
+        # A cancelled one is found, so that the page can say why it is not logged.
         due = get_visible_or_404(FollowUp.objects.filter(placement=placement, done_on__isnull=True), pk=due_pk)
-    form = FollowUpForm(request.POST or None)
     back = (
         reverse("placements:portal_placement", args=[placement.pk])
         if request.user.has_role(Role.SUPERVISOR) and placement.supervisor.user_id == request.user.pk
         else reverse("placements:detail", args=[placement.pk])
     )
+    refusal = log_refusal(placement=placement, follow_up=due)
+    if refusal is not None:
+        # Said before anything is typed; follow_up_log refuses the same, for the API and the links.
+        return render(
+            request,
+            "placements/follow_up_form.html",
+            {"placement": placement, "due": due, "back": back, "refusal": " ".join(refusal.messages)},
+        )
+    form = FollowUpForm(request.POST or None)
     done = save_with_service(
         request,
         form,
@@ -68,6 +83,7 @@ LINK_PROBLEMS = {
     "expired": gettext_lazy("This link has expired. Ask the coordinator for a new one."),
     "used": gettext_lazy("This follow-up has already been logged. Thank you!"),
     "invalid": gettext_lazy("This link is not valid."),
+    "cancelled": gettext_lazy("This follow-up is no longer needed: the placement ended before it was due."),
 }
 
 

@@ -27,11 +27,8 @@ def follow_up_reminders_send(*, today: dt.date) -> int:
     after a crash) never sends it again; if sending fails the claim is withdrawn for the retry.
     """
     follow_ups = (
-        FollowUp.objects.filter(
-            done_on__isnull=True,
-            placement__status=PlacementStatus.ACTIVE,
-            due_date__lte=today + dt.timedelta(days=DUE_WITHIN_DAYS),
-        )
+        FollowUp.objects.outstanding()
+        .filter(placement__status=PlacementStatus.ACTIVE, due_date__lte=today + dt.timedelta(days=DUE_WITHIN_DAYS))
         .select_related("placement__supervisor__user", "placement__coordinator", "placement__participant")
         .order_by("due_date", "pk")
     )

@@ -27,7 +27,6 @@ from participants.selectors import participant_for_view, participants_shown
 from supervisors.models import Supervisor
 from supervisors.selectors import with_training_through
 from workplaces.models import Need
-from workplaces.selectors import need_taken
 
 from . import occupancy
 from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
@@ -134,16 +133,19 @@ def get_follow_up_for_user(user: AnyUser, pk: object) -> FollowUp:
     )
 
 
-def needs_with_free_places(*, user: User) -> QuerySet[Need]:
-    """Open needs the user may see, annotated with `taken` and `free` places, only those with room."""
+def needs_with_free_places(*, user: User, today: dt.date) -> QuerySet[Need]:
+    """Open needs the user may see with a place free in their coming period, `taken` and `free` annotated."""
     return (
-        Need.objects.visible_to(user)
-        .open()
-        .annotate(taken=need_taken())
-        .annotate(free=F("places") - F("taken"))
-        .filter(free__gt=0)
+        occupancy.with_places_taken_coming(Need.objects.visible_to(user).open(), today=today)
+        .filter(free__gt=0)  # type: ignore[misc]  # free is annotated by occupancy
         .select_related("workplace__organisation", "occupation")
     )
+
+
+def need_places_held(need: Need, /) -> int:
+    """The most places of `need` its agreed and active placements hold on any one day: fewer places
+    than this would overbook it. Positional, to be passed as workplaces' `need_save(places_held=...)`."""
+    return occupancy.places_taken(need=need, start=dt.date.min, end=occupancy.OPEN_END)
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
         .select_related("placement__participant", "placement__supervisor")
         .order_by("due_date")
     )
-    needs = needs_with_free_places(user=user).order_by("start_date")
+    needs = needs_with_free_places(user=user, today=today).order_by("start_date")
     inactive = inactive_case_files(user=user, today=today)
     overview = CoordinatorOverview(
         waiting=[
@@ -282,9 +284,8 @@ def supervisor_overview(*, user: User, today: dt.date) -> SupervisorOverview:
     )
     due = (
         FollowUp.objects.visible_to(user)
-        .filter(
-            placement__supervisor__user=user, done_on__isnull=True, due_date__lte=today + dt.timedelta(days=SOON_DAYS)
-        )
+        .outstanding()
+        .filter(placement__supervisor__user=user, due_date__lte=today + dt.timedelta(days=SOON_DAYS))
         .filter(placement__status=PlacementStatus.ACTIVE)
         .select_related("placement__participant")
         .order_by("due_date")

@@ -28,7 +28,7 @@ from taxonomy.models import PlacementType
 from workplaces.models import Need
 
 from . import rules
-from .follow_ups import due_dates
+from .follow_ups import due_dates, log_refusal
 from .models import (
     ENDED_STATUSES,
     WORK_OR_STUDIES,
@@ -272,6 +272,8 @@ def _finish(
     locked.full_clean()
     locked.save(update_fields=["status", "outcome", "actual_end", "end_reason", "updated_at"])
     _record(locked, from_status=previous, by=by, note=reason)
+    # Follow-ups that would have fallen due after the end are cancelled: kept, never counted as due.
+    locked.follow_ups.outstanding().filter(due_date__gt=ended).update(cancelled_on=timezone.localdate())
     _after_leaving(locked, by=by)
     return locked
 
@@ -368,19 +370,20 @@ FOLLOW_UP_FIELDS = (
 def follow_up_log(
     *, placement: Placement, by: User | None, done_on: dt.date, follow_up: FollowUp | None = None, **fields: object
 ) -> FollowUp:
-    """Log a follow-up of a running or just-ended placement: the one that was due, or a new one."""
+    """Log a follow-up of a running placement (the one that was due, or a new one), or late, after
+    the end, one that fell due by then (see follow_ups.log_refusal)."""
     unknown = set(fields) - set(FOLLOW_UP_FIELDS)
     if unknown:
         raise ValueError(f"not follow-up fields: {sorted(unknown)}")
     locked = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
-    if locked.status not in (PlacementStatus.ACTIVE, *ENDED_STATUSES):
-        raise ValidationError(_("Follow-ups are logged for placements that have started."), code="not_started")
+    if follow_up is not None:
+        # Reread under the placement's lock: ending the placement may just have cancelled it.
+        follow_up.refresh_from_db()
+    refusal = log_refusal(placement=locked, follow_up=follow_up)
+    if refusal is not None:
+        raise refusal
     if follow_up is None:
         follow_up = FollowUp(placement=locked, due_date=done_on)
-    elif follow_up.placement_id != locked.pk:
-        raise ValidationError(_("That follow-up belongs to another placement."), code="wrong_placement")
-    elif follow_up.done_on is not None:
-        raise ValidationError(_("This follow-up is already logged."), code="already_logged")
     follow_up.placement = locked
     follow_up.done_on = done_on
     follow_up.author = by

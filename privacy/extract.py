@@ -91,6 +91,7 @@ PLACEMENT_FIELDS = (
 FOLLOW_UP_FIELDS = (
     "due_date",
     "done_on",
+    "cancelled_on",
     "author",
     "days_present",
     "days_absent",

@@ -135,7 +135,8 @@ def trained_supervisor(period: Period) -> Figure:
 def follow_ups_on_time(period: Period, today: dt.date | None = None) -> Figure:
     """Of the follow-ups due in the period (up to today), the share done within five working days."""
     today = today or timezone.localdate()
-    due = FollowUp.objects.filter(due_date__range=(period.start, min(period.end, today)))
+    # Follow-ups cancelled because the placement ended before they fell due were never due.
+    due = FollowUp.objects.not_cancelled().filter(due_date__range=(period.start, min(period.end, today)))
     # Five working days are counted in SQL as seven calendar days: exact for a week without a
     # holiday, one day stricter when a holiday falls in it.
     on_time = Q(done_on__isnull=False, done_on__lte=F("due_date") + dt.timedelta(days=GRACE_CALENDAR_DAYS))

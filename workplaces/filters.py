@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +44,9 @@ class NeedFilter(django_filters.FilterSet):
     def with_free_places(self, queryset: QuerySet[Need], name: str, value: bool | None) -> QuerySet[Need]:
         if value is None:
             return queryset
-        return queryset.filter(taken__lt=F("places")) if value else queryset.filter(taken__gte=F("places"))  # type: ignore[misc]  # taken is annotated by need_taken()
+        # `free` in the need's coming period, annotated before filtering by the view and the API
+        # (placements.occupancy.with_places_taken_coming).
+        return queryset.filter(free__gt=0) if value else queryset.filter(free__lte=0)  # type: ignore[misc]  # free is annotated by placements.occupancy
 
 
 class OrganisationFilter(django_filters.FilterSet):

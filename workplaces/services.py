@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from taxonomy.models import Prerequisite
@@ -56,19 +57,35 @@ def need_save(
     need: Need | None = None,
     by: User | None,
     prerequisites: Iterable[Prerequisite] | None = None,
+    places_held: Callable[[Need], int] | None = None,
     **fields: Any,
 ) -> Need:
-    """Create (need=None) or change a need, with its prerequisites. Fewer places than agreed and active
-    placements are refused."""
+    """Create (need=None) or change a need, with its prerequisites.
+
+    A change to fewer places than the need's placements hold at the same time is refused.
+    `places_held` counts those for the need, locked here so no placement is agreed meanwhile.
+    What a placement holds, and when, is placements' to say (placements.occupancy), and
+    workplaces sits below placements and cannot ask it: the caller passes the count in
+    (placements.selectors.need_places_held). A change without it is a programming error.
+    """
     if need is None:
         need = Need(created_by=by)
     else:
+        if places_held is None:
+            raise TypeError("need_save: changing a need needs places_held")
         need = Need.objects.select_for_update().get(pk=need.pk)
         places = fields.get("places", need.places)
-        holding = need.placements.holding().count()
-        if places is not None and places < holding:
+        held = places_held(need)
+        if places is not None and places < held:
             raise ValidationError(
-                {"places": _("%(count)s placements are already agreed or active.") % {"count": holding}}
+                {
+                    "places": ngettext(
+                        "%(count)s place is taken at the same time by agreed or active placements.",
+                        "%(count)s places are taken at the same time by agreed or active placements.",
+                        held,
+                    )
+                    % {"count": held}
+                }
             )
     return _save(need, fields, prerequisites=prerequisites)
 

@@ -16,13 +16,14 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
 from accounts.tables import configure_table
+from placements import occupancy
 from placements.models import Placement
-from placements.selectors import placements_shown
+from placements.selectors import need_places_held, placements_shown
 from supervisors.selectors import supervisors_at
 
 from .filters import NeedFilter, OrganisationFilter
 from .forms import NeedForm, OrganisationForm, WorkplaceForm
-from .models import NeedStatus
+from .models import Need, NeedStatus
 from .selectors import (
     get_need_for_user,
     get_organisation_for_user,
@@ -83,7 +84,9 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workplaces/workplace_detail.html",
         {
             "workplace": workplace,
-            "needs": needs_of_workplace(workplace=workplace).order_by("-start_date"),
+            "needs": occupancy.with_places_taken_coming(
+                needs_of_workplace(workplace=workplace), today=timezone.localdate()
+            ).order_by("-start_date"),
             "supervisors": supervisors_at(workplace_id=workplace.pk, on=timezone.localdate()),
             "workplace_prerequisites": workplace.prerequisites.all(),
         },
@@ -115,7 +118,9 @@ def workplace_form(
 @coordinator_only
 @require_http_methods(["GET", "POST"])
 def need_list_view(request: HttpRequest) -> HttpResponse:
-    need_filter = NeedFilter(request.GET or None, queryset=need_list(user=request.user))
+    # Places taken in each need's coming period, annotated before the filter asks for free places.
+    needs = occupancy.with_places_taken_coming(need_list(user=request.user), today=timezone.localdate())
+    need_filter = NeedFilter(request.GET or None, queryset=needs)
     table = NeedTable(need_filter.qs)
     configure_table(request, table, per_page=PAGE_SIZE)
     return render(request, "workplaces/need_list.html", {"filter": need_filter, "table": table})
@@ -130,7 +135,11 @@ def need_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .select_related("participant", "supervisor")
         .order_by("-planned_start")
     )
-    taken = need.placements.holding().count()
+    taken = (
+        occupancy.with_places_taken_coming(Need.objects.filter(pk=need.pk), today=timezone.localdate())
+        .values_list("taken", flat=True)  # type: ignore[misc]  # taken is annotated by placements.occupancy
+        .get()
+    )
     return render(
         request,
         "workplaces/need_detail.html",
@@ -164,7 +173,7 @@ def need_form(
     done = save_with_service(
         request,
         form,
-        lambda data: need_save(need=need, by=request.user, workplace=workplace, **data),
+        lambda data: need_save(need=need, by=request.user, workplace=workplace, places_held=need_places_held, **data),
         success=lambda saved: _("%(name)s is saved.") % {"name": saved.title},
         redirect_to=lambda saved: saved_url("workplaces:need_detail", saved.pk),
     )

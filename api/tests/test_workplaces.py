@@ -126,7 +126,7 @@ def test_fewer_places_than_are_taken_is_the_services_400(coordinator) -> None:
     PlacementFactory(need=need, status="agreed")
     response = session_client(coordinator).patch(f"/api/v1/needs/{need.pk}/", {"places": 1})
     assert response.status_code == 400
-    assert "redan överenskomna eller pågående" in response.json()["places"][0]
+    assert "2 platser är tagna samtidigt" in response.json()["places"][0]
 
 
 def test_the_need_list_filters_and_costs_the_same_queries_for_more_rows(coordinator) -> None:

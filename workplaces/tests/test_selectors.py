@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -9,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory
+from placements import occupancy
 from placements.models import PlacementStatus
 from placements.tests.factories import PlacementFactory
 from workplaces.selectors import need_list
@@ -24,7 +27,8 @@ def test_taken_counts_agreed_and_active_placements_only() -> None:
     PlacementFactory(need=need, status=PlacementStatus.PROPOSED)
     PlacementFactory(need=need, status=PlacementStatus.CANCELLED)
     empty = NeedFactory()
-    taken = dict(need_list(user=CoordinatorFactory()).values_list("pk", "taken"))  # type: ignore[misc]  # taken is annotated by need_taken()
+    needs = occupancy.with_places_taken_coming(need_list(user=CoordinatorFactory()), today=dt.date.today())
+    taken = dict(needs.values_list("pk", "taken"))  # type: ignore[misc]  # taken is annotated by occupancy
     assert taken == {need.pk: 2, empty.pk: 0}
 
 
