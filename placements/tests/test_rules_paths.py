@@ -288,3 +288,27 @@ def test_the_propose_form_shows_every_problem_at_once(client: Client) -> None:
     assert {"supervisor_untrained", "decision_reference", "hours_available"} <= codes
     page = response.content.decode()
     assert page.count("<li>") >= 3 and "data-problems" in page
+
+
+def test_the_need_form_refuses_what_the_type_refuses_with_the_rules_message() -> None:
+    """More hours a day than the type allows: the need form and the rules say the same thing."""
+    from workplaces.forms import NeedForm
+
+    world = _world()
+    _type_hours(world)
+    need = world.need
+    data = {
+        "title": need.title,
+        "occupation": need.occupation_id,
+        "placement_type": need.placement_type_id,
+        "places": 1,
+        "hours_per_day": "4.0",
+        "start_date": need.start_date.isoformat(),
+        "end_date": need.end_date.isoformat(),
+        "min_swedish_level": need.min_swedish_level,
+        "records_extract": "",
+    }
+    form = NeedForm(data, instance=need)
+    assert not form.is_valid()
+    rule = [p.message for p in rules.check(rules.Placing(**world.placing_data()), stage=rules.Stage.PROPOSE)]
+    assert form.errors["hours_per_day"][0] in rule

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory
+from placements.selectors import need_places_held
 from taxonomy.models import Prerequisite
 from taxonomy.tests.factories import DistrictFactory, PrerequisiteFactory
 from workplaces.forms import NeedForm, WorkplaceForm
@@ -97,7 +98,7 @@ def test_a_save_that_names_no_prerequisites_leaves_them_as_they_are(coordinator)
     """The API's need input has no prerequisites: saving through it must not clear them."""
     need = NeedFactory()
     need.prerequisites.add(Prerequisite.objects.get(code="vaccination"))
-    need_save(need=need, by=coordinator, title="Nytt namn")
+    need_save(need=need, by=coordinator, title="Nytt namn", places_held=need_places_held)
     assert need.prerequisites.get().code == "vaccination"
 
 
