@@ -170,7 +170,8 @@ def _visible(features: Features, user: User) -> np.ndarray:
     scope = access.participant_scope(user)
     if scope == access.EVERYTHING:
         return np.ones(len(features.participants.ids), dtype=bool)
-    ids = np.fromiter(Participant.objects.filter(scope).values_list("pk", flat=True), dtype=np.int64)
+    # No ORDER BY: the set is what counts, and sorting by name (the model's default) costs the most.
+    ids = np.fromiter(Participant.objects.filter(scope).order_by().values_list("pk", flat=True), dtype=np.int64)
     return np.isin(features.participants.ids, ids)
 
 
