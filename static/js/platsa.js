@@ -106,5 +106,12 @@ document.addEventListener("htmx:afterSwap", function (event) {
       }
     });
   }
+  if (dialog.classList.contains("show")) {
+    // Posted again from the open dialog: the button that had the focus is gone with the old content,
+    // so the focus goes to what is still missing (or the dialog), not to the page behind.
+    const problems = event.target.querySelector("[data-problems]");
+    (problems || dialog).focus();
+    return;
+  }
   bootstrap.Modal.getOrCreateInstance(dialog).show();
 });

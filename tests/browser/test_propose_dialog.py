@@ -181,6 +181,7 @@ def test_the_dialog_shows_what_is_still_missing_after_a_half_filled_submit(
     problems = dialog.locator("[data-problems]")
     expect(problems).to_contain_text("Olle Outbildad har ingen handledarutbildning")
     expect(problems).not_to_contain_text("beslutsnummer")
+    expect(problems).to_be_focused()  # the keyboard user is told what is still missing, in the dialog
     expect(dialog).to_be_visible()
     expect(dialog.get_by_label("Beslutsnummer")).to_have_value("AF-2026-124")
     found = axe_violations(page)
@@ -279,3 +280,29 @@ def test_without_javascript_propose_leads_to_the_full_page_form_that_works(
         shot(page, request, "proposed")
     finally:
         context.close()
+
+
+def test_the_dialog_works_with_the_keyboard_alone(page: Page, live_server: Any, request: pytest.FixtureRequest) -> None:
+    """Enter on Föreslå opens the dialog with the focus in it; Tab stays in the dialog; the fields
+    are filled and the proposal made with the keyboard."""
+    setting = propose_world()
+    log_in(page, live_server, setting.world.coordinator.username)
+    page.goto(f"{live_server.url}/placements/for-need/{setting.hard_need.pk}/")
+    row_of(page, "Sara Svårsson").get_by_role("button", name="Föreslå").focus()
+    page.keyboard.press("Enter")
+    dialog = dialog_of(page)
+    expect(dialog).to_be_visible()
+    inside = "() => document.getElementById('propose-dialog').contains(document.activeElement)"
+    page.wait_for_function(inside)
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        assert page.evaluate(inside), "Tab left the open dialog"
+    dialog.get_by_label("Beslutsnummer").focus()
+    page.keyboard.type("AF-2026-127")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the confirmation follows the decision reference
+    expect(dialog.get_by_label("Jag vet att handledarens utbildning inte gäller hela perioden")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(PLACEMENT_PAGE)
+    assert Placement.objects.get(participant=setting.hard).decision_reference == "AF-2026-127"
