@@ -82,10 +82,36 @@ document.addEventListener("htmx:afterSwap", function (event) {
 });
 
 // Propose from a ranking or an allocation row: htmx puts the pre-filled form (with every problem) in
-// the dialog, which opens; a proposal that succeeds answers with a redirect instead.
+// the dialog, which opens; a proposal that succeeds answers with a redirect instead. When the dialog
+// closes, the focus goes back to the button that opened it (Bootstrap does that only for dialogs it
+// opens itself, from a data-bs-toggle).
+let proposeOpener = null;
+document.addEventListener("htmx:beforeRequest", function (event) {
+  const dialog = document.getElementById("propose-dialog");
+  const form = event.detail.elt;
+  if (dialog && form && form.tagName === "FORM" && !dialog.contains(form)) {
+    proposeOpener = form.querySelector("[type=submit]");
+  }
+});
 document.addEventListener("htmx:afterSwap", function (event) {
   if (event.target.id !== "propose-dialog-content" || typeof bootstrap === "undefined") {
     return;
   }
-  bootstrap.Modal.getOrCreateInstance(document.getElementById("propose-dialog")).show();
+  const dialog = document.getElementById("propose-dialog");
+  if (!dialog.dataset.returnsFocus) {
+    dialog.dataset.returnsFocus = "true";
+    dialog.addEventListener("hidden.bs.modal", function () {
+      if (proposeOpener && document.body.contains(proposeOpener)) {
+        proposeOpener.focus();
+      }
+    });
+  }
+  if (dialog.classList.contains("show")) {
+    // Posted again from the open dialog: the button that had the focus is gone with the old content,
+    // so the focus goes to what is still missing (or the dialog), not to the page behind.
+    const problems = event.target.querySelector("[data-problems]");
+    (problems || dialog).focus();
+    return;
+  }
+  bootstrap.Modal.getOrCreateInstance(dialog).show();
 });
