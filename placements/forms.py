@@ -114,6 +114,7 @@ class ProposeForm(forms.Form):
             period = self._period(start, end)
             supervisors = supervisors_in_period(workplace_ids=[need.workplace_id], start=period[0], end=period[1])
             self.fields["supervisor"].widget = forms.RadioSelect()
+            self.fields["supervisor"].empty_label = None  # type: ignore[attr-defined]  # a ModelChoiceField
             if not need.placement_type.requires_decision_reference:
                 del self.fields["decision_reference"]
             if placement is not None:

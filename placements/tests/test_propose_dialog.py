@@ -105,7 +105,7 @@ def test_the_dialogs_form_posts_into_the_dialog_then_proposes(client: Client, co
         {"need": need.pk, "participant": person.pk, "back": "participant"},
         headers=HTMX,
     ).content.decode()
-    action = html.unescape(re.search(r'hx-post="([^"]+)"', page).group(1))  # type: ignore[union-attr]  # found
+    action = html.unescape(re.search(r'hx-post="([^"]+)"', page).group(1))
     assert 'hx-target="#propose-dialog-content"' in page
     fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page))
     fields.pop("csrfmiddlewaretoken")

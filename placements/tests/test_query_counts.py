@@ -8,10 +8,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -99,14 +99,14 @@ def world() -> World:
     return World(coordinator=coordinator, occupation=occupation, workplace=workplace, need=need, person=person)
 
 
-def queries(request: Callable[[], HttpResponse]) -> tuple[int, HttpResponse]:
+def queries(request: Callable[[], Any]) -> tuple[int, Any]:
     with CaptureQueriesContext(connection) as captured:
         response = request()
     assert response.status_code == 200, response.status_code
     return len(captured), response
 
 
-def same_count_at_n_and_3n(client: Client, world: World, request: Callable[[], HttpResponse]) -> tuple[int, str]:
+def same_count_at_n_and_3n(client: Client, world: World, request: Callable[[], Any]) -> tuple[int, str]:
     """The number of queries with n of everything, checked equal with 3n, both on the first request
     after the data changed (the ranking's features are loaded again) and on the next one (they come
     from the cache); the larger count and the page at 3n."""
