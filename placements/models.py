@@ -325,6 +325,11 @@ class FollowUp(models.Model):
         blank=True,
         help_text=_("The placement ended before this follow-up fell due: it is kept, never counted as due."),
     )
+    scheduled = models.BooleanField(
+        _("scheduled"),
+        default=True,
+        help_text=_("Scheduled when the placement started; an extra follow-up a supervisor adds is never due."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -383,7 +383,7 @@ def follow_up_log(
     if refusal is not None:
         raise refusal
     if follow_up is None:
-        follow_up = FollowUp(placement=locked, due_date=done_on)
+        follow_up = FollowUp(placement=locked, due_date=done_on, scheduled=False)  # ad hoc: never due
     follow_up.placement = locked
     follow_up.done_on = done_on
     follow_up.author = by

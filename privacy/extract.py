@@ -90,6 +90,7 @@ PLACEMENT_FIELDS = (
 )
 FOLLOW_UP_FIELDS = (
     "due_date",
+    "scheduled",
     "done_on",
     "cancelled_on",
     "author",

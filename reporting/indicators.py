@@ -11,18 +11,19 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from participants.models import Participant, TargetGroup
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, FollowUp, LaterOutcome, Placement, PlacementStatus
 from supervisors.models import Enrolment
+from taxonomy.working_days import add_working_days
 
 # A count below this is not shown: it could identify a person.
 SUPPRESSION_THRESHOLD = 5
 STARTED = (PlacementStatus.ACTIVE, *ENDED_STATUSES)
-GRACE_CALENDAR_DAYS = 7  # "within five working days" after the due date
+FOLLOW_UP_WORKING_DAYS = 5  # "within five working days" of the due date
 
 
 def quarter_of(day: dt.date) -> int:
@@ -133,14 +134,29 @@ def trained_supervisor(period: Period) -> Figure:
 
 
 def follow_ups_on_time(period: Period, today: dt.date | None = None) -> Figure:
-    """Of the follow-ups due in the period (up to today), the share done within five working days."""
+    """Of the scheduled follow-ups due in the period, the share done within five Swedish working days
+    of the due date, as things stood at the period's end (or today, for a period still running).
+
+    A follow-up whose five working days had not run out by then, and that was not done by then, is
+    *pending*: neither on time nor late, so not counted. Follow-ups cancelled because the placement
+    ended before they fell due were never due; extra ones a supervisor added are not due either. The
+    working days are the follow-up schedule's (taxonomy.working_days, the `holidays` package): each due
+    date of the period gets its deadline in Python, and SQL compares against it.
+    """
     today = today or timezone.localdate()
-    # Follow-ups cancelled because the placement ended before they fell due were never due.
-    due = FollowUp.objects.not_cancelled().filter(due_date__range=(period.start, min(period.end, today)))
-    # Five working days are counted in SQL as seven calendar days: exact for a week without a
-    # holiday, one day stricter when a holiday falls in it.
-    on_time = Q(done_on__isnull=False, done_on__lte=F("due_date") + dt.timedelta(days=GRACE_CALENDAR_DAYS))
-    figures = due.aggregate(all=Count("pk"), good=Count("pk", filter=on_time))
+    as_of = min(period.end, today)
+    if as_of < period.start:
+        return _share(0, 0)
+    days = [period.start + dt.timedelta(days=n) for n in range((as_of - period.start).days + 1)]
+    deadlines = {day: add_working_days(day, FOLLOW_UP_WORKING_DAYS) for day in days}
+    deadline = Case(
+        *[When(due_date=day, then=Value(last)) for day, last in deadlines.items()], output_field=DateField()
+    )
+    due = FollowUp.objects.not_cancelled().filter(scheduled=True, due_date__range=(period.start, as_of))
+    on_time = Q(done_on__isnull=False, done_on__lte=deadline) & Q(done_on__lte=as_of)
+    # Late: not done in time, and the five days ran out before the period's end.
+    decided = on_time | Q(due_date__in=[day for day, last in deadlines.items() if last < as_of])
+    figures = due.aggregate(all=Count("pk", filter=decided), good=Count("pk", filter=on_time))
     return _share(figures["good"], figures["all"])
 
 
@@ -263,7 +279,10 @@ STANDARD: dict[str, tuple[object, object, str]] = {
     ),
     "follow-ups-on-time-share": (
         gettext_lazy("Follow-ups on time"),
-        gettext_lazy("Of the follow-ups due in the period, the share done within five working days of the due date."),
+        gettext_lazy(
+            "Of the scheduled follow-ups due in the period, the share done within five Swedish working days of "
+            "the due date, as at the period's end; those still inside their five days then are not counted."
+        ),
         "percent",
     ),
     "supervisors-trained": (

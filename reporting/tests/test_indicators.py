@@ -10,7 +10,7 @@ from participants.models import Gender, TargetGroup
 from participants.tests.factories import ParticipantFactory
 from placements.models import LaterOutcome, Outcome, PlacementStatus
 from placements.tests.factories import FollowUpFactory, PlacementFactory
-from reporting.indicators import Period, breakdown, compute, shown, suppress
+from reporting.indicators import Period, breakdown, compute, follow_ups_on_time, shown, suppress
 from supervisors.tests.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,39 @@ def test_follow_ups_on_time() -> None:
     FollowUpFactory(placement=placement, due_date=dt.date(2026, 9, 14))  # never done
     figure = compute(Q3)["follow-ups-on-time-share"]
     assert (figure.numerator, figure.denominator, figure.value) == (2, 4, 50.0)
+
+
+def _on_time(period: Period, today: dt.date) -> tuple[int, int]:
+    figure = follow_ups_on_time(period, today=today)
+    return figure.numerator, figure.denominator
+
+
+def test_follow_ups_are_on_time_within_five_swedish_working_days_over_easter_and_christmas() -> None:
+    """Worked by hand. Easter 2026: Good Friday 3 April, Easter Monday 6 April. Due Thursday 2 April,
+    the five working days are 7, 8, 9, 10 and 13 April: done on the 13th is on time (seven calendar
+    days would have said late), the 14th is late. Christmas 2026: due Wednesday 23 December, the days
+    are 28, 29, 30 December (24, 25, 31 December and 1 January are holidays), 4 and 5 January 2027
+    (6 January is Epiphany)."""
+    placement = _placement(dt.date(2026, 3, 1), None, PlacementStatus.ACTIVE)
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 4, 2), done_on=dt.date(2026, 4, 13))
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 4, 2), done_on=dt.date(2026, 4, 14))
+    assert _on_time(Period.quarter(2026, 2), today=dt.date(2026, 7, 1)) == (1, 2)
+    christmas = Period(dt.date(2026, 12, 1), dt.date(2026, 12, 31), "December")
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 12, 23), done_on=dt.date(2027, 1, 5))
+    # On 31 December its days have not run out: pending, not late; as of the period's end, so the same later.
+    assert _on_time(christmas, today=dt.date(2027, 2, 1)) == (0, 0)
+    january = Period(dt.date(2026, 12, 1), dt.date(2027, 1, 31), "December-January")
+    assert _on_time(january, today=dt.date(2027, 2, 1)) == (1, 1)
+
+
+def test_a_follow_up_inside_its_window_on_the_report_day_is_pending_and_extra_ones_are_not_due() -> None:
+    placement = _placement(dt.date(2026, 7, 1), None, PlacementStatus.ACTIVE)
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 9, 28))  # Monday; its fifth working day is 5 October
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 9, 1), done_on=dt.date(2026, 9, 1), scheduled=False)
+    FollowUpFactory(placement=placement, due_date=dt.date(2026, 9, 7), done_on=dt.date(2026, 9, 8))
+    assert _on_time(Q3, today=dt.date(2026, 9, 30)) == (1, 1)  # the pending one and the extra one are out
+    # Regenerated later, the quarter is still counted as it stood on 30 September.
+    assert _on_time(Q3, today=dt.date(2026, 12, 1)) == (1, 1)
 
 
 def test_newcomers_in_work_or_studies_after_the_programme() -> None:

@@ -43,7 +43,7 @@ SELECT
   (SELECT count(*) FROM placements_placement p, q WHERE p.status = 'completed' AND p.actual_end BETWEEN q.s AND q.e),
   (SELECT count(*) FILTER (WHERE l.outcome IN ('employment','studies')) FROM placements_lateroutcome l JOIN placements_placement p ON p.id = l.placement_id, q WHERE l.days_after = 90 AND p.status IN ('completed','ended_early') AND p.actual_end BETWEEN q.s AND q.e),
   (SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM supervisors_enrolment e WHERE e.supervisor_id = p.supervisor_id AND e.completed_on <= p.actual_start AND e.valid_until >= p.actual_start)) FROM placements_placement p, q WHERE p.status IN ('active','completed','ended_early') AND p.actual_start <= q.e AND (p.actual_end IS NULL OR p.actual_end >= q.s)),
-  (SELECT count(*) FILTER (WHERE done_on IS NOT NULL AND done_on <= due_date + 7) FROM placements_followup f, q WHERE f.due_date BETWEEN q.s AND q.e AND f.cancelled_on IS NULL),
+  (SELECT count(*) FILTER (WHERE done_on IS NOT NULL AND done_on <= due_date + 7) FROM placements_followup f, q WHERE f.due_date BETWEEN q.s AND q.e AND f.cancelled_on IS NULL AND f.scheduled),
   (SELECT count(DISTINCT supervisor_id) FROM supervisors_enrolment e, q WHERE e.completed_on BETWEEN q.s AND q.e)
 """
 
