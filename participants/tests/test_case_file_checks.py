@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccessAction, AccessLogEntry, Role
 from accounts.tests.factories import (
@@ -40,7 +41,7 @@ from participants.tests.factories import (
     ParticipantPrerequisiteFactory,
     RecordsExtractCheckFactory,
 )
-from placements.matching.features import forget_features, load_features
+from placements.matching.features import NEVER_ENDS, forget_features, load_features
 from placements.tests.factories import PlacementFactory
 from supervisors.tests.factories import SupervisorFactory
 from taxonomy.tests.factories import PrerequisiteFactory
@@ -203,6 +204,24 @@ def test_matching_stops_counting_a_check_removed_by_mistake(clock, coordinator, 
     records_check_remove(check=mistaken, by=coordinator)
 
     assert row not in load_features().checks.index
+
+
+def test_matching_follows_a_prerequisite_ended_or_removed(clock, coordinator, participant) -> None:
+    """Matching watches only the newest prerequisite's id; ending or removing an older one reaches it
+    through the case file's updated_at, which the services move."""
+    held = ParticipantPrerequisiteFactory(participant=participant, valid_until=None)
+    ParticipantPrerequisiteFactory(participant=ParticipantFactory())  # a newer row: the highest id stays
+    forget_features()
+    row = load_features().participants.index_of[participant.pk]
+    checks = load_features().checks
+    assert checks.prereq_until[checks.prereq_index == row].tolist() == [NEVER_ENDS]
+    clock.shift(dt.timedelta(minutes=5))
+    participant_prerequisite_end(held=held, by=coordinator)
+    checks = load_features().checks
+    assert checks.prereq_until[checks.prereq_index == row].tolist() == [timezone.localdate().toordinal()]
+    clock.shift(dt.timedelta(minutes=5))
+    participant_prerequisite_remove(held=ParticipantPrerequisite.objects.get(pk=held.pk), by=coordinator)
+    assert row not in load_features().checks.prereq_index
 
 
 # --- The pages, as the owning coordinator ------------------------------------------------------------------
