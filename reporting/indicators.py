@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import Participant, TargetGroup
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, FollowUp, LaterOutcome, Placement, PlacementStatus
 from supervisors.models import Enrolment
 from taxonomy.working_days import add_working_days
+from workplaces.models import OrganisationKind
 
 # A count below this is not shown: it could identify a person.
 SUPPRESSION_THRESHOLD = 5
+StrOrPromise = str | Promise
 STARTED = (PlacementStatus.ACTIVE, *ENDED_STATUSES)
 FOLLOW_UP_WORKING_DAYS = 5  # "within five working days" of the due date
 
@@ -32,9 +36,21 @@ def quarter_of(day: dt.date) -> int:
 
 @dataclass(frozen=True)
 class Period:
+    """A stretch of days, and the day its facts are read as of (None: today)."""
+
     start: dt.date
     end: dt.date
     label: str
+    as_of: dt.date | None = None
+
+    @property
+    def until(self) -> dt.date:
+        """The last day whose facts count: the period's end, or the day it is read on, if earlier."""
+        return min(self.end, self.as_of or timezone.localdate())
+
+    def on(self, day: dt.date) -> Period:
+        """The same period, read as things stood on `day`."""
+        return replace(self, as_of=day)
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
@@ -98,7 +114,9 @@ def placements_completed(period: Period) -> Figure:
 
 
 def people_in_measures(period: Period) -> Figure:
-    return _count(active_during(period).aggregate(n=Count("participant", distinct=True))["n"])
+    """People in measures *in municipal services*: at a municipal department, not at any employer."""
+    municipal = active_during(period).filter(need__workplace__organisation__kind=OrganisationKind.MUNICIPAL_DEPARTMENT)
+    return _count(municipal.aggregate(n=Count("participant", distinct=True))["n"])
 
 
 def work_or_studies_at_end(period: Period) -> Figure:
@@ -106,17 +124,31 @@ def work_or_studies_at_end(period: Period) -> Figure:
     return _share(figures["good"], figures["all"])
 
 
+def _ninety_day_point_in(period: Period) -> QuerySet[Placement]:
+    """Placements whose 90-day point (the day 90 days after the actual end) fell in the period."""
+    return Placement.objects.filter(
+        status__in=ENDED_STATUSES,
+        actual_end__range=(period.start - dt.timedelta(days=90), period.end - dt.timedelta(days=90)),
+    )
+
+
 def work_or_studies_90_days(period: Period) -> Figure:
-    later = LaterOutcome.objects.filter(days_after=90, placement__in=ended_in(period))
+    """Of the placements whose 90-day point fell in the period and whose 90-day outcome was recorded by
+    the period's end, the share then in work or studies."""
+    as_of = period.until
+    later = LaterOutcome.objects.filter(
+        days_after=90, recorded_on__lte=as_of, placement__in=_ninety_day_point_in(period)
+    )
     figures = later.aggregate(all=Count("pk"), good=Count("pk", filter=Q(outcome__in=WORK_OR_STUDIES)))
     return _share(figures["good"], figures["all"])
 
 
-def later_outcome_recorded(period: Period, today: dt.date | None = None) -> Figure:
-    """Of the placements that ended in the period and reached their 90-day point, the share with it recorded."""
-    today = today or timezone.localdate()
-    due = ended_in(period).filter(actual_end__lte=today - dt.timedelta(days=90))
-    recorded = LaterOutcome.objects.filter(placement=OuterRef("pk"), days_after=90)
+def later_outcome_recorded(period: Period) -> Figure:
+    """Of the placements whose 90-day point fell in the period (up to today, for a running one), the share
+    whose 90-day outcome was recorded by the period's end."""
+    as_of = period.until
+    due = _ninety_day_point_in(period).filter(actual_end__lte=as_of - dt.timedelta(days=90))
+    recorded = LaterOutcome.objects.filter(placement=OuterRef("pk"), days_after=90, recorded_on__lte=as_of)
     figures = due.aggregate(all=Count("pk"), done=Count("pk", filter=Exists(recorded)))
     return _share(figures["done"], figures["all"])
 
@@ -133,7 +165,7 @@ def trained_supervisor(period: Period) -> Figure:
     return _share(figures["trained"], figures["all"])
 
 
-def follow_ups_on_time(period: Period, today: dt.date | None = None) -> Figure:
+def follow_ups_on_time(period: Period) -> Figure:
     """Of the scheduled follow-ups due in the period, the share done within five Swedish working days
     of the due date, as things stood at the period's end (or today, for a period still running).
 
@@ -143,8 +175,7 @@ def follow_ups_on_time(period: Period, today: dt.date | None = None) -> Figure:
     working days are the follow-up schedule's (taxonomy.working_days, the `holidays` package): each due
     date of the period gets its deadline in Python, and SQL compares against it.
     """
-    today = today or timezone.localdate()
-    as_of = min(period.end, today)
+    as_of = period.until
     if as_of < period.start:
         return _share(0, 0)
     days = [period.start + dt.timedelta(days=n) for n in range((as_of - period.start).days + 1)]
@@ -169,19 +200,24 @@ def supervisors_trained(period: Period) -> Figure:
 
 
 def newcomers_in_work_or_studies(period: Period) -> Figure:
-    """Newcomers whose establishment programme ended in the period, the share then in work or studies:
-    a placement that ended in work or studies before the end, or paid work running on the last day."""
+    """Newcomers whose establishment programme ended in the period (up to today, for a running one), the
+    share then in work or studies: a placement that had ended in work or studies by the programme's last
+    day, or a paid job (an employment-type placement) running on that day. Read from the placements'
+    dates, never from their status today: a job that has since ended still ran on that day."""
+    as_of = period.until
+    last_day = OuterRef("establishment_programme_end")
     ended_well = Placement.objects.filter(
-        participant=OuterRef("pk"), outcome__in=WORK_OR_STUDIES, actual_end__lte=OuterRef("establishment_programme_end")
+        participant=OuterRef("pk"), status__in=ENDED_STATUSES, outcome__in=WORK_OR_STUDIES, actual_end__lte=last_day
     )
     working = Placement.objects.filter(
+        Q(actual_end__isnull=True) | Q(actual_end__gte=last_day),
         participant=OuterRef("pk"),
         placement_type__is_employment=True,
-        status=PlacementStatus.ACTIVE,
-        actual_start__lte=OuterRef("establishment_programme_end"),
+        status__in=STARTED,
+        actual_start__lte=last_day,
     )
     people = Participant.objects.filter(
-        target_group=TargetGroup.NEWCOMER, establishment_programme_end__range=(period.start, period.end)
+        target_group=TargetGroup.NEWCOMER, establishment_programme_end__range=(period.start, as_of)
     )
     figures = people.aggregate(all=Count("pk"), good=Count("pk", filter=Exists(ended_well) | Exists(working)))
     return _share(figures["good"], figures["all"])
@@ -220,93 +256,157 @@ INDICATORS: dict[str, Callable[[Period], Figure]] = {
 }
 
 
-# Name, definition and unit of each indicator for an installation that has not yet described it in
-# its own Indicator table (which, where it exists, wins).
-STANDARD: dict[str, tuple[object, object, str]] = {
-    "matched-per-year": (
+@dataclass(frozen=True)
+class Definition:
+    """The written definition of an indicator: what is counted, out of what, on which date, among whom.
+    The methodology page and the report's appendix print it; a test per indicator holds code and text
+    together with a hand-worked answer (reporting/tests/test_indicators.py)."""
+
+    name: StrOrPromise
+    numerator: StrOrPromise
+    denominator: StrOrPromise | None  # None for a count
+    measured: StrOrPromise  # the date the facts are read as of
+    population: StrOrPromise
+    unit: str  # "count" or "percent"
+
+    @property
+    def text(self) -> str:
+        """The definition in one paragraph."""
+        parts = [str(self.numerator)]
+        if self.denominator is not None:
+            parts.append(_("Out of: %(denominator)s") % {"denominator": self.denominator})
+        parts.append(_("Measured: %(measured)s") % {"measured": self.measured})
+        parts.append(_("Population: %(population)s") % {"population": self.population})
+        return " ".join(part if part.endswith(".") else f"{part}." for part in parts)
+
+
+AS_AT_END = gettext_lazy("as things stood at the period's end (or on the day it is read, for a period still running)")
+STARTED_PLACEMENTS = gettext_lazy("placements of every type that have started (active, completed or ended early)")
+
+# One definition per indicator. An installation may rename an indicator in its Indicator table; the
+# definition is always this one, the one the code computes.
+STANDARD: dict[str, Definition] = {
+    "matched-per-year": Definition(
         gettext_lazy("Participants matched to a placement"),
-        gettext_lazy("Distinct participants whose placement started (actual start) in the period."),
+        gettext_lazy("Distinct participants with a placement whose actual start falls in the period"),
+        None,
+        gettext_lazy("the placement's actual start date"),
+        STARTED_PLACEMENTS,
         "count",
     ),
-    "placements-started": (
+    "placements-started": Definition(
         gettext_lazy("Placements started"),
-        gettext_lazy("Placements with an actual start in the period."),
+        gettext_lazy("Placements whose actual start falls in the period"),
+        None,
+        gettext_lazy("the placement's actual start date"),
+        STARTED_PLACEMENTS,
         "count",
     ),
-    "placements-active": (
+    "placements-active": Definition(
         gettext_lazy("Placements active"),
-        gettext_lazy("Placements running on at least one day of the period."),
+        gettext_lazy("Placements running on at least one day of the period (started by its end, not ended before it)"),
+        None,
+        gettext_lazy("the actual start and end dates"),
+        STARTED_PLACEMENTS,
         "count",
     ),
-    "placements-completed": (
+    "placements-completed": Definition(
         gettext_lazy("Placements completed"),
-        gettext_lazy("Placements completed (not ended early) in the period."),
+        gettext_lazy("Placements completed as planned (not ended early) whose actual end falls in the period"),
+        None,
+        gettext_lazy("the placement's actual end date"),
+        gettext_lazy("ended placements"),
         "count",
     ),
-    "people-in-measures": (
-        gettext_lazy("People in labour-market measures"),
-        gettext_lazy("Distinct participants with a placement running on at least one day of the period."),
-        "count",
-    ),
-    "completed-work-or-studies-share": (
-        gettext_lazy("Work or studies at the end"),
-        gettext_lazy("Of the placements that ended in the period, the share whose outcome was employment or studies."),
-        "percent",
-    ),
-    "later-outcome-90-share": (
-        gettext_lazy("Work or studies 90 days after the end"),
+    "people-in-measures": Definition(
+        gettext_lazy("People in labour-market measures in municipal services"),
         gettext_lazy(
-            "Of the placements that ended in the period and have a recorded 90-day outcome, the share in "
-            "employment or studies."
+            "Distinct participants with a placement at a municipal department running on at least one day of the period"
         ),
+        None,
+        gettext_lazy("the actual start and end dates"),
+        gettext_lazy("started placements at the municipality's own departments; other employers are not counted"),
+        "count",
+    ),
+    "completed-work-or-studies-share": Definition(
+        gettext_lazy("Work or studies at the end of the placement (own measure)"),
+        gettext_lazy("Placements whose outcome at the end was employment or studies"),
+        gettext_lazy("placements (completed or ended early) whose actual end falls in the period"),
+        gettext_lazy("the placement's last day, as recorded when it ended"),
+        gettext_lazy("placements, not people: a person with two placements counts twice"),
         "percent",
     ),
-    "later-outcome-recorded-share": (
+    "later-outcome-90-share": Definition(
+        gettext_lazy("Work or studies 90 days after the placement (own measure)"),
+        gettext_lazy("Placements whose 90-day outcome was employment or studies"),
+        gettext_lazy(
+            "ended placements whose 90-day point (90 days after the actual end) falls in the period and whose "
+            "90-day outcome was recorded by the period's end"
+        ),
+        AS_AT_END,
+        gettext_lazy("placements, not people"),
+        "percent",
+    ),
+    "later-outcome-recorded-share": Definition(
         gettext_lazy("Later outcomes recorded"),
-        gettext_lazy(
-            "Of the placements that ended in the period and passed their 90-day point, the share with the "
-            "90-day outcome recorded."
-        ),
+        gettext_lazy("Placements whose 90-day outcome was recorded by the period's end"),
+        gettext_lazy("ended placements whose 90-day point falls in the period"),
+        AS_AT_END,
+        gettext_lazy("placements, not people"),
         "percent",
     ),
-    "trained-supervisor-share": (
+    "trained-supervisor-share": Definition(
         gettext_lazy("Trained supervisors"),
-        gettext_lazy(
-            "Of the placements running in the period, the share whose supervisor had a valid training when "
-            "the placement started."
-        ),
+        gettext_lazy("Placements whose supervisor had a completed, valid supervisor training on the start day"),
+        gettext_lazy("placements running on at least one day of the period"),
+        gettext_lazy("the placement's actual start date"),
+        STARTED_PLACEMENTS,
         "percent",
     ),
-    "follow-ups-on-time-share": (
+    "follow-ups-on-time-share": Definition(
         gettext_lazy("Follow-ups on time"),
+        gettext_lazy("Scheduled follow-ups done within five Swedish working days of their due date"),
         gettext_lazy(
-            "Of the scheduled follow-ups due in the period, the share done within five Swedish working days of "
-            "the due date, as at the period's end; those still inside their five days then are not counted."
+            "scheduled follow-ups due in the period that were either done in time or whose five working days "
+            "ran out by the period's end; those still inside their five days are pending and not counted, "
+            "those cancelled at an early end and extra ones added by a supervisor are not due"
         ),
+        AS_AT_END,
+        gettext_lazy("follow-ups of every placement"),
         "percent",
     ),
-    "supervisors-trained": (
+    "supervisors-trained": Definition(
         gettext_lazy("Supervisors trained"),
-        gettext_lazy("Distinct supervisors who completed the supervisor training in the period."),
+        gettext_lazy("Distinct supervisors who completed the supervisor training in the period"),
+        None,
+        gettext_lazy("the date the training was completed"),
+        gettext_lazy("every supervisor, with or without a placement"),
         "count",
     ),
-    "left-social-assistance": (
+    "left-social-assistance": Definition(
         gettext_lazy("Left social assistance"),
-        gettext_lazy("Participants who stopped needing social assistance in the period."),
+        gettext_lazy("Participants whose social assistance ended in the period"),
+        None,
+        gettext_lazy("the date the social assistance ended, as recorded on the case file"),
+        gettext_lazy("every participant"),
         "count",
     ),
-    "newcomers-work-or-studies-after-programme": (
-        gettext_lazy("Newcomers in work or studies after the establishment programme"),
+    "newcomers-work-or-studies-after-programme": Definition(
+        gettext_lazy("Newcomers in work or studies after the establishment programme (own measure)"),
         gettext_lazy(
-            "Of the newcomers whose establishment programme ended in the period, the share with a placement "
-            "ended in work or studies before the end, or in paid work on its last day."
+            "Newcomers who, on the programme's last day, had a placement that ended in work or studies by then, "
+            "or a paid job (an employment-type placement) running that day"
         ),
+        gettext_lazy("newcomers whose establishment programme ended in the period"),
+        gettext_lazy("the programme's last day, read from the placements' dates (not from their status today)"),
+        gettext_lazy("participants in the target group newcomers"),
         "percent",
     ),
 }
 
 
 def compute(period: Period) -> dict[str, Figure]:
+    """Every indicator for the period, as read on `period.as_of` (today if None)."""
     return {code: function(period) for code, function in INDICATORS.items()}
 
 
@@ -406,6 +506,8 @@ def shown(figure: Figure) -> float | None:
 
 __all__ = [
     "INDICATORS",
+    "STANDARD",
+    "Definition",
     "Figure",
     "Period",
     "breakdown",

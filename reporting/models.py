@@ -59,6 +59,12 @@ class Indicator(NamedInTwoLanguages, models.Model):  # noqa: DJ008  # __str__ is
 
     @property
     def localised_definition(self) -> str:
+        """The definition the code computes, for a standard indicator (one written definition per
+        indicator, reporting.indicators.STANDARD); the installation's own text for any other."""
+        from .indicators import STANDARD
+
+        if self.code in STANDARD:
+            return STANDARD[self.code].text
         return self.definition_en if english_active() and self.definition_en else self.definition
 
 
@@ -137,6 +143,12 @@ class QuarterlyReport(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
     xlsx = models.FileField(_("Excel workbook"), upload_to="reports/", blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
+    changes = models.JSONField(
+        _("changed since the version before"),
+        default=list,
+        blank=True,
+        help_text=_("The figures that differ from the previous version of the quarter (a corrected fact)."),
+    )
 
     class Meta:
         ordering = ["-year", "-quarter", "-version"]

@@ -5,22 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone, translation
 
 from accounts.models import User
 from outbox.services import outbox_enqueue
-from participants.models import Participant, ParticipantStatus
-from placements.models import ENDED_STATUSES, WORK_OR_STUDIES
+from participants.models import Participant, ParticipantStatus, StatusChange
+from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, Placement
 
 from .documents import report_pdf, report_xlsx
 from .indicators import (
     BREAKDOWNS,
     INDICATORS,
     STANDARD,
+    STARTED,
     Period,
     breakdown,
     left_social_assistance_by_source,
@@ -103,10 +106,19 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         )
         logger.exception("quarterly report %s failed", report.pk)
         raise
+    earlier = (
+        QuarterlyReport.objects.filter(
+            year=report.year, quarter=report.quarter, status=QuarterlyReport.Status.DONE, version__lt=report.version
+        )
+        .order_by("-version")
+        .first()
+    )
+    changes = figure_changes(earlier.figures, figures) if earlier else []
     name = f"platsa-{report.year}-q{report.quarter}-v{report.version}"
     with transaction.atomic():
         locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
         locked.figures = figures
+        locked.changes = changes
         locked.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
         locked.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
         locked.generated_at = timezone.now()
@@ -119,13 +131,38 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     return locked
 
 
+# The parts of a snapshot that are figures; the rest (when it was computed, names, definitions) is not.
+FIGURE_TABLES = ("breakdowns", "funnel", "suppliers", "left_social_assistance")
+
+
+def figure_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Which figures differ between two snapshots of the same quarter: the codes of the indicators whose
+    counts differ, and the names of the tables that differ. Empty when the facts were unchanged."""
+
+    def counts(snapshot: dict[str, Any]) -> dict[str, object]:
+        return {
+            row["code"]: [
+                {k: row[period].get(k) for k in ("numerator", "denominator")} for period in ("quarter", "year_to_date")
+            ]
+            for row in snapshot.get("indicators", [])
+        }
+
+    old, new = counts(before), counts(after)
+    changed = sorted(code for code in old.keys() | new.keys() if old.get(code) != new.get(code))
+    changed += [table for table in FIGURE_TABLES if before.get(table) != after.get(table)]
+    return changed
+
+
 def report_figures(
     year: int, quarter: int, today: dt.date | None = None, *, year_to_date_only: bool = False
 ) -> dict[str, object]:
     """Every figure of the report as plain data (stored as the snapshot). The dashboard shows the
     year to date only and leaves the quarter out."""
     today = today or timezone.localdate()
-    periods = {"quarter": Period.quarter(year, quarter), "year_to_date": Period.year_to_date(year, quarter)}
+    periods = {
+        "quarter": Period.quarter(year, quarter).on(today),
+        "year_to_date": Period.year_to_date(year, quarter).on(today),
+    }
     if year_to_date_only:
         del periods["quarter"]
     part_of_year = {"quarter": 0.25, "year_to_date": quarter / 4}
@@ -137,12 +174,13 @@ def report_figures(
     for code, function in INDICATORS.items():
         indicator = indicators.get(code)
         target = targets.get(code)
-        standard_name, standard_definition, standard_unit = STANDARD[code]
-        percent = (indicator.unit if indicator else standard_unit) == Indicator.Unit.PERCENT
+        definition = STANDARD[code]
+        percent = definition.unit == Indicator.Unit.PERCENT
         entry: dict[str, object] = {
             "code": code,
-            "name": indicator.localised_name if indicator else str(standard_name),
-            "definition": indicator.localised_definition if indicator else str(standard_definition),
+            "name": indicator.localised_name if indicator else str(definition.name),
+            # The definition is the code's, whatever an installation calls the indicator.
+            "definition": definition.text,
             "unit": "percent" if percent else "count",
             "target": float(target.target_value) if target else None,
             "baseline": float(target.baseline) if target and target.baseline is not None else None,
@@ -180,18 +218,25 @@ def report_figures(
 
 
 def funnel(period: Period) -> list[dict[str, object]]:
-    """Of the people referred in the period: how far they have come (each step counts those beyond it)."""
-    referred = Participant.objects.filter(referral_date__range=(period.start, period.end))
+    """Of the people referred in the period: how far they had come by its end (each step counts those
+    who reached it), read from the status history and the placements' dates, not from today's status."""
+    until = period.until
+    end_of_day = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    mapped = StatusChange.objects.filter(
+        participant=OuterRef("pk"),
+        changed_at__lt=end_of_day,
+        to_status__in=(ParticipantStatus.MAPPED, ParticipantStatus.PLACED),
+    )
+    placements = Placement.objects.filter(participant=OuterRef("pk"), status__in=STARTED)
+    placed = placements.filter(actual_start__lte=until)
+    ended = placements.filter(status__in=ENDED_STATUSES, actual_end__lte=until)
+    referred = Participant.objects.filter(referral_date__range=(period.start, until))
     figures = referred.aggregate(
-        referred=Count("pk", distinct=True),
-        mapped=Count("pk", distinct=True, filter=~Q(status=ParticipantStatus.REFERRED)),
-        placed=Count("pk", distinct=True, filter=Q(placements__actual_start__isnull=False)),
-        completed=Count("pk", distinct=True, filter=Q(placements__status__in=ENDED_STATUSES)),
-        work_or_studies=Count(
-            "pk",
-            distinct=True,
-            filter=Q(placements__status__in=ENDED_STATUSES, placements__outcome__in=WORK_OR_STUDIES),
-        ),
+        referred=Count("pk"),
+        mapped=Count("pk", filter=Exists(mapped) | Exists(placed)),
+        placed=Count("pk", filter=Exists(placed)),
+        completed=Count("pk", filter=Exists(ended)),
+        work_or_studies=Count("pk", filter=Exists(ended.filter(outcome__in=WORK_OR_STUDIES))),
     )
     return [{"step": step, "count": suppress(count)} for step, count in figures.items()]
 
@@ -244,24 +289,37 @@ def data_version() -> tuple[object, ...]:
 
 
 def suppliers(period: Period) -> list[dict[str, object]]:
-    """Employers with a social-procurement contract in the period: placements promised a year, and
-    placements started at their workplaces in the period (one GROUP BY query)."""
-    from workplaces.models import Organisation
+    """Each social-procurement contract running in the period: the placements its supplier promised a
+    year, and the placements that started at the supplier's workplaces while the contract ran (within
+    both the contract's and the period's dates). One query."""
+    from workplaces.models import ProcurementContract
 
-    rows = (
-        Organisation.objects.filter(contracts__start_date__lte=period.end, contracts__end_date__gte=period.start)
-        .annotate(
-            promised=Max("contracts__promised_placements"),
-            delivered=Count(
-                "workplaces__needs__placements",
-                filter=Q(
-                    workplaces__needs__placements__status__in=("active", *ENDED_STATUSES),
-                    workplaces__needs__placements__actual_start__range=(period.start, period.end),
-                ),
-                distinct=True,
-            ),
+    delivered = (
+        Placement.objects.filter(
+            need__workplace__organisation=OuterRef("organisation"),
+            status__in=STARTED,
+            actual_start__gte=Greatest(OuterRef("start_date"), Value(period.start)),
+            actual_start__lte=Least(OuterRef("end_date"), Value(period.until)),
         )
-        .values("name", "promised", "delivered")
-        .order_by("name")
+        .order_by()
+        .values("need__workplace__organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    return [{"name": r["name"], "promised": r["promised"], "delivered": suppress(r["delivered"])} for r in rows]
+    rows = (
+        ProcurementContract.objects.filter(start_date__lte=period.end, end_date__gte=period.start)
+        .annotate(delivered=Coalesce(Subquery(delivered, output_field=IntegerField()), 0))
+        .values("organisation__name", "reference", "start_date", "end_date", "promised_placements", "delivered")
+        .order_by("organisation__name", "start_date", "reference")
+    )
+    return [
+        {
+            "name": r["organisation__name"],
+            "reference": r["reference"],
+            "start": str(r["start_date"]),
+            "end": str(r["end_date"]),
+            "promised": r["promised_placements"],
+            "delivered": suppress(r["delivered"]),
+        }
+        for r in rows
+    ]

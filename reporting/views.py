@@ -27,7 +27,16 @@ from accounts.service_views import attach_service_error
 
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels
 from .fairness import fairness
-from .indicators import INDICATORS, Period, forecast, quarter_of, quarterly_series, shown
+from .indicators import (
+    FOLLOW_UP_WORKING_DAYS,
+    INDICATORS,
+    STANDARD,
+    Period,
+    forecast,
+    quarter_of,
+    quarterly_series,
+    shown,
+)
 from .models import Indicator, QuarterlyReport, Target
 from .services import data_version, previous_quarter, quarterly_report_queue, report_figures, targets_save
 
@@ -63,6 +72,15 @@ def _trend(value: float | None, before: float | None) -> float | None:
     return round(value - before, 1)
 
 
+def same_days_last_year(year: int, today: dt.date) -> Period:
+    """The year before, from 1 January to the same day as this year's figures run to (today, or the
+    year's end for a past year), read as things stood on that day: "the same period last year"."""
+    until = min(today, dt.date(year, 12, 31))
+    # 29 February has no same day the year before: take 28 February.
+    last_year = until.replace(year=year - 1, day=min(until.day, 28 if until.month == 2 else until.day))
+    return Period(dt.date(year - 1, 1, 1), last_year, str(year - 1), as_of=last_year)
+
+
 def _dashboard_figures(year: int, today: dt.date) -> dict[str, Any]:
     """The year's figures, cached until the data changes (one cheap version query) or 15 minutes pass."""
     key = (
@@ -73,8 +91,8 @@ def _dashboard_figures(year: int, today: dt.date) -> dict[str, Any]:
     if figures is None:
         figures = report_figures(year, _current_quarter(year), today=today, year_to_date_only=True)
         figures["series"] = quarterly_series(year)
-        # The trend: the same part of the year before, indicator values only.
-        previous = Period.year_to_date(year - 1, _current_quarter(year))
+        # The trend: the same days of the year before, indicator values only.
+        previous = same_days_last_year(year, today)
         figures["previous"] = {code: shown(function(previous)) for code, function in INDICATORS.items()}
         cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
     return figures
@@ -151,7 +169,16 @@ def report_archive(request: HttpRequest) -> HttpResponse:
     reports = QuarterlyReport.objects.select_related("requested_by").order_by("-year", "-quarter", "-version")
     # While a version is being generated the table refreshes itself (htmx) to show the progress.
     working = reports.filter(status__in=(QuarterlyReport.Status.PENDING, QuarterlyReport.Status.RUNNING)).exists()
-    return render(request, "reporting/report_archive.html", {"reports": reports, "form": form, "working": working})
+    rows = list(reports)
+    names = {code: str(definition.name) for code, definition in STANDARD.items()} | {
+        "breakdowns": _("Breakdowns"),
+        "funnel": _("The way to work"),
+        "suppliers": _("Suppliers"),
+        "left_social_assistance": _("Left social assistance"),
+    }
+    for report in rows:
+        report.change_labels = [names.get(code, code) for code in report.changes]  # type: ignore[attr-defined]  # for the template
+    return render(request, "reporting/report_archive.html", {"reports": rows, "form": form, "working": working})
 
 
 @manager_only
@@ -285,4 +312,31 @@ def fairness_view(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/fairness.html",
         {"year": year, "years": range(today.year, today.year - 5, -1), "tables": tables},
+    )
+
+
+# How the periods are read: one text, printed on the methodology page.
+PERIOD_METHOD = gettext_lazy(
+    "Every figure describes a period and is computed from dated facts as they stood at the period's end: "
+    "placements by their actual start and end dates, follow-ups by their due and done dates, later outcomes by "
+    "the day they were recorded, the participants' way to work by their status history. Nothing is read from "
+    "today's status, so a report made again for a past quarter gives the same figures, unless a fact about that "
+    "quarter was corrected; the list of reports then says which figures changed. A quarter that is still "
+    "running is read as things stand today. The dashboard compares the year so far with the same days of the "
+    "year before."
+)
+
+
+@manager_only
+def methodology(request: HttpRequest) -> HttpResponse:
+    """The written definition of every indicator, and how periods and small numbers are handled."""
+    definitions = [{"code": code, "definition": definition} for code, definition in STANDARD.items()]
+    return render(
+        request,
+        "reporting/methodology.html",
+        {
+            "definitions": definitions,
+            "period_method": PERIOD_METHOD,
+            "working_days": FOLLOW_UP_WORKING_DAYS,
+        },
     )

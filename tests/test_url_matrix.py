@@ -165,6 +165,7 @@ MATRIX: dict[str, str] = {
     "reporting:archive": "M",
     "reporting:targets": "M",
     "reporting:fairness": "M",
+    "reporting:methodology": "M",
     "reporting:generate": "M",
     "reporting:file": "M",
 }

@@ -157,10 +157,10 @@ def test_after_the_end_only_a_follow_up_due_by_then_is_logged(placement) -> None
 def test_cancelled_follow_ups_are_never_counted_as_due(coordinator, placement) -> None:
     period = Period(_days(-30), _days(60), "")
     later = _days(70)
-    before = follow_ups_on_time(period, today=later)
+    before = follow_ups_on_time(period.on(later))
     assert (before.numerator, before.denominator) == (1, 5)
     _end(placement)
-    figure = follow_ups_on_time(period, today=later)
+    figure = follow_ups_on_time(period.on(later))
     assert (figure.numerator, figure.denominator) == (1, 3)  # logged, missed, due on the last day
     assert set(FollowUp.objects.overdue(later).values_list("due_date", flat=True)) == {_days(-3), TODAY}
     rows = session_client(coordinator).get("/api/v1/follow-ups/", {"outstanding": "true"}).json()["results"]

@@ -12,6 +12,7 @@ from placements.models import LaterOutcome, Outcome, PlacementStatus
 from placements.tests.factories import FollowUpFactory, PlacementFactory
 from reporting.indicators import Period, breakdown, compute, follow_ups_on_time, shown, suppress
 from supervisors.tests.factories import EnrolmentFactory
+from taxonomy.tests.factories import PlacementTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,20 +56,32 @@ def test_counts_of_placements_and_people() -> None:
     assert (share.numerator, share.denominator, share.value) == (1, 2, 50.0)
 
 
-def test_later_outcomes_and_the_share_recorded() -> None:
-    good = _placement(dt.date(2026, 3, 1), dt.date(2026, 7, 15), PlacementStatus.COMPLETED, Outcome.STUDIES)
-    bad = _placement(dt.date(2026, 3, 1), dt.date(2026, 7, 20), PlacementStatus.COMPLETED, Outcome.UNEMPLOYED)
-    _placement(dt.date(2026, 3, 1), dt.date(2026, 7, 25), PlacementStatus.COMPLETED, Outcome.UNKNOWN)
-    LaterOutcome.objects.create(
-        placement=good, days_after=90, outcome=Outcome.EMPLOYMENT, recorded_on=dt.date(2026, 10, 20)
-    )
-    LaterOutcome.objects.create(
-        placement=bad, days_after=90, outcome=Outcome.UNEMPLOYED, recorded_on=dt.date(2026, 10, 20)
-    )
-    figures = compute(Q3)
-    assert figures["later-outcome-90-share"].value == 50.0
-    recorded = figures["later-outcome-recorded-share"]
-    assert (recorded.numerator, recorded.denominator) == (2, 3)
+def test_later_outcomes_and_the_share_recorded_as_at_the_period_end() -> None:
+    """Ended 15, 20 and 25 April: their 90-day points are 14, 19 and 24 July, in Q3. By 30 September the
+    first two have their 90-day outcome recorded (one in work), the third only on 5 October. So: in work
+    or studies 1 of 2 recorded (50 %), recorded 2 of 3; the same when the quarter is read again later.
+    A placement that ended in July has its 90-day point in October: not in Q3's figures."""
+    good = _placement(dt.date(2026, 1, 10), dt.date(2026, 4, 15), PlacementStatus.COMPLETED, Outcome.STUDIES)
+    bad = _placement(dt.date(2026, 1, 10), dt.date(2026, 4, 20), PlacementStatus.COMPLETED, Outcome.UNEMPLOYED)
+    late = _placement(dt.date(2026, 1, 10), dt.date(2026, 4, 25), PlacementStatus.COMPLETED, Outcome.UNKNOWN)
+    july = _placement(dt.date(2026, 3, 1), dt.date(2026, 7, 15), PlacementStatus.COMPLETED, Outcome.STUDIES)
+    for placement, outcome, recorded_on in [
+        (good, Outcome.EMPLOYMENT, dt.date(2026, 7, 20)),
+        (bad, Outcome.UNEMPLOYED, dt.date(2026, 9, 1)),
+        (late, Outcome.EMPLOYMENT, dt.date(2026, 10, 5)),
+        (july, Outcome.EMPLOYMENT, dt.date(2026, 9, 30)),
+    ]:
+        LaterOutcome.objects.create(placement=placement, days_after=90, outcome=outcome, recorded_on=recorded_on)
+    for read_on in (dt.date(2026, 10, 1), dt.date(2026, 12, 1)):
+        figures = compute(Q3.on(read_on))
+        share = figures["later-outcome-90-share"]
+        assert (share.numerator, share.denominator, share.value) == (1, 2, 50.0)
+        recorded = figures["later-outcome-recorded-share"]
+        assert (recorded.numerator, recorded.denominator) == (2, 3)
+    # Read on 1 August, only the first point (14 July) had passed with its outcome recorded; the
+    # others' points (19 and 24 July) had passed too, not yet recorded.
+    early = compute(Q3.on(dt.date(2026, 8, 1)))["later-outcome-recorded-share"]
+    assert (early.numerator, early.denominator) == (1, 3)
 
 
 def test_trained_supervisor_share_counts_training_valid_at_the_start() -> None:
@@ -99,7 +112,7 @@ def test_follow_ups_on_time() -> None:
 
 
 def _on_time(period: Period, today: dt.date) -> tuple[int, int]:
-    figure = follow_ups_on_time(period, today=today)
+    figure = follow_ups_on_time(period.on(today))
     return figure.numerator, figure.denominator
 
 
@@ -131,22 +144,68 @@ def test_a_follow_up_inside_its_window_on_the_report_day_is_pending_and_extra_on
     assert _on_time(Q3, today=dt.date(2026, 12, 1)) == (1, 1)
 
 
-def test_newcomers_in_work_or_studies_after_the_programme() -> None:
-    def newcomer(end: dt.date):
-        person = ParticipantFactory(newcomer=True)
-        person.residence_permit_date, person.establishment_programme_end = end - dt.timedelta(days=730), end
-        person.save()
-        return person
+def _newcomer(end: dt.date):
+    person = ParticipantFactory(newcomer=True)
+    person.residence_permit_date, person.establishment_programme_end = end - dt.timedelta(days=730), end
+    person.save()
+    return person
 
-    working = newcomer(dt.date(2026, 8, 1))
+
+def test_newcomers_in_work_or_studies_after_the_programme() -> None:
+    working = _newcomer(dt.date(2026, 8, 1))
     _placement(
         dt.date(2026, 3, 1), dt.date(2026, 6, 1), PlacementStatus.COMPLETED, Outcome.EMPLOYMENT, participant=working
     )
-    newcomer(dt.date(2026, 9, 1))  # no work or studies
-    newcomer(dt.date(2026, 11, 1))  # programme ends after the quarter
+    _newcomer(dt.date(2026, 9, 1))  # no work or studies
+    _newcomer(dt.date(2026, 11, 1))  # programme ends after the quarter
     figure = compute(Q3)["newcomers-work-or-studies-after-programme"]
     assert (figure.numerator, figure.denominator) == (1, 2)
     assert TargetGroup.NEWCOMER == "newcomer"
+
+
+def test_a_newcomer_in_an_introduction_job_on_the_programmes_last_day_counts_after_the_job_ended() -> None:
+    """The issue's case: the programme ended on 2 June 2026, the introduction job ran until 18 June. On
+    2 June the person was in paid work, so Q2 counts 1 of 1, read on 1 July (job ended) as on 3 June
+    (job running). A job that started after the last day, or ended before it, does not count."""
+    job = PlacementTypeFactory(is_employment=True)
+    person = _newcomer(dt.date(2026, 6, 2))
+    _placement(
+        dt.date(2026, 3, 1),
+        dt.date(2026, 6, 18),
+        PlacementStatus.COMPLETED,
+        Outcome.EMPLOYMENT,
+        participant=person,
+        placement_type=job,
+    )
+    too_late = _newcomer(dt.date(2026, 5, 10))
+    _placement(dt.date(2026, 5, 11), None, PlacementStatus.ACTIVE, participant=too_late, placement_type=job)
+    ended_before = _newcomer(dt.date(2026, 5, 20))  # ended early, not in work or studies
+    _placement(
+        dt.date(2026, 3, 1),
+        dt.date(2026, 5, 1),
+        PlacementStatus.ENDED_EARLY,
+        Outcome.UNEMPLOYED,
+        participant=ended_before,
+        placement_type=job,
+    )
+    q2 = Period.quarter(2026, 2)
+    for read_on in (dt.date(2026, 6, 3), dt.date(2026, 7, 1), dt.date(2026, 12, 1)):
+        figure = compute(q2.on(read_on))["newcomers-work-or-studies-after-programme"]
+        assert (figure.numerator, figure.denominator) == (1, 3)
+
+
+def test_people_in_municipal_measures_count_only_municipal_employers() -> None:
+    from workplaces.models import OrganisationKind
+
+    person = ParticipantFactory()
+    _placement(dt.date(2026, 7, 1), None, PlacementStatus.ACTIVE, participant=person)  # a municipal department
+    _placement(dt.date(2026, 8, 1), dt.date(2026, 9, 1), PlacementStatus.COMPLETED, participant=person)  # same person
+    _placement(
+        dt.date(2026, 7, 1), None, PlacementStatus.ACTIVE, need__workplace__organisation__kind=OrganisationKind.COMPANY
+    )
+    figures = compute(Q3)
+    assert figures["people-in-measures"].value == 1  # the company's participant is not in municipal services
+    assert figures["placements-active"].value == 3
 
 
 def test_breakdowns_group_and_suppress_small_numbers() -> None:
