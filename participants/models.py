@@ -551,12 +551,14 @@ class ExitKind(models.Model):
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
         if self.reason in WORK_REASONS and not self.work_length:
-            errors["work_length"] = ValidationError(_("Say how long the work is expected to last."), code="required")
+            errors["work_length"] = ValidationError(
+                _("Say how long the work is expected to last."), code="length_missing"
+            )
         if self.reason and self.reason not in WORK_REASONS and self.work_length:
             errors["work_length"] = ValidationError(_("Only work has an expected length."), code="not_work")
         if self.reason == ExitReason.STUDIES and self.student_aid is None:
             errors["student_aid"] = ValidationError(
-                _("Say whether the studies qualify for student aid."), code="required"
+                _("Say whether the studies qualify for student aid."), code="student_aid_missing"
             )
         if self.reason and self.reason != ExitReason.STUDIES and self.student_aid is not None:
             errors["student_aid"] = ValidationError(_("Only studies qualify for student aid."), code="not_studies")

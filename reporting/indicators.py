@@ -20,6 +20,8 @@ from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, FollowUp, LaterOu
 from supervisors.models import Enrolment
 from taxonomy.working_days import add_working_days
 
+from . import outcomes
+
 # A count below this is not shown: it could identify a person.
 SUPPRESSION_THRESHOLD = 5
 STARTED = (PlacementStatus.ACTIVE, *ENDED_STATUSES)
@@ -217,6 +219,12 @@ INDICATORS: dict[str, Callable[[Period], Figure]] = {
     "supervisors-trained": supervisors_trained,
     "newcomers-work-or-studies-after-programme": newcomers_in_work_or_studies,
     "left-social-assistance": left_social_assistance,
+    # Defined as Kolada's KPIs (reporting/outcomes.py): people who left, by the kind of exit.
+    "kolada-exits-work-or-studies-share": outcomes.exits_work_or_studies,
+    "kolada-exits-work-share": outcomes.exits_work,
+    "kolada-exits-studies-share": outcomes.exits_studies,
+    "kolada-exits-people": outcomes.exits_people,
+    "kolada-newcomers-work-or-studies-90-days-share": outcomes.newcomers_work_or_studies_90_days,
 }
 
 
@@ -249,12 +257,12 @@ STANDARD: dict[str, tuple[object, object, str]] = {
         "count",
     ),
     "completed-work-or-studies-share": (
-        gettext_lazy("Work or studies at the end"),
+        gettext_lazy("Placements ended in work or studies (own measure)"),
         gettext_lazy("Of the placements that ended in the period, the share whose outcome was employment or studies."),
         "percent",
     ),
     "later-outcome-90-share": (
-        gettext_lazy("Work or studies 90 days after the end"),
+        gettext_lazy("Placements in work or studies 90 days after the end (own measure)"),
         gettext_lazy(
             "Of the placements that ended in the period and have a recorded 90-day outcome, the share in "
             "employment or studies."
@@ -296,10 +304,49 @@ STANDARD: dict[str, tuple[object, object, str]] = {
         "count",
     ),
     "newcomers-work-or-studies-after-programme": (
-        gettext_lazy("Newcomers in work or studies after the establishment programme"),
+        gettext_lazy("Newcomers in work or studies at the end of the establishment programme (own measure)"),
         gettext_lazy(
             "Of the newcomers whose establishment programme ended in the period, the share with a placement "
             "ended in work or studies before the end, or in paid work on its last day."
+        ),
+        "percent",
+    ),
+    "kolada-exits-work-or-studies-share": (
+        gettext_lazy("Left the unit for work or studies (as Kolada)"),
+        gettext_lazy(
+            "Of the people who left the unit in the period, the share who started work or studies: regular or "
+            "subsidised employment on the ordinary labour market expected to last at least one continuous month "
+            "(municipal labour-market jobs do not count), or studies that qualify for student aid. Each person "
+            "counts once; exits recorded after the period's end are not counted."
+        ),
+        "percent",
+    ),
+    "kolada-exits-work-share": (
+        gettext_lazy("Left the unit for work (as Kolada)"),
+        gettext_lazy(
+            "Of the people who left the unit in the period, the share who started regular or subsidised "
+            "employment on the ordinary labour market expected to last at least one continuous month."
+        ),
+        "percent",
+    ),
+    "kolada-exits-studies-share": (
+        gettext_lazy("Left the unit for studies (as Kolada)"),
+        gettext_lazy(
+            "Of the people who left the unit in the period, the share who started studies that qualify for student aid."
+        ),
+        "percent",
+    ),
+    "kolada-exits-people": (
+        gettext_lazy("People who left the unit"),
+        gettext_lazy("Distinct people who left the unit in the period, whatever the reason, as recorded by its end."),
+        "count",
+    ),
+    "kolada-newcomers-work-or-studies-90-days-share": (
+        gettext_lazy("Newcomers in work or studies 90 days after the establishment programme (as Kolada)"),
+        gettext_lazy(
+            "Of the newcomers whose establishment programme ended 90 days before a day of the period, and whose "
+            "status then was recorded by the period's end, the share in work (of any kind, subsidised jobs "
+            "included) or in studies that qualify for student aid."
         ),
         "percent",
     ),
