@@ -39,7 +39,12 @@ class IndicatorSerializer(serializers.Serializer):
     unit = serializers.ChoiceField(choices=["percent", "count"])
     target = serializers.FloatField(allow_null=True)
     baseline = serializers.FloatField(allow_null=True)
-    comparison = serializers.FloatField(allow_null=True)
+    kolada_kpi = serializers.CharField(
+        allow_blank=True, help_text=_("The Kolada KPI the indicator is defined as; empty for the municipality's own.")
+    )
+    comparison = serializers.FloatField(
+        allow_null=True, help_text=_("The comparison (national) figure; only for an indicator with a Kolada KPI.")
+    )
     quarter = FigureSerializer()
     year_to_date = FigureSerializer()
 

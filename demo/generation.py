@@ -21,9 +21,11 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from participants.models import (
+    Exit,
     Interest,
     Participant,
     ParticipantPrerequisite,
+    ProgrammeStatus,
     RecordsExtractCheck,
     StatusChange,
     WorkExperience,
@@ -51,7 +53,7 @@ from .organisations import (
 from .people import PINNED, participants_plan
 from .plan import Calendar, ParticipantPlan
 from .seasons import SeasonalPlanner
-from .writing import References, needs_write, participants_write, placements_write
+from .writing import References, needs_write, outcomes_write, participants_write, placements_write
 
 DEMO_PASSWORD = "platsa-demo"
 DEMO_DOMAIN = "ostersund.example"
@@ -67,7 +69,19 @@ DEMO_USERS: dict[str, tuple[str, str, Role, str | None, bool]] = {
 PARTICIPANTS_PER_REPLICA = 500  # one more set of the catalogue's workplaces per this many participants
 CASELOAD = 70  # participants per coordinator, roughly
 KOORDINATOR_WEIGHT = 2  # the demo coordinator carries a double caseload, so their lists are full
-RNG_PHASES = ["people", "users", "employers", "needs", "seasons", "pinned", "matching", "status", "writing", "training"]
+RNG_PHASES = [
+    "people",
+    "users",
+    "employers",
+    "needs",
+    "seasons",
+    "pinned",
+    "matching",
+    "status",
+    "writing",
+    "training",
+    "outcomes",
+]
 
 # Everything the demo writes, leaves first: the order `demo_delete` empties the tables in.
 DEMO_MODELS: list[type[models.Model]] = [
@@ -75,6 +89,8 @@ DEMO_MODELS: list[type[models.Model]] = [
     FollowUp,
     PlacementEvent,
     Placement,
+    Exit,
+    ProgrammeStatus,
     RecordsExtractCheck,
     ParticipantPrerequisite,
     StatusChange,
@@ -174,6 +190,7 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     needs_write(needs, refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])
     participants_write(plans, refs=refs, cal=cal, rng=rng["writing"])
     placements_write([p for pp in plans for p in pp.placements], refs=refs, cal=cal, rng=rng["writing"])
+    outcomes_write(plans, cal=cal, rng=rng["outcomes"])
     training_create(
         supervisor_pks=list(Supervisor.objects.order_by("pk").values_list("pk", flat=True)),
         demo_supervisor_pk=demo_supervisor.pk or 0,
@@ -300,6 +317,7 @@ def _reporting_create(year: int) -> None:
             definition_en=catalogue.INDICATORS_EN[spec.code][1],
             unit=spec.unit,
             goal=by_number[spec.goal],
+            kolada_kpi=spec.kolada_kpi,
         )
         for spec in catalogue.INDICATORS
     ]

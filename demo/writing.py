@@ -18,14 +18,19 @@ from django.db import models
 from accounts.models import Team, User
 from participants.models import (
     ESTABLISHMENT_PROGRAMME_MONTHS,
+    PROGRAMME_STATUS_DAYS,
+    Exit,
+    ExitReason,
     Interest,
     Participant,
     ParticipantPrerequisite,
     ParticipantStatus,
+    ProgrammeStatus,
     RecordsExtractCheck,
     RecordsExtractResult,
     StatusChange,
     WorkExperience,
+    WorkLength,
 )
 from placements.models import FollowUp, LaterOutcome, Placement, PlacementEvent
 from placements.models import PlacementStatus as St
@@ -375,3 +380,77 @@ def _follow_ups(p: PlacementPlan, row: Placement, cal: Calendar, rng: random.Ran
 
 def _scale(value: int) -> int:
     return max(1, min(5, value))
+
+
+# Where people go when they leave without work or studies, and how often (the demo's guess).
+OTHER_EXITS = (
+    [ExitReason.OTHER_MEASURE, ExitReason.MOVED, ExitReason.ILLNESS_OR_LEAVE, ExitReason.NO_CONTACT, ExitReason.OTHER],
+    [35, 20, 20, 15, 10],
+)
+WORK_KINDS = ([ExitReason.WORK_REGULAR, ExitReason.WORK_SUBSIDISED, ExitReason.WORK_MUNICIPAL], [60, 28, 12])
+
+
+def _kind(outcome: str, rng: random.Random) -> tuple[str, str, bool | None]:
+    """An exit's reason, the work's expected length and the studies' student aid, from the outcome of the
+    person's last placement: most who got work got it for a month or more, most studies give student aid."""
+    if outcome == "employment":
+        reason = rng.choices(*WORK_KINDS)[0]
+        return reason, WorkLength.MONTH_OR_MORE if rng.random() < 0.85 else WorkLength.UNDER_A_MONTH, None
+    if outcome == "studies":
+        return ExitReason.STUDIES, "", rng.random() < 0.8
+    return rng.choices(*OTHER_EXITS)[0], "", None
+
+
+def outcomes_write(plans: list[ParticipantPlan], *, cal: Calendar, rng: random.Random) -> None:
+    """An exit for every time someone's case was closed (moved to "left the programme"), with its reason;
+    and for most newcomers whose programme ended 90 days ago or more, their status then."""
+    exits: list[Exit] = []
+    for pp in plans:
+        ended = sorted((p for p in pp.placements if p.actual_end is not None), key=lambda p: p.actual_end or 0)
+        days: set[dt.date] = set()
+        for offset, _from, to_status, _note in pp.status_changes:
+            if to_status != ParticipantStatus.EXITED:
+                continue
+            left_on = max(cal.end(offset), cal.end(pp.referral))
+            if left_on in days:
+                continue
+            days.add(left_on)
+            before = [p for p in ended if cal.end(p.actual_end or 0) <= left_on]
+            reason, length, aid = _kind(before[-1].outcome if before else "", rng)
+            exits.append(
+                Exit(  # type: ignore[misc]  # the planned rows have their pks
+                    participant_id=pp.pk,
+                    left_on=left_on,
+                    reason=reason,
+                    work_length=length,
+                    student_aid=aid,
+                    recorded_on=min(cal.today, left_on + dt.timedelta(days=rng.randint(0, 10))),
+                    recorded_by=pp.coordinator,
+                )
+            )
+    Exit.objects.bulk_create(exits, batch_size=BATCH)
+
+    by_pk = {pp.pk: pp for pp in plans}
+    after = dt.timedelta(days=PROGRAMME_STATUS_DAYS)
+    due = Participant.objects.filter(
+        pk__in=list(by_pk), establishment_programme_end__lte=cal.today - after
+    ).values_list("pk", "establishment_programme_end")
+    statuses: list[ProgrammeStatus] = []
+    for pk, end in due.order_by("pk"):
+        if rng.random() < 0.15:  # not (yet) recorded
+            continue
+        pp = by_pk[pk]
+        assert end is not None  # filtered on it
+        outcomes = [p.outcome for p in pp.placements if p.actual_end is not None and cal.end(p.actual_end) <= end]
+        reason, length, aid = _kind(outcomes[-1] if outcomes else "", rng)
+        statuses.append(
+            ProgrammeStatus(
+                participant_id=pk,
+                reason=reason,
+                work_length=length,
+                student_aid=aid,
+                recorded_on=min(cal.today, end + after + dt.timedelta(days=rng.randint(0, 20))),
+                recorded_by=pp.coordinator,
+            )
+        )
+    ProgrammeStatus.objects.bulk_create(statuses, batch_size=BATCH)

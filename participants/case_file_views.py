@@ -1,5 +1,6 @@
-"""Coordinator pages for the checks and prerequisites on a case file: the criminal-records extract
-check and the prerequisites a workplace may ask for (a hygiene course, a key card).
+"""Coordinator pages for the checks, prerequisites and exits on a case file: the criminal-records extract
+check, the prerequisites a workplace may ask for (a hygiene course, a key card), when and why the person
+left the unit, and a newcomer's status 90 days after the establishment programme.
 
 Each form page shows the case file's name, so it reads the participant through `participant_for_view`
 (a view in the access log); each write is logged by its service. Like the case file itself, these
@@ -21,16 +22,23 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
 
-from .forms import ParticipantPrerequisiteForm, RecordsCheckForm
+from .forms import ExitForm, ParticipantPrerequisiteForm, ProgrammeStatusForm, RecordsCheckForm
 from .selectors import (
+    get_exit_for_user,
     get_participant_prerequisite_for_user,
+    get_programme_status_for_user,
     get_records_check_for_user,
     participant_for_view,
 )
 from .services import (
+    exit_record,
+    exit_remove,
     participant_prerequisite_end,
     participant_prerequisite_record,
     participant_prerequisite_remove,
+    programme_status_due,
+    programme_status_record,
+    programme_status_remove,
     records_check_record,
     records_check_remove,
 )
@@ -117,4 +125,73 @@ def prerequisite_delete(request: AuthenticatedHttpRequest, pk: int, held_pk: int
     held = get_participant_prerequisite_for_user(request.user, participant_pk=pk, pk=held_pk)
     participant_prerequisite_remove(held=held, by=request.user)
     messages.success(request, _("The prerequisite is removed."))
+    return redirect(_case_file_url(pk))
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def exit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record when and why the person left the unit; the case is closed with it."""
+    participant = participant_for_view(user=request.user, pk=pk)
+    form = ExitForm(request.POST or None)
+    done = save_with_service(
+        request,
+        form,
+        lambda data: exit_record(participant=participant, by=request.user, **data),
+        success=lambda exit_: _("The exit is recorded: %(reason)s.") % {"reason": exit_.get_reason_display()},
+        redirect_to=lambda exit_: _case_file_url(participant.pk),
+    )
+    return done or render(
+        request, FORM_TEMPLATE, {"participant": participant, "form": form, "title": _("Record an exit")}
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def exit_delete(request: AuthenticatedHttpRequest, pk: int, exit_pk: int) -> HttpResponse:
+    """Remove an exit recorded by mistake."""
+    exit_ = get_exit_for_user(request.user, participant_pk=pk, pk=exit_pk)
+    exit_remove(exit_=exit_, by=request.user)
+    messages.success(request, _("The exit is removed."))
+    return redirect(_case_file_url(pk))
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def programme_status_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record where a newcomer was 90 days after the establishment programme ended."""
+    participant = participant_for_view(user=request.user, pk=pk)
+    form = ProgrammeStatusForm(request.POST or None)
+    # Said before the coordinator fills the form in; the service refuses it on saving too.
+    notice = (
+        None
+        if programme_status_due(participant=participant)
+        else _("The status can be recorded for a newcomer 90 days after the programme ended.")
+    )
+    done = save_with_service(
+        request,
+        form,
+        lambda data: programme_status_record(participant=participant, by=request.user, **data),
+        success=lambda status: _("The status after the programme is recorded."),
+        redirect_to=lambda status: _case_file_url(participant.pk),
+    )
+    return done or render(
+        request,
+        FORM_TEMPLATE,
+        {
+            "participant": participant,
+            "form": form,
+            "title": _("Record the status 90 days after the programme"),
+            "notice": notice,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def programme_status_delete(request: AuthenticatedHttpRequest, pk: int, status_pk: int) -> HttpResponse:
+    """Remove a status after the programme recorded by mistake."""
+    status = get_programme_status_for_user(request.user, participant_pk=pk, pk=status_pk)
+    programme_status_remove(status=status, by=request.user)
+    messages.success(request, _("The status after the programme is removed."))
     return redirect(_case_file_url(pk))

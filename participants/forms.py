@@ -19,7 +19,14 @@ from taxonomy.models import Occupation, Prerequisite
 
 from .duplicates import registered_by_identity_number
 from .identity import format_identity_number, normalize_identity_number
-from .models import Participant, ParticipantPrerequisite, ParticipantStatus, RecordsExtractCheck
+from .models import (
+    Exit,
+    Participant,
+    ParticipantPrerequisite,
+    ParticipantStatus,
+    ProgrammeStatus,
+    RecordsExtractCheck,
+)
 from .selectors import participants_shown
 from .services import ALLOWED_STATUS_CHANGES, EDITABLE_FIELDS, Experience
 
@@ -234,3 +241,48 @@ class ParticipantPrerequisiteForm(forms.ModelForm):
         self.fields["valid_until"].help_text = _(
             "Left empty, it is set from how long the prerequisite lasts (if it runs out at all)."
         )
+
+
+STUDENT_AID_CHOICES = [("", "–"), ("true", _("Yes")), ("false", _("No"))]
+
+
+class _ExitKindForm(forms.ModelForm):
+    """The kind of an exit or a later status. The service checks that work has its length and studies
+    their student aid; the form offers them with a help text."""
+
+    student_aid = forms.TypedChoiceField(
+        label=capfirst(_("studies qualify for student aid (CSN)")),
+        choices=STUDENT_AID_CHOICES,
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+        help_text=_("For studies only: Komvux, folkhögskola, university and other studies with student aid."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", _("Choose a reason")), *self.fields["reason"].choices[1:]]  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["work_length"].help_text = _(
+            "For work only. The national statistics count work that lasts at least one continuous month."
+        )
+
+
+class ExitForm(_ExitKindForm):
+    """When and why the person left the unit."""
+
+    class Meta:
+        model = Exit
+        fields = ["left_on", "reason", "work_length", "student_aid"]
+        widgets = {"left_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].initial = timezone.localdate
+
+
+class ProgrammeStatusForm(_ExitKindForm):
+    """Where a newcomer was 90 days after the establishment programme ended."""
+
+    class Meta:
+        model = ProgrammeStatus
+        fields = ["reason", "work_length", "student_aid"]

@@ -474,3 +474,155 @@ class ReferralImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ExitReason(models.TextChoices):
+    """Why a person left the unit (or where they were 90 days after the establishment programme).
+
+    The kinds are those the national statistics need: Kolada's measure of the municipal labour-market
+    unit counts work on the ordinary labour market (regular or subsidised, lasting at least a month) and
+    studies that qualify for student aid; a municipal labour-market job (e.g. extratjänst) is not work
+    there. The other reasons say why someone left without work or studies.
+    """
+
+    WORK_REGULAR = "work_regular", _("Work: regular employment")
+    WORK_SUBSIDISED = "work_subsidised", _("Work: subsidised employment (anställningsstöd)")
+    WORK_MUNICIPAL = "work_municipal", _("Work: municipal labour-market job (e.g. extratjänst)")
+    STUDIES = "studies", _("Studies")
+    MOVED = "moved", _("Moved away")
+    ILLNESS_OR_LEAVE = "illness_or_leave", _("Illness or parental leave")
+    OTHER_MEASURE = "other_measure", _("Other measure at the Public Employment Service")
+    NO_CONTACT = "no_contact", _("Unknown, no contact")
+    OTHER = "other", _("Other reason")
+
+
+WORK_REASONS = (ExitReason.WORK_REGULAR, ExitReason.WORK_SUBSIDISED, ExitReason.WORK_MUNICIPAL)
+
+
+class WorkLength(models.TextChoices):
+    """How long the work is expected to last: Kolada counts work of at least one continuous month."""
+
+    UNDER_A_MONTH = "under_month", _("Less than one month")
+    MONTH_OR_MORE = "month_or_more", _("At least one continuous month")
+
+
+def _kind_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """Work has its expected length and nothing else does; studies say whether they qualify for student
+    aid and nothing else does."""
+    return [
+        models.CheckConstraint(
+            condition=(Q(reason__in=WORK_REASONS) & ~Q(work_length=""))
+            | (~Q(reason__in=WORK_REASONS) & Q(work_length="")),
+            name=f"{prefix}_work_length_for_work",
+        ),
+        models.CheckConstraint(
+            condition=(Q(reason=ExitReason.STUDIES) & Q(student_aid__isnull=False))
+            | (~Q(reason=ExitReason.STUDIES) & Q(student_aid__isnull=True)),
+            name=f"{prefix}_student_aid_for_studies",
+        ),
+    ]
+
+
+class ExitKind(models.Model):
+    """What an exit and a later status have in common: the kind, and what the statistics need of it."""
+
+    reason = models.CharField(_("reason"), max_length=20, choices=ExitReason.choices)
+    work_length = models.CharField(
+        _("expected length of the work"), max_length=20, choices=WorkLength.choices, blank=True
+    )
+    student_aid = models.BooleanField(
+        _("studies qualify for student aid (CSN)"),
+        null=True,
+        blank=True,
+        help_text=_("Komvux, folkhögskola, university and other studies that give the right to student aid."),
+    )
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_work(self) -> bool:
+        return self.reason in WORK_REASONS
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.reason in WORK_REASONS and not self.work_length:
+            errors["work_length"] = ValidationError(
+                _("Say how long the work is expected to last."), code="length_missing"
+            )
+        if self.reason and self.reason not in WORK_REASONS and self.work_length:
+            errors["work_length"] = ValidationError(_("Only work has an expected length."), code="not_work")
+        if self.reason == ExitReason.STUDIES and self.student_aid is None:
+            errors["student_aid"] = ValidationError(
+                _("Say whether the studies qualify for student aid."), code="student_aid_missing"
+            )
+        if self.reason and self.reason != ExitReason.STUDIES and self.student_aid is not None:
+            errors["student_aid"] = ValidationError(_("Only studies qualify for student aid."), code="not_studies")
+        if self.recorded_on and self.recorded_on > timezone.localdate():
+            errors["recorded_on"] = ValidationError(_("The date cannot be in the future."), code="future")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Exit(ExitKind):
+    """That the person left the unit: when and why. One for each time the case is closed (a person who
+    comes back and leaves again has two)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="exits", verbose_name=_("participant")
+    )
+    left_on = models.DateField(_("left on"))
+
+    class Meta:
+        ordering = ["-left_on", "-pk"]
+        verbose_name = _("exit")
+        verbose_name_plural = _("exits")
+        constraints = [
+            *_kind_constraints("exit"),
+            models.UniqueConstraint(fields=["participant", "left_on"], name="exit_one_per_participant_day"),
+            models.CheckConstraint(condition=Q(recorded_on__gte=F("left_on")), name="exit_recorded_after_left"),
+        ]
+        indexes = [models.Index(fields=["left_on"], name="exit_left_on")]
+
+    def __str__(self) -> str:
+        return f"{self.left_on} {self.get_reason_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        today = timezone.localdate()
+        if self.left_on and self.left_on > today:
+            raise ValidationError({"left_on": _("The person cannot have left in the future.")}, code="future")
+        referral = self.participant.referral_date if self.participant_id else None
+        if self.left_on and referral and self.left_on < referral:
+            raise ValidationError({"left_on": _("The person cannot have left before the referral.")}, code="early")
+
+
+# Arbetsförmedlingen (and Kolada) measure where newcomers are 90 days after the establishment programme.
+PROGRAMME_STATUS_DAYS = 90
+
+
+class ProgrammeStatus(ExitKind):
+    """Where a newcomer was 90 days after the establishment programme ended: one per person."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="programme_status", verbose_name=_("participant")
+    )
+
+    class Meta:
+        verbose_name = _("status 90 days after the establishment programme")
+        verbose_name_plural = _("statuses 90 days after the establishment programme")
+        constraints = _kind_constraints("programmestatus")
+        indexes = [models.Index(fields=["recorded_on"], name="programmestatus_recorded")]
+
+    def __str__(self) -> str:
+        return self.get_reason_display()
+
+    @staticmethod
+    def measured_on(participant: Participant) -> dt.date | None:
+        """The day the status describes: 90 days after the programme's end."""
+        end = participant.establishment_programme_end
+        return end + dt.timedelta(days=PROGRAMME_STATUS_DAYS) if end else None

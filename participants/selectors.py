@@ -18,7 +18,7 @@ from accounts.access import AnyUser, get_visible_or_404
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
 
-from .models import Participant, ParticipantPrerequisite, RecordsExtractCheck
+from .models import Exit, Participant, ParticipantPrerequisite, ProgrammeStatus, RecordsExtractCheck
 
 T = TypeVar("T")
 
@@ -88,6 +88,32 @@ def get_participant_prerequisite_for_user(
     """A prerequisite on a case file the user may open; 404 otherwise."""
     return get_visible_or_404(
         ParticipantPrerequisite.objects.filter(participant__in=Participant.objects.visible_to(user)),
+        participant_id=participant_pk,
+        pk=pk,
+    )
+
+
+def exits_of(*, participant: Participant) -> QuerySet[Exit]:
+    """The times the person left the unit, newest first, with who recorded them."""
+    return participant.exits.select_related("recorded_by").order_by("-left_on", "-pk")
+
+
+def programme_status_of(*, participant: Participant) -> ProgrammeStatus | None:
+    """The person's status 90 days after the establishment programme, if recorded."""
+    return ProgrammeStatus.objects.select_related("recorded_by").filter(participant=participant).first()
+
+
+def get_exit_for_user(user: AnyUser, *, participant_pk: object, pk: object) -> Exit:
+    """An exit on a case file the user may open; 404 otherwise."""
+    return get_visible_or_404(
+        Exit.objects.filter(participant__in=Participant.objects.visible_to(user)), participant_id=participant_pk, pk=pk
+    )
+
+
+def get_programme_status_for_user(user: AnyUser, *, participant_pk: object, pk: object) -> ProgrammeStatus:
+    """A status after the programme on a case file the user may open; 404 otherwise."""
+    return get_visible_or_404(
+        ProgrammeStatus.objects.filter(participant__in=Participant.objects.visible_to(user)),
         participant_id=participant_pk,
         pk=pk,
     )

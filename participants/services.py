@@ -22,12 +22,15 @@ from taxonomy.models import Prerequisite
 from .identity import normalize_identity_number
 from .importing import ImportRow, build_participant
 from .models import (
+    Exit,
     Interest,
     Participant,
     ParticipantPrerequisite,
     ParticipantStatus,
+    ProgrammeStatus,
     RecordsExtractCheck,
     StatusChange,
+    TargetGroup,
     WorkExperience,
     establishment_programme_end_for,
 )
@@ -240,6 +243,8 @@ def participants_import(*, rows: list[ImportRow], by: User, team: Team, all_or_n
 
 RECORDS_CHECKS_FIELD = "records_checks"
 PREREQUISITES_FIELD = "prerequisites"
+EXITS_FIELD = "exits"
+PROGRAMME_STATUS_FIELD = "programme_status"
 
 
 def _case_file_changed(*, by: User, participant_id: int, field: str) -> None:
@@ -341,3 +346,106 @@ def participant_prerequisite_remove(*, held: ParticipantPrerequisite, by: User) 
     participant_id = held.participant_id
     ParticipantPrerequisite.objects.filter(pk=held.pk).delete()
     _case_file_changed(by=by, participant_id=participant_id, field=PREREQUISITES_FIELD)
+
+
+# --- Exits and the status 90 days after the establishment programme ------------------------------------
+# What the national statistics (Kolada) count: who left, when and why, and where newcomers were 90
+# days after the programme. reporting/outcomes.py computes the measures from these rows.
+
+
+@transaction.atomic
+def exit_record(
+    *,
+    participant: Participant,
+    by: User,
+    left_on: dt.date,
+    reason: str,
+    work_length: str = "",
+    student_aid: bool | None = None,
+) -> Exit:
+    """Record that the person left the unit on `left_on`, and why. Work needs its expected length;
+    studies whether they qualify for student aid. The case is closed too: a participant not yet
+    "left the programme" is moved there, with the step in the status history."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    exit_ = Exit(
+        participant=locked,
+        left_on=left_on,
+        reason=reason,
+        work_length=work_length or "",
+        student_aid=student_aid,
+        recorded_on=timezone.localdate(),
+        recorded_by=by,
+    )
+    exit_.full_clean()
+    exit_.save()
+    if locked.status != ParticipantStatus.EXITED:
+        participant_change_status(
+            participant=participant, to_status=ParticipantStatus.EXITED, by=by, note=exit_.get_reason_display()
+        )
+    _case_file_changed(by=by, participant_id=participant.pk, field=EXITS_FIELD)
+    return exit_
+
+
+@transaction.atomic
+def exit_remove(*, exit_: Exit, by: User) -> None:
+    """Remove an exit recorded by mistake (the status stays as it is: change it on the case file)."""
+    participant_id = exit_.participant_id
+    Exit.objects.filter(pk=exit_.pk).delete()
+    _case_file_changed(by=by, participant_id=participant_id, field=EXITS_FIELD)
+
+
+def programme_status_due(*, participant: Participant, today: dt.date | None = None) -> bool:
+    """Whether the status 90 days after the establishment programme can be recorded: a newcomer whose
+    programme ended at least 90 days ago."""
+    measured_on = ProgrammeStatus.measured_on(participant)
+    return (
+        participant.target_group == TargetGroup.NEWCOMER
+        and measured_on is not None
+        and measured_on <= (today or timezone.localdate())
+    )
+
+
+@transaction.atomic
+def programme_status_record(
+    *,
+    participant: Participant,
+    by: User,
+    reason: str,
+    work_length: str = "",
+    student_aid: bool | None = None,
+) -> ProgrammeStatus:
+    """Record where a newcomer was 90 days after the establishment programme ended. Only for newcomers
+    whose programme ended at least 90 days ago, and once (remove a mistaken one first)."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if locked.target_group != TargetGroup.NEWCOMER or locked.establishment_programme_end is None:
+        raise ValidationError(
+            _("Only newcomers in the establishment programme have a status after it."), code="not_newcomer"
+        )
+    if not programme_status_due(participant=locked):
+        raise ValidationError(
+            _("The status can be recorded from %(date)s, 90 days after the programme ended.")
+            % {"date": f"{ProgrammeStatus.measured_on(locked):%Y-%m-%d}"},
+            code="too_early",
+        )
+    if ProgrammeStatus.objects.filter(participant=locked).exists():
+        raise ValidationError(_("The status is already recorded."), code="exists")
+    status = ProgrammeStatus(
+        participant=locked,
+        reason=reason,
+        work_length=work_length or "",
+        student_aid=student_aid,
+        recorded_on=timezone.localdate(),
+        recorded_by=by,
+    )
+    status.full_clean()
+    status.save()
+    _case_file_changed(by=by, participant_id=participant.pk, field=PROGRAMME_STATUS_FIELD)
+    return status
+
+
+@transaction.atomic
+def programme_status_remove(*, status: ProgrammeStatus, by: User) -> None:
+    """Remove a status recorded by mistake."""
+    participant_id = status.participant_id
+    ProgrammeStatus.objects.filter(pk=status.pk).delete()
+    _case_file_changed(by=by, participant_id=participant_id, field=PROGRAMME_STATUS_FIELD)

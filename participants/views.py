@@ -22,14 +22,21 @@ from .filters import ParticipantFilter
 from .forms import ExperienceFormSet, ParticipantForm, StatusChangeForm, experience_initial
 from .models import Participant
 from .selectors import (
+    exits_of,
     get_participant_for_user,
     participant_for_view,
     participant_viewed,
     participants_shown,
     prerequisites_of,
+    programme_status_of,
     records_checks_of,
 )
-from .services import participant_change_status, participant_register, participant_update
+from .services import (
+    participant_change_status,
+    participant_register,
+    participant_update,
+    programme_status_due,
+)
 from .tables import ParticipantTable
 
 # Filters are kept in the session, not the URL: a search may hold a name or an identity number.
@@ -101,6 +108,9 @@ def _detail_page(
             "status_form": status_form or StatusChangeForm(participant=participant),
             "records_checks": records_checks_of(participant=participant),
             "prerequisites": prerequisites_of(participant=participant, on=today),
+            "exits": exits_of(participant=participant),
+            "programme_status": programme_status_of(participant=participant),
+            "programme_status_due": programme_status_due(participant=participant, today=today),
             "today": today,
         },
     )

@@ -22,9 +22,11 @@ from weasyprint import HTML
 from accounts.models import AccessLogEntry, BreakGlassGrant, User
 from participants.importing import ImportFileError, parse_referral_file
 from participants.models import (
+    Exit,
     Interest,
     Participant,
     ParticipantPrerequisite,
+    ProgrammeStatus,
     RecordsExtractCheck,
     ReferralImport,
     StatusChange,
@@ -110,6 +112,8 @@ INTEREST_FIELDS = ("occupation",)
 STATUS_CHANGE_FIELDS = ("changed_at", "from_status", "to_status", "changed_by", "note")
 RECORDS_CHECK_FIELDS = ("scope", "extract_date", "checked_on", "checked_by", "result")
 PREREQUISITE_FIELDS = ("prerequisite", "obtained_on", "valid_until", "recorded_by", "updated_at")
+EXIT_FIELDS = ("left_on", "reason", "work_length", "student_aid", "recorded_on", "recorded_by")
+PROGRAMME_STATUS_FIELDS = ("reason", "work_length", "student_aid", "recorded_on", "recorded_by")
 PLACEMENT_EVENT_FIELDS = ("at", "from_status", "to_status", "by", "note")
 ACKNOWLEDGEMENT_FIELDS = ("party", "name", "at", "recorded_by")
 LATER_OUTCOME_FIELDS = ("days_after", "outcome", "recorded_on", "recorded_by")
@@ -126,6 +130,8 @@ SHOWN: dict[type[models.Model], tuple[str, ...]] = {
     StatusChange: STATUS_CHANGE_FIELDS,
     RecordsExtractCheck: RECORDS_CHECK_FIELDS,
     ParticipantPrerequisite: PREREQUISITE_FIELDS,
+    Exit: EXIT_FIELDS,
+    ProgrammeStatus: PROGRAMME_STATUS_FIELDS,
     Placement: (*PLACEMENT_FIELDS, "need", "supervisor"),
     PlacementEvent: PLACEMENT_EVENT_FIELDS,
     Acknowledgement: ACKNOWLEDGEMENT_FIELDS,
@@ -143,6 +149,8 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
     StatusChange: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     RecordsExtractCheck: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     ParticipantPrerequisite: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
+    Exit: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
+    ProgrammeStatus: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     Placement: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     PlacementEvent: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     Acknowledgement: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
@@ -269,6 +277,16 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
                     "obtained_on", "pk"
                 )
             ],
+        ),
+        _section(
+            "exits",
+            _("Exits"),
+            [_row(e, EXIT_FIELDS) for e in participant.exits.select_related("recorded_by").order_by("left_on", "pk")],
+        ),
+        _section(
+            "programme_status",
+            _("Status 90 days after the establishment programme"),
+            [_row(s, PROGRAMME_STATUS_FIELDS) for s in ProgrammeStatus.objects.filter(participant=participant)],
         ),
         _section("placements", _("Placements"), placement_rows),
         _section(

@@ -15,13 +15,13 @@ class StrategyGoalAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "unit", "goal"]
+    list_display = ["code", "name", "name_en", "unit", "kolada_kpi", "goal"]
     inlines = [TargetInline]
 
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "year", "quarter", "target_value", "baseline"]
+    list_display = ["indicator", "year", "quarter", "target_value", "baseline", "comparison_value"]
     list_filter = ["year"]
 
 

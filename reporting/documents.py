@@ -70,6 +70,15 @@ def key_label(dimension: str, key: str) -> str:
     return key_labels(dimension, [key])[key]
 
 
+def _comparison_text(row: dict[str, Any]) -> str:
+    """The national figure with the Kolada KPI it is, or nothing: a comparison is shown only beside an
+    indicator defined as that KPI (older snapshots have no `kolada_kpi`, so they show none)."""
+    kpi, value = row.get("kolada_kpi"), row.get("comparison")
+    if not kpi or value is None:
+        return ""
+    return _("National (Kolada %(kpi)s): %(value)s") % {"kpi": kpi, "value": _display(value, row["unit"])}
+
+
 def _context(figures: dict[str, Any]) -> dict[str, Any]:
     indicators = [
         {
@@ -78,6 +87,7 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
             "ytd_text": _display(row["year_to_date"]["shown"], row["unit"]),
             "status_text": str(STATUS_LABELS[row["year_to_date"]["status"]]),
             "target_text": "–" if row["target"] is None else _display(row["target"], row["unit"]),
+            "comparison_text": _comparison_text(row),
         }
         for row in figures["indicators"]
     ]
@@ -146,7 +156,15 @@ def _workbook(figures: dict[str, Any]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Indicators")
-    header = [_("Indicator"), _("Quarter"), _("Year to date"), _("Target"), _("Status"), _("Definition")]
+    header = [
+        _("Indicator"),
+        _("Quarter"),
+        _("Year to date"),
+        _("Target"),
+        _("Status"),
+        _("Definition"),
+        _("Comparison"),
+    ]
     _append(sheet, header)
     for row in context["indicators"]:
         _append(
@@ -158,6 +176,7 @@ def _workbook(figures: dict[str, Any]) -> bytes:
                 row["target_text"],
                 row["status_text"],
                 row["definition"],
+                row["comparison_text"],
             ],
         )
     for breakdown in context["breakdowns"]:

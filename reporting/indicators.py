@@ -23,6 +23,8 @@ from supervisors.models import Enrolment
 from taxonomy.working_days import add_working_days
 from workplaces.models import OrganisationKind
 
+from . import outcomes
+
 # A count below this is not shown: it could identify a person.
 SUPPRESSION_THRESHOLD = 5
 StrOrPromise = str | Promise
@@ -253,6 +255,12 @@ INDICATORS: dict[str, Callable[[Period], Figure]] = {
     "supervisors-trained": supervisors_trained,
     "newcomers-work-or-studies-after-programme": newcomers_in_work_or_studies,
     "left-social-assistance": left_social_assistance,
+    # Defined as Kolada's KPIs (reporting/outcomes.py): people who left, by the kind of exit.
+    "kolada-exits-work-or-studies-share": outcomes.exits_work_or_studies,
+    "kolada-exits-work-share": outcomes.exits_work,
+    "kolada-exits-studies-share": outcomes.exits_studies,
+    "kolada-exits-people": outcomes.exits_people,
+    "kolada-newcomers-work-or-studies-90-days-share": outcomes.newcomers_work_or_studies_90_days,
 }
 
 
@@ -392,13 +400,66 @@ STANDARD: dict[str, Definition] = {
         "count",
     ),
     "newcomers-work-or-studies-after-programme": Definition(
-        gettext_lazy("Newcomers in work or studies after the establishment programme (own measure)"),
+        gettext_lazy("Newcomers in work or studies at the end of the establishment programme (own measure)"),
         gettext_lazy(
             "Newcomers who, on the programme's last day, had a placement that ended in work or studies by then, "
             "or a paid job (an employment-type placement) running that day"
         ),
         gettext_lazy("newcomers whose establishment programme ended in the period"),
         gettext_lazy("the programme's last day, read from the placements' dates (not from their status today)"),
+        gettext_lazy("participants in the target group newcomers"),
+        "percent",
+    ),
+    "kolada-exits-work-or-studies-share": Definition(
+        gettext_lazy("Left the unit for work or studies (as Kolada)"),
+        gettext_lazy(
+            "People who left for regular or subsidised employment on the ordinary labour market expected to last "
+            "at least one continuous month (municipal labour-market jobs do not count), or for studies that "
+            "qualify for student aid"
+        ),
+        gettext_lazy("people who left the unit in the period, each counted once"),
+        gettext_lazy("the day the person left, as recorded by the period's end"),
+        gettext_lazy("every participant whose case was closed"),
+        "percent",
+    ),
+    "kolada-exits-work-share": Definition(
+        gettext_lazy("Left the unit for work (as Kolada)"),
+        gettext_lazy(
+            "People who left for regular or subsidised employment on the ordinary labour market expected to last "
+            "at least one continuous month"
+        ),
+        gettext_lazy("people who left the unit in the period, each counted once"),
+        gettext_lazy("the day the person left, as recorded by the period's end"),
+        gettext_lazy("every participant whose case was closed"),
+        "percent",
+    ),
+    "kolada-exits-studies-share": Definition(
+        gettext_lazy("Left the unit for studies (as Kolada)"),
+        gettext_lazy("People who left for studies that qualify for student aid"),
+        gettext_lazy("people who left the unit in the period, each counted once"),
+        gettext_lazy("the day the person left, as recorded by the period's end"),
+        gettext_lazy("every participant whose case was closed"),
+        "percent",
+    ),
+    "kolada-exits-people": Definition(
+        gettext_lazy("People who left the unit"),
+        gettext_lazy("Distinct people who left the unit in the period, whatever the reason"),
+        None,
+        gettext_lazy("the day the person left, as recorded by the period's end"),
+        gettext_lazy("every participant whose case was closed"),
+        "count",
+    ),
+    "kolada-newcomers-work-or-studies-90-days-share": Definition(
+        gettext_lazy("Newcomers in work or studies 90 days after the establishment programme (as Kolada)"),
+        gettext_lazy(
+            "Newcomers in work (of any kind, subsidised jobs included) or in studies that qualify for student aid "
+            "90 days after their establishment programme ended"
+        ),
+        gettext_lazy(
+            "newcomers whose 90th day after the programme falls in the period and whose status then was recorded "
+            "by the period's end"
+        ),
+        gettext_lazy("the 90th day after the programme's end, as recorded by the period's end"),
         gettext_lazy("participants in the target group newcomers"),
         "percent",
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,18 @@ class Indicator(NamedInTwoLanguages, models.Model):  # noqa: DJ008  # __str__ is
         blank=True,
         related_name="indicators",
         verbose_name=_("goal"),
+    )
+    # Set only when the indicator is computed the way that Kolada KPI is defined: then, and only then,
+    # a comparison figure (the national average) may be shown beside it.
+    kolada_kpi = models.CharField(
+        _("Kolada KPI"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]\d{5}$", _("A Kolada KPI id is a capital letter and five digits."))],
+        help_text=_(
+            "The id of the Kolada KPI this indicator is defined as (e.g. U40455). Only such indicators show a "
+            "comparison figure."
+        ),
     )
 
     class Meta:
@@ -112,6 +125,15 @@ class Target(models.Model):
         is_share = self.indicator_id and self.indicator.unit == Indicator.Unit.PERCENT
         if is_share and self.target_value is not None and self.target_value > 100:
             raise ValidationError({"target_value": _("A share cannot exceed 100 %.")})
+        if self.comparison_value is not None and self.indicator_id and not self.indicator.kolada_kpi:
+            raise ValidationError(
+                {
+                    "comparison_value": _(
+                        "A comparison figure can only be set for an indicator defined as a Kolada KPI: other "
+                        "measures are not defined the same way."
+                    )
+                }
+            )
 
 
 class QuarterlyReport(models.Model):

@@ -176,6 +176,7 @@ def report_figures(
         target = targets.get(code)
         definition = STANDARD[code]
         percent = definition.unit == Indicator.Unit.PERCENT
+        kolada_kpi = indicator.kolada_kpi if indicator else ""
         entry: dict[str, object] = {
             "code": code,
             "name": indicator.localised_name if indicator else str(definition.name),
@@ -184,7 +185,11 @@ def report_figures(
             "unit": "percent" if percent else "count",
             "target": float(target.target_value) if target else None,
             "baseline": float(target.baseline) if target and target.baseline is not None else None,
-            "comparison": float(target.comparison_value) if target and target.comparison_value is not None else None,
+            # The comparison (the national figure) only beside a measure defined the same way: a Kolada KPI.
+            "kolada_kpi": kolada_kpi,
+            "comparison": float(target.comparison_value)
+            if kolada_kpi and target and target.comparison_value is not None
+            else None,
         }
         for key, period in periods.items():
             figure = function(period)

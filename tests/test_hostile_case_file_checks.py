@@ -1,4 +1,4 @@
-"""Hostile input to the case file's check and prerequisite forms (participants.case_file_views): random
+"""Hostile input to the case file's check, prerequisite and exit forms (participants.case_file_views): random
 and malicious values never cause a 500, are never reflected unescaped, never leave anything half-saved,
 and an accepted post saves what the form cleaned (values and checks: `hostile_values`)."""
 
@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.tests.factories import CoordinatorFactory
-from participants.forms import ParticipantPrerequisiteForm, RecordsCheckForm
-from participants.models import ParticipantPrerequisite, RecordsExtractCheck
+from participants.forms import ExitForm, ParticipantPrerequisiteForm, RecordsCheckForm
+from participants.models import Exit, ParticipantPrerequisite, RecordsExtractCheck
 from participants.tests.factories import ParticipantFactory, ParticipantPrerequisiteFactory
 from taxonomy.tests.factories import PrerequisiteFactory
 
@@ -108,3 +108,41 @@ def test_ending_a_prerequisite_takes_no_input(post: dict[str, Any]) -> None:
     assert response.status_code == 302
     held.refresh_from_db()
     assert held.valid_until == timezone.localdate() and held.participant == participant
+
+
+@fuzz()
+@given(data=st.data())
+def test_the_exit_form(data: st.DataObject) -> None:
+    """An accepted exit is saved as cleaned and closes the case; a refused one leaves the status as it was."""
+    coordinator, participant = _setting()
+    valid = {
+        "left_on": timezone.localdate().isoformat(),
+        "reason": "work_subsidised",
+        "work_length": "month_or_more",
+        "student_aid": "",
+    }
+    post = data.draw(corrupted(valid))
+    form = ExitForm(as_querydict(post))
+    form.is_valid()
+    url = reverse("participants:exit_create", args=[participant.pk])
+    response = post_hostile(
+        _client(coordinator),
+        url,
+        post,
+        may_write=[*LOG, "participants.Exit", "participants.StatusChange", "participants.Participant"],
+    )
+    saved = list(Exit.objects.filter(participant=participant).values())
+    participant.refresh_from_db()
+    if response.status_code == 302:
+        (row,) = saved
+        cleaned = form.cleaned_data
+        assert (row["left_on"], row["reason"], row["work_length"], row["student_aid"]) == (
+            cleaned["left_on"],
+            cleaned["reason"],
+            cleaned["work_length"],
+            cleaned["student_aid"],
+        )
+        assert participant.status == "exited"
+    else:
+        assert response.status_code == 200 and saved == []
+        assert participant.status != "exited"

@@ -10,7 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.tests.factories import SupervisorUserFactory
 from participants.tests.factories import (
+    ExitFactory,
     ParticipantPrerequisiteFactory,
+    ProgrammeStatusFactory,
     RecordsExtractCheckFactory,
     ReferralImportFactory,
 )
@@ -30,6 +32,10 @@ OBJECT_OF = {
     "participants:prerequisite_create": "participant",
     "participants:prerequisite_end": "participant",
     "participants:prerequisite_delete": "participant",
+    "participants:exit_create": "participant",
+    "participants:exit_delete": "participant",
+    "participants:programme_status_create": "participant",
+    "participants:programme_status_delete": "participant",
     "participants:import_preview": "import",
     "placements:detail": "placement",
     "placements:agreement": "placement",
@@ -61,7 +67,7 @@ OBJECT_OF = {
 
 
 # Pages about a row of a case file name the row by a second key: which object that is.
-ROW_OF = {"check_pk": "records_check", "held_pk": "prerequisite"}
+ROW_OF = {"check_pk": "records_check", "held_pk": "prerequisite", "exit_pk": "exit", "status_pk": "programme_status"}
 
 
 def _patterns() -> list[tuple[str, URLPattern]]:
@@ -95,6 +101,8 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
         "import": ReferralImportFactory().pk,
         "records_check": RecordsExtractCheckFactory(participant=theirs.participant).pk,
         "prerequisite": ParticipantPrerequisiteFactory(participant=theirs.participant).pk,
+        "exit": ExitFactory(participant=theirs.participant).pk,
+        "programme_status": ProgrammeStatusFactory(participant=theirs.participant).pk,
     }
     mine = PlacementFactory(active=True)
     user = SupervisorUserFactory()
@@ -119,3 +127,4 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
     theirs.refresh_from_db()
     assert theirs.status == "active"
     assert theirs.participant.records_checks.exists() and theirs.participant.prerequisites.get().valid_until is None
+    assert theirs.participant.exits.exists() and hasattr(theirs.participant, "programme_status")

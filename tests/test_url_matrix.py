@@ -24,8 +24,10 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
 from participants.tests.factories import (
+    ExitFactory,
     ParticipantFactory,
     ParticipantPrerequisiteFactory,
+    ProgrammeStatusFactory,
     RecordsExtractCheckFactory,
     ReferralImportFactory,
     WorkExperienceFactory,
@@ -82,6 +84,11 @@ MATRIX: dict[str, str] = {
     "participants:prerequisite_create": "C",
     "participants:prerequisite_end": "C",
     "participants:prerequisite_delete": "C",
+    # Exits and the status after the establishment programme: as the case file itself.
+    "participants:exit_create": "C",
+    "participants:exit_delete": "C",
+    "participants:programme_status_create": "C",
+    "participants:programme_status_delete": "C",
     "participants:import_upload": STAFF,
     "participants:import_template": STAFF,
     "participants:import_preview": "C",
@@ -185,6 +192,8 @@ class World:
         self.experience = WorkExperienceFactory(participant=self.participant)
         self.records_check = RecordsExtractCheckFactory(participant=self.participant)
         self.prerequisite = ParticipantPrerequisiteFactory(participant=self.participant)
+        self.exit = ExitFactory(participant=self.participant)
+        self.programme_status = ProgrammeStatusFactory(participant=self.participant)
         self.placement = PlacementFactory(
             participant=self.participant,
             status=PlacementStatus.ACTIVE,
@@ -268,7 +277,13 @@ class World:
         thing = objects.get(name) or next((v for k, v in by_prefix.items() if name.startswith(k)), None)
         text = route.replace("^", "").replace("$", "").replace("\\Z", "")
         # A row on the case file: the participant's own, so that the page finds it.
-        for key, row in (("check_pk", self.records_check), ("held_pk", self.prerequisite)):
+        rows = (
+            ("check_pk", self.records_check),
+            ("held_pk", self.prerequisite),
+            ("exit_pk", self.exit),
+            ("status_pk", self.programme_status),
+        )
+        for key, row in rows:
             text = text.replace(f"<int:{key}>", str(row.pk))
         pk = str(thing.pk) if thing is not None else "1"
         text = re.sub(r"<int:\w+>|\(\?P<pk>[^)]*\)", pk, text)

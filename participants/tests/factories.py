@@ -11,10 +11,13 @@ from accounts.tests.factories import CoordinatorFactory, TeamFactory
 from participants.identity import make_test_identity_number
 from participants.importing import COLUMNS
 from participants.models import (
+    Exit,
+    ExitReason,
     Interest,
     Participant,
     ParticipantPrerequisite,
     ParticipantStatus,
+    ProgrammeStatus,
     RecordsExtractCheck,
     RecordsExtractResult,
     RecordsExtractScope,
@@ -23,6 +26,7 @@ from participants.models import (
     StatusChange,
     TargetGroup,
     WorkExperience,
+    WorkLength,
 )
 from taxonomy.models import SwedishLevel
 from taxonomy.tests.factories import DistrictFactory, OccupationFactory, PrerequisiteFactory
@@ -118,3 +122,38 @@ class ReferralImportFactory(factory.django.DjangoModelFactory):
     filename = "anvisningar.csv"
     # A stored import always parses: the upload refuses a file without the columns.
     content = factory.LazyFunction(lambda: ";".join(c.header for c in COLUMNS).encode() + b"\n")
+
+
+class ExitFactory(factory.django.DjangoModelFactory):
+    """Left for regular work of at least a month, a week ago (after the referral, 60 days ago)."""
+
+    class Meta:
+        model = Exit
+
+    participant = factory.SubFactory(ParticipantFactory, status=ParticipantStatus.EXITED)
+    left_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=7))
+    reason = ExitReason.WORK_REGULAR
+    work_length = WorkLength.MONTH_OR_MORE
+    student_aid = None
+    recorded_on = factory.LazyAttribute(lambda o: o.left_on)
+    recorded_by = factory.SubFactory(CoordinatorFactory, team=factory.SelfAttribute("..participant.team"))
+
+
+class ProgrammeStatusFactory(factory.django.DjangoModelFactory):
+    """A newcomer whose programme ended 100 days ago, in studies with student aid 90 days later."""
+
+    class Meta:
+        model = ProgrammeStatus
+
+    participant = factory.SubFactory(
+        ParticipantFactory,
+        target_group=TargetGroup.NEWCOMER,
+        referral_date=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=700)),
+        residence_permit_date=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=830)),
+        establishment_programme_end=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=100)),
+    )
+    reason = ExitReason.STUDIES
+    work_length = ""
+    student_aid = True
+    recorded_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=5))
+    recorded_by = factory.SubFactory(CoordinatorFactory, team=factory.SelfAttribute("..participant.team"))

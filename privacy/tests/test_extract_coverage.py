@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AccessAction
 from accounts.tests.factories import AccessLogEntryFactory
 from participants.models import Participant
-from participants.tests.factories import InterestFactory
+from participants.tests.factories import ExitFactory, InterestFactory, ProgrammeStatusFactory
 from placements.models import FollowUp, Placement
 from placements.tests.factories import PlacementEventFactory
 from privacy.extract import MODELS_NOT_SHOWN, NOT_SHOWN, SHOWN, _label, register_extract
@@ -58,6 +58,8 @@ def test_every_stored_field_is_shown_or_named_with_a_reason(model: type[models.M
 def test_each_shown_field_appears_in_an_extract_of_a_full_case_file() -> None:
     person = full_case_file(0, exited=False)
     InterestFactory(participant=person)
+    ExitFactory(participant=person, reason="studies", work_length="", student_aid=False)
+    ProgrammeStatusFactory(participant=person, reason="work_subsidised", work_length="month_or_more", student_aid=None)
     PlacementEventFactory(placement=person.placements.get())
     AccessLogEntryFactory(participant_id=person.pk, action=AccessAction.CHANGE, fields=["phone", "email"])
 
