@@ -47,6 +47,7 @@ PROFILE_FIELDS = (
     "last_name",
     "identity_number",
     "gender",
+    "region_of_birth",
     "phone",
     "email",
     "home_district",
