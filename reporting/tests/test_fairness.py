@@ -10,7 +10,9 @@ import math
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -347,3 +349,14 @@ def test_the_page_says_when_a_gap_may_be_chance(client: Client, world, time_mach
     page = client.get(reverse("reporting:fairness"), {"year": 2026}).content.decode()
     assert "Skillnaderna kan bero på slumpen vid dessa gruppstorlekar (p = 0,33)" in page
     assert ">30,0&nbsp;%<" in page and ">50,0&nbsp;%<" in page
+
+
+def test_the_pages_query_count_does_not_grow_with_the_data(client: Client, world) -> None:
+    client.force_login(ManagerFactory())
+    _people(world, 5, 5, gender=Gender.FEMALE)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reporting:fairness"), {"year": 2026})
+    _people(world, 20, 10, gender=Gender.MALE, region_of_birth=RegionOfBirth.AFRICA)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("reporting:fairness"), {"year": 2026})
+    assert len(many) == len(few)
