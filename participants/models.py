@@ -55,6 +55,24 @@ class Gender(models.TextChoices):
     UNKNOWN = "unknown", _("Not stated")
 
 
+class RegionOfBirth(models.TextChoices):
+    """Region of birth, grouped as Statistics Sweden (SCB) groups country of birth in its population
+    statistics ("Utrikes födda efter födelsevärldsdel"): Sweden, the Nordic countries except Sweden,
+    the EU except the Nordic countries, Europe except the EU and the Nordic countries, then by
+    continent. Recorded for statistics only (the fairness view); never read by matching."""
+
+    SWEDEN = "sweden", _("Sweden")
+    NORDIC = "nordic", _("Nordic countries except Sweden")
+    EU = "eu", _("EU except the Nordic countries")
+    EUROPE = "europe", _("Europe except the EU and the Nordic countries")
+    AFRICA = "africa", _("Africa")
+    ASIA = "asia", _("Asia")
+    NORTH_AMERICA = "north_america", _("North America")
+    SOUTH_AMERICA = "south_america", _("South America")
+    OCEANIA = "oceania", _("Oceania")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class ParticipantStatus(models.TextChoices):
     REFERRED = "referred", _("Referred")
     MAPPED = "mapped", _("Mapped, waiting for a placement")
@@ -96,6 +114,16 @@ class Participant(models.Model):
         choices=Gender.choices,
         default=Gender.UNKNOWN,
         help_text=_("For statistics only."),
+    )
+    region_of_birth = models.CharField(
+        _("region of birth"),
+        max_length=20,
+        choices=RegionOfBirth.choices,
+        blank=True,
+        help_text=_(
+            "For statistics only: whether people born in different parts of the world are offered "
+            "placements on equal terms. Matching never reads it."
+        ),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

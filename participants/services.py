@@ -120,6 +120,7 @@ EDITABLE_FIELDS = (
     "last_name",
     "identity_number",
     "gender",
+    "region_of_birth",
     "phone",
     "email",
     "home_district",

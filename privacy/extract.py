@@ -49,6 +49,7 @@ PROFILE_FIELDS = (
     "last_name",
     "identity_number",
     "gender",
+    "region_of_birth",
     "phone",
     "email",
     "home_district",

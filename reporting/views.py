@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,7 +26,16 @@ from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels
-from .fairness import fairness
+from .fairness import (
+    DEFINITIONS,
+    DIMENSION_TITLES,
+    IDENTICAL,
+    MEASURE_TITLES,
+    METHOD_TEXT,
+    fairness,
+    group_label,
+)
+from .fairness import MEASURES as FAIRNESS_MEASURES
 from .indicators import (
     FOLLOW_UP_WORKING_DAYS,
     INDICATORS,
@@ -294,24 +303,55 @@ def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reporting/targets.html", {"form": form, "year": year})
 
 
+def _p_text(p: float) -> str:
+    """A p-value's comparison as the page writes it, in the user's language: "= 0,01", "= 0,004", "< 0,001"."""
+    if p < 0.001:
+        return f"< {formats.number_format(0.001, 3)}"
+    return f"= {formats.number_format(p, 2 if p >= 0.01 else 3)}"
+
+
+def _verdict(test: dict[str, Any] | None) -> tuple[str, bool]:
+    """The test's answer in words, and whether it flags a gap."""
+    if test is None:
+        return _("Too few groups are shown to compare."), False
+    if test["method"] == IDENTICAL:
+        return _("Every group shown has the same rate."), False
+    if test["flagged"]:
+        text = _("The difference is too large to be likely due to chance (p %(p)s).")
+    else:
+        text = _("The differences may be due to chance at these group sizes (p %(p)s).")
+    return text % {"p": _p_text(test["adjusted_p"])}, test["flagged"]
+
+
 @manager_only
 def fairness_view(request: HttpRequest) -> HttpResponse:
-    """How proposals, placements and outcomes are spread over groups, against those waiting."""
+    """Rates of proposals, starts and work or studies per person waiting, by group, with a test of
+    whether the gaps between the groups shown are larger than chance would make them."""
     today = timezone.localdate()
     year = _year_param(request, latest=today.year)
-    titles = {
-        "gender": DIMENSION_LABELS["gender"],
-        "age_band": _("Age"),
-        "referral_source": DIMENSION_LABELS["referral_source"],
-    }
-    tables = [
-        {"title": titles[dimension], "rows": [{**row, "label": key_label(dimension, row["group"])} for row in rows]}  # type: ignore[arg-type]  # a group is a str
-        for dimension, rows in fairness(year=year, today=today).items()
-    ]
+    tables = []
+    for dimension, figures in fairness(year=year, today=today).items():
+        verdicts = []
+        for measure in FAIRNESS_MEASURES:
+            text, flagged = _verdict(figures["tests"][measure])
+            verdicts.append({"measure": MEASURE_TITLES[measure], "text": text, "flagged": flagged})
+        tables.append(
+            {
+                "title": DIMENSION_TITLES[dimension],
+                "rows": [{**row, "label": group_label(dimension, row["group"])} for row in figures["rows"]],
+                "verdicts": verdicts,
+            }
+        )
     return render(
         request,
         "reporting/fairness.html",
-        {"year": year, "years": range(today.year, today.year - 5, -1), "tables": tables},
+        {
+            "year": year,
+            "years": range(today.year, today.year - 5, -1),
+            "tables": tables,
+            "definitions": [DEFINITIONS[name] for name in ("waiting", *FAIRNESS_MEASURES)],
+            "method": METHOD_TEXT,
+        },
     )
 
 

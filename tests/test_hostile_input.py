@@ -49,7 +49,8 @@ from .hostile_values import (
 pytestmark = pytest.mark.django_db
 
 PARTICIPANT_FIELDS = [
-    "first_name", "last_name", "identity_number", "gender", "phone", "email", "home_district", "target_group",
+    "first_name", "last_name", "identity_number", "gender", "region_of_birth", "phone", "email", "home_district",
+    "target_group",
     "referral_source", "referral_date", "residence_permit_date", "establishment_programme_end", "swedish_level",
     "education_level", "hours_per_day", "job_track", "coordinator", "languages", "interests",
     "experience-0-occupation", "experience-0-years", "experience-0-country",

@@ -23,6 +23,7 @@ from participants.models import (
     RecordsExtractScope,
     ReferralImport,
     ReferralSource,
+    RegionOfBirth,
     StatusChange,
     TargetGroup,
     WorkExperience,
@@ -48,6 +49,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     home_district = factory.SubFactory(DistrictFactory)
     target_group = TargetGroup.YOUTH
     referral_source = ReferralSource.EMPLOYMENT_SERVICE
+    region_of_birth = RegionOfBirth.SWEDEN
     referral_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=60))
     swedish_level = SwedishLevel.SFI_C
     hours_per_day = Decimal("4.0")

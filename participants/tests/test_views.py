@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import AccessAction, AccessLogEntry
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory
-from participants.models import Participant, TargetGroup
+from participants.models import Participant, RegionOfBirth, TargetGroup
 from participants.tests.factories import ParticipantFactory, WorkExperienceFactory
 from placements.tests.factories import PlacementFactory
 from taxonomy.tests.factories import OccupationFactory
@@ -140,6 +140,21 @@ def test_registering_saves_the_person_with_work_experience(client: Client, coord
     assert participant.team == coordinator.team
     assert participant.establishment_programme_end == dt.date(2028, 2, 1)
     assert participant.work_experiences.get().occupation_id == "5321"
+
+
+def test_the_region_of_birth_is_asked_for_statistics_only_and_saved(client: Client, coordinator) -> None:
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:create")).content.decode()
+    assert 'name="region_of_birth"' in page and "Endast för statistik" in page
+    assert "Norden utom Sverige" in page and "Europa utom EU och Norden" in page
+    client.post(reverse("participants:create"), _valid_post(coordinator, region_of_birth=RegionOfBirth.ASIA))
+    assert Participant.objects.get().region_of_birth == RegionOfBirth.ASIA
+    # It may be left blank.
+    participant = Participant.objects.get()
+    data = _valid_post(coordinator, identity_number=participant.identity_number, region_of_birth="")
+    assert client.post(reverse("participants:edit", args=[participant.pk]), data).status_code == 302
+    participant.refresh_from_db()
+    assert participant.region_of_birth == ""
 
 
 def test_a_bad_identity_number_is_shown_next_to_the_field_and_nothing_is_saved(client: Client, coordinator) -> None:

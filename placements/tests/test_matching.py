@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import CoordinatorFactory
-from participants.models import Gender, ParticipantStatus, RecordsExtractResult, RecordsExtractScope
+from participants.models import (
+    Gender,
+    ParticipantStatus,
+    RecordsExtractResult,
+    RecordsExtractScope,
+    RegionOfBirth,
+)
 from participants.tests.factories import (
     InterestFactory,
     ParticipantFactory,
     RecordsExtractCheckFactory,
     WorkExperienceFactory,
 )
+from placements import matching
 from placements.matching import rank_candidates, rank_needs
+from placements.matching.features import forget_features, load_features
 from placements.models import MatchingWeights
 from placements.tests.factories import PlacementFactory
 from taxonomy.models import SwedishLevel
@@ -180,6 +189,36 @@ def test_protected_attributes_change_no_ranking(coordinator, need) -> None:
     after = rank_candidates(need=need, user=coordinator)
     assert _order(after) == _order(before)
     assert [c.score for c in after.candidates] == [c.score for c in before.candidates]
+
+
+def test_the_region_of_birth_changes_no_ranking(coordinator, need) -> None:
+    people = []
+    for years in [1, 3, 3, 6, 9]:
+        person = _person(coordinator, region_of_birth=RegionOfBirth.SWEDEN)
+        WorkExperienceFactory(participant=person, occupation=OccupationFactory(code="5321"), years=Decimal(years))
+        people.append(person)
+    before = rank_candidates(need=need, user=coordinator)
+    regions = [RegionOfBirth.AFRICA, RegionOfBirth.ASIA, "", RegionOfBirth.UNKNOWN, RegionOfBirth.EU]
+    for person, region in zip(people, regions, strict=True):
+        person.region_of_birth = region
+        person.save()
+    after = rank_candidates(need=need, user=coordinator)
+    assert _order(after) == _order(before)
+    assert [c.score for c in after.candidates] == [c.score for c in before.candidates]
+
+
+def test_matching_never_reads_the_region_of_birth(coordinator) -> None:
+    """Neither the features matching loads (its only read of case files) nor any of its code
+    names the field: the statistics' region of birth cannot reach a ranking."""
+    WorkExperienceFactory(participant=_person(coordinator, region_of_birth=RegionOfBirth.AFRICA))
+    forget_features()
+    with CaptureQueriesContext(connection) as queries:
+        features = load_features()
+    assert len(features.participants.ids) == 1
+    assert queries and not [q["sql"] for q in queries if "region_of_birth" in q["sql"]]
+    package = Path(matching.__file__).parent
+    sources = [*package.glob("*.py"), package.parent / "rules.py"]
+    assert not [path.name for path in sources if "region_of_birth" in path.read_text()]
 
 
 def test_a_ranking_uses_a_fixed_number_of_queries(coordinator, need) -> None:
