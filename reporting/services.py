@@ -34,6 +34,12 @@ from .status import status
 logger = logging.getLogger(__name__)
 
 
+def quarter_unfinished(*, year: int, quarter: int, today: dt.date | None = None) -> bool:
+    """Whether the quarter is still running (or has not begun): today is on or before its last day.
+    Its report can only be preliminary."""
+    return (today or timezone.localdate()) <= Period.quarter(year, quarter).end
+
+
 def previous_quarter(today: dt.date) -> tuple[int, int]:
     quarter = quarter_of(today)
     return (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
@@ -43,7 +49,13 @@ def previous_quarter(today: dt.date) -> tuple[int, int]:
 def quarterly_report_request(*, year: int, quarter: int, by: User | None) -> QuarterlyReport:
     """A new version of the quarter's report, waiting to be generated (the earlier ones are kept)."""
     latest = QuarterlyReport.objects.select_for_update().filter(year=year, quarter=quarter).aggregate(v=Max("version"))
-    report = QuarterlyReport(year=year, quarter=quarter, version=(latest["v"] or 0) + 1, requested_by=by)
+    report = QuarterlyReport(
+        year=year,
+        quarter=quarter,
+        version=(latest["v"] or 0) + 1,
+        requested_by=by,
+        preliminary=quarter_unfinished(year=year, quarter=quarter),
+    )
     report.full_clean()
     report.save()
     return report
@@ -86,6 +98,11 @@ def scheduled_or_new(*, year: int, quarter: int) -> QuarterlyReport:
 def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     """Compute every figure, render the PDF and the workbook, and make this version the current one.
 
+    A quarter that has not ended (today is on or before its last day) gives a preliminary version,
+    marked so in the archive, the PDF and the workbook; it never becomes current, so the current
+    version stays the last final one. Whether a version is preliminary is decided when its figures
+    are computed: one requested on the quarter's last day and made the day after is final.
+
     Safe to run again on the same version (a retry): a finished version is returned as it is.
     """
     report.refresh_from_db()
@@ -93,8 +110,10 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         return report
     QuarterlyReport.objects.filter(pk=report.pk).update(status=QuarterlyReport.Status.RUNNING, error="")
     try:
+        preliminary = quarter_unfinished(year=report.year, quarter=report.quarter)
         with translation.override("sv"):  # the snapshot is the Swedish report
             figures = report_figures(report.year, report.quarter)
+        figures["preliminary"] = preliminary
         pdf = report_pdf(figures)
         xlsx = report_xlsx(figures)
     except Exception as exc:
@@ -111,10 +130,13 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         locked.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
         locked.generated_at = timezone.now()
         locked.status = QuarterlyReport.Status.DONE
-        QuarterlyReport.objects.filter(year=locked.year, quarter=locked.quarter, is_current=True).update(
-            is_current=False
-        )
-        locked.is_current = True
+        locked.preliminary = preliminary
+        if not preliminary:
+            QuarterlyReport.objects.filter(year=locked.year, quarter=locked.quarter, is_current=True).update(
+                is_current=False
+            )
+            locked.is_current = True
+        locked.full_clean()
         locked.save()
     return locked
 
@@ -130,13 +152,19 @@ def report_figures(
         del periods["quarter"]
     part_of_year = {"quarter": 0.25, "year_to_date": quarter / 4}
     indicators = {i.code: i for i in Indicator.objects.all()}
-    targets = {
-        t.indicator.code: t for t in Target.objects.filter(year=year, quarter__isnull=True).select_related("indicator")
-    }
+    targets: dict[str, Target] = {}
+    quarter_targets: dict[str, Target] = {}
+    for t in (
+        Target.objects.filter(year=year)
+        .filter(Q(quarter__isnull=True) | Q(quarter=quarter))
+        .select_related("indicator")
+    ):
+        (targets if t.quarter is None else quarter_targets)[t.indicator.code] = t
     rows = []
     for code, function in INDICATORS.items():
         indicator = indicators.get(code)
         target = targets.get(code)
+        quarter_target = quarter_targets.get(code)
         standard_name, standard_definition, standard_unit = STANDARD[code]
         percent = (indicator.unit if indicator else standard_unit) == Indicator.Unit.PERCENT
         entry: dict[str, object] = {
@@ -145,20 +173,25 @@ def report_figures(
             "definition": indicator.localised_definition if indicator else str(standard_definition),
             "unit": "percent" if percent else "count",
             "target": float(target.target_value) if target else None,
+            "quarter_target": float(quarter_target.target_value) if quarter_target else None,
             "baseline": float(target.baseline) if target and target.baseline is not None else None,
             "comparison": float(target.comparison_value) if target and target.comparison_value is not None else None,
         }
         for key, period in periods.items():
             figure = function(period)
             value = shown(figure)
+            # The quarter is measured against its own target when one is set (not pro-rated: it is
+            # the quarter's), else against the year's, pro-rated; the year to date always the year's.
+            own = quarter_target if key == "quarter" else None
+            goal = own or target
             entry[key] = {
                 **figure.as_dict(),
                 "shown": value,
                 "status": status(
                     value=value,
-                    target=target.target_value if target else None,
+                    target=goal.target_value if goal else None,
                     percent=percent,
-                    part_of_year=part_of_year[key],
+                    part_of_year=1.0 if own else part_of_year[key],
                     higher_is_better=indicator.higher_is_better if indicator else True,
                 ),
             }
@@ -176,6 +209,19 @@ def report_figures(
         "suppliers": suppliers(periods["year_to_date"]),
         "left_social_assistance": left_social_assistance_by_source(periods["year_to_date"]),
         "computed_on": str(today),
+    }
+
+
+def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, list[dict[str, object]]]:
+    """The given indicators' figure in each quarter of the year up to quarter `until`, for the
+    forecast of a share (its trend over the quarters). One query per indicator and quarter; none
+    before the second quarter, when there is no trend to see yet."""
+    if until < 2:
+        return {}
+    return {
+        code: [INDICATORS[code](Period.quarter(year, q)).as_dict() for q in range(1, until + 1)]
+        for code in codes
+        if code in INDICATORS
     }
 
 
@@ -200,20 +246,35 @@ __all__ = ["previous_quarter", "quarterly_report_generate", "quarterly_report_re
 
 
 @transaction.atomic
-def targets_save(*, year: int, values: dict[int, tuple[Decimal | None, Decimal | None]], by: User | None) -> int:
-    """Set the yearly target and baseline of each indicator (id -> (target, baseline)); an empty
-    target removes it. All or nothing. Returns how many targets the year has afterwards."""
+def targets_save(
+    *,
+    year: int,
+    values: dict[int, tuple[Decimal | None, Decimal | None]],
+    quarters: dict[int, dict[int, Decimal | None]] | None = None,
+    by: User | None,
+) -> int:
+    """Set the yearly target and baseline of each indicator (id -> (target, baseline)), and its
+    target for each quarter (id -> {quarter: target}); an empty target removes it. All or nothing.
+    Returns how many yearly targets the year has afterwards."""
     for indicator_id, (target_value, baseline) in values.items():
-        if target_value is None:
-            Target.objects.filter(indicator_id=indicator_id, year=year, quarter__isnull=True).delete()
-            continue
-        target = Target.objects.filter(indicator_id=indicator_id, year=year, quarter__isnull=True).first() or Target(
-            indicator_id=indicator_id, year=year
-        )
-        target.target_value, target.baseline = target_value, baseline
-        target.full_clean()
-        target.save()
+        _target_set(indicator_id=indicator_id, year=year, quarter=None, value=target_value, baseline=baseline)
+    for indicator_id, per_quarter in (quarters or {}).items():
+        for quarter, target_value in per_quarter.items():
+            _target_set(indicator_id=indicator_id, year=year, quarter=quarter, value=target_value, baseline=None)
     return Target.objects.filter(year=year, quarter__isnull=True).count()
+
+
+def _target_set(
+    *, indicator_id: int, year: int, quarter: int | None, value: Decimal | None, baseline: Decimal | None
+) -> None:
+    existing = Target.objects.filter(indicator_id=indicator_id, year=year, quarter=quarter)  # None: IS NULL
+    if value is None:
+        existing.delete()
+        return
+    target = existing.first() or Target(indicator_id=indicator_id, year=year, quarter=quarter)
+    target.target_value, target.baseline = value, baseline
+    target.full_clean()
+    target.save()
 
 
 def data_version() -> tuple[object, ...]:

@@ -20,7 +20,10 @@ URL = reverse("reporting:targets") + "?year=2026"
 
 def emptied(*indicator_ids: int) -> dict[str, str]:
     """What a browser sends for the form with every field cleared."""
-    return {f"{field}_{pk}": "" for pk in indicator_ids for field in ("target", "baseline")}
+    fields = ("target", "baseline", "quarter_{}_1", "quarter_{}_2", "quarter_{}_3", "quarter_{}_4")
+    return {
+        (f"{field}_{pk}" if "{}" not in field else field.format(pk)): "" for pk in indicator_ids for field in fields
+    }
 
 
 @pytest.fixture
@@ -53,10 +56,13 @@ def test_a_target_is_removed_only_with_its_remove_box(client: Client, targets) -
     assert list(Target.objects.values_list("indicator__code", "target_value")) == [("placements-started", 130)]
 
 
-def test_a_year_without_targets_may_be_sent_empty(client: Client) -> None:
+def test_a_year_without_targets_sent_empty_is_an_error_not_a_success(client: Client) -> None:
     indicator = IndicatorFactory(code="matched-per-year")
     client.force_login(ManagerFactory())
-    assert client.post(URL, emptied(indicator.pk)).status_code == 302
+    response = client.post(URL, emptied(indicator.pk))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Inget sparades: formuläret var tomt." in page and "är sparade" not in page
     assert not Target.objects.exists()
 
 
