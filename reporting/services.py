@@ -212,7 +212,7 @@ def report_figures(
     }
 
 
-def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, list[dict[str, object]]]:
+def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, list[dict[str, float | int | None]]]:
     """The given indicators' figure in each quarter of the year up to quarter `until`, for the
     forecast of a share (its trend over the quarters). One query per indicator and quarter; none
     before the second quarter, when there is no trend to see yet."""

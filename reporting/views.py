@@ -95,7 +95,7 @@ def _dashboard_figures(year: int, today: dt.date) -> dict[str, Any]:
     if figures is None:
         figures = report_figures(year, _current_quarter(year), today=today, year_to_date_only=True)
         figures["series"] = quarterly_series(year)
-        shares = [row["code"] for row in figures["indicators"] if row["unit"] == "percent"]
+        shares = [row["code"] for row in figures["indicators"] if row["unit"] == "percent"]  # type: ignore[attr-defined]  # JSON-shaped figures
         figures["quarters"] = quarter_figures(codes=shares, year=year, until=_current_quarter(year))
         # The trend: the same part of the year before, indicator values only.
         previous = Period.year_to_date(year - 1, _current_quarter(year))

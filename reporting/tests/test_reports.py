@@ -227,12 +227,12 @@ def test_a_quarter_is_measured_against_its_own_target_when_one_is_set(history) -
     from reporting.services import report_figures
 
     matched = Target.objects.get(indicator__code="matched-per-year")
-    rows = {row["code"]: row for row in report_figures(2026, 3)["indicators"]}
+    rows = {row["code"]: row for row in report_figures(2026, 3)["indicators"]}  # type: ignore[attr-defined]  # JSON-shaped figures
     # Without a quarter target: 10 against a quarter of 100 (25) is behind plan.
     assert rows["matched-per-year"]["quarter"]["status"] == "off_track"
     TargetFactory(indicator=matched.indicator, year=2026, quarter=3, target_value=Decimal("10"))
     TargetFactory(indicator=matched.indicator, year=2026, quarter=2, target_value=Decimal("500"))  # not Q3's
-    row = {row["code"]: row for row in report_figures(2026, 3)["indicators"]}["matched-per-year"]
+    row = {row["code"]: row for row in report_figures(2026, 3)["indicators"]}["matched-per-year"]  # type: ignore[attr-defined]  # JSON-shaped figures
     assert row["quarter_target"] == 10.0 and row["target"] == 100.0
     assert row["quarter"]["status"] == "on_track"  # 10 against the quarter's own 10, not pro-rated
     assert row["year_to_date"]["status"] == "off_track"  # the year to date: still the year's 75

@@ -82,7 +82,7 @@ def quarter_targets(targets) -> list[Target]:
     ]
 
 
-def _all_targets() -> list[tuple[str, int | None, int]]:
+def _all_targets() -> list[tuple[str, int | None, Decimal]]:
     return sorted(Target.objects.values_list("indicator__code", "quarter", "target_value"), key=str)
 
 
