@@ -244,8 +244,8 @@ class _Sheet:
         cell.comment = Comment(str(SUPPRESSED), "Platsa")
         self.withheld = True
 
-    def finish(self) -> None:
-        if self.withheld:
+    def finish(self, *, note: bool = True) -> None:
+        if self.withheld and note:
             self.worksheet.append([])
             self.worksheet.append([_withheld_note()])
         _as_plain_text(self.worksheet)
@@ -307,7 +307,7 @@ def _workbook(figures: dict[str, Any]) -> bytes:
             [row["definition"]],
         )
     sheet.worksheet.column_dimensions["A"].width = 55
-    sheet.finish()
+    sheet.finish(note=False)  # the legend is above the table
     for breakdown in context["breakdowns"]:
         table = _Sheet(workbook.create_sheet(breakdown["title"][:31]))
         table.header(["", _("Started"), _("Ended"), _("In work or studies")])
