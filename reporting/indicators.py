@@ -384,18 +384,18 @@ def forecast(
     start: dt.date,
     today: dt.date,
     so_far: Figure | None = None,
-    quarters: list[Figure] | None = None,
+    quarters: dict[int, Figure] | None = None,
 ) -> float | None:
     """The year's figure if things go on as they have so far.
 
     A count: the rate so far holds, so the count scales with the part of the year gone (half the year
     gone, 50 started: 100).
 
-    A share (given the year so far, `so_far`, and each quarter so far, `quarters`): the year's share
+    A share (given the year so far, `so_far`, and ended quarters by number, `quarters`): the year's share
     is the pooled share of all its cases, so the forecast adds the cases still to come to those so
     far. The cases to come: as many a day as so far (the denominator so far scaled to the rest of the
     year, as for a count). Their share: the straight line fitted (least squares) through the shares
-    of the quarters so far, each placed at its quarter's middle, read at the middle of the rest of the
+    of the ended quarters, each placed at its quarter's middle, read at the middle of the rest of the
     year, and kept within 0-100 %. Only quarters whose share may be shown (five or more cases) take
     part in the line; with fewer than two of them there is no trend to see, and the cases to come are
     expected at the share so far, which is then the forecast.
@@ -419,7 +419,7 @@ def forecast(
         return value
     points = [
         (number - 0.5, figure.value)
-        for number, figure in enumerate(quarters, start=1)
+        for number, figure in sorted(quarters.items())
         if figure.value is not None and shown(figure) is not None
     ]
     to_come = denominator * (4 - gone) / gone

@@ -212,17 +212,23 @@ def report_figures(
     }
 
 
-def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, list[dict[str, float | int | None]]]:
-    """The given indicators' figure in each quarter of the year up to quarter `until`, for the
-    forecast of a share (its trend over the quarters). One query per indicator and quarter; none
-    before the second quarter, when there is no trend to see yet."""
+def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, dict[int, dict[str, object]]]:
+    """The given indicators' figure in each ended quarter of the year before quarter `until`, as the
+    quarter's current (final) report holds it: code -> {quarter: figure}. For the forecast of a share
+    (its trend over the quarters). One query, and no indicator is computed again: a quarter without
+    a current report is left out."""
     if until < 2:
         return {}
-    return {
-        code: [INDICATORS[code](Period.quarter(year, q)).as_dict() for q in range(1, until + 1)]
-        for code in codes
-        if code in INDICATORS
-    }
+    wanted = set(codes)
+    found: dict[str, dict[int, dict[str, object]]] = {}
+    rows = QuarterlyReport.objects.filter(year=year, quarter__lt=until, is_current=True).values_list(
+        "quarter", "figures__indicators"
+    )
+    for quarter, indicators in rows:
+        for row in indicators or []:
+            if row.get("code") in wanted and isinstance(row.get("quarter"), dict):
+                found.setdefault(row["code"], {})[quarter] = row["quarter"]
+    return found
 
 
 def funnel(period: Period) -> list[dict[str, object]]:

@@ -130,7 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 start=ytd_start,
                 today=until,
                 so_far=_figure(row["year_to_date"]),
-                quarters=[_figure(q) for q in figures.get("quarters", {}).get(row["code"], [])],
+                quarters={int(q): _figure(f) for q, f in figures.get("quarters", {}).get(row["code"], {}).items()},
             ),
         }
         for row in figures["indicators"]

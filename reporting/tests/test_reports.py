@@ -236,3 +236,26 @@ def test_a_quarter_is_measured_against_its_own_target_when_one_is_set(history) -
     assert row["quarter_target"] == 10.0 and row["target"] == 100.0
     assert row["quarter"]["status"] == "on_track"  # 10 against the quarter's own 10, not pro-rated
     assert row["year_to_date"]["status"] == "off_track"  # the year to date: still the year's 75
+
+
+def test_the_share_forecast_reads_the_ended_quarters_from_their_current_reports() -> None:
+    from reporting.services import quarter_figures
+    from reporting.tests.factories import QuarterlyReportFactory
+
+    def stored(quarter: int, numerator: int, denominator: int, **extra) -> None:
+        share = {"value": round(100 * numerator / denominator, 1), "numerator": numerator, "denominator": denominator}
+        row = {"code": "completed-work-or-studies-share", "quarter": share}
+        QuarterlyReportFactory(year=2026, quarter=quarter, figures={"indicators": [row]}, **extra)
+
+    stored(1, 8, 20, is_current=True)
+    stored(1, 1, 20, is_current=False)  # an older version
+    stored(2, 12, 20, is_current=True)
+    stored(3, 3, 20, preliminary=True)  # the running quarter: not read
+    found = quarter_figures(codes=["completed-work-or-studies-share"], year=2026, until=3)
+    assert found == {
+        "completed-work-or-studies-share": {
+            1: {"value": 40.0, "numerator": 8, "denominator": 20},
+            2: {"value": 60.0, "numerator": 12, "denominator": 20},
+        }
+    }
+    assert quarter_figures(codes=["completed-work-or-studies-share"], year=2026, until=1) == {}
