@@ -122,7 +122,7 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         )
         logger.exception("quarterly report %s failed", report.pk)
         raise
-    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}"
+    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}{'-preliminar' if preliminary else ''}"
     with transaction.atomic():
         locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
         locked.figures = figures

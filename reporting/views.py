@@ -217,7 +217,8 @@ def report_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     stored = {"pdf": report.pdf, "xlsx": report.xlsx}.get(kind)
     if not stored:
         raise Http404
-    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}.{kind}"
+    draft = "-preliminar" if report.preliminary else ""
+    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}{draft}.{kind}"
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)  # type: ignore[return-value]  # streamed; the decorator's type says HttpResponse
 
 

@@ -161,6 +161,8 @@ def test_generating_a_running_quarter_makes_a_preliminary_version_and_says_so(
         assert report.status == QuarterlyReport.Status.DONE and report.preliminary and not report.is_current
         archive = client.get(reverse("reporting:archive")).content.decode()
         assert "Preliminär" in archive and ">gällande<" not in archive
+        download = client.get(reverse("reporting:file", args=[report.pk, "xlsx"]))
+        assert "platsa-2026-q4-v1-preliminar.xlsx" in download["Content-Disposition"]
         refused = client.post(reverse("reporting:generate"), {"year": "2027", "quarter": "1"}, follow=True)
         assert "Kvartalet har inte börjat" in refused.content.decode()
     assert QuarterlyReport.objects.count() == 1
