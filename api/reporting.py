@@ -38,6 +38,9 @@ class IndicatorSerializer(serializers.Serializer):
     definition = serializers.CharField()
     unit = serializers.ChoiceField(choices=["percent", "count"])
     target = serializers.FloatField(allow_null=True)
+    quarter_target = serializers.FloatField(
+        allow_null=True, required=False, help_text=_("The quarter's own target, if one is set.")
+    )
     baseline = serializers.FloatField(allow_null=True)
     kolada_kpi = serializers.CharField(
         allow_blank=True, help_text=_("The Kolada KPI the indicator is defined as; empty for the municipality's own.")

@@ -6,13 +6,16 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
 
 from taxonomy.models import JobTrack, english_active
 
@@ -41,10 +44,27 @@ FUNNEL_LABELS = {
 SUPPRESSED = gettext_lazy("fewer than 5")
 
 
-def _display(value: Any, unit: str = "count") -> str:
+def figure_number(value: float | int | None) -> str | None:
+    """A figure as a number in the active language: "1 234", "42,4" in Swedish (a no-break space
+    between thousands, a decimal comma), "1,234", "42.4" in English. A whole number has no decimals
+    ("100", never "100.0"), any other one decimal, as the figures are rounded. None stays None."""
+    if value is None:
+        return None
+    number = round(float(value), 1)
+    decimals = 0 if number.is_integer() else 1
+    return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def figure_text(value: float | int | None, unit: str = "count") -> str:
+    """A figure as the reports and pages write it: a share with its per cent sign (Swedish puts a
+    no-break space before it, "42,4 %"; English none, "42.4%"), a withheld figure as "fewer than 5".
+    The one formatting rule of the PDF, the dashboard and the archive."""
     if value is None:
         return str(SUPPRESSED)
-    return f"{value} %" if unit == "percent" else str(value)
+    number = figure_number(value)
+    if unit != "percent":
+        return str(number)
+    return f"{number}%" if english_active() else f"{number}\N{NO-BREAK SPACE}%"
 
 
 def key_labels(dimension: str, keys: list[str]) -> dict[str, str]:
@@ -76,17 +96,32 @@ def _comparison_text(row: dict[str, Any]) -> str:
     kpi, value = row.get("kolada_kpi"), row.get("comparison")
     if not kpi or value is None:
         return ""
-    return _("National (Kolada %(kpi)s): %(value)s") % {"kpi": kpi, "value": _display(value, row["unit"])}
+    return _("National (Kolada %(kpi)s): %(value)s") % {"kpi": kpi, "value": figure_text(value, row["unit"])}
+
+
+def report_title(figures: dict[str, Any]) -> str:
+    """The report's title: the municipality, the quarter, and "preliminary" while the quarter runs."""
+    title = _("%(municipality)s: quarterly report %(quarter)s") % {
+        "municipality": settings.PLATSA_MUNICIPALITY_NAME,
+        "quarter": figures["periods"]["quarter"]["label"],
+    }
+    return f"{title} ({_('preliminary')})" if figures.get("preliminary") else title
+
+
+def _target_text(value: float | None, unit: str) -> str:
+    return "–" if value is None else figure_text(value, unit)
 
 
 def _context(figures: dict[str, Any]) -> dict[str, Any]:
     indicators = [
         {
             **row,
-            "quarter_text": _display(row["quarter"]["shown"], row["unit"]),
-            "ytd_text": _display(row["year_to_date"]["shown"], row["unit"]),
+            "quarter_text": figure_text(row["quarter"]["shown"], row["unit"]),
+            "ytd_text": figure_text(row["year_to_date"]["shown"], row["unit"]),
+            "quarter_status_text": str(STATUS_LABELS[row["quarter"]["status"]]),
             "status_text": str(STATUS_LABELS[row["year_to_date"]["status"]]),
-            "target_text": "–" if row["target"] is None else _display(row["target"], row["unit"]),
+            "target_text": _target_text(row["target"], row["unit"]),
+            "quarter_target_text": _target_text(row.get("quarter_target"), row["unit"]),
             "comparison_text": _comparison_text(row),
         }
         for row in figures["indicators"]
@@ -97,9 +132,10 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
             "rows": [
                 {
                     "key": labels[row["key"]],
-                    "started": _display(row["started"]),
-                    "ended": _display(row["ended"]),
-                    "work_or_studies": _display(row["work_or_studies"]),
+                    "values": [row["started"], row["ended"], row["work_or_studies"]],
+                    "started": figure_text(row["started"]),
+                    "ended": figure_text(row["ended"]),
+                    "work_or_studies": figure_text(row["work_or_studies"]),
                 }
                 for row in periods["year_to_date"]
             ],
@@ -107,15 +143,28 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
         for dimension, periods in figures["breakdowns"].items()
         for labels in [key_labels(dimension, [row["key"] for row in periods["year_to_date"]])]
     ]
-    funnel = [{"step": str(FUNNEL_LABELS[s["step"]]), "count": _display(s["count"])} for s in figures["funnel"]]
+    funnel = [
+        {"step": str(FUNNEL_LABELS[s["step"]]), "value": s["count"], "count": figure_text(s["count"])}
+        for s in figures["funnel"]
+    ]
     return {
         "figures": figures,
+        "title": report_title(figures),
+        "municipality": settings.PLATSA_MUNICIPALITY_NAME,
+        "preliminary": bool(figures.get("preliminary")),
         "indicators": indicators,
         "breakdowns": breakdowns,
         "funnel": funnel,
-        "suppliers": figures.get("suppliers", []),
+        "suppliers": [
+            {
+                **supplier,
+                "promised_text": figure_text(supplier["promised"]),
+                "delivered_text": figure_text(supplier["delivered"]),
+            }
+            for supplier in figures.get("suppliers", [])
+        ],
         "left_assistance": [
-            {"key": key_label("referral_source", row["key"]), "left": _display(row["left"])}
+            {"key": key_label("referral_source", row["key"]), "value": row["left"], "left": figure_text(row["left"])}
             for row in figures.get("left_social_assistance", [])
         ],
     }
@@ -142,63 +191,157 @@ def _as_plain_text(worksheet: Any) -> None:
                 cell.data_type = "s"
 
 
-def _append(sheet: Any, row: list[Any]) -> None:
-    sheet.append([_cell_text(value) for value in row])
-
-
 def report_xlsx(figures: dict[str, Any]) -> bytes:
     with translation.override("sv"):
         return _workbook(figures)
 
 
+# The workbook's figures are numbers, so that they sum and chart. A count is an integer shown with
+# thousands grouped; a share is stored as a fraction (0.424) with a percent format, so that Excel
+# or LibreOffice shows "42,4 %" in a Swedish locale and a formula can multiply with it. A withheld
+# figure is an empty, shaded cell with a comment, never a text among the numbers, and the legend
+# above the indicators (and under each table with a withheld cell) says what an empty cell means.
+COUNT_FORMAT = "#,##0"
+SHARE_FORMAT = "0.0 %"
+WITHHELD_FILL = PatternFill(fill_type="solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
+
+
+def _withheld_note() -> str:
+    return _("Empty shaded cell: fewer than five people, not shown.")
+
+
+class _Sheet:
+    """A worksheet written row by row: names as text (never formulas), figures as numeric cells."""
+
+    def __init__(self, worksheet: Any) -> None:
+        self.worksheet = worksheet
+        self.withheld = False
+
+    def text_row(self, values: list[Any], *, bold: bool = False) -> None:
+        self.worksheet.append([_cell_text(value) for value in values])
+        if bold:
+            for cell in self.worksheet[self.worksheet.max_row]:
+                cell.font = Font(bold=True)
+
+    def header(self, values: list[str]) -> None:
+        self.text_row(values, bold=True)
+        # A coordinate, not a cell: asking for the cell below would create it, and move the next row down.
+        self.worksheet.freeze_panes = f"A{self.worksheet.max_row + 1}"
+
+    def figure_row(self, label: Any, figures: list[tuple[Any, str]], extra: list[Any] | None = None) -> None:
+        """A label, then (value, unit) pairs (unit "count", "percent", "text"), then text columns."""
+        self.worksheet.append([_cell_text(label)])
+        row = self.worksheet.max_row
+        for column, (value, unit) in enumerate(figures, start=2):
+            cell = self.worksheet.cell(row=row, column=column)
+            if unit == "text":
+                cell.value = _cell_text(value)
+            elif value is None and unit == "withheld":
+                self._withhold(cell)
+            elif value is None:
+                continue
+            elif unit == "percent":
+                cell.value = round(float(value) / 100, 4)
+                cell.number_format = SHARE_FORMAT
+            else:
+                cell.value = int(value) if float(value).is_integer() else float(value)
+                cell.number_format = COUNT_FORMAT if isinstance(cell.value, int) else "#,##0.0"
+        for column, value in enumerate(extra or [], start=2 + len(figures)):
+            self.worksheet.cell(row=row, column=column, value=_cell_text(value))
+
+    def _withhold(self, cell: Any) -> None:
+        cell.fill = WITHHELD_FILL
+        cell.comment = Comment(str(SUPPRESSED), "Platsa")
+        self.withheld = True
+
+    def finish(self, *, note: bool = True) -> None:
+        if self.withheld and note:
+            self.worksheet.append([])
+            self.worksheet.append([_withheld_note()])
+        _as_plain_text(self.worksheet)
+
+
+def _shown(value: Any, unit: str = "count") -> tuple[Any, str]:
+    """A figure that may be withheld (None): an empty shaded cell if so."""
+    return (value, "withheld") if value is None else (value, unit)
+
+
 def _workbook(figures: dict[str, Any]) -> bytes:
     context = _context(figures)
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Indicators")
-    header = [
-        _("Indicator"),
-        _("Quarter"),
-        _("Year to date"),
-        _("Target"),
-        _("Status"),
-        _("Definition"),
-        _("Comparison"),
-    ]
-    _append(sheet, header)
+    workbook.properties.title = context["title"]
+    workbook.properties.creator = context["municipality"]
+    sheet = _Sheet(workbook.active)
+    sheet.worksheet.title = _("Indicators")
+    periods = figures["periods"]
+    sheet.text_row([context["title"]], bold=True)
+    sheet.text_row(
+        [
+            _("Quarter %(start)s – %(end)s; year to date %(label)s. Computed on %(day)s.")
+            % {
+                "start": periods["quarter"]["start"],
+                "end": periods["quarter"]["end"],
+                "label": periods["year_to_date"]["label"],
+                "day": figures["computed_on"],
+            }
+        ]
+    )
+    if context["preliminary"]:
+        sheet.text_row([_("Preliminary: the quarter has not ended, and the figures may still change.")], bold=True)
+    sheet.text_row([_withheld_note() + " " + _("Shares are in per cent.")])
+    sheet.text_row([])
+    sheet.header(
+        [
+            _("Indicator"),
+            _("Quarter"),
+            _("Target (quarter)"),
+            _("Status (quarter)"),
+            _("Year to date"),
+            _("Target (year)"),
+            _("Status (year)"),
+            _("Comparison"),
+            _("Kolada KPI"),
+            _("Definition"),
+        ]
+    )
     for row in context["indicators"]:
-        _append(
-            sheet,
+        unit = row["unit"]
+        sheet.figure_row(
+            row["name"],
             [
-                row["name"],
-                row["quarter_text"],
-                row["ytd_text"],
-                row["target_text"],
-                row["status_text"],
-                row["definition"],
-                row["comparison_text"],
+                _shown(row["quarter"]["shown"], unit),
+                (row.get("quarter_target"), unit),
+                (row["quarter_status_text"], "text"),
+                _shown(row["year_to_date"]["shown"], unit),
+                (row["target"], unit),
+                (row["status_text"], "text"),
+                (row["comparison"] if row.get("kolada_kpi") else None, unit),
             ],
+            [row.get("kolada_kpi") or "", row["definition"]],
         )
+    sheet.worksheet.column_dimensions["A"].width = 55
+    sheet.finish(note=False)  # the legend is above the table
     for breakdown in context["breakdowns"]:
-        table = workbook.create_sheet(breakdown["title"][:31])
-        _append(table, ["", _("Started"), _("Ended"), _("In work or studies")])
+        table = _Sheet(workbook.create_sheet(breakdown["title"][:31]))
+        table.header(["", _("Started"), _("Ended"), _("In work or studies")])
         for row in breakdown["rows"]:
-            _append(table, [row["key"], row["started"], row["ended"], row["work_or_studies"]])
-    suppliers = workbook.create_sheet(_("Suppliers"))
-    _append(suppliers, [_("Supplier"), _("Promised places a year"), _("Started this year")])
+            table.figure_row(row["key"], [_shown(value) for value in row["values"]])
+        table.finish()
+    suppliers = _Sheet(workbook.create_sheet(_("Suppliers")))
+    suppliers.header([_("Supplier"), _("Promised places a year"), _("Started this year")])
     for supplier in context["suppliers"]:
-        _append(suppliers, [supplier["name"], supplier["promised"], _display(supplier["delivered"])])
-    assistance = workbook.create_sheet(_("Social assistance"))
-    _append(assistance, [_("Referral source"), _("Left social assistance")])
+        suppliers.figure_row(supplier["name"], [(supplier["promised"], "count"), _shown(supplier["delivered"])])
+    suppliers.finish()
+    assistance = _Sheet(workbook.create_sheet(_("Social assistance")))
+    assistance.header([_("Referral source"), _("Left social assistance")])
     for row in context["left_assistance"]:
-        _append(assistance, [row["key"], row["left"]])
-    funnel = workbook.create_sheet(_("Funnel"))
+        assistance.figure_row(row["key"], [_shown(row["value"])])
+    assistance.finish()
+    funnel = _Sheet(workbook.create_sheet(_("Funnel")))
+    funnel.header([_("Step"), _("People")])
     for step in context["funnel"]:
-        _append(funnel, [step["step"], step["count"]])
-    for worksheet in workbook.worksheets:
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        _as_plain_text(worksheet)
+        funnel.figure_row(step["step"], [_shown(step["value"])])
+    funnel.finish()
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

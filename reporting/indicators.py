@@ -538,15 +538,67 @@ def quarterly_series(year: int) -> dict[str, list[int | None]]:
     }
 
 
-def forecast(value: float | None, *, percent: bool, start: dt.date, today: dt.date) -> float | None:
-    """The year's figure if the rate so far holds: counts scale with the part of the year gone, shares stay."""
+def forecast(
+    value: float | None,
+    *,
+    percent: bool,
+    start: dt.date,
+    today: dt.date,
+    so_far: Figure | None = None,
+    quarters: dict[int, Figure] | None = None,
+) -> float | None:
+    """The year's figure if things go on as they have so far.
+
+    A count: the rate so far holds, so the count scales with the part of the year gone (half the year
+    gone, 50 started: 100).
+
+    A share (given the year so far, `so_far`, and ended quarters by number, `quarters`): the year's share
+    is the pooled share of all its cases, so the forecast adds the cases still to come to those so
+    far. The cases to come: as many a day as so far (the denominator so far scaled to the rest of the
+    year, as for a count). Their share: the straight line fitted (least squares) through the shares
+    of the ended quarters, each placed at its quarter's middle, read at the middle of the rest of the
+    year, and kept within 0-100 %. Only quarters whose share may be shown (five or more cases) take
+    part in the line; with fewer than two of them there is no trend to see, and the cases to come are
+    expected at the share so far, which is then the forecast.
+
+    Worked example: Q1 8 of 20 (40 %), Q2 12 of 20 (60 %), on 30 June (two quarters gone). The line
+    rises 20 points a quarter: 40 % at 0.5, 60 % at 1.5, so 90 % at 3.0, the middle of Q3-Q4. The
+    cases to come: 40 more (40 in two quarters, two quarters left), 36 of them in work. The year:
+    (20 + 36) / (40 + 40) = 70 %.
+    """
     if value is None:
         return None
-    if percent:
+    if not percent:
+        elapsed = (today - start).days + 1
+        days = (dt.date(start.year, 12, 31) - start).days + 1
+        return round(value * days / max(elapsed, 1))
+    if so_far is None or not so_far.denominator or quarters is None:
         return value
-    elapsed = (today - start).days + 1
-    days = (dt.date(start.year, 12, 31) - start).days + 1
-    return round(value * days / max(elapsed, 1))
+    numerator, denominator = so_far.numerator, so_far.denominator
+    gone = _quarters_gone(today)
+    if gone >= 4:
+        return value
+    points = [
+        (number - 0.5, figure.value)
+        for number, figure in sorted(quarters.items())
+        if figure.value is not None and shown(figure) is not None
+    ]
+    to_come = denominator * (4 - gone) / gone
+    share_to_come = numerator / denominator * 100
+    if len(points) >= 2:
+        mean_x = sum(x for x, _ in points) / len(points)
+        mean_y = sum(y for _, y in points) / len(points)
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
+        share_to_come = min(100.0, max(0.0, mean_y + slope * ((gone + 4) / 2 - mean_x)))
+    return round(100 * (numerator + to_come * share_to_come / 100) / (denominator + to_come), 1)
+
+
+def _quarters_gone(today: dt.date) -> float:
+    """How much of the year has gone by the end of `today`, in quarters (30 June: 2.0)."""
+    quarter = quarter_of(today)
+    period = Period.quarter(today.year, quarter)
+    length = (period.end - period.start).days + 1
+    return quarter - 1 + ((today - period.start).days + 1) / length
 
 
 def suppress(value: int | None) -> int | None:

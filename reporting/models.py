@@ -138,7 +138,8 @@ class Target(models.Model):
 
 class QuarterlyReport(models.Model):
     """A snapshot of every indicator for a quarter. Regenerating keeps the earlier versions; only one
-    version per quarter is current."""
+    version per quarter is current. A version made before the quarter ended is preliminary, and a
+    preliminary version is never the current one."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -150,6 +151,9 @@ class QuarterlyReport(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     is_current = models.BooleanField(_("current"), default=False)
+    preliminary = models.BooleanField(
+        _("preliminary"), default=False, help_text=_("Made before the quarter ended; never the current version.")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -181,6 +185,9 @@ class QuarterlyReport(models.Model):
             models.UniqueConstraint(fields=["year", "quarter", "version"], name="report_unique_version"),
             models.UniqueConstraint(
                 fields=["year", "quarter"], condition=Q(is_current=True), name="report_one_current_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=~Q(preliminary=True, is_current=True), name="report_preliminary_never_current"
             ),
         ]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone, translation
 
@@ -37,6 +37,12 @@ from .status import status
 logger = logging.getLogger(__name__)
 
 
+def quarter_unfinished(*, year: int, quarter: int, today: dt.date | None = None) -> bool:
+    """Whether the quarter is still running (or has not begun): today is on or before its last day.
+    Its report can only be preliminary."""
+    return (today or timezone.localdate()) <= Period.quarter(year, quarter).end
+
+
 def previous_quarter(today: dt.date) -> tuple[int, int]:
     quarter = quarter_of(today)
     return (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
@@ -46,7 +52,13 @@ def previous_quarter(today: dt.date) -> tuple[int, int]:
 def quarterly_report_request(*, year: int, quarter: int, by: User | None) -> QuarterlyReport:
     """A new version of the quarter's report, waiting to be generated (the earlier ones are kept)."""
     latest = QuarterlyReport.objects.select_for_update().filter(year=year, quarter=quarter).aggregate(v=Max("version"))
-    report = QuarterlyReport(year=year, quarter=quarter, version=(latest["v"] or 0) + 1, requested_by=by)
+    report = QuarterlyReport(
+        year=year,
+        quarter=quarter,
+        version=(latest["v"] or 0) + 1,
+        requested_by=by,
+        preliminary=quarter_unfinished(year=year, quarter=quarter),
+    )
     report.full_clean()
     report.save()
     return report
@@ -89,6 +101,11 @@ def scheduled_or_new(*, year: int, quarter: int) -> QuarterlyReport:
 def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     """Compute every figure, render the PDF and the workbook, and make this version the current one.
 
+    A quarter that has not ended (today is on or before its last day) gives a preliminary version,
+    marked so in the archive, the PDF and the workbook; it never becomes current, so the current
+    version stays the last final one. Whether a version is preliminary is decided when its figures
+    are computed: one requested on the quarter's last day and made the day after is final.
+
     Safe to run again on the same version (a retry): a finished version is returned as it is.
     """
     report.refresh_from_db()
@@ -96,8 +113,10 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         return report
     QuarterlyReport.objects.filter(pk=report.pk).update(status=QuarterlyReport.Status.RUNNING, error="")
     try:
+        preliminary = quarter_unfinished(year=report.year, quarter=report.quarter)
         with translation.override("sv"):  # the snapshot is the Swedish report
             figures = report_figures(report.year, report.quarter)
+        figures["preliminary"] = preliminary
         pdf = report_pdf(figures)
         xlsx = report_xlsx(figures)
     except Exception as exc:
@@ -114,7 +133,7 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         .first()
     )
     changes = figure_changes(earlier.figures, figures) if earlier else []
-    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}"
+    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}{'-preliminar' if preliminary else ''}"
     with transaction.atomic():
         locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
         locked.figures = figures
@@ -123,10 +142,13 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         locked.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
         locked.generated_at = timezone.now()
         locked.status = QuarterlyReport.Status.DONE
-        QuarterlyReport.objects.filter(year=locked.year, quarter=locked.quarter, is_current=True).update(
-            is_current=False
-        )
-        locked.is_current = True
+        locked.preliminary = preliminary
+        if not preliminary:
+            QuarterlyReport.objects.filter(year=locked.year, quarter=locked.quarter, is_current=True).update(
+                is_current=False
+            )
+            locked.is_current = True
+        locked.full_clean()
         locked.save()
     return locked
 
@@ -167,13 +189,19 @@ def report_figures(
         del periods["quarter"]
     part_of_year = {"quarter": 0.25, "year_to_date": quarter / 4}
     indicators = {i.code: i for i in Indicator.objects.all()}
-    targets = {
-        t.indicator.code: t for t in Target.objects.filter(year=year, quarter__isnull=True).select_related("indicator")
-    }
+    targets: dict[str, Target] = {}
+    quarter_targets: dict[str, Target] = {}
+    for t in (
+        Target.objects.filter(year=year)
+        .filter(Q(quarter__isnull=True) | Q(quarter=quarter))
+        .select_related("indicator")
+    ):
+        (targets if t.quarter is None else quarter_targets)[t.indicator.code] = t
     rows = []
     for code, function in INDICATORS.items():
         indicator = indicators.get(code)
         target = targets.get(code)
+        quarter_target = quarter_targets.get(code)
         definition = STANDARD[code]
         percent = definition.unit == Indicator.Unit.PERCENT
         kolada_kpi = indicator.kolada_kpi if indicator else ""
@@ -184,6 +212,7 @@ def report_figures(
             "definition": definition.text,
             "unit": "percent" if percent else "count",
             "target": float(target.target_value) if target else None,
+            "quarter_target": float(quarter_target.target_value) if quarter_target else None,
             "baseline": float(target.baseline) if target and target.baseline is not None else None,
             # The comparison (the national figure) only beside a measure defined the same way: a Kolada KPI.
             "kolada_kpi": kolada_kpi,
@@ -194,14 +223,18 @@ def report_figures(
         for key, period in periods.items():
             figure = function(period)
             value = shown(figure)
+            # The quarter is measured against its own target when one is set (not pro-rated: it is
+            # the quarter's), else against the year's, pro-rated; the year to date always the year's.
+            own = quarter_target if key == "quarter" else None
+            goal = own or target
             entry[key] = {
                 **figure.as_dict(),
                 "shown": value,
                 "status": status(
                     value=value,
-                    target=target.target_value if target else None,
+                    target=goal.target_value if goal else None,
                     percent=percent,
-                    part_of_year=part_of_year[key],
+                    part_of_year=1.0 if own else part_of_year[key],
                     higher_is_better=indicator.higher_is_better if indicator else True,
                 ),
             }
@@ -220,6 +253,25 @@ def report_figures(
         "left_social_assistance": left_social_assistance_by_source(periods["year_to_date"]),
         "computed_on": str(today),
     }
+
+
+def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, dict[int, dict[str, object]]]:
+    """The given indicators' figure in each ended quarter of the year before quarter `until`, as the
+    quarter's current (final) report holds it: code -> {quarter: figure}. For the forecast of a share
+    (its trend over the quarters). One query, and no indicator is computed again: a quarter without
+    a current report is left out."""
+    if until < 2:
+        return {}
+    wanted = set(codes)
+    found: dict[str, dict[int, dict[str, object]]] = {}
+    rows = QuarterlyReport.objects.filter(year=year, quarter__lt=until, is_current=True).values_list(
+        "quarter", "figures__indicators"
+    )
+    for quarter, indicators in rows:
+        for row in indicators or []:
+            if row.get("code") in wanted and isinstance(row.get("quarter"), dict):
+                found.setdefault(row["code"], {})[quarter] = row["quarter"]
+    return found
 
 
 def funnel(period: Period) -> list[dict[str, object]]:
@@ -250,20 +302,35 @@ __all__ = ["previous_quarter", "quarterly_report_generate", "quarterly_report_re
 
 
 @transaction.atomic
-def targets_save(*, year: int, values: dict[int, tuple[Decimal | None, Decimal | None]], by: User | None) -> int:
-    """Set the yearly target and baseline of each indicator (id -> (target, baseline)); an empty
-    target removes it. All or nothing. Returns how many targets the year has afterwards."""
+def targets_save(
+    *,
+    year: int,
+    values: dict[int, tuple[Decimal | None, Decimal | None]],
+    quarters: dict[int, dict[int, Decimal | None]] | None = None,
+    by: User | None,
+) -> int:
+    """Set the yearly target and baseline of each indicator (id -> (target, baseline)), and its
+    target for each quarter (id -> {quarter: target}); an empty target removes it. All or nothing.
+    Returns how many yearly targets the year has afterwards."""
     for indicator_id, (target_value, baseline) in values.items():
-        if target_value is None:
-            Target.objects.filter(indicator_id=indicator_id, year=year, quarter__isnull=True).delete()
-            continue
-        target = Target.objects.filter(indicator_id=indicator_id, year=year, quarter__isnull=True).first() or Target(
-            indicator_id=indicator_id, year=year
-        )
-        target.target_value, target.baseline = target_value, baseline
-        target.full_clean()
-        target.save()
+        _target_set(indicator_id=indicator_id, year=year, quarter=None, value=target_value, baseline=baseline)
+    for indicator_id, per_quarter in (quarters or {}).items():
+        for quarter, target_value in per_quarter.items():
+            _target_set(indicator_id=indicator_id, year=year, quarter=quarter, value=target_value, baseline=None)
     return Target.objects.filter(year=year, quarter__isnull=True).count()
+
+
+def _target_set(
+    *, indicator_id: int, year: int, quarter: int | None, value: Decimal | None, baseline: Decimal | None
+) -> None:
+    existing = Target.objects.filter(indicator_id=indicator_id, year=year, quarter=quarter)  # None: IS NULL
+    if value is None:
+        existing.delete()
+        return
+    target = existing.first() or Target(indicator_id=indicator_id, year=year, quarter=quarter)
+    target.target_value, target.baseline = value, baseline
+    target.full_clean()
+    target.save()
 
 
 def data_version() -> tuple[object, ...]:

@@ -40,6 +40,7 @@ from .indicators import (
     FOLLOW_UP_WORKING_DAYS,
     INDICATORS,
     STANDARD,
+    Figure,
     Period,
     forecast,
     quarter_of,
@@ -47,7 +48,14 @@ from .indicators import (
     shown,
 )
 from .models import Indicator, QuarterlyReport, Target
-from .services import data_version, previous_quarter, quarterly_report_queue, report_figures, targets_save
+from .services import (
+    data_version,
+    previous_quarter,
+    quarter_figures,
+    quarterly_report_queue,
+    report_figures,
+    targets_save,
+)
 
 manager_only = role_required(Role.MANAGER)
 
@@ -57,6 +65,21 @@ class ReportRequestForm(forms.Form):
     quarter = forms.TypedChoiceField(
         label=gettext_lazy("Quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int
     )
+
+
+QUARTER_NOT_BEGUN = gettext_lazy("This quarter has not begun: there is nothing to report yet.")
+
+
+class ReportGenerateForm(ReportRequestForm):
+    """The quarter to make a report for: one that has begun. A quarter still running gives a
+    preliminary report (see quarterly_report_generate)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        year, quarter = data.get("year"), data.get("quarter")
+        if year is not None and quarter is not None and Period.quarter(year, quarter).start > timezone.localdate():
+            self.add_error("quarter", QUARTER_NOT_BEGUN)
+        return data
 
 
 def _current_quarter(year: int) -> int:
@@ -100,11 +123,19 @@ def _dashboard_figures(year: int, today: dt.date) -> dict[str, Any]:
     if figures is None:
         figures = report_figures(year, _current_quarter(year), today=today, year_to_date_only=True)
         figures["series"] = quarterly_series(year)
+        shares = [row["code"] for row in figures["indicators"] if row["unit"] == "percent"]  # type: ignore[attr-defined]  # JSON-shaped figures
+        figures["quarters"] = quarter_figures(codes=shares, year=year, until=_current_quarter(year))
         # The trend: the same days of the year before, indicator values only.
         previous = same_days_last_year(year, today)
         figures["previous"] = {code: shown(function(previous)) for code, function in INDICATORS.items()}
         cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
     return figures
+
+
+def _figure(stored: dict[str, Any]) -> Figure:
+    return Figure(
+        value=stored.get("value"), numerator=stored.get("numerator") or 0, denominator=stored.get("denominator")
+    )
 
 
 @manager_only
@@ -122,7 +153,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "status_text": STATUS_LABELS[row["year_to_date"]["status"]],
             "trend": _trend(row["year_to_date"]["shown"], figures["previous"].get(row["code"])),
             "forecast": forecast(
-                row["year_to_date"]["shown"], percent=row["unit"] == "percent", start=ytd_start, today=until
+                row["year_to_date"]["shown"],
+                percent=row["unit"] == "percent",
+                start=ytd_start,
+                today=until,
+                so_far=_figure(row["year_to_date"]),
+                quarters={int(q): _figure(f) for q, f in figures.get("quarters", {}).get(row["code"], {}).items()},
             ),
         }
         for row in figures["indicators"]
@@ -174,7 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def report_archive(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year, quarter = previous_quarter(today)
-    form = ReportRequestForm(initial={"year": year, "quarter": quarter})
+    form = ReportGenerateForm(initial={"year": year, "quarter": quarter})
     reports = QuarterlyReport.objects.select_related("requested_by").order_by("-year", "-quarter", "-version")
     # While a version is being generated the table refreshes itself (htmx) to show the progress.
     working = reports.filter(status__in=(QuarterlyReport.Status.PENDING, QuarterlyReport.Status.RUNNING)).exists()
@@ -193,12 +229,21 @@ def report_archive(request: HttpRequest) -> HttpResponse:
 @manager_only
 @require_POST
 def report_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Generate a report (again): a new version is queued; the earlier ones are kept."""
-    form = ReportRequestForm(request.POST)
+    """Generate a report (again): a new version is queued; the earlier ones are kept. A quarter that
+    has not ended gives a preliminary version, which does not become current."""
+    form = ReportGenerateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a year and a quarter."))
+        not_begun = str(QUARTER_NOT_BEGUN) in form.errors.get("quarter", [])
+        messages.error(request, str(QUARTER_NOT_BEGUN) if not_begun else _("Choose a year and a quarter."))
         return redirect("reporting:archive")
-    quarterly_report_queue(year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user)
+    report = quarterly_report_queue(
+        year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user
+    )
+    if report.preliminary:
+        messages.warning(
+            request,
+            _("The quarter has not ended: this version is preliminary and does not become the current report."),
+        )
     messages.success(request, _("The report is being generated. This page shows when it is done."))
     return redirect("reporting:archive")
 
@@ -209,49 +254,70 @@ def report_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     stored = {"pdf": report.pdf, "xlsx": report.xlsx}.get(kind)
     if not stored:
         raise Http404
-    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}.{kind}"
+    draft = "-preliminar" if report.preliminary else ""
+    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}{draft}.{kind}"
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)  # type: ignore[return-value]  # streamed; the decorator's type says HttpResponse
 
 
+QUARTERS = (1, 2, 3, 4)
+
+
 class TargetsForm(forms.Form):
-    """One target and baseline field per indicator, for one year. An existing target is removed only
-    when its "remove" box is ticked: an emptied field is an error, so a form sent empty (a stray
-    submit, a page that lost its values) changes nothing."""
+    """For one year, per indicator: the year's target and baseline, and optionally a target for each
+    quarter (the quarter's report measures the quarter against it; without one, against a quarter
+    of the year's target).
+
+    Nothing is lost by accident. A target that is set and sent back empty is an error unless the
+    row's "remove" box is ticked (then the row's emptied targets are removed, the filled ones saved),
+    and a form sent with nothing in it at all (a stray submit, a page that lost its values) is an
+    error too: either way nothing is saved and the page says so."""
 
     def __init__(
-        self, *args: object, indicators: list[Indicator], targets: dict[int, Target], **kwargs: object
+        self,
+        *args: object,
+        indicators: list[Indicator],
+        targets: dict[int, Target],
+        quarter_targets: dict[tuple[int, int], Target] | None = None,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handed on to Form as given
         self.indicators = indicators
         self.current = targets
+        self.current_quarters = quarter_targets or {}
         for indicator in indicators:
             current = targets.get(indicator.pk)
             maximum = 100 if indicator.unit == Indicator.Unit.PERCENT else 100000
-            self.fields[f"target_{indicator.pk}"] = forms.DecimalField(
-                label=_("Target"),
-                required=False,
-                min_value=0,
-                max_value=maximum,
-                decimal_places=2,
-                initial=current.target_value if current else None,
+            self.fields[f"target_{indicator.pk}"] = self._number(
+                _("Target"), maximum, current.target_value if current else None
             )
-            self.fields[f"baseline_{indicator.pk}"] = forms.DecimalField(
-                label=_("Baseline"),
-                required=False,
-                min_value=0,
-                max_value=maximum,
-                decimal_places=2,
-                initial=current.baseline if current else None,
+            self.fields[f"baseline_{indicator.pk}"] = self._number(
+                _("Baseline"), maximum, current.baseline if current else None
             )
-            if current is not None:
+            for quarter in QUARTERS:
+                set_for_quarter = self.current_quarters.get((indicator.pk, quarter))
+                self.fields[f"quarter_{indicator.pk}_{quarter}"] = self._number(
+                    _("Target Q%(quarter)s") % {"quarter": quarter},
+                    maximum,
+                    set_for_quarter.target_value if set_for_quarter else None,
+                )
+            if current is not None or any((indicator.pk, q) in self.current_quarters for q in QUARTERS):
                 self.fields[f"remove_{indicator.pk}"] = forms.BooleanField(label=_("Remove"), required=False)
 
-    def rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField, forms.BoundField | None]]:
+    @staticmethod
+    def _number(label: str, maximum: int, initial: object) -> forms.DecimalField:
+        return forms.DecimalField(
+            label=label, required=False, min_value=0, max_value=maximum, decimal_places=2, initial=initial
+        )
+
+    def rows(
+        self,
+    ) -> list[tuple[Indicator, forms.BoundField, forms.BoundField, list[forms.BoundField], forms.BoundField | None]]:
         return [
             (
                 i,
                 self[f"target_{i.pk}"],
                 self[f"baseline_{i.pk}"],
+                [self[f"quarter_{i.pk}_{q}"] for q in QUARTERS],
                 self[f"remove_{i.pk}"] if f"remove_{i.pk}" in self.fields else None,
             )
             for i in self.indicators
@@ -259,30 +325,37 @@ class TargetsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        emptied = [
-            i
+
+        def emptied(name: str, indicator: Indicator) -> bool:
+            return data.get(name) is None and name not in self.errors and not data.get(f"remove_{indicator.pk}")
+
+        fields = [f"target_{i.pk}" for i in self.indicators if i.pk in self.current and emptied(f"target_{i.pk}", i)]
+        fields += [
+            f"quarter_{i.pk}_{q}"
             for i in self.indicators
-            if i.pk in self.current
-            and data.get(f"target_{i.pk}") is None
-            and f"target_{i.pk}" not in self.errors
-            and not data.get(f"remove_{i.pk}")
+            for q in QUARTERS
+            if (i.pk, q) in self.current_quarters and emptied(f"quarter_{i.pk}_{q}", i)
         ]
-        for indicator in emptied:
-            self.add_error(
-                f"target_{indicator.pk}", _("Enter the target, or tick “Remove” to remove this year's target.")
-            )
-        if emptied:
+        for name in fields:
+            self.add_error(name, _("Enter the target, or tick “Remove” to remove this year's target."))
+        if fields:
             raise ValidationError(
                 _("Nothing was saved: a target that is set cannot be left empty. Enter it, or tick “Remove”.")
             )
+        if not self.errors and all(value is None or value is False for value in data.values()):
+            raise ValidationError(_("Nothing was saved: the form was empty. Enter a target for the year or a quarter."))
         return data
 
     def values(self) -> dict[int, tuple[object, object]]:
+        """The year's target and baseline of each indicator; an empty target (allowed only where there
+        was none, or with "remove" ticked) removes it."""
         data = self.cleaned_data
-        return {
-            i.pk: (None, None) if data.get(f"remove_{i.pk}") else (data[f"target_{i.pk}"], data[f"baseline_{i.pk}"])
-            for i in self.indicators
-        }
+        return {i.pk: (data[f"target_{i.pk}"], data[f"baseline_{i.pk}"]) for i in self.indicators}
+
+    def quarter_values(self) -> dict[int, dict[int, object]]:
+        """Each indicator's target for each quarter; an empty one removes it (as for the year)."""
+        data = self.cleaned_data
+        return {i.pk: {q: data[f"quarter_{i.pk}_{q}"] for q in QUARTERS} for i in self.indicators}
 
 
 @manager_only
@@ -290,11 +363,29 @@ class TargetsForm(forms.Form):
 def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year_param(request, latest=2100)
     indicators = list(Indicator.objects.order_by("code"))
-    current = {t.indicator_id: t for t in Target.objects.filter(year=year, quarter__isnull=True)}
-    form = TargetsForm(request.POST or None, indicators=indicators, targets=current)
+    current: dict[int, Target] = {}
+    quarters: dict[tuple[int, int], Target] = {}
+    for target in Target.objects.filter(year=year):
+        if target.quarter is None:
+            current[target.indicator_id] = target
+        else:
+            quarters[(target.indicator_id, target.quarter)] = target
+    # A POST is bound even when it carries no field at all, so that an empty one is an error, not a
+    # page shown again as if nothing had been sent.
+    form = TargetsForm(
+        request.POST if request.method == "POST" else None,
+        indicators=indicators,
+        targets=current,
+        quarter_targets=quarters,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            targets_save(year=year, values=form.values(), by=request.user)  # type: ignore[arg-type]  # cleaned to Decimals
+            targets_save(
+                year=year,
+                values=form.values(),  # type: ignore[arg-type]  # cleaned to Decimals
+                quarters=form.quarter_values(),  # type: ignore[arg-type]  # cleaned to Decimals
+                by=request.user,
+            )
         except ValidationError as exc:
             attach_service_error(form, exc)
         else:

@@ -64,3 +64,16 @@ def test_another_year_and_quarter_and_bad_ones(manager) -> None:
 @pytest.mark.parametrize("role", ["coordinator", "supervisor_user", "administrator"])
 def test_only_managers_get_the_figures(request, role) -> None:
     assert session_client(request.getfixturevalue(role)).get("/api/v1/report-figures/").status_code == 403
+
+
+def test_the_quarters_own_target_is_given_beside_the_years(manager) -> None:
+    from decimal import Decimal
+
+    from reporting.tests.factories import IndicatorFactory, TargetFactory
+
+    indicator = IndicatorFactory(code="placements-started")
+    TargetFactory(indicator=indicator, year=2025, target_value=Decimal("100"))
+    TargetFactory(indicator=indicator, year=2025, quarter=2, target_value=Decimal("40"))
+    body = session_client(manager).get("/api/v1/report-figures/", {"year": 2025, "quarter": 2}).json()
+    started = _indicator(body, "placements-started")
+    assert (started["target"], started["quarter_target"]) == (100.0, 40.0)

@@ -334,6 +334,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="platsa@localhost")
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the fault tests use it).
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 
+# The municipality whose figures these are: named in the title of the quarterly report (PDF and workbook).
+PLATSA_MUNICIPALITY_NAME = env("PLATSA_MUNICIPALITY_NAME", default="Exempelkommun")
+
 # The accessibility statement (DOS-lagen): who runs the service and where people report barriers.
 ACCESSIBILITY_ORGANISATION = env("ACCESSIBILITY_ORGANISATION", default="")
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)

@@ -259,3 +259,34 @@ def test_people_who_left_social_assistance_by_referral_source() -> None:
     assert compute(Q3)["left-social-assistance"].value == 6
     rows = {row["key"]: row["left"] for row in left_social_assistance_by_source(Q3)}
     assert rows == {"social_services": 5, "employment_service": None}
+
+
+def test_the_forecast_of_a_share_follows_the_trend_of_its_quarters() -> None:
+    """The docstring's worked example, and its edges, by hand."""
+    from reporting.indicators import Figure, forecast
+
+    year = dt.date(2026, 1, 1)
+    june_30 = dt.date(2026, 6, 30)  # two quarters gone
+    q1, q2 = Figure(value=40.0, numerator=8, denominator=20), Figure(value=60.0, numerator=12, denominator=20)
+    so_far = Figure(value=50.0, numerator=20, denominator=40)
+    # The line through 40 % (Q1) and 60 % (Q2) reads 90 % in the middle of Q3-Q4; 40 cases to come,
+    # 36 of them in work: (20 + 36) / (40 + 40) = 70 %.
+    assert forecast(50.0, percent=True, start=year, today=june_30, so_far=so_far, quarters={1: q1, 2: q2}) == 70.0
+    # A steeper line is held at 100 %: Q1 50 % (10 of 20), Q2 100 % (20 of 20); (30 + 40) / 80 = 87.5 %.
+    steep = [Figure(value=50.0, numerator=10, denominator=20), Figure(value=100.0, numerator=20, denominator=20)]
+    so_far_steep = Figure(value=75.0, numerator=30, denominator=40)
+    assert (
+        forecast(75.0, percent=True, start=year, today=june_30, so_far=so_far_steep, quarters=dict(enumerate(steep, 1)))
+        == 87.5
+    )
+    # One quarter that may be shown (Q1 rests on 4 cases): no trend, the share so far.
+    few = [Figure(value=75.0, numerator=3, denominator=4), q2]
+    so_far_few = Figure(value=62.5, numerator=15, denominator=24)
+    assert (
+        forecast(62.5, percent=True, start=year, today=june_30, so_far=so_far_few, quarters=dict(enumerate(few, 1)))
+        == 62.5
+    )
+    # The year over: the year's share; withheld: nothing.
+    december_31 = dt.date(2026, 12, 31)
+    assert forecast(50.0, percent=True, start=year, today=december_31, so_far=so_far, quarters={1: q1, 2: q2}) == 50.0
+    assert forecast(None, percent=True, start=year, today=june_30, so_far=so_far, quarters={1: q1, 2: q2}) is None

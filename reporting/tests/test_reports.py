@@ -64,9 +64,9 @@ def test_the_pdf_and_the_workbook_contain_the_figures(history) -> None:
     assert "Deltagare matchade till en praktikplats" in text
     workbook = load_workbook(io.BytesIO(report.xlsx.read()))
     assert {"Indikatorer", "Kön", "Målgrupp", "Tratt"} <= set(workbook.sheetnames)
-    rows = {row[0]: row for row in workbook["Indikatorer"].iter_rows(min_row=2, values_only=True)}
-    assert rows["Deltagare matchade till en praktikplats"][1] == "10"
-    assert rows["Arbete eller studier vid avslut"][1] == "50.0 %"
+    rows = {row[0]: row for row in workbook["Indikatorer"].iter_rows(values_only=True)}
+    assert rows["Deltagare matchade till en praktikplats"][1] == 10
+    assert rows["Arbete eller studier vid avslut"][1] == 0.5  # a share as a fraction, formatted as per cent
 
 
 def test_small_numbers_are_withheld_in_the_workbook() -> None:
@@ -78,8 +78,9 @@ def test_small_numbers_are_withheld_in_the_workbook() -> None:
     )
     report = _generate()
     workbook = load_workbook(io.BytesIO(report.xlsx.read()))
-    values = [row[1] for row in workbook["Kön"].iter_rows(min_row=2, values_only=True)]
-    assert values == ["färre än 5"]
+    cell = workbook["Kön"]["B2"]
+    assert cell.value is None and cell.comment.text == "färre än 5"  # empty, not a text among the numbers
+    assert "Tom, grå cell: färre än fem personer, visas inte." in [row[0] for row in workbook["Kön"].values]
 
 
 def test_running_it_twice_keeps_both_versions_and_one_current(history) -> None:
@@ -144,7 +145,7 @@ def test_suppliers_with_social_requirements_show_promised_and_delivered(history)
     row = next(row for row in report.figures["suppliers"] if row["name"] == "Städ AB")
     assert (row["reference"], row["promised"], row["delivered"]) == (contract.reference, 4, 5)
     workbook = load_workbook(io.BytesIO(report.xlsx.read()))
-    assert ("Städ AB", 4, "5") in list(workbook["Leverantörer"].iter_rows(min_row=2, values_only=True))
+    assert ("Städ AB", 4, 5) in list(workbook["Leverantörer"].iter_rows(min_row=2, values_only=True))
 
 
 def test_the_scheduled_report_runs_once_however_often_beat_sends_it(history) -> None:
@@ -178,3 +179,84 @@ def test_a_supplier_named_like_a_formula_or_with_control_characters_stays_text(h
         "+46 Bygg": "s",
         "@SUM(A1)": "s",
     }
+
+
+def _on(day: dt.date):
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 10, tzinfo=dt.UTC), tick=False)
+
+
+def test_a_report_made_before_the_quarter_ends_is_preliminary_and_never_current(history) -> None:
+    with _on(dt.date(2026, 9, 30)):  # the quarter's last day: it has not ended
+        early = _generate()
+    assert early.status == QuarterlyReport.Status.DONE and early.preliminary and not early.is_current
+    assert early.figures["preliminary"] is True
+    assert "(preliminär)" in "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(early.pdf.read())).pages)
+    workbook = load_workbook(io.BytesIO(early.xlsx.read()))
+    first = [row[0] for row in workbook["Indikatorer"].iter_rows(max_row=4, values_only=True)]
+    assert first[0].endswith("(preliminär)") and any(text and text.startswith("Preliminär:") for text in first)
+    with _on(dt.date(2026, 10, 1)):
+        final = _generate()
+    early.refresh_from_db()
+    assert not final.preliminary and final.is_current and not early.is_current
+    with _on(dt.date(2026, 9, 30)):  # a preliminary version made later still leaves the final one current
+        QuarterlyReport.objects.filter(pk=final.pk).update(is_current=True)
+        again = _generate()
+    final.refresh_from_db()
+    assert again.preliminary and not again.is_current and final.is_current
+
+
+def test_the_schedule_makes_a_final_current_report_of_the_quarter_just_ended(history) -> None:
+    from reporting.tasks import generate_previous_quarter_report
+
+    with _on(dt.date(2026, 10, 1)):
+        report = QuarterlyReport.objects.get(pk=generate_previous_quarter_report.delay().get())
+    assert (report.year, report.quarter) == (2026, 3)
+    assert not report.preliminary and report.is_current and report.figures["preliminary"] is False
+
+
+def test_a_preliminary_version_cannot_be_current_in_the_database() -> None:
+    from django.db import IntegrityError
+
+    from reporting.tests.factories import QuarterlyReportFactory
+
+    with pytest.raises(IntegrityError):
+        QuarterlyReportFactory(preliminary=True, is_current=True)
+
+
+def test_a_quarter_is_measured_against_its_own_target_when_one_is_set(history) -> None:
+    from reporting.models import Target
+    from reporting.services import report_figures
+
+    matched = Target.objects.get(indicator__code="matched-per-year")
+    rows = {row["code"]: row for row in report_figures(2026, 3)["indicators"]}  # type: ignore[attr-defined]  # JSON-shaped figures
+    # Without a quarter target: 10 against a quarter of 100 (25) is behind plan.
+    assert rows["matched-per-year"]["quarter"]["status"] == "off_track"
+    TargetFactory(indicator=matched.indicator, year=2026, quarter=3, target_value=Decimal("10"))
+    TargetFactory(indicator=matched.indicator, year=2026, quarter=2, target_value=Decimal("500"))  # not Q3's
+    row = {row["code"]: row for row in report_figures(2026, 3)["indicators"]}["matched-per-year"]  # type: ignore[attr-defined]  # JSON-shaped figures
+    assert row["quarter_target"] == 10.0 and row["target"] == 100.0
+    assert row["quarter"]["status"] == "on_track"  # 10 against the quarter's own 10, not pro-rated
+    assert row["year_to_date"]["status"] == "off_track"  # the year to date: still the year's 75
+
+
+def test_the_share_forecast_reads_the_ended_quarters_from_their_current_reports() -> None:
+    from reporting.services import quarter_figures
+    from reporting.tests.factories import QuarterlyReportFactory
+
+    def stored(quarter: int, numerator: int, denominator: int, **extra) -> None:
+        share = {"value": round(100 * numerator / denominator, 1), "numerator": numerator, "denominator": denominator}
+        row = {"code": "completed-work-or-studies-share", "quarter": share}
+        QuarterlyReportFactory(year=2026, quarter=quarter, figures={"indicators": [row]}, **extra)
+
+    stored(1, 8, 20, is_current=True)
+    stored(1, 1, 20, is_current=False)  # an older version
+    stored(2, 12, 20, is_current=True)
+    stored(3, 3, 20, preliminary=True)  # the running quarter: not read
+    found = quarter_figures(codes=["completed-work-or-studies-share"], year=2026, until=3)
+    assert found == {
+        "completed-work-or-studies-share": {
+            1: {"value": 40.0, "numerator": 8, "denominator": 20},
+            2: {"value": 60.0, "numerator": 12, "denominator": 20},
+        }
+    }
+    assert quarter_figures(codes=["completed-work-or-studies-share"], year=2026, until=1) == {}

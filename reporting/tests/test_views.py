@@ -144,3 +144,25 @@ def test_a_year_that_is_not_plain_digits_shows_this_year(client: Client, name: s
     response = client.get(reverse(name), {"year": year})
     assert response.status_code == 200
     assert response.context["year"] == dt.date.today().year
+
+
+def test_generating_a_running_quarter_makes_a_preliminary_version_and_says_so(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:
+    import time_machine
+
+    client.force_login(ManagerFactory())
+    with time_machine.travel(dt.datetime(2026, 11, 16, 10, tzinfo=dt.UTC), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("reporting:generate"), {"year": "2026", "quarter": "4"}, follow=True)
+        page = response.content.decode()
+        assert "den här versionen är preliminär" in page
+        report = QuarterlyReport.objects.get()
+        assert report.status == QuarterlyReport.Status.DONE and report.preliminary and not report.is_current
+        archive = client.get(reverse("reporting:archive")).content.decode()
+        assert "Preliminär" in archive and ">gällande<" not in archive
+        download = client.get(reverse("reporting:file", args=[report.pk, "xlsx"]))
+        assert "platsa-2026-q4-v1-preliminar.xlsx" in download["Content-Disposition"]
+        refused = client.post(reverse("reporting:generate"), {"year": "2027", "quarter": "1"}, follow=True)
+        assert "Kvartalet har inte börjat" in refused.content.decode()
+    assert QuarterlyReport.objects.count() == 1
