@@ -4,17 +4,15 @@ Managers see aggregates only; every figure resting on fewer than five people is 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,11 +23,12 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
+from .dashboard import dashboard_figures_for_page, dashboard_summary_for_page
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels
 from .fairness import fairness
-from .indicators import INDICATORS, Period, forecast, quarter_of, quarterly_series, shown
+from .indicators import forecast
 from .models import Indicator, QuarterlyReport, Target
-from .services import data_version, previous_quarter, quarterly_report_queue, report_figures, targets_save
+from .services import previous_quarter, quarterly_report_queue, targets_save
 
 manager_only = role_required(Role.MANAGER)
 
@@ -41,19 +40,11 @@ class ReportRequestForm(forms.Form):
     )
 
 
-def _current_quarter(year: int) -> int:
-    today = timezone.localdate()
-    return quarter_of(today) if year == today.year else 4
-
-
 def _year_param(request: HttpRequest, *, latest: int) -> int:
     """The year asked for in ?year=, if it is a year between 2000 and `latest`; else this year."""
     text = request.GET.get("year", "")
     # isdigit() alone also accepts "²", which int() refuses.
     return int(text) if text.isascii() and text.isdigit() and 2000 <= int(text) <= latest else timezone.localdate().year
-
-
-DASHBOARD_CACHE_SECONDS = 15 * 60
 
 
 def _trend(value: float | None, before: float | None) -> float | None:
@@ -63,28 +54,13 @@ def _trend(value: float | None, before: float | None) -> float | None:
     return round(value - before, 1)
 
 
-def _dashboard_figures(year: int, today: dt.date) -> dict[str, Any]:
-    """The year's figures, cached until the data changes (one cheap version query) or 15 minutes pass."""
-    key = (
-        "dashboard:"
-        + hashlib.sha256(repr((year, today, translation.get_language(), data_version())).encode()).hexdigest()
-    )
-    figures = cache.get(key)
-    if figures is None:
-        figures = report_figures(year, _current_quarter(year), today=today, year_to_date_only=True)
-        figures["series"] = quarterly_series(year)
-        # The trend: the same part of the year before, indicator values only.
-        previous = Period.year_to_date(year - 1, _current_quarter(year))
-        figures["previous"] = {code: shown(function(previous)) for code, function in INDICATORS.items()}
-        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
-    return figures
-
-
 @manager_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year_param(request, latest=today.year)
-    figures = _dashboard_figures(year, today)
+    # Precomputed (reporting/dashboard.py): one row read, whatever the size of the data.
+    summary, updating = dashboard_summary_for_page(year=year)
+    figures = dashboard_figures_for_page(summary)
     ytd_start = dt.date(year, 1, 1)
     until = min(today, dt.date(year, 12, 31))
     tiles = [
@@ -139,6 +115,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "funnel": funnel,
             "left_assistance": left_assistance,
             "chart_data": chart_data,
+            "summary": summary,
+            "updating": updating,
+            "computed_today": timezone.localdate(summary.computed_at) == today,
         },
     )
 
