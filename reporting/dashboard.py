@@ -161,11 +161,16 @@ def dashboard_summaries_mark_changed() -> None:
 
 
 def dashboard_summaries_check() -> int:
-    """Celery beat, every minute: mark stale the summaries the data or the day has moved on from
-    (also writes that sent no signal), forget refreshes queued too long ago to still come, and queue
-    this year's refresh if it is stale. A handful of small queries. Returns how many were marked."""
-    version = data_version_key()
+    """Celery beat, every minute: compute this year's summary if there is none yet; mark stale the
+    summaries the data or the day has moved on from (also writes that sent no signal), forget
+    refreshes queued too long ago to still come, and queue this year's refresh if it is stale. A
+    handful of small queries. Returns how many were marked."""
     today = timezone.localdate()
+    if not DashboardSummary.objects.filter(year=today.year).exists():
+        # After a deploy, or on the first of January: computed here, in the worker, so that the
+        # first manager to look does not wait for it.
+        dashboard_summary_refresh(year=today.year)
+    version = data_version_key()
     behind = DashboardSummary.objects.exclude(data_version=version, computed_on=today, format=SUMMARY_FORMAT)
     marked = behind.filter(stale=False).update(stale=True)
     lost = timezone.now() - LOST_AFTER

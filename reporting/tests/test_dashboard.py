@@ -232,6 +232,19 @@ def test_the_beat_check_finds_a_write_that_sent_no_signal(worker: list[dict[str,
     assert DashboardSummary.objects.get().stale and [call["args"] for call in worker] == [[year]]
 
 
+def test_the_beat_check_computes_this_years_summary_when_there_is_none(worker: list[dict[str, Any]]) -> None:
+    _active(5)
+    dashboard_summaries_check()  # e.g. after a deploy, or on the first of January
+    summary = DashboardSummary.objects.get(year=timezone.localdate().year)
+    assert not summary.stale and worker == []
+    assert (
+        next(row for row in summary.figures["indicators"] if row["code"] == "placements-started")["year_to_date"][
+            "value"
+        ]
+        == 5
+    )
+
+
 def test_the_beat_check_refreshes_a_summary_of_an_earlier_day(worker: list[dict[str, Any]]) -> None:
     year = timezone.localdate().year
     dashboard_summary_refresh(year=year)
