@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 # Transactions really commit here: the bench's change marks the dashboard stale after its commit.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_bench_reporting_prints_the_figures_as_json() -> None:
