@@ -193,3 +193,29 @@ class QuarterlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.quarter} v{self.version}"
+
+
+class DashboardSummary(models.Model):
+    """The manager dashboard's figures for a year, computed in the background (reporting.dashboard)
+    so that the page answers at once. `stale` marks a summary the data has moved on from since; the
+    page then still shows it, says when it was computed, and a refresh is queued."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    format = models.PositiveSmallIntegerField(
+        _("format"), default=0, help_text=_("The layout of the figures; a summary in an older layout is recomputed.")
+    )
+    data_version = models.CharField(_("data version"), max_length=64, blank=True)
+    computed_on = models.DateField(_("figures as of"))
+    started_at = models.DateTimeField(_("computation started"))
+    computed_at = models.DateTimeField(_("computed"))
+    duration_ms = models.PositiveIntegerField(_("computation time (ms)"), default=0)
+    stale = models.BooleanField(_("outdated"), default=False)
+    refresh_queued_at = models.DateTimeField(_("refresh queued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dashboard summary")
+        verbose_name_plural = _("dashboard summaries")
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.computed_at:%Y-%m-%d %H:%M})"

@@ -4,17 +4,15 @@ Managers see aggregates only; every figure resting on fewer than five people is 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +23,7 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
+from .dashboard import dashboard_figures_for_page, dashboard_summary_for_page
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels
 from .fairness import (
     DEFINITIONS,
@@ -38,22 +37,15 @@ from .fairness import (
 from .fairness import MEASURES as FAIRNESS_MEASURES
 from .indicators import (
     FOLLOW_UP_WORKING_DAYS,
-    INDICATORS,
     STANDARD,
     Figure,
     Period,
     forecast,
-    quarter_of,
-    quarterly_series,
-    shown,
 )
 from .models import Indicator, QuarterlyReport, Target
 from .services import (
-    data_version,
     previous_quarter,
-    quarter_figures,
     quarterly_report_queue,
-    report_figures,
     targets_save,
 )
 
@@ -82,11 +74,6 @@ class ReportGenerateForm(ReportRequestForm):
         return data
 
 
-def _current_quarter(year: int) -> int:
-    today = timezone.localdate()
-    return quarter_of(today) if year == today.year else 4
-
-
 def _year_param(request: HttpRequest, *, latest: int) -> int:
     """The year asked for in ?year=, if it is a year between 2000 and `latest`; else this year."""
     text = request.GET.get("year", "")
@@ -94,42 +81,11 @@ def _year_param(request: HttpRequest, *, latest: int) -> int:
     return int(text) if text.isascii() and text.isdigit() and 2000 <= int(text) <= latest else timezone.localdate().year
 
 
-DASHBOARD_CACHE_SECONDS = 15 * 60
-
-
 def _trend(value: float | None, before: float | None) -> float | None:
     """The change since the same part of last year, when both figures may be shown."""
     if value is None or before is None:
         return None
     return round(value - before, 1)
-
-
-def same_days_last_year(year: int, today: dt.date) -> Period:
-    """The year before, from 1 January to the same day as this year's figures run to (today, or the
-    year's end for a past year), read as things stood on that day: "the same period last year"."""
-    until = min(today, dt.date(year, 12, 31))
-    # 29 February has no same day the year before: take 28 February.
-    last_year = until.replace(year=year - 1, day=min(until.day, 28 if until.month == 2 else until.day))
-    return Period(dt.date(year - 1, 1, 1), last_year, str(year - 1), as_of=last_year)
-
-
-def _dashboard_figures(year: int, today: dt.date) -> dict[str, Any]:
-    """The year's figures, cached until the data changes (one cheap version query) or 15 minutes pass."""
-    key = (
-        "dashboard:"
-        + hashlib.sha256(repr((year, today, translation.get_language(), data_version())).encode()).hexdigest()
-    )
-    figures = cache.get(key)
-    if figures is None:
-        figures = report_figures(year, _current_quarter(year), today=today, year_to_date_only=True)
-        figures["series"] = quarterly_series(year)
-        shares = [row["code"] for row in figures["indicators"] if row["unit"] == "percent"]  # type: ignore[attr-defined]  # JSON-shaped figures
-        figures["quarters"] = quarter_figures(codes=shares, year=year, until=_current_quarter(year))
-        # The trend: the same days of the year before, indicator values only.
-        previous = same_days_last_year(year, today)
-        figures["previous"] = {code: shown(function(previous)) for code, function in INDICATORS.items()}
-        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
-    return figures
 
 
 def _figure(stored: dict[str, Any]) -> Figure:
@@ -142,7 +98,9 @@ def _figure(stored: dict[str, Any]) -> Figure:
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year_param(request, latest=today.year)
-    figures = _dashboard_figures(year, today)
+    # Precomputed (reporting/dashboard.py): one row read, whatever the size of the data.
+    summary, updating = dashboard_summary_for_page(year=year)
+    figures = dashboard_figures_for_page(summary)
     ytd_start = dt.date(year, 1, 1)
     until = min(today, dt.date(year, 12, 31))
     tiles = [
@@ -202,6 +160,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "funnel": funnel,
             "left_assistance": left_assistance,
             "chart_data": chart_data,
+            "summary": summary,
+            "updating": updating,
+            "computed_today": timezone.localdate(summary.computed_at) == today,
         },
     )
 

@@ -300,6 +300,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.relay_outbox",
         "schedule": 60.0,
     },
+    # Every minute: refresh the dashboard's figures if the data moved on without saying so (see
+    # reporting/dashboard.py; changes made through the app queue their refresh themselves).
+    "dashboard-summaries": {
+        "task": "reporting.tasks.check_dashboard_summaries",
+        "schedule": 60.0,
+    },
     # Every morning on weekdays: reminders about follow-ups due soon or overdue.
     "follow-up-reminders": {
         "task": "placements.tasks.send_follow_up_reminders",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from reporting.models import Indicator, QuarterlyReport, StrategyGoal, Target
+from reporting.models import DashboardSummary, Indicator, QuarterlyReport, StrategyGoal, Target
 
 
 class StrategyGoalFactory(factory.django.DjangoModelFactory):
@@ -45,3 +46,16 @@ class QuarterlyReportFactory(factory.django.DjangoModelFactory):
     year = 2026
     quarter = 3
     version = factory.Sequence(lambda n: n + 1)
+
+
+class DashboardSummaryFactory(factory.django.DjangoModelFactory):
+    """A stored summary; its figures are empty unless given (the service computes real ones)."""
+
+    class Meta:
+        model = DashboardSummary
+        django_get_or_create = ("year",)
+
+    year = 2026
+    computed_on = factory.LazyFunction(timezone.localdate)
+    started_at = factory.LazyFunction(timezone.now)
+    computed_at = factory.LazyFunction(timezone.now)

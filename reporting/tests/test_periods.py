@@ -17,10 +17,10 @@ from participants.services import participant_change_status
 from participants.tests.factories import ParticipantFactory
 from placements.models import FollowUp, LaterOutcome, Outcome, Placement, PlacementStatus
 from placements.tests.factories import FollowUpFactory, PlacementFactory
+from reporting.dashboard import same_days_last_year
 from reporting.indicators import INDICATORS, STANDARD, Period
 from reporting.models import QuarterlyReport
 from reporting.services import funnel, quarterly_report_generate, quarterly_report_request, suppliers
-from reporting.views import same_days_last_year
 from workplaces.tests.factories import ProcurementContractFactory, WorkplaceFactory
 
 pytestmark = pytest.mark.django_db
