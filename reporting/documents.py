@@ -17,6 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from reporting.indicators import PERIOD_METHOD
 from taxonomy.models import JobTrack, english_active
 
 # Labels in the active language: the pages show them in the user's language, the stored PDF and
@@ -152,6 +153,7 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
         "title": report_title(figures),
         "municipality": settings.PLATSA_MUNICIPALITY_NAME,
         "preliminary": bool(figures.get("preliminary")),
+        "period_method": str(PERIOD_METHOD),
         "indicators": indicators,
         "breakdowns": breakdowns,
         "funnel": funnel,

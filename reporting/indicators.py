@@ -466,6 +466,18 @@ STANDARD: dict[str, Definition] = {
 }
 
 
+# How the periods are read: one text, printed on the methodology page and in the report's appendix.
+PERIOD_METHOD = gettext_lazy(
+    "Every figure describes a period and is computed from dated facts as they stood at the period's end: "
+    "placements by their actual start and end dates, follow-ups by their due and done dates, later outcomes by "
+    "the day they were recorded, the participants' way to work by their status history. Nothing is read from "
+    "today's status, so a report made again for a past quarter gives the same figures, unless a fact about that "
+    "quarter was corrected; the list of reports then says which figures changed. A quarter that is still "
+    "running is read as things stand today. The dashboard compares the year so far with the same days of the "
+    "year before."
+)
+
+
 def compute(period: Period) -> dict[str, Figure]:
     """Every indicator for the period, as read on `period.as_of` (today if None)."""
     return {code: function(period) for code, function in INDICATORS.items()}

@@ -37,6 +37,7 @@ from .fairness import (
 from .fairness import MEASURES as FAIRNESS_MEASURES
 from .indicators import (
     FOLLOW_UP_WORKING_DAYS,
+    PERIOD_METHOD,
     STANDARD,
     Figure,
     Period,
@@ -407,18 +408,6 @@ def fairness_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-# How the periods are read: one text, printed on the methodology page.
-PERIOD_METHOD = gettext_lazy(
-    "Every figure describes a period and is computed from dated facts as they stood at the period's end: "
-    "placements by their actual start and end dates, follow-ups by their due and done dates, later outcomes by "
-    "the day they were recorded, the participants' way to work by their status history. Nothing is read from "
-    "today's status, so a report made again for a past quarter gives the same figures, unless a fact about that "
-    "quarter was corrected; the list of reports then says which figures changed. A quarter that is still "
-    "running is read as things stand today. The dashboard compares the year so far with the same days of the "
-    "year before."
-)
-
-
 @manager_only
 def methodology(request: HttpRequest) -> HttpResponse:
     """The written definition of every indicator, and how periods and small numbers are handled."""
@@ -429,6 +418,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
         {
             "definitions": definitions,
             "period_method": PERIOD_METHOD,
+            "fairness_definitions": list(DEFINITIONS.values()),
+            "fairness_method": METHOD_TEXT,
             "working_days": FOLLOW_UP_WORKING_DAYS,
         },
     )

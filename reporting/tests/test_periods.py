@@ -197,3 +197,25 @@ def test_a_standard_indicator_has_one_definition_the_codes_whatever_its_row_says
     assert indicator.localised_definition == STANDARD["placements-started"].text
     own = IndicatorFactory(code="own-measure", definition="Kommunens eget mått.")
     assert own.localised_definition == "Kommunens eget mått."
+
+
+def test_the_methodology_page_states_the_fairness_test(client: Client) -> None:
+    from reporting.fairness import METHOD_TEXT
+
+    client.force_login(ManagerFactory())
+    page = client.get(reverse("reporting:methodology")).content.decode()
+    with translation.override("sv"):
+        assert all(str(text) in page for text in METHOD_TEXT)
+    assert "Holm" in page
+
+
+def test_the_pdfs_appendix_says_how_periods_are_read_and_defines_each_indicator() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    report = _generate(dt.date(2026, 10, 1))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages)
+    text = " ".join(text.split())
+    assert "daterade uppgifter" in text and "periodens slut" in text
+    assert "Mätt:" in text and "Population:" in text
