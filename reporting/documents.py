@@ -16,6 +16,8 @@ from openpyxl.styles import Font
 
 from taxonomy.models import JobTrack, english_active
 
+from .disclosure import WITHHELD
+
 # Labels in the active language: the pages show them in the user's language, the stored PDF and
 # workbook in Swedish (both are made under translation.override("sv")).
 STATUS_LABELS = {
@@ -38,7 +40,7 @@ FUNNEL_LABELS = {
     "completed": gettext_lazy("Completed a placement"),
     "work_or_studies": gettext_lazy("In work or studies at the end"),
 }
-SUPPRESSED = gettext_lazy("fewer than 5")
+SUPPRESSED = WITHHELD  # one mark for every withheld figure (reporting.disclosure)
 
 
 def _display(value: Any, unit: str = "count") -> str:

@@ -1,7 +1,8 @@
 """How proposals, placements and outcomes are spread over groups, against the waiting population.
 
 Groups: gender, age band (from the year of birth in the identity number, computed in the
-database) and referral source. Every count below five is withheld. This reads protected
+database) and referral source. The counts are raw; the view shows them through
+reporting.disclosure.protect_fairness. This reads protected
 attributes on purpose, to watch for unequal treatment; matching itself never reads them
 (placements/matching/features.py).
 """
@@ -16,10 +17,11 @@ from django.db.models.functions import Cast, Coalesce, Substr
 from participants.models import Participant, ParticipantStatus
 from placements.models import Placement
 
-from .indicators import ENDED_STATUSES, STARTED, WORK_OR_STUDIES, suppress
+from .indicators import ENDED_STATUSES, STARTED, WORK_OR_STUDIES
 
 AGE_BANDS = [(0, 24, "–24"), (25, 34, "25–34"), (35, 44, "35–44"), (45, 54, "45–54"), (55, 200, "55–")]
 DIMENSIONS = ("gender", "age_band", "referral_source")
+COUNTS = ("waiting", "proposed", "started", "work_or_studies")  # what reporting.disclosure protects
 
 
 def _grouped(queryset: QuerySet, dimension: str, year: int, prefix: str) -> QuerySet:
@@ -66,8 +68,8 @@ def fairness(*, year: int, today: dt.date) -> dict[str, list[dict[str, object]]]
         result[dimension] = [
             {
                 "group": group,
-                "waiting": suppress(people.get(group, {}).get("waiting", 0)),
-                **{name: suppress(flows.get(group, {}).get(name, 0)) for name in measures},
+                "waiting": people.get(group, {}).get("waiting", 0),
+                **{name: flows.get(group, {}).get(name, 0) for name in measures},
             }
             for group in sorted(set(people) | set(flows))
         ]

@@ -16,6 +16,7 @@ from outbox.services import outbox_enqueue
 from participants.models import Participant, ParticipantStatus
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES
 
+from .disclosure import protect_report
 from .documents import report_pdf, report_xlsx
 from .indicators import (
     BREAKDOWNS,
@@ -25,8 +26,6 @@ from .indicators import (
     breakdown,
     left_social_assistance_by_source,
     quarter_of,
-    shown,
-    suppress,
 )
 from .models import Indicator, QuarterlyReport, Target
 from .status import status
@@ -94,7 +93,7 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     QuarterlyReport.objects.filter(pk=report.pk).update(status=QuarterlyReport.Status.RUNNING, error="")
     try:
         with translation.override("sv"):  # the snapshot is the Swedish report
-            figures = report_figures(report.year, report.quarter)
+            figures = report_figures_published(year=report.year, quarter=report.quarter)
         pdf = report_pdf(figures)
         xlsx = report_xlsx(figures)
     except Exception as exc:
@@ -122,8 +121,9 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
 def report_figures(
     year: int, quarter: int, today: dt.date | None = None, *, year_to_date_only: bool = False
 ) -> dict[str, object]:
-    """Every figure of the report as plain data (stored as the snapshot). The dashboard shows the
-    year to date only and leaves the quarter out."""
+    """Every figure of the report as plain data, raw: what is stored and shown is
+    `reporting.disclosure.protect_report` of it. The dashboard shows the year to date only and
+    leaves the quarter out."""
     today = today or timezone.localdate()
     periods = {"quarter": Period.quarter(year, quarter), "year_to_date": Period.year_to_date(year, quarter)}
     if year_to_date_only:
@@ -150,7 +150,7 @@ def report_figures(
         }
         for key, period in periods.items():
             figure = function(period)
-            value = shown(figure)
+            value = figure.value  # raw: reporting.disclosure withholds it (and its status) on the way out
             entry[key] = {
                 **figure.as_dict(),
                 "shown": value,
@@ -179,6 +179,20 @@ def report_figures(
     }
 
 
+def report_figures_published(*, year: int, quarter: int, today: dt.date | None = None) -> dict[str, object]:
+    """The report's figures as they may be published (stored, printed, served by the API): small
+    numbers withheld, and further cells so that none can be worked out, also against the published
+    reports of the quarters before and after (their year-to-date difference is this quarter)."""
+    neighbours = {
+        r.quarter: r.figures
+        for r in QuarterlyReport.objects.filter(
+            year=year, quarter__in=(quarter - 1, quarter + 1), is_current=True, status=QuarterlyReport.Status.DONE
+        ).only("quarter", "figures")
+    }
+    raw = report_figures(year, quarter, today)
+    return protect_report(raw, previous=neighbours.get(quarter - 1), following=neighbours.get(quarter + 1))
+
+
 def funnel(period: Period) -> list[dict[str, object]]:
     """Of the people referred in the period: how far they have come (each step counts those beyond it)."""
     referred = Participant.objects.filter(referral_date__range=(period.start, period.end))
@@ -193,10 +207,16 @@ def funnel(period: Period) -> list[dict[str, object]]:
             filter=Q(placements__status__in=ENDED_STATUSES, placements__outcome__in=WORK_OR_STUDIES),
         ),
     )
-    return [{"step": step, "count": suppress(count)} for step, count in figures.items()]
+    return [{"step": step, "count": count} for step, count in figures.items()]
 
 
-__all__ = ["previous_quarter", "quarterly_report_generate", "quarterly_report_request", "report_figures"]
+__all__ = [
+    "previous_quarter",
+    "quarterly_report_generate",
+    "quarterly_report_request",
+    "report_figures",
+    "report_figures_published",
+]
 
 
 @transaction.atomic
@@ -264,4 +284,5 @@ def suppliers(period: Period) -> list[dict[str, object]]:
         .values("name", "promised", "delivered")
         .order_by("name")
     )
-    return [{"name": r["name"], "promised": r["promised"], "delivered": suppress(r["delivered"])} for r in rows]
+    # "delivered" is shown as it is, even below 5: see reporting.disclosure.DISCLOSURE_METHOD.
+    return [{"name": r["name"], "promised": r["promised"], "delivered": r["delivered"]} for r in rows]

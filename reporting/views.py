@@ -1,5 +1,6 @@
 """Manager pages: the dashboard of key figures against target, and the quarterly report archive.
-Managers see aggregates only; every figure resting on fewer than five people is withheld."""
+Managers see aggregates only, through reporting.disclosure (small numbers withheld, and the cells
+that would let one be worked out)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
+from .disclosure import protect_dashboard, protect_fairness
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels
-from .fairness import fairness
-from .indicators import INDICATORS, Period, forecast, quarter_of, quarterly_series, shown
+from .fairness import COUNTS, fairness
+from .indicators import INDICATORS, Period, forecast, quarter_of, quarterly_series
 from .models import Indicator, QuarterlyReport, Target
 from .services import data_version, previous_quarter, quarterly_report_queue, report_figures, targets_save
 
@@ -75,7 +77,8 @@ def _dashboard_figures(year: int, today: dt.date) -> dict[str, Any]:
         figures["series"] = quarterly_series(year)
         # The trend: the same part of the year before, indicator values only.
         previous = Period.year_to_date(year - 1, _current_quarter(year))
-        figures["previous"] = {code: shown(function(previous)) for code, function in INDICATORS.items()}
+        figures["previous"] = {code: function(previous).as_dict() for code, function in INDICATORS.items()}
+        figures = protect_dashboard(figures)
         cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
     return figures
 
@@ -279,7 +282,7 @@ def fairness_view(request: HttpRequest) -> HttpResponse:
     }
     tables = [
         {"title": titles[dimension], "rows": [{**row, "label": key_label(dimension, row["group"])} for row in rows]}  # type: ignore[arg-type]  # a group is a str
-        for dimension, rows in fairness(year=year, today=today).items()
+        for dimension, rows in protect_fairness(fairness(year=year, today=today), columns=COUNTS).items()
     ]
     return render(
         request,
