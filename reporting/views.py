@@ -281,7 +281,7 @@ def fairness_view(request: HttpRequest) -> HttpResponse:
         "referral_source": DIMENSION_LABELS["referral_source"],
     }
     tables = [
-        {"title": titles[dimension], "rows": [{**row, "label": key_label(dimension, row["group"])} for row in rows]}  # type: ignore[arg-type]  # a group is a str
+        {"title": titles[dimension], "rows": [{**row, "label": key_label(dimension, row["group"])} for row in rows]}
         for dimension, rows in protect_fairness(fairness(year=year, today=today), columns=COUNTS).items()
     ]
     return render(
