@@ -183,14 +183,16 @@ def report_figures_published(*, year: int, quarter: int, today: dt.date | None =
     """The report's figures as they may be published (stored, printed, served by the API): small
     numbers withheld, and further cells so that none can be worked out, also against the published
     reports of the quarters before and after (their year-to-date difference is this quarter)."""
+    published = QuarterlyReport.objects.filter(year=year, is_current=True, status=QuarterlyReport.Status.DONE)
     neighbours = {
         r.quarter: r.figures
-        for r in QuarterlyReport.objects.filter(
-            year=year, quarter__in=(quarter - 1, quarter + 1), is_current=True, status=QuarterlyReport.Status.DONE
-        ).only("quarter", "figures")
+        for r in published.filter(quarter__in=(quarter - 1, quarter, quarter + 1)).only("quarter", "figures")
     }
+    # The following quarter was protected against this one's published version, if there is one:
+    # leaving it out then makes a regeneration on unchanged facts give the stored figures exactly.
+    following = None if quarter in neighbours else neighbours.get(quarter + 1)
     raw = report_figures(year, quarter, today)
-    return protect_report(raw, previous=neighbours.get(quarter - 1), following=neighbours.get(quarter + 1))
+    return protect_report(raw, previous=neighbours.get(quarter - 1), following=following)
 
 
 def funnel(period: Period) -> list[dict[str, object]]:

@@ -343,6 +343,12 @@ def test_random_small_units_leave_nothing_to_solve(seed: int) -> None:
     assert audit(_primary_only(copy.deepcopy(raw_q2)), _primary_only(copy.deepcopy(raw_q3)))  # the old rule
 
 
+def test_regenerating_a_quarter_after_the_next_one_gives_the_stored_figures(unit) -> None:
+    q2 = _generate(2)
+    _generate(3)
+    assert _generate(2) == q2
+
+
 def test_a_zero_beside_a_withheld_count_is_withheld(unit) -> None:
     q3 = _generate(3)
     quarter = {row["key"]: row for row in q3["breakdowns"]["department"]["quarter"]}
