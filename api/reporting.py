@@ -1,13 +1,11 @@
 """Report figures for managers (and BI tools on a manager's token): aggregates only.
 
-The figures are `reporting.services.report_figures`, the same as the quarterly report, with the
-small-number rule applied as the report shows them: a count of 1 to 4, and a share resting on
-fewer than five people, is withheld (null), so no figure identifies anyone.
+The figures are `reporting.services.report_figures_published`, the same as the quarterly report
+publishes: a count of 1 to 4 is withheld (null), and so are the further cells that would let one
+be worked out by subtraction, and every share resting on a withheld count (reporting.disclosure).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,15 +16,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from reporting.indicators import quarter_of, suppress
-from reporting.services import report_figures
+from reporting.indicators import quarter_of
+from reporting.services import report_figures_published
 from reporting.views import ReportRequestForm
 
 from .base import ApiViewMixin, as_form_data, form_errors
 
 
 class FigureSerializer(serializers.Serializer):
-    shown = serializers.FloatField(allow_null=True, help_text=_("The value; null when withheld (fewer than 5)."))
+    shown = serializers.FloatField(allow_null=True, help_text=_("The value; null when withheld (see the method)."))
     numerator = serializers.IntegerField(allow_null=True)
     denominator = serializers.IntegerField(allow_null=True)
     status = serializers.CharField(allow_null=True, help_text=_("Against the year's target, if one is set."))
@@ -73,16 +71,6 @@ class ReportFiguresSerializer(serializers.Serializer):
     computed_on = serializers.DateField()
 
 
-def _withheld(figure: dict[str, Any]) -> dict[str, Any]:
-    denominator = figure.get("denominator")
-    return {
-        "shown": figure["shown"],
-        "numerator": suppress(figure.get("numerator")),
-        "denominator": None if denominator is None else suppress(denominator),
-        "status": figure.get("status"),
-    }
-
-
 class ReportFiguresView(ApiViewMixin, APIView):
     read_roles = frozenset({Role.MANAGER})
     write_roles = frozenset()
@@ -102,8 +90,7 @@ class ReportFiguresView(ApiViewMixin, APIView):
         form = ReportRequestForm(data=as_form_data(params))
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
-        figures = report_figures(form.cleaned_data["year"], form.cleaned_data["quarter"], today=today)
-        for row in figures["indicators"]:  # type: ignore[attr-defined]  # JSON-shaped figures
-            for key in ("quarter", "year_to_date"):
-                row[key] = _withheld(row[key])
+        figures = report_figures_published(
+            year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], today=today
+        )
         return Response(ReportFiguresSerializer(figures).data)

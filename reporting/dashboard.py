@@ -39,7 +39,8 @@ from django.utils import timezone, translation
 
 from outbox.services import BROKER_DOWN
 
-from .indicators import INDICATORS, STANDARD, Figure, Period, quarter_of, quarterly_series, shown
+from .disclosure import protect_dashboard
+from .indicators import INDICATORS, STANDARD, Period, quarter_of, quarterly_series
 from .models import DashboardSummary, Indicator
 from .services import data_version, quarter_figures, report_figures
 
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 # Bumped whenever the layout of `figures` changes: a summary in another layout is recomputed on
 # the next look instead of being shown.
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 # A burst of changes within this many seconds makes one refresh.
 DEBOUNCE_SECONDS = 5
 # A refresh queued this long ago and not started is taken as lost (a worker killed before it
@@ -103,8 +104,11 @@ def dashboard_figures_compute(*, year: int, today: dt.date) -> dict[str, Any]:
     # The trend: the same days of the year before, indicator figures only (protected at render).
     previous = same_days_last_year(year, today)
     figures["previous"] = {code: function(previous).as_dict() for code, function in INDICATORS.items()}
-    figures["labels"] = _indicator_labels()
-    return figures
+    # Published here, once per refresh: small numbers and what would give them away are withheld
+    # (reporting.disclosure), and the summary stores only what the page may show.
+    published = protect_dashboard(figures)
+    published["labels"] = _indicator_labels()
+    return published
 
 
 def dashboard_summary_refresh(*, year: int) -> DashboardSummary:
@@ -211,13 +215,11 @@ def dashboard_summary_for_page(*, year: int) -> tuple[DashboardSummary, bool]:
 
 
 def dashboard_figures_for_page(summary: DashboardSummary) -> dict[str, Any]:
-    """The summary's figures in the active language: the indicators' names and definitions, and the
-    previous year's figures as they may be shown."""
+    """The summary's (published) figures in the active language: the indicators' names and definitions."""
     figures = dict(summary.figures)
     labels = figures.pop("labels", {})
     names = labels.get(translation.get_language() or "") or labels.get(settings.LANGUAGE_CODE, {})
     figures["indicators"] = [{**row, **names.get(row["code"], {})} for row in figures["indicators"]]
-    figures["previous"] = {code: shown(Figure(**raw)) for code, raw in figures["previous"].items()}
     return figures
 
 

@@ -20,6 +20,8 @@ from openpyxl.styles import Font, PatternFill
 from reporting.indicators import PERIOD_METHOD
 from taxonomy.models import JobTrack, english_active
 
+from .disclosure import WITHHELD
+
 # Labels in the active language: the pages show them in the user's language, the stored PDF and
 # workbook in Swedish (both are made under translation.override("sv")).
 STATUS_LABELS = {
@@ -42,7 +44,7 @@ FUNNEL_LABELS = {
     "completed": gettext_lazy("Completed a placement"),
     "work_or_studies": gettext_lazy("In work or studies at the end"),
 }
-SUPPRESSED = gettext_lazy("fewer than 5")
+SUPPRESSED = WITHHELD  # one mark for every withheld figure (reporting.disclosure)
 
 
 def figure_number(value: float | int | None) -> str | None:
@@ -58,7 +60,7 @@ def figure_number(value: float | int | None) -> str | None:
 
 def figure_text(value: float | int | None, unit: str = "count") -> str:
     """A figure as the reports and pages write it: a share with its per cent sign (Swedish puts a
-    no-break space before it, "42,4 %"; English none, "42.4%"), a withheld figure as "fewer than 5".
+    no-break space before it, "42,4 %"; English none, "42.4%"), a withheld figure as "withheld".
     The one formatting rule of the PDF, the dashboard and the archive."""
     if value is None:
         return str(SUPPRESSED)
@@ -209,7 +211,7 @@ WITHHELD_FILL = PatternFill(fill_type="solid", start_color="FFE7E6E6", end_color
 
 
 def _withheld_note() -> str:
-    return _("Empty shaded cell: fewer than five people, not shown.")
+    return _("Empty shaded cell: withheld, so that no one can be identified (see the methodology).")
 
 
 class _Sheet:

@@ -18,10 +18,10 @@ computed in the database), region of birth (Statistics Sweden's grouping) and re
 This reads protected attributes on purpose, to watch for unequal treatment; matching itself never
 reads them (placements/matching/features.py).
 
-`fairness()` counts raw figures, protects small numbers in one call (`_published`), and only then
-derives the rates and the tests from what is published, so a withheld count never reaches a rate
-or a test. A gap is flagged only when a test of independence says it is unlikely to be chance
-(see METHOD_TEXT).
+`fairness()` counts raw figures, protects small numbers in one call (`_published`, through
+reporting.disclosure), and only then derives the rates and the tests from what is published, so a
+withheld count never reaches a rate or a test. A gap is flagged only when a test of independence
+says it is unlikely to be chance (see METHOD_TEXT).
 """
 
 from __future__ import annotations
@@ -40,12 +40,14 @@ from scipy import stats
 from participants.models import Gender, Participant, ParticipantStatus, ReferralSource, RegionOfBirth, StatusChange
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, Placement, PlacementEvent, PlacementStatus
 
-from .indicators import STARTED, suppress
+from .disclosure import protect_fairness
+from .indicators import STARTED
 
 AGE_BANDS = [(0, 24, "–24"), (25, 34, "25–34"), (35, 44, "35–44"), (45, 54, "45–54"), (55, 200, "55–")]
 UNKNOWN_AGE = "?"
 DIMENSIONS = ("gender", "age_band", "region_of_birth", "referral_source")
 MEASURES = ("proposed", "started", "work_or_studies")
+COUNTS = ("waiting", *MEASURES)  # what reporting.disclosure protects
 # The value of each dimension that says nothing about the person: shown, never tested.
 UNKNOWN_GROUPS = {"gender": Gender.UNKNOWN, "age_band": UNKNOWN_AGE, "region_of_birth": RegionOfBirth.UNKNOWN}
 
@@ -206,17 +208,26 @@ def fairness_counts(*, year: int, today: dt.date) -> dict[str, Table]:
 
 
 def _published(tables: dict[str, Table]) -> dict[str, Table]:
-    """The counts as they may be published: the one place this view protects small numbers.
+    """The counts as they may be published: the one place this view protects small numbers, through
+    reporting.disclosure (counts 1-4 withheld, and further counts so that none can be worked out from
+    the other breakdowns of the same people or the column totals).
 
-    Counts from 1 to 4 are withheld (`suppress`). A group whose number of people waiting is withheld
-    is withheld whole: a 0 beside it would say that the whole small group got nothing.
+    A group whose number of people waiting is withheld is withheld whole: a 0 beside it would say
+    that the whole small group got nothing.
     """
+    rows = {
+        dimension: [{"group": group, **counts} for group, counts in table.items()]
+        for dimension, table in tables.items()
+    }
+    protected = protect_fairness(rows, columns=COUNTS)
     published: dict[str, Table] = {}
-    for dimension, table in tables.items():
+    for dimension, dimension_rows in protected.items():
         published[dimension] = {}
-        for group, counts in table.items():
-            whole = suppress(counts["waiting"]) is not None
-            published[dimension][group] = {name: suppress(value) if whole else None for name, value in counts.items()}
+        for row in dimension_rows:
+            whole = row["waiting"] is not None
+            published[dimension][row["group"]] = {
+                name: row[name] if whole else None for name in tables[dimension][row["group"]]
+            }
     return published
 
 

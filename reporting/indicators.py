@@ -2,7 +2,8 @@
 
 Each indicator is one function from a Period to a Figure (a count, or a share with its numerator
 and denominator). No Python loops over rows: every figure is one aggregate query. Breakdowns
-are GROUP BY queries. Small numbers are suppressed where figures are shown (see `suppress`).
+are GROUP BY queries. Every figure here is raw: small numbers are withheld on the way out, by
+reporting.disclosure, which every output calls.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from workplaces.models import OrganisationKind
 
 from . import outcomes
 
-# A count below this is not shown: it could identify a person.
-SUPPRESSION_THRESHOLD = 5
 StrOrPromise = str | Promise
 STARTED = (PlacementStatus.ACTIVE, *ENDED_STATUSES)
 FOLLOW_UP_WORKING_DAYS = 5  # "within five working days" of the due date
@@ -231,14 +230,14 @@ def left_social_assistance(period: Period) -> Figure:
 
 
 def left_social_assistance_by_source(period: Period) -> list[dict[str, object]]:
-    """The same, per referral source (GROUP BY); small numbers withheld."""
+    """The same, per referral source (GROUP BY)."""
     rows = (
         Participant.objects.filter(social_assistance_ended_on__range=(period.start, period.end))
         .values("referral_source")
         .annotate(left=Count("pk"))
         .order_by("referral_source")
     )
-    return [{"key": row["referral_source"], "left": suppress(row["left"])} for row in rows]
+    return [{"key": row["referral_source"], "left": row["left"]} for row in rows]
 
 
 INDICATORS: dict[str, Callable[[Period], Figure]] = {
@@ -516,9 +515,9 @@ def breakdown(period: Period, dimension: str) -> list[dict[str, object]]:
     return [
         {
             "key": row["key"] or "",
-            "started": suppress(row["started"]),
-            "ended": suppress(row["ended"]),
-            "work_or_studies": suppress(row["work_or_studies"]),
+            "started": row["started"],
+            "ended": row["ended"],
+            "work_or_studies": row["work_or_studies"],
         }
         for row in rows
     ]
@@ -526,7 +525,7 @@ def breakdown(period: Period, dimension: str) -> list[dict[str, object]]:
 
 def quarterly_series(year: int) -> dict[str, list[int | None]]:
     """Per quarter of the year: placements started, ended, ended in work or studies, and the people
-    matched so far (cumulative). Two aggregate queries; small numbers withheld."""
+    matched so far (cumulative). Two aggregate queries."""
     quarters = [Period.quarter(year, q) for q in range(1, 5)]
     started = Placement.objects.filter(status__in=STARTED, actual_start__year=year).aggregate(
         **{f"q{i}": Count("pk", filter=Q(actual_start__range=(p.start, p.end))) for i, p in enumerate(quarters, 1)},
@@ -543,10 +542,10 @@ def quarterly_series(year: int) -> dict[str, list[int | None]]:
         },
     )
     return {
-        "started": [suppress(started[f"q{i}"]) for i in range(1, 5)],
-        "ended": [suppress(ended[f"q{i}"]) for i in range(1, 5)],
-        "work_or_studies": [suppress(ended[f"good{i}"]) for i in range(1, 5)],
-        "matched_cumulative": [suppress(started[f"matched{i}"]) for i in range(1, 5)],
+        "started": [started[f"q{i}"] for i in range(1, 5)],
+        "ended": [ended[f"q{i}"] for i in range(1, 5)],
+        "work_or_studies": [ended[f"good{i}"] for i in range(1, 5)],
+        "matched_cumulative": [started[f"matched{i}"] for i in range(1, 5)],
     }
 
 
@@ -593,7 +592,7 @@ def forecast(
     points = [
         (number - 0.5, figure.value)
         for number, figure in sorted(quarters.items())
-        if figure.value is not None and shown(figure) is not None
+        if figure.value is not None  # a published figure: None when withheld
     ]
     to_come = denominator * (4 - gone) / gone
     share_to_come = numerator / denominator * 100
@@ -613,22 +612,6 @@ def _quarters_gone(today: dt.date) -> float:
     return quarter - 1 + ((today - period.start).days + 1) / length
 
 
-def suppress(value: int | None) -> int | None:
-    """None (shown as "fewer than 5") for counts from 1 to 4, which could identify someone."""
-    if value is None or 0 < value < SUPPRESSION_THRESHOLD:
-        return None
-    return value
-
-
-def shown(figure: Figure) -> float | None:
-    """The value as it may be shown: counts and shares resting on fewer than five people are withheld."""
-    if figure.denominator is None:
-        return suppress(figure.numerator)
-    if figure.denominator < SUPPRESSION_THRESHOLD or suppress(figure.numerator) is None:
-        return None
-    return figure.value
-
-
 __all__ = [
     "INDICATORS",
     "STANDARD",
@@ -639,6 +622,4 @@ __all__ = [
     "compute",
     "forecast",
     "quarterly_series",
-    "shown",
-    "suppress",
 ]

@@ -1,5 +1,5 @@
-"""Aggregate figures for managers. Everything is computed by the database; a figure that
-describes fewer than five people is suppressed so that no individual can be identified."""
+"""Aggregate figures for managers. Everything is computed by the database; what is shown passes
+through reporting.disclosure, so that no individual can be identified."""
 
 from __future__ import annotations
 
@@ -10,18 +10,10 @@ from django.db.models import Count, Q
 
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, Placement, PlacementStatus
 
+from .disclosure import protect_overview
 from .models import Target
 
-# Small-number suppression: a count below this is not shown.
-SUPPRESSION_THRESHOLD = 5
 MATCHED_INDICATOR = "matched-per-year"
-
-
-def suppress(value: int | None) -> int | None:
-    """None (shown as "fewer than 5") for counts that could identify someone."""
-    if value is None or 0 < value < SUPPRESSION_THRESHOLD:
-        return None
-    return value
 
 
 @dataclass(frozen=True)
@@ -51,15 +43,12 @@ def manager_overview(*, today: dt.date) -> ManagerOverview:
         .values_list("target_value", flat=True)
         .first()
     )
-    ended = figures["ended"]
-    share = None
-    if ended >= SUPPRESSION_THRESHOLD and suppress(figures["work_or_studies"]) is not None:
-        share = round(100 * figures["work_or_studies"] / ended, 1)
+    shown = protect_overview(figures)
     return ManagerOverview(
         year=year,
-        matched=suppress(figures["matched"]),
+        matched=shown["matched"],  # type: ignore[arg-type]  # a count or None
         matched_target=int(target) if target is not None else None,
-        active=suppress(figures["active"]),
-        completed=suppress(figures["completed"]),
-        work_or_studies_share=share,
+        active=shown["active"],  # type: ignore[arg-type]  # a count or None
+        completed=shown["completed"],  # type: ignore[arg-type]  # a count or None
+        work_or_studies_share=shown["work_or_studies_share"],
     )

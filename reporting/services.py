@@ -18,6 +18,7 @@ from outbox.services import outbox_enqueue
 from participants.models import Participant, ParticipantStatus, StatusChange
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, Placement
 
+from .disclosure import protect_report
 from .documents import report_pdf, report_xlsx
 from .indicators import (
     BREAKDOWNS,
@@ -28,8 +29,6 @@ from .indicators import (
     breakdown,
     left_social_assistance_by_source,
     quarter_of,
-    shown,
-    suppress,
 )
 from .models import Indicator, QuarterlyReport, Target
 from .status import status
@@ -115,7 +114,7 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     try:
         preliminary = quarter_unfinished(year=report.year, quarter=report.quarter)
         with translation.override("sv"):  # the snapshot is the Swedish report
-            figures = report_figures(report.year, report.quarter)
+            figures = report_figures_published(year=report.year, quarter=report.quarter)
         figures["preliminary"] = preliminary
         pdf = report_pdf(figures)
         xlsx = report_xlsx(figures)
@@ -178,8 +177,9 @@ def figure_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def report_figures(
     year: int, quarter: int, today: dt.date | None = None, *, year_to_date_only: bool = False
 ) -> dict[str, object]:
-    """Every figure of the report as plain data (stored as the snapshot). The dashboard shows the
-    year to date only and leaves the quarter out."""
+    """Every figure of the report as plain data, raw: what is stored and shown is
+    `reporting.disclosure.protect_report` of it. The dashboard shows the year to date only and
+    leaves the quarter out."""
     today = today or timezone.localdate()
     periods = {
         "quarter": Period.quarter(year, quarter).on(today),
@@ -222,7 +222,7 @@ def report_figures(
         }
         for key, period in periods.items():
             figure = function(period)
-            value = shown(figure)
+            value = figure.value  # raw: reporting.disclosure withholds it (and its status) on the way out
             # The quarter is measured against its own target when one is set (not pro-rated: it is
             # the quarter's), else against the year's, pro-rated; the year to date always the year's.
             own = quarter_target if key == "quarter" else None
@@ -274,6 +274,22 @@ def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, dic
     return found
 
 
+def report_figures_published(*, year: int, quarter: int, today: dt.date | None = None) -> dict[str, object]:
+    """The report's figures as they may be published (stored, printed, served by the API): small
+    numbers withheld, and further cells so that none can be worked out, also against the published
+    reports of the quarters before and after (their year-to-date difference is this quarter)."""
+    published = QuarterlyReport.objects.filter(year=year, is_current=True, status=QuarterlyReport.Status.DONE)
+    neighbours = {
+        r.quarter: r.figures
+        for r in published.filter(quarter__in=(quarter - 1, quarter, quarter + 1)).only("quarter", "figures")
+    }
+    # The following quarter was protected against this one's published version, if there is one:
+    # leaving it out then makes a regeneration on unchanged facts give the stored figures exactly.
+    following = None if quarter in neighbours else neighbours.get(quarter + 1)
+    raw = report_figures(year, quarter, today)
+    return protect_report(raw, previous=neighbours.get(quarter - 1), following=following)
+
+
 def funnel(period: Period) -> list[dict[str, object]]:
     """Of the people referred in the period: how far they had come by its end (each step counts those
     who reached it), read from the status history and the placements' dates, not from today's status."""
@@ -295,10 +311,16 @@ def funnel(period: Period) -> list[dict[str, object]]:
         completed=Count("pk", filter=Exists(ended)),
         work_or_studies=Count("pk", filter=Exists(ended.filter(outcome__in=WORK_OR_STUDIES))),
     )
-    return [{"step": step, "count": suppress(count)} for step, count in figures.items()]
+    return [{"step": step, "count": count} for step, count in figures.items()]
 
 
-__all__ = ["previous_quarter", "quarterly_report_generate", "quarterly_report_request", "report_figures"]
+__all__ = [
+    "previous_quarter",
+    "quarterly_report_generate",
+    "quarterly_report_request",
+    "report_figures",
+    "report_figures_published",
+]
 
 
 @transaction.atomic
@@ -400,7 +422,8 @@ def suppliers(period: Period) -> list[dict[str, object]]:
             "start": str(r["start_date"]),
             "end": str(r["end_date"]),
             "promised": r["promised_placements"],
-            "delivered": suppress(r["delivered"]),
+            # Shown as it is, even below 5: see reporting.disclosure.DISCLOSURE_METHOD.
+            "delivered": r["delivered"],
         }
         for r in rows
     ]

@@ -1,5 +1,6 @@
 """Manager pages: the dashboard of key figures against target, and the quarterly report archive.
-Managers see aggregates only; every figure resting on fewer than five people is withheld."""
+Managers see aggregates only, through reporting.disclosure (small numbers withheld, and the cells
+that would let one be worked out)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 
 from .dashboard import dashboard_figures_for_page, dashboard_summary_for_page
+from .disclosure import DISCLOSURE_METHOD
 from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels
 from .fairness import (
     DEFINITIONS,
@@ -420,6 +422,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "period_method": PERIOD_METHOD,
             "fairness_definitions": list(DEFINITIONS.values()),
             "fairness_method": METHOD_TEXT,
+            "disclosure_method": DISCLOSURE_METHOD,
             "working_days": FOLLOW_UP_WORKING_DAYS,
         },
     )

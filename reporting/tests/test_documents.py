@@ -63,10 +63,10 @@ def test_a_figure_is_written_in_the_languages_number_format() -> None:
         assert figure_text(42.4, "percent") == f"42,4{NBSP}%"
         assert figure_text(100.0) == "100" and figure_text(100.0, "percent") == f"100{NBSP}%"
         assert figure_text(1234) == f"1{NBSP}234" and figure_text(1234567.5) == f"1{NBSP}234{NBSP}567,5"
-        assert figure_text(0) == "0" and figure_text(None) == "färre än 5"
+        assert figure_text(0) == "0" and figure_text(None) == "visas ej"
     with translation.override("en"):
         assert figure_text(42.4, "percent") == "42.4%" and figure_text(1234) == "1,234"
-        assert figure_text(None) == "fewer than 5"
+        assert figure_text(None) == "withheld"
 
 
 def test_the_pdf_writes_swedish_numbers_and_the_municipality(q3) -> None:

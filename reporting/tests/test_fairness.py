@@ -163,7 +163,6 @@ def test_rates_are_per_person_waiting_and_withheld_with_their_counts(world) -> N
                 outcome=Outcome.EMPLOYMENT,
             )
     _people(world, 6, 6, gender=Gender.MALE)
-    _people(world, 3, 3, gender=Gender.OTHER)  # three people: withheld whole
     # Proposed without ever waiting: not one of the people the rates are about.
     _propose(
         world,
@@ -182,7 +181,26 @@ def test_rates_are_per_person_waiting_and_withheld_with_their_counts(world) -> N
         "work_or_studies_rate": 50.0,
     }
     assert (rows["male"]["waiting"], rows["male"]["proposed_rate"], rows["male"]["started_rate"]) == (6, 100.0, 0.0)
+
+
+def test_a_withheld_group_cannot_be_worked_out_from_the_other_groups(world) -> None:
+    _people(world, 10, 5, gender=Gender.FEMALE)
+    _people(world, 6, 6, gender=Gender.MALE)
+    _people(world, 3, 3, gender=Gender.OTHER)  # three people: withheld whole
+    rows = {row["group"]: row for row in fairness(year=2026, today=TODAY)["gender"]["rows"]}
     assert set(rows["other"].values()) == {"other", None}  # no 0 beside a withheld count either
+    # The same 19 people are every breakdown's total: "other" would be 19 - 10 - 6, so a further count
+    # of the shown groups is withheld too (reporting.disclosure), with its rate.
+    withheld = [
+        (group, column)
+        for group in ("female", "male")
+        for column in ("waiting", "proposed")
+        if rows[group][column] is None
+    ]
+    assert withheld
+    for group, column in withheld:
+        if column == "proposed":
+            assert rows[group]["proposed_rate"] is None
 
 
 def test_a_count_of_one_to_four_is_withheld_with_its_rate(world) -> None:
@@ -281,7 +299,6 @@ def test_holm_multiplies_the_kth_smallest_by_the_tests_left() -> None:
 def test_a_gap_is_flagged_only_when_the_test_says_so(world) -> None:
     _people(world, 50, 20, gender=Gender.FEMALE)
     _people(world, 50, 5, gender=Gender.MALE)
-    _people(world, 4, 4, gender=Gender.OTHER)  # withheld: outside the test
     figures = fairness(year=2026, today=TODAY)
     test = figures["gender"]["tests"]["proposed"]
     p = _fisher_by_hand(20, 30, 5, 45)

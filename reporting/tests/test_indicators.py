@@ -10,7 +10,7 @@ from participants.models import Gender, TargetGroup
 from participants.tests.factories import ParticipantFactory
 from placements.models import LaterOutcome, Outcome, PlacementStatus
 from placements.tests.factories import FollowUpFactory, PlacementFactory
-from reporting.indicators import Period, breakdown, compute, follow_ups_on_time, shown, suppress
+from reporting.indicators import Period, breakdown, compute, follow_ups_on_time
 from supervisors.tests.factories import EnrolmentFactory
 from taxonomy.tests.factories import PlacementTypeFactory
 
@@ -208,22 +208,13 @@ def test_people_in_municipal_measures_count_only_municipal_employers() -> None:
     assert figures["placements-active"].value == 3
 
 
-def test_breakdowns_group_and_suppress_small_numbers() -> None:
+def test_breakdowns_group_and_count_raw() -> None:
     for _ in range(5):
         _placement(dt.date(2026, 7, 10), None, PlacementStatus.ACTIVE, participant__gender=Gender.FEMALE)
     _placement(dt.date(2026, 7, 10), None, PlacementStatus.ACTIVE, participant__gender=Gender.MALE)
     rows = {row["key"]: row for row in breakdown(Q3, "gender")}
     assert rows["female"]["started"] == 5
-    assert rows["male"]["started"] is None  # one person: not shown
-
-
-def test_suppression_rules() -> None:
-    assert suppress(0) == 0 and suppress(4) is None and suppress(5) == 5
-    from reporting.indicators import Figure
-
-    assert shown(Figure(value=75.0, numerator=3, denominator=4)) is None
-    assert shown(Figure(value=50.0, numerator=5, denominator=10)) == 50.0
-    assert shown(Figure(value=20.0, numerator=2, denominator=10)) is None
+    assert rows["male"]["started"] == 1  # raw: reporting.disclosure withholds it on the way out
 
 
 def test_the_quarterly_series_and_the_forecast() -> None:
@@ -258,7 +249,7 @@ def test_people_who_left_social_assistance_by_referral_source() -> None:
     ParticipantFactory(referral_source=ReferralSource.SOCIAL_SERVICES, social_assistance_ended_on=dt.date(2026, 5, 1))
     assert compute(Q3)["left-social-assistance"].value == 6
     rows = {row["key"]: row["left"] for row in left_social_assistance_by_source(Q3)}
-    assert rows == {"social_services": 5, "employment_service": None}
+    assert rows == {"social_services": 5, "employment_service": 1}  # raw, see reporting.disclosure
 
 
 def test_the_forecast_of_a_share_follows_the_trend_of_its_quarters() -> None:
@@ -279,8 +270,8 @@ def test_the_forecast_of_a_share_follows_the_trend_of_its_quarters() -> None:
         forecast(75.0, percent=True, start=year, today=june_30, so_far=so_far_steep, quarters=dict(enumerate(steep, 1)))
         == 87.5
     )
-    # One quarter that may be shown (Q1 rests on 4 cases): no trend, the share so far.
-    few = [Figure(value=75.0, numerator=3, denominator=4), q2]
+    # One quarter that may be shown (Q1 rests on 4 cases, published withheld): no trend, the share so far.
+    few = [Figure(value=None, numerator=3, denominator=4), q2]
     so_far_few = Figure(value=62.5, numerator=15, denominator=24)
     assert (
         forecast(62.5, percent=True, start=year, today=june_30, so_far=so_far_few, quarters=dict(enumerate(few, 1)))

@@ -79,8 +79,10 @@ def test_small_numbers_are_withheld_in_the_workbook() -> None:
     report = _generate()
     workbook = load_workbook(io.BytesIO(report.xlsx.read()))
     cell = workbook["Kön"]["B2"]
-    assert cell.value is None and cell.comment.text == "färre än 5"  # empty, not a text among the numbers
-    assert "Tom, grå cell: färre än fem personer, visas inte." in [row[0] for row in workbook["Kön"].values]
+    assert cell.value is None and cell.comment.text == "visas ej"  # empty, not a text among the numbers
+    assert "Tom, grå cell: visas ej, så att ingen kan identifieras (se metodbeskrivningen)." in [
+        row[0] for row in workbook["Kön"].values
+    ]
 
 
 def test_running_it_twice_keeps_both_versions_and_one_current(history) -> None:
