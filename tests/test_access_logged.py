@@ -49,6 +49,11 @@ class LoggedWorld(World):
         open_need = NeedFactory(places=3)
         SupervisorFactory(workplace=open_need.workplace)
         self.people = [self.participant, self.waiting]
+        # Names no factory makes: a supervisor or a user who happens to share a participant's common
+        # first and last name (both drawn from the same pools) would look like a page naming them.
+        for person, (first, last) in zip(self.people, [("Loggolf", "Spårsson"), ("Väntolf", "Kösson")], strict=True):
+            type(person).objects.filter(pk=person.pk).update(first_name=first, last_name=last)
+            person.refresh_from_db()
         self.import_.content = referral_list(
             self.participant.identity_number, self.participant.first_name, self.participant.last_name
         )
