@@ -148,7 +148,7 @@ class BaseExperienceFormSet(forms.BaseFormSet):
 
 
 ExperienceFormSet = forms.formset_factory(
-    WorkExperienceForm, formset=BaseExperienceFormSet, extra=1, can_delete=True, max_num=20, validate_max=True
+    WorkExperienceForm, formset=BaseExperienceFormSet, extra=3, can_delete=True, max_num=20, validate_max=True
 )
 
 

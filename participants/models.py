@@ -34,6 +34,27 @@ def establishment_programme_end_for(residence_permit_date: dt.date) -> dt.date:
     return residence_permit_date + relativedelta(months=ESTABLISHMENT_PROGRAMME_MONTHS)
 
 
+def record_number(pk: int | None) -> str:
+    """A case file's record number, e.g. "D-000123"; "" for a case file not yet saved."""
+    return f"D-{pk:06d}" if pk else ""
+
+
+def tel_uri(phone: str) -> str:
+    """A phone number as typed ("070-123 45 67", "+46 70 123 45 67", "0046 …") as a `tel:` URI with
+    the Swedish country code, or "" when it holds no digits. Nothing is validated here: the link
+    dials what was stored."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not digits:
+        return ""
+    if phone.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("00"):
+        return f"tel:+{digits[2:]}"
+    if digits.startswith("0"):
+        return f"tel:+46{digits[1:]}"
+    return f"tel:{digits}"
+
+
 class TargetGroup(models.TextChoices):
     NEWCOMER = "newcomer", _("Newcomer (establishment programme)")
     YOUTH = "youth", _("Young person")
@@ -236,6 +257,18 @@ class Participant(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def record_number(self) -> str:
+        """The case file's number: what tells namesakes apart and names the person where the name
+        alone is too much (a calendar entry). Not sensitive: it is the case file's key, which the
+        case file's own address already carries."""
+        return record_number(self.pk)
+
+    @property
+    def phone_uri(self) -> str:
+        """The phone number as a `tel:` link (RFC 3966), or "" when none is stored."""
+        return tel_uri(self.phone)
 
     @property
     def is_coordination_number(self) -> bool:

@@ -31,9 +31,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def participant_choice_label(participant: Participant) -> str:
     """A participant in a picker, told apart from namesakes by what is not sensitive: the year of
-    birth (the lists show the date of birth) and the home district; never the identity number."""
+    birth (the lists show the date of birth) and the record number, which differs even for
+    namesakes born the same year; never the identity number."""
     born = participant.birth_date
-    details = [_("born %(year)s") % {"year": born.year} if born else "", str(participant.home_district or "")]
+    details = [_("born %(year)s") % {"year": born.year} if born else "", participant.record_number]
     shown = ", ".join(detail for detail in details if detail)
     return f"{participant.full_name} ({shown})" if shown else participant.full_name
 

@@ -108,3 +108,27 @@ def test_leaving_social_assistance_means_no_longer_receiving_it() -> None:
     assert "social_assistance_ended_on" in excinfo.value.message_dict
     participant.receives_social_assistance = False
     participant.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("phone", "uri"),
+    [
+        ("070-123 45 67", "tel:+46701234567"),
+        ("+46 70 123 45 67", "tel:+46701234567"),
+        ("0046701234567", "tel:+46701234567"),
+        ("063-14 30 00", "tel:+4663143000"),
+        ("", ""),
+        ("saknas", ""),
+    ],
+)
+def test_a_phone_number_as_typed_becomes_a_tel_link(phone: str, uri: str) -> None:
+    from participants.models import tel_uri
+
+    assert tel_uri(phone) == uri
+
+
+def test_the_record_number_is_the_case_files_key_padded() -> None:
+    from participants.models import record_number
+
+    assert record_number(123) == "D-000123"
+    assert record_number(None) == ""

@@ -237,3 +237,50 @@ def test_the_admin_refuses_a_language_id_no_column_can_hold(client: Client) -> N
     response = client.post(reverse("admin:participants_participant_add"), {"languages": str(2**63)})
     assert response.status_code == 200
     assert "languages" in response.context["adminform"].form.errors
+
+
+def test_the_case_file_shows_phone_and_e_mail_as_links_and_the_record_number(
+    client: Client, coordinator, participant
+) -> None:
+    participant.phone = "070-123 45 67"
+    participant.email = "zahra.ali@example.se"
+    participant.save()
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:detail", args=[participant.pk])).content.decode()
+    assert '<a href="tel:+46701234567">070-123 45 67</a>' in page
+    assert '<a href="mailto:zahra.ali@example.se">zahra.ali@example.se</a>' in page
+    assert f"D-{participant.pk:06d}" in page
+
+
+def test_a_case_file_without_phone_or_e_mail_shows_dashes_and_no_links(client: Client, coordinator) -> None:
+    """People as they are: many have no e-mail."""
+    person = ParticipantFactory(team=coordinator.team, phone="", email="")
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:detail", args=[person.pk])).content.decode()
+    assert 'href="tel:' not in page and 'href="mailto:' not in page
+
+
+def test_several_work_experience_rows_are_entered_in_one_form(client: Client, coordinator) -> None:
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:create")).content.decode()
+    # Three empty rows to fill in at once, the empty row the "Add a row" button copies, and the button.
+    assert 'name="experience-TOTAL_FORMS" value="3"' in page
+    assert page.count('name="experience-2-occupation"') == 1 and 'name="experience-3-occupation"' not in page
+    assert '<template id="experience-empty-row">' in page and 'name="experience-__prefix__-occupation"' in page
+    assert 'data-formset-add="experience"' in page
+    for code in ("5321", "5120", "9111", "7411"):
+        OccupationFactory(code=code)
+    rows = {"5321": "6", "5120": "2", "9111": "0.5", "7411": "3"}
+    data = _valid_post(coordinator, **{"experience-TOTAL_FORMS": str(len(rows))})
+    for index, (code, years) in enumerate(rows.items()):
+        data.update({f"experience-{index}-occupation": code, f"experience-{index}-years": years})
+    assert client.post(reverse("participants:create"), data).status_code == 302
+    saved = Participant.objects.get().work_experiences.values_list("occupation_id", "years")
+    assert {code: str(years) for code, years in saved} == {"5321": "6.0", "5120": "2.0", "9111": "0.5", "7411": "3.0"}
+
+
+def test_editing_offers_empty_rows_after_the_stored_ones(client: Client, coordinator, participant) -> None:
+    WorkExperienceFactory(participant=participant, occupation=OccupationFactory(code="9111"))
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:edit", args=[participant.pk])).content.decode()
+    assert 'name="experience-TOTAL_FORMS" value="4"' in page and 'name="experience-INITIAL_FORMS" value="1"' in page

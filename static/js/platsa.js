@@ -115,3 +115,52 @@ document.addEventListener("htmx:afterSwap", function (event) {
   }
   bootstrap.Modal.getOrCreateInstance(dialog).show();
 });
+
+// "Add a row" in a formset (work experience): a copy of the formset's empty form, numbered next,
+// without a page load. Without JavaScript the button stays hidden and the empty rows the page
+// brings, with a save, do the same.
+function enableFormsetRows(root) {
+  root.querySelectorAll("[data-formset-add]").forEach(function (button) {
+    const prefix = button.dataset.formsetAdd;
+    const rows = document.getElementById(button.dataset.formsetRows);
+    const template = document.getElementById(button.dataset.formsetTemplate);
+    const total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    const max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    if (!rows || !template || !total || button.dataset.formsetReady) {
+      return;
+    }
+    button.dataset.formsetReady = "true";
+    button.hidden = false;
+    const hint = button.parentElement.querySelector("[data-formset-no-script]");
+    if (hint) {
+      hint.hidden = true;
+    }
+    const limit = max ? parseInt(max.value, 10) : Infinity;
+    const update = function () {
+      button.disabled = parseInt(total.value, 10) >= limit;
+    };
+    update();
+    button.addEventListener("click", function () {
+      const index = parseInt(total.value, 10);
+      if (index >= limit) {
+        return;
+      }
+      const holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+      const row = holder.firstElementChild;
+      rows.appendChild(row);
+      total.value = String(index + 1);
+      update();
+      enhanceSearchableSelects(row);
+      const first = row.querySelector("input:not([type=hidden]), select");
+      const focusable = first && first.tomselect ? first.tomselect.control_input : first;
+      if (focusable) {
+        focusable.focus();
+      }
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  enableFormsetRows(document);
+});

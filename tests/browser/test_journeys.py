@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from participants.identity import make_test_identity_number
 from participants.models import Participant, ParticipantStatus
@@ -20,12 +20,16 @@ from .world import active_placement_with_follow_up_due, coordinator_world, manag
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def choose_in_picker(page: Page, label: re.Pattern[str], search: str, option: re.Pattern[str]) -> None:
-    """Pick from a tom-select searchable list: open it, type, choose the option shown."""
-    page.get_by_role("combobox", name=label).click()
+def choose_in_picker(
+    page: Page, label: re.Pattern[str], search: str, option: re.Pattern[str], *, within: Locator | None = None
+) -> None:
+    """Pick from a tom-select searchable list: open it, type, choose the option shown. `within`
+    narrows it to one row of a formset, whose rows share their labels."""
+    scope = within or page
+    scope.get_by_role("combobox", name=label).click()
     page.keyboard.type(search)
-    page.get_by_role("listbox", name=label).get_by_role("option", name=option).click()
-    expect(page.get_by_role("combobox", name=label).locator("xpath=..")).to_contain_text(option)
+    scope.get_by_role("listbox", name=label).get_by_role("option", name=option).click()
+    expect(scope.get_by_role("combobox", name=label).locator("xpath=..")).to_contain_text(option)
 
 
 def test_the_coordinator_registers_matches_proposes_agrees_and_starts_a_placement(
@@ -44,8 +48,9 @@ def test_the_coordinator_registers_matches_proposes_agrees_and_starts_a_placemen
     page.get_by_label("Anvisad av").select_option(label="Arbetsförmedlingen")
     page.get_by_label("Datum för uppehållstillstånd").fill("2025-09-01")
     page.get_by_label("Anvisningsdatum").fill("2026-01-15")
-    choose_in_picker(page, re.compile("^yrke", re.I), "5321", re.compile("^5321 "))
-    page.get_by_role("spinbutton", name="År*", exact=True).fill("4")
+    first_row = page.locator("[data-formset-row]").first
+    choose_in_picker(page, re.compile("^yrke", re.I), "5321", re.compile("^5321 "), within=first_row)
+    first_row.get_by_role("spinbutton", name="År*", exact=True).fill("4")
     # Enter on the focused button, not a mouse click: the picker re-renders (its chosen item wraps
     # onto two lines) as it loses focus, and in about one run in five the click's press and
     # release landed on different layouts, so Chromium sent no submit.
