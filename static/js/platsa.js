@@ -34,6 +34,9 @@ function enhanceSearchableSelects(root) {
     const picker = new TomSelect(select, {
       maxOptions: 500,
       plugins: select.multiple ? ["remove_button"] : [],
+      // A single choice closes the list: left open, it covers the fields below (the next row of
+      // a formset), and a click meant for them picks another option here instead.
+      closeAfterSelect: !select.multiple,
     });
     // Tom Select moves the field's <label> to its own combobox and keeps the original select,
     // out of the tab order, only to carry the value: hidden from assistive technology too, it
