@@ -551,7 +551,9 @@ MEETING_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementS
 # A meeting is a meeting, not a working day: longer than this is a typing mistake.
 MEETING_MAX_DURATION = dt.timedelta(hours=8)
 
-https_only = URLValidator(schemes=["https"], message=_("Enter a web address that starts with https://."))
+https_only = URLValidator(
+    schemes=["https"], message=_("Enter a web address that starts with https://."), code="https_only"
+)
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
