@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,7 +30,7 @@ from .pagination import IdFilter
 
 
 class CalendarRenderer(BaseRenderer):
-    """iCalendar (RFC 5545). An error answer on this route is sent as JSON text."""
+    """iCalendar (RFC 5545). Errors on its route go out as JSON (MeetingViewSet.handle_exception)."""
 
     media_type = "text/calendar"
     format = "ics"
@@ -104,6 +104,14 @@ class MeetingViewSet(
 
     def get_queryset(self) -> QuerySet[Meeting]:
         return Meeting.objects.visible_to(self.request.user).select_related("placement").order_by("starts_at", "pk")
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        if isinstance(getattr(self.request, "accepted_renderer", None), CalendarRenderer):
+            # An error is not a calendar: it goes out as JSON, as every other error of the API does.
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     def get_object(self) -> Meeting:
         return meetings.get_meeting_for_user(self.request.user, self.kwargs["pk"])

@@ -137,3 +137,13 @@ def test_the_schema_documents_the_ics_file_as_text_calendar(tmp_path: Path) -> N
     assert list(operation["responses"]["200"]["content"]) == ["text/calendar"]
     assert "/api/v1/meetings/{id}/cancel/" in schema["paths"]
     assert "post" in schema["paths"]["/api/v1/meetings/"]
+
+
+def test_an_error_on_the_ics_route_is_json(coordinator, other_coordinator, placement) -> None:
+    from rest_framework.test import APIClient
+
+    meeting = MeetingFactory(placement=placement)
+    response = APIClient().get(f"/api/v1/meetings/{meeting.pk}/ics/")
+    assert response.status_code == 401 and response["Content-Type"].startswith("application/json")
+    response = session_client(other_coordinator).get(f"/api/v1/meetings/{meeting.pk}/ics/")
+    assert response.status_code == 404 and set(response.json()) == {"detail"}
