@@ -306,7 +306,7 @@ class MeetingForm(forms.ModelForm):
             # A link typed without a scheme is taken as https (the only scheme the model accepts).
             if field.name == "video_link":
                 kwargs["assume_scheme"] = "https"
-            return field.formfield(**kwargs)  # type: ignore[no-any-return]  # Field.formfield is untyped
+            return field.formfield(**kwargs)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

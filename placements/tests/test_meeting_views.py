@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AccessAction, AccessLogEntry, Role
+from accounts.models import AccessAction, AccessLogEntry, Role, User
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
 from placements.meeting_views import FEED_REQUESTS_PER_HOUR
 from placements.models import CalendarFeed, Meeting, MeetingKind, PlacementStatus
@@ -42,7 +42,7 @@ def coordinator(placement):
     return CoordinatorFactory(team=placement.participant.team)
 
 
-def _others(placement) -> dict[str, object]:
+def _others(placement) -> dict[str, User]:
     supervisor = SupervisorUserFactory()
     placement.supervisor.user = supervisor
     placement.supervisor.save()
