@@ -323,3 +323,17 @@ def test_a_meeting_outside_the_follow_ups_window_is_not_named() -> None:
             placement=follow_up.placement, starts_at=_at(dt.date(2027, 2, 20), 9), ends_at=_at(dt.date(2027, 2, 20), 10)
         )
         assert meeting_for_follow_up(follow_up=follow_up) is None
+
+
+def test_pseudonymising_the_case_file_removes_its_meetings() -> None:
+    from django.utils import timezone
+
+    from privacy.services import case_files_pseudonymise
+
+    meeting = MeetingFactory(
+        other_attendees="Fatima, SFI-lärare", interpreter_needed=True, interpreter_language=LanguageFactory()
+    )
+    kept = MeetingFactory()
+    counts = case_files_pseudonymise(participant_ids=[meeting.placement.participant_id], now=timezone.now())
+    assert counts["meetings"] == 1
+    assert list(Meeting.objects.all()) == [kept]
