@@ -80,6 +80,7 @@ def test_the_coordinator_books_a_meeting_from_the_placement_page(placement, coor
     assert page.status_code == 200
     assert reverse("placements:meeting_book", args=[placement.pk]) in page.content.decode()
     assert "Möten" in page.content.decode()
+    assert "Deltagaren har ingen e-postadress och får inga inbjudningar" in page.content.decode()
     form_page = client.get(reverse("placements:meeting_book", args=[placement.pk]))
     assert form_page.status_code == 200 and "Boka ett möte" in form_page.content.decode()
     response = client.post(reverse("placements:meeting_book", args=[placement.pk]), _form(DAY))
@@ -299,3 +300,45 @@ def test_the_feed_page_is_for_coordinators(placement) -> None:
         for method in ("get", "post"):
             assert getattr(_client(user), method)(reverse("placements:calendar_feed_settings")).status_code == 404
     assert not CalendarFeed.objects.exists()
+
+
+# --- Query budgets ----------------------------------------------------------------------------------
+
+
+def _count_queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_week_page_and_the_feed_do_not_grow_with_their_rows(coordinator) -> None:
+    from placements.tests.factories import _next_weekday_at
+    from taxonomy.tests.factories import LanguageFactory
+
+    start = _next_weekday_at(9)
+    monday = start.date() - dt.timedelta(days=start.weekday())
+    week_url = reverse("placements:week") + f"?week={monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"
+    client = _client(coordinator)
+    feed_url = _feed_url(client)
+
+    def add(n: int) -> None:
+        for _i in range(n):
+            placement = PlacementFactory(active=True, participant__team=coordinator.team, coordinator=coordinator)
+            MeetingFactory(
+                placement=placement,
+                booked_by=coordinator,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                interpreter_needed=True,
+                interpreter_language=LanguageFactory(),
+            )
+            FollowUpFactory(placement=placement, due_date=start.date())
+
+    add(2)
+    few = (_count_queries(client, week_url), _count_queries(Client(), feed_url))
+    add(6)
+    many = (_count_queries(client, week_url), _count_queries(Client(), feed_url))
+    assert many == few
