@@ -11,12 +11,16 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accounts.models import AccessAction, AccessLogEntry, Role, User
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
+from placements.forms import MeetingForm
 from placements.meeting_views import FEED_REQUESTS_PER_HOUR
 from placements.models import CalendarFeed, Meeting, MeetingKind, PlacementStatus
 from placements.tests.factories import FollowUpFactory, MeetingFactory, PlacementFactory
+from tests.hostile_values import MARKUP, as_querydict, corrupted, fuzz, post_hostile
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +346,25 @@ def test_the_week_page_and_the_feed_do_not_grow_with_their_rows(coordinator) -> 
     add(6)
     many = (_count_queries(client, week_url), _count_queries(Client(), feed_url))
     assert many == few
+
+
+# --- Hostile input --------------------------------------------------------------------------------
+
+
+@fuzz()
+@given(data=st.data(), text=st.sampled_from(MARKUP))
+def test_the_meeting_form_takes_hostile_input(data: st.DataObject, text: str) -> None:
+    placement = PlacementFactory(status=PlacementStatus.AGREED)
+    client = _client(CoordinatorFactory(team=placement.participant.team))
+    post = data.draw(corrupted(_form(DAY, place=text, other_attendees=text)))
+    url = reverse("placements:meeting_book", args=[placement.pk])
+    expected = MeetingForm(as_querydict(post))
+    response = post_hostile(client, url, post, may_write={"accounts.AccessLogEntry"})
+    if response.status_code == 302:
+        assert expected.is_valid(), expected.errors
+        meeting = Meeting.objects.get(placement=placement)
+        for name in ("kind", "starts_at", "ends_at", "place", "video_link", "other_attendees", "interpreter_needed"):
+            assert getattr(meeting, name) == expected.cleaned_data[name], name
+    else:
+        assert response.status_code == 200
+        assert not Meeting.objects.filter(placement=placement).exists()
