@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -29,6 +30,11 @@ class Address:
 
     email: str
     name: str = ""
+
+
+def calendar_host() -> str:
+    """The domain part of the calendar ids (RFC 5545 UID): the site's host name."""
+    return urlsplit(settings.SITE_URL).hostname or "platsa.invalid"
 
 
 def _tz() -> ZoneInfo:
@@ -150,7 +156,7 @@ def feed_ics(*, meetings: Iterable[Meeting], follow_ups: Iterable[FollowUp], now
             calendar.add_component(_meeting_event(meeting, summary=summary, attendees=(), stamp=stamp))
         for follow_up in follow_ups:
             event = icalendar.Event()
-            event.add("uid", f"follow-up-{follow_up.pk}@{PRODID.split('//')[1].lower()}")
+            event.add("uid", f"follow-up-{follow_up.pk}@{calendar_host()}")
             event.add("dtstamp", stamp.astimezone(dt.UTC))
             event.add("dtstart", follow_up.due_date)
             event.add("dtend", follow_up.due_date + dt.timedelta(days=1))

@@ -13,9 +13,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +25,7 @@ from accounts.models import AccessAction, Role, User
 from outbox.services import outbox_enqueue
 from participants.selectors import participants_shown
 
+from .calendars import calendar_host
 from .models import MEETING_STATUSES, FollowUp, Meeting, Placement, PlacementStatus
 
 if TYPE_CHECKING:
@@ -66,8 +65,7 @@ def _require_future(starts_at: dt.datetime) -> None:
 
 def _new_uid() -> str:
     """RFC 5545 UID: globally unique, set once, the same in every later version of the invitation."""
-    host = urlsplit(settings.SITE_URL).hostname or "platsa.invalid"
-    return f"{uuid.uuid4()}@{host}"
+    return f"{uuid.uuid4()}@{calendar_host()}"
 
 
 def _send_invitation(meeting: Meeting) -> None:
