@@ -148,7 +148,8 @@ def calendar_feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed_url = ""
     if request.method == "POST":
         token = feeds.calendar_feed_renew(user=request.user)
-        feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
+        # The site's public address, as in the e-mails (behind a proxy the request's host may be an inner one).
+        feed_url = settings.SITE_URL + reverse("calendar_feed", args=[token])
         messages.success(request, _("Your calendar feed has a new address. The old address no longer works."))
     has_feed = hasattr(request.user, "calendar_feed")
     return render(request, "placements/calendar_feed.html", {"feed_url": feed_url, "has_feed": has_feed})

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given
@@ -232,8 +233,8 @@ def _feed_url(client: Client) -> str:
     response = client.post(reverse("placements:calendar_feed_settings"))
     assert response.status_code == 200
     page = response.content.decode()
-    start = page.index("http://testserver/calendar/")
-    return page[start : page.index('"', start)].removeprefix("http://testserver")
+    start = page.index(settings.SITE_URL + "/calendar/")
+    return page[start : page.index('"', start)].removeprefix(settings.SITE_URL)
 
 
 def test_the_feed_lists_the_coordinators_meetings_by_first_name_and_record_number(placement, coordinator) -> None:
