@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.base import ApiViewMixin
+from api.meetings import MeetingViewSet
 from api.participants import ParticipantViewSet, WorkExperienceViewSet
 from api.placements import FollowUpViewSet, PlacementViewSet, PortalPlacementViewSet
 from api.reporting import ReportFiguresView
@@ -31,6 +32,7 @@ router.register("supervisors", SupervisorViewSet, basename="supervisor")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("portal/placements", PortalPlacementViewSet, basename="portal-placement")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):

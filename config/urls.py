@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.views import ChoosePasswordView, access_log_review, log_out_everywhere
+from placements.meeting_views import calendar_feed
 from placements.portal import follow_up_by_link
 
 from . import views
@@ -29,6 +30,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # A supervisor's personal follow-up link from a reminder (no login: the signed token is the key).
     path("f/<str:token>/", follow_up_by_link, name="follow_up_link"),
+    # A coordinator's calendar feed, for calendar apps (no login: the secret in the URL is the key).
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

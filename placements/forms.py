@@ -20,7 +20,7 @@ from supervisors.models import Supervisor
 from workplaces.models import Need
 
 from . import rules
-from .models import LaterOutcome, Outcome, Party, Placement
+from .models import LaterOutcome, Meeting, Outcome, Party, Placement
 from .selectors import supervisors_in_period
 
 if TYPE_CHECKING:
@@ -276,3 +276,40 @@ class FollowUpForm(forms.Form):
         if data.get("concern") and not (data.get("concern_text") or "").strip():
             self.add_error("concern_text", _("Describe the concern."))
         return data
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.ModelForm):
+    """Book or change a meeting. Times are local (Europe/Stockholm); an API client may send an
+    offset. The form never saves: placements.meetings books or changes the meeting."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "starts_at",
+            "ends_at",
+            "place",
+            "video_link",
+            "with_participant",
+            "with_supervisor",
+            "with_coordinator",
+            "other_attendees",
+            "interpreter_needed",
+            "interpreter_language",
+        ]
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
+
+        @staticmethod
+        def formfield_callback(field: Any, **kwargs: Any) -> forms.Field | None:
+            # A link typed without a scheme is taken as https (the only scheme the model accepts).
+            if field.name == "video_link":
+                kwargs["assume_scheme"] = "https"
+            return field.formfield(**kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["video_link"].widget.attrs["inputmode"] = "url"
+        self.fields["interpreter_language"].help_text = _("Required when an interpreter is needed.")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -537,3 +537,140 @@ class FollowUpLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_up_id} {self.created_at:%Y-%m-%d}"
+
+
+class MeetingKind(models.TextChoices):
+    START = "start", _("Start meeting")
+    MIDPOINT = "midpoint", _("Midpoint meeting")
+    FINAL = "final", _("Final meeting")
+    OTHER = "other", _("Other meeting")
+
+
+# Placements a meeting may be booked or changed for: not yet over.
+MEETING_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.ACTIVE)
+# A meeting is a meeting, not a working day: longer than this is a typing mistake.
+MEETING_MAX_DURATION = dt.timedelta(hours=8)
+
+https_only = URLValidator(
+    schemes=["https"], message=_("Enter a web address that starts with https://."), code="https_only"
+)
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible_to(self, user: access.AnyUser) -> MeetingQuerySet:
+        """Meetings belong to placements: the placement's rule, one step further."""
+        return self.filter(placement__in=Placement.objects.visible_to(user))
+
+    def not_cancelled(self) -> MeetingQuerySet:
+        return self.filter(cancelled_at__isnull=True)
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> MeetingQuerySet:
+        """Meetings that start in [start, end)."""
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+class Meeting(models.Model):
+    """A meeting about a placement (the start meeting, the midpoint, the three-party final meeting):
+    when, where, who takes part and whether an interpreter is needed. The invitation sent to the
+    supervisor and the participant is an iCalendar event with this `uid`; each change raises
+    `sequence` (RFC 5545 SEQUENCE), so calendar programs update the event instead of adding one."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("placement")
+    )
+    kind = models.CharField(_("kind of meeting"), max_length=10, choices=MeetingKind.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("An address or a room."))
+    video_link = models.URLField(
+        _("video link"), max_length=500, blank=True, validators=[https_only], help_text=_("https:// only.")
+    )
+    with_participant = models.BooleanField(_("the participant takes part"), default=True)
+    with_supervisor = models.BooleanField(_("the supervisor takes part"), default=True)
+    with_coordinator = models.BooleanField(_("the coordinator takes part"), default=True)
+    other_attendees = models.CharField(
+        _("others taking part"), max_length=300, blank=True, help_text=_("For example an SFI teacher.")
+    )
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    interpreter_language = models.ForeignKey(
+        "taxonomy.Language",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("interpreter's language"),
+    )
+    uid = models.CharField(_("calendar id"), max_length=255, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
+    cancelled_at = models.DateTimeField(_("meeting cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+            models.CheckConstraint(condition=~Q(place="") | ~Q(video_link=""), name="meeting_place_or_video"),
+            models.CheckConstraint(
+                condition=Q(interpreter_needed=False) | Q(interpreter_language__isnull=False),
+                name="meeting_interpreter_has_language",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["placement", "starts_at"], name="meeting_placement_start"),
+            models.Index(fields=["starts_at"], name="meeting_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.starts_at and self.ends_at:
+            if self.ends_at <= self.starts_at:
+                errors["ends_at"] = _("The meeting must end after it starts.")
+            elif self.ends_at - self.starts_at > MEETING_MAX_DURATION:
+                errors["ends_at"] = _("A meeting can be at most 8 hours long.")
+        if not self.place.strip() and not self.video_link.strip():
+            errors["place"] = _("Give a place or a video link.")
+        if self.interpreter_needed and self.interpreter_language_id is None:
+            errors["interpreter_language"] = _("Choose the language the interpreter is needed for.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar subscription: the secret in its URL is stored only as a SHA-256
+    hash, so the URL cannot be read back from the database. Renewing replaces the hash, and the old
+    URL stops working at once. Lives in placements (not accounts): what it serves is meetings and
+    follow-ups, and accounts imports no higher app."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+    )
+    token_hash = models.CharField(_("hash of the secret"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -10,9 +10,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .links import link_create
+from .meetings import meeting_for_follow_up
 from .models import FollowUp, PlacementStatus, Reminder
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,13 @@ def _message(follow_up: FollowUp, stage: str, recipient: str) -> tuple[str, str]
             path = link_create(follow_up=follow_up)
     else:
         path = reverse("placements:detail", args=[placement.pk])
+    # The booked meeting where the follow-up will be done, if there is one (meetings.FOLLOW_UP_MEETING_WINDOW).
+    meeting = meeting_for_follow_up(follow_up=follow_up) if stage != Reminder.Stage.CONCERN else None
     context = {
         "follow_up": follow_up,
+        "meeting": meeting,
+        "meeting_starts": timezone.localtime(meeting.starts_at) if meeting else None,
+        "meeting_ends": timezone.localtime(meeting.ends_at) if meeting else None,
         "first_name": placement.participant.first_name,
         "overdue": stage == Reminder.Stage.OVERDUE,
         "recipient": recipient,

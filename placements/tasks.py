@@ -7,6 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from .invitations import meeting_invitation_send
 from .reminders import concern_alert_send, follow_up_reminders_send
 
 
@@ -30,3 +31,14 @@ def send_follow_up_reminders() -> int:
 def send_concern_alert(follow_up_id: int) -> bool:
     """Queued (through the outbox) when a follow-up reports a concern; safe to run twice."""
     return concern_alert_send(follow_up_id=follow_up_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def send_meeting_invitation(meeting_id: int, sequence: int) -> int:
+    """Queued (through the outbox) when a meeting is booked, changed or cancelled."""
+    return meeting_invitation_send(meeting_id=meeting_id, sequence=sequence)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal, views
+from . import meeting_views, portal, views
 
 app_name = "placements"
 
@@ -17,5 +17,10 @@ urlpatterns = [
     path("<int:pk>/follow-up/", portal.follow_up_form, name="follow_up"),
     path("portal/<int:pk>/", portal.portal_placement, name="portal_placement"),
     path("<int:pk>/certificate.pdf", views.placement_certificate, name="certificate"),
+    path("week/", meeting_views.week, name="week"),
+    path("calendar/", meeting_views.calendar_feed_settings, name="calendar_feed_settings"),
+    path("<int:pk>/meetings/new/", meeting_views.meeting_book, name="meeting_book"),
+    path("<int:pk>/meetings/<int:meeting_pk>/change/", meeting_views.meeting_change, name="meeting_change"),
+    path("<int:pk>/meetings/<int:meeting_pk>/cancel/", meeting_views.meeting_cancel, name="meeting_cancel"),
     path("<int:pk>/<slug:action>/", views.placement_transition, name="transition"),
 ]

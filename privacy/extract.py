@@ -37,6 +37,7 @@ from placements.models import (
     FollowUp,
     FollowUpLink,
     LaterOutcome,
+    Meeting,
     Placement,
     PlacementEvent,
     Reminder,
@@ -118,6 +119,22 @@ PROGRAMME_STATUS_FIELDS = ("reason", "work_length", "student_aid", "recorded_on"
 PLACEMENT_EVENT_FIELDS = ("at", "from_status", "to_status", "by", "note")
 ACKNOWLEDGEMENT_FIELDS = ("party", "name", "at", "recorded_by")
 LATER_OUTCOME_FIELDS = ("days_after", "outcome", "recorded_on", "recorded_by")
+MEETING_FIELDS = (
+    "kind",
+    "starts_at",
+    "ends_at",
+    "place",
+    "video_link",
+    "with_participant",
+    "with_supervisor",
+    "with_coordinator",
+    "other_attendees",
+    "interpreter_needed",
+    "interpreter_language",
+    "booked_by",
+    "cancelled_at",
+    "created_at",
+)
 ACCESS_LOG_FIELDS = ("at", "username", "action", "fields", "reason")
 
 # What the extract holds of each model that stores something about the person. Every stored field is
@@ -139,6 +156,7 @@ SHOWN: dict[type[models.Model], tuple[str, ...]] = {
     FollowUp: FOLLOW_UP_FIELDS,
     LaterOutcome: LATER_OUTCOME_FIELDS,
     AccessLogEntry: ACCESS_LOG_FIELDS,
+    Meeting: MEETING_FIELDS,
 }
 _INTERNAL_KEY = "the database's internal number"
 _THE_PERSON = "the person the extract is about"
@@ -157,6 +175,13 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
     Acknowledgement: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     FollowUp: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     LaterOutcome: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
+    Meeting: {
+        "id": _INTERNAL_KEY,
+        "placement": _THE_PLACEMENT,
+        "uid": "a technical id for calendar programs, random",
+        "sequence": "a technical version number for calendar programs",
+        "updated_at": "when the row was last saved, a technical time (the changes are in the access log)",
+    },
     AccessLogEntry: {
         "id": _INTERNAL_KEY,
         "participant_id": _THE_PERSON,
@@ -301,6 +326,7 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
             of_placements(Acknowledgement, ACKNOWLEDGEMENT_FIELDS, "at"),
         ),
         _section("follow_ups", _("Follow-ups"), of_placements(FollowUp, FOLLOW_UP_FIELDS, "due_date")),
+        _section("meetings", _("Meetings"), of_placements(Meeting, MEETING_FIELDS, "starts_at")),
         _section(
             "later_outcomes",
             _("Later outcomes"),

@@ -39,6 +39,7 @@ from placements.models import (
     Acknowledgement,
     FollowUp,
     FollowUpLink,
+    Meeting,
     Placement,
     PlacementEvent,
     PlacementStatus,
@@ -98,6 +99,8 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
         "prerequisites": ParticipantPrerequisite.objects.filter(participant_id__in=ids).delete()[0],
     }
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
+    # Meetings are arrangements (where, who, which interpreter language), no use to statistics.
+    counts["meetings"] = Meeting.objects.filter(placement__in=placements).delete()[0]
     WorkExperience.objects.filter(participant_id__in=ids).update(description="", country="")
     StatusChange.objects.filter(participant_id__in=ids).exclude(note="").update(note="")
     BreakGlassGrant.objects.filter(participant_id__in=ids).delete()

@@ -28,6 +28,7 @@ ALLOWED = {
     "set_language",
     "follow_up_link",
     "accessibility",
+    "calendar_feed",  # a coordinator's calendar feed: the secret URL is the key, for calendar apps
 }
 
 

@@ -16,7 +16,7 @@ from participants.tests.factories import (
     RecordsExtractCheckFactory,
     ReferralImportFactory,
 )
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.tests.factories import FollowUpFactory, MeetingFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,9 @@ OBJECT_OF = {
     "placements:portal_placement": "placement",
     "placements:transition": "placement",
     "placements:proposal_change": "placement",
+    "placements:meeting_book": "placement",
+    "placements:meeting_change": "placement",
+    "placements:meeting_cancel": "placement",
     "placements:need_candidates": "need",
     "placements:participant_needs": "participant",
     "workplaces:organisation_detail": "organisation",
@@ -68,6 +71,7 @@ OBJECT_OF = {
 
 # Pages about a row of a case file name the row by a second key: which object that is.
 ROW_OF = {"check_pk": "records_check", "held_pk": "prerequisite", "exit_pk": "exit", "status_pk": "programme_status"}
+ROW_OF["meeting_pk"] = "meeting"
 
 
 def _patterns() -> list[tuple[str, URLPattern]]:
@@ -103,6 +107,7 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
         "prerequisite": ParticipantPrerequisiteFactory(participant=theirs.participant).pk,
         "exit": ExitFactory(participant=theirs.participant).pk,
         "programme_status": ProgrammeStatusFactory(participant=theirs.participant).pk,
+        "meeting": MeetingFactory(placement=theirs).pk,
     }
     mine = PlacementFactory(active=True)
     user = SupervisorUserFactory()
@@ -128,3 +133,4 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
     assert theirs.status == "active"
     assert theirs.participant.records_checks.exists() and theirs.participant.prerequisites.get().valid_until is None
     assert theirs.participant.exits.exists() and hasattr(theirs.participant, "programme_status")
+    assert not theirs.meetings.filter(cancelled_at__isnull=False).exists()

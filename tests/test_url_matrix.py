@@ -34,7 +34,7 @@ from participants.tests.factories import (
 )
 from placements.links import link_create
 from placements.models import Outcome, PlacementStatus
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.tests.factories import FollowUpFactory, MeetingFactory, PlacementFactory
 from reporting.models import QuarterlyReport
 from reporting.tests.factories import QuarterlyReportFactory
 from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory, TrainingSessionFactory
@@ -98,6 +98,13 @@ MATRIX: dict[str, str] = {
     "placements:certificate": "C",
     "placements:transition": "C",
     "placements:proposal_change": "C",
+    # Meetings: the placement's team coordinators; the week page and the feed's page for coordinators.
+    "placements:meeting_book": "C",
+    "placements:meeting_change": "C",
+    "placements:meeting_cancel": "C",
+    "placements:week": STAFF,
+    "placements:calendar_feed_settings": STAFF,
+    "calendar_feed": PUBLIC,  # the secret URL is the key; an unknown one is 404
     # The supervisor's portal and follow-up form; the coordinator logs follow-ups too.
     "placements:portal_placement": "S",
     "placements:follow_up": "CS",
@@ -166,6 +173,10 @@ MATRIX: dict[str, str] = {
     "api:follow-up-detail": "CS",
     "api:portal-placement-list": "ST",
     "api:portal-placement-detail": "S",
+    "api:meeting-list": STAFF,
+    "api:meeting-detail": "C",
+    "api:meeting-cancel": "C",
+    "api:meeting-ics": "C",
     "api:report-figures": "M",
     # Aggregates: managers only.
     "reporting:dashboard": "M",
@@ -240,6 +251,7 @@ class World:
         SupervisorFactory(user=self.users["T"])
         self.import_ = ReferralImportFactory(created_by=self.users["C"])
         self.token = link_create(follow_up=self.follow_up).rstrip("/").rsplit("/", 1)[-1]
+        self.meeting = MeetingFactory(placement=self.placement)
 
     def url(self, name: str, route: str) -> str:
         objects: dict[str, Any] = {
@@ -259,6 +271,9 @@ class World:
             "api:workplace-detail": self.workplace,
             "api:supervisor-detail": self.supervisor,
             "api:follow-up-detail": self.follow_up,
+            "api:meeting-detail": self.meeting,
+            "api:meeting-cancel": self.meeting,
+            "api:meeting-ics": self.meeting,
         }
         by_prefix = {
             "participants:": self.participant,
@@ -282,6 +297,7 @@ class World:
             ("held_pk", self.prerequisite),
             ("exit_pk", self.exit),
             ("status_pk", self.programme_status),
+            ("meeting_pk", self.meeting),
         )
         for key, row in rows:
             text = text.replace(f"<int:{key}>", str(row.pk))

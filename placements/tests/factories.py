@@ -4,17 +4,22 @@ period is the need's, so a built placement is valid by construction."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from participants.tests.factories import ParticipantFactory
 from placements.models import (
     Acknowledgement,
+    CalendarFeed,
     FollowUp,
     FollowUpLink,
     LaterOutcome,
     MatchingWeights,
+    Meeting,
+    MeetingKind,
     Outcome,
     Party,
     Placement,
@@ -118,3 +123,36 @@ class FollowUpLinkFactory(factory.django.DjangoModelFactory):
 
     follow_up = factory.SubFactory(FollowUpFactory)
     nonce = factory.Sequence(lambda n: f"{n:032x}")
+
+
+def _next_weekday_at(hour: int) -> dt.datetime:
+    """`hour` o'clock local time on a weekday a week or two ahead: always in the future."""
+    day = timezone.localdate() + dt.timedelta(days=10)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A start meeting at the workplace, ten days ahead, an hour long."""
+
+    class Meta:
+        model = Meeting
+
+    placement = factory.SubFactory(PlacementFactory, status=PlacementStatus.AGREED)
+    kind = MeetingKind.START
+    starts_at = factory.LazyFunction(lambda: _next_weekday_at(9))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+    place = "Storgatan 1, Östersund"
+    uid = factory.Sequence(lambda n: f"meeting-{n}@platsa.test")
+    booked_by = factory.SelfAttribute("placement.coordinator")
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    """A feed whose secret is "secret-<n>" (the stored value is its SHA-256 hash)."""
+
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory("accounts.tests.factories.CoordinatorFactory")
+    token_hash = factory.Sequence(lambda n: hashlib.sha256(f"secret-{n}".encode()).hexdigest())

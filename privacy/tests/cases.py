@@ -14,7 +14,13 @@ from participants.tests.factories import (
     StatusChangeFactory,
     WorkExperienceFactory,
 )
-from placements.tests.factories import AcknowledgementFactory, FollowUpFactory, LaterOutcomeFactory, PlacementFactory
+from placements.tests.factories import (
+    AcknowledgementFactory,
+    FollowUpFactory,
+    LaterOutcomeFactory,
+    MeetingFactory,
+    PlacementFactory,
+)
 from taxonomy.tests.factories import LanguageFactory, PrerequisiteFactory
 
 GENDERS = [Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.OTHER, Gender.FEMALE]
@@ -51,4 +57,5 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
     )
     LaterOutcomeFactory(placement=placement)
     AcknowledgementFactory(placement=placement, name=participant.full_name)
+    MeetingFactory(placement=placement, interpreter_needed=True, interpreter_language=LanguageFactory())
     return participant

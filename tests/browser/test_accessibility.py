@@ -147,3 +147,24 @@ def test_the_administrators_log_review_is_accessible(page: Page, live_server: An
     admin = UserFactory(username="admin", role=Role.ADMINISTRATOR)
     log_in(page, live_server, admin.username, PASSWORD)
     check_pages(page, live_server.url, [("/", None), ("/access-log/review/", None)])
+
+
+def test_the_meeting_pages_are_accessible(page: Page, live_server: Any, world: Any) -> None:
+    from placements.tests.factories import MeetingFactory
+
+    placement = world.placement
+    meeting = MeetingFactory(placement=placement, booked_by=world.coordinator)
+    log_in(page, live_server, world.coordinator.username)
+    check_pages(
+        page,
+        live_server.url,
+        [
+            (f"/placements/{placement.pk}/", None),
+            (f"/placements/{placement.pk}/meetings/new/", None),
+            (f"/placements/{placement.pk}/meetings/new/", submit("Boka och skicka inbjudningarna")),
+            (f"/placements/{placement.pk}/meetings/{meeting.pk}/change/", None),
+            ("/placements/week/", None),
+            ("/placements/calendar/", None),
+            ("/placements/calendar/", submit("Skapa mitt kalenderflöde")),
+        ],
+    )
