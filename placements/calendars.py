@@ -141,7 +141,7 @@ def invited(meeting: Meeting) -> list[Address]:
 def _who(follow_up_or_meeting: FollowUp | Meeting) -> str:
     participant = follow_up_or_meeting.placement.participant
     # First name and record number only: the feed is read by calendar apps and may be shared.
-    return _("%(first_name)s (no. %(number)s)") % {"first_name": participant.first_name, "number": participant.pk}
+    return f"{participant.first_name} ({participant.record_number})"
 
 
 def feed_ics(*, meetings: Iterable[Meeting], follow_ups: Iterable[FollowUp], now: dt.datetime | None = None) -> bytes:

@@ -259,8 +259,8 @@ def test_the_feed_lists_the_coordinators_meetings_by_first_name_and_record_numbe
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
     summaries = [str(event["summary"]) for event in calendar.walk("VEVENT")]
-    assert f"Startmöte: Amina (nr {placement.participant_id}), {placement.need.workplace.name}" in summaries
-    assert f"Uppföljning: Yonas (nr {follow_up.placement.participant_id})" in summaries
+    assert f"Startmöte: Amina ({placement.participant.record_number}), {placement.need.workplace.name}" in summaries
+    assert f"Uppföljning: Yonas ({follow_up.placement.participant.record_number})" in summaries
     text = response.content.decode()
     assert "Hemligsson" not in text and "Efternamnsson" not in text
     assert placement.participant.identity_number not in text
