@@ -28,7 +28,7 @@ from accounts.service_views import attach_service_error
 from .forms import CaseNoteForm, TaskCloseForm, TaskForm
 from .models import Participant
 from .selectors import (
-    get_participant_for_user,
+    get_journal_participant_for_user,
     get_task_for_user,
     journal_for_view,
     journal_rows_shown,
@@ -94,7 +94,7 @@ def _save(form: Any, save: Any) -> Any | None:
 @require_http_methods(["GET", "POST"])
 def note_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Write a note in the case journal."""
-    participant = get_participant_for_user(request.user, pk)
+    participant = get_journal_participant_for_user(request.user, pk)
     form = CaseNoteForm(request.POST or None)
     if request.method == "POST":
         note = _save(form, lambda data: case_note_record(participant=participant, by=request.user, **data))
@@ -110,7 +110,7 @@ def note_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Open a task on the case file for a coordinator of the team."""
-    participant = get_participant_for_user(request.user, pk)
+    participant = get_journal_participant_for_user(request.user, pk)
     form = TaskForm(request.POST or None, participant=participant, user=request.user)
     if request.method == "POST":
         task = _save(form, lambda data: task_create(participant=participant, by=request.user, **data))

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
-from accounts.access import AnyUser, get_visible_or_404
+from accounts.access import AnyUser, get_visible_or_404, journal_scope
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
 
@@ -139,6 +139,19 @@ TASKS_DUE_DAYS = 3  # the start page shows a coordinator's open tasks due within
 
 def _journal_read(*, user: User, participant_ids: Iterable[int], action: AccessAction) -> None:
     log_access(user=user, participant_ids=participant_ids, action=action, fields=JOURNAL_FIELDS)
+
+
+def get_journal_participant_for_user(user: AnyUser, pk: object) -> Participant:
+    """The participant whose journal the user may keep (write a note, add a task); 404 otherwise.
+    Not logged: for checks and writes."""
+    return get_visible_or_404(
+        Participant.objects.filter(journal_scope(user, participant_lookup="")).select_related("team"), pk=pk
+    )
+
+
+def journal_participants(*, user: AnyUser) -> QuerySet[Participant]:
+    """The participants whose journal the user may keep (for an API input that names one)."""
+    return Participant.objects.filter(journal_scope(user, participant_lookup=""))
 
 
 def get_case_note_for_user(user: AnyUser, *, pk: object, participant_pk: object | None = None) -> CaseNote:
