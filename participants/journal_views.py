@@ -30,7 +30,7 @@ from .models import Participant
 from .selectors import (
     get_journal_participant_for_user,
     get_task_for_user,
-    journal_for_view,
+    journal_of,
     journal_rows_shown,
     participant_viewed,
     tasks_visible,
@@ -49,10 +49,10 @@ def journal_context(
     note_form: CaseNoteForm | None = None,
     task_form: TaskForm | None = None,
 ) -> dict[str, Any]:
-    """What the case file's journal section shows (the journal read is logged by its selector)."""
+    """What the case file's journal section shows, for a page that has logged its view of the case file."""
     return {
         "participant": participant,
-        "journal": journal_for_view(user=user, participant=participant),
+        "journal": journal_of(user=user, participant=participant),
         "note_form": note_form or CaseNoteForm(),
         "task_form": task_form or TaskForm(participant=participant, user=user),
         "close_form": TaskCloseForm(),
@@ -65,6 +65,8 @@ def _journal_url(pk: int) -> str:
 
 
 def _journal_partial(request: AuthenticatedHttpRequest, participant: Participant, **forms: Any) -> HttpResponse:
+    """The journal section alone (what htmx swaps in), a view of the case file in the access log."""
+    participant_viewed(user=request.user, participant=participant)
     return render(request, JOURNAL_PARTIAL, journal_context(user=request.user, participant=participant, **forms))
 
 

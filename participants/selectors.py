@@ -217,10 +217,11 @@ class Journal:
 JOURNAL_DONE_TASKS = 10  # the case file shows the latest done tasks; the API lists them all
 
 
-def journal_for_view(*, user: User, participant: Participant) -> Journal:
-    """The journal of a case file already read through the visibility rule: notes newest first, the open
-    tasks by due date, the latest done tasks. Logged as a view of the journal (none if the user's role
-    keeps no journal: they see an empty one, which the page does not show)."""
+def journal_of(*, user: AnyUser, participant: Participant) -> Journal:
+    """The journal of a case file, for the case file's page: notes newest first, the open tasks by due
+    date, the latest done tasks (empty for a user whose role keeps no journal). Like the checks above,
+    it is read for a page that has read the case file through `participant_for_view` (or
+    `participant_viewed`), whose view entry in the access log covers the page; it is never shown alone."""
     notes = CaseNote.objects.visible_to(user).filter(participant=participant).select_related("author")
     tasks = Task.objects.visible_to(user).filter(participant=participant).select_related("assignee", "done_by")
     journal = Journal(
@@ -228,7 +229,6 @@ def journal_for_view(*, user: User, participant: Participant) -> Journal:
         open_tasks=list(tasks.open().order_by("due_on", "pk")),
         done_tasks=list(tasks.filter(done_on__isnull=False).order_by("-done_on", "-pk")[:JOURNAL_DONE_TASKS]),
     )
-    _journal_read(user=user, participant_ids=[participant.pk], action=AccessAction.VIEW)
     return journal
 
 

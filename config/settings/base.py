@@ -191,6 +191,8 @@ SPECTACULAR_SETTINGS = {
         "ParticipantStatusEnum": "participants.models.ParticipantStatus",
         "NeedStatusEnum": "workplaces.models.NeedStatus",
         "PlacementStatusEnum": "placements.models.PlacementStatus",
+        "NoteKindEnum": "participants.models.NoteKind",
+        "OrganisationKindEnum": "workplaces.models.OrganisationKind",
     },
 }
 
