@@ -136,7 +136,7 @@ def task_close_view(request: AuthenticatedHttpRequest, pk: int, task_pk: int) ->
         if closed is not None:
             return _saved(request, participant, _("The task is done: %(title)s.") % {"title": closed.title})
         if not task.is_open:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, " ".join(str(message) for message in form.non_field_errors()))
             return redirect(_journal_url(participant.pk))
     participant_viewed(user=request.user, participant=participant)
     journal_rows_shown(user=request.user, rows=[task])

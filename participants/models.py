@@ -671,7 +671,7 @@ class NoteKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def assignable_coordinators(*, team_id: int | None) -> models.QuerySet[User]:
+def assignable_coordinators(*, team_id: int) -> models.QuerySet[User]:
     """Who a task on a case file of `team_id` may be assigned to: the team's active coordinators.
     The one rule the task's form, its service and the model's check share."""
     return User.objects.filter(team_id=team_id, groups__name=Role.COORDINATOR, is_active=True).order_by(

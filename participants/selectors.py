@@ -27,6 +27,7 @@ from .models import (
     ProgrammeStatus,
     RecordsExtractCheck,
     Task,
+    TaskQuerySet,
 )
 
 T = TypeVar("T")
@@ -198,7 +199,7 @@ def case_notes_visible(*, user: AnyUser) -> QuerySet[CaseNote]:
     return CaseNote.objects.visible_to(user).select_related("author").order_by("-noted_on", "-created_at", "-pk")
 
 
-def tasks_visible(*, user: AnyUser) -> QuerySet[Task]:
+def tasks_visible(*, user: AnyUser) -> TaskQuerySet:
     """Every task the user may read, open first and soonest due (log what is shown with journal_rows_shown)."""
     return (
         Task.objects.visible_to(user)

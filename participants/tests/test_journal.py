@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -105,11 +107,12 @@ def test_everyone_but_the_teams_coordinators_gets_404_on_every_note_and_task_url
         placement.supervisor.user = user
         placement.supervisor.save()
     else:
-        user = {
+        makers: dict[str, Callable[[], Any]] = {
             "other_team": CoordinatorFactory,
             "manager": ManagerFactory,
             "administrator": lambda: UserFactory(role=Role.ADMINISTRATOR, is_staff=True),
-        }[who]()
+        }
+        user = makers[who]()
     client = _client(user)
     for url in _urls(person, note, task):
         assert client.get(url).status_code == 404, url
@@ -215,5 +218,5 @@ def test_my_tasks_lists_the_coordinators_own_open_tasks_a_page_at_a_time(client:
     first = client.get(reverse("participants:task_list"))
     assert len(first.context["tasks"]) == 25 and first.context["page"].paginator.count == 27
     assert "Någon annans" not in first.content.decode()
-    everything = client.get(reverse("participants:task_list"), {"show": "all", "page": 2})
+    everything = client.get(reverse("participants:task_list"), {"show": "all", "page": "2"})
     assert everything.context["page"].paginator.count == 28
