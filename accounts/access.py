@@ -202,3 +202,29 @@ def get_visible_or_404(queryset: models.QuerySet[M], **lookup: object) -> M:
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:  # the model's DoesNotExist is one
         raise Http404 from exc
+
+
+def journal_scope(user: AnyUser, *, participant_lookup: str = "participant") -> Q:
+    """Case notes and tasks (the coordinator's journal on a case file): the team's coordinators, and a
+    coordinator with an unexpired break-glass grant for the person. Never a supervisor, not even the
+    one of the person's placement (the case file's placement part is theirs, the journal is not), and
+    never a manager or an administrator. `participant_lookup` names the row's participant ("" for
+    participants themselves: whose journal the user may keep)."""
+    prefix = f"{participant_lookup}__" if participant_lookup else ""
+    not_pseudonymised = Q(**{f"{prefix}pseudonymised_at__isnull": True})
+    if _is_superuser(user):
+        return not_pseudonymised
+    if Role.COORDINATOR not in _roles(user):
+        return NOTHING
+    scope = NOTHING
+    if user.team_id:  # type: ignore[union-attr]  # a user with a role is a User
+        scope |= Q(**{f"{prefix}team_id": user.team_id})  # type: ignore[union-attr]  # a user with a role is a User
+    grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
+    scope |= Q(**{f"{participant_lookup}_id__in" if participant_lookup else "pk__in": grants.values("participant_id")})
+    return scope & not_pseudonymised
+
+
+def may_keep_journal(user: AnyUser) -> bool:
+    """Whether the user's role keeps case journals at all (coordinators; superusers): the pages and the
+    API answer anyone else 404 before reading anything."""
+    return _is_superuser(user) or Role.COORDINATOR in _roles(user)

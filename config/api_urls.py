@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.base import ApiViewMixin
+from api.journal import CaseNoteViewSet, TaskViewSet
 from api.meetings import MeetingViewSet
 from api.participants import ParticipantViewSet, WorkExperienceViewSet
 from api.placements import FollowUpViewSet, PlacementViewSet, PortalPlacementViewSet
@@ -33,6 +34,8 @@ router.register("placements", PlacementViewSet, basename="placement")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("portal/placements", PortalPlacementViewSet, basename="portal-placement")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("case-notes", CaseNoteViewSet, basename="case-note")
+router.register("tasks", TaskViewSet, basename="task")
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):

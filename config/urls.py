@@ -13,6 +13,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/<slug:panel>/", views.start_list, name="start_list"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("accounts/logout-everywhere/", log_out_everywhere, name="logout_everywhere"),

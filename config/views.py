@@ -10,10 +10,12 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -102,3 +104,41 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         month, review = last_months_review(today=today)
         context["administrator"] = {"month": month, "review": review}
     return render(request, "home.html", context)
+
+
+START_LIST_PER_PAGE = 25
+START_LIST_TITLES = {
+    "concerns": _("Concerns from supervisors not yet handled"),
+    "waiting": _("Participants waiting for a placement"),
+    "overdue": _("Follow-ups overdue"),
+    "starting": _("Starting within two weeks"),
+    "ending": _("Ending within two weeks"),
+    "needs": _("Open needs with free places"),
+    "later-outcomes": _("Later outcomes to record"),
+    "inactive": _("Case files without activity for a year"),
+    "follow-ups-due": _("Follow-ups due"),
+}
+
+
+@require_GET
+def start_list(request: AuthenticatedHttpRequest, panel: str) -> HttpResponse:
+    """The whole list behind one start-page panel, a page at a time; the panel's own role only (others,
+    and an unknown panel, 404)."""
+    user = request.user
+    if panel in placement_selectors.COORDINATOR_PANELS:
+        role = Role.COORDINATOR
+    elif panel in placement_selectors.SUPERVISOR_PANELS:
+        role = Role.SUPERVISOR
+    else:
+        raise Http404
+    if not (user.is_superuser or user.has_role(role)):
+        raise Http404
+    today = timezone.localdate()
+    rows = placement_selectors.start_panel_rows(user=user, today=today, panel=panel)
+    page = Paginator(rows, START_LIST_PER_PAGE).get_page(request.GET.get("page"))
+    shown = placement_selectors.start_panel_shown(user=user, panel=panel, rows=page.object_list)
+    return render(
+        request,
+        "start_list.html",
+        {"panel": panel, "title": START_LIST_TITLES[panel], "page": page, "rows": shown, "today": today},
+    )

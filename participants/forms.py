@@ -20,12 +20,16 @@ from taxonomy.models import Occupation, Prerequisite
 from .duplicates import registered_by_identity_number
 from .identity import format_identity_number, normalize_identity_number
 from .models import (
+    TASK_TEXT_MAX_LENGTH,
+    CaseNote,
     Exit,
     Participant,
     ParticipantPrerequisite,
     ParticipantStatus,
     ProgrammeStatus,
     RecordsExtractCheck,
+    Task,
+    assignable_coordinators,
 )
 from .selectors import participants_shown
 from .services import ALLOWED_STATUS_CHANGES, EDITABLE_FIELDS, Experience
@@ -286,3 +290,72 @@ class ProgrammeStatusForm(_ExitKindForm):
     class Meta:
         model = ProgrammeStatus
         fields = ["reason", "work_length", "student_aid"]
+
+
+# --- The case journal: notes and tasks --------------------------------------------------------------------
+
+
+# Django fills in the limit and the length when it shows the message.
+TOO_LONG = _("At most %(limit_value)d characters (this has %(show_value)d).")
+
+
+class CaseNoteForm(forms.ModelForm):
+    """A note in the case journal: the day it describes (today unless changed, never later), its kind, the text."""
+
+    class Meta:
+        model = CaseNote
+        fields = ["noted_on", "kind", "text"]
+        widgets = {"noted_on": DATE, "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["noted_on"].initial = timezone.localdate
+        self.fields["text"].error_messages["max_length"] = TOO_LONG
+        self.fields["text"].error_messages["required"] = _("Write the note.")
+
+    def clean_noted_on(self) -> Any:
+        day = self.cleaned_data["noted_on"]
+        if day and day > timezone.localdate():
+            raise ValidationError(_("A note cannot describe a day in the future."), code="future")
+        return day
+
+
+class TaskForm(forms.ModelForm):
+    """A task on the case file, for a coordinator of the person's team."""
+
+    class Meta:
+        model = Task
+        fields = ["title", "detail", "due_on", "assignee"]
+        widgets = {"due_on": DATE, "detail": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, participant: Participant, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assignee = self.fields["assignee"]
+        assignee.required = True
+        assignee.queryset = assignable_coordinators(team_id=participant.team_id)  # type: ignore[attr-defined]  # a ModelChoiceField
+        assignee.label_from_instance = lambda user_: user_.get_full_name() or user_.get_username()  # type: ignore[attr-defined]  # a ModelChoiceField
+        assignee.error_messages["invalid_choice"] = _("Choose a coordinator in the participant's team.")
+        assignee.error_messages["required"] = _("Choose who is to do it.")
+        if user is not None and not self.is_bound:
+            assignee.initial = user.pk
+        self.fields["due_on"].initial = timezone.localdate
+        self.fields["title"].error_messages["max_length"] = TOO_LONG
+        self.fields["title"].error_messages["required"] = _("Say what is to be done.")
+        self.fields["detail"].error_messages["max_length"] = TOO_LONG
+
+    def clean_due_on(self) -> Any:
+        day = self.cleaned_data["due_on"]
+        if day and day < timezone.localdate():
+            raise ValidationError(_("A new task cannot be due in the past."), code="past")
+        return day
+
+
+class TaskCloseForm(forms.Form):
+    """Close a task: what was done (required: a concern is handled by what was done about it)."""
+
+    action_taken = forms.CharField(
+        label=_("Action taken"),
+        max_length=TASK_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what was done."), "max_length": TOO_LONG},
+    )

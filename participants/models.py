@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from accounts.models import Role, User
 from taxonomy.models import EducationLevel, SwedishLevel
 
 from .identity import (
@@ -687,3 +688,164 @@ class ProgrammeStatus(ExitKind):
         """The day the status describes: 90 days after the programme's end."""
         end = participant.establishment_programme_end
         return end + dt.timedelta(days=PROGRAMME_STATUS_DAYS) if end else None
+
+
+# --- The case journal: notes and tasks ------------------------------------------------------------------
+
+NOTE_MAX_LENGTH = 5000
+TASK_TITLE_MAX_LENGTH = 200
+TASK_TEXT_MAX_LENGTH = 2000
+
+
+class NoteKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    MAPPING = "mapping", _("Mapping")
+    OTHER = "other", _("Other")
+
+
+def assignable_coordinators(*, team_id: int) -> models.QuerySet[User]:
+    """Who a task on a case file of `team_id` may be assigned to: the team's active coordinators.
+    The one rule the task's form, its service and the model's check share."""
+    return User.objects.filter(team_id=team_id, groups__name=Role.COORDINATOR, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+class CaseNoteQuerySet(models.QuerySet["CaseNote"]):
+    def visible_to(self, user: access.AnyUser) -> CaseNoteQuerySet:
+        return self.filter(access.journal_scope(user))
+
+
+class CaseNote(models.Model):
+    """A dated entry in the coordinator's journal on a case file: a call, a meeting, a mapping talk.
+    Personal data: read through the logging selectors, never shown to supervisors or managers."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="case_notes", verbose_name=_("participant")
+    )
+    noted_on = models.DateField(_("date"), default=timezone.localdate, help_text=_("The day the note describes."))
+    kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices)
+    text = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-noted_on", "-created_at", "-pk"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="casenote_has_text")]
+        indexes = [models.Index(fields=["participant", "-noted_on"], name="casenote_participant_date")]
+
+    def __str__(self) -> str:
+        return f"{self.noted_on} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.noted_on and self.noted_on > timezone.localdate():
+            raise ValidationError({"noted_on": _("A note cannot describe a day in the future.")}, code="future")
+        if not (self.text or "").strip():
+            raise ValidationError({"text": _("Write the note.")}, code="required")
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def visible_to(self, user: access.AnyUser) -> TaskQuerySet:
+        return self.filter(access.journal_scope(user))
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(done_on__isnull=True)
+
+    def due_by(self, day: dt.date) -> TaskQuerySet:
+        """Open and due on or before `day`."""
+        return self.open().filter(due_on__lte=day)
+
+
+class Task(models.Model):
+    """Something a coordinator of the person's team is to do by a day: open until closed with the
+    action taken. A supervisor's concern in a follow-up becomes one (placements.FollowUp.concern_task)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("participant")
+    )
+    title = models.CharField(_("task"), max_length=TASK_TITLE_MAX_LENGTH)
+    detail = models.CharField(_("details"), max_length=TASK_TEXT_MAX_LENGTH, blank=True)
+    due_on = models.DateField(_("due"))
+    # Empty only for a task made from a concern when the placement has no coordinator: the team's
+    # start pages show it until someone takes it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tasks",
+        verbose_name=_("assigned to"),
+    )
+    # Empty for a task made from a concern a supervisor logged through a personal link.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    action_taken = models.CharField(_("action taken"), max_length=TASK_TEXT_MAX_LENGTH, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True, done_by__isnull=True, action_taken="")
+                | (Q(done_on__isnull=False) & ~Q(action_taken="")),
+                name="task_done_with_action_taken",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="task_has_title"),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "done_on", "due_on"], name="task_assignee_open_due"),
+            models.Index(fields=["participant", "done_on"], name="task_participant_open"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if not (self.title or "").strip():
+            errors["title"] = ValidationError(_("Say what is to be done."), code="required")
+        if (
+            self.assignee_id is not None
+            and self.participant_id is not None
+            and not assignable_coordinators(team_id=self.participant.team_id).filter(pk=self.assignee_id).exists()
+        ):
+            errors["assignee"] = ValidationError(
+                _("A task is assigned to a coordinator in the participant's team."), code="not_in_team"
+            )
+        if self.done_on is not None:
+            if not (self.action_taken or "").strip():
+                errors["action_taken"] = ValidationError(_("Say what was done."), code="required")
+            if self.done_on > timezone.localdate():
+                errors["done_on"] = ValidationError(_("A task cannot be done in the future."), code="future")
+        if errors:
+            raise ValidationError(errors)

@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import TypeVar
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
-from accounts.access import AnyUser, get_visible_or_404
+from accounts.access import AnyUser, get_visible_or_404, journal_scope
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
 
-from .models import Exit, Participant, ParticipantPrerequisite, ProgrammeStatus, RecordsExtractCheck
+from .models import (
+    CaseNote,
+    Exit,
+    Participant,
+    ParticipantPrerequisite,
+    ProgrammeStatus,
+    RecordsExtractCheck,
+    Task,
+    TaskQuerySet,
+)
 
 T = TypeVar("T")
 
@@ -116,4 +126,119 @@ def get_programme_status_for_user(user: AnyUser, *, participant_pk: object, pk: 
         ProgrammeStatus.objects.filter(participant__in=Participant.objects.visible_to(user)),
         participant_id=participant_pk,
         pk=pk,
+    )
+
+
+# --- The case journal: notes and tasks --------------------------------------------------------------------
+# Only the person's team's coordinators read these (accounts.access.journal_scope): a supervisor of the
+# person's placement, a manager and an administrator get 404, as for a missing note. Every read for display
+# is logged here, with the journal named in the entry's fields.
+
+JOURNAL_FIELDS = ("case_notes", "tasks")
+TASKS_DUE_DAYS = 3  # the start page shows a coordinator's open tasks due within this many days
+
+
+def _journal_read(*, user: User, participant_ids: Iterable[int], action: AccessAction) -> None:
+    log_access(user=user, participant_ids=participant_ids, action=action, fields=JOURNAL_FIELDS)
+
+
+def get_journal_participant_for_user(user: AnyUser, pk: object) -> Participant:
+    """The participant whose journal the user may keep (write a note, add a task); 404 otherwise.
+    Not logged: for checks and writes."""
+    return get_visible_or_404(
+        Participant.objects.filter(journal_scope(user, participant_lookup="")).select_related("team"), pk=pk
+    )
+
+
+def journal_participants(*, user: AnyUser) -> QuerySet[Participant]:
+    """The participants whose journal the user may keep (for an API input that names one)."""
+    return Participant.objects.filter(journal_scope(user, participant_lookup=""))
+
+
+def get_case_note_for_user(user: AnyUser, *, pk: object, participant_pk: object | None = None) -> CaseNote:
+    """A note the user may read; 404 otherwise. Not logged: for checks and writes."""
+    lookup: dict[str, object] = {"pk": pk}
+    if participant_pk is not None:
+        lookup["participant_id"] = participant_pk
+    return get_visible_or_404(CaseNote.objects.visible_to(user).select_related("participant", "author"), **lookup)
+
+
+def get_task_for_user(user: AnyUser, *, pk: object, participant_pk: object | None = None) -> Task:
+    """A task the user may read; 404 otherwise. Not logged: for checks and writes."""
+    lookup: dict[str, object] = {"pk": pk}
+    if participant_pk is not None:
+        lookup["participant_id"] = participant_pk
+    return get_visible_or_404(
+        Task.objects.visible_to(user).select_related("participant", "assignee", "created_by", "done_by"), **lookup
+    )
+
+
+def case_note_for_view(*, user: User, pk: object) -> CaseNote:
+    """A note to show, logged as a view of the journal."""
+    note = get_case_note_for_user(user, pk=pk)
+    _journal_read(user=user, participant_ids=[note.participant_id], action=AccessAction.VIEW)
+    return note
+
+
+def task_for_view(*, user: User, pk: object, participant_pk: object | None = None) -> Task:
+    """A task to show, logged as a view of the journal."""
+    task = get_task_for_user(user, pk=pk, participant_pk=participant_pk)
+    _journal_read(user=user, participant_ids=[task.participant_id], action=AccessAction.VIEW)
+    return task
+
+
+def journal_rows_shown(*, user: User, rows: Iterable[T]) -> list[T]:
+    """Notes or tasks a page or an API answer lists, logged as a list entry per participant."""
+    shown = list(rows)
+    _journal_read(user=user, participant_ids=[row.participant_id for row in shown], action=AccessAction.LIST)  # type: ignore[attr-defined]  # notes and tasks have participant_id
+    return shown
+
+
+def case_notes_visible(*, user: AnyUser) -> QuerySet[CaseNote]:
+    """Every note the user may read, newest first (for lists; log what is shown with journal_rows_shown)."""
+    return CaseNote.objects.visible_to(user).select_related("author").order_by("-noted_on", "-created_at", "-pk")
+
+
+def tasks_visible(*, user: AnyUser) -> TaskQuerySet:
+    """Every task the user may read, open first and soonest due (log what is shown with journal_rows_shown)."""
+    return (
+        Task.objects.visible_to(user)
+        .select_related("participant", "assignee", "created_by", "done_by")
+        .order_by(F("done_on").desc(nulls_first=True), "due_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Journal:
+    notes: list[CaseNote]
+    open_tasks: list[Task]
+    done_tasks: list[Task]
+
+
+JOURNAL_DONE_TASKS = 10  # the case file shows the latest done tasks; the API lists them all
+
+
+def journal_of(*, user: AnyUser, participant: Participant) -> Journal:
+    """The journal of a case file, for the case file's page: notes newest first, the open tasks by due
+    date, the latest done tasks (empty for a user whose role keeps no journal). Like the checks above,
+    it is read for a page that has read the case file through `participant_for_view` (or
+    `participant_viewed`), whose view entry in the access log covers the page; it is never shown alone."""
+    notes = CaseNote.objects.visible_to(user).filter(participant=participant).select_related("author")
+    tasks = Task.objects.visible_to(user).filter(participant=participant).select_related("assignee", "done_by")
+    journal = Journal(
+        notes=list(notes.order_by("-noted_on", "-created_at", "-pk")),
+        open_tasks=list(tasks.open().order_by("due_on", "pk")),
+        done_tasks=list(tasks.filter(done_on__isnull=False).order_by("-done_on", "-pk")[:JOURNAL_DONE_TASKS]),
+    )
+    return journal
+
+
+def tasks_due(*, user: User, today: dt.date) -> QuerySet[Task]:
+    """The user's own open tasks due within TASKS_DUE_DAYS (overdue ones included), soonest first."""
+    return (
+        Task.objects.visible_to(user)
+        .filter(assignee=user)
+        .due_by(today + dt.timedelta(days=TASKS_DUE_DAYS))
+        .select_related("participant")
+        .order_by("due_on", "pk")
     )

@@ -22,6 +22,7 @@ from taxonomy.models import Prerequisite
 from .identity import normalize_identity_number
 from .importing import ImportRow, build_participant
 from .models import (
+    CaseNote,
     Exit,
     Interest,
     Participant,
@@ -31,6 +32,7 @@ from .models import (
     RecordsExtractCheck,
     StatusChange,
     TargetGroup,
+    Task,
     WorkExperience,
     establishment_programme_end_for,
 )
@@ -450,3 +452,69 @@ def programme_status_remove(*, status: ProgrammeStatus, by: User) -> None:
     participant_id = status.participant_id
     ProgrammeStatus.objects.filter(pk=status.pk).delete()
     _case_file_changed(by=by, participant_id=participant_id, field=PROGRAMME_STATUS_FIELD)
+
+
+# --- The case journal: notes and tasks --------------------------------------------------------------------
+
+CASE_NOTES_FIELD = "case_notes"
+TASKS_FIELD = "tasks"
+
+
+@transaction.atomic
+def case_note_record(
+    *, participant: Participant, by: User, kind: str, text: str, noted_on: dt.date | None = None
+) -> CaseNote:
+    """Write a note in the case journal, by `by`, about `noted_on` (today unless given; never later)."""
+    note = CaseNote(
+        participant=participant,
+        kind=kind,
+        text=text.strip(),
+        noted_on=noted_on or timezone.localdate(),
+        author=by,
+    )
+    note.full_clean()
+    note.save()
+    _case_file_changed(by=by, participant_id=participant.pk, field=CASE_NOTES_FIELD)
+    return note
+
+
+@transaction.atomic
+def task_create(
+    *,
+    participant: Participant,
+    by: User | None,
+    title: str,
+    due_on: dt.date,
+    assignee: User | None,
+    detail: str = "",
+) -> Task:
+    """Open a task on the case file for a coordinator of the person's team (the model's check refuses
+    anyone else). `by` is None for a task made from a concern a supervisor logged through a link."""
+    task = Task(
+        participant=participant,
+        title=title.strip(),
+        detail=detail.strip(),
+        due_on=due_on,
+        assignee=assignee,
+        created_by=by,
+    )
+    task.full_clean()
+    task.save()
+    if by is not None:
+        _case_file_changed(by=by, participant_id=participant.pk, field=TASKS_FIELD)
+    return task
+
+
+@transaction.atomic
+def task_close(*, task: Task, by: User, action_taken: str, done_on: dt.date | None = None) -> Task:
+    """Close an open task with what was done. A concern's task closed is the concern handled."""
+    locked = Task.objects.select_for_update().select_related("participant").get(pk=task.pk)
+    if locked.done_on is not None:
+        raise ValidationError(_("This task is already done."), code="already_done")
+    locked.done_on = done_on or timezone.localdate()
+    locked.done_by = by
+    locked.action_taken = action_taken.strip()
+    locked.full_clean()
+    locked.save(update_fields=["done_on", "done_by", "action_taken"])
+    _case_file_changed(by=by, participant_id=locked.participant_id, field=TASKS_FIELD)
+    return locked

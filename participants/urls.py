@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_file_views, import_views, lookup_views, views
+from . import case_file_views, import_views, journal_views, lookup_views, views
 
 app_name = "participants"
 
@@ -33,6 +33,10 @@ urlpatterns = [
         case_file_views.programme_status_delete,
         name="programme_status_delete",
     ),
+    path("<int:pk>/notes/new/", journal_views.note_create, name="note_create"),
+    path("<int:pk>/tasks/new/", journal_views.task_create_view, name="task_create"),
+    path("<int:pk>/tasks/<int:task_pk>/close/", journal_views.task_close_view, name="task_close"),
+    path("tasks/", journal_views.task_list, name="task_list"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/template.csv", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),

@@ -20,6 +20,7 @@ from placements import selectors as placement_selectors
 
 from .filters import ParticipantFilter
 from .forms import ExperienceFormSet, ParticipantForm, StatusChangeForm, experience_initial
+from .journal_views import journal_context
 from .models import Participant
 from .selectors import (
     exits_of,
@@ -112,6 +113,7 @@ def _detail_page(
             "programme_status": programme_status_of(participant=participant),
             "programme_status_due": programme_status_due(participant=participant, today=today),
             "today": today,
+            **journal_context(user=request.user, participant=participant),  # type: ignore[arg-type]  # role_required: a User
         },
     )
 

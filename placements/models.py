@@ -310,6 +310,10 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         """Outstanding and due before `on`."""
         return self.outstanding().filter(due_date__lt=on)
 
+    def concern_open(self) -> FollowUpQuerySet:
+        """Concerns whose task is still open: not yet handled by the coordinator."""
+        return self.filter(concern=True, concern_task__isnull=False, concern_task__done_on__isnull=True)
+
 
 class FollowUp(models.Model):
     """A scheduled or logged follow-up of a placement: attendance, progress, concerns, next steps."""
@@ -353,6 +357,16 @@ class FollowUp(models.Model):
     concern = models.BooleanField(_("concern"), default=False)
     concern_text = models.TextField(_("what the concern is"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
+    # The coordinator's task that a concern becomes (participants.Task knows nothing of follow-ups, so
+    # the link lives here): the concern is handled when the task is closed with the action taken.
+    concern_task = models.OneToOneField(
+        "participants.Task",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concern_follow_up",
+        verbose_name=_("concern task"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = FollowUpQuerySet.as_manager()

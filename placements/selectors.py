@@ -22,8 +22,8 @@ from accounts.access import AnyUser, get_visible_or_404
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
 from accounts.search import filter_words
-from participants.models import Participant, ParticipantStatus
-from participants.selectors import participant_for_view, participants_shown
+from participants.models import Participant, ParticipantStatus, Task
+from participants.selectors import journal_rows_shown, participant_for_view, participants_shown, tasks_due
 from supervisors.models import Supervisor
 from supervisors.selectors import with_training_through
 from workplaces.models import Need
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from .matching.allocation import Proposal
 
 SOON_DAYS = 14
-CONCERN_DAYS = 30  # concerns logged this recently show on the coordinator's start page
 START_PAGE_ROWS = 10
 # A case file untouched this long, with no placement changed in the time, is shown to its coordinator to
 # close or take up again: retention (privacy/) counts from the day someone leaves the programme, so a
@@ -189,6 +188,9 @@ class CoordinatorOverview:
     open_needs_count: int
     later_outcomes_due: list[LaterOutcomeDue]
     concerns: list[FollowUp]
+    concerns_count: int
+    tasks_due: list[Task]
+    tasks_due_count: int
     inactive: list[Participant]
     inactive_count: int
 
@@ -209,25 +211,27 @@ def inactive_case_files(*, user: User, today: dt.date) -> QuerySet[Participant]:
     )
 
 
+def open_concerns(*, user: AnyUser) -> QuerySet[FollowUp]:
+    """Supervisors' concerns not yet handled (their task is open), newest first: they stay on the
+    coordinator's start page and the placement page until the task is closed with the action taken."""
+    return (
+        FollowUp.objects.visible_to(user)
+        .concern_open()
+        .select_related("placement__participant", "placement__supervisor", "concern_task__assignee")
+        .order_by("-done_on", "-pk")
+    )
+
+
 def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
     """What needs a coordinator's attention today, within their team."""
-    soon = today + dt.timedelta(days=SOON_DAYS)
     # Longest waiting first: since they became ready for a placement.
-    waiting = (
-        Participant.objects.visible_to(user).waiting().select_related("coordinator").order_by("status_changed_at", "pk")
-    )
-    placements = Placement.objects.visible_to(user).select_related("participant", "need__workplace", "supervisor")
-    starting = placements.filter(status=PlacementStatus.AGREED, planned_start__gte=today, planned_start__lte=soon)
-    ending = placements.filter(status=PlacementStatus.ACTIVE, planned_end__gte=today, planned_end__lte=soon)
-    overdue = (
-        FollowUp.objects.visible_to(user)
-        .overdue(today)
-        .filter(placement__status=PlacementStatus.ACTIVE)
-        .select_related("placement__participant", "placement__supervisor")
-        .order_by("due_date")
-    )
-    needs = needs_with_free_places(user=user, today=today).order_by("start_date")
+    waiting = _waiting(user)
+    starting = start_panel_rows(user=user, today=today, panel="starting")
+    ending = start_panel_rows(user=user, today=today, panel="ending")
+    overdue = _overdue(user, today)
+    needs = needs_with_free_places(user=user, today=today).order_by("start_date", "pk")
     inactive = inactive_case_files(user=user, today=today)
+    tasks_due_rows = tasks_due(user=user, today=today)
     overview = CoordinatorOverview(
         waiting=[
             Waiting(
@@ -238,19 +242,17 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
             for p in waiting[:START_PAGE_ROWS]
         ],
         waiting_count=waiting.count(),
-        starting_soon=list(starting.order_by("planned_start")[:START_PAGE_ROWS]),
-        ending_soon=list(ending.order_by("planned_end")[:START_PAGE_ROWS]),
+        starting_soon=list(starting[:START_PAGE_ROWS]),
+        ending_soon=list(ending[:START_PAGE_ROWS]),
         overdue_follow_ups=list(overdue[:START_PAGE_ROWS]),
         overdue_count=overdue.count(),
         open_needs=list(needs[:START_PAGE_ROWS]),
         open_needs_count=needs.count(),
         later_outcomes_due=later_outcomes_due(user=user, today=today),
-        concerns=list(
-            FollowUp.objects.visible_to(user)
-            .filter(concern=True, done_on__gte=today - dt.timedelta(days=CONCERN_DAYS))
-            .select_related("placement__participant", "placement__supervisor")
-            .order_by("-done_on")[:START_PAGE_ROWS]
-        ),
+        concerns=list(open_concerns(user=user)[:START_PAGE_ROWS]),
+        concerns_count=open_concerns(user=user).count(),
+        tasks_due=list(tasks_due_rows[:START_PAGE_ROWS]),
+        tasks_due_count=tasks_due_rows.count(),
         inactive=list(inactive[:START_PAGE_ROWS]),
         inactive_count=inactive.count(),
     )
@@ -265,6 +267,8 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
             *overview.inactive,
         ],
     )
+    # The tasks' titles are of the journal: logged as the journal's list entries.
+    journal_rows_shown(user=user, rows=overview.tasks_due)
     return overview
 
 
@@ -272,6 +276,7 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
 class SupervisorOverview:
     placements: list[Placement]
     follow_ups_due: list[FollowUp]
+    follow_ups_due_count: int
 
 
 def supervisor_overview(*, user: User, today: dt.date) -> SupervisorOverview:
@@ -282,15 +287,10 @@ def supervisor_overview(*, user: User, today: dt.date) -> SupervisorOverview:
         .select_related("participant", "need__workplace")
         .order_by("planned_start")
     )
-    due = (
-        FollowUp.objects.visible_to(user)
-        .outstanding()
-        .filter(placement__supervisor__user=user, due_date__lte=today + dt.timedelta(days=SOON_DAYS))
-        .filter(placement__status=PlacementStatus.ACTIVE)
-        .select_related("placement__participant")
-        .order_by("due_date")
+    due = _supervisor_due(user, today)
+    overview = SupervisorOverview(
+        placements=list(placements), follow_ups_due=list(due[:START_PAGE_ROWS]), follow_ups_due_count=due.count()
     )
-    overview = SupervisorOverview(placements=list(placements), follow_ups_due=list(due[:START_PAGE_ROWS]))
     # The supervisor's start page names these people: each is a list entry in the access log.
     participants_shown(
         user=user,
@@ -475,3 +475,121 @@ def untrained_supervisors_with_participants(*, today: dt.date) -> QuerySet[Super
         .select_related("workplace__organisation")
         .order_by("last_name", "first_name")
     )
+
+
+# --- The start page's panels as whole lists -------------------------------------------------------------
+# Each panel of a start page stops at START_PAGE_ROWS and links to its whole list, a page at a time:
+# the same rows in the same order, read by the same filters as the panel.
+
+COORDINATOR_PANELS = ("concerns", "waiting", "overdue", "starting", "ending", "needs", "later-outcomes", "inactive")
+SUPERVISOR_PANELS = ("follow-ups-due",)
+
+
+def _waiting(user: User) -> QuerySet[Participant]:
+    return (
+        Participant.objects.visible_to(user).waiting().select_related("coordinator").order_by("status_changed_at", "pk")
+    )
+
+
+def _coordinator_placements(user: User) -> QuerySet[Placement]:
+    return Placement.objects.visible_to(user).select_related("participant", "need__workplace", "supervisor")
+
+
+def _overdue(user: User, today: dt.date) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.visible_to(user)
+        .overdue(today)
+        .filter(placement__status=PlacementStatus.ACTIVE)
+        .select_related("placement__participant", "placement__supervisor")
+        .order_by("due_date", "pk")
+    )
+
+
+def _supervisor_due(user: User, today: dt.date) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.visible_to(user)
+        .outstanding()
+        .filter(placement__supervisor__user=user, due_date__lte=today + dt.timedelta(days=SOON_DAYS))
+        .filter(placement__status=PlacementStatus.ACTIVE)
+        .select_related("placement__participant")
+        .order_by("due_date", "pk")
+    )
+
+
+def start_panel_rows(*, user: User, today: dt.date, panel: str) -> QuerySet | list:  # type: ignore[type-arg]  # rows of the panel's own model
+    """All rows of one start-page panel (not yet logged: `start_panel_shown` logs the page shown)."""
+    soon = today + dt.timedelta(days=SOON_DAYS)
+    match panel:
+        case "concerns":
+            return open_concerns(user=user)
+        case "waiting":
+            return _waiting(user)
+        case "overdue":
+            return _overdue(user, today)
+        case "starting":
+            return (
+                _coordinator_placements(user)
+                .filter(status=PlacementStatus.AGREED, planned_start__gte=today, planned_start__lte=soon)
+                .order_by("planned_start", "pk")
+            )
+        case "ending":
+            return (
+                _coordinator_placements(user)
+                .filter(status=PlacementStatus.ACTIVE, planned_end__gte=today, planned_end__lte=soon)
+                .order_by("planned_end", "pk")
+            )
+        case "needs":
+            return needs_with_free_places(user=user, today=today).order_by("start_date", "pk")
+        case "later-outcomes":
+            return _all_later_outcomes_due(user=user, today=today)
+        case "inactive":
+            return inactive_case_files(user=user, today=today)
+        case "follow-ups-due":
+            return _supervisor_due(user, today)
+    raise ValueError(panel)
+
+
+def _all_later_outcomes_due(*, user: User, today: dt.date) -> list[LaterOutcomeDue]:
+    due: list[LaterOutcomeDue] = []
+    for checkpoint in LaterOutcome.Checkpoint:
+        recorded = LaterOutcome.objects.filter(placement=OuterRef("pk"), days_after=checkpoint.value)
+        placements = (
+            Placement.objects.visible_to(user)
+            .filter(status__in=ENDED_STATUSES, actual_end__lte=today - dt.timedelta(days=checkpoint.value))
+            .exclude(Exists(recorded))
+            .select_related("participant", "need__workplace")
+            .order_by("actual_end", "pk")
+        )
+        due.extend(LaterOutcomeDue(placement=p, days_after=checkpoint.value) for p in placements)
+    return due
+
+
+_PANEL_PARTICIPANT = {
+    "concerns": "placement.participant_id",
+    "waiting": "pk",
+    "overdue": "placement.participant_id",
+    "starting": "participant_id",
+    "ending": "participant_id",
+    "later-outcomes": "placement.participant_id",
+    "inactive": "pk",
+    "follow-ups-due": "placement.participant_id",
+}
+
+
+def start_panel_shown(*, user: User, panel: str, rows: Iterable[object]) -> list[object]:
+    """The rows of a panel's list page, logged as list entries for the people they name (needs name no one)."""
+    if panel not in _PANEL_PARTICIPANT:
+        return list(rows)
+    return participants_shown(user=user, rows=rows, participant_id=_PANEL_PARTICIPANT[panel])
+
+
+def follow_ups_in_full(*, user: User, placement: Placement) -> list[FollowUp]:
+    """Every follow-up of a placement already read for display, with who logged it and its concern's task
+    (journal data: the tasks shown are logged as the journal's list entries)."""
+    follow_ups = list(
+        placement.follow_ups.select_related("author", "concern_task__assignee", "concern_task__done_by").order_by(
+            "due_date", "pk"
+        )
+    )
+    journal_rows_shown(user=user, rows=[f.concern_task for f in follow_ups if f.concern_task is not None])
+    return follow_ups

@@ -21,10 +21,18 @@ from django.utils.translation import pgettext
 
 from accounts.models import User
 from outbox.services import outbox_enqueue
-from participants.models import Participant, ParticipantStatus
-from participants.services import participant_change_status
+from participants.models import (
+    TASK_TEXT_MAX_LENGTH,
+    TASK_TITLE_MAX_LENGTH,
+    Participant,
+    ParticipantStatus,
+    Task,
+    assignable_coordinators,
+)
+from participants.services import participant_change_status, task_create
 from supervisors.models import Supervisor
 from taxonomy.models import PlacementType
+from taxonomy.working_days import add_working_days
 from workplaces.models import Need
 
 from . import rules
@@ -393,6 +401,9 @@ def follow_up_log(
         follow_up.concern_text = ""
     follow_up.full_clean()
     follow_up.save()
+    if follow_up.concern and follow_up.concern_task_id is None:
+        follow_up.concern_task = _concern_task_open(placement=locked, follow_up=follow_up, by=by)
+        follow_up.save(update_fields=["concern_task"])
     if follow_up.concern and locked.coordinator_id is not None and locked.coordinator_id != getattr(by, "pk", None):
         # The responsible coordinator hears of a concern at once, also if the broker is down now.
         outbox_enqueue(
@@ -401,6 +412,29 @@ def follow_up_log(
             key=f"concern-alert:{follow_up.pk}",
         )
     return follow_up
+
+
+CONCERN_TASK_WORKING_DAYS = 3  # a concern's task falls due this many working days after it is logged
+
+
+def _concern_task_open(*, placement: Placement, follow_up: FollowUp, by: User | None) -> Task:
+    """The task a supervisor's concern becomes, for the placement's coordinator (or, failing that, the
+    participant's responsible one; unassigned if neither is a coordinator in the team, and the team's
+    start pages show it): closed with the action taken, the concern is handled."""
+    participant = placement.participant
+    team = assignable_coordinators(team_id=participant.team_id)
+    candidates = [pk for pk in (placement.coordinator_id, participant.coordinator_id) if pk is not None]
+    allowed = set(team.filter(pk__in=candidates).values_list("pk", flat=True))
+    assignee_id = next((pk for pk in candidates if pk in allowed), None)
+    supervisor = placement.supervisor
+    return task_create(
+        participant=participant,
+        by=by,
+        title=(_("Concern from %(supervisor)s") % {"supervisor": supervisor.full_name})[:TASK_TITLE_MAX_LENGTH],
+        detail=follow_up.concern_text[:TASK_TEXT_MAX_LENGTH],
+        due_on=add_working_days(follow_up.done_on or timezone.localdate(), CONCERN_TASK_WORKING_DAYS),
+        assignee=team.filter(pk=assignee_id).first() if assignee_id else None,
+    )
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ from .selectors import (
     allocation_for_view,
     best_supervisor,
     candidates_for_view,
+    follow_ups_in_full,
     get_placement_for_user,
     needs_for_participant,
     placement_for_view,
@@ -185,7 +186,7 @@ def _render_detail(request: HttpRequest, placement: Placement, actions: dict[str
             "placement": placement,
             "actions": actions,
             "events": placement.events.select_related("by"),
-            "follow_ups": placement.follow_ups.all(),
+            "follow_ups": follow_ups_in_full(user=request.user, placement=placement),  # type: ignore[arg-type]  # a coordinator's page: a User
             "later_outcomes": placement.later_outcomes.all(),
             "acknowledgements": placement.acknowledgements.all(),
             "has_agreement": placement.status in AGREEMENT_STATUSES,

@@ -22,6 +22,7 @@ from weasyprint import HTML
 from accounts.models import AccessLogEntry, BreakGlassGrant, User
 from participants.importing import ImportFileError, parse_referral_file
 from participants.models import (
+    CaseNote,
     Exit,
     Interest,
     Participant,
@@ -30,6 +31,7 @@ from participants.models import (
     RecordsExtractCheck,
     ReferralImport,
     StatusChange,
+    Task,
     WorkExperience,
 )
 from placements.models import (
@@ -109,6 +111,18 @@ FOLLOW_UP_FIELDS = (
     "next_steps",
     "created_at",
 )
+CASE_NOTE_FIELDS = ("noted_on", "kind", "text", "author", "created_at")
+TASK_FIELDS = (
+    "title",
+    "detail",
+    "due_on",
+    "assignee",
+    "created_by",
+    "created_at",
+    "done_on",
+    "done_by",
+    "action_taken",
+)
 WORK_EXPERIENCE_FIELDS = ("occupation", "years", "country", "description")
 INTEREST_FIELDS = ("occupation",)
 STATUS_CHANGE_FIELDS = ("changed_at", "from_status", "to_status", "changed_by", "note")
@@ -157,6 +171,8 @@ SHOWN: dict[type[models.Model], tuple[str, ...]] = {
     LaterOutcome: LATER_OUTCOME_FIELDS,
     AccessLogEntry: ACCESS_LOG_FIELDS,
     Meeting: MEETING_FIELDS,
+    CaseNote: CASE_NOTE_FIELDS,
+    Task: TASK_FIELDS,
 }
 _INTERNAL_KEY = "the database's internal number"
 _THE_PERSON = "the person the extract is about"
@@ -173,7 +189,11 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
     Placement: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     PlacementEvent: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     Acknowledgement: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
-    FollowUp: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
+    FollowUp: {
+        "id": _INTERNAL_KEY,
+        "placement": _THE_PLACEMENT,
+        "concern_task": "the task is in the tasks section, with its title and what was done",
+    },
     LaterOutcome: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     Meeting: {
         "id": _INTERNAL_KEY,
@@ -187,6 +207,8 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
         "participant_id": _THE_PERSON,
         "user": "shown by username, which the entry keeps even when the account is gone",
     },
+    CaseNote: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
+    Task: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
 }
 MODELS_NOT_SHOWN: dict[type[models.Model], str] = {
     BreakGlassGrant: "each opening outside the team is in the access log section, with its reason",
@@ -331,6 +353,26 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
             "later_outcomes",
             _("Later outcomes"),
             of_placements(LaterOutcome, LATER_OUTCOME_FIELDS, "days_after"),
+        ),
+        _section(
+            "case_notes",
+            _("Case notes"),
+            [
+                _row(n, CASE_NOTE_FIELDS)
+                for n in CaseNote.objects.filter(participant=participant)
+                .select_related("author")
+                .order_by("noted_on", "created_at", "pk")
+            ],
+        ),
+        _section(
+            "tasks",
+            _("Tasks"),
+            [
+                _row(t, TASK_FIELDS)
+                for t in Task.objects.filter(participant=participant)
+                .select_related("assignee", "created_by", "done_by")
+                .order_by("due_on", "pk")
+            ],
         ),
         _section("referral_uploads", _("Referral lists waiting to be imported"), _pending_uploads(participant)),
         _section(

@@ -24,6 +24,8 @@ class RecordType(models.TextChoices):
     RECORDS_CHECKS = "records_checks", _("Criminal-records extract checks")
     REFERRAL_UPLOADS = "referral_uploads", _("Uploaded referral lists never imported")
     ACCESS_LOG = "access_log", _("Access log entries")
+    CASE_NOTES = "case_notes", _("Case notes (the coordinator's journal)")
+    TASKS = "tasks", _("Tasks on case files")
 
 
 class Trigger(models.TextChoices):
@@ -56,6 +58,10 @@ SUPPORTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # application cannot thin it. The rule records the decided period; the nightly run counts the
     # entries past it, and thinning is a database task done under the archive decision.
     RecordType.ACCESS_LOG: ((Trigger.RECORDED,), (Action.KEEP,)),
+    # Notes: from the day the person left (all their notes) or from the day a note describes.
+    RecordType.CASE_NOTES: ((Trigger.EXIT, Trigger.RECORDED), (Action.ERASE, Action.KEEP)),
+    # Tasks: from the day the person left (all their tasks), or from the day a task was done (open ones stay).
+    RecordType.TASKS: ((Trigger.EXIT, Trigger.RECORDED), (Action.ERASE, Action.KEEP)),
 }
 
 RECORD_TYPE_HELP = {
@@ -85,6 +91,15 @@ RECORD_TYPE_HELP = {
     RecordType.ACCESS_LOG: _(
         "The access log cannot be thinned by the application (it is append-only); the nightly run counts "
         "the entries past the period so the thinning can be done in the database under the archive decision."
+    ),
+    RecordType.CASE_NOTES: _(
+        "The coordinator's notes on a case file (calls, meetings, mapping). Counted from the day the person "
+        "left the programme, or from the day a note describes; erasing does not change any report."
+    ),
+    RecordType.TASKS: _(
+        "Tasks on case files, with what was done (a supervisor's concern becomes one). Counted from the day "
+        "the person left the programme, or from the day a task was done (open tasks are kept); erasing does "
+        "not change any report."
     ),
 }
 

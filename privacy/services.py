@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 from accounts.access_log import log_access
 from accounts.models import AccessAction, AccessLogEntry, BreakGlassGrant, User
 from participants.models import (
+    CaseNote,
     Participant,
     ParticipantPrerequisite,
     ParticipantStatus,
     RecordsExtractCheck,
     ReferralImport,
     StatusChange,
+    Task,
     WorkExperience,
 )
 from placements.matching.features import forget_features
@@ -84,6 +86,12 @@ def _follow_up_texts_clear(follow_ups: QuerySet[FollowUp]) -> int:
     return concerns + others
 
 
+def _tasks_delete(tasks: QuerySet[Task]) -> int:
+    """Delete tasks; a follow-up whose concern task goes keeps its concern (handled or not is then unknown,
+    and the start page no longer shows it)."""
+    return tasks.delete()[1].get(Task._meta.label, 0)
+
+
 def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime) -> dict[str, int]:
     """Pseudonymise the case files (see the module docstring). Already pseudonymised ones are left as
     they are, so running it twice changes nothing. Returns counts per kind of record."""
@@ -97,6 +105,9 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
         "follow_ups": _follow_up_texts_clear(FollowUp.objects.filter(placement__in=placements)),
         "records_checks": RecordsExtractCheck.objects.filter(participant_id__in=ids).delete()[0],
         "prerequisites": ParticipantPrerequisite.objects.filter(participant_id__in=ids).delete()[0],
+        # The journal is free text about the person through and through: nothing of it is kept.
+        "case_notes": CaseNote.objects.filter(participant_id__in=ids).delete()[0],
+        "tasks": _tasks_delete(Task.objects.filter(participant_id__in=ids)),
     }
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
     # Meetings are arrangements (where, who, which interpreter language), no use to statistics.
@@ -199,7 +210,23 @@ def _apply(rule: RetentionRule, today: dt.date, now: dt.datetime) -> int:
             return uploads.count() if keep else uploads.delete()[0]
         case RecordType.ACCESS_LOG:
             return AccessLogEntry.objects.filter(at__lt=_start_of_day_after(cutoff)).count()
+        case RecordType.CASE_NOTES:
+            notes = CaseNote.objects.filter(_journal_due(rule, cutoff, recorded=Q(noted_on__lte=cutoff)))
+            return notes.count() if keep else notes.delete()[0]
+        case RecordType.TASKS:
+            tasks = Task.objects.filter(_journal_due(rule, cutoff, recorded=Q(done_on__lte=cutoff)))
+            return tasks.count() if keep else _tasks_delete(tasks)
     return 0
+
+
+def _journal_due(rule: RetentionRule, cutoff: dt.date, *, recorded: Q) -> Q:
+    """Notes and tasks due under `rule`: those of people who left by the cutoff, or recorded by it."""
+    if rule.trigger == Trigger.RECORDED:
+        return recorded
+    left = Participant.objects.filter(
+        status=ParticipantStatus.EXITED, status_changed_at__lt=_start_of_day_after(cutoff)
+    ).exclude(pk__in=Placement.objects.filter(status__in=HOLDING_STATUSES).values("participant_id"))
+    return Q(participant__in=left)
 
 
 def retention_apply(*, today: dt.date) -> RetentionRun:

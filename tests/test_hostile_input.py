@@ -293,7 +293,9 @@ def _check_follow_up(client: Client, url: str, post: dict[str, Any], *, due: Fol
     form = FollowUpForm(as_querydict(post))
     valid = form.is_valid()
     before = set(FollowUp.objects.values_list("pk", flat=True))
-    post_hostile(client, url, post, may_write=["placements.FollowUp", "placements.FollowUpLink", *_SHOWN_AGAIN])
+    # A concern becomes the coordinator's task (participants.Task), written with the follow-up.
+    may_write = ["placements.FollowUp", "placements.FollowUpLink", "participants.Task", *_SHOWN_AGAIN]
+    post_hostile(client, url, post, may_write=may_write)
     logged = FollowUp.objects.exclude(pk__in=before).first()
     if due is not None:
         assert logged is None

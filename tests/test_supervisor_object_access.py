@@ -15,6 +15,7 @@ from participants.tests.factories import (
     ProgrammeStatusFactory,
     RecordsExtractCheckFactory,
     ReferralImportFactory,
+    TaskFactory,
 )
 from placements.tests.factories import FollowUpFactory, MeetingFactory, PlacementFactory
 
@@ -66,12 +67,23 @@ OBJECT_OF = {
     "supervisors:enrolment_action": "enrolment",
     "privacy:extract": "participant",
     "privacy:erase": "participant",
+    # The case journal: not even the supervisor of the person's own placement (see the test below).
+    "participants:note_create": "participant",
+    "participants:task_create": "participant",
+    "participants:task_close": "participant",
 }
+JOURNAL_PAGES = ("participants:note_create", "participants:task_create", "participants:task_close")
 
 
 # Pages about a row of a case file name the row by a second key: which object that is.
-ROW_OF = {"check_pk": "records_check", "held_pk": "prerequisite", "exit_pk": "exit", "status_pk": "programme_status"}
-ROW_OF["meeting_pk"] = "meeting"
+ROW_OF = {
+    "check_pk": "records_check",
+    "held_pk": "prerequisite",
+    "exit_pk": "exit",
+    "status_pk": "programme_status",
+    "task_pk": "task",
+    "meeting_pk": "meeting",
+}
 
 
 def _patterns() -> list[tuple[str, URLPattern]]:
@@ -108,6 +120,7 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
         "exit": ExitFactory(participant=theirs.participant).pk,
         "programme_status": ProgrammeStatusFactory(participant=theirs.participant).pk,
         "meeting": MeetingFactory(placement=theirs).pk,
+        "task": TaskFactory(participant=theirs.participant).pk,
     }
     mine = PlacementFactory(active=True)
     user = SupervisorUserFactory()
@@ -134,3 +147,21 @@ def test_a_supervisor_gets_nothing_of_someone_elses_placement(client: Client) ->
     assert theirs.participant.records_checks.exists() and theirs.participant.prerequisites.get().valid_until is None
     assert theirs.participant.exits.exists() and hasattr(theirs.participant, "programme_status")
     assert not theirs.meetings.filter(cancelled_at__isnull=False).exists()
+
+
+def test_the_supervisor_of_the_persons_own_placement_gets_404_on_every_journal_page(client: Client) -> None:
+    placement = PlacementFactory(active=True, participant__last_name="Journalsdottir")
+    user = SupervisorUserFactory()
+    placement.supervisor.user = user
+    placement.supervisor.save()
+    task = TaskFactory(participant=placement.participant, title="Hemlig uppgift")
+    client.force_login(user)
+    assert client.get(reverse("placements:portal_placement", args=[placement.pk])).status_code == 200  # theirs
+    for name in JOURNAL_PAGES:
+        kwargs = {"pk": placement.participant_id, **({"task_pk": task.pk} if name.endswith("close") else {})}
+        for method in (client.get, client.post):
+            response = method(reverse(name, kwargs=kwargs), {"action_taken": "x", "kind": "call", "text": "x"})
+            assert response.status_code == 404, (name, method.__name__)
+            assert b"Hemlig uppgift" not in response.content
+    task.refresh_from_db()
+    assert task.is_open and not placement.participant.case_notes.exists()

@@ -24,12 +24,14 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
 from participants.tests.factories import (
+    CaseNoteFactory,
     ExitFactory,
     ParticipantFactory,
     ParticipantPrerequisiteFactory,
     ProgrammeStatusFactory,
     RecordsExtractCheckFactory,
     ReferralImportFactory,
+    TaskFactory,
     WorkExperienceFactory,
 )
 from placements.links import link_create
@@ -89,6 +91,13 @@ MATRIX: dict[str, str] = {
     "participants:exit_delete": "C",
     "participants:programme_status_create": "C",
     "participants:programme_status_delete": "C",
+    # The case journal (notes and tasks): the team's coordinators only, never a supervisor or a manager.
+    "participants:note_create": "C",
+    "participants:task_create": "C",
+    "participants:task_close": "C",
+    "participants:task_list": STAFF,
+    # The whole list behind a start-page panel (here the coordinator's "waiting" panel).
+    "start_list": STAFF,
     "participants:import_upload": STAFF,
     "participants:import_template": STAFF,
     "participants:import_preview": "C",
@@ -178,6 +187,12 @@ MATRIX: dict[str, str] = {
     "api:meeting-cancel": "C",
     "api:meeting-ics": "C",
     "api:report-figures": "M",
+    # The case journal in the API: as on the pages.
+    "api:case-note-list": STAFF,
+    "api:case-note-detail": "C",
+    "api:task-list": STAFF,
+    "api:task-detail": "C",
+    "api:task-close": "C",
     # Aggregates: managers only.
     "reporting:dashboard": "M",
     "reporting:archive": "M",
@@ -205,6 +220,8 @@ class World:
         self.prerequisite = ParticipantPrerequisiteFactory(participant=self.participant)
         self.exit = ExitFactory(participant=self.participant)
         self.programme_status = ProgrammeStatusFactory(participant=self.participant)
+        self.note = CaseNoteFactory(participant=self.participant)
+        self.task = TaskFactory(participant=self.participant)
         self.placement = PlacementFactory(
             participant=self.participant,
             status=PlacementStatus.ACTIVE,
@@ -274,6 +291,9 @@ class World:
             "api:meeting-detail": self.meeting,
             "api:meeting-cancel": self.meeting,
             "api:meeting-ics": self.meeting,
+            "api:case-note-detail": self.note,
+            "api:task-detail": self.task,
+            "api:task-close": self.task,
         }
         by_prefix = {
             "participants:": self.participant,
@@ -298,12 +318,13 @@ class World:
             ("exit_pk", self.exit),
             ("status_pk", self.programme_status),
             ("meeting_pk", self.meeting),
+            ("task_pk", self.task),
         )
         for key, row in rows:
             text = text.replace(f"<int:{key}>", str(row.pk))
         pk = str(thing.pk) if thing is not None else "1"
         text = re.sub(r"<int:\w+>|\(\?P<pk>[^)]*\)", pk, text)
-        extra = {"action": "cancel", "kind": "pdf", "token": self.token, "uidb64": "x"}
+        extra = {"action": "cancel", "kind": "pdf", "token": self.token, "uidb64": "x", "panel": "waiting"}
         text = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(extra.get(m.group(1), "x")), text)
         return "/" + text
 

@@ -192,6 +192,7 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "workplaces.models.NeedStatus",
         "PlacementStatusEnum": "placements.models.PlacementStatus",
         "MeetingKindEnum": "placements.models.MeetingKind",
+        "NoteKindEnum": "participants.models.NoteKind",
         "OrganisationKindEnum": "workplaces.models.OrganisationKind",
     },
 }

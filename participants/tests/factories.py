@@ -11,9 +11,11 @@ from accounts.tests.factories import CoordinatorFactory, TeamFactory
 from participants.identity import make_test_identity_number
 from participants.importing import COLUMNS
 from participants.models import (
+    CaseNote,
     Exit,
     ExitReason,
     Interest,
+    NoteKind,
     Participant,
     ParticipantPrerequisite,
     ParticipantStatus,
@@ -26,6 +28,7 @@ from participants.models import (
     RegionOfBirth,
     StatusChange,
     TargetGroup,
+    Task,
     WorkExperience,
     WorkLength,
 )
@@ -159,3 +162,36 @@ class ProgrammeStatusFactory(factory.django.DjangoModelFactory):
     student_aid = True
     recorded_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=5))
     recorded_by = factory.SubFactory(CoordinatorFactory, team=factory.SelfAttribute("..participant.team"))
+
+
+class CaseNoteFactory(factory.django.DjangoModelFactory):
+    """A note in the case journal, written by a coordinator of the participant's team."""
+
+    class Meta:
+        model = CaseNote
+
+    participant = factory.SubFactory(ParticipantFactory)
+    noted_on = factory.LazyFunction(dt.date.today)
+    kind = NoteKind.CALL
+    text = factory.Sequence(lambda n: f"Ringde om praktiken ({n})")
+    author = factory.LazyAttribute(lambda o: CoordinatorFactory(team=o.participant.team))
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """An open task on the case file, for a coordinator of the participant's team."""
+
+    class Meta:
+        model = Task
+
+    participant = factory.SubFactory(ParticipantFactory)
+    title = factory.Sequence(lambda n: f"Boka möte med SFI ({n})")
+    due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=2))
+    assignee = factory.LazyAttribute(lambda o: CoordinatorFactory(team=o.participant.team))
+    created_by = factory.SelfAttribute("assignee")
+
+    class Params:
+        done = factory.Trait(
+            done_on=factory.LazyFunction(dt.date.today),
+            done_by=factory.SelfAttribute("assignee"),
+            action_taken="Ringde och bokade ett möte",
+        )

@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from participants.models import Gender, Participant, ParticipantStatus
 from participants.tests.factories import (
+    CaseNoteFactory,
     ParticipantFactory,
     ParticipantPrerequisiteFactory,
     RecordsExtractCheckFactory,
     StatusChangeFactory,
+    TaskFactory,
     WorkExperienceFactory,
 )
 from placements.tests.factories import (
@@ -58,4 +60,6 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
     LaterOutcomeFactory(placement=placement)
     AcknowledgementFactory(placement=placement, name=participant.full_name)
     MeetingFactory(placement=placement, interpreter_needed=True, interpreter_language=LanguageFactory())
+    CaseNoteFactory(participant=participant, text="Ringde om sonens skola")
+    TaskFactory(participant=participant, done=True, detail="Prata med handledaren")
     return participant

@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from participants.tests.factories import CaseNoteFactory, TaskFactory
 
 from .conftest import PASSWORD, axe_violations, log_in
 from .world import active_placement_with_follow_up_due, coordinator_world, manager
@@ -67,6 +68,8 @@ def test_the_public_pages_are_accessible(page: Page, live_server: Any) -> None:
 def test_the_coordinators_pages_are_accessible(page: Page, live_server: Any, world: Any) -> None:
     need, placement = world.need, world.placement
     participant, workplace = placement.participant, need.workplace
+    task = TaskFactory(participant=participant, assignee=world.coordinator, detail="Ring handledaren")
+    CaseNoteFactory(participant=participant, text="Ringde om schemat")
     log_in(page, live_server, world.coordinator.username)
     check_pages(
         page,
@@ -102,6 +105,18 @@ def test_the_coordinators_pages_are_accessible(page: Page, live_server: Any, wor
             (f"/supervisors/training/sessions/{world.session.pk}/", None),
             ("/supervisors/training/sessions/new/", submit("Spara")),
             ("/accessibility/", None),
+            # The case journal and the start page's whole lists (issue 16).
+            (f"/participants/{participant.pk}/notes/new/", None),
+            (f"/participants/{participant.pk}/notes/new/", submit("Spara")),
+            (f"/participants/{participant.pk}/tasks/new/", None),
+            (f"/participants/{participant.pk}/tasks/new/", submit("Spara")),
+            (f"/participants/{participant.pk}/tasks/{task.pk}/close/", None),
+            (f"/participants/{participant.pk}/tasks/{task.pk}/close/", submit("Markera som gjord")),
+            ("/participants/tasks/", None),
+            ("/start/waiting/", None),
+            ("/start/concerns/", None),
+            ("/start/overdue/", None),
+            ("/start/needs/", None),
         ],
     )
 
@@ -122,6 +137,7 @@ def test_the_supervisors_portal_is_accessible_on_a_phone(page: Page, live_server
         [
             ("/", None),
             (f"/placements/portal/{placement.pk}/", None),
+            ("/start/follow-ups-due/", None),
             (follow_up, None),
             (follow_up, concern_without_text),
         ],
