@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from accounts.views import ChoosePasswordView, access_log_review, log_out_everywhere
 from placements.portal import follow_up_by_link
+from placements.signing_views import signing_by_link, signing_link_document
 
 from . import views
 
@@ -29,6 +30,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # A supervisor's personal follow-up link from a reminder (no login: the signed token is the key).
     path("f/<str:token>/", follow_up_by_link, name="follow_up_link"),
+    # A party's personal link to sign a placement agreement (no login: the signed token is the key).
+    path("s/<str:token>/", signing_by_link, name="signing_link"),
+    path("s/<str:token>/agreement.pdf", signing_link_document, name="signing_link_document"),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

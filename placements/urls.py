@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal, views
+from . import portal, signing_views, views
 
 app_name = "placements"
 
@@ -17,5 +17,14 @@ urlpatterns = [
     path("<int:pk>/follow-up/", portal.follow_up_form, name="follow_up"),
     path("portal/<int:pk>/", portal.portal_placement, name="portal_placement"),
     path("<int:pk>/certificate.pdf", views.placement_certificate, name="certificate"),
+    path("<int:pk>/agreement-draft.pdf", signing_views.agreement_draft, name="agreement_draft"),
+    path("<int:pk>/signing/", signing_views.signing_page, name="signing"),
+    path("<int:pk>/signing/send/", signing_views.signing_send, name="signing_send"),
+    path("<int:pk>/signing/sign/", signing_views.signing_sign, name="signing_sign"),
+    path("<int:pk>/signing/paper/", signing_views.signing_paper, name="signing_paper"),
+    path("<int:pk>/signing/document.pdf", signing_views.signing_document, name="signing_document"),
+    path("<int:pk>/certificate/approve/", views.certificate_approve, name="certificate_approve"),
+    path("<int:pk>/certificate/return/", views.certificate_return, name="certificate_return"),
+    path("portal/<int:pk>/certificate/", portal.portal_certificate, name="portal_certificate"),
     path("<int:pk>/<slug:action>/", views.placement_transition, name="transition"),
 ]

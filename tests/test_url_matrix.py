@@ -154,7 +154,6 @@ MATRIX: dict[str, str] = {
     "api:supervisor-detail": STAFF,
     "api:placement-list": STAFF,
     "api:placement-detail": "C",
-    "api:placement-acknowledge": "C",
     "api:placement-activate": "C",
     "api:placement-agree": "C",
     "api:placement-assessment": "C",
