@@ -33,7 +33,9 @@ def test_an_agreement_from_before_signing_still_names_everyone_and_who_acknowled
     placement = PlacementFactory(
         active=True, participant__team=coordinator.team, participant__last_name="Avtalsson", need__tasks="Servera lunch"
     )
-    AcknowledgementFactory(placement=placement, party=Party.PARTICIPANT, name="Amina Avtalsson", recorded_by=coordinator)
+    AcknowledgementFactory(
+        placement=placement, party=Party.PARTICIPANT, name="Amina Avtalsson", recorded_by=coordinator
+    )
     client.force_login(coordinator)
     response = client.get(reverse("placements:agreement", args=[placement.pk]))
     assert response["Content-Type"] == "application/pdf"
