@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -355,3 +356,16 @@ def scan_check(scan: UploadedFile) -> str:
     if extension not in SCAN_SIGNATURES or not head.startswith(SCAN_SIGNATURES[extension]):
         raise ValidationError({"scan": _("The scan must be a PDF, JPEG or PNG file.")}, code="file_type")
     return "jpg" if extension == "jpeg" else extension
+
+
+def agreement_documents_delete(*, placements: QuerySet[Placement]) -> int:
+    """Delete the placements' agreement documents, their signatures and links, and the stored files
+    (the PDFs and the scans carry names): for pseudonymising and erasing case files. Returns how many
+    documents were deleted."""
+    documents = list(AgreementDocument.objects.filter(placement__in=placements).prefetch_related("signatures"))
+    files = [f for d in documents for f in (d.pdf, d.signed_pdf, *(s.scan for s in d.signatures.all())) if f]
+    # The files go once the rows are gone for good: a rolled-back erasure keeps both.
+    transaction.on_commit(lambda: [file.storage.delete(file.name) for file in files])
+    return AgreementDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()[1].get(
+        AgreementDocument._meta.label, 0
+    )

@@ -37,12 +37,14 @@ from placements.models import (
     ENDED_STATUSES,
     HOLDING_STATUSES,
     Acknowledgement,
+    Certificate,
     FollowUp,
     FollowUpLink,
     Placement,
     PlacementEvent,
     PlacementStatus,
 )
+from placements.signing import agreement_documents_delete
 
 from .models import Action, ErasureMethod, ErasureRecord, RecordType, RetentionRule, RetentionRun, Trigger
 
@@ -98,6 +100,9 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
         "prerequisites": ParticipantPrerequisite.objects.filter(participant_id__in=ids).delete()[0],
     }
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
+    # The agreements name the person (the PDFs, the signatures, the scans); the certificate's text too.
+    agreement_documents_delete(placements=placements)
+    Certificate.objects.filter(placement__in=placements).update(assessment="", return_note="")
     WorkExperience.objects.filter(participant_id__in=ids).update(description="", country="")
     StatusChange.objects.filter(participant_id__in=ids).exclude(note="").update(note="")
     BreakGlassGrant.objects.filter(participant_id__in=ids).delete()
@@ -127,6 +132,7 @@ def case_files_erase(*, participant_ids: Iterable[int]) -> dict[str, int]:
         "placements": placements.count(),
         "follow_ups": FollowUp.objects.filter(placement__in=placements).count(),
     }
+    agreement_documents_delete(placements=placements)
     placements.delete()
     BreakGlassGrant.objects.filter(participant_id__in=ids).delete()
     counts["case_files"] = Participant.objects.filter(pk__in=ids).delete()[1].get(Participant._meta.label, 0)

@@ -34,7 +34,12 @@ from participants.tests.factories import (
 )
 from placements.links import link_create
 from placements.models import Outcome, PlacementStatus
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.tests.factories import (
+    AgreementDocumentFactory,
+    CertificateFactory,
+    FollowUpFactory,
+    PlacementFactory,
+)
 from reporting.models import QuarterlyReport
 from reporting.tests.factories import QuarterlyReportFactory
 from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory, TrainingSessionFactory
@@ -64,6 +69,8 @@ MATRIX: dict[str, str] = {
     "password_choose": PUBLIC,
     "set_language": PUBLIC,
     "follow_up_link": PUBLIC,
+    "signing_link": PUBLIC,  # a party's personal link to sign an agreement
+    "signing_link_document": PUBLIC,
     "accessibility": PUBLIC,  # the accessibility statement (tillgänglighetsredogörelse)
     "logout_everywhere": EVERYONE,
     "password_change": EVERYONE,
@@ -98,6 +105,15 @@ MATRIX: dict[str, str] = {
     "placements:certificate": "C",
     "placements:transition": "C",
     "placements:proposal_change": "C",
+    "placements:agreement_draft": "C",
+    "placements:signing": "C",
+    "placements:signing_send": "C",
+    "placements:signing_sign": "C",
+    "placements:signing_paper": "C",
+    "placements:signing_document": "C",
+    "placements:certificate_approve": "C",
+    "placements:certificate_return": "C",
+    "placements:portal_certificate": "S",
     # The supervisor's portal and follow-up form; the coordinator logs follow-ups too.
     "placements:portal_placement": "S",
     "placements:follow_up": "CS",
@@ -218,6 +234,8 @@ class World:
             planned_start=today + dt.timedelta(days=40),
             planned_end=today + dt.timedelta(days=60),
         )
+        AgreementDocumentFactory(placement=self.proposal)  # frozen for signing
+        CertificateFactory(placement=self.finished, approved=True)
         self.need = self.placement.need
         self.workplace = self.need.workplace
         self.organisation = self.workplace.organisation
@@ -253,6 +271,8 @@ class World:
             "reporting:file": self.report,
             "placements:certificate": self.finished,
             "placements:proposal_change": self.proposal,
+            "placements:agreement_draft": self.proposal,
+            "placements:signing_document": self.proposal,
             "api:work-experience-detail": self.experience,
             "api:organisation-detail": self.organisation,
             "api:workplace-detail": self.workplace,

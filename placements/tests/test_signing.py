@@ -177,7 +177,7 @@ def test_a_scan_is_checked_by_its_content_and_name(proposed, coordinator, name, 
 def test_a_scan_over_the_limit_is_refused(proposed, coordinator, settings) -> None:
     settings.PLATSA_SCAN_MAX_BYTES = 1000
     signing.signing_start(placement=proposed, by=coordinator)
-    with pytest.raises(ValidationError, match="högst|at most"):
+    with pytest.raises(ValidationError, match=r"högst|at most"):
         signing.signature_on_paper(
             placement=proposed,
             party=Party.PARTICIPANT,

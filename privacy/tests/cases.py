@@ -14,7 +14,16 @@ from participants.tests.factories import (
     StatusChangeFactory,
     WorkExperienceFactory,
 )
-from placements.tests.factories import AcknowledgementFactory, FollowUpFactory, LaterOutcomeFactory, PlacementFactory
+from placements.models import Party
+from placements.tests.factories import (
+    AcknowledgementFactory,
+    AgreementDocumentFactory,
+    CertificateFactory,
+    FollowUpFactory,
+    LaterOutcomeFactory,
+    PlacementFactory,
+    SignatureFactory,
+)
 from taxonomy.tests.factories import LanguageFactory, PrerequisiteFactory
 
 GENDERS = [Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.MALE, Gender.FEMALE, Gender.OTHER, Gender.FEMALE]
@@ -51,4 +60,7 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
     )
     LaterOutcomeFactory(placement=placement)
     AcknowledgementFactory(placement=placement, name=participant.full_name)
+    document = AgreementDocumentFactory(placement=placement)
+    SignatureFactory(document=document, party=Party.PARTICIPANT, name=participant.full_name)
+    CertificateFactory(placement=placement, approved=True, assessment="Mycket noggrann")
     return participant
