@@ -180,7 +180,7 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
         "id": _INTERNAL_KEY,
         "placement": _THE_PLACEMENT,
         "terms": "the municipality's standard terms, the same for everyone",
-        "pdf": "the agreement itself (the facts in the placement section); its SHA-256 is shown, the PDF given on request",
+        "pdf": "the agreement itself (its facts are in the placement section); its SHA-256 is shown",
         "signed_pdf": "the signed agreement; its SHA-256 is shown, the PDF given on request",
     },
     Signature: {
