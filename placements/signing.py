@@ -366,6 +366,8 @@ def agreement_documents_delete(*, placements: QuerySet[Placement]) -> int:
     files = [f for d in documents for f in (d.pdf, d.signed_pdf, *(s.scan for s in d.signatures.all())) if f]
     # The files go once the rows are gone for good: a rolled-back erasure keeps both.
     transaction.on_commit(lambda: [file.storage.delete(file.name) for file in files])
-    return AgreementDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()[1].get(
-        AgreementDocument._meta.label, 0
+    return (
+        AgreementDocument.objects.filter(pk__in=[d.pk for d in documents])
+        .delete()[1]
+        .get(AgreementDocument._meta.label, 0)
     )
