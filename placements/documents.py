@@ -27,10 +27,12 @@ def _pdf(template: str, context: dict[str, object]) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def agreement_pdf(placement: Placement, *, terms: AgreementTerms | None = None, draft: bool = False) -> bytes:
+def agreement_pdf(
+    placement: Placement, *, terms: AgreementTerms | None = None, draft: bool = False, legacy: bool = False
+) -> bytes:
     """The agreement with the standard terms, the parties, the period and the signature lines.
-    `draft` marks every page "UTKAST". Placements agreed before signing existed (without a signed
-    document) still print with who acknowledged them."""
+    `draft` marks every page "UTKAST". `legacy`: a placement agreed before signing existed (it has
+    no signed document) prints with who acknowledged it instead of the signature lines."""
     acknowledged = {a.party: a for a in placement.acknowledgements.select_related("recorded_by")}
     parties = [(party, acknowledged.get(party.value)) for party in Party]
     return _pdf(
@@ -40,6 +42,7 @@ def agreement_pdf(placement: Placement, *, terms: AgreementTerms | None = None, 
             "parties": parties,
             "terms": terms if terms is not None else AgreementTerms.current(),
             "draft": draft,
+            "legacy": legacy,
             "signing_parties": list(Party),
         },
     )

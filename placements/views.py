@@ -278,7 +278,7 @@ def placement_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         raise Http404
     document = signing.signed_document(placement)
     if document is None:
-        return pdf_response(agreement_pdf(placement), f"overenskommelse-{placement.pk}.pdf")
+        return pdf_response(agreement_pdf(placement, legacy=True), f"overenskommelse-{placement.pk}.pdf")
     with document.signed_pdf.open("rb") as file:
         return pdf_response(file.read(), f"overenskommelse-{placement.pk}-undertecknad.pdf")
 
