@@ -276,3 +276,21 @@ def test_the_last_signature_leaves_the_placement_proposed_when_a_rule_blocks_it(
     assert signing.missing_parties(placement=proposed) == []
     assert document.signatures.count() == 3
     assert len(mail.outbox) == 0
+
+
+def test_deleting_the_agreements_removes_the_stored_files_after_commit(
+    proposed, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    from placements.models import Placement
+
+    document = signing.signing_start(placement=proposed, by=coordinator)
+    scan = SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20)
+    signature = signing.signature_on_paper(
+        placement=proposed, party=Party.PARTICIPANT, name="Amina", scan=scan, by=coordinator
+    )
+    names = [document.pdf.name, signature.scan.name]
+    storage = document.pdf.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signing.agreement_documents_delete(placements=Placement.objects.filter(pk=proposed.pk)) == 1
+    assert not any(storage.exists(name) for name in names)
+    assert not proposed.agreement_documents.exists()
