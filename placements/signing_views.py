@@ -22,7 +22,7 @@ from accounts.service_views import attach_service_error
 from . import signing
 from .documents import agreement_pdf
 from .forms import PaperSignatureForm, SignForm
-from .models import Placement, PlacementStatus
+from .models import Placement, PlacementStatus, Signature
 from .selectors import placement_for_view
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -206,3 +206,21 @@ def signing_link_document(request: HttpRequest, token: str) -> HttpResponse:
         return _link_problem(request, exc.reason)
     with link.document.pdf.open("rb") as file:
         return pdf_response(file.read(), f"overenskommelse-{link.document.sha256[:8]}.pdf", inline=True)
+
+
+SCAN_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+@coordinator_only
+def signature_scan(request: AuthenticatedHttpRequest, pk: int, signature_pk: int) -> HttpResponse:
+    """The scan of a paper signature of the placement's agreement."""
+    placement = placement_for_view(user=request.user, pk=pk)
+    signature = Signature.objects.filter(document__placement=placement, pk=signature_pk).exclude(scan="").first()
+    if signature is None:
+        raise Http404
+    extension = signature.scan.name.rsplit(".", 1)[-1]
+    with signature.scan.open("rb") as file:
+        response = HttpResponse(file.read(), content_type=SCAN_TYPES.get(extension, "application/octet-stream"))
+    response["Content-Disposition"] = f'attachment; filename="underskrift-{placement.pk}-{signature.pk}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

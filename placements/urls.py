@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/signing/sign/", signing_views.signing_sign, name="signing_sign"),
     path("<int:pk>/signing/paper/", signing_views.signing_paper, name="signing_paper"),
     path("<int:pk>/signing/document.pdf", signing_views.signing_document, name="signing_document"),
+    path("<int:pk>/signing/scan/<int:signature_pk>/", signing_views.signature_scan, name="signature_scan"),
     path("<int:pk>/certificate/approve/", views.certificate_approve, name="certificate_approve"),
     path("<int:pk>/certificate/return/", views.certificate_return, name="certificate_return"),
     path("portal/<int:pk>/certificate/", portal.portal_certificate, name="portal_certificate"),

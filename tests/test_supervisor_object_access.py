@@ -50,6 +50,7 @@ OBJECT_OF = {
     "placements:signing_sign": "placement",
     "placements:signing_paper": "placement",
     "placements:signing_document": "placement",
+    "placements:signature_scan": "placement",
     "placements:certificate_approve": "placement",
     "placements:certificate_return": "placement",
     "placements:portal_certificate": "placement",

@@ -39,6 +39,7 @@ from placements.tests.factories import (
     CertificateFactory,
     FollowUpFactory,
     PlacementFactory,
+    SignatureFactory,
 )
 from reporting.models import QuarterlyReport
 from reporting.tests.factories import QuarterlyReportFactory
@@ -111,6 +112,7 @@ MATRIX: dict[str, str] = {
     "placements:signing_sign": "C",
     "placements:signing_paper": "C",
     "placements:signing_document": "C",
+    "placements:signature_scan": "C",
     "placements:certificate_approve": "C",
     "placements:certificate_return": "C",
     "placements:portal_certificate": "S",
@@ -234,7 +236,12 @@ class World:
             planned_start=today + dt.timedelta(days=40),
             planned_end=today + dt.timedelta(days=60),
         )
-        AgreementDocumentFactory(placement=self.proposal)  # frozen for signing
+        # Frozen for signing, with a paper signature and its scan.
+        self.signature = SignatureFactory(
+            document=AgreementDocumentFactory(placement=self.proposal),
+            method="paper",
+            scan=ContentFile(b"%PDF-1.4 scan", name="scan.pdf"),
+        )
         CertificateFactory(placement=self.finished, approved=True)
         self.need = self.placement.need
         self.workplace = self.need.workplace
@@ -273,6 +280,7 @@ class World:
             "placements:proposal_change": self.proposal,
             "placements:agreement_draft": self.proposal,
             "placements:signing_document": self.proposal,
+            "placements:signature_scan": self.proposal,
             "api:work-experience-detail": self.experience,
             "api:organisation-detail": self.organisation,
             "api:workplace-detail": self.workplace,
@@ -301,6 +309,7 @@ class World:
             ("held_pk", self.prerequisite),
             ("exit_pk", self.exit),
             ("status_pk", self.programme_status),
+            ("signature_pk", self.signature),
         )
         for key, row in rows:
             text = text.replace(f"<int:{key}>", str(row.pk))

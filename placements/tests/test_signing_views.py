@@ -142,7 +142,14 @@ def test_a_paper_signature_is_uploaded_and_a_wrong_file_refused(client: Client, 
     assert refused.status_code == 400 and "PDF-, JPEG- eller PNG-fil" in refused.content.decode()
     good = SimpleUploadedFile("scan.pdf", tiny_pdf())
     assert client.post(url, {"paper-party": "workplace", "paper-name": "Hedda", "paper-scan": good}).status_code == 302
-    assert signing.current_document(proposed).signatures.get().party == Party.WORKPLACE
+    signature = signing.current_document(proposed).signatures.get()
+    assert signature.party == Party.WORKPLACE
+    scan_url = reverse("placements:signature_scan", args=[proposed.pk, signature.pk])
+    assert scan_url in client.get(reverse("placements:signing", args=[proposed.pk])).content.decode()
+    scan = client.get(scan_url)
+    assert scan["Content-Type"] == "application/pdf" and scan.content == tiny_pdf()
+    client.force_login(CoordinatorFactory())  # another team's
+    assert client.get(scan_url).status_code == 404
 
 
 COORDINATOR_PAGES = ("agreement_draft", "signing", "signing_document")
