@@ -589,7 +589,8 @@ class AgreementTerms(models.Model):
 
     def sections(self) -> list[tuple[str, str]]:
         """(heading, text) of each section, in the agreement's order."""
-        return [(str(self._meta.get_field(name).verbose_name), getattr(self, name)) for name in self.SECTIONS]
+        fields = [self._meta.get_field(name) for name in self.SECTIONS]
+        return [(str(f.verbose_name), getattr(self, f.name)) for f in fields]  # type: ignore[union-attr]  # concrete fields
 
 
 class AgreementDocument(models.Model):

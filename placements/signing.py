@@ -188,11 +188,11 @@ def link_resolve(token: str) -> SigningLink:
         raise LinkError("expired") from exc
     except signing.BadSignature as exc:
         raise LinkError("invalid") from exc
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("link"), int):
         raise LinkError("invalid")
     link = (
         SigningLink.objects.select_related("document__placement__participant", "document__placement__coordinator")
-        .filter(pk=data.get("link"), nonce=data.get("nonce"))
+        .filter(pk=data["link"], nonce=str(data.get("nonce")))
         .first()
     )
     if link is None:

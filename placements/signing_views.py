@@ -46,7 +46,7 @@ def agreement_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _signing_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     placement: Placement,
     *,
     sign_form: forms.Form | None = None,
@@ -95,7 +95,7 @@ def signing_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _signing_page(request, placement, links=links)
 
 
-def _after_signature(request: HttpRequest, placement: Placement) -> HttpResponse:
+def _after_signature(request: AuthenticatedHttpRequest, placement: Placement) -> HttpResponse:
     placement.refresh_from_db()
     if placement.status == PlacementStatus.AGREED:
         messages.success(request, _("Every party has signed: the placement is agreed."))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -154,7 +156,7 @@ def test_the_coordinator_approves_or_returns_on_the_placement_page(client: Clien
 
 @pytest.mark.parametrize("who", ["other_supervisor", "coordinator", "manager", "administrator"])
 def test_only_the_placements_supervisor_opens_the_portal_certificate(client: Client, completed, who) -> None:
-    users = {
+    users: dict[str, Callable[[], Any]] = {
         "other_supervisor": SupervisorUserFactory,
         "coordinator": CoordinatorFactory,
         "manager": ManagerFactory,
@@ -170,7 +172,11 @@ def test_only_the_placements_supervisor_opens_the_portal_certificate(client: Cli
 @pytest.mark.parametrize("who", ["other_coordinator", "supervisor", "manager"])
 def test_only_the_teams_coordinator_approves(client: Client, completed, supervisor_user, who) -> None:
     CertificateFactory(placement=completed, status=CertificateStatus.SUBMITTED, submitted_at=dt.datetime.now(dt.UTC))
-    users = {"other_coordinator": CoordinatorFactory, "supervisor": lambda: supervisor_user, "manager": ManagerFactory}
+    users: dict[str, Callable[[], Any]] = {
+        "other_coordinator": CoordinatorFactory,
+        "supervisor": lambda: supervisor_user,
+        "manager": ManagerFactory,
+    }
     client.force_login(users[who]())
     assert client.post(reverse("placements:certificate_approve", args=[completed.pk])).status_code == 404
     completed.certificate.refresh_from_db()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -159,7 +161,7 @@ COORDINATOR_POSTS = ("signing_send", "signing_sign", "signing_paper")
 @pytest.mark.parametrize("who", ["other_coordinator", "supervisor", "other_supervisor", "manager", "administrator"])
 def test_only_the_teams_coordinator_reaches_the_signing_pages(client: Client, coordinator, proposed, who) -> None:
     signing.signing_start(placement=proposed, by=coordinator)
-    users = {
+    users: dict[str, Callable[[], Any]] = {
         "other_coordinator": CoordinatorFactory,
         "supervisor": lambda: proposed.supervisor.user,
         "other_supervisor": SupervisorUserFactory,
