@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -191,3 +192,12 @@ def test_the_team_coordinator_sees_each_page(client: Client, coordinator, propos
     detail = client.get(reverse("placements:detail", args=[proposed.pk])).content.decode()
     assert reverse("placements:signing", args=[proposed.pk]) in detail
     assert reverse("placements:agreement_draft", args=[proposed.pk]) in detail
+
+
+def test_an_expired_link_gets_a_clear_page(client: Client, coordinator, proposed) -> None:
+    document = signing.signing_start(placement=proposed, by=coordinator)
+    path = signing.link_create(document=document, party=Party.PARTICIPANT)
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=15)):
+        response = client.get(path)
+    assert response.status_code == 410 and "har gått ut" in response.content.decode()
+    assert "Hemligsson" not in response.content.decode()
