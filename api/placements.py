@@ -147,7 +147,6 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     complete = _transition_action("complete", "Complete the active placement with its outcome")
     end_early = _transition_action("end_early", "End the active placement early, with a reason")
     cancel = _transition_action("cancel", "Cancel a proposed or agreed placement")
-    acknowledge = _transition_action("acknowledge", "Record that a party acknowledged the agreement")
     assessment = _transition_action("assessment", "Save the supervisor's assessment of an ended placement")
     later_outcome = _transition_action("later_outcome", "Record the outcome 90 or 180 days after the end")
 

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from accounts.views import ChoosePasswordView, access_log_review, log_out_everywhere
 from placements.meeting_views import calendar_feed
 from placements.portal import follow_up_by_link
+from placements.signing_views import signing_by_link, signing_link_document
 
 from . import views
 
@@ -33,6 +34,9 @@ urlpatterns = [
     path("f/<str:token>/", follow_up_by_link, name="follow_up_link"),
     # A coordinator's calendar feed, for calendar apps (no login: the secret in the URL is the key).
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    # A party's personal link to sign a placement agreement (no login: the signed token is the key).
+    path("s/<str:token>/", signing_by_link, name="signing_link"),
+    path("s/<str:token>/agreement.pdf", signing_link_document, name="signing_link_document"),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

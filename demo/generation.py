@@ -53,7 +53,14 @@ from .organisations import (
 from .people import PINNED, participants_plan
 from .plan import Calendar, ParticipantPlan
 from .seasons import SeasonalPlanner
-from .writing import References, needs_write, outcomes_write, participants_write, placements_write
+from .writing import (
+    References,
+    needs_write,
+    outcomes_write,
+    participants_write,
+    placements_write,
+    signed_agreements_write,
+)
 
 DEMO_PASSWORD = "platsa-demo"
 DEMO_DOMAIN = "ostersund.example"
@@ -190,6 +197,7 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     needs_write(needs, refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])
     participants_write(plans, refs=refs, cal=cal, rng=rng["writing"])
     placements_write([p for pp in plans for p in pp.placements], refs=refs, cal=cal, rng=rng["writing"])
+    signed_agreements_write(demo_supervisor_pk=demo_supervisor.pk or 0)
     outcomes_write(plans, cal=cal, rng=rng["outcomes"])
     training_create(
         supervisor_pks=list(Supervisor.objects.order_by("pk").values_list("pk", flat=True)),

@@ -7,12 +7,14 @@ participants never sit in memory as model instances at once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
+from django.core.files.base import ContentFile
 from django.db import models
 
 from accounts.models import Team, User
@@ -32,8 +34,20 @@ from participants.models import (
     WorkExperience,
     WorkLength,
 )
-from placements.models import FollowUp, LaterOutcome, Placement, PlacementEvent
+from placements.documents import agreement_pdf
+from placements.models import (
+    AgreementDocument,
+    AgreementTerms,
+    FollowUp,
+    LaterOutcome,
+    Party,
+    Placement,
+    PlacementEvent,
+    Signature,
+    SignatureMethod,
+)
 from placements.models import PlacementStatus as St
+from placements.signing import signed_document_store
 from taxonomy.models import District, JobTrack, PlacementType, Prerequisite
 from workplaces.models import Need, NeedStatus
 
@@ -454,3 +468,49 @@ def outcomes_write(plans: list[ParticipantPlan], *, cal: Calendar, rng: random.R
             )
         )
     ProgrammeStatus.objects.bulk_create(statuses, batch_size=BATCH)
+
+
+SIGNED_AGREEMENTS = 3  # each is rendered as PDF: a few to show, not every agreed placement
+
+
+def signed_agreements_write(*, demo_supervisor_pk: int) -> int:
+    """Agreed placements as the signing leaves them: the frozen agreement, the three parties'
+    signatures and the signed PDF with its signature page, for the demo supervisor's agreed
+    placement and the next ones to start. The older history stays as placements agreed before
+    signing existed (their agreement prints from the data). Returns how many were signed."""
+    agreed = Placement.objects.filter(status=St.AGREED).select_related("participant", "supervisor", "coordinator")
+    chosen = list(agreed.filter(supervisor_id=demo_supervisor_pk)[:1])
+    chosen += list(
+        agreed.exclude(pk__in=[p.pk for p in chosen]).order_by("planned_start", "pk")[: SIGNED_AGREEMENTS - 1]
+    )
+    terms = AgreementTerms.current()
+    if terms is None:
+        return 0
+    for placement in chosen:
+        content = agreement_pdf(placement, terms=terms)
+        document = AgreementDocument(
+            placement=placement,
+            terms=terms,
+            sha256=hashlib.sha256(content).hexdigest(),
+            created_by=placement.coordinator,
+        )
+        document.pdf.save("agreement.pdf", ContentFile(content), save=False)
+        document.save()
+        parties = (
+            (Party.PARTICIPANT, placement.participant.full_name, SignatureMethod.LINK, None),
+            (Party.WORKPLACE, placement.supervisor.full_name, SignatureMethod.LINK, None),
+            (
+                Party.COORDINATOR,
+                str(placement.coordinator or "Koordinator"),
+                SignatureMethod.IN_APP,
+                placement.coordinator,
+            ),
+        )
+        Signature.objects.bulk_create(
+            Signature(
+                document=document, party=party, name=name, method=method, user=user, document_sha256=document.sha256
+            )
+            for party, name, method, user in parties
+        )
+        signed_document_store(placement=placement)
+    return len(chosen)

@@ -1,6 +1,20 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpRequest
 
-from .models import Acknowledgement, FollowUp, LaterOutcome, MatchingWeights, Placement, PlacementEvent
+from accounts.admin import ReadOnlyAdmin
+from accounts.models import Role
+
+from .models import (
+    Acknowledgement,
+    AgreementTerms,
+    FollowUp,
+    LaterOutcome,
+    MatchingWeights,
+    Placement,
+    PlacementEvent,
+)
 
 
 class FollowUpInline(admin.TabularInline):
@@ -43,9 +57,46 @@ class PlacementEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Acknowledgement)
-class AcknowledgementAdmin(admin.ModelAdmin):
+class AcknowledgementAdmin(ReadOnlyAdmin):
+    """Typed-name acknowledgements from before the parties signed: kept, read only."""
+
     list_display = ["placement", "party", "name", "at"]
     raw_id_fields = ["placement", "recorded_by"]
+
+
+def _is_administrator(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)))
+
+
+@admin.register(AgreementTerms)
+class AgreementTermsAdmin(admin.ModelAdmin):
+    """Administrators edit the standard terms. Saving always makes a new version: an agreement
+    already sent or signed keeps the text it was made with. Versions are never deleted."""
+
+    list_display = ["__str__", "created_at", "created_by"]
+    fields = [*AgreementTerms.SECTIONS]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_administrator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return _is_administrator(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _is_administrator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return _is_administrator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: AgreementTerms, form: ModelForm, change: bool) -> None:
+        obj.pk = None  # a new version, never an edit of one in use
+        obj._state.adding = True
+        obj.created_by = request.user  # type: ignore[assignment]  # the admin requires a logged-in user
+        obj.save()
 
 
 @admin.register(MatchingWeights)

@@ -221,11 +221,6 @@ class LaterOutcomeForm(forms.Form):
     outcome = _outcome_field(_("outcome"))
 
 
-class AcknowledgeForm(forms.Form):
-    party = forms.ChoiceField(label=capfirst(_("party")), choices=Party.choices)
-    name = forms.CharField(label=_("Acknowledged by (name)"), max_length=200)
-
-
 class AssessmentForm(forms.Form):
     assessment = forms.CharField(
         label=capfirst(_("supervisor's assessment")), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
@@ -313,3 +308,38 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["video_link"].widget.attrs["inputmode"] = "url"
         self.fields["interpreter_language"].help_text = _("Required when an interpreter is needed.")
+
+
+class SignForm(forms.Form):
+    """Sign the agreement by writing one's name."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    confirm = forms.BooleanField(label=_("I have read the agreement and sign it."))
+
+
+class PaperSignatureForm(forms.Form):
+    """Record a party's signature on a printout of the document, with its scan."""
+
+    party = forms.ChoiceField(label=capfirst(_("party")), choices=Party.choices)
+    name = forms.CharField(label=_("Signed by (name)"), max_length=200)
+    scan = forms.FileField(
+        label=_("Scan of the signed paper"),
+        help_text=_("PDF, JPEG or PNG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class CertificateForm(forms.Form):
+    assessment = forms.CharField(
+        label=capfirst(_("supervisor's assessment")),
+        help_text=_("What the participant did, how it went, and what they are good at."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=4000,
+        required=False,
+    )
+
+
+class CertificateReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should the supervisor change?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

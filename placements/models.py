@@ -4,6 +4,7 @@ cycle and outcomes, and the follow-ups logged during it."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -688,3 +689,222 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+def _private_pdf_name(instance: models.Model, filename: str) -> str:
+    """A stored agreement's name: random, so no name or number can be guessed from it. The files are
+    served only through permission-checked views, never from MEDIA_URL."""
+    return f"agreements/{secrets.token_hex(20)}.pdf"
+
+
+def _private_scan_name(instance: models.Model, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"agreements/scans/{secrets.token_hex(20)}.{extension[:5]}"
+
+
+class AgreementTerms(models.Model):
+    """The municipality's standard terms, printed in every placement agreement: one text per section.
+    Versioned: an administrator's change saves a new version, and an agreement document keeps the
+    version it was made with. The newest version is the one in force."""
+
+    SECTIONS = ("insurance", "confidentiality", "sick_reporting", "working_hours", "no_wage", "contacts")
+
+    insurance = models.TextField(_("insurance"))
+    confidentiality = models.TextField(_("confidentiality and the undertaking"))
+    sick_reporting = models.TextField(_("reporting sick and absence"))
+    working_hours = models.TextField(_("working hours"))
+    no_wage = models.TextField(_("no wage"))
+    contacts = models.TextField(_("contacts"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("agreement terms")
+        verbose_name_plural = _("agreement terms")
+
+    def __str__(self) -> str:
+        return _("Version %(number)s, %(date)s") % {"number": self.pk, "date": f"{self.created_at:%Y-%m-%d}"}
+
+    @classmethod
+    def current(cls) -> AgreementTerms | None:
+        """The terms in force: the newest version."""
+        return cls.objects.order_by("-pk").first()
+
+    def sections(self) -> list[tuple[str, str]]:
+        """(heading, text) of each section, in the agreement's order."""
+        fields = [self._meta.get_field(name) for name in self.SECTIONS]
+        return [(str(f.verbose_name), getattr(self, f.name)) for f in fields]  # type: ignore[union-attr]  # concrete fields
+
+
+class AgreementDocument(models.Model):
+    """A placement's agreement as sent for signing: the PDF frozen when signing starts (its bytes in
+    storage and their SHA-256). A change to the proposal voids it and its outstanding signatures.
+    Once every required party has signed, the signed PDF (the document and a signature page) is
+    stored beside it and is what is served from then on."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="agreement_documents", verbose_name=_("placement")
+    )
+    terms = models.ForeignKey(
+        AgreementTerms, on_delete=models.PROTECT, related_name="documents", verbose_name=_("standard terms")
+    )
+    pdf = models.FileField(_("document"), upload_to=_private_pdf_name, max_length=200)
+    sha256 = models.CharField(_("SHA-256 of the document"), max_length=64)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    voided_at = models.DateTimeField(_("void since"), null=True, blank=True)
+    signed_pdf = models.FileField(_("signed document"), upload_to=_private_pdf_name, max_length=200, blank=True)
+    signed_sha256 = models.CharField(_("SHA-256 of the signed document"), max_length=64, blank=True)
+    signed_at = models.DateTimeField(_("signed by every party"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(voided_at__isnull=True),
+                name="agreementdocument_one_current_per_placement",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_sha256="") | Q(signed_at__isnull=False), name="agreementdocument_signed_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.sha256[:12]}"
+
+
+class SignatureMethod(models.TextChoices):
+    LINK = "link", _("Personal link")
+    IN_APP = "in_app", _("In Platsa, logged in")
+    PAPER = "paper", _("On paper (scan)")
+
+
+class Signature(models.Model):
+    """One party's signature of an agreement document: who, when, how, and the SHA-256 of the exact
+    document they signed."""
+
+    document = models.ForeignKey(
+        AgreementDocument, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("document")
+    )
+    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    name = models.CharField(_("signed by"), max_length=200)
+    method = models.CharField(_("how"), max_length=10, choices=SignatureMethod.choices)
+    signed_at = models.DateTimeField(_("when"), default=timezone.now)
+    document_sha256 = models.CharField(_("SHA-256 of the signed document"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed or recorded by"),
+    )
+    scan = models.FileField(_("scan of the paper"), upload_to=_private_scan_name, max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "party"], name="signature_once_per_party"),
+            models.CheckConstraint(condition=~Q(method="paper") | ~Q(scan=""), name="signature_paper_has_scan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()}: {self.name}"
+
+
+class SigningLink(models.Model):
+    """A personal link for one party to sign one agreement document: signed, valid for 14 days and
+    usable once. The URL carries a signed id, nothing personal."""
+
+    VALID_DAYS = 14
+
+    document = models.ForeignKey(
+        AgreementDocument, on_delete=models.CASCADE, related_name="links", verbose_name=_("document")
+    )
+    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    nonce = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing link")
+        verbose_name_plural = _("signing links")
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.party} {self.created_at:%Y-%m-%d}"
+
+
+class CertificateStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the coordinator")
+    RETURNED = "returned", _("Sent back to the supervisor")
+    APPROVED = "approved", _("Approved")
+
+
+class Certificate(models.Model):
+    """The placement certificate's content, written by the supervisor in the portal (the assessment,
+    and the attendance summed from the follow-ups when it is submitted) and approved by the
+    coordinator, who may send it back."""
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.CASCADE, related_name="certificate", verbose_name=_("placement")
+    )
+    assessment = models.TextField(_("supervisor's assessment"), blank=True)
+    days_present = models.PositiveIntegerField(_("days present"), null=True, blank=True)
+    days_absent = models.PositiveIntegerField(_("days absent"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    decided_at = models.DateTimeField(_("approved or sent back"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or sent back by"),
+    )
+    return_note = models.TextField(_("why it was sent back"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "returned"]) | Q(submitted_at__isnull=False),
+                name="certificate_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.status}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +18,9 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error, id_param, save_with_service
 
+from . import certificates
 from .follow_ups import log_refusal
-from .forms import FollowUpForm
+from .forms import CertificateForm, FollowUpForm
 from .links import LinkError, link_for_view
 from .models import FollowUp
 from .selectors import placement_for_view
@@ -38,7 +39,52 @@ def portal_placement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "follow_ups": placement.follow_ups.order_by("due_date"),
             # A new follow-up only while the placement runs; none once it has ended.
             "can_log": log_refusal(placement=placement, follow_up=None) is None,
+            "certificate": certificates.certificate_for(placement),
+            "can_write_certificate": placement.status in certificates.WRITABLE_STATUSES,
         },
+    )
+
+
+@role_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def portal_certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The supervisor writes the certificate's assessment, sees the attendance the follow-ups give,
+    saves a draft or submits it to the coordinator."""
+    placement = placement_for_view(user=request.user, pk=pk)
+    if placement.status not in certificates.WRITABLE_STATUSES:
+        raise Http404
+    certificate = certificates.certificate_for(placement)
+    editable = certificate is None or certificate.status in certificates.EDITABLE
+    form = CertificateForm(request.POST or None, initial={"assessment": certificate.assessment if certificate else ""})
+    submit = "submit" in request.POST
+    done = save_with_service(
+        request,
+        form,
+        lambda data: certificates.certificate_save(
+            placement=placement, assessment=data["assessment"], submit=submit, by=request.user
+        ),
+        success=lambda saved: (
+            _("The certificate is sent to the coordinator.")
+            if saved.status == "submitted"
+            else _("The draft is saved.")
+        ),
+        redirect_to=lambda _saved: reverse("placements:portal_placement", args=[placement.pk]),
+    )
+    if done:
+        return done
+    present, absent = certificates.attendance_summary(placement=placement)
+    return render(
+        request,
+        "placements/portal_certificate.html",
+        {
+            "placement": placement,
+            "certificate": certificate,
+            "form": form,
+            "editable": editable,
+            "present": present,
+            "absent": absent,
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -35,12 +35,11 @@ from taxonomy.models import PlacementType
 from taxonomy.working_days import add_working_days
 from workplaces.models import Need
 
-from . import rules
+from . import rules, signing
 from .follow_ups import due_dates, log_refusal
 from .models import (
     ENDED_STATUSES,
     WORK_OR_STUDIES,
-    Acknowledgement,
     FollowUp,
     FollowUpLink,
     LaterOutcome,
@@ -202,22 +201,27 @@ def placement_change_proposal(
     locked.full_clean()
     locked.save()
     _record(locked, from_status=PlacementStatus.PROPOSED, by=by, note=_("Proposal changed"))
+    # The document sent for signing no longer says what was agreed: its signatures are void.
+    signing.signing_void(placement=locked)
     return locked
 
 
 @transaction.atomic
 def placement_agree(*, placement: Placement, by: User | None) -> Placement:
-    """Agree a proposal: it now holds a place, a supervisor slot and the participant's time. The
-    rules are checked again with the need, supervisor and participant locked; missing
-    prerequisites block here."""
+    """Agree a proposal: it now holds a place, a supervisor slot and the participant's time. Every
+    required party must have signed the agreement (placements.signing). The rules are checked
+    again with the need, supervisor and participant locked; missing prerequisites block here. The
+    signed PDF is stored: it is what is served from now on."""
     locked = _lock(placement)
     _require_status(locked, (PlacementStatus.PROPOSED,), pgettext("placement action", "agreed"))
+    signing.require_signatures(placement=locked)
     _lock_holders(need_pk=locked.need_id, supervisor_pk=locked.supervisor_id, participant_pk=locked.participant_id)
     rules.require(_placing(locked), stage=rules.Stage.AGREE)
     locked.status = PlacementStatus.AGREED
     locked.full_clean()
     locked.save(update_fields=["status", "updated_at"])
     _record(locked, from_status=PlacementStatus.PROPOSED, by=by)
+    signing.signed_document_store(placement=locked)
     participant = Participant.objects.get(pk=locked.participant_id)
     if participant.status != ParticipantStatus.PLACED:
         participant_change_status(
@@ -314,6 +318,8 @@ def placement_cancel(*, placement: Placement, reason: str, by: User | None) -> P
     locked.end_reason = reason
     locked.save(update_fields=["status", "end_reason", "updated_at"])
     _record(locked, from_status=previous, by=by, note=reason)
+    if previous == PlacementStatus.PROPOSED:
+        signing.signing_void(placement=locked)
     if previous == PlacementStatus.AGREED:
         _after_leaving(locked, by=by)
     return locked
@@ -336,19 +342,6 @@ def placement_record_later_outcome(
     later.full_clean()
     later.save()
     return later
-
-
-@transaction.atomic
-def placement_acknowledge(*, placement: Placement, party: str, name: str, by: User | None) -> Acknowledgement:
-    """Record that a party has acknowledged the agreement of an agreed or running placement."""
-    if placement.status not in (PlacementStatus.AGREED, PlacementStatus.ACTIVE, *ENDED_STATUSES):
-        raise ValidationError(_("The agreement is acknowledged once the placement is agreed."), code="not_agreed")
-    if placement.acknowledgements.filter(party=party).exists():
-        raise ValidationError({"party": _("This party has already acknowledged the agreement.")})
-    acknowledgement = Acknowledgement(placement=placement, party=party, name=name.strip(), recorded_by=by)
-    acknowledgement.full_clean()
-    acknowledgement.save()
-    return acknowledgement
 
 
 @transaction.atomic

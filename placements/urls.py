@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, portal, views
+from . import meeting_views, portal, signing_views, views
 
 app_name = "placements"
 
@@ -22,5 +22,15 @@ urlpatterns = [
     path("<int:pk>/meetings/new/", meeting_views.meeting_book, name="meeting_book"),
     path("<int:pk>/meetings/<int:meeting_pk>/change/", meeting_views.meeting_change, name="meeting_change"),
     path("<int:pk>/meetings/<int:meeting_pk>/cancel/", meeting_views.meeting_cancel, name="meeting_cancel"),
+    path("<int:pk>/agreement-draft.pdf", signing_views.agreement_draft, name="agreement_draft"),
+    path("<int:pk>/signing/", signing_views.signing_page, name="signing"),
+    path("<int:pk>/signing/send/", signing_views.signing_send, name="signing_send"),
+    path("<int:pk>/signing/sign/", signing_views.signing_sign, name="signing_sign"),
+    path("<int:pk>/signing/paper/", signing_views.signing_paper, name="signing_paper"),
+    path("<int:pk>/signing/document.pdf", signing_views.signing_document, name="signing_document"),
+    path("<int:pk>/signing/scan/<int:signature_pk>/", signing_views.signature_scan, name="signature_scan"),
+    path("<int:pk>/certificate/approve/", views.certificate_approve, name="certificate_approve"),
+    path("<int:pk>/certificate/return/", views.certificate_return, name="certificate_return"),
+    path("portal/<int:pk>/certificate/", portal.portal_certificate, name="portal_certificate"),
     path("<int:pk>/<slug:action>/", views.placement_transition, name="transition"),
 ]

@@ -29,13 +29,13 @@ from supervisors.models import Supervisor
 from workplaces.models import Need
 from workplaces.selectors import get_need_for_user
 
-from . import rules, services
+from . import certificates, rules, services, signing
 from .documents import agreement_pdf, certificate_pdf
 from .forms import (
-    AcknowledgeForm,
     ActivateForm,
     AssessmentForm,
     CancelForm,
+    CertificateReturnForm,
     CompleteForm,
     EndEarlyForm,
     LaterOutcomeForm,
@@ -53,6 +53,7 @@ from .selectors import (
     placement_for_view,
     supervisors_in_period,
 )
+from .signing_views import pdf_response
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -164,10 +165,8 @@ def _actions(placement: Placement) -> dict[str, forms.Form]:
         available["end_early"] = EndEarlyForm(prefix="end_early")
     if placement.status in (PlacementStatus.PROPOSED, PlacementStatus.AGREED):
         available["cancel"] = CancelForm(prefix="cancel")
-    if placement.status in (PlacementStatus.AGREED, PlacementStatus.ACTIVE, *ENDED_STATUSES):
-        available["acknowledge"] = AcknowledgeForm(prefix="acknowledge")
     if placement.status in ENDED_STATUSES:
-        available["assessment"] = AssessmentForm(prefix="assessment", initial={"assessment": placement.assessment})
+        # The assessment is the supervisor's now (the certificate in the portal), approved below.
         available["later_outcome"] = LaterOutcomeForm(prefix="later_outcome")
     return available
 
@@ -190,7 +189,12 @@ def _render_detail(request: HttpRequest, placement: Placement, actions: dict[str
             "later_outcomes": placement.later_outcomes.all(),
             "acknowledgements": placement.acknowledgements.all(),
             "has_agreement": placement.status in AGREEMENT_STATUSES,
-            "has_certificate": placement.status == PlacementStatus.COMPLETED,
+            "has_certificate": certificates.certificate_printable(placement),
+            "certificate": certificates.certificate_for(placement),
+            "certificate_return_form": CertificateReturnForm(prefix="certificate"),
+            "signatures_missing": signing.missing_parties(placement=placement)
+            if placement.status == PlacementStatus.PROPOSED
+            else [],
         },
     )
 
@@ -223,11 +227,6 @@ TRANSITIONS: dict[str, tuple[type[forms.Form], Callable[..., Any], Any]] = {
         CancelForm,
         lambda p, by, d: services.placement_cancel(placement=p, by=by, reason=d["reason"]),
         gettext_lazy("The placement is cancelled."),
-    ),
-    "acknowledge": (
-        AcknowledgeForm,
-        lambda p, by, d: services.placement_acknowledge(placement=p, by=by, party=d["party"], name=d["name"]),
-        gettext_lazy("The acknowledgement is recorded."),
     ),
     "assessment": (
         AssessmentForm,
@@ -271,27 +270,56 @@ def placement_transition(request: AuthenticatedHttpRequest, pk: int, action: str
 AGREEMENT_STATUSES = (PlacementStatus.AGREED, PlacementStatus.ACTIVE, *ENDED_STATUSES)
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    # The file name carries the placement's number, never a person's name.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @coordinator_only
 def placement_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The signed agreement as stored when the last signature came in, never rendered again. A
+    placement agreed before signing existed prints as it did, with who acknowledged it."""
     placement = placement_for_view(user=request.user, pk=pk)
     if placement.status not in AGREEMENT_STATUSES:
         raise Http404
-    return _pdf_response(agreement_pdf(placement), f"overenskommelse-{placement.pk}.pdf")
+    document = signing.signed_document(placement)
+    if document is None:
+        return pdf_response(agreement_pdf(placement, legacy=True), f"overenskommelse-{placement.pk}.pdf")
+    with document.signed_pdf.open("rb") as file:
+        return pdf_response(file.read(), f"overenskommelse-{placement.pk}-undertecknad.pdf")
 
 
 @coordinator_only
 def placement_certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement = placement_for_view(user=request.user, pk=pk)
-    if placement.status != PlacementStatus.COMPLETED:
+    if not certificates.certificate_printable(placement):
         raise Http404
-    return _pdf_response(certificate_pdf(placement), f"praktikintyg-{placement.pk}.pdf")
+    return pdf_response(certificate_pdf(placement), f"praktikintyg-{placement.pk}.pdf")
+
+
+@coordinator_only
+@require_POST
+def certificate_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    placement = get_placement_for_user(request.user, pk)
+    try:
+        certificates.certificate_approve(placement=placement, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The certificate is approved."))
+    return redirect(reverse("placements:detail", args=[placement.pk]))
+
+
+@coordinator_only
+@require_POST
+def certificate_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    placement = get_placement_for_user(request.user, pk)
+    form = CertificateReturnForm(request.POST, prefix="certificate")
+    if form.is_valid():
+        try:
+            certificates.certificate_return(placement=placement, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The certificate is sent back to the supervisor."))
+    else:
+        messages.error(request, _("Say what the supervisor should change."))
+    return redirect(reverse("placements:detail", args=[placement.pk]))
 
 
 def _date_param(value: str | None) -> dt.date | None:

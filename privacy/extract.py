@@ -36,6 +36,8 @@ from participants.models import (
 )
 from placements.models import (
     Acknowledgement,
+    AgreementDocument,
+    Certificate,
     FollowUp,
     FollowUpLink,
     LaterOutcome,
@@ -43,6 +45,8 @@ from placements.models import (
     Placement,
     PlacementEvent,
     Reminder,
+    Signature,
+    SigningLink,
 )
 
 Row = dict[str, str]
@@ -132,6 +136,20 @@ EXIT_FIELDS = ("left_on", "reason", "work_length", "student_aid", "recorded_on",
 PROGRAMME_STATUS_FIELDS = ("reason", "work_length", "student_aid", "recorded_on", "recorded_by")
 PLACEMENT_EVENT_FIELDS = ("at", "from_status", "to_status", "by", "note")
 ACKNOWLEDGEMENT_FIELDS = ("party", "name", "at", "recorded_by")
+AGREEMENT_DOCUMENT_FIELDS = ("created_at", "created_by", "sha256", "voided_at", "signed_at", "signed_sha256")
+SIGNATURE_FIELDS = ("party", "name", "method", "signed_at", "document_sha256", "user")
+CERTIFICATE_FIELDS = (
+    "assessment",
+    "days_present",
+    "days_absent",
+    "status",
+    "submitted_at",
+    "submitted_by",
+    "decided_at",
+    "decided_by",
+    "return_note",
+    "updated_at",
+)
 LATER_OUTCOME_FIELDS = ("days_after", "outcome", "recorded_on", "recorded_by")
 MEETING_FIELDS = (
     "kind",
@@ -167,6 +185,9 @@ SHOWN: dict[type[models.Model], tuple[str, ...]] = {
     Placement: (*PLACEMENT_FIELDS, "need", "supervisor"),
     PlacementEvent: PLACEMENT_EVENT_FIELDS,
     Acknowledgement: ACKNOWLEDGEMENT_FIELDS,
+    AgreementDocument: AGREEMENT_DOCUMENT_FIELDS,
+    Signature: SIGNATURE_FIELDS,
+    Certificate: CERTIFICATE_FIELDS,
     FollowUp: FOLLOW_UP_FIELDS,
     LaterOutcome: LATER_OUTCOME_FIELDS,
     AccessLogEntry: ACCESS_LOG_FIELDS,
@@ -189,6 +210,19 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
     Placement: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     PlacementEvent: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     Acknowledgement: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
+    AgreementDocument: {
+        "id": _INTERNAL_KEY,
+        "placement": _THE_PLACEMENT,
+        "terms": "the municipality's standard terms, the same for everyone",
+        "pdf": "the agreement itself (its facts are in the placement section); its SHA-256 is shown",
+        "signed_pdf": "the signed agreement; its SHA-256 is shown, the PDF given on request",
+    },
+    Signature: {
+        "id": _INTERNAL_KEY,
+        "document": "named by the document's SHA-256 and the row's placement column",
+        "scan": "the scanned paper signature, given on request",
+    },
+    Certificate: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     FollowUp: {
         "id": _INTERNAL_KEY,
         "placement": _THE_PLACEMENT,
@@ -214,6 +248,7 @@ MODELS_NOT_SHOWN: dict[type[models.Model], str] = {
     BreakGlassGrant: "each opening outside the team is in the access log section, with its reason",
     Reminder: "a reminder e-mail to the supervisor about a follow-up: the supervisor's address and when",
     FollowUpLink: "a one-time login link for the supervisor to a follow-up form",
+    SigningLink: "a one-time link for a party to sign the agreement: which party, when made and used",
 }
 
 
@@ -347,6 +382,22 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
             _("Acknowledgements of placement agreements"),
             of_placements(Acknowledgement, ACKNOWLEDGEMENT_FIELDS, "at"),
         ),
+        _section(
+            "agreement_documents",
+            _("Placement agreements sent for signing"),
+            of_placements(AgreementDocument, AGREEMENT_DOCUMENT_FIELDS, "created_at"),
+        ),
+        _section(
+            "signatures",
+            _("Signatures of placement agreements"),
+            [
+                _row(sig, SIGNATURE_FIELDS, **{placement_key: names[sig.document.placement_id]})
+                for sig in Signature.objects.filter(document__placement__in=placements)
+                .select_related("document", "user")
+                .order_by("document__placement__planned_start", "signed_at", "pk")
+            ],
+        ),
+        _section("certificates", _("Placement certificates"), of_placements(Certificate, CERTIFICATE_FIELDS, "pk")),
         _section("follow_ups", _("Follow-ups"), of_placements(FollowUp, FOLLOW_UP_FIELDS, "due_date")),
         _section("meetings", _("Meetings"), of_placements(Meeting, MEETING_FIELDS, "starts_at")),
         _section(

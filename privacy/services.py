@@ -39,6 +39,7 @@ from placements.models import (
     ENDED_STATUSES,
     HOLDING_STATUSES,
     Acknowledgement,
+    Certificate,
     FollowUp,
     FollowUpLink,
     Meeting,
@@ -46,6 +47,7 @@ from placements.models import (
     PlacementEvent,
     PlacementStatus,
 )
+from placements.signing import agreement_documents_delete
 
 from .models import Action, ErasureMethod, ErasureRecord, RecordType, RetentionRule, RetentionRun, Trigger
 
@@ -112,6 +114,9 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
     # Meetings are arrangements (where, who, which interpreter language), no use to statistics.
     counts["meetings"] = Meeting.objects.filter(placement__in=placements).delete()[0]
+    # The agreements name the person (the PDFs, the signatures, the scans); the certificate's text too.
+    agreement_documents_delete(placements=placements)
+    Certificate.objects.filter(placement__in=placements).update(assessment="", return_note="")
     WorkExperience.objects.filter(participant_id__in=ids).update(description="", country="")
     StatusChange.objects.filter(participant_id__in=ids).exclude(note="").update(note="")
     BreakGlassGrant.objects.filter(participant_id__in=ids).delete()
@@ -141,6 +146,7 @@ def case_files_erase(*, participant_ids: Iterable[int]) -> dict[str, int]:
         "placements": placements.count(),
         "follow_ups": FollowUp.objects.filter(placement__in=placements).count(),
     }
+    agreement_documents_delete(placements=placements)
     placements.delete()
     BreakGlassGrant.objects.filter(participant_id__in=ids).delete()
     counts["case_files"] = Participant.objects.filter(pk__in=ids).delete()[1].get(Participant._meta.label, 0)

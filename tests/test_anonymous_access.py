@@ -27,6 +27,8 @@ ALLOWED = {
     "healthz",
     "set_language",
     "follow_up_link",
+    "signing_link",  # a personal link to sign an agreement: the signed token is the key
+    "signing_link_document",
     "accessibility",
     "calendar_feed",  # a coordinator's calendar feed: the secret URL is the key, for calendar apps
 }

@@ -36,7 +36,14 @@ from participants.tests.factories import (
 )
 from placements.links import link_create
 from placements.models import Outcome, PlacementStatus
-from placements.tests.factories import FollowUpFactory, MeetingFactory, PlacementFactory
+from placements.tests.factories import (
+    AgreementDocumentFactory,
+    CertificateFactory,
+    FollowUpFactory,
+    MeetingFactory,
+    PlacementFactory,
+    SignatureFactory,
+)
 from reporting.models import QuarterlyReport
 from reporting.tests.factories import QuarterlyReportFactory
 from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory, TrainingSessionFactory
@@ -66,6 +73,8 @@ MATRIX: dict[str, str] = {
     "password_choose": PUBLIC,
     "set_language": PUBLIC,
     "follow_up_link": PUBLIC,
+    "signing_link": PUBLIC,  # a party's personal link to sign an agreement
+    "signing_link_document": PUBLIC,
     "accessibility": PUBLIC,  # the accessibility statement (tillgänglighetsredogörelse)
     "logout_everywhere": EVERYONE,
     "password_change": EVERYONE,
@@ -114,6 +123,16 @@ MATRIX: dict[str, str] = {
     "placements:week": STAFF,
     "placements:calendar_feed_settings": STAFF,
     "calendar_feed": PUBLIC,  # the secret URL is the key; an unknown one is 404
+    "placements:agreement_draft": "C",
+    "placements:signing": "C",
+    "placements:signing_send": "C",
+    "placements:signing_sign": "C",
+    "placements:signing_paper": "C",
+    "placements:signing_document": "C",
+    "placements:signature_scan": "C",
+    "placements:certificate_approve": "C",
+    "placements:certificate_return": "C",
+    "placements:portal_certificate": "S",
     # The supervisor's portal and follow-up form; the coordinator logs follow-ups too.
     "placements:portal_placement": "S",
     "placements:follow_up": "CS",
@@ -170,7 +189,6 @@ MATRIX: dict[str, str] = {
     "api:supervisor-detail": STAFF,
     "api:placement-list": STAFF,
     "api:placement-detail": "C",
-    "api:placement-acknowledge": "C",
     "api:placement-activate": "C",
     "api:placement-agree": "C",
     "api:placement-assessment": "C",
@@ -247,6 +265,13 @@ class World:
             planned_start=today + dt.timedelta(days=40),
             planned_end=today + dt.timedelta(days=60),
         )
+        # Frozen for signing, with a paper signature and its scan.
+        self.signature = SignatureFactory(
+            document=AgreementDocumentFactory(placement=self.proposal),
+            method="paper",
+            scan=ContentFile(b"%PDF-1.4 scan", name="scan.pdf"),
+        )
+        CertificateFactory(placement=self.finished, approved=True)
         self.need = self.placement.need
         self.workplace = self.need.workplace
         self.organisation = self.workplace.organisation
@@ -283,6 +308,9 @@ class World:
             "reporting:file": self.report,
             "placements:certificate": self.finished,
             "placements:proposal_change": self.proposal,
+            "placements:agreement_draft": self.proposal,
+            "placements:signing_document": self.proposal,
+            "placements:signature_scan": self.proposal,
             "api:work-experience-detail": self.experience,
             "api:organisation-detail": self.organisation,
             "api:workplace-detail": self.workplace,
@@ -319,6 +347,7 @@ class World:
             ("status_pk", self.programme_status),
             ("meeting_pk", self.meeting),
             ("task_pk", self.task),
+            ("signature_pk", self.signature),
         )
         for key, row in rows:
             text = text.replace(f"<int:{key}>", str(row.pk))

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
 from placements.models import FollowUp, Outcome, Placement, PlacementEvent, PlacementStatus
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.tests.factories import FollowUpFactory, PlacementFactory, with_signatures
 from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory
 from workplaces.tests.factories import NeedFactory
 
@@ -83,6 +83,9 @@ def test_the_life_cycle_through_the_actions(coordinator) -> None:
     )
     client = session_client(coordinator)
     url = f"/api/v1/placements/{placement.pk}"
+    unsigned = client.post(f"{url}/agree/")  # the parties sign first (through the signing pages)
+    assert unsigned.status_code == 400 and "inte undertecknad" in unsigned.json()["non_field_errors"][0]
+    with_signatures(placement)
     assert client.post(f"{url}/agree/").json()["status"] == "agreed"
     response = client.post(f"{url}/activate/", {"on": TODAY.isoformat()})
     assert response.status_code == 200 and response.json()["actual_start"] == TODAY.isoformat()

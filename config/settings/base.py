@@ -396,3 +396,15 @@ LOGGING = {
         **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
     },
 }
+
+# The municipality's letterhead on the placement certificate and the agreement: the unit's name,
+# postal address, phone, e-mail and web address (each may be empty).
+PLATSA_LETTERHEAD = {
+    "unit": env("PLATSA_LETTERHEAD_UNIT", default="Arbetsmarknadsenheten"),
+    "address": env("PLATSA_LETTERHEAD_ADDRESS", default=""),
+    "phone": env("PLATSA_LETTERHEAD_PHONE", default=""),
+    "email": env("PLATSA_LETTERHEAD_EMAIL", default=""),
+    "web": env("PLATSA_LETTERHEAD_WEB", default=""),
+}
+# Paper signatures: the largest scan accepted (bytes).
+PLATSA_SCAN_MAX_BYTES = env.int("PLATSA_SCAN_MAX_BYTES", default=10 * 1024 * 1024)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from io import StringIO
 
@@ -27,6 +28,7 @@ from participants.models import (
     StatusChange,
     WorkExperience,
 )
+from placements import signing
 from placements.models import HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
 from placements.selectors import supervisor_overview
 from supervisors.models import Supervisor
@@ -201,3 +203,11 @@ def test_needs_ask_for_prerequisites_and_the_people_placed_there_have_them(seede
     assert not ParticipantPrerequisite.objects.filter(obtained_on__gt=timezone.localdate()).exists()
     waiting = Participant.objects.filter(status=ParticipantStatus.MAPPED, placements__isnull=True)
     assert ParticipantPrerequisite.objects.filter(participant__in=waiting).exists()
+
+
+def test_the_demo_supervisors_agreed_placement_is_signed_by_every_party(seeded: str) -> None:
+    agreed = Placement.objects.get(supervisor__user__username="handledare", status=PlacementStatus.AGREED)
+    assert signing.missing_parties(placement=agreed) == []
+    document = signing.signed_document(agreed)
+    assert document is not None
+    assert hashlib.sha256(document.signed_pdf.read()).hexdigest() == document.signed_sha256

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from participants.tests.factories import ParticipantFactory
 from placements.models import (
     Acknowledgement,
+    AgreementDocument,
+    AgreementTerms,
     CalendarFeed,
+    Certificate,
+    CertificateStatus,
     FollowUp,
     FollowUpLink,
     LaterOutcome,
@@ -26,6 +33,9 @@ from placements.models import (
     PlacementEvent,
     PlacementStatus,
     Reminder,
+    Signature,
+    SignatureMethod,
+    SigningLink,
 )
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.tests.factories import NeedFactory
@@ -156,3 +166,86 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory("accounts.tests.factories.CoordinatorFactory")
     token_hash = factory.Sequence(lambda n: hashlib.sha256(f"secret-{n}".encode()).hexdigest())
+
+
+def tiny_pdf() -> bytes:
+    """A valid one-page PDF, made without WeasyPrint so that factories stay fast."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class AgreementTermsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementTerms
+
+    insurance = "Deltagaren är försäkrad genom Kammarkollegiet."
+    confidentiality = "Deltagaren iakttar tystnadsplikt."
+    sick_reporting = "Sjukanmälan till handledaren och koordinatorn."
+    working_hours = "Enligt överenskommelsen."
+    no_wage = "Ingen lön betalas."
+    contacts = "Koordinatorn på arbetsmarknadsenheten."
+
+
+class AgreementDocumentFactory(factory.django.DjangoModelFactory):
+    """A frozen agreement of a proposed placement (a small stand-in PDF; its hash is its own)."""
+
+    class Meta:
+        model = AgreementDocument
+
+    placement = factory.SubFactory(PlacementFactory)
+    terms = factory.SubFactory(AgreementTermsFactory)
+    pdf = factory.LazyFunction(lambda: ContentFile(tiny_pdf(), name="agreement.pdf"))
+    sha256 = factory.LazyFunction(lambda: hashlib.sha256(tiny_pdf()).hexdigest())
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signature
+
+    document = factory.SubFactory(AgreementDocumentFactory)
+    party = Party.PARTICIPANT
+    name = factory.LazyAttribute(lambda o: o.document.placement.participant.full_name)
+    method = SignatureMethod.LINK
+    document_sha256 = factory.SelfAttribute("document.sha256")
+
+
+class SigningLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SigningLink
+
+    document = factory.SubFactory(AgreementDocumentFactory)
+    party = Party.PARTICIPANT
+    nonce = factory.Sequence(lambda n: f"s{n:031x}")
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    placement = factory.SubFactory(PlacementFactory, completed=True)
+    assessment = "Noggrann och punktlig."
+    status = CertificateStatus.DRAFT
+
+    class Params:
+        approved = factory.Trait(
+            status=CertificateStatus.APPROVED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            decided_at=factory.LazyFunction(timezone.now),
+            days_present=40,
+            days_absent=2,
+        )
+
+
+def with_signatures(placement: Placement) -> Placement:
+    """The placement with its agreement frozen and signed by every required party, as the signing
+    pages leave it: for tests about what happens once agreed, which call placement_agree next."""
+    from placements.signing import REQUIRED_PARTIES, current_document
+
+    document = current_document(placement) or AgreementDocumentFactory(placement=placement)
+    for party in REQUIRED_PARTIES:
+        if not document.signatures.filter(party=party).exists():
+            SignatureFactory(document=document, party=party, name=f"Signerad {party.label}")
+    return placement

@@ -22,7 +22,7 @@ from participants.tests.factories import ParticipantFactory
 from placements.models import Placement, PlacementStatus
 from placements.rules import error_codes
 from placements.services import placement_activate, placement_agree, placement_propose
-from placements.tests.factories import PlacementFactory
+from placements.tests.factories import PlacementFactory, with_signatures
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.tests.factories import NeedFactory
 
@@ -56,7 +56,7 @@ def test_only_one_of_two_simultaneous_agreements_gets_the_last_place() -> None:
     def coordinator_one() -> None:
         try:
             with transaction.atomic():
-                placement_agree(placement=first, by=None)
+                placement_agree(placement=with_signatures(first), by=None)
                 first_has_taken_the_place.set()
                 commit_first.wait(timeout=10)
             outcomes["first"] = "agreed"
@@ -66,7 +66,7 @@ def test_only_one_of_two_simultaneous_agreements_gets_the_last_place() -> None:
     def coordinator_two() -> None:
         try:
             first_has_taken_the_place.wait(timeout=10)
-            placement_agree(placement=second, by=None)
+            placement_agree(placement=with_signatures(second), by=None)
             outcomes["second"] = "agreed"
         except ValidationError as exc:
             outcomes["second"] = ",".join(sorted(error_codes(exc)))

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from placements.follow_ups import due_dates
 from placements.models import FollowUp
 from placements.services import follow_up_log, placement_activate, placement_agree
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.tests.factories import FollowUpFactory, PlacementFactory, with_signatures
 
 TODAY = dt.date.today()
 
@@ -45,7 +45,7 @@ def test_starting_a_placement_schedules_its_follow_ups() -> None:
     placement = PlacementFactory(
         need__start_date=TODAY, need__end_date=TODAY + dt.timedelta(weeks=12), planned_start=TODAY
     )
-    placement_agree(placement=placement, by=None)
+    placement_agree(placement=with_signatures(placement), by=None)
     placement_activate(placement=placement, by=None, on=TODAY)
     dates = list(placement.follow_ups.values_list("due_date", flat=True))
     assert dates == due_dates(TODAY, placement.planned_end, ["14d", "mid", "end"])

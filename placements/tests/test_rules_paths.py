@@ -35,7 +35,7 @@ from placements.matching.scoring import CODES
 from placements.models import Placement, PlacementStatus
 from placements.rules import error_codes
 from placements.services import placement_activate, placement_agree, placement_propose
-from placements.tests.factories import PlacementFactory
+from placements.tests.factories import PlacementFactory, with_signatures
 from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory
 from taxonomy.models import SwedishLevel
 from taxonomy.tests.factories import PlacementTypeFactory, PrerequisiteFactory
@@ -230,7 +230,7 @@ def test_every_path_refuses_with_the_same_reason(case: Case, client: Client) -> 
     # Agreeing the earlier proposal, and starting it once agreed past the rules.
     if case.code != "decision_reference":  # the proposal was made without one, which is what the type now refuses
         with pytest.raises(ValidationError) as refused:
-            placement_agree(placement=proposed, by=world.coordinator)
+            placement_agree(placement=with_signatures(proposed), by=world.coordinator)
         assert case.code in error_codes(refused.value)
     # Starting while busy: on PostgreSQL the exclusion constraint refuses even writing the agreed overlap
     # this would need; test_concurrency starts two placements of one participant instead.
@@ -256,7 +256,7 @@ def test_missing_prerequisites_warn_on_proposing_and_block_agreeing() -> None:
     ranking = rank_candidates(need=world.need, user=world.coordinator)
     assert [c.warnings for c in ranking.candidates if c.participant.pk == world.participant.pk] != [[]]
     with pytest.raises(ValidationError) as refused:
-        placement_agree(placement=proposed, by=world.coordinator)
+        placement_agree(placement=with_signatures(proposed), by=world.coordinator)
     assert error_codes(refused.value) == {"prerequisite_missing"}
 
 

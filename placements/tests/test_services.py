@@ -21,7 +21,7 @@ from placements.services import (
     placement_propose,
     placement_record_later_outcome,
 )
-from placements.tests.factories import PlacementFactory
+from placements.tests.factories import PlacementFactory, with_signatures
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.models import NeedStatus
 from workplaces.tests.factories import NeedFactory
@@ -52,7 +52,7 @@ def _propose(need=None, participant=None, supervisor=None, **overrides):
 def test_the_whole_life_cycle_moves_the_participant_along() -> None:
     placement = _propose()
     assert placement.status == PlacementStatus.PROPOSED
-    placement = placement_agree(placement=placement, by=None)
+    placement = placement_agree(placement=with_signatures(placement), by=None)
     placement.participant.refresh_from_db()
     assert placement.participant.status == ParticipantStatus.PLACED
     placement = placement_activate(placement=placement, by=None, on=TODAY)
@@ -70,7 +70,9 @@ def test_the_whole_life_cycle_moves_the_participant_along() -> None:
 
 
 def test_ending_early_needs_a_reason_and_returns_the_participant_to_waiting() -> None:
-    placement = placement_activate(placement=placement_agree(placement=_propose(), by=None), by=None, on=TODAY)
+    placement = placement_activate(
+        placement=placement_agree(placement=with_signatures(_propose()), by=None), by=None, on=TODAY
+    )
     with pytest.raises(ValidationError) as excinfo:
         placement_end_early(placement=placement, reason=" ", outcome=Outcome.UNKNOWN, by=None)
     assert "end_reason" in excinfo.value.message_dict
@@ -81,7 +83,7 @@ def test_ending_early_needs_a_reason_and_returns_the_participant_to_waiting() ->
 
 
 def test_cancelling_an_agreed_placement_frees_the_participant() -> None:
-    placement = placement_agree(placement=_propose(), by=None)
+    placement = placement_agree(placement=with_signatures(_propose()), by=None)
     placement_cancel(placement=placement, reason="Deltagaren tackade nej", by=None)
     placement.participant.refresh_from_db()
     assert placement.participant.status == ParticipantStatus.MAPPED
@@ -92,9 +94,9 @@ def test_a_need_never_has_more_holding_placements_than_places() -> None:
     supervisor = SupervisorFactory(workplace=need.workplace, max_participants=5)
     first = _propose(need=need, supervisor=supervisor)
     second = _propose(need=need, supervisor=supervisor)
-    placement_agree(placement=first, by=None)
+    placement_agree(placement=with_signatures(first), by=None)
     with pytest.raises(ValidationError) as excinfo:
-        placement_agree(placement=second, by=None)
+        placement_agree(placement=with_signatures(second), by=None)
     assert "need_full" in error_codes(excinfo.value)
     second.refresh_from_db()
     assert second.status == PlacementStatus.PROPOSED
@@ -103,27 +105,30 @@ def test_a_need_never_has_more_holding_placements_than_places() -> None:
 def test_a_supervisor_never_has_more_than_their_maximum() -> None:
     need = NeedFactory(places=5, start_date=TODAY, end_date=TODAY + dt.timedelta(days=60))
     supervisor = SupervisorFactory(workplace=need.workplace, max_participants=1)
-    placement_agree(placement=_propose(need=need, supervisor=supervisor), by=None)
+    placement_agree(placement=with_signatures(_propose(need=need, supervisor=supervisor)), by=None)
     with pytest.raises(ValidationError) as excinfo:
-        placement_agree(placement=_propose(need=need, supervisor=supervisor), by=None)
+        placement_agree(placement=with_signatures(_propose(need=need, supervisor=supervisor)), by=None)
     assert "supervisor_full" in error_codes(excinfo.value)
 
 
 def test_a_participant_never_has_two_overlapping_placements() -> None:
     participant = ParticipantFactory()
-    placement_agree(placement=_propose(participant=participant), by=None)
+    placement_agree(placement=with_signatures(_propose(participant=participant)), by=None)
     participant.refresh_from_db()
     with pytest.raises(ValidationError) as excinfo:
-        placement_agree(placement=_propose(participant=participant), by=None)
+        placement_agree(placement=with_signatures(_propose(participant=participant)), by=None)
     assert "participant_busy" in error_codes(excinfo.value)
 
 
 def test_a_place_is_free_again_once_the_period_does_not_overlap() -> None:
     need = NeedFactory(places=1, start_date=TODAY, end_date=TODAY + dt.timedelta(days=90))
     supervisor = SupervisorFactory(workplace=need.workplace)
-    placement_agree(placement=_propose(need=need, supervisor=supervisor, end=TODAY + dt.timedelta(days=30)), by=None)
+    placement_agree(
+        placement=with_signatures(_propose(need=need, supervisor=supervisor, end=TODAY + dt.timedelta(days=30))),
+        by=None,
+    )
     later = _propose(need=need, supervisor=supervisor, start=TODAY + dt.timedelta(days=31))
-    assert placement_agree(placement=later, by=None).status == PlacementStatus.AGREED
+    assert placement_agree(placement=with_signatures(later), by=None).status == PlacementStatus.AGREED
 
 
 @pytest.mark.parametrize(
@@ -193,7 +198,7 @@ def _placement_in(status: str) -> Placement:
 
 def _act(placement: Placement, action: str) -> Placement:
     calls = {
-        "agree": lambda: placement_agree(placement=placement, by=None),
+        "agree": lambda: placement_agree(placement=with_signatures(placement), by=None),
         "activate": lambda: placement_activate(placement=placement, by=None, on=TODAY),
         "complete": lambda: placement_complete(placement=placement, outcome=Outcome.STUDIES, by=None, on=TODAY),
         "end_early": lambda: placement_end_early(

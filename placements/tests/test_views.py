@@ -14,7 +14,7 @@ from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
 from placements.models import Outcome, Placement, PlacementStatus
 from placements.services import placement_activate, placement_agree
-from placements.tests.factories import PlacementFactory
+from placements.tests.factories import PlacementFactory, with_signatures
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.tests.factories import NeedFactory
 
@@ -98,6 +98,9 @@ def test_the_life_cycle_through_the_pages(client: Client, coordinator) -> None:
     )
     client.force_login(coordinator)
     url = lambda action: reverse("placements:transition", args=[placement.pk, action])  # noqa: E731
+    refused = client.post(url("agree"))  # not signed yet
+    assert refused.status_code == 200 and "inte undertecknad" in refused.content.decode()
+    with_signatures(placement)
     assert client.post(url("agree"))["Location"] == reverse("placements:detail", args=[placement.pk])
     client.post(url("activate"), {"activate-on": TODAY.isoformat()})
     client.post(url("complete"), {"complete-outcome": Outcome.STUDIES, "complete-on": TODAY.isoformat()})
@@ -201,7 +204,7 @@ def test_a_proposal_is_changed_until_it_is_agreed_and_the_page_shows_the_actual_
     assert client.post(url, data)["Location"] == reverse("placements:detail", args=[placement.pk])
     placement.refresh_from_db()
     assert (placement.planned_end, placement.hours_per_day) == (TODAY + dt.timedelta(days=20), Decimal("3.0"))
-    placement_agree(placement=placement, by=None)
+    placement_agree(placement=with_signatures(placement), by=None)
     assert client.get(url).status_code == 404  # agreed: no longer changed
     placement_activate(placement=placement, by=None, on=TODAY)
     Placement.objects.filter(pk=placement.pk).update(actual_start=TODAY - dt.timedelta(days=2))

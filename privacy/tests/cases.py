@@ -16,12 +16,16 @@ from participants.tests.factories import (
     TaskFactory,
     WorkExperienceFactory,
 )
+from placements.models import Party
 from placements.tests.factories import (
     AcknowledgementFactory,
+    AgreementDocumentFactory,
+    CertificateFactory,
     FollowUpFactory,
     LaterOutcomeFactory,
     MeetingFactory,
     PlacementFactory,
+    SignatureFactory,
 )
 from taxonomy.tests.factories import LanguageFactory, PrerequisiteFactory
 
@@ -62,4 +66,7 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
     MeetingFactory(placement=placement, interpreter_needed=True, interpreter_language=LanguageFactory())
     CaseNoteFactory(participant=participant, text="Ringde om sonens skola")
     TaskFactory(participant=participant, done=True, detail="Prata med handledaren")
+    document = AgreementDocumentFactory(placement=placement)
+    SignatureFactory(document=document, party=Party.PARTICIPANT, name=participant.full_name)
+    CertificateFactory(placement=placement, approved=True, assessment="Mycket noggrann")
     return participant

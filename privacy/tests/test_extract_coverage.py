@@ -15,13 +15,14 @@ from accounts.models import AccessAction
 from accounts.tests.factories import AccessLogEntryFactory
 from participants.models import Participant
 from participants.tests.factories import ExitFactory, InterestFactory, ProgrammeStatusFactory
-from placements.models import FollowUp, Placement
+from placements.models import AgreementDocument, FollowUp, Placement
 from placements.tests.factories import PlacementEventFactory
 from privacy.extract import MODELS_NOT_SHOWN, NOT_SHOWN, SHOWN, _label, register_extract
 from privacy.tests.cases import full_case_file
 from privacy.tests.factories import AdministratorFactory
 
-PERSON_MODELS = (Participant, Placement, FollowUp)
+# An agreement document is the placement's: its signatures and signing links are about the person too.
+PERSON_MODELS = (Participant, Placement, FollowUp, AgreementDocument)
 
 
 def _refers_to_a_person(model: type[models.Model]) -> bool:

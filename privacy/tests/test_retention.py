@@ -17,7 +17,15 @@ from participants.tests.factories import (
     RecordsExtractCheckFactory,
     ReferralImportFactory,
 )
-from placements.models import Acknowledgement, FollowUp, LaterOutcome, Placement
+from placements.models import (
+    Acknowledgement,
+    AgreementDocument,
+    Certificate,
+    FollowUp,
+    LaterOutcome,
+    Placement,
+    Signature,
+)
 from privacy.models import Action, RecordType, RetentionRule, RetentionRun, Trigger
 from privacy.services import REMOVED, retention_apply
 from privacy.tasks import apply_retention_rules
@@ -103,6 +111,9 @@ def test_pseudonymising_removes_what_identifies_the_person(case_files: list[Part
     assert (follow_up.tasks_done, follow_up.next_steps, follow_up.concern_text) == ("", "", REMOVED)
     assert follow_up.days_present == 9 and follow_up.concern
     assert set(Acknowledgement.objects.values_list("name", flat=True)) == {REMOVED}
+    # The agreements name the person: documents, signatures and their files go; the certificate's text too.
+    assert not AgreementDocument.objects.exists() and not Signature.objects.exists()
+    assert set(Certificate.objects.values_list("assessment", flat=True)) == {""}
     assert LaterOutcome.objects.count() == 7
     # A pseudonymised case file is no one's to open.
     assert not Participant.objects.visible_to(original.coordinator).filter(pk=original.pk).exists()

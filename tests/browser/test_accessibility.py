@@ -4,6 +4,7 @@ first shown and after an empty (or half-filled) submit has put errors next to th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -121,6 +122,49 @@ def test_the_coordinators_pages_are_accessible(page: Page, live_server: Any, wor
     )
 
 
+def test_the_signing_pages_are_accessible(page: Page, live_server: Any, world: Any) -> None:
+    """The coordinator's signing page (before and after sending, with a refused signature and
+    paper upload), the public page a personal link opens, and its refusal page."""
+    from placements import signing
+    from placements.tests.factories import PlacementFactory
+
+    proposed = PlacementFactory(
+        need=world.need,
+        supervisor=world.supervisor,
+        coordinator=world.coordinator,
+        participant__team=world.team,
+        participant__coordinator=world.coordinator,
+        planned_start=world.need.start_date + dt.timedelta(days=100),
+        planned_end=world.need.start_date + dt.timedelta(days=130),
+    )
+    log_in(page, live_server, world.coordinator.username)
+    signing_path = f"/placements/{proposed.pk}/signing/"
+    check_pages(
+        page,
+        live_server.url,
+        [(signing_path, None), (signing_path, submit("Lås och skicka förfrågningarna om underskrift"))],
+    )
+    check_pages(
+        page,
+        live_server.url,
+        [
+            (signing_path, submit("Underteckna")),
+            (signing_path, submit("Registrera pappersunderskriften")),
+        ],
+    )
+    document = signing.current_document(proposed)
+    link = signing.link_create(document=document, party="participant")
+    page.context.clear_cookies()
+    check_pages(
+        page,
+        live_server.url,
+        [(link, None), (link, submit("Underteckna överenskommelsen"))],
+    )
+    refused = page.goto(live_server.url + link[:-3] + "xx/")
+    assert refused is not None and refused.status == 404
+    assert not axe_violations(page)
+
+
 def concern_without_text(page: Page) -> None:
     page.get_by_label("Jag är orolig för något").check()
     submit("Spara uppföljningen")(page)
@@ -140,6 +184,8 @@ def test_the_supervisors_portal_is_accessible_on_a_phone(page: Page, live_server
             ("/start/follow-ups-due/", None),
             (follow_up, None),
             (follow_up, concern_without_text),
+            (f"/placements/portal/{placement.pk}/certificate/", None),
+            (f"/placements/portal/{placement.pk}/certificate/", submit("Skicka till koordinatorn")),
         ],
     )
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 from participants.identity import make_test_identity_number
 from participants.models import Participant, ParticipantStatus
 from placements.models import FollowUp, Placement, PlacementStatus
+from placements.tests.factories import with_signatures
 
 from .conftest import log_in
 from .world import active_placement_with_follow_up_due, coordinator_world, manager
@@ -73,9 +74,11 @@ def test_the_coordinator_registers_matches_proposes_agrees_and_starts_a_placemen
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Sara Haile"))
     expect(row).to_contain_text("Erfarenhet av yrket")
 
-    # Propose, agree, start.
+    # Propose, agree, start (the parties' signatures are recorded directly here; the signing
+    # journey is test_signing_journey.py).
     row.get_by_role("button", name="Föreslå").click()
     expect(page.get_by_role("status").first).to_contain_text("föreslagen")
+    with_signatures(Placement.objects.get(participant__last_name="Haile"))
     page.get_by_role("button", name="Kom överens om praktikperioden").click()
     expect(page.get_by_role("status").first).to_be_visible()
     expect(page.get_by_label("Startade den")).to_have_value(dt.date.today().isoformat())

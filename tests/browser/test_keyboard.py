@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory, WorkExperienceFactory
 from placements.models import Placement, PlacementStatus
+from placements.tests.factories import with_signatures
 
 from .conftest import PASSWORD
 from .world import coordinator_world
@@ -87,6 +88,8 @@ def test_the_coordinator_journey_works_with_the_keyboard_alone(page: Page, live_
     tab_to(page, "Föreslå")
     page.keyboard.press("Enter")
     page.wait_for_url("**/placements/*/")
+    # The parties' signatures, recorded directly (test_signing_journey.py signs through the pages).
+    with_signatures(Placement.objects.get(participant=participant))
     tab_to(page, "Kom överens om praktikperioden")
     page.keyboard.press("Space")
     expect(page.get_by_role("button", name="Markera som startad")).to_be_visible()

@@ -126,7 +126,13 @@ def test_the_coordinators_pages_reflow_and_pass_axe(page: Page, live_server: Any
 def test_the_supervisors_pages_reflow_and_pass_axe(page: Page, live_server: Any, world: Any, layout: str) -> None:
     log_in(page, live_server, world.supervisor_user.username)
     follow_up = f"/placements/{world.placement.pk}/follow-up/?due={world.due.pk}"
-    expected = {"home", "placements:portal_placement", "placements:follow_up", "start_list"}
+    expected = {
+        "home",
+        "placements:portal_placement",
+        "placements:follow_up",
+        "start_list",
+        "placements:portal_certificate",
+    }
     problems = check_walk(page, live_server.url, ["/", follow_up], expected, layout)
     assert not problems, "\n".join(problems)
 
