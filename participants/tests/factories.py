@@ -25,11 +25,13 @@ from participants.models import (
     ReferralSource,
     RegionOfBirth,
     StatusChange,
+    StudyKind,
+    StudyTime,
     TargetGroup,
     WorkExperience,
     WorkLength,
 )
-from taxonomy.models import SwedishLevel
+from taxonomy.models import SwedishLevel, Weekday
 from taxonomy.tests.factories import DistrictFactory, OccupationFactory, PrerequisiteFactory
 
 
@@ -159,3 +161,17 @@ class ProgrammeStatusFactory(factory.django.DjangoModelFactory):
     student_aid = True
     recorded_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=5))
     recorded_by = factory.SubFactory(CoordinatorFactory, team=factory.SelfAttribute("..participant.team"))
+
+
+class StudyTimeFactory(factory.django.DjangoModelFactory):
+    """SFI on Tuesday morning, 08:30–12:00."""
+
+    class Meta:
+        model = StudyTime
+
+    participant = factory.SubFactory(ParticipantFactory)
+    weekday = Weekday.TUESDAY
+    starts_at = dt.time(8, 30)
+    ends_at = dt.time(12, 0)
+    kind = StudyKind.SFI
+    school = "SFI Östersund"

@@ -28,6 +28,7 @@ NEED_FULL = 256
 TYPE_INACTIVE = 512
 TYPE_HOURS = 1024
 TYPE_WEEKS = 2048
+TIMETABLE = 4096
 REASONS = (
     NOT_READY,
     BUSY,
@@ -35,6 +36,7 @@ REASONS = (
     LICENCE,
     RECORDS,
     HOURS,
+    TIMETABLE,
     NEED_NOT_OPEN,
     NEED_PERIOD,
     NEED_FULL,
@@ -51,6 +53,7 @@ CODES = {
     "driving_licence": LICENCE,
     "records_extract": RECORDS,
     "hours_available": HOURS,
+    "timetable_clash": TIMETABLE,
     "need_not_open": NEED_NOT_OPEN,
     "need_period": NEED_PERIOD,
     "need_full": NEED_FULL,
@@ -86,6 +89,10 @@ class NeedArrays:
     lat: np.ndarray  # float64, nan unknown
     lon: np.ndarray
     supervisor: np.ndarray  # float32: 1 trained supervisor with room, 0.5 untrained with room, 0 none
+    # Working hours per weekday (Monday first), as features.time_key; a day without hours is 0–0,
+    # which no study time overlaps.
+    work_start: np.ndarray  # (m, 7) int64
+    work_end: np.ndarray  # (m, 7) int64
     need_bits: np.ndarray  # int16: the reasons of placements.rules that hold for the need alone
     prerequisites: tuple[np.ndarray, ...]  # per need, the int64 ids of the prerequisites it asks for
 
@@ -138,6 +145,15 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
     busy = np.zeros((n, m), dtype=bool)
     np.logical_or.at(busy, held.hold_index, overlap)
     excluded |= np.where(busy, BUSY, 0).astype(np.int16)
+
+    if len(p.study_index) and needs.work_end.any():
+        # Each study time against the need's hours on its weekday, exactly as placements.rules compares
+        # them (half-open spans), then any clash of a person's times marks the pair.
+        work_start, work_end = needs.work_start[:, p.study_day].T, needs.work_end[:, p.study_day].T  # (times, m)
+        overlap = (work_start < p.study_end[:, col]) & (p.study_start[:, col] < work_end)
+        clash = np.zeros((n, m), dtype=bool)
+        np.logical_or.at(clash, p.study_index, overlap)
+        excluded |= np.where(clash, TIMETABLE, 0).astype(np.int16)
 
     if needs.records_scope.any():
         checks = features.checks
