@@ -33,6 +33,7 @@ urlpatterns = [
         case_file_views.programme_status_delete,
         name="programme_status_delete",
     ),
+    path("<int:pk>/timetable/", case_file_views.study_times_edit, name="study_times"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/template.csv", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),

@@ -30,6 +30,7 @@ from participants.models import (
     RecordsExtractCheck,
     ReferralImport,
     StatusChange,
+    StudyTime,
     WorkExperience,
 )
 from placements.models import (
@@ -119,6 +120,7 @@ PLACEMENT_EVENT_FIELDS = ("at", "from_status", "to_status", "by", "note")
 ACKNOWLEDGEMENT_FIELDS = ("party", "name", "at", "recorded_by")
 LATER_OUTCOME_FIELDS = ("days_after", "outcome", "recorded_on", "recorded_by")
 ACCESS_LOG_FIELDS = ("at", "username", "action", "fields", "reason")
+STUDY_TIME_FIELDS = ("weekday", "starts_at", "ends_at", "kind", "school")
 
 # What the extract holds of each model that stores something about the person. Every stored field is
 # either shown or named in NOT_SHOWN with the reason, and every model that refers to a participant (or to
@@ -139,6 +141,7 @@ SHOWN: dict[type[models.Model], tuple[str, ...]] = {
     FollowUp: FOLLOW_UP_FIELDS,
     LaterOutcome: LATER_OUTCOME_FIELDS,
     AccessLogEntry: ACCESS_LOG_FIELDS,
+    StudyTime: STUDY_TIME_FIELDS,
 }
 _INTERNAL_KEY = "the database's internal number"
 _THE_PERSON = "the person the extract is about"
@@ -157,6 +160,7 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
     Acknowledgement: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     FollowUp: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
     LaterOutcome: {"id": _INTERNAL_KEY, "placement": _THE_PLACEMENT},
+    StudyTime: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     AccessLogEntry: {
         "id": _INTERNAL_KEY,
         "participant_id": _THE_PERSON,
@@ -183,6 +187,8 @@ def _display(obj: models.Model, name: str) -> str:
         return ", ".join(str(item) for item in value)
     if isinstance(value, dt.datetime):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -259,6 +265,9 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
             [_row(e, WORK_EXPERIENCE_FIELDS) for e in participant.work_experiences.all()],
         ),
         _section("interests", _("Interests"), [_row(i, INTEREST_FIELDS) for i in participant.interests.all()]),
+        _section(
+            "study_times", _("Study timetable"), [_row(t, STUDY_TIME_FIELDS) for t in participant.study_times.all()]
+        ),
         _section(
             "status_history",
             _("Status history"),

@@ -1,7 +1,8 @@
 """Writes of the privacy app: applying the retention rules, and erasure on request.
 
 Pseudonymising a case file removes everything that identifies the person (names, identity number,
-contact details, languages, free text, criminal-records checks, prerequisites such as a vaccination)
+contact details, languages, free text, criminal-records checks, prerequisites such as a vaccination,
+the study timetable)
 and keeps what the reports count (gender, year of birth, district, target group, referral source and
 date, programme dates, social assistance, statuses, placements with their dates and outcomes,
 follow-up dates and grades, later outcomes), so that every report figure computed before and after is
@@ -30,6 +31,7 @@ from participants.models import (
     RecordsExtractCheck,
     ReferralImport,
     StatusChange,
+    StudyTime,
     WorkExperience,
 )
 from placements.matching.features import forget_features
@@ -96,6 +98,8 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
         "follow_ups": _follow_up_texts_clear(FollowUp.objects.filter(placement__in=placements)),
         "records_checks": RecordsExtractCheck.objects.filter(participant_id__in=ids).delete()[0],
         "prerequisites": ParticipantPrerequisite.objects.filter(participant_id__in=ids).delete()[0],
+        # The timetable names a school and when the person is there; no report counts it.
+        "study_times": StudyTime.objects.filter(participant_id__in=ids).delete()[0],
     }
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
     WorkExperience.objects.filter(participant_id__in=ids).update(description="", country="")

@@ -89,6 +89,8 @@ MATRIX: dict[str, str] = {
     "participants:exit_delete": "C",
     "participants:programme_status_create": "C",
     "participants:programme_status_delete": "C",
+    # The study timetable: as the case file itself.
+    "participants:study_times": "C",
     "participants:import_upload": STAFF,
     "participants:import_template": STAFF,
     "participants:import_preview": "C",

@@ -12,6 +12,7 @@ from participants.tests.factories import (
     ParticipantPrerequisiteFactory,
     RecordsExtractCheckFactory,
     StatusChangeFactory,
+    StudyTimeFactory,
     WorkExperienceFactory,
 )
 from placements.tests.factories import AcknowledgementFactory, FollowUpFactory, LaterOutcomeFactory, PlacementFactory
@@ -33,6 +34,7 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
     WorkExperienceFactory(participant=participant, country="Syrien", description="Undersköterska i Aleppo")
     StatusChangeFactory(participant=participant, note="Flyttar till sin syster i Umeå")
     RecordsExtractCheckFactory(participant=participant)
+    StudyTimeFactory(participant=participant, school="Komvux Östersund")
     ParticipantPrerequisiteFactory(participant=participant, prerequisite=PrerequisiteFactory(code="vaccination"))
     placement = PlacementFactory(
         participant=participant, completed=True, assessment="Mycket noggrann", decision_reference="AF-123456"
