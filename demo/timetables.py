@@ -55,14 +55,16 @@ def timetables_write(*, needs: list[NeedPlan], plans: list[ParticipantPlan], rng
             spans[need.index] = span
     WorkingHours.objects.bulk_create(
         [
-            WorkingHours(need_id=need.pk, weekday=day, starts_at=spans[need.index][0], ends_at=spans[need.index][1])
+            WorkingHours(
+                need_id=need.pk or 0, weekday=day, starts_at=spans[need.index][0], ends_at=spans[need.index][1]
+            )
             for need in needs
             if need.index in spans
             for day in SFI_DAYS
         ],
         batch_size=BATCH,
     )
-    studies = []
+    studies: list[StudyTime] = []
     for pp in plans:
         in_sfi = pp.target_group == TargetGroup.NEWCOMER and pp.swedish <= SwedishLevel.SFI_D
         if not in_sfi or rng.random() >= SFI_SHARE:
@@ -74,7 +76,7 @@ def timetables_write(*, needs: list[NeedPlan], plans: list[ParticipantPlan], rng
         start, end = free[0]
         studies.extend(
             StudyTime(
-                participant_id=pp.pk, weekday=day, starts_at=start, ends_at=end, kind=StudyKind.SFI, school=SCHOOL
+                participant_id=pp.pk or 0, weekday=day, starts_at=start, ends_at=end, kind=StudyKind.SFI, school=SCHOOL
             )
             for day in SFI_DAYS
         )

@@ -329,12 +329,13 @@ class StudyTimeForm(forms.Form):
 class BaseStudyTimeFormSet(forms.BaseFormSet):
     """The whole timetable in one form: a time that overlaps an earlier one on its day is marked."""
 
-    def _kept(self) -> list[forms.Form]:
+    def _kept(self) -> list[StudyTimeForm]:
         # A row shown filled in is kept as it is; an empty extra row left empty is no time.
         return [
             form
             for index, form in enumerate(self.forms)
-            if form.is_valid()
+            if isinstance(form, StudyTimeForm)
+            and form.is_valid()
             and (index < self.initial_form_count() or form.has_changed())
             and not form.cleaned_data.get("DELETE")
         ]
