@@ -147,13 +147,9 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
     excluded |= np.where(busy, BUSY, 0).astype(np.int16)
 
     if len(p.study_index) and needs.work_end.any():
-        # Each study time against the need's hours on its weekday, exactly as placements.rules compares
-        # them (half-open spans), then any clash of a person's times marks the pair.
-        work_start, work_end = needs.work_start[:, p.study_day].T, needs.work_end[:, p.study_day].T  # (times, m)
-        overlap = (work_start < p.study_end[:, col]) & (p.study_start[:, col] < work_end)
-        clash = np.zeros((n, m), dtype=bool)
-        np.logical_or.at(clash, p.study_index, overlap)
-        excluded |= np.where(clash, TIMETABLE, 0).astype(np.int16)
+        excluded |= np.where(
+            timetable_clash(p.study_index, p.study_day, p.study_start, p.study_end, needs, n), TIMETABLE, 0
+        ).astype(np.int16)
 
     if needs.records_scope.any():
         checks = features.checks
@@ -217,6 +213,28 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
     for value in weighted.values():
         total += value
     return Scores(total=total, terms=weighted, excluded=excluded, warnings=warnings)
+
+
+def timetable_clash(
+    index: np.ndarray, day: np.ndarray, start: np.ndarray, end: np.ndarray, needs: NeedArrays, n: int
+) -> np.ndarray:
+    """(n, m): whether any study time of the person overlaps the need's working hours on its weekday,
+    compared exactly as placements.rules does (half-open spans: touching is no clash). Day by day, each
+    day's study times against the needs that work that day only: seven array comparisons, no loop over
+    pairs."""
+    clash = np.zeros((n, len(needs)), dtype=bool)
+    for weekday in range(7):
+        working = np.flatnonzero(needs.work_end[:, weekday] > needs.work_start[:, weekday])
+        times = np.flatnonzero(day == weekday)
+        if not len(working) or not len(times):
+            continue
+        work_start, work_end = needs.work_start[working, weekday], needs.work_end[working, weekday]
+        overlap = (work_start[np.newaxis, :] < end[times, np.newaxis]) & (
+            start[times, np.newaxis] < work_end[np.newaxis, :]
+        )
+        rows, columns = np.nonzero(overlap)
+        clash[index[times[rows]], working[columns]] = True
+    return clash
 
 
 def records_scope_code(value: str) -> int:
