@@ -39,7 +39,8 @@ from .services import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# A time in a table cell, labelled by its column (templates/partials/table_cell_field.html).
+TIME_CELL = forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
 
 
 class ParticipantForm(forms.ModelForm):
@@ -301,12 +302,26 @@ class StudyTimeForm(forms.Form):
     """One row of the study timetable: a weekday, from, to, SFI or other education, the school."""
 
     weekday = forms.TypedChoiceField(
-        label=capfirst(_("weekday")), choices=[("", "–"), *Weekday.choices], coerce=int, empty_value=None
+        label=capfirst(_("weekday")),
+        choices=[("", "–"), *((value, capfirst(label)) for value, label in Weekday.choices)],
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    starts_at = forms.TimeField(label=capfirst(_("from")), widget=TIME, validators=[validate_whole_minutes])
-    ends_at = forms.TimeField(label=capfirst(_("to")), widget=TIME, validators=[validate_whole_minutes])
-    kind = forms.ChoiceField(label=capfirst(_("kind of studies")), choices=StudyKind.choices, initial=StudyKind.SFI)
-    school = forms.CharField(label=capfirst(_("school")), max_length=100, required=False)
+    starts_at = forms.TimeField(label=capfirst(_("from")), widget=TIME_CELL, validators=[validate_whole_minutes])
+    ends_at = forms.TimeField(label=capfirst(_("to")), widget=TIME_CELL, validators=[validate_whole_minutes])
+    kind = forms.ChoiceField(
+        label=capfirst(_("kind of studies")),
+        choices=StudyKind.choices,
+        initial=StudyKind.SFI,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    school = forms.CharField(
+        label=capfirst(_("school")),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -328,6 +343,11 @@ class StudyTimeForm(forms.Form):
 
 class BaseStudyTimeFormSet(forms.BaseFormSet):
     """The whole timetable in one form: a time that overlaps an earlier one on its day is marked."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
     def _kept(self) -> list[StudyTimeForm]:
         # A row shown filled in is kept as it is; an empty extra row left empty is no time.

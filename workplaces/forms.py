@@ -19,7 +19,8 @@ from .organisation_numbers import normalize_organisation_number
 from .services import WorkingSpan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# A time in a table cell, labelled by its row and column (templates/partials/table_cell_field.html).
+TIME_CELL = forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
 
 
 def _offer_active_prerequisites(form: forms.ModelForm) -> None:
@@ -125,7 +126,7 @@ class WorkingHoursForm(forms.Form):
                 self.fields[f"day{day.value}_{end}"] = forms.TimeField(
                     label=f"{capfirst(day.label)}, {word}",
                     required=False,
-                    widget=TIME,
+                    widget=TIME_CELL,
                     validators=[validate_whole_minutes],
                 )
 
