@@ -28,6 +28,7 @@ from participants.models import (
     ProgrammeStatus,
     RecordsExtractCheck,
     StatusChange,
+    StudyTime,
     WorkExperience,
 )
 from placements.models import FollowUp, LaterOutcome, Placement, PlacementEvent
@@ -35,7 +36,7 @@ from reporting.models import Indicator, QuarterlyReport, StrategyGoal, Target
 from supervisors.models import Enrolment, Supervisor, TrainingCourse, TrainingSession
 from taxonomy.models import District, JobTrack, Language, Prerequisite
 from taxonomy.services import occupations_load_subset
-from workplaces.models import Need, Organisation, ProcurementContract, Workplace
+from workplaces.models import Need, Organisation, ProcurementContract, WorkingHours, Workplace
 
 from . import catalogue
 from .allocation import allocate, pin_demo_placements, status_path
@@ -53,6 +54,7 @@ from .organisations import (
 from .people import PINNED, participants_plan
 from .plan import Calendar, ParticipantPlan
 from .seasons import SeasonalPlanner
+from .timetables import timetables_write
 from .writing import (
     References,
     needs_write,
@@ -88,6 +90,7 @@ RNG_PHASES = [
     "writing",
     "training",
     "outcomes",
+    "timetables",
 ]
 
 # Everything the demo writes, leaves first: the order `demo_delete` empties the tables in.
@@ -101,6 +104,7 @@ DEMO_MODELS: list[type[models.Model]] = [
     RecordsExtractCheck,
     ParticipantPrerequisite,
     StatusChange,
+    StudyTime,
     WorkExperience,
     Interest,
     Participant,
@@ -108,6 +112,7 @@ DEMO_MODELS: list[type[models.Model]] = [
     TrainingSession,
     TrainingCourse,
     Supervisor,
+    WorkingHours,
     Need,
     ProcurementContract,
     Workplace,
@@ -197,6 +202,8 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     needs_write(needs, refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])
     participants_write(plans, refs=refs, cal=cal, rng=rng["writing"])
     placements_write([p for pp in plans for p in pp.placements], refs=refs, cal=cal, rng=rng["writing"])
+    # The timetables before the signatures: a signed agreement prints the weekly schedule.
+    timetables_write(needs=needs, plans=plans, rng=rng["timetables"])
     signed_agreements_write(demo_supervisor_pk=demo_supervisor.pk or 0)
     outcomes_write(plans, cal=cal, rng=rng["outcomes"])
     training_create(

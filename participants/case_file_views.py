@@ -22,7 +22,14 @@ from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
 
-from .forms import ExitForm, ParticipantPrerequisiteForm, ProgrammeStatusForm, RecordsCheckForm
+from .forms import (
+    ExitForm,
+    ParticipantPrerequisiteForm,
+    ProgrammeStatusForm,
+    RecordsCheckForm,
+    StudyTimeFormSet,
+    study_times_initial,
+)
 from .selectors import (
     get_exit_for_user,
     get_participant_prerequisite_for_user,
@@ -41,6 +48,7 @@ from .services import (
     programme_status_remove,
     records_check_record,
     records_check_remove,
+    study_times_replace,
 )
 
 FORM_TEMPLATE = "participants/case_file_entry_form.html"
@@ -195,3 +203,26 @@ def programme_status_delete(request: AuthenticatedHttpRequest, pk: int, status_p
     programme_status_remove(status=status, by=request.user)
     messages.success(request, _("The status after the programme is removed."))
     return redirect(_case_file_url(pk))
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def study_times_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The study timetable, every row in one form, saved all or nothing."""
+    participant = participant_for_view(user=request.user, pk=pk)
+    formset = StudyTimeFormSet(
+        request.POST or None, prefix="study", initial=None if request.POST else study_times_initial(participant)
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            study_times_replace(participant=participant, by=request.user, times=formset.spans())  # type: ignore[attr-defined]  # StudyTimeFormSet's own method
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages, renderer=formset.renderer)  # type: ignore[attr-defined]  # shown above the rows
+        else:
+            messages.success(request, _("The study timetable is saved."))
+            return redirect(_case_file_url(participant.pk))
+    return render(
+        request,
+        "participants/study_times_form.html",
+        {"participant": participant, "formset": formset, "title": _("Study timetable")},
+    )

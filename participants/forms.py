@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.form_fields import IdsModelMultipleChoiceField
 from accounts.models import Role, User
-from taxonomy.models import Occupation, Prerequisite
+from taxonomy.models import Occupation, Prerequisite, Weekday, validate_whole_minutes
 
 from .duplicates import registered_by_identity_number
 from .identity import format_identity_number, normalize_identity_number
@@ -28,13 +28,23 @@ from .models import (
     ParticipantStatus,
     ProgrammeStatus,
     RecordsExtractCheck,
+    StudyKind,
     Task,
     assignable_coordinators,
 )
 from .selectors import participants_shown
-from .services import ALLOWED_STATUS_CHANGES, EDITABLE_FIELDS, Experience
+from .services import (
+    ALLOWED_STATUS_CHANGES,
+    EDITABLE_FIELDS,
+    MAX_STUDY_TIMES,
+    Experience,
+    StudySpan,
+    overlapping_study_times,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A time in a table cell, labelled by its column (templates/partials/table_cell_field.html).
+TIME_CELL = forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
 
 
 class ParticipantForm(forms.ModelForm):
@@ -359,3 +369,96 @@ class TaskCloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say what was done."), "max_length": TOO_LONG},
     )
+
+
+class StudyTimeForm(forms.Form):
+    """One row of the study timetable: a weekday, from, to, SFI or other education, the school."""
+
+    weekday = forms.TypedChoiceField(
+        label=capfirst(_("weekday")),
+        choices=[("", "–"), *((value, capfirst(label)) for value, label in Weekday.choices)],
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    starts_at = forms.TimeField(label=capfirst(_("from")), widget=TIME_CELL, validators=[validate_whole_minutes])
+    ends_at = forms.TimeField(label=capfirst(_("to")), widget=TIME_CELL, validators=[validate_whole_minutes])
+    kind = forms.ChoiceField(
+        label=capfirst(_("kind of studies")),
+        choices=StudyKind.choices,
+        initial=StudyKind.SFI,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    school = forms.CharField(
+        label=capfirst(_("school")),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", ValidationError(_("The end must be after the start."), code="ends_before_start"))
+        return data
+
+    def to_span(self) -> StudySpan:
+        data = self.cleaned_data
+        return StudySpan(
+            weekday=data["weekday"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            kind=data["kind"],
+            school=data["school"],
+        )
+
+
+class BaseStudyTimeFormSet(forms.BaseFormSet):
+    """The whole timetable in one form: a time that overlaps an earlier one on its day is marked."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def _kept(self) -> list[StudyTimeForm]:
+        # A row shown filled in is kept as it is; an empty extra row left empty is no time.
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if isinstance(form, StudyTimeForm)
+            and form.is_valid()
+            and (index < self.initial_form_count() or form.has_changed())
+            and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        kept = self._kept()
+        for _earlier, later in overlapping_study_times([form.to_span() for form in kept]):
+            kept[later].add_error(
+                "starts_at",
+                ValidationError(_("Overlaps another study time on the same day."), code="study_times_overlap"),
+            )
+
+    def spans(self) -> list[StudySpan]:
+        return sorted((form.to_span() for form in self._kept()), key=lambda t: (t.weekday, t.starts_at))
+
+
+StudyTimeFormSet = forms.formset_factory(
+    StudyTimeForm,
+    formset=BaseStudyTimeFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_STUDY_TIMES,
+    validate_max=True,
+    absolute_max=MAX_STUDY_TIMES,
+)
+
+
+def study_times_initial(participant: Participant) -> list[dict[str, object]]:
+    return [
+        {"weekday": t.weekday, "starts_at": t.starts_at, "ends_at": t.ends_at, "kind": t.kind, "school": t.school}
+        for t in participant.study_times.all()
+    ]

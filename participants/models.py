@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.models import Role, User
-from taxonomy.models import EducationLevel, SwedishLevel
+from taxonomy.models import EducationLevel, SwedishLevel, Weekday, validate_whole_minutes
 
 from .identity import (
     birth_date_of,
@@ -381,6 +381,49 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return str(self.occupation_id)
+
+
+class StudyKind(models.TextChoices):
+    """What the person studies at a time of their week: SFI, or some other education (Komvux, a course)."""
+
+    SFI = "sfi", _("SFI")
+    OTHER = "other", _("Other education")
+
+
+class StudyTime(models.Model):
+    """A time of the person's week when they study (their timetable): SFI on Tuesday 08:30–12:00.
+    A placement's working hours must not clash with it (placements.rules, `timetable_clash`).
+
+    The timetable is weekly and has no dates: it is the one that holds now, changed when the term does.
+    One person's times on one day do not overlap; touching ones (08:00–10:00, 10:00–12:00) may follow
+    each other (participants.services.study_times_replace checks it).
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="study_times", verbose_name=_("participant")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"), validators=[validate_whole_minutes])
+    ends_at = models.TimeField(_("to"), validators=[validate_whole_minutes])
+    kind = models.CharField(_("kind of studies"), max_length=10, choices=StudyKind.choices, default=StudyKind.SFI)
+    school = models.CharField(_("school"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["weekday", "starts_at", "pk"]
+        verbose_name = _("study time")
+        verbose_name_plural = _("study times")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="studytime_ends_after_start"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="studytime_weekday_range"),
+        ]
+        indexes = [models.Index(fields=["participant", "weekday"], name="studytime_participant_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")}, code="ends_before_start")
 
 
 class RecordsExtractScope(models.TextChoices):

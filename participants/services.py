@@ -4,8 +4,8 @@ file, each one atomic use case."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,8 @@ from .models import (
     ProgrammeStatus,
     RecordsExtractCheck,
     StatusChange,
+    StudyKind,
+    StudyTime,
     TargetGroup,
     Task,
     WorkExperience,
@@ -248,6 +250,7 @@ RECORDS_CHECKS_FIELD = "records_checks"
 PREREQUISITES_FIELD = "prerequisites"
 EXITS_FIELD = "exits"
 PROGRAMME_STATUS_FIELD = "programme_status"
+STUDY_TIMES_FIELD = "study_times"
 
 
 def _case_file_changed(*, by: User, participant_id: int, field: str) -> None:
@@ -518,3 +521,59 @@ def task_close(*, task: Task, by: User, action_taken: str, done_on: dt.date | No
     locked.save(update_fields=["done_on", "done_by", "action_taken"])
     _case_file_changed(by=by, participant_id=locked.participant_id, field=TASKS_FIELD)
     return locked
+
+
+# --- The study timetable ---------------------------------------------------------------------------------
+# When the person studies (SFI, other education), week by week: placements.rules keeps a placement's
+# working hours off these times (`timetable_clash`).
+
+MAX_STUDY_TIMES = 14  # two a day, every day of the week: more is a mistake
+
+
+@dataclass(frozen=True)
+class StudySpan:
+    """One study time as entered: weekday (Monday 0), from, to, SFI or other, the school (optional)."""
+
+    weekday: int
+    starts_at: dt.time
+    ends_at: dt.time
+    kind: str = StudyKind.SFI
+    school: str = ""
+
+
+def overlapping_study_times(times: Sequence[StudySpan]) -> list[tuple[int, int]]:
+    """(earlier, later) positions of times on the same weekday that overlap. Spans are half-open, as in
+    the timetable rule: one that ends when the next starts (08:00–10:00, 10:00–12:00) does not overlap."""
+    found = []
+    for later, time in enumerate(times):
+        for earlier in range(later):
+            other = times[earlier]
+            if other.weekday == time.weekday and other.starts_at < time.ends_at and time.starts_at < other.ends_at:
+                found.append((earlier, later))
+                break
+    return found
+
+
+@transaction.atomic
+def study_times_replace(*, participant: Participant, by: User, times: Sequence[StudySpan]) -> list[StudyTime]:
+    """Set the person's study timetable to `times`, all or nothing: each time checked, none overlapping
+    another on its day, at most MAX_STUDY_TIMES. An empty list clears it."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if len(times) > MAX_STUDY_TIMES:
+        raise ValidationError(
+            _("At most %(count)s study times.") % {"count": MAX_STUDY_TIMES}, code="too_many_study_times"
+        )
+    rows = [StudyTime(participant=locked, **asdict(time)) for time in times]
+    for row in rows:
+        row.full_clean(exclude=["participant"])
+    overlaps = overlapping_study_times(times)
+    if overlaps:
+        earlier, later = overlaps[0]
+        raise ValidationError(
+            _("%(later)s overlaps %(earlier)s.") % {"later": rows[later], "earlier": rows[earlier]},
+            code="study_times_overlap",
+        )
+    StudyTime.objects.filter(participant=locked).delete()
+    StudyTime.objects.bulk_create(rows)
+    _case_file_changed(by=by, participant_id=locked.pk, field=STUDY_TIMES_FIELD)
+    return rows

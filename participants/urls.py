@@ -37,6 +37,7 @@ urlpatterns = [
     path("<int:pk>/tasks/new/", journal_views.task_create_view, name="task_create"),
     path("<int:pk>/tasks/<int:task_pk>/close/", journal_views.task_close_view, name="task_close"),
     path("tasks/", journal_views.task_list, name="task_list"),
+    path("<int:pk>/timetable/", case_file_views.study_times_edit, name="study_times"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/template.csv", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),

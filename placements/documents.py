@@ -1,17 +1,23 @@
 """The placement's documents, in Swedish, rendered as PDF from HTML templates (WeasyPrint): the
 agreement (a watermarked draft while proposed, the document frozen for signing, its signature
-page) and the certificate (praktikintyg, when completed and approved)."""
+page), with the weekly schedule of working hours and studies, and the certificate (praktikintyg,
+when completed and approved)."""
 
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
+
+from taxonomy.models import Weekday
 
 from .models import AgreementDocument, AgreementTerms, Party, Placement, Signature
 
@@ -27,6 +33,39 @@ def _pdf(template: str, context: dict[str, object]) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+@dataclass(frozen=True)
+class ScheduleDay:
+    """One weekday of the agreement's weekly schedule: the placement's working hours and the studies."""
+
+    day: str
+    work: str  # "13:00–17:00", or "" on a day without working hours
+    studies: list[str]  # "SFI 08:30–12:00 (SFI Östersund)"
+
+
+def _span(start: object, end: object) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def weekly_schedule(placement: Placement) -> list[ScheduleDay]:
+    """Monday to Friday, and a weekend day that has working hours or studies: when the person works at
+    the placement (the need's working hours) and when they study (their timetable). Called while the
+    document's language is active (the weekday names and kinds are translated)."""
+    hours = {h.weekday: h for h in placement.need.working_hours.all()}
+    studies: dict[int, list[str]] = defaultdict(list)
+    for study in placement.participant.study_times.all():
+        text = f"{study.get_kind_display()} {_span(study.starts_at, study.ends_at)}"
+        studies[study.weekday].append(f"{text} ({study.school})" if study.school else text)
+    return [
+        ScheduleDay(
+            day=str(capfirst(day.label)),
+            work=_span(hours[day].starts_at, hours[day].ends_at) if day in hours else "",
+            studies=studies.get(day, []),
+        )
+        for day in Weekday
+        if day <= Weekday.FRIDAY or day in hours or day in studies
+    ]
+
+
 def agreement_pdf(
     placement: Placement, *, terms: AgreementTerms | None = None, draft: bool = False, legacy: bool = False
 ) -> bytes:
@@ -35,6 +74,8 @@ def agreement_pdf(
     no signed document) prints with who acknowledged it instead of the signature lines."""
     acknowledged = {a.party: a for a in placement.acknowledgements.select_related("recorded_by")}
     parties = [(party, acknowledged.get(party.value)) for party in Party]
+    with translation.override("sv"):
+        schedule = weekly_schedule(placement)
     return _pdf(
         "placements/documents/agreement.html",
         {
@@ -44,6 +85,7 @@ def agreement_pdf(
             "draft": draft,
             "legacy": legacy,
             "signing_parties": list(Party),
+            "weekly_schedule": schedule,
         },
     )
 

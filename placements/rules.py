@@ -18,6 +18,13 @@ The rules, by code:
     records_extract         no approved criminal-records extract check for the need's scope that is
                             valid through the period's end
     hours_available         more hours a day than the participant can work
+    timetable_clash         the need's working hours overlap the participant's study time (SFI or other
+                            education) on some weekday. Both are weekly spans, compared exactly to the
+                            minute as half-open intervals: studies ending 12:00 and work starting 12:00
+                            do not clash. A need without working hours, or a person without study
+                            times, never clashes. The message lists every clash, in the order of the
+                            week: "krockar med SFI tisdag 08:30–12:00, SFI onsdag 08:30–12:00" (a week
+                            holds only a few). The period does not narrow it: a placement runs weeks.
     need_not_open           the need is not open
     need_period             the period falls outside the need's, or ends before it starts
     need_full               every place of the need is taken somewhere in the period
@@ -47,7 +54,14 @@ from enum import Enum
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
-from participants.models import Participant, ParticipantStatus, RecordsExtractCheck, RecordsExtractResult
+from participants.models import (
+    Participant,
+    ParticipantStatus,
+    RecordsExtractCheck,
+    RecordsExtractResult,
+    StudyKind,
+    StudyTime,
+)
 from supervisors.models import Supervisor
 from supervisors.selectors import with_training_through
 from taxonomy.models import PlacementType, Prerequisite
@@ -77,6 +91,7 @@ PAIR_CODES = (
     "driving_licence",
     "records_extract",
     "hours_available",
+    "timetable_clash",
 )
 NEED_CODES = ("need_not_open", "need_period", "need_full", "type_inactive", "type_hours", "type_weeks")
 
@@ -182,7 +197,44 @@ def pair_problems(placing: Placing) -> list[Problem]:
                 % {"name": person.full_name, "hours": person.hours_per_day},
             )
         )
+    clashes = timetable_clashes(participant=person, need=need)
+    if clashes:
+        found.append(
+            Problem(
+                "timetable_clash",
+                "participant",
+                _("The need's working hours clash with %(times)s.")
+                % {"times": ", ".join(study_time_label(study) for study in clashes)},
+            )
+        )
     return found
+
+
+def study_time_label(study: StudyTime) -> str:
+    """ "SFI tisdag 08:30–12:00": what the person studies, on which day, when (as the rule says it)."""
+    what = _("SFI") if study.kind == StudyKind.SFI else _("studies")
+    return _("%(what)s %(day)s %(start)s–%(end)s") % {
+        "what": what,
+        "day": study.get_weekday_display(),
+        "start": f"{study.starts_at:%H:%M}",
+        "end": f"{study.ends_at:%H:%M}",
+    }
+
+
+def timetable_clashes(*, participant: Participant, need: Need) -> list[StudyTime]:
+    """The person's study times that overlap the need's working hours on their weekday, in the order
+    of the week. Half-open spans: one that ends when the other starts does not overlap."""
+    if participant.pk is None or need.pk is None:
+        return []
+    hours = {h.weekday: h for h in need.working_hours.all()}
+    if not hours:
+        return []
+    clashes = []
+    for study in participant.study_times.all():
+        work = hours.get(study.weekday)
+        if work is not None and study.starts_at < work.ends_at and work.starts_at < study.ends_at:
+            clashes.append(study)
+    return clashes
 
 
 def records_check_valid(participant: Participant, *, scope: str, through: dt.date) -> bool:

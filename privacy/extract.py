@@ -31,6 +31,7 @@ from participants.models import (
     RecordsExtractCheck,
     ReferralImport,
     StatusChange,
+    StudyTime,
     Task,
     WorkExperience,
 )
@@ -168,6 +169,7 @@ MEETING_FIELDS = (
     "created_at",
 )
 ACCESS_LOG_FIELDS = ("at", "username", "action", "fields", "reason")
+STUDY_TIME_FIELDS = ("weekday", "starts_at", "ends_at", "kind", "school")
 
 # What the extract holds of each model that stores something about the person. Every stored field is
 # either shown or named in NOT_SHOWN with the reason, and every model that refers to a participant (or to
@@ -194,6 +196,7 @@ SHOWN: dict[type[models.Model], tuple[str, ...]] = {
     Meeting: MEETING_FIELDS,
     CaseNote: CASE_NOTE_FIELDS,
     Task: TASK_FIELDS,
+    StudyTime: STUDY_TIME_FIELDS,
 }
 _INTERNAL_KEY = "the database's internal number"
 _THE_PERSON = "the person the extract is about"
@@ -236,6 +239,7 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
         "sequence": "a technical version number for calendar programs",
         "updated_at": "when the row was last saved, a technical time (the changes are in the access log)",
     },
+    StudyTime: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     AccessLogEntry: {
         "id": _INTERNAL_KEY,
         "participant_id": _THE_PERSON,
@@ -265,6 +269,8 @@ def _display(obj: models.Model, name: str) -> str:
         return ", ".join(str(item) for item in value)
     if isinstance(value, dt.datetime):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -341,6 +347,9 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
             [_row(e, WORK_EXPERIENCE_FIELDS) for e in participant.work_experiences.all()],
         ),
         _section("interests", _("Interests"), [_row(i, INTEREST_FIELDS) for i in participant.interests.all()]),
+        _section(
+            "study_times", _("Study timetable"), [_row(t, STUDY_TIME_FIELDS) for t in participant.study_times.all()]
+        ),
         _section(
             "status_history",
             _("Status history"),

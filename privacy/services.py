@@ -1,7 +1,8 @@
 """Writes of the privacy app: applying the retention rules, and erasure on request.
 
 Pseudonymising a case file removes everything that identifies the person (names, identity number,
-contact details, languages, free text, criminal-records checks, prerequisites such as a vaccination)
+contact details, languages, free text, criminal-records checks, prerequisites such as a vaccination,
+the study timetable)
 and keeps what the reports count (gender, year of birth, district, target group, referral source and
 date, programme dates, social assistance, statuses, placements with their dates and outcomes,
 follow-up dates and grades, later outcomes), so that every report figure computed before and after is
@@ -31,6 +32,7 @@ from participants.models import (
     RecordsExtractCheck,
     ReferralImport,
     StatusChange,
+    StudyTime,
     Task,
     WorkExperience,
 )
@@ -110,6 +112,8 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
         # The journal is free text about the person through and through: nothing of it is kept.
         "case_notes": CaseNote.objects.filter(participant_id__in=ids).delete()[0],
         "tasks": _tasks_delete(Task.objects.filter(participant_id__in=ids)),
+        # The timetable names a school and when the person is there; no report counts it.
+        "study_times": StudyTime.objects.filter(participant_id__in=ids).delete()[0],
     }
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
     # Meetings are arrangements (where, who, which interpreter language), no use to statistics.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -47,6 +48,26 @@ class SwedishLevel(models.IntegerChoices):
     SFI_COMPLETED = 5, _("SFI completed")
     SVA = 6, _("Swedish as a second language (SVA)")
     FLUENT = 7, _("Fluent Swedish")
+
+
+class Weekday(models.IntegerChoices):
+    """A day of the week, numbered as Python's `date.weekday()` (Monday 0). The labels are lower case
+    nouns ("tisdag"): they stand inside sentences ("krockar med SFI tisdag 08:30–12:00")."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+def validate_whole_minutes(value: dt.time) -> None:
+    """Times of the week (study times, working hours) are whole minutes: what the pages show (HH:MM)
+    is then all there is, and the timetable rule compares exactly what is shown."""
+    if value.second or value.microsecond:
+        raise ValidationError(_("Give the time in whole minutes (HH:MM)."), code="whole_minutes")
 
 
 class EducationLevel(models.IntegerChoices):

@@ -37,6 +37,7 @@ OBJECT_OF = {
     "participants:exit_delete": "participant",
     "participants:programme_status_create": "participant",
     "participants:programme_status_delete": "participant",
+    "participants:study_times": "participant",
     "participants:import_preview": "import",
     "placements:detail": "placement",
     "placements:agreement": "placement",

@@ -107,6 +107,8 @@ MATRIX: dict[str, str] = {
     "participants:task_list": STAFF,
     # The whole list behind a start-page panel (here the coordinator's "waiting" panel).
     "start_list": STAFF,
+    # The study timetable: as the case file itself.
+    "participants:study_times": "C",
     "participants:import_upload": STAFF,
     "participants:import_template": STAFF,
     "participants:import_preview": "C",

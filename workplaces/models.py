@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
-from taxonomy.models import EducationLevel, SwedishLevel
+from taxonomy.models import EducationLevel, SwedishLevel, Weekday, validate_whole_minutes
 
 from .organisation_numbers import validate_organisation_number
 
@@ -283,3 +283,33 @@ class Need(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+
+class WorkingHours(models.Model):
+    """When a placement at the need works on one weekday: Monday 13:00–17:00. At most one span a day.
+
+    A need without any keeps no hours: nothing then clashes with a person's studies. With them, a
+    placement there must not clash with the person's study times (placements.rules, `timetable_clash`).
+    """
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("need"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"), validators=[validate_whole_minutes])
+    ends_at = models.TimeField(_("to"), validators=[validate_whole_minutes])
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.UniqueConstraint(fields=["need", "weekday"], name="workinghours_one_span_a_day"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="workinghours_ends_after_start"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="workinghours_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")}, code="ends_before_start")

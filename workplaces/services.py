@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from taxonomy.models import Prerequisite
 
-from .models import Need, NeedStatus, Organisation, Workplace
+from .models import Need, NeedStatus, Organisation, WorkingHours, Workplace
 from .organisation_numbers import normalize_organisation_number
 
 _M = TypeVar("_M", bound=models.Model)
@@ -51,6 +53,25 @@ def workplace_save(
     return _save(workplace or Workplace(), fields, prerequisites=prerequisites)
 
 
+@dataclass(frozen=True)
+class WorkingSpan:
+    """The need's working hours on one weekday (Monday 0): from, to."""
+
+    weekday: int
+    starts_at: dt.time
+    ends_at: dt.time
+
+
+def _working_hours_replace(need: Need, spans: Iterable[WorkingSpan]) -> None:
+    rows = [WorkingHours(need=need, weekday=s.weekday, starts_at=s.starts_at, ends_at=s.ends_at) for s in spans]
+    if len({row.weekday for row in rows}) != len(rows):
+        raise ValidationError(_("One span of working hours a day."), code="working_hours_twice")
+    for row in rows:
+        row.full_clean(exclude=["need"])
+    WorkingHours.objects.filter(need=need).delete()
+    WorkingHours.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def need_save(
     *,
@@ -58,9 +79,11 @@ def need_save(
     by: User | None,
     prerequisites: Iterable[Prerequisite] | None = None,
     places_held: Callable[[Need], int] | None = None,
+    working_hours: Iterable[WorkingSpan] | None = None,
     **fields: Any,
 ) -> Need:
-    """Create (need=None) or change a need, with its prerequisites.
+    """Create (need=None) or change a need, with its prerequisites and its working hours per weekday
+    (`working_hours`, None leaves them as they are; empty: no hours, nothing clashes with studies).
 
     A change to fewer places than the need's placements hold at the same time is refused.
     `places_held` counts those for the need, locked here so no placement is agreed meanwhile.
@@ -87,7 +110,11 @@ def need_save(
                     % {"count": held}
                 }
             )
-    return _save(need, fields, prerequisites=prerequisites)
+    saved = _save(need, fields, prerequisites=prerequisites)
+    if working_hours is not None:
+        _working_hours_replace(saved, working_hours)
+        # Matching caches its arrays by version; the need's own row moved with the save above.
+    return saved
 
 
 ALLOWED_NEED_STATUS = {

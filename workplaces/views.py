@@ -22,7 +22,7 @@ from placements.selectors import need_places_held, placements_shown
 from supervisors.selectors import supervisors_at
 
 from .filters import NeedFilter, OrganisationFilter
-from .forms import NeedForm, OrganisationForm, WorkplaceForm
+from .forms import NeedForm, OrganisationForm, WorkingHoursForm, WorkplaceForm
 from .models import Need, NeedStatus
 from .selectors import (
     get_need_for_user,
@@ -152,6 +152,7 @@ def need_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "transitions": _need_transitions(need.status),
             "need_prerequisites": need.prerequisites.all(),
             "workplace_prerequisites": need.workplace.prerequisites.all(),
+            "working_hours": need.working_hours.all(),
         },
     )
 
@@ -170,15 +171,30 @@ def need_form(
     need = get_need_for_user(request.user, pk) if pk else None
     workplace = need.workplace if need else get_workplace_for_user(request.user, workplace_pk)
     form = NeedForm(request.POST or None, instance=need)
-    done = save_with_service(
-        request,
-        form,
-        lambda data: need_save(need=need, by=request.user, workplace=workplace, places_held=need_places_held, **data),
-        success=lambda saved: _("%(name)s is saved.") % {"name": saved.title},
-        redirect_to=lambda saved: saved_url("workplaces:need_detail", saved.pk),
-    )
+    hours = WorkingHoursForm(request.POST or None, need=need)
+    # Both are checked in one round, so every error shows at once; the need is saved with its hours.
+    done = None
+    if request.method != "POST" or hours.is_valid():
+        done = save_with_service(
+            request,
+            form,
+            lambda data: need_save(
+                need=need,
+                by=request.user,
+                workplace=workplace,
+                places_held=need_places_held,
+                working_hours=hours.spans(),
+                **data,
+            ),
+            success=lambda saved: _("%(name)s is saved.") % {"name": saved.title},
+            redirect_to=lambda saved: saved_url("workplaces:need_detail", saved.pk),
+        )
+    else:
+        form.is_valid()  # the need's own errors show beside the hours' in the same round
     return done or render(
-        request, "workplaces/form.html", {"form": form, "object": need, "kind": "need", "workplace": workplace}
+        request,
+        "workplaces/form.html",
+        {"form": form, "object": need, "kind": "need", "workplace": workplace, "hours_form": hours},
     )
 
 

@@ -211,3 +211,23 @@ def test_the_demo_supervisors_agreed_placement_is_signed_by_every_party(seeded: 
     document = signing.signed_document(agreed)
     assert document is not None
     assert hashlib.sha256(document.signed_pdf.read()).hexdigest() == document.signed_sha256
+
+
+def test_newcomers_in_sfi_have_timetables_that_no_demo_placement_clashes_with_and_some_needs_do(seeded: str) -> None:
+    from participants.models import StudyTime
+    from placements import rules
+    from workplaces.models import WorkingHours
+
+    assert StudyTime.objects.filter(starts_at=dt.time(8, 30)).exists()  # SFI mornings
+    assert WorkingHours.objects.filter(starts_at=dt.time(13)).exists()  # afternoon needs
+    assert WorkingHours.objects.filter(starts_at=dt.time(8)).exists()  # and morning ones
+    placements = Placement.objects.select_related("participant", "need").prefetch_related(
+        "participant__study_times", "need__working_hours"
+    )
+    for placement in placements:
+        assert rules.timetable_clashes(participant=placement.participant, need=placement.need) == []
+    studying = Participant.objects.filter(study_times__isnull=False).distinct().prefetch_related("study_times")
+    morning_needs = (
+        Need.objects.filter(working_hours__starts_at=dt.time(8)).distinct().prefetch_related("working_hours")
+    )
+    assert any(rules.timetable_clashes(participant=p, need=n) for p in studying for n in morning_needs)

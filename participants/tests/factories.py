@@ -27,12 +27,14 @@ from participants.models import (
     ReferralSource,
     RegionOfBirth,
     StatusChange,
+    StudyKind,
+    StudyTime,
     TargetGroup,
     Task,
     WorkExperience,
     WorkLength,
 )
-from taxonomy.models import SwedishLevel
+from taxonomy.models import SwedishLevel, Weekday
 from taxonomy.tests.factories import DistrictFactory, OccupationFactory, PrerequisiteFactory
 
 
@@ -195,3 +197,17 @@ class TaskFactory(factory.django.DjangoModelFactory):
             done_by=factory.SelfAttribute("assignee"),
             action_taken="Ringde och bokade ett möte",
         )
+
+
+class StudyTimeFactory(factory.django.DjangoModelFactory):
+    """SFI on Tuesday morning, 08:30–12:00."""
+
+    class Meta:
+        model = StudyTime
+
+    participant = factory.SubFactory(ParticipantFactory)
+    weekday = Weekday.TUESDAY
+    starts_at = dt.time(8, 30)
+    ends_at = dt.time(12, 0)
+    kind = StudyKind.SFI
+    school = "SFI Östersund"

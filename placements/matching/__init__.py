@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from accounts.models import User
 from participants.models import Participant
-from workplaces.models import Need
+from workplaces.models import Need, WorkingHours
 
 from .. import rules
 from ..models import MatchingWeights
 from ..selectors import supervisor_room_for_needs
-from .features import Features, code_digits, day_number, load_features, subset
+from .features import Features, code_digits, day_number, load_features, subset, time_key
 from .scoring import (
     BUSY,
     CODES,
@@ -39,6 +39,7 @@ from .scoring import (
     REASONS,
     RECORDS,
     SWEDISH,
+    TIMETABLE,
     TYPE_HOURS,
     TYPE_INACTIVE,
     TYPE_WEEKS,
@@ -55,6 +56,7 @@ REASON_LABELS = {
     LICENCE: _("No driving licence"),
     RECORDS: _("No criminal-records extract check valid through the period"),
     HOURS: _("Fewer hours a day available than the need asks"),
+    TIMETABLE: _("The need's working hours clash with SFI or other studies"),
     NEED_NOT_OPEN: _("The need is not open"),
     NEED_PERIOD: _("The need's period is over"),
     NEED_FULL: _("Every place of the need is taken in the period"),
@@ -137,6 +139,7 @@ def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
             value |= CODES[problem.code]
         return value
 
+    work_start, work_end = working_hours_arrays(needs)
     return NeedArrays(
         digits=code_digits([n.occupation_id for n in needs]),
         workplace_id=np.array([n.workplace_id for n in needs], dtype=np.int64),
@@ -153,9 +156,26 @@ def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
         lat=np.array([coordinate(n, "latitude") for n in needs], dtype=np.float64),
         lon=np.array([coordinate(n, "longitude") for n in needs], dtype=np.float64),
         supervisor=np.array([supervisor[n.pk] for n in needs], dtype=np.float32),
+        work_start=work_start,
+        work_end=work_end,
         need_bits=np.array([bits(n) for n in needs], dtype=np.int16),
         prerequisites=tuple(np.array([p.pk for p in rules.required_prerequisites(n)], dtype=np.int64) for n in needs),
     )
+
+
+def working_hours_arrays(needs: list[Need]) -> tuple[np.ndarray, np.ndarray]:
+    """Each need's working hours per weekday, (m, 7) starts and ends (features.time_key), 0–0 on a day
+    without; read in one query for all the needs."""
+    column = {need.pk: i for i, need in enumerate(needs)}
+    start = np.zeros((len(needs), 7), dtype=np.int64)
+    end = np.zeros((len(needs), 7), dtype=np.int64)
+    rows = WorkingHours.objects.filter(need_id__in=list(column)).values_list(
+        "need_id", "weekday", "starts_at", "ends_at"
+    )
+    for need_id, weekday, starts_at, ends_at in rows:
+        start[column[need_id], weekday] = time_key(starts_at)
+        end[column[need_id], weekday] = time_key(ends_at)
+    return start, end
 
 
 def contributions_of(scores: Scores, row: int, column: int) -> list[Contribution]:

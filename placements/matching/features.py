@@ -4,9 +4,13 @@ What matching may read is listed here and nowhere else. It never loads gender, i
 number, birth date, name, languages or anything else the Discrimination Act protects, so no
 ranking can depend on them.
 
-Each part (participants with their competences; placements; criminal-records checks and prerequisites) is cached
-in the process with the version it was read at: the newest change and the highest id of its
-tables, one cheap query. A part is reloaded only when its version moves.
+Study times (the person's timetable) are kept as spans, one row each, in microseconds since midnight:
+the timetable rule (placements.rules, `timetable_clash`) compares times exactly, and so does
+`scoring`, so no grid of slots can round a time one way here and the other way there.
+
+Each part (participants with their competences and timetables; placements; criminal-records checks
+and prerequisites) is cached in the process with the version it was read at: the newest change and
+the highest id of its tables, one cheap query. A part is reloaded only when its version moves.
 """
 
 from __future__ import annotations
@@ -19,7 +23,14 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
-from participants.models import Interest, Participant, ParticipantPrerequisite, RecordsExtractCheck, WorkExperience
+from participants.models import (
+    Interest,
+    Participant,
+    ParticipantPrerequisite,
+    RecordsExtractCheck,
+    StudyTime,
+    WorkExperience,
+)
 
 from ..models import ENDED_STATUSES, HOLDING_STATUSES, WORK_OR_STUDIES, Placement, PlacementStatus
 from ..occupancy import period_start
@@ -45,6 +56,11 @@ def day_number(value: dt.date | None) -> int:
     return value.toordinal() if value else NO_DAY
 
 
+def time_key(value: dt.time) -> int:
+    """A time of day as microseconds since midnight: ordered exactly as the times are."""
+    return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
+
+
 @dataclass(frozen=True)
 class ParticipantArrays:
     """One row per participant; competences as (row, participant index) pairs."""
@@ -68,6 +84,10 @@ class ParticipantArrays:
     int_index: np.ndarray
     int_digits: np.ndarray
     int_length: np.ndarray  # int8, digits in the interest's code
+    study_index: np.ndarray  # int32 participant index of each study time
+    study_day: np.ndarray  # int8 weekday (Monday 0)
+    study_start: np.ndarray  # int64 time_key
+    study_end: np.ndarray  # int64 time_key
 
 
 @dataclass(frozen=True)
@@ -115,6 +135,7 @@ def _participants() -> ParticipantArrays:
     index_of = {int(pk): i for i, pk in enumerate(ids)}
     exp = list(WorkExperience.objects.values_list("participant_id", "occupation_id", "years"))
     interests = list(Interest.objects.values_list("participant_id", "occupation_id"))
+    studies = list(StudyTime.objects.values_list("participant_id", "weekday", "starts_at", "ends_at"))
     return ParticipantArrays(
         ids=ids,
         index_of=index_of,
@@ -135,6 +156,10 @@ def _participants() -> ParticipantArrays:
         int_index=np.fromiter((index_of[i[0]] for i in interests), dtype=np.int32, count=len(interests)),
         int_digits=code_digits([i[1] for i in interests]),
         int_length=np.fromiter((len(i[1]) for i in interests), dtype=np.int8, count=len(interests)),
+        study_index=np.fromiter((index_of[t[0]] for t in studies), dtype=np.int32, count=len(studies)),
+        study_day=np.fromiter((t[1] for t in studies), dtype=np.int8, count=len(studies)),
+        study_start=np.fromiter((time_key(t[2]) for t in studies), dtype=np.int64, count=len(studies)),
+        study_end=np.fromiter((time_key(t[3]) for t in studies), dtype=np.int64, count=len(studies)),
     )
 
 
@@ -214,6 +239,7 @@ def _versions() -> dict[str, tuple[Any, ...]]:
         "placement": Placement._meta.db_table,
         "check": RecordsExtractCheck._meta.db_table,
         "prerequisite": ParticipantPrerequisite._meta.db_table,
+        "study": StudyTime._meta.db_table,
     }
     sql = "SELECT " + ", ".join(
         [
@@ -227,12 +253,14 @@ def _versions() -> dict[str, tuple[Any, ...]]:
             # A prerequisite ended or removed moves its case file's updated_at (participants.services),
             # which the participants' part already watches: the newest id sees the rows added in bulk.
             f"(SELECT MAX(id) FROM {tables['prerequisite']})",
+            # A timetable replaced or emptied moves its case file's updated_at too (participants.services).
+            f"(SELECT MAX(id) FROM {tables['study']})",
         ]
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    people = (connection.alias, *row[:4])
+    people = (connection.alias, *row[:4], row[8])
     return {"participants": people, "placements": (*people, *row[4:6]), "checks": (*people, *row[6:8])}
 
 
@@ -271,7 +299,7 @@ def subset(features: Features, rows: np.ndarray) -> Features:
     def keep(index: np.ndarray) -> np.ndarray:
         return new_index[index] >= 0 if len(index) else np.zeros(0, dtype=bool)
 
-    exp, inter = keep(p.exp_index), keep(p.int_index)
+    exp, inter, study = keep(p.exp_index), keep(p.int_index), keep(p.study_index)
     people = ParticipantArrays(
         ids=p.ids[rows],
         index_of={int(pk): i for i, pk in enumerate(p.ids[rows])},
@@ -292,6 +320,10 @@ def subset(features: Features, rows: np.ndarray) -> Features:
         int_index=new_index[p.int_index[inter]],
         int_digits=p.int_digits[inter],
         int_length=p.int_length[inter],
+        study_index=new_index[p.study_index[study]],
+        study_day=p.study_day[study],
+        study_start=p.study_start[study],
+        study_end=p.study_end[study],
     )
     held = features.placements
     hold, past = keep(held.hold_index), keep(held.past_index)

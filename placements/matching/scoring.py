@@ -28,6 +28,7 @@ NEED_FULL = 256
 TYPE_INACTIVE = 512
 TYPE_HOURS = 1024
 TYPE_WEEKS = 2048
+TIMETABLE = 4096
 REASONS = (
     NOT_READY,
     BUSY,
@@ -35,6 +36,7 @@ REASONS = (
     LICENCE,
     RECORDS,
     HOURS,
+    TIMETABLE,
     NEED_NOT_OPEN,
     NEED_PERIOD,
     NEED_FULL,
@@ -51,6 +53,7 @@ CODES = {
     "driving_licence": LICENCE,
     "records_extract": RECORDS,
     "hours_available": HOURS,
+    "timetable_clash": TIMETABLE,
     "need_not_open": NEED_NOT_OPEN,
     "need_period": NEED_PERIOD,
     "need_full": NEED_FULL,
@@ -86,6 +89,10 @@ class NeedArrays:
     lat: np.ndarray  # float64, nan unknown
     lon: np.ndarray
     supervisor: np.ndarray  # float32: 1 trained supervisor with room, 0.5 untrained with room, 0 none
+    # Working hours per weekday (Monday first), as features.time_key; a day without hours is 0–0,
+    # which no study time overlaps.
+    work_start: np.ndarray  # (m, 7) int64
+    work_end: np.ndarray  # (m, 7) int64
     need_bits: np.ndarray  # int16: the reasons of placements.rules that hold for the need alone
     prerequisites: tuple[np.ndarray, ...]  # per need, the int64 ids of the prerequisites it asks for
 
@@ -138,6 +145,11 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
     busy = np.zeros((n, m), dtype=bool)
     np.logical_or.at(busy, held.hold_index, overlap)
     excluded |= np.where(busy, BUSY, 0).astype(np.int16)
+
+    if len(p.study_index) and needs.work_end.any():
+        excluded |= np.where(
+            timetable_clash(p.study_index, p.study_day, p.study_start, p.study_end, needs, n), TIMETABLE, 0
+        ).astype(np.int16)
 
     if needs.records_scope.any():
         checks = features.checks
@@ -201,6 +213,28 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
     for value in weighted.values():
         total += value
     return Scores(total=total, terms=weighted, excluded=excluded, warnings=warnings)
+
+
+def timetable_clash(
+    index: np.ndarray, day: np.ndarray, start: np.ndarray, end: np.ndarray, needs: NeedArrays, n: int
+) -> np.ndarray:
+    """(n, m): whether any study time of the person overlaps the need's working hours on its weekday,
+    compared exactly as placements.rules does (half-open spans: touching is no clash). Day by day, each
+    day's study times against the needs that work that day only: seven array comparisons, no loop over
+    pairs."""
+    clash = np.zeros((n, len(needs)), dtype=bool)
+    for weekday in range(7):
+        working = np.flatnonzero(needs.work_end[:, weekday] > needs.work_start[:, weekday])
+        times = np.flatnonzero(day == weekday)
+        if not len(working) or not len(times):
+            continue
+        work_start, work_end = needs.work_start[working, weekday], needs.work_end[working, weekday]
+        overlap = (work_start[np.newaxis, :] < end[times, np.newaxis]) & (
+            start[times, np.newaxis] < work_end[np.newaxis, :]
+        )
+        rows, columns = np.nonzero(overlap)
+        clash[index[times[rows]], working[columns]] = True
+    return clash
 
 
 def records_scope_code(value: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -80,3 +81,34 @@ def test_another_teams_documents_are_404(client: Client) -> None:
 def test_the_assessment_waits_for_the_end(coordinator) -> None:
     with pytest.raises(ValidationError):
         placement_record_assessment(placement=PlacementFactory(active=True), assessment="Bra", by=coordinator)
+
+
+def test_the_agreement_prints_the_weekly_schedule_of_work_and_studies(client: Client, coordinator) -> None:
+    from participants.models import StudyKind
+    from participants.tests.factories import StudyTimeFactory
+    from workplaces.tests.factories import WorkingHoursFactory
+
+    placement = PlacementFactory(active=True, participant__team=coordinator.team)
+    for day in (0, 1, 2, 3):
+        WorkingHoursFactory(need=placement.need, weekday=day)
+        StudyTimeFactory(participant=placement.participant, weekday=day, school="")
+    StudyTimeFactory(
+        participant=placement.participant, weekday=5, kind=StudyKind.OTHER, school="Komvux", starts_at=dt.time(10)
+    )
+    client.force_login(coordinator)
+    text = _text(client.get(reverse("placements:agreement", args=[placement.pk])).content)
+    assert "Veckoschema" in text
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Måndag 13:00–17:00 SFI 08:30–12:00" in lines
+    assert "Torsdag 13:00–17:00 SFI 08:30–12:00" in lines
+    assert "Fredag – –" in lines  # a weekday without either
+    assert "Lördag – Annan utbildning 10:00–12:00 (Komvux)" in lines
+    assert not any(line.startswith("Söndag") for line in lines)  # a weekend day without either is left out
+
+
+def test_the_agreement_of_a_need_without_hours_says_no_working_hours(client: Client, coordinator) -> None:
+    placement = PlacementFactory(active=True, participant__team=coordinator.team)
+    client.force_login(coordinator)
+    text = _text(client.get(reverse("placements:agreement", args=[placement.pk])).content)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Veckoschema" in text and "Tisdag – –" in lines

@@ -1,12 +1,13 @@
 """Matching's vectorised exclusions are the rules module's answer, for every pair.
 
 Hypothesis builds random people (status, Swedish, licence, hours, criminal-records checks,
-prerequisites, placements they already hold) and random needs (Swedish, licence, records scope,
-hours, places and placements holding them, placement types with their limits, prerequisites, open
-or not) and checks, for every (participant, need) pair, that the reasons matching's arrays give are
-exactly the reason codes `placements.rules.check` gives for the placement a ranking proposes
-(`rules.default_placing`), and that matching warns of a missing prerequisite exactly when the rules
-do.
+prerequisites, placements they already hold, study times) and random needs (Swedish, licence,
+records scope, hours, places and placements holding them, placement types with their limits,
+prerequisites, open or not, working hours per weekday) and checks, for every (participant, need)
+pair, that the reasons matching's arrays give are exactly the reason codes `placements.rules.check`
+gives for the placement a ranking proposes (`rules.default_placing`), and that matching warns of a
+missing prerequisite exactly when the rules do. Study times and working hours fall on three weekdays,
+mostly on the half hour, so that spans often touch (which is no clash) and often overlap.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from participants.models import ParticipantStatus, RecordsExtractResult
+from participants.models import ParticipantStatus, RecordsExtractResult, StudyKind
 from participants.tests.factories import (
     ParticipantFactory,
     ParticipantPrerequisiteFactory,
     RecordsExtractCheckFactory,
+    StudyTimeFactory,
 )
 from placements import rules
 from placements.matching import need_arrays
@@ -36,13 +38,24 @@ from placements.tests.factories import PlacementFactory
 from taxonomy.models import SwedishLevel
 from taxonomy.tests.factories import PlacementTypeFactory, PrerequisiteFactory
 from workplaces.models import Need, NeedStatus
-from workplaces.tests.factories import NeedFactory
+from workplaces.tests.factories import NeedFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 TODAY = dt.date(2026, 12, 1)
 HOURS = [Decimal("2.0"), Decimal("4.0"), Decimal("6.0"), Decimal("8.0")]
 CODE_OF_BIT = {bit: code for code, bit in CODES.items()}
+# Times of day in minutes: mostly on the half hour, so that spans often touch (12:00 and 12:00), and
+# some at any minute.
+MINUTE = st.one_of(st.integers(14, 34).map(lambda half_hours: half_hours * 30), st.integers(7 * 60, 17 * 60))
+LENGTH = st.one_of(st.integers(1, 8).map(lambda half_hours: half_hours * 30), st.integers(1, 300))
+# (weekday, start minute, length in minutes): three days, so that days meet and miss.
+SPAN = st.tuples(st.integers(0, 2), MINUTE, LENGTH)
+
+
+def _time(minutes: int) -> dt.time:
+    return dt.time(minutes // 60, minutes % 60)
+
 
 people = st.lists(
     st.fixed_dictionaries(
@@ -61,6 +74,8 @@ people = st.lists(
             ),
             # a placement they hold: (start offset from today, length in days, active)
             "holds": st.lists(st.tuples(st.integers(-60, 200), st.integers(5, 120), st.booleans()), max_size=2),
+            # study times: (weekday, start, length, SFI or other)
+            "studies": st.lists(st.tuples(st.integers(0, 2), MINUTE, LENGTH, st.booleans()), max_size=3),
         }
     ),
     min_size=1,
@@ -83,6 +98,8 @@ needs = st.lists(
             "prerequisites": st.sets(st.integers(0, 1), max_size=2),
             # placements of others holding places: (start offset from the need's start, length)
             "held": st.lists(st.tuples(st.integers(-20, 200), st.integers(5, 150)), max_size=3),
+            # working hours: at most one span a weekday
+            "working": st.lists(SPAN, max_size=3, unique_by=lambda span: span[0]),
         }
     ),
     min_size=1,
@@ -109,6 +126,8 @@ def _build(person_specs: list[dict], need_specs: list[dict]) -> tuple[list[Any],
             ),
         )
         need.prerequisites.set([prerequisites[i] for i in spec["prerequisites"]])
+        for weekday, begin, length in spec["working"]:
+            WorkingHoursFactory(need=need, weekday=weekday, starts_at=_time(begin), ends_at=_time(begin + length))
         for offset, length in spec["held"]:
             held_start = start + dt.timedelta(days=offset)
             PlacementFactory(
@@ -141,6 +160,14 @@ def _build(person_specs: list[dict], need_specs: list[dict]) -> tuple[list[Any],
                 prerequisite=prerequisites[index],
                 obtained_on=TODAY - dt.timedelta(days=20),
                 valid_until=None if valid_for is None else TODAY + dt.timedelta(days=valid_for),
+            )
+        for weekday, begin, length, sfi in spec["studies"]:
+            StudyTimeFactory(
+                participant=person,
+                weekday=weekday,
+                starts_at=_time(begin),
+                ends_at=_time(begin + length),
+                kind=StudyKind.SFI if sfi else StudyKind.OTHER,
             )
         free_from = TODAY - dt.timedelta(days=90)
         for offset, length, active in spec["holds"]:

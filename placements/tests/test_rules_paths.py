@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import CoordinatorFactory
 from participants.models import ParticipantStatus, RecordsExtractScope
-from participants.tests.factories import ParticipantFactory, RecordsExtractCheckFactory
+from participants.tests.factories import ParticipantFactory, RecordsExtractCheckFactory, StudyTimeFactory
 from placements import rules
 from placements.forms import ProposeForm
 from placements.matching import REASON_LABELS, rank_candidates
@@ -40,7 +40,7 @@ from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory
 from taxonomy.models import SwedishLevel
 from taxonomy.tests.factories import PlacementTypeFactory, PrerequisiteFactory
 from workplaces.models import RecordsExtractRequirement
-from workplaces.tests.factories import NeedFactory
+from workplaces.tests.factories import NeedFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,12 @@ def _hours(world: World) -> None:
     world.participant.save()
 
 
+def _timetable(world: World) -> None:
+    # SFI on Tuesday mornings; the need works Tuesday 10:00–14:00.
+    StudyTimeFactory(participant=world.participant, weekday=1, starts_at=dt.time(8, 30), ends_at=dt.time(12))
+    WorkingHoursFactory(need=world.need, weekday=1, starts_at=dt.time(10), ends_at=dt.time(14))
+
+
 def _not_ready(world: World) -> None:
     world.participant.status = ParticipantStatus.REFERRED
     world.participant.save()
@@ -166,6 +172,7 @@ CASES = [
     Case("driving_licence", _licence),
     Case("records_extract", _records),
     Case("hours_available", _hours),
+    Case("timetable_clash", _timetable),
     Case("need_full", _occupy),
     Case("type_hours", _type_hours),
     Case("decision_reference", _decision, in_ranking=False),

@@ -13,6 +13,7 @@ from participants.tests.factories import (
     ParticipantPrerequisiteFactory,
     RecordsExtractCheckFactory,
     StatusChangeFactory,
+    StudyTimeFactory,
     TaskFactory,
     WorkExperienceFactory,
 )
@@ -45,6 +46,7 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
     WorkExperienceFactory(participant=participant, country="Syrien", description="Undersköterska i Aleppo")
     StatusChangeFactory(participant=participant, note="Flyttar till sin syster i Umeå")
     RecordsExtractCheckFactory(participant=participant)
+    StudyTimeFactory(participant=participant, school="Komvux Östersund")
     ParticipantPrerequisiteFactory(participant=participant, prerequisite=PrerequisiteFactory(code="vaccination"))
     placement = PlacementFactory(
         participant=participant, completed=True, assessment="Mycket noggrann", decision_reference="AF-123456"

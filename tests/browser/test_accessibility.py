@@ -82,6 +82,7 @@ def test_the_coordinators_pages_are_accessible(page: Page, live_server: Any, wor
             ("/participants/new/", submit("Spara")),
             (f"/participants/{participant.pk}/", None),
             (f"/participants/{participant.pk}/edit/", None),
+            (f"/participants/{participant.pk}/timetable/", None),
             ("/participants/lookup/", None),
             ("/participants/lookup/", submit("Slå upp")),
             ("/participants/import/", None),

@@ -7,8 +7,17 @@ from decimal import Decimal
 
 import factory
 
+from taxonomy.models import Weekday
 from taxonomy.tests.factories import DistrictFactory, OccupationFactory, PlacementTypeFactory
-from workplaces.models import Need, NeedStatus, Organisation, OrganisationKind, ProcurementContract, Workplace
+from workplaces.models import (
+    Need,
+    NeedStatus,
+    Organisation,
+    OrganisationKind,
+    ProcurementContract,
+    WorkingHours,
+    Workplace,
+)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -58,3 +67,15 @@ class NeedFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=14))
     end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(weeks=12))
     status = NeedStatus.OPEN
+
+
+class WorkingHoursFactory(factory.django.DjangoModelFactory):
+    """Tuesday afternoon, 13:00–17:00: the four hours a day beside morning SFI."""
+
+    class Meta:
+        model = WorkingHours
+
+    need = factory.SubFactory(NeedFactory)
+    weekday = Weekday.TUESDAY
+    starts_at = dt.time(13, 0)
+    ends_at = dt.time(17, 0)
