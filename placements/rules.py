@@ -199,15 +199,16 @@ def pair_problems(placing: Placing) -> list[Problem]:
         )
     clashes = timetable_clashes(participant=person, need=need)
     if clashes:
-        found.append(
-            Problem(
-                "timetable_clash",
-                "participant",
-                _("The need's working hours clash with %(times)s.")
-                % {"times": ", ".join(study_time_label(study) for study in clashes)},
-            )
-        )
+        found.append(Problem("timetable_clash", "participant", timetable_clash_text(clashes)))
     return found
+
+
+def timetable_clash_text(clashes: Iterable[StudyTime]) -> str:
+    """ "The need's working hours clash with SFI tisdag 08:30–12:00, …": the rule's reason, also
+    where matching lists why a person or a need is excluded."""
+    return _("The need's working hours clash with %(times)s.") % {
+        "times": ", ".join(study_time_label(study) for study in clashes)
+    }
 
 
 def study_time_label(study: StudyTime) -> str:

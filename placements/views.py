@@ -156,7 +156,9 @@ def proposal_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _actions(placement: Placement) -> dict[str, forms.Form]:
     """The transition forms that apply to the placement's current status."""
     available: dict[str, forms.Form] = {}
-    if placement.status == PlacementStatus.PROPOSED:
+    # Agreeing is offered once every party has signed: the last signature agrees the placement, so
+    # the button is there only when a rule stopped that (the need filled up meanwhile, say).
+    if placement.status == PlacementStatus.PROPOSED and not signing.missing_parties(placement=placement):
         available["agree"] = forms.Form()
     if placement.status == PlacementStatus.AGREED:
         available["activate"] = ActivateForm(prefix="activate")

@@ -201,3 +201,24 @@ def test_an_expired_link_gets_a_clear_page(client: Client, coordinator, proposed
         response = client.get(path)
     assert response.status_code == 410 and "har gått ut" in response.content.decode()
     assert "Hemligsson" not in response.content.decode()
+
+
+def test_agree_is_offered_only_once_every_party_has_signed(client: Client, coordinator, proposed) -> None:
+    """Before, the page offered "Kom överens om praktikperioden" while nobody had signed, and pressing
+    it only said who was still to sign. Now the signing is the way there; the button comes back only
+    when the signatures are in but a rule stopped the agreeing (the need filled up meanwhile)."""
+    from placements.tests.factories import with_signatures
+
+    client.force_login(coordinator)
+    url = reverse("placements:detail", args=[proposed.pk])
+    agree = reverse("placements:transition", args=[proposed.pk, "agree"])
+    page = client.get(url).content.decode()
+    assert f'action="{agree}"' not in page and "Ska ännu underteckna" in page
+    # Pressed anyway (a stale page): refused with who is still to sign, nothing changes.
+    refused = client.post(agree).content.decode()
+    assert "Deltagare" in refused
+    proposed.refresh_from_db()
+    assert proposed.status == PlacementStatus.PROPOSED
+    with_signatures(proposed)
+    page = client.get(url).content.decode()
+    assert f'action="{agree}"' in page and "Ska ännu underteckna" not in page

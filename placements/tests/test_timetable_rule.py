@@ -137,13 +137,15 @@ def test_a_clash_excludes_the_pair_in_the_ranking_with_its_reason_and_nowhere_el
 
     ranking = rank_candidates(need=need, user=coordinator)
     label = str(REASON_LABELS[TIMETABLE])
+    # The excluded person's reason says which day, as the rule does; the count is by rule.
+    said = "Behovets arbetstider krockar med SFI tisdag 08:30–12:00."
     assert participant.pk not in {c.participant.pk for c in ranking.candidates}
-    assert {e.participant.pk: e.reasons for e in ranking.excluded}[participant.pk] == [label]
+    assert {e.participant.pk: e.reasons for e in ranking.excluded}[participant.pk] == [said]
     assert (label, 1) in ranking.excluded_counts
     assert free.pk in {c.participant.pk for c in ranking.candidates}
 
     needs = rank_needs(participant=participant, user=coordinator)
     assert other.pk in {m.need.pk for m in needs.matches}
-    assert {e.need.pk: e.reasons for e in needs.excluded}[need.pk] == [label]
+    assert {e.need.pk: e.reasons for e in needs.excluded}[need.pk] == [said]
     offered = {(p.participant.pk, p.need.pk) for p in best_allocation(user=coordinator)}
     assert (participant.pk, need.pk) not in offered

@@ -79,6 +79,8 @@ def test_the_coordinator_registers_matches_proposes_agrees_and_starts_a_placemen
     row.get_by_role("button", name="Föreslå").click()
     expect(page.get_by_role("status").first).to_contain_text("föreslagen")
     with_signatures(Placement.objects.get(participant__last_name="Haile"))
+    # Agreeing is offered once every party has signed: the page is loaded again to show it.
+    page.reload()
     page.get_by_role("button", name="Kom överens om praktikperioden").click()
     expect(page.get_by_role("status").first).to_be_visible()
     expect(page.get_by_label("Startade den")).to_have_value(dt.date.today().isoformat())

@@ -90,6 +90,8 @@ def test_the_coordinator_journey_works_with_the_keyboard_alone(page: Page, live_
     page.wait_for_url("**/placements/*/")
     # The parties' signatures, recorded directly (test_signing_journey.py signs through the pages).
     with_signatures(Placement.objects.get(participant=participant))
+    # Agreeing is offered once every party has signed: the page is loaded again to show it.
+    page.reload()
     tab_to(page, "Kom överens om praktikperioden")
     page.keyboard.press("Space")
     expect(page.get_by_role("button", name="Markera som startad")).to_be_visible()
