@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -36,6 +37,12 @@ def portal_placement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "placements/portal_placement.html",
         {
             "placement": placement,
+            # When the participant is at the workplace (the need's hours; their studies are not the
+            # workplace's business), and the meetings the supervisor takes part in, still to come.
+            "working_hours": placement.need.working_hours.all(),
+            "meetings": placement.meetings.not_cancelled()
+            .filter(with_supervisor=True, ends_at__gte=timezone.now())
+            .order_by("starts_at"),
             "follow_ups": placement.follow_ups.order_by("due_date"),
             # A new follow-up only while the placement runs; none once it has ended.
             "can_log": log_refusal(placement=placement, follow_up=None) is None,

@@ -9,8 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory
+from participants.tests.factories import StudyTimeFactory
 from placements.models import FollowUp
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.tests.factories import FollowUpFactory, MeetingFactory, PlacementFactory
+from taxonomy.tests.factories import LanguageFactory
+from workplaces.tests.factories import WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,27 @@ def test_the_supervisor_sees_a_minimal_view_of_their_participant(client: Client,
         placement.participant.get_referral_source_display(),
     ):
         assert secret not in page
+
+
+def test_the_supervisor_sees_the_working_hours_and_the_meetings_they_take_part_in(
+    client: Client, supervisor_user, placement
+) -> None:
+    """Before, the portal showed neither when the participant works at the workplace nor the start
+    meeting the supervisor was invited to. The studies are not shown: not the workplace's business."""
+    WorkingHoursFactory(need=placement.need)  # Tuesday 13:00–17:00
+    StudyTimeFactory(participant=placement.participant, school="Komvux Hemlig")
+    language = LanguageFactory(name_sv="tigrinja")
+    MeetingFactory(placement=placement, place="Personalrummet", interpreter_needed=True, interpreter_language=language)
+    MeetingFactory(placement=placement, place="Bara koordinatorn", with_supervisor=False)
+    cancelled = MeetingFactory(placement=placement, place="Inställt rum")
+    cancelled.cancelled_at = cancelled.starts_at
+    cancelled.save()
+    client.force_login(supervisor_user)
+    page = client.get(reverse("placements:portal_placement", args=[placement.pk])).content.decode()
+    assert "Tisdag 13:00–17:00" in page
+    assert "Startmöte" in page and "Personalrummet" in page and "En tolk är med." in page
+    for hidden in ("Bara koordinatorn", "Inställt rum", "tigrinja", "Komvux Hemlig", "08:30"):
+        assert hidden not in page
 
 
 def test_the_supervisor_logs_a_follow_up_with_a_concern(client: Client, supervisor_user, placement) -> None:
