@@ -86,7 +86,7 @@ def meeting_location(meeting: Meeting) -> str:
 
 
 def _meeting_event(
-    meeting: Meeting, *, summary: str, attendees: Sequence[Address], stamp: dt.datetime
+    meeting: Meeting, *, summary: str, attendees: Sequence[Address], stamp: dt.datetime, cancelled: bool = False
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", meeting.uid)
@@ -101,20 +101,30 @@ def _meeting_event(
         event.add("location", location)
     if meeting.video_link:
         event.add("url", meeting.video_link)
-    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled or meeting.is_cancelled else "CONFIRMED")
     event.add("organizer", _address(organiser_of(meeting)))
     for attendee in attendees:
         event.add("attendee", _address(attendee, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp="TRUE"))
     return event
 
 
-def invitation_ics(meeting: Meeting, *, attendees: Sequence[Address], now: dt.datetime | None = None) -> bytes:
+def invitation_ics(
+    meeting: Meeting, *, attendees: Sequence[Address], now: dt.datetime | None = None, cancelled: bool = False
+) -> bytes:
     """The invitation for the meeting's current version: METHOD:REQUEST, or METHOD:CANCEL with
-    STATUS:CANCELLED once it is cancelled. One VEVENT, the meeting's UID and SEQUENCE."""
+    STATUS:CANCELLED once it is cancelled, or for `attendees` no longer invited (`cancelled`).
+    One VEVENT, the meeting's UID and SEQUENCE."""
+    cancel = cancelled or meeting.is_cancelled
     with translation.override("sv"):
-        calendar = _calendar("CANCEL" if meeting.is_cancelled else "REQUEST")
+        calendar = _calendar("CANCEL" if cancel else "REQUEST")
         calendar.add_component(
-            _meeting_event(meeting, summary=meeting_title(meeting), attendees=attendees, stamp=now or timezone.now())
+            _meeting_event(
+                meeting,
+                summary=meeting_title(meeting),
+                attendees=attendees,
+                stamp=now or timezone.now(),
+                cancelled=cancel,
+            )
         )
         calendar.add_missing_timezones()
         return calendar.to_ical()
@@ -126,16 +136,37 @@ def meeting_ics(meeting: Meeting, *, now: dt.datetime | None = None) -> bytes:
     return invitation_ics(meeting, attendees=invited(meeting), now=now)
 
 
-def invited(meeting: Meeting) -> list[Address]:
-    """The parties the invitation goes to: the supervisor and the participant, when they take part
-    and have an e-mail address. The participant is named by first name only."""
+# The parties an invitation goes to, by name: `invited` and a change that drops one speak of these.
+SUPERVISOR = "supervisor"
+PARTICIPANT = "participant"
+
+
+def party_addresses(meeting: Meeting, parties: Iterable[str]) -> list[Address]:
+    """The e-mail addresses of `parties` of the meeting's placement, those who have one. The
+    participant is named by first name only."""
     placement = meeting.placement
+    wanted = set(parties)
     addresses = []
-    if meeting.with_supervisor and placement.supervisor.email:
+    if SUPERVISOR in wanted and placement.supervisor.email:
         addresses.append(Address(placement.supervisor.email, placement.supervisor.full_name))
-    if meeting.with_participant and placement.participant.email:
+    if PARTICIPANT in wanted and placement.participant.email:
         addresses.append(Address(placement.participant.email, placement.participant.first_name))
     return addresses
+
+
+def invited_parties(meeting: Meeting) -> list[str]:
+    """Who of the supervisor and the participant takes part in the meeting's current version."""
+    return [
+        party
+        for party, takes_part in ((SUPERVISOR, meeting.with_supervisor), (PARTICIPANT, meeting.with_participant))
+        if takes_part
+    ]
+
+
+def invited(meeting: Meeting) -> list[Address]:
+    """The parties the invitation goes to: the supervisor and the participant, when they take part
+    and have an e-mail address."""
+    return party_addresses(meeting, invited_parties(meeting))
 
 
 def _who(follow_up_or_meeting: FollowUp | Meeting) -> str:

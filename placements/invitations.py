@@ -7,6 +7,7 @@ supervisor's. Sent by a Celery task queued through the outbox after the booking 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from email.mime.text import MIMEText
 
 from django.conf import settings
@@ -14,7 +15,16 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .calendars import Address, invitation_ics, invited, meeting_location, meeting_title, organiser_of
+from .calendars import (
+    Address,
+    invitation_ics,
+    invited,
+    invited_parties,
+    meeting_location,
+    meeting_title,
+    organiser_of,
+    party_addresses,
+)
 from .models import Meeting
 
 logger = logging.getLogger(__name__)
@@ -27,9 +37,11 @@ def _calendar_part(content: bytes, *, method: str) -> MIMEText:
     return part
 
 
-def invitation_message(meeting: Meeting, recipient: Address) -> EmailMessage:
-    """The e-mail to one recipient about the meeting's current version."""
-    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+def invitation_message(meeting: Meeting, recipient: Address, *, dropped: bool = False) -> EmailMessage:
+    """The e-mail to one recipient about the meeting's current version; `dropped`: the recipient no
+    longer takes part, and gets the cancellation instead."""
+    cancelled = dropped or meeting.is_cancelled
+    method = "CANCEL" if cancelled else "REQUEST"
     context = {
         "meeting": meeting,
         "title": meeting_title(meeting),
@@ -37,7 +49,7 @@ def invitation_message(meeting: Meeting, recipient: Address) -> EmailMessage:
         "ends_at": timezone.localtime(meeting.ends_at),
         "location": meeting_location(meeting),
         "changed": meeting.sequence > 0,
-        "cancelled": meeting.is_cancelled,
+        "cancelled": cancelled,
         "organiser": organiser_of(meeting),
     }
     # Invitations are in Swedish, the language of the workplaces.
@@ -45,13 +57,15 @@ def invitation_message(meeting: Meeting, recipient: Address) -> EmailMessage:
         subject = render_to_string("placements/email/meeting_subject.txt", context).strip()
         body = render_to_string("placements/email/meeting_body.txt", context)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
-    message.attach(_calendar_part(invitation_ics(meeting, attendees=[recipient]), method=method))
+    ics = invitation_ics(meeting, attendees=[recipient], cancelled=dropped)
+    message.attach(_calendar_part(ics, method=method))
     return message
 
 
-def meeting_invitation_send(*, meeting_id: int, sequence: int) -> int:
+def meeting_invitation_send(*, meeting_id: int, sequence: int, dropped: Sequence[str] = ()) -> int:
     """Send version `sequence` of the meeting's invitation to the supervisor and the participant
-    (those who take part and have an e-mail address); returns how many messages went.
+    (those who take part and have an e-mail address), and the cancellation to the parties this
+    version `dropped` (who took part in the version before); returns how many messages went.
 
     A version that has been overtaken is not sent: the later version's own message follows. Sending
     the same version twice (the outbox may publish a message twice) is harmless to a calendar: the
@@ -72,6 +86,12 @@ def meeting_invitation_send(*, meeting_id: int, sequence: int) -> int:
     sent = 0
     for recipient in invited(meeting):
         invitation_message(meeting, recipient).send()
+        sent += 1
+    # A party taken off the meeting: the same UID, this SEQUENCE, METHOD:CANCEL, so their calendar
+    # removes it. Not one who takes part again (dropped and added back before this version went).
+    still_invited = set(invited_parties(meeting))
+    for recipient in party_addresses(meeting, [party for party in dropped if party not in still_invited]):
+        invitation_message(meeting, recipient, dropped=True).send()
         sent += 1
     logger.info("meeting %s version %s: %s invitations sent", meeting.pk, sequence, sent)
     return sent

@@ -25,7 +25,7 @@ from accounts.models import AccessAction, Role, User
 from outbox.services import outbox_enqueue
 from participants.selectors import participants_shown
 
-from .calendars import calendar_host
+from .calendars import calendar_host, invited_parties
 from .models import MEETING_STATUSES, FollowUp, Meeting, Placement, PlacementStatus
 
 if TYPE_CHECKING:
@@ -68,12 +68,13 @@ def _new_uid() -> str:
     return f"{uuid.uuid4()}@{calendar_host()}"
 
 
-def _send_invitation(meeting: Meeting) -> None:
-    """Queue the invitation (or the cancellation) for this version, sent after commit. One message
-    per meeting and version: queuing it twice is a no-op."""
+def _send_invitation(meeting: Meeting, *, dropped: Iterable[str] = ()) -> None:
+    """Queue the invitation (or the cancellation) for this version, sent after commit, and the
+    cancellation to the parties this version `dropped`. One message per meeting and version:
+    queuing it twice is a no-op."""
     outbox_enqueue(
         task_name=INVITATION_TASK,
-        args=[meeting.pk, meeting.sequence],
+        args=[meeting.pk, meeting.sequence, sorted(dropped)],
         key=f"meeting-invitation:{meeting.pk}:{meeting.sequence}",
     )
 
@@ -180,6 +181,7 @@ def meeting_change(
     meeting = _lock_meeting(meeting)
     _require_open(meeting.placement)
     _require_future(starts_at)
+    before = set(invited_parties(meeting))
     _apply(
         meeting,
         kind=kind,
@@ -200,7 +202,8 @@ def meeting_change(
     log_access(
         user=by, participant_ids=[meeting.placement.participant_id], action=AccessAction.CHANGE, fields=["meetings"]
     )
-    _send_invitation(meeting)
+    # A party taken off the meeting gets its cancellation, so it leaves their calendar too.
+    _send_invitation(meeting, dropped=before - set(invited_parties(meeting)))
     return meeting
 
 

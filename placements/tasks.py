@@ -39,6 +39,7 @@ def send_concern_alert(follow_up_id: int) -> bool:
     retry_backoff=True,
     retry_kwargs={"max_retries": 5},
 )
-def send_meeting_invitation(meeting_id: int, sequence: int) -> int:
-    """Queued (through the outbox) when a meeting is booked, changed or cancelled."""
-    return meeting_invitation_send(meeting_id=meeting_id, sequence=sequence)
+def send_meeting_invitation(meeting_id: int, sequence: int, dropped: list[str] | None = None) -> int:
+    """Queued (through the outbox) when a meeting is booked, changed or cancelled; `dropped`, the
+    parties a change took off the meeting (absent in messages queued before it existed)."""
+    return meeting_invitation_send(meeting_id=meeting_id, sequence=sequence, dropped=dropped or ())

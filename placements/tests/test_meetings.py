@@ -235,6 +235,50 @@ def test_a_change_sends_the_same_uid_with_a_higher_sequence_and_a_cancel_ends_it
         meeting_cancel(meeting=cancelled, by=coordinator)
 
 
+def test_a_party_taken_off_the_meeting_gets_its_cancellation_and_the_others_the_update(
+    placement, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    """Before, a change that took the participant off the meeting sent them nothing: the meeting
+    stayed in their calendar."""
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _book(placement, coordinator)
+    mail.outbox.clear()
+    day = _soon()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_change(
+            meeting=meeting,
+            by=coordinator,
+            kind=MeetingKind.START,
+            starts_at=_at(day, 9),
+            ends_at=_at(day, 10),
+            place="Storgatan 1, Östersund",
+            with_participant=False,
+        )
+    sent = {message.to[0]: message for message in mail.outbox}
+    assert set(sent) == {"amina@example.org", placement.supervisor.email}
+    [(method, calendar)] = _calendar_parts(sent["amina@example.org"])
+    event = _event(calendar)
+    assert method == "CANCEL" and calendar["method"] == "CANCEL" and event["status"] == "CANCELLED"
+    assert str(event["uid"]) == meeting.uid and event.decoded("sequence") == 1
+    assert sent["amina@example.org"].subject.startswith("Inställt: Startmöte")
+    [(method, calendar)] = _calendar_parts(sent[placement.supervisor.email])
+    assert method == "REQUEST" and _event(calendar)["status"] == "CONFIRMED"
+    # A later change that leaves the participant off sends them nothing more.
+    mail.outbox.clear()
+    meeting.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_change(
+            meeting=meeting,
+            by=coordinator,
+            kind=MeetingKind.START,
+            starts_at=_at(day, 10),
+            ends_at=_at(day, 11),
+            place="Storgatan 1, Östersund",
+            with_participant=False,
+        )
+    assert [message.to for message in mail.outbox] == [[placement.supervisor.email]]
+
+
 def test_another_teams_coordinator_cannot_change_or_cancel(placement, coordinator) -> None:
     meeting = _book(placement, coordinator)
     outsider = CoordinatorFactory()
