@@ -67,7 +67,8 @@ def meeting_invitation_send(*, meeting_id: int, sequence: int, dropped: Sequence
     (those who take part and have an e-mail address), and the cancellation to the parties this
     version `dropped` (who took part in the version before); returns how many messages went.
 
-    A version that has been overtaken is not sent: the later version's own message follows. Sending
+    A version that has been overtaken is not sent (the later version's own message follows), only
+    the cancellations to the parties it dropped. Sending
     the same version twice (the outbox may publish a message twice) is harmless to a calendar: the
     same UID and SEQUENCE change nothing."""
     meeting = (
@@ -81,14 +82,16 @@ def meeting_invitation_send(*, meeting_id: int, sequence: int, dropped: Sequence
         .filter(pk=meeting_id)
         .first()
     )
-    if meeting is None or meeting.sequence != sequence:
+    if meeting is None:
         return 0
     sent = 0
-    for recipient in invited(meeting):
-        invitation_message(meeting, recipient).send()
-        sent += 1
-    # A party taken off the meeting: the same UID, this SEQUENCE, METHOD:CANCEL, so their calendar
-    # removes it. Not one who takes part again (dropped and added back before this version went).
+    if meeting.sequence == sequence:
+        for recipient in invited(meeting):
+            invitation_message(meeting, recipient).send()
+            sent += 1
+    # A party taken off the meeting: the same UID, the current SEQUENCE, METHOD:CANCEL, so their
+    # calendar removes it; also when this version was overtaken before it went (the later version
+    # does not know they had it). Not one who takes part again in the current version.
     still_invited = set(invited_parties(meeting))
     for recipient in party_addresses(meeting, [party for party in dropped if party not in still_invited]):
         invitation_message(meeting, recipient, dropped=True).send()

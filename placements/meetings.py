@@ -222,6 +222,21 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
     return meeting
 
 
+def meetings_cancel_with_placement(*, placement: Placement) -> int:
+    """Cancel the placement's meetings still to come, as the placement is cancelled: each sends its
+    cancellation (METHOD:CANCEL, SEQUENCE one higher), so no calendar keeps a meeting about a
+    placement that will not be. The placement's service has checked who may cancel it."""
+    now = timezone.now()
+    cancelled = 0
+    for meeting in placement.meetings.not_cancelled().filter(starts_at__gte=now).select_for_update():
+        meeting.cancelled_at = now
+        meeting.sequence += 1
+        meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+        _send_invitation(meeting)
+        cancelled += 1
+    return cancelled
+
+
 # --- Reads ---------------------------------------------------------------------------------------
 
 

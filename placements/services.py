@@ -35,7 +35,7 @@ from taxonomy.models import PlacementType
 from taxonomy.working_days import add_working_days
 from workplaces.models import Need
 
-from . import rules, signing
+from . import meetings, rules, signing
 from .follow_ups import due_dates, log_refusal
 from .models import (
     ENDED_STATUSES,
@@ -318,6 +318,7 @@ def placement_cancel(*, placement: Placement, reason: str, by: User | None) -> P
     locked.end_reason = reason
     locked.save(update_fields=["status", "end_reason", "updated_at"])
     _record(locked, from_status=previous, by=by, note=reason)
+    meetings.meetings_cancel_with_placement(placement=locked)
     if previous == PlacementStatus.PROPOSED:
         signing.signing_void(placement=locked)
     if previous == PlacementStatus.AGREED:

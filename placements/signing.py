@@ -236,8 +236,9 @@ def _send_request(address: str, url: str, placement_pk: int) -> None:
 @transaction.atomic
 def signing_request_send(*, placement: Placement, by: User | None) -> dict[str, str]:
     """Freeze the agreement (if not yet) and make a personal link for each party that signs by
-    link and has not signed; e-mail it where an address is known. Returns party → URL, which the
-    coordinator sees once, to hand over where there is no e-mail."""
+    link and has not signed, replacing their unused earlier links; e-mail it where an address is
+    known. Returns party → URL, which the coordinator sees once, to hand over where there is no
+    e-mail."""
     document = signing_start(placement=placement, by=by)
     placement = Placement.objects.select_related("participant", "supervisor").get(pk=placement.pk)
     signed = set(document.signatures.values_list("party", flat=True))
@@ -246,6 +247,9 @@ def signing_request_send(*, placement: Placement, by: User | None) -> dict[str, 
     for party in LINK_PARTIES:
         if party.value in signed:
             continue
+        # A new link replaces the party's unused ones: sent again because the first went to a wrong
+        # address, the old one must not sign as the party. It is then refused as not valid.
+        SigningLink.objects.filter(document__placement=placement, party=party, used_at__isnull=True).delete()
         url = settings.SITE_URL + link_create(document=document, party=party)
         urls[party.value] = url
         if addresses[party]:

@@ -76,9 +76,10 @@ RECORD_TYPE_HELP = {
         "dates, attendance and progress grades, which the reports count."
     ),
     RecordType.PLACEMENT_DOCUMENTS: _(
-        "The names in acknowledgements of the placement agreement, the supervisor's assessment for the "
-        "certificate, the reason for ending early and the decision reference. Pseudonymising empties them; "
-        "the placement itself, its dates and outcomes stay."
+        "The signed agreement documents (the PDFs, the signatures and their scans), the names in "
+        "acknowledgements of the placement agreement, the supervisor's assessment for the certificate, the "
+        "reason for ending early and the decision reference. Pseudonymising deletes the documents and empties "
+        "the texts; the placement itself, its dates and outcomes stay."
     ),
     RecordType.RECORDS_CHECKS: _(
         "That a criminal-records extract was checked, and the result. An extract is valid for a year; "

@@ -70,12 +70,18 @@ def _start_of_day_after(day: dt.date) -> dt.datetime:
 
 
 def _placement_texts_clear(placements: QuerySet[Placement], *, now: dt.datetime) -> int:
-    """Empty the free text of placements (and their events and acknowledgements); returns placements changed."""
+    """Empty the free text of placements, their events and acknowledgements, and the certificate's
+    text; delete the agreement documents (the PDFs, signatures and scans name the people). Returns
+    placements changed."""
     changed = placements.exclude(end_reason="", assessment="", decision_reference="").update(
         end_reason="", assessment="", decision_reference="", updated_at=now
     )
     PlacementEvent.objects.filter(placement__in=placements).exclude(note="").update(note="")
     Acknowledgement.objects.filter(placement__in=placements).exclude(name=REMOVED).update(name=REMOVED)
+    Certificate.objects.filter(placement__in=placements).exclude(assessment="", return_note="").update(
+        assessment="", return_note=""
+    )
+    agreement_documents_delete(placements=placements)
     return changed
 
 
@@ -118,9 +124,6 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
     # Meetings are arrangements (where, who, which interpreter language), no use to statistics.
     counts["meetings"] = Meeting.objects.filter(placement__in=placements).delete()[0]
-    # The agreements name the person (the PDFs, the signatures, the scans); the certificate's text too.
-    agreement_documents_delete(placements=placements)
-    Certificate.objects.filter(placement__in=placements).update(assessment="", return_note="")
     WorkExperience.objects.filter(participant_id__in=ids).update(description="", country="")
     StatusChange.objects.filter(participant_id__in=ids).exclude(note="").update(note="")
     BreakGlassGrant.objects.filter(participant_id__in=ids).delete()

@@ -279,6 +279,54 @@ def test_a_party_taken_off_the_meeting_gets_its_cancellation_and_the_others_the_
     assert [message.to for message in mail.outbox] == [[placement.supervisor.email]]
 
 
+def test_a_dropped_party_gets_its_cancellation_also_when_the_version_was_overtaken_before_it_went(
+    placement, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    """The version that took the participant off is overtaken by a time change before its message
+    goes (the broker was down): the participant still gets the cancellation, the supervisor only
+    the latest version."""
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _book(placement, coordinator)
+    mail.outbox.clear()
+    day = _soon()
+    with django_capture_on_commit_callbacks() as queued:
+        for hour in (9, 13):
+            meeting = meeting_change(
+                meeting=meeting,
+                by=coordinator,
+                kind=MeetingKind.START,
+                starts_at=_at(day, hour),
+                ends_at=_at(day, hour + 1),
+                place="Storgatan 1, Östersund",
+                with_participant=False,
+            )
+    for callback in queued:
+        callback()
+    to = sorted((message.to[0], _calendar_parts(message)[0][0]) for message in mail.outbox)
+    assert to == sorted([("amina@example.org", "CANCEL"), (placement.supervisor.email, "REQUEST")])
+    [(_method, calendar)] = _calendar_parts(next(m for m in mail.outbox if m.to == ["amina@example.org"]))
+    assert _event(calendar).decoded("sequence") == 2
+
+
+def test_cancelling_the_placement_cancels_its_meetings_still_to_come(
+    placement, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    """Before, a cancelled placement's start meeting stayed in the supervisor's and participant's calendars."""
+    from placements.services import placement_cancel
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _book(placement, coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        placement_cancel(placement=placement, reason="Deltagaren flyttar", by=coordinator)
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled and meeting.sequence == 1
+    assert {message.to[0] for message in mail.outbox} == {"amina@example.org", placement.supervisor.email}
+    for message in mail.outbox:
+        [(method, calendar)] = _calendar_parts(message)
+        assert method == "CANCEL" and _event(calendar)["status"] == "CANCELLED"
+
+
 def test_another_teams_coordinator_cannot_change_or_cancel(placement, coordinator) -> None:
     meeting = _book(placement, coordinator)
     outsider = CoordinatorFactory()

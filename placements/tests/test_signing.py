@@ -241,6 +241,17 @@ def test_a_tampered_a_used_and_an_expired_link_are_refused(proposed, coordinator
     assert old.value.reason == "expired"
 
 
+def test_sending_again_replaces_the_partys_unused_links(proposed, coordinator) -> None:
+    """Before, a link sent first to a wrong address still signed as the party after new ones went out."""
+    first = _token(signing.signing_request_send(placement=proposed, by=coordinator)[Party.PARTICIPANT.value])
+    second = _token(signing.signing_request_send(placement=proposed, by=coordinator)[Party.PARTICIPANT.value])
+    with pytest.raises(signing.LinkError) as replaced:
+        signing.link_resolve(first)
+    assert replaced.value.reason == "invalid"
+    signing.signature_by_link(link=signing.link_resolve(second), name="Amina")
+    assert signing.current_document(proposed).signatures.filter(party=Party.PARTICIPANT).exists()
+
+
 def test_a_follow_up_token_is_not_a_signing_token(proposed, coordinator) -> None:
     from placements.links import link_create as follow_up_link_create
     from placements.tests.factories import FollowUpFactory

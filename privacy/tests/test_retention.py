@@ -156,6 +156,22 @@ def test_follow_up_notes_of_someone_still_in_the_programme_are_emptied_a_year_af
     assert Participant.objects.get(pk=participant.pk).pseudonymised_at is None  # the case file itself stays
 
 
+def test_the_agreement_documents_and_the_certificate_text_go_with_the_placement_documents_rule() -> None:
+    """Before, the rule emptied the placement's own assessment but left the certificate (which prints
+    its own text), the signatures and the signed PDFs until the whole case file was pseudonymised."""
+    participant = full_case_file(1, exited=False)
+    placement = participant.placements.get()
+    assert AgreementDocument.objects.filter(placement=placement).exists()
+    assert Certificate.objects.get(placement=placement).assessment
+    with time_machine.travel(FAR_FUTURE):
+        retention_apply(today=FAR_FUTURE)
+    assert not AgreementDocument.objects.filter(placement=placement).exists()
+    assert not Signature.objects.filter(document__placement=placement).exists()
+    certificate = Certificate.objects.get(placement=placement)
+    assert (certificate.assessment, certificate.return_note) == ("", "")
+    assert Participant.objects.get(pk=participant.pk).pseudonymised_at is None  # the case file itself stays
+
+
 def test_keep_changes_nothing_and_counts_what_is_due(case_files: list[Participant]) -> None:
     RetentionRule.objects.update(action=Action.KEEP)
     run = retention_apply(today=FAR_FUTURE)
