@@ -11,6 +11,7 @@ error (a 400 in the API), not silently cut, so that nobody reads a list filtered
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, TypeVar
 
 import django_filters
@@ -27,6 +28,14 @@ MAX_SEARCH_LENGTH = 100
 
 SEARCH_TEXT = "search_text"
 M = TypeVar("M", bound=Model)
+
+
+def fold(text: str) -> str:
+    """`text` as searches compare it: without case and without accents or diacritics, so that
+    "jonkoping" finds "Jönköping" and "JOSE" finds "José". Both the searched text and the search
+    words go through this one function."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def search_words(text: str) -> list[str]:
