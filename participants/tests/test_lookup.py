@@ -45,7 +45,7 @@ def test_an_unknown_or_invalid_number(client: Client, coordinator) -> None:
     page = client.post(reverse("participants:lookup"), {"identity_number": "19811218-9876"}).content.decode()
     assert "Ingen med det personnumret" in page
     page = client.post(reverse("participants:lookup"), {"identity_number": "19811218-9875"}).content.decode()
-    assert "Ange ett giltigt personnummer" in page
+    assert "Kontrollsiffran (den sista siffran) stämmer inte" in page
     assert not AccessLogEntry.objects.exists()
 
 
