@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.form_fields import IdsModelMultipleChoiceField
+from accounts.form_fields import DecimalInputField, IdsModelMultipleChoiceField, localized_formfield
 from accounts.models import Role, User
 from taxonomy.models import Occupation, Prerequisite, Weekday, validate_whole_minutes
 
@@ -64,6 +64,7 @@ class ParticipantForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = localized_formfield
         model = Participant
         fields = [f for f in EDITABLE_FIELDS if f != "identity_number"] + ["languages"]
         widgets = {
@@ -131,7 +132,7 @@ class WorkExperienceForm(forms.Form):
         queryset=Occupation.objects.units(),
         widget=forms.Select(attrs={"data-searchable": "true"}),
     )
-    years = forms.DecimalField(
+    years = DecimalInputField(
         label=capfirst(_("years")), min_value=Decimal("0"), max_value=Decimal("60"), max_digits=3, decimal_places=1
     )
     country = forms.CharField(label=capfirst(_("country")), max_length=100, required=False)
