@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.form_fields import DecimalInputField, IdsModelMultipleChoiceField, localized_formfield
 from accounts.models import Role, User
@@ -226,18 +227,19 @@ class RecordsCheckForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["checked_on"].initial = timezone.localdate
-        self.fields["extract_date"].help_text = _(
-            "The extract is valid for %(days)s days from this date. Only the check is recorded, never the extract."
-        ) % {"days": RecordsExtractCheck.VALID_DAYS}
+        self.fields["extract_date"].help_text = ngettext(
+            "The extract is valid for %(count)s day from this date. Only the check is recorded, never the extract.",
+            "The extract is valid for %(count)s days from this date. Only the check is recorded, never the extract.",
+            RecordsExtractCheck.VALID_DAYS,
+        ) % {"count": RecordsExtractCheck.VALID_DAYS}
 
 
 def _prerequisite_label(prerequisite: Prerequisite) -> str:
     if prerequisite.valid_months is None:
         return prerequisite.localised_name
-    return _("%(name)s (valid for %(months)s months)") % {
-        "name": prerequisite.localised_name,
-        "months": prerequisite.valid_months,
-    }
+    return ngettext(
+        "%(name)s (valid for %(count)s month)", "%(name)s (valid for %(count)s months)", prerequisite.valid_months
+    ) % {"name": prerequisite.localised_name, "count": prerequisite.valid_months}
 
 
 class ParticipantPrerequisiteForm(forms.ModelForm):
