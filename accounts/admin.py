@@ -30,7 +30,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -209,7 +209,10 @@ class UserAdmin(BoundedSearchAdmin, DjangoUserAdmin):
             except ValidationError as exc:
                 self.message_user(request, f"{user}: {' '.join(exc.messages)}", messages.WARNING)
         if sent:
-            self.message_user(request, gettext("Reset links sent: %(count)s.") % {"count": sent}, messages.SUCCESS)
+            reset = ngettext(
+                "A reset link was sent to %(count)s user.", "Reset links were sent to %(count)s users.", sent
+            )
+            self.message_user(request, reset % {"count": sent}, messages.SUCCESS)
 
     @admin.action(description=_("Log out everywhere and revoke API tokens"), permissions=["change"])
     def log_out_everywhere(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> None:
@@ -255,6 +258,14 @@ def _copy_into(obj: Any, saved: Any) -> None:
     """Let the admin's add view carry on with the object a service created."""
     obj.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
     obj._state.adding = False
+
+
+def _approved(count: int) -> str:
+    return ngettext("%(count)s request approved.", "%(count)s requests approved.", count) % {"count": count}
+
+
+def _refused(count: int) -> str:
+    return ngettext("%(count)s request refused.", "%(count)s requests refused.", count) % {"count": count}
 
 
 @admin.register(RoleGrant)
@@ -313,7 +324,7 @@ class RoleGrantAdmin(BoundedSearchAdmin):
         request: AuthenticatedHttpRequest,
         queryset: QuerySet[RoleGrant],
         decide: Callable[..., RoleGrant],
-        done: str,
+        done: Callable[[int], str],
     ) -> None:
         count = 0
         for grant in queryset:
@@ -323,15 +334,15 @@ class RoleGrantAdmin(BoundedSearchAdmin):
             except ValidationError as exc:
                 self.message_user(request, f"{grant}: {' '.join(exc.messages)}", messages.ERROR)
         if count:
-            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+            self.message_user(request, done(count), messages.SUCCESS)
 
     @admin.action(description=_("Approve the chosen requests"), permissions=["decide"])
     def approve(self, request: AuthenticatedHttpRequest, queryset: QuerySet[RoleGrant]) -> None:
-        self._decide(request, queryset, services.role_grant_approve, gettext("Approved: %(count)s."))
+        self._decide(request, queryset, services.role_grant_approve, _approved)
 
     @admin.action(description=_("Refuse the chosen requests"), permissions=["decide"])
     def refuse(self, request: AuthenticatedHttpRequest, queryset: QuerySet[RoleGrant]) -> None:
-        self._decide(request, queryset, services.role_grant_refuse, gettext("Refused: %(count)s."))
+        self._decide(request, queryset, services.role_grant_refuse, _refused)
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.form_fields import IdsModelMultipleChoiceField
+from accounts.form_fields import DecimalInputField, IdsModelMultipleChoiceField, localized_formfield
 from accounts.models import Role, User
 from taxonomy.models import Occupation, Prerequisite, Weekday, validate_whole_minutes
 
@@ -64,6 +65,7 @@ class ParticipantForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = localized_formfield
         model = Participant
         fields = [f for f in EDITABLE_FIELDS if f != "identity_number"] + ["languages"]
         widgets = {
@@ -131,7 +133,7 @@ class WorkExperienceForm(forms.Form):
         queryset=Occupation.objects.units(),
         widget=forms.Select(attrs={"data-searchable": "true"}),
     )
-    years = forms.DecimalField(
+    years = DecimalInputField(
         label=capfirst(_("years")), min_value=Decimal("0"), max_value=Decimal("60"), max_digits=3, decimal_places=1
     )
     country = forms.CharField(label=capfirst(_("country")), max_length=100, required=False)
@@ -225,18 +227,19 @@ class RecordsCheckForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["checked_on"].initial = timezone.localdate
-        self.fields["extract_date"].help_text = _(
-            "The extract is valid for %(days)s days from this date. Only the check is recorded, never the extract."
-        ) % {"days": RecordsExtractCheck.VALID_DAYS}
+        self.fields["extract_date"].help_text = ngettext(
+            "The extract is valid for %(count)s day from this date. Only the check is recorded, never the extract.",
+            "The extract is valid for %(count)s days from this date. Only the check is recorded, never the extract.",
+            RecordsExtractCheck.VALID_DAYS,
+        ) % {"count": RecordsExtractCheck.VALID_DAYS}
 
 
 def _prerequisite_label(prerequisite: Prerequisite) -> str:
     if prerequisite.valid_months is None:
         return prerequisite.localised_name
-    return _("%(name)s (valid for %(months)s months)") % {
-        "name": prerequisite.localised_name,
-        "months": prerequisite.valid_months,
-    }
+    return ngettext(
+        "%(name)s (valid for %(count)s month)", "%(name)s (valid for %(count)s months)", prerequisite.valid_months
+    ) % {"name": prerequisite.localised_name, "count": prerequisite.valid_months}
 
 
 class ParticipantPrerequisiteForm(forms.ModelForm):

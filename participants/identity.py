@@ -12,21 +12,74 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from localflavor.se.forms import SEPersonalIdentityNumberField
+from localflavor.se.forms import SWEDISH_ID_NUMBER, SEPersonalIdentityNumberField
+from localflavor.se.utils import id_number_checksum, validate_id_birthday
 
 _FIELD = SEPersonalIdentityNumberField(coordination_number=True, interim_number=False)
+
+# The codes of the errors `normalize_identity_number` raises, one per thing that can be wrong. They are
+# stable: forms, the API and the referral import may match on them.
+FORMAT_CODE = "identity_number_format"  # not 10 or 12 digits (an optional - or + before the last four)
+DATE_CODE = "identity_number_date"  # the date in it does not exist (samordningsnummer: day of birth + 60)
+FUTURE_CODE = "identity_number_future"  # a date of birth still to come
+CHECK_DIGIT_CODE = "identity_number_check_digit"  # the last digit does not match the nine before it
+INVALID_CODE = "invalid_identity_number"  # anything else django-localflavor refuses
+ERROR_CODES = frozenset({FORMAT_CODE, DATE_CODE, FUTURE_CODE, CHECK_DIGIT_CODE, INVALID_CODE})
 
 INVALID_MESSAGE = _(
     "Enter a valid personal identity number or coordination number, e.g. 19900101-1234 (the check digit must match)."
 )
+FORMAT_MESSAGE = _("A personal identity number has 10 or 12 digits, e.g. YYYYMMDD-NNNN.")
+DATE_MESSAGE = _("The date %(date)s does not exist: check the year, month and day.")
+COORDINATION_DATE_MESSAGE = _(
+    "The date %(date)s does not exist: in a coordination number the day is the day of birth plus 60."
+)
+FUTURE_MESSAGE = _("The date of birth %(date)s has not come yet.")
+CHECK_DIGIT_MESSAGE = _("The check digit (the last digit) does not match: check that every digit is typed correctly.")
 
 
 def normalize_identity_number(value: str) -> str:
-    """The 12-digit normal form of a personnummer or samordningsnummer, or ValidationError."""
+    """The 12-digit normal form of a personnummer or samordningsnummer, or a ValidationError that
+    says what is wrong (its code one of ERROR_CODES).
+
+    What is accepted is django-localflavor's to say; only a refusal is examined here, to name its
+    reason. The messages quote at most the date part of what was typed, never the last four digits."""
+    typed = (value or "").strip()
     try:
-        return str(_FIELD.clean((value or "").strip()))
-    except forms.ValidationError as exc:
-        raise ValidationError(INVALID_MESSAGE, code="invalid_identity_number") from exc
+        return str(_FIELD.clean(typed))
+    except forms.ValidationError:
+        # `from None`: localflavor's error adds nothing, and the value stays out of tracebacks.
+        raise _why_refused(typed) from None
+
+
+def _why_refused(typed: str) -> ValidationError:
+    match = SWEDISH_ID_NUMBER.match(typed)
+    if match is None or not match["serial"].isdigit():  # a letter in the serial is an interim number
+        return ValidationError(FORMAT_MESSAGE, code=FORMAT_CODE)
+    parts = match.groupdict()
+    date_typed = f"{parts['century'] or ''}{parts['year']}{parts['month']}{parts['day']}"
+    day = int(parts["day"])
+    coordination = day > 60
+    try:
+        validate_id_birthday(parts)  # localflavor's own reading, a missing century inferred from today
+    except ValueError:
+        if parts["century"] is not None and _exists(int(parts["century"] + parts["year"]), parts, day):
+            # The only other reason it refuses a date: a date of birth in the future.
+            return ValidationError(FUTURE_MESSAGE, code=FUTURE_CODE, params={"date": date_typed})
+        message = COORDINATION_DATE_MESSAGE if coordination else DATE_MESSAGE
+        return ValidationError(message, code=DATE_CODE, params={"date": date_typed})
+    if id_number_checksum(parts) != int(parts["checksum"]):
+        return ValidationError(CHECK_DIGIT_MESSAGE, code=CHECK_DIGIT_CODE)
+    return ValidationError(INVALID_MESSAGE, code=INVALID_CODE)
+
+
+def _exists(year: int, parts: dict[str, str], day: int) -> bool:
+    """Whether the date can be a date of birth at all (localflavor knows no number before 1800)."""
+    try:
+        dt.date(year, int(parts["month"]), day - 60 if day > 60 else day)
+    except ValueError:
+        return False
+    return year >= 1800
 
 
 def validate_identity_number(value: str) -> None:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Team, User
@@ -561,7 +562,9 @@ def study_times_replace(*, participant: Participant, by: User, times: Sequence[S
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     if len(times) > MAX_STUDY_TIMES:
         raise ValidationError(
-            _("At most %(count)s study times.") % {"count": MAX_STUDY_TIMES}, code="too_many_study_times"
+            ngettext("At most %(count)s study time.", "At most %(count)s study times.", MAX_STUDY_TIMES)
+            % {"count": MAX_STUDY_TIMES},
+            code="too_many_study_times",
         )
     rows = [StudyTime(participant=locked, **asdict(time)) for time in times]
     for row in rows:

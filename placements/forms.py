@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.form_fields import DecimalInputField
 from accounts.models import User
 from participants.models import Participant
 from supervisors.models import Supervisor
@@ -68,8 +70,8 @@ class ProposeForm(forms.Form):
     supervisor = forms.ModelChoiceField(label=capfirst(_("supervisor")), queryset=Supervisor.objects.none())
     start = forms.DateField(label=capfirst(_("planned start")), widget=DATE)
     end = forms.DateField(label=capfirst(_("planned end")), widget=DATE)
-    hours_per_day = forms.DecimalField(
-        label=capfirst(_("hours per day")), min_value=0.5, max_value=10, decimal_places=1
+    hours_per_day = DecimalInputField(
+        label=capfirst(_("hours per day")), min_value=Decimal("0.5"), max_value=Decimal("10"), decimal_places=1
     )
     decision_reference = forms.CharField(label=capfirst(_("decision reference")), max_length=50, required=False)
     confirm_untrained = forms.BooleanField(

@@ -54,6 +54,7 @@ from enum import Enum
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.numbers import number_text
 from participants.models import (
     Participant,
     ParticipantStatus,
@@ -194,7 +195,7 @@ def pair_problems(placing: Placing) -> list[Problem]:
                 "hours_available",
                 "hours_per_day",
                 _("%(name)s can work at most %(hours)s hours a day.")
-                % {"name": person.full_name, "hours": person.hours_per_day},
+                % {"name": person.full_name, "hours": number_text(person.hours_per_day)},
             )
         )
     clashes = timetable_clashes(participant=person, need=need)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_visible_or_404
+from accounts.form_fields import DecimalInputField
 from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
@@ -269,7 +270,7 @@ class TargetsForm(forms.Form):
 
     @staticmethod
     def _number(label: str, maximum: int, initial: object) -> forms.DecimalField:
-        return forms.DecimalField(
+        return DecimalInputField(
             label=label, required=False, min_value=0, max_value=maximum, decimal_places=2, initial=initial
         )
 

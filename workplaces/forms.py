@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.form_fields import IdsModelMultipleChoiceField
+from accounts.form_fields import IdsModelMultipleChoiceField, localized_formfield
 from taxonomy.models import Occupation, PlacementType, Prerequisite, Weekday, validate_whole_minutes
 
 from .models import Need, Organisation, Workplace
@@ -66,6 +66,7 @@ class WorkplaceForm(forms.ModelForm):
 
 class NeedForm(forms.ModelForm):
     class Meta:
+        formfield_callback = localized_formfield
         model = Need
         fields = [
             "title",

@@ -170,7 +170,7 @@ def test_bad_intake_gives_the_forms_field_errors_and_saves_nothing(coordinator) 
     response = session_client(coordinator).post("/api/v1/participants/", data, format="json")
     assert response.status_code == 400
     errors = response.json()
-    assert "kontrollsiffran" in errors["identity_number"][0]
+    assert "kontrollsiffran" in errors["identity_number"][0].lower()
     assert set(errors) >= {"identity_number", "target_group", "hours_per_day", "work_experience"}
     assert errors["work_experience"][1] == {"occupation": ["Yrket finns redan med."]}
     assert not Participant.objects.exists() and not WorkExperience.objects.exists()

@@ -45,7 +45,22 @@ def test_an_unknown_or_invalid_number(client: Client, coordinator) -> None:
     page = client.post(reverse("participants:lookup"), {"identity_number": "19811218-9876"}).content.decode()
     assert "Ingen med det personnumret" in page
     page = client.post(reverse("participants:lookup"), {"identity_number": "19811218-9875"}).content.decode()
-    assert "Ange ett giltigt personnummer" in page
+    assert "Kontrollsiffran (den sista siffran) stämmer inte" in page
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("19900231-9876", "Datumet 19900231 finns inte: kontrollera år, månad och dag."),
+        ("19900291-9876", "Datumet 19900291 finns inte: i ett samordningsnummer är dagen födelsedagen plus 60."),
+        ("1990023-9876", "Personnumret ska ha 10 eller 12 siffror, t.ex. ÅÅÅÅMMDD-NNNN."),
+    ],
+)
+def test_the_lookup_says_what_is_wrong_with_the_number(client: Client, coordinator, typed: str, said: str) -> None:
+    client.force_login(coordinator)
+    page = client.post(reverse("participants:lookup"), {"identity_number": typed}).content.decode()
+    assert said in page
     assert not AccessLogEntry.objects.exists()
 
 

@@ -44,7 +44,7 @@ def test_registering_normalizes_the_number_and_starts_the_history() -> None:
 def test_registering_with_an_invalid_number_saves_nothing() -> None:
     with pytest.raises(ValidationError) as excinfo:
         _register(identity_number="811218-9875")
-    assert excinfo.value.code == "invalid_identity_number"
+    assert excinfo.value.code == "identity_number_check_digit"
     assert Participant.objects.count() == 0
     assert StatusChange.objects.count() == 0
 

@@ -162,7 +162,7 @@ def test_a_bad_identity_number_is_shown_next_to_the_field_and_nothing_is_saved(c
     response = client.post(reverse("participants:create"), _valid_post(coordinator, identity_number="811218-9875"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Ange ett giltigt personnummer" in page
+    assert "Kontrollsiffran (den sista siffran) stämmer inte" in page
     assert 'value="Amina"' in page  # what was typed is kept
     assert not Participant.objects.exists()
 

@@ -109,7 +109,7 @@ def test_the_placement_page_shows_every_follow_up_in_full(client: Client, placem
     )
     client.force_login(placement.coordinator)
     page = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
-    assert "7 dagar närvarande, 3 frånvarande" in page
+    assert "7 dagar närvarande, 3 dagar frånvarande" in page
     assert "Packade varor på hyllorna" in page and "Öva på kassan" in page
     assert "4 / 5" in page and "2 / 5" in page and "5 / 5" in page
     name = placement.supervisor.user.get_full_name() or placement.supervisor.user.username

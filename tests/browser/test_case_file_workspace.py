@@ -61,7 +61,7 @@ def test_the_coordinator_enters_four_work_experience_rows_in_one_save(
     for index, (code, years) in enumerate([("5321", "4"), ("5120", "2"), ("9111", "1"), ("7411", "3")]):
         row = rows.nth(index)
         choose_in_row(row, code, re.compile(f"^{code} "))
-        row.get_by_role("spinbutton", name=YEARS).fill(years)
+        row.get_by_role("textbox", name=YEARS).fill(years)
     screenshot(page)
     page.get_by_role("button", name="Spara").press("Enter")
     page.wait_for_url(re.compile(r"/participants/\d+/$"))

@@ -51,7 +51,7 @@ def test_the_coordinator_registers_matches_proposes_agrees_and_starts_a_placemen
     page.get_by_label("Anvisningsdatum").fill("2026-01-15")
     first_row = page.locator("[data-formset-row]").first
     choose_in_picker(page, re.compile("^yrke", re.I), "5321", re.compile("^5321 "), within=first_row)
-    first_row.get_by_role("spinbutton", name="År*", exact=True).fill("4")
+    first_row.get_by_role("textbox", name="År*", exact=True).fill("4")
     # Enter on the focused button, not a mouse click: the picker re-renders (its chosen item wraps
     # onto two lines) as it loses focus, and in about one run in five the click's press and
     # release landed on different layouts, so Chromium sent no submit.
