@@ -6,10 +6,11 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import Occupation
+from .models import Occupation, OccupationSynonym
 from .ssyk import SSYK_FILE, LoadResult, load_rows, parse_ssyk_csv
+from .synonyms import SYNONYMS_FILE, load_synonym_rows, parse_synonyms_csv
 
-__all__ = ["SSYK_FILE", "LoadResult", "occupations_load"]
+__all__ = ["SSYK_FILE", "SYNONYMS_FILE", "LoadResult", "occupation_synonyms_load", "occupations_load"]
 
 
 @transaction.atomic
@@ -21,3 +22,12 @@ def occupations_load(*, path: Path | str = SSYK_FILE) -> LoadResult:
     work experience may still point at them.
     """
     return load_rows(model=Occupation, rows=parse_ssyk_csv(path))
+
+
+@transaction.atomic
+def occupation_synonyms_load(*, path: Path | str = SYNONYMS_FILE) -> int:
+    """Add the synonyms of a file (by default the one the repository ships) that are not there yet;
+    returns how many were added. One removed in the admin comes back only through this."""
+    return load_synonym_rows(
+        synonym_model=OccupationSynonym, occupation_model=Occupation, rows=parse_synonyms_csv(path)
+    )

@@ -1,13 +1,13 @@
 """`manage.py load_ssyk [FILE]`: refresh SCB's SSYK 2012 classification from CSV, idempotently.
 
 Migration 0007 already loads the file the repository ships; the command reloads it, or loads a newer
-file from SCB in the same layout."""
+file from SCB in the same layout; then it adds the shipped synonyms that are missing."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from taxonomy.services import SSYK_FILE, occupations_load
+from taxonomy.services import SSYK_FILE, occupation_synonyms_load, occupations_load
 from taxonomy.ssyk import SsykFormatError
 
 
@@ -29,3 +29,5 @@ class Command(BaseCommand):
             f"SSYK loaded from {path}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged."
         )
+        added = occupation_synonyms_load()
+        self.stdout.write(f"Synonyms: {added} added.")
