@@ -8,15 +8,20 @@ of 741). Names and text are compared through `accounts.search.fold`, so case and
 matter ("UNDERSKOTERSKA" finds 5321).
 
 The folded comparison is done in Python, over SSYK's 577 groups below the sub-major level and the
-synonyms: two queries whatever the text, and the text is bounded as every search is
+synonyms: two queries whatever the text (the names' folded forms are kept per process), and the text is bounded as every search is
 (`accounts.search.search_words`: a longer one is a ValidationError, not silently cut).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from accounts.search import fold, search_words
 
 from .models import Occupation, OccupationSynonym
+
+# SSYK's names, folded once per process: keyed by the name itself, so a renamed group is folded anew.
+_folded_name = lru_cache(maxsize=4096)(fold)
 
 
 def occupation_codes_matching(*, text: str) -> frozenset[str]:
@@ -34,7 +39,7 @@ def occupation_codes_matching(*, text: str) -> frozenset[str]:
     for code, level, name_sv, name_en in groups:
         if level == Occupation.Level.UNIT:
             codes.append(code)
-        if code.startswith(needle) or needle in fold(name_sv) or needle in fold(name_en):
+        if code.startswith(needle) or needle in _folded_name(name_sv) or needle in _folded_name(name_en):
             (units if level == Occupation.Level.UNIT else minors).add(code)
     units.update(code for code in codes if code[:3] in minors)
     units.update(
