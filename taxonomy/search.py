@@ -7,9 +7,10 @@ finds 5120 through 512 "Kockar och kallskänkor", and "Installations- och indust
 of 741). Names and text are compared through `accounts.search.fold`, so case and accents do not
 matter ("UNDERSKOTERSKA" finds 5321).
 
-The folded comparison is done in Python, over SSYK's 577 groups below the sub-major level and the
-synonyms: two queries whatever the text (the names' folded forms are kept per process), and the text is bounded as every search is
-(`accounts.search.search_words`: a longer one is a ValidationError, not silently cut).
+The folded comparison is done in Python, over SSYK's 577 groups below the sub-major level (their
+folded names kept per process) and over the synonyms' stored folded titles: two queries whatever the
+text. The text is bounded as every search is (`accounts.search.search_words`: a longer one is a
+ValidationError, not silently cut).
 """
 
 from __future__ import annotations
