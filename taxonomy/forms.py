@@ -67,7 +67,7 @@ class OccupationSelectMultiple(_SynonymOptions, forms.SelectMultiple):
         super().__init__(attrs={**SEARCHABLE, **(attrs or {})}, **kwargs)
 
 
-class OccupationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of Occupation
+class OccupationChoiceField(forms.ModelChoiceField):
     """A choice of one occupation (by default a unit group), searchable by name, code and synonym."""
 
     iterator = OccupationChoiceIterator
@@ -77,7 +77,7 @@ class OccupationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  
         super().__init__(queryset=Occupation.objects.units() if queryset is None else queryset, **kwargs)
 
 
-class OccupationMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # of Occupation
+class OccupationMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A choice of several occupations, searchable as `OccupationChoiceField`."""
 
     iterator = OccupationChoiceIterator
@@ -87,7 +87,7 @@ class OccupationMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ig
         super().__init__(queryset=Occupation.objects.units() if queryset is None else queryset, **kwargs)
 
 
-class OccupationFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]  # django-filter ships no type hints
+class OccupationFilter(django_filters.ModelChoiceFilter):
     """A list filter by one occupation, with the picker of the forms."""
 
     field_class = OccupationChoiceField
