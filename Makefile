@@ -5,9 +5,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-SHARED_SSYK := $(wildcard ../shared/data/ssyk2012.csv)
-SSYK_FILE ?= $(SHARED_SSYK)
-export SSYK_FILE
 
 .PHONY: setup run test lint messages migrate demo worker beat serve loadtest clean
 
@@ -29,8 +26,8 @@ locale/sv/LC_MESSAGES/django.mo: locale/sv/LC_MESSAGES/django.po $(VENV)/.instal
 migrate: setup
 	$(PY) manage.py migrate --noinput -v 0
 
+# The migrations load the whole SSYK 2012 and its synonyms (taxonomy/data); `manage.py load_ssyk [FILE]` refreshes it.
 demo: migrate
-	@if [ -n "$(SSYK_FILE)" ]; then $(PY) manage.py load_ssyk "$(SSYK_FILE)"; fi
 	$(PY) manage.py seed_demo
 
 run: demo

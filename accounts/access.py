@@ -68,6 +68,8 @@ ADMINISTRATOR_PERMISSIONS = (
         for model in ("district", "jobtrack", "language", "occupation", "placementtype", "prerequisite")
         for action in ("add", "change", "view")
     ),
+    # Synonyms of occupations: nothing points at one, so an administrator may delete it too.
+    *(f"taxonomy.{action}_occupationsynonym" for action in ("add", "change", "delete", "view")),
     "placements.change_matchingweights",
     "placements.view_matchingweights",
     "supervisors.add_trainingcourse",

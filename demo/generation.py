@@ -35,7 +35,6 @@ from placements.models import FollowUp, LaterOutcome, Placement, PlacementEvent
 from reporting.models import Indicator, QuarterlyReport, StrategyGoal, Target
 from supervisors.models import Enrolment, Supervisor, TrainingCourse, TrainingSession
 from taxonomy.models import District, JobTrack, Language, Prerequisite
-from taxonomy.services import occupations_load_subset
 from workplaces.models import Need, Organisation, ProcurementContract, WorkingHours, Workplace
 
 from . import catalogue
@@ -148,7 +147,6 @@ def demo_counts() -> dict[str, int]:
 @transaction.atomic
 def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     """Build the demo municipality with `participants` participants. Returns the row counts."""
-    occupations_load_subset()
     today = timezone.localdate()
     cal = Calendar(today)
     rng = {phase: random.Random(f"{seed}:{phase}") for phase in RNG_PHASES}

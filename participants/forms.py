@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from accounts.form_fields import DecimalInputField, IdsModelMultipleChoiceField, localized_formfield
 from accounts.models import Role, User
+from taxonomy.forms import OccupationChoiceField, OccupationMultipleChoiceField
 from taxonomy.models import Occupation, Prerequisite, Weekday, validate_whole_minutes
 
 from .duplicates import registered_by_identity_number
@@ -56,12 +57,11 @@ class ParticipantForm(forms.ModelForm):
         max_length=13,
         help_text=_("Personnummer or samordningsnummer, YYYYMMDD-NNNN."),
     )
-    interests = forms.ModelMultipleChoiceField(
+    interests = OccupationMultipleChoiceField(
         label=capfirst(_("interests")),
         queryset=Occupation.objects.filter(level__in=(Occupation.Level.SUB_MAJOR, Occupation.Level.UNIT)),
         required=False,
         help_text=_("Occupations or fields the person wants to work in."),
-        widget=forms.SelectMultiple(attrs={"data-searchable": "true"}),
     )
 
     class Meta:
@@ -128,11 +128,7 @@ class ParticipantForm(forms.ModelForm):
 class WorkExperienceForm(forms.Form):
     """One row of work experience, from Sweden or the home country."""
 
-    occupation = forms.ModelChoiceField(
-        label=capfirst(_("occupation")),
-        queryset=Occupation.objects.units(),
-        widget=forms.Select(attrs={"data-searchable": "true"}),
-    )
+    occupation = OccupationChoiceField(label=capfirst(_("occupation")))
     years = DecimalInputField(
         label=capfirst(_("years")), min_value=Decimal("0"), max_value=Decimal("60"), max_digits=3, decimal_places=1
     )

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from accounts.search import BoundedSearchAdmin
 
-from .models import District, JobTrack, Language, Occupation, PlacementType, Prerequisite
+from .models import District, JobTrack, Language, Occupation, OccupationSynonym, PlacementType, Prerequisite
 
 
 @admin.register(Occupation)
@@ -11,6 +11,18 @@ class OccupationAdmin(BoundedSearchAdmin):
     list_filter = ["level"]
     search_fields = ["code", "name_sv", "name_en"]
     raw_id_fields = ["parent"]
+
+
+@admin.register(OccupationSynonym)
+class OccupationSynonymAdmin(BoundedSearchAdmin):
+    """The titles people use for a unit group, which the occupation picker and searches also find it
+    by. A synonym nothing points to may be deleted."""
+
+    list_display = ["title", "occupation", "language"]
+    list_filter = ["language"]
+    search_fields = ["title", "occupation__code", "occupation__name_sv"]
+    autocomplete_fields = ["occupation"]
+    list_select_related = ["occupation"]
 
 
 @admin.register(District)

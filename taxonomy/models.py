@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from accounts.search import fold
 
 
 def english_active() -> bool:
@@ -288,3 +291,52 @@ class PlacementType(NamedInTwoLanguages, models.Model):
                 "type": self.localised_name
             }
         return problems
+
+
+class OccupationSynonym(models.Model):
+    """A title people use for the work of a unit group ("undersköterska" for 5321, "elektriker" for
+    7411): the occupation picker and the searches find the unit group by it too.
+
+    `title_folded` is the title as searches compare it (`accounts.search.fold`); a title stands at
+    most once per unit group in that form, so "Kock" and "kock" are one synonym."""
+
+    class Language(models.TextChoices):
+        SWEDISH = "sv", _("Swedish")
+        ENGLISH = "en", _("English")
+
+    occupation = models.ForeignKey(
+        Occupation,
+        on_delete=models.CASCADE,
+        related_name="synonyms",
+        limit_choices_to={"level": Occupation.Level.UNIT},
+        verbose_name=_("occupation"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_folded = models.CharField(max_length=200, editable=False)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.SWEDISH)
+
+    class Meta:
+        ordering = ["occupation", "title"]
+        verbose_name = _("occupation synonym")
+        verbose_name_plural = _("occupation synonyms")
+        constraints = [
+            models.UniqueConstraint(fields=["title_folded", "occupation"], name="occupationsynonym_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.occupation_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.title_folded = fold(self.title.strip())
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.title = self.title.strip()
+        self.title_folded = fold(self.title)
+        if self.occupation_id is None:
+            return
+        if self.occupation.level != Occupation.Level.UNIT:
+            raise ValidationError({"occupation": _("Synonyms belong to unit groups (four digits).")})
+        duplicate = OccupationSynonym.objects.filter(title_folded=self.title_folded, occupation_id=self.occupation_id)
+        if duplicate.exclude(pk=self.pk).exists():
+            raise ValidationError({"title": _("This occupation already has this title.")})

@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.search import SearchFilter, filter_words, search_words
+from taxonomy.forms import OccupationFilter
 from taxonomy.models import District, Occupation
 
 from .models import Need, NeedStatus, Organisation, OrganisationKind
@@ -25,7 +26,7 @@ class NeedFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label=capfirst(_("district")), field_name="workplace__district", queryset=District.objects.all()
     )
-    occupation = django_filters.ModelChoiceFilter(
+    occupation = OccupationFilter(
         label=capfirst(_("occupation")), queryset=Occupation.objects.units(), method="by_occupation_group"
     )
     free_places = django_filters.BooleanFilter(label=_("Has free places"), method="with_free_places")

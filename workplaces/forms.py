@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.form_fields import IdsModelMultipleChoiceField, localized_formfield
+from taxonomy.forms import OccupationChoiceField
 from taxonomy.models import Occupation, PlacementType, Prerequisite, Weekday, validate_whole_minutes
 
 from .models import Need, Organisation, Workplace
@@ -87,11 +88,10 @@ class NeedForm(forms.ModelForm):
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
-            "occupation": forms.Select(attrs={"data-searchable": "true"}),
             "tasks": forms.Textarea(attrs={"rows": 3}),
             "prerequisites": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"prerequisites": IdsModelMultipleChoiceField}
+        field_classes = {"prerequisites": IdsModelMultipleChoiceField, "occupation": OccupationChoiceField}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # handed on to Form as given

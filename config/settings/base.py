@@ -327,10 +327,6 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_ACCEPT_CONTENT = ["json"]
 
-# Reference data: SCB's SSYK 2012 classification, loaded by `manage.py load_ssyk`.
-_shared_ssyk = BASE_DIR.parent / "shared" / "data" / "ssyk2012.csv"
-SSYK_FILE = env("SSYK_FILE", default=str(_shared_ssyk) if _shared_ssyk.is_file() else "")
-
 # When follow-ups fall due once a placement starts: "<N>d" days after the start, "mid" the
 # midpoint, "end" the last working day. Dates move to working days.
 FOLLOW_UP_SCHEDULE: list[str] = env.list("FOLLOW_UP_SCHEDULE", default=["14d", "mid", "end"])

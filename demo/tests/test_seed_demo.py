@@ -32,7 +32,7 @@ from placements import signing
 from placements.models import HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
 from placements.selectors import supervisor_overview
 from supervisors.models import Supervisor
-from taxonomy.services import SUBSET_FILE
+from taxonomy.ssyk import SSYK_FILE, parse_ssyk_csv
 from workplaces.models import Need
 
 pytestmark = pytest.mark.django_db
@@ -175,14 +175,16 @@ def _most_at_once(placements: list[Placement]) -> int:
     )
 
 
-def test_only_the_ssyk_subset_and_extratjanst_only_before_2023(seeded: str) -> None:
-    subset = {line.split(",", 1)[0] for line in SUBSET_FILE.read_text(encoding="utf-8").splitlines()[1:]}
+def test_only_ssyk_codes_of_the_shipped_file_and_extratjanst_only_before_2023(seeded: str) -> None:
+    shipped = {row.code for row in parse_ssyk_csv(SSYK_FILE)}
     used = (
         set(Need.objects.values_list("occupation_id", flat=True))
         | set(WorkExperience.objects.values_list("occupation_id", flat=True))
         | set(Interest.objects.values_list("occupation_id", flat=True))
     )
-    assert used <= subset
+    assert used <= shipped
+    # Needs and work experience are recorded at the unit level.
+    assert {len(code) for code in Need.objects.values_list("occupation_id", flat=True)} == {4}
     historical = Placement.objects.filter(placement_type__code="extratjanst")
     assert historical.exists()
     assert not historical.filter(planned_end__gte=dt.date(2023, 1, 1)).exists()

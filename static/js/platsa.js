@@ -33,6 +33,9 @@ function enhanceSearchableSelects(root) {
     }
     const picker = new TomSelect(select, {
       maxOptions: 500,
+      // An occupation is also found by its synonyms (taxonomy/forms.py writes them into each option's
+      // data-synonyms): "elektriker" offers 7411 "Installations- och serviceelektriker".
+      searchField: select.hasAttribute("data-search-synonyms") ? ["text", "synonyms"] : ["text"],
       plugins: select.multiple ? ["remove_button"] : [],
       // A single choice closes the list: left open, it covers the fields below (the next row of
       // a formset), and a click meant for them picks another option here instead.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from taxonomy.models import District, JobTrack, Language, Occupation, PlacementType, Prerequisite
+from taxonomy.models import District, JobTrack, Language, Occupation, OccupationSynonym, PlacementType, Prerequisite
 
 
 def occupation_with_ancestors(code: str, name: str = "") -> Occupation:
@@ -36,6 +36,18 @@ class OccupationFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Occupation], *args: object, **kwargs: object) -> Occupation:
         return occupation_with_ancestors(str(kwargs["code"]), str(kwargs.get("name_sv", "")))
+
+
+class OccupationSynonymFactory(factory.django.DjangoModelFactory):
+    """A title for a unit group (by default a made-up one for a new unit group)."""
+
+    class Meta:
+        model = OccupationSynonym
+        django_get_or_create = ("occupation", "title")
+
+    occupation = factory.SubFactory(OccupationFactory)
+    title = factory.Sequence(lambda n: f"yrkestitel {n}")
+    language = OccupationSynonym.Language.SWEDISH
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand, CommandParser
 from accounts.spreadsheets import csv_text
 from participants.identity import make_test_identity_number
 from participants.importing import COLUMNS, parse_referral_file
-from taxonomy.services import occupations_load_subset
 
 
 def synthetic_rows(count: int) -> list[list[str]]:
@@ -56,7 +55,6 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
 
     def handle(self, *args: object, **options: object) -> None:
-        occupations_load_subset()
         count = int(options["rows"])  # type: ignore[call-overload]  # argparse gives an int
         table = [[c.header for c in COLUMNS], *synthetic_rows(count)]
         if options["format"] == "xlsx":

@@ -1,11 +1,13 @@
-"""`manage.py load_ssyk FILE`: load SCB's SSYK 2012 classification from CSV, idempotently."""
+"""`manage.py load_ssyk [FILE]`: refresh SCB's SSYK 2012 classification from CSV, idempotently.
+
+Migration 0007 already loads the file the repository ships; the command reloads it, or loads a newer
+file from SCB in the same layout; then it adds the shipped synonyms that are missing."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from taxonomy.services import occupations_load
+from taxonomy.services import SSYK_FILE, occupation_synonyms_load, occupations_load
 from taxonomy.ssyk import SsykFormatError
 
 
@@ -15,17 +17,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", help="CSV file; defaults to the SSYK_FILE setting.")
+        parser.add_argument("file", nargs="?", default=str(SSYK_FILE), help=f"CSV file; defaults to {SSYK_FILE}.")
 
     def handle(self, *args: object, **options: object) -> None:
-        path = options["file"] or settings.SSYK_FILE
-        if not path:
-            raise CommandError("No file given and the SSYK_FILE setting is empty.")
+        path = str(options["file"])
         try:
-            result = occupations_load(path=str(path))
+            result = occupations_load(path=path)
         except SsykFormatError as exc:
             raise CommandError(f"{path}: {exc}") from exc
         self.stdout.write(
             f"SSYK loaded from {path}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged."
         )
+        added = occupation_synonyms_load()
+        self.stdout.write(f"Synonyms: {added} added.")
