@@ -10,9 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.numbers import number_text
 from accounts.search import fold
 
 
@@ -279,13 +280,12 @@ class PlacementType(NamedInTwoLanguages, models.Model):
         if self.max_hours_per_day and hours_per_day and hours_per_day > self.max_hours_per_day:
             problems["hours_per_day"] = _("A %(type)s allows at most %(hours)s hours a day.") % {
                 "type": self.localised_name,
-                "hours": self.max_hours_per_day,
+                "hours": number_text(self.max_hours_per_day),
             }
         if self.max_weeks and start and end and end - start > dt.timedelta(weeks=self.max_weeks):
-            problems["period"] = _("A %(type)s lasts at most %(weeks)s weeks.") % {
-                "type": self.localised_name,
-                "weeks": self.max_weeks,
-            }
+            problems["period"] = ngettext(
+                "A %(type)s lasts at most %(weeks)s week.", "A %(type)s lasts at most %(weeks)s weeks.", self.max_weeks
+            ) % {"type": self.localised_name, "weeks": number_text(self.max_weeks)}
         if decision_reference is not None and self.requires_decision_reference and not decision_reference.strip():
             problems["decision_reference"] = _("A %(type)s needs the decision reference.") % {
                 "type": self.localised_name

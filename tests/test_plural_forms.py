@@ -32,7 +32,6 @@ PENDING = {
     "%(created)s participants are registered; %(skipped)s rows were skipped.",
     "%(total)s rows: %(valid)s can be imported, %(invalid)s have errors.",
     "The first %(shown)s rows are shown.",
-    "A %(type)s lasts at most %(weeks)s weeks.",
 }
 PLACEHOLDER = re.compile(r"%\((?P<name>\w+)\)[sd](?: (?P<word>[\w-]+))?")
 
