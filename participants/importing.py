@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -121,6 +122,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # the same few values ("ung", "AF", "B") come on every row
 def header_key(text: str) -> str:
     """A header or a value as the import compares it: `accounts.search.fold` (no case, no accents),
     then only its letters and digits, so spaces, hyphens and slashes make no difference."""
@@ -450,6 +452,8 @@ def parse_referral_list(content: bytes, filename: str) -> ReferralList:
 
 def _first_filled(cells: list[Any], indexes: list[int]) -> Any:
     """The cell of the first of the columns that mean one thing (Telefon, Mobil) that holds a value."""
+    if len(indexes) == 1:
+        return cells[indexes[0]] if indexes[0] < len(cells) else None
     present = [cells[i] for i in indexes if i < len(cells)]
     return next((cell for cell in present if _text(cell)), present[0] if present else None)
 
@@ -506,8 +510,8 @@ def _check_row(line: int, raw: dict[str, Any], lookups: _Lookups) -> ImportRow:
     except ValidationError as exc:
         # The identity module says what is wrong (length, date, check digit).
         row.errors.extend(exc.messages or [_("The identity number is not valid.")])
-    _choice(row, raw, "target_group", TARGET_GROUPS, _("Unknown target group."))
-    _choice(row, raw, "referral_source", REFERRAL_SOURCES, _("Unknown referral source."))
+    _choice(row, raw, "target_group", TARGET_GROUPS, gettext_lazy("Unknown target group."))
+    _choice(row, raw, "referral_source", REFERRAL_SOURCES, gettext_lazy("Unknown referral source."))
     for key in ("referral_date", "residence_permit_date"):
         if _text(raw.get(key)):
             try:
@@ -515,11 +519,11 @@ def _check_row(line: int, raw: dict[str, Any], lookups: _Lookups) -> ImportRow:
             except ValueError:
                 row.errors.append(_("%(column)s is not a date (YYYY-MM-DD).") % {"column": header(key)})
     if _text(raw.get("swedish_level")):
-        _choice(row, raw, "swedish_level", SWEDISH_LEVELS, _("Unknown Swedish level."))
+        _choice(row, raw, "swedish_level", SWEDISH_LEVELS, gettext_lazy("Unknown Swedish level."))
     if _text(raw.get("education_level")):
-        _choice(row, raw, "education_level", EDUCATION_LEVELS, _("Unknown education level."))
+        _choice(row, raw, "education_level", EDUCATION_LEVELS, gettext_lazy("Unknown education level."))
     if _text(raw.get("gender")):
-        _choice(row, raw, "gender", GENDERS, _("Unknown gender (write kvinna, man, annat or ej angivet)."))
+        _choice(row, raw, "gender", GENDERS, gettext_lazy("Unknown gender (write kvinna, man, annat or ej angivet)."))
     for key, low, high in (("hours_per_day", Decimal("0.5"), Decimal("10")), ("years", Decimal("0"), Decimal("60"))):
         if _text(raw.get(key)):
             try:
@@ -616,7 +620,9 @@ def build_participant(row: ImportRow) -> Participant:
     return participant
 
 
-def _choice(row: ImportRow, raw: dict[str, Any], key: str, mapping: dict[str, Any], message: str) -> None:
+def _choice(row: ImportRow, raw: dict[str, Any], key: str, mapping: dict[str, Any], message: Any) -> None:
+    """The value of a cell that names one of `mapping`'s choices; `message` (lazy: translated only
+    for a row that needs it) if it names none."""
     value = mapping.get(header_key(_text(raw.get(key))))
     if value is None:
         row.errors.append(f"{message} ({_text(raw.get(key))})")
