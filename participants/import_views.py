@@ -37,6 +37,7 @@ from .services import AlreadyImported, participants_assign_coordinator, referral
 PREVIEW_PAGE_SIZE = 100  # rows of the preview on one page; errors come first
 RESULT_PAGE_SIZE = 100
 MAX_PENDING_UPLOADS = 5  # uploads a coordinator may keep waiting for confirmation
+RECENT_IMPORTS_SHOWN = 10
 
 
 def _count(value: int) -> str:
@@ -71,7 +72,11 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             return redirect("participants:import_preview", pk=pending.pk)
     columns = [(c, [a for a in COLUMN_ALIASES.get(c.key, ()) if a != c.header]) for c in COLUMNS]
-    return render(request, "participants/import_upload.html", {"form": form, "columns": columns})
+    # The user's own lists, waiting or imported: the way back to a preview or to whom a list registered.
+    recent = ReferralImport.objects.filter(created_by=request.user).order_by("-created_at")[:RECENT_IMPORTS_SHOWN]
+    return render(
+        request, "participants/import_upload.html", {"form": form, "columns": columns, "recent": list(recent)}
+    )
 
 
 def _summary(total: int, valid: int, invalid: int) -> str:

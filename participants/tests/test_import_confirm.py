@@ -58,7 +58,10 @@ def test_a_second_confirm_is_told_the_list_was_already_imported(client: Client) 
     assert second.redirect_chain == [(reverse("participants:import_result", args=[pending.pk]), 302)]
     assert "Den här listan är redan importerad." in second.content.decode()
     assert Participant.objects.count() == 2
-    # An imported list no longer counts among the uploads waiting.
+    # The upload page leads back to whom the list registered.
+    upload_page = client.get(reverse("participants:import_upload")).content.decode()
+    assert reverse("participants:import_result", args=[pending.pk]) in upload_page
+    # An imported list's preview leads to its result.
     assert client.get(preview, follow=True).redirect_chain[-1][0] == reverse(
         "participants:import_result", args=[pending.pk]
     )
