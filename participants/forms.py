@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -192,6 +193,31 @@ class ImportConfirmForm(forms.Form):
     all_or_nothing = forms.BooleanField(
         label=_("All or nothing: import nothing if any row has an error"), required=False
     )
+
+
+class ImportAssignForm(forms.Form):
+    """Hand people an import registered to a coordinator of the team: the ones ticked, or all of them."""
+
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"),
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    everyone = forms.BooleanField(label=_("Everyone this list registered"), required=False)
+    coordinator = forms.ModelChoiceField(label=_("Responsible coordinator"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, user: User, participants: QuerySet[Participant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = participants  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        self.fields["coordinator"].queryset = assignable_coordinators(team_id=user.team_id or 0)  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["coordinator"].error_messages["invalid_choice"] = _("Choose an active coordinator of your team.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("everyone") and not cleaned.get("participants"):
+            raise ValidationError(_("Tick the participants to assign, or choose everyone."), code="none_chosen")
+        return cleaned
 
 
 class StatusChangeForm(forms.Form):

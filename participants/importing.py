@@ -8,10 +8,12 @@ writes the valid rows in one transaction once the coordinator has seen the previ
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import functools
 import io
-import unicodedata
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,15 +21,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import localize, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.search import fold
 from accounts.spreadsheets import csv_text
 from taxonomy.models import EducationLevel, Occupation, SwedishLevel
 
 from .duplicates import Registered
 from .identity import normalize_identity_number
-from .models import Participant, ReferralSource, TargetGroup, establishment_programme_end_for
+from .models import Gender, Participant, ReferralSource, TargetGroup, establishment_programme_end_for
 
 # What a referral list may hold. The upload form caps the file at 10 MB, but a compressed XLSX of
 # 400 KB once unpacked to 3.5 GB in memory: the workbook's parts are measured before it is opened,
@@ -68,44 +72,109 @@ COLUMNS = [
     Column("email", "e-post", False, gettext_lazy("e-mail")),
     Column("occupation", "yrke (ssyk)", False, gettext_lazy("SSYK 2012 code of the main work experience, four digits")),
     Column("years", "år i yrket", False, gettext_lazy("years of that experience")),
+    Column("gender", "kön", False, gettext_lazy("kvinna, man, annat or ej angivet (for statistics only)")),
+    Column("languages", "språk", False, gettext_lazy("languages spoken, names or ISO codes separated by commas")),
+    Column("has_driving_licence", "körkort", False, gettext_lazy("ja, nej or the licence classes (e.g. B)")),
+    Column("interests", "intresse (ssyk)", False, gettext_lazy("SSYK codes of the work wanted, separated by commas")),
+    Column("home_district", "stadsdel", False, gettext_lazy("the district where the person lives, by its name")),
 ]
 
+# Other names of the columns, as the lists of Arbetsförmedlingen, social services and the
+# municipalities' own systems head them. A header is compared after `header_key`: without case,
+# accents, spaces or punctuation ("Person-/samordningsnummer" is "personsamordningsnummer"), so
+# "E-postadress", "e-post adress" and "EPOSTADRESS" are one name. The template's own headers and
+# the internal keys (e.g. "identity_number") are accepted too. When a file holds two columns that
+# mean the same (both "Telefon" and "Mobil"), a row takes the first of them that is not empty.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "identity_number": (
+        "personnummer",
+        "personnr",
+        "pnr",
+        "person-/samordningsnummer",
+        "personnummer/samordningsnummer",
+        "samordningsnummer",
+        "personnummer (ååååmmdd-nnnn)",
+    ),
+    "first_name": ("förnamn", "tilltalsnamn"),
+    "last_name": ("efternamn",),
+    "target_group": ("målgrupp",),
+    "referral_source": ("anvisad av", "anvisande myndighet", "anvisare", "remittent"),
+    "referral_date": (
+        "anvisningsdatum",
+        "beslutsdatum",
+        "startdatum anvisning",
+        "anvisad datum",
+        "datum för anvisning",
+    ),
+    "residence_permit_date": ("uppehållstillstånd", "datum för uppehållstillstånd", "uppehållstillstånd datum"),
+    "swedish_level": ("svenskanivå", "sfi-nivå", "sfi nivå", "sfi", "svenska", "nivå i svenska"),
+    "education_level": ("utbildning", "utbildningsnivå"),
+    "hours_per_day": ("timmar per dag", "timmar/dag", "tim/dag"),
+    "phone": ("telefon", "telefonnummer", "mobil", "mobilnummer", "mobiltelefon"),
+    "email": ("e-post", "e-postadress", "mejl", "mejladress", "epost"),
+    "occupation": ("yrke (ssyk)", "yrke", "ssyk", "yrkeskod", "ssyk-kod", "tidigare yrke"),
+    "years": ("år i yrket", "antal år i yrket", "erfarenhet (år)"),
+    "gender": ("kön",),
+    "languages": ("språk", "språkkunskaper", "talar språk"),
+    "has_driving_licence": ("körkort", "b-körkort", "körkortsbehörighet"),
+    "interests": ("intresse (ssyk)", "intresse", "intressen", "önskat yrke", "önskade yrken", "yrkesintresse"),
+    "home_district": ("stadsdel", "område", "bostadsområde", "kommundel"),
+}
 
-def _fold(text: str) -> str:
-    """Compare headers and words without case, accents or punctuation: "Målgrupp" == "malgrupp"."""
-    decomposed = unicodedata.normalize("NFKD", str(text).strip().lower())
-    return "".join(c for c in decomposed if c.isalnum())
+
+@functools.lru_cache(maxsize=4096)  # the same few values ("ung", "AF", "B") come on every row
+def header_key(text: str) -> str:
+    """A header or a value as the import compares it: `accounts.search.fold` (no case, no accents),
+    then only its letters and digits, so spaces, hyphens and slashes make no difference."""
+    return "".join(c for c in fold(str(text)) if c.isalnum())
 
 
-HEADERS = {_fold(c.header): c for c in COLUMNS} | {_fold(c.key): c for c in COLUMNS}
+HEADERS: dict[str, Column] = {}
+for _column in COLUMNS:
+    for _name in (_column.key, _column.header, *COLUMN_ALIASES.get(_column.key, ())):
+        HEADERS.setdefault(header_key(_name), _column)
 
 TARGET_GROUPS = {
-    **{_fold(w): TargetGroup.NEWCOMER for w in ("nyanländ", "nyanlända", "newcomer")},
-    **{_fold(w): TargetGroup.YOUTH for w in ("ung", "unga", "youth")},
-    **{_fold(w): TargetGroup.OTHER for w in ("övrig", "övriga", "other")},
+    **{header_key(w): TargetGroup.NEWCOMER for w in ("nyanländ", "nyanlända", "newcomer")},
+    **{header_key(w): TargetGroup.YOUTH for w in ("ung", "unga", "youth")},
+    **{header_key(w): TargetGroup.OTHER for w in ("övrig", "övriga", "other")},
 }
 REFERRAL_SOURCES = {
-    **{_fold(w): ReferralSource.EMPLOYMENT_SERVICE for w in ("arbetsförmedlingen", "af", "employment_service")},
-    **{_fold(w): ReferralSource.SOCIAL_SERVICES for w in ("socialförvaltningen", "soc", "social_services")},
-    **{_fold(w): ReferralSource.OTHER for w in ("annan", "other")},
+    **{header_key(w): ReferralSource.EMPLOYMENT_SERVICE for w in ("arbetsförmedlingen", "af", "employment_service")},
+    **{header_key(w): ReferralSource.SOCIAL_SERVICES for w in ("socialförvaltningen", "soc", "social_services")},
+    **{header_key(w): ReferralSource.OTHER for w in ("annan", "other")},
 }
 SWEDISH_LEVELS = {
-    **{_fold(w): SwedishLevel.NONE for w in ("ingen", "none")},
-    **{_fold(w): SwedishLevel.SFI_A for w in ("a", "sfi a")},
-    **{_fold(w): SwedishLevel.SFI_B for w in ("b", "sfi b")},
-    **{_fold(w): SwedishLevel.SFI_C for w in ("c", "sfi c")},
-    **{_fold(w): SwedishLevel.SFI_D for w in ("d", "sfi d")},
-    **{_fold(w): SwedishLevel.SFI_COMPLETED for w in ("sfi klar", "sfi avslutad", "klar")},
-    **{_fold(w): SwedishLevel.SVA for w in ("sva", "svenska som andraspråk")},
-    **{_fold(w): SwedishLevel.FLUENT for w in ("flytande", "fluent")},
+    **{header_key(w): SwedishLevel.NONE for w in ("ingen", "none")},
+    **{header_key(w): SwedishLevel.SFI_A for w in ("a", "sfi a", "kurs a", "sfi kurs a")},
+    **{header_key(w): SwedishLevel.SFI_B for w in ("b", "sfi b", "kurs b", "sfi kurs b")},
+    **{header_key(w): SwedishLevel.SFI_C for w in ("c", "sfi c", "kurs c", "sfi kurs c")},
+    **{header_key(w): SwedishLevel.SFI_D for w in ("d", "sfi d", "kurs d", "sfi kurs d")},
+    **{header_key(w): SwedishLevel.SFI_COMPLETED for w in ("sfi klar", "sfi avslutad", "klar")},
+    **{header_key(w): SwedishLevel.SVA for w in ("sva", "svenska som andraspråk")},
+    **{header_key(w): SwedishLevel.FLUENT for w in ("flytande", "fluent")},
 }
 EDUCATION_LEVELS = {
-    **{_fold(w): EducationLevel.NONE for w in ("ingen", "none")},
-    **{_fold(w): EducationLevel.COMPULSORY for w in ("grundskola",)},
-    **{_fold(w): EducationLevel.UPPER_SECONDARY for w in ("gymnasium", "gymnasieskola")},
-    **{_fold(w): EducationLevel.POST_SECONDARY for w in ("eftergymnasial",)},
-    **{_fold(w): EducationLevel.UNIVERSITY for w in ("högskola", "universitet")},
+    **{header_key(w): EducationLevel.NONE for w in ("ingen", "none")},
+    **{header_key(w): EducationLevel.COMPULSORY for w in ("grundskola",)},
+    **{header_key(w): EducationLevel.UPPER_SECONDARY for w in ("gymnasium", "gymnasieskola")},
+    **{header_key(w): EducationLevel.POST_SECONDARY for w in ("eftergymnasial",)},
+    **{header_key(w): EducationLevel.UNIVERSITY for w in ("högskola", "universitet")},
 }
+
+GENDERS = {
+    **{header_key(w): Gender.FEMALE for w in ("kvinna", "k", "kv", "female", "woman", "f", "w")},
+    **{header_key(w): Gender.MALE for w in ("man", "m", "male")},
+    **{header_key(w): Gender.OTHER for w in ("annat", "annan", "icke-binär", "other", "x")},
+    **{header_key(w): Gender.UNKNOWN for w in ("ej angivet", "okänt", "okänd", "vill ej ange", "unknown", "-")},
+}
+LICENCE_YES = {header_key(w) for w in ("ja", "j", "yes", "y", "x", "1", "sant", "true", "har", "b-körkort")}
+LICENCE_NO = {header_key(w) for w in ("nej", "n", "no", "0", "falskt", "false", "saknas", "inget", "ej", "-")}
+# Swedish licence classes; every class from B up (B, BE, C, D and their kinds) includes driving a car.
+LICENCE_CLASSES_WITH_B = {"b", "be", "c1", "c1e", "c", "ce", "d1", "d1e", "d", "de"}
+LICENCE_CLASSES = LICENCE_CLASSES_WITH_B | {"am", "a1", "a2", "a", "tr", "traktor"}
+MULTI_VALUE_SEPARATORS = re.compile(r"[,;/|\n]")
+SSYK_CODE = re.compile(r"\b\d{1,4}\b")
 
 
 @dataclass
@@ -132,8 +201,20 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read (format, header, size)."""
 
 
+# Encodings a CSV file from a Swedish office comes in when it is not UTF-8: Excel for Windows
+# ("CSV (semikolonavgränsad)") writes Windows-1252, Excel for Mac "CSV (Macintosh)" Mac Roman and
+# "CSV (MS-DOS)" code page 850; ISO 8859-15 is Latin-9 of older Unix systems. charset-normalizer
+# chooses among these only: asked about every encoding, it read "Åsa Öberg" in Windows-1250 ("Ĺsa").
+LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "cp850", "mac_roman"]
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# The cell separators a CSV file may use: `;` (Swedish Excel), `,` (Excel elsewhere, most systems)
+# and tab (Excel's "Unicode text", copied cells). The one that makes the most known column names of
+# the first line wins; then the one that makes the most cells; then this order.
+DELIMITERS = (";", ",", "\t")
+
+
 def read_table(content: bytes, filename: str) -> Iterator[list[Any]]:
-    """The rows of a CSV (UTF-8, comma or semicolon) or XLSX file, header first."""
+    """The rows of a CSV (any of the encodings and separators above) or XLSX file, header first."""
     if filename.lower().endswith(".xlsx"):
         yield from _read_xlsx(content)
     elif filename.lower().endswith((".csv", ".txt")):
@@ -142,12 +223,23 @@ def read_table(content: bytes, filename: str) -> Iterator[list[Any]]:
         raise ImportFileError(_("Upload a CSV or an XLSX file."))
 
 
+def _count(value: int) -> str:
+    """A count as Swedish writes it: 20 000 (a space between thousands)."""
+    return number_format(value, force_grouping=True)
+
+
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
+    return ImportFileError(
+        ngettext("A file may hold at most %(max)s row.", "A file may hold at most %(max)s rows.", MAX_ROWS)
+        % {"max": _count(MAX_ROWS)}
+    )
 
 
 def _too_many_columns() -> ImportFileError:
-    return ImportFileError(_("A file may hold at most %(max)s columns.") % {"max": MAX_COLUMNS})
+    return ImportFileError(
+        ngettext("A file may hold at most %(max)s column.", "A file may hold at most %(max)s columns.", MAX_COLUMNS)
+        % {"max": _count(MAX_COLUMNS)}
+    )
 
 
 def _check_csv_size(text: str) -> None:
@@ -158,18 +250,57 @@ def _check_csv_size(text: str) -> None:
         if len(line) > MAX_LINE_LENGTH:
             raise ImportFileError(
                 _("Line %(line)s of the CSV file is longer than %(max)s characters.")
-                % {"line": number, "max": MAX_LINE_LENGTH}
+                % {"line": number, "max": _count(MAX_LINE_LENGTH)}
             )
 
 
-def _read_csv(content: bytes) -> Iterator[list[Any]]:
+def decode_csv(content: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read in.
+
+    A byte-order mark decides (UTF-8 or UTF-16); without one, UTF-8 when the bytes are valid UTF-8
+    (a file of other bytes almost never is), else what charset-normalizer finds among
+    LEGACY_ENCODINGS."""
+    for bom, encoding in BOMS:
+        if content.startswith(bom):
+            try:
+                return content.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise _undecodable() from exc
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from exc
+        return content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(content, cp_isolation=LEGACY_ENCODINGS).best()
+    if match is None:
+        raise _undecodable()
+    return str(match), match.encoding
+
+
+def _undecodable() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The characters of the file cannot be read. Save it from Excel as “CSV UTF-8” or as an Excel "
+            "workbook (XLSX) and upload it again."
+        )
+    )
+
+
+def detect_delimiter(first_line: str) -> str:
+    """The cell separator of a CSV file, judged from its header line (see DELIMITERS)."""
+
+    def score(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        return sum(1 for cell in cells if header_key(cell) in HEADERS), len(cells)
+
+    return max(DELIMITERS, key=score)  # the first of equals: `;` before `,` before tab
+
+
+def _read_csv(content: bytes) -> Iterator[list[Any]]:
+    text, _encoding = decode_csv(content)
     _check_csv_size(text)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = detect_delimiter(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
@@ -245,16 +376,66 @@ def _read_xlsx(content: bytes) -> Iterator[list[Any]]:
         workbook.close()
 
 
+@dataclass
+class ReferralList:
+    """A file read and checked: its rows, and the headers of its columns that the import does not use."""
+
+    rows: list[ImportRow]
+    ignored_columns: list[str]
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """What the rows' names are matched against, read once per file: the headers the file itself
+    uses (errors name a column as the file does), languages and districts by their folded names."""
+
+    headers: dict[str, str]
+    languages: dict[str, int]
+    districts: dict[str, int]
+
+    @classmethod
+    def load(cls, headers: dict[str, str]) -> _Lookups:
+        from taxonomy.models import District, Language
+
+        languages: dict[str, int] = {}
+        for pk, code, name_sv, name_en in Language.objects.values_list("pk", "code", "name_sv", "name_en"):
+            for name in (code, name_sv, name_en):
+                if name:
+                    languages.setdefault(header_key(name), pk)
+        districts: dict[str, int] = {}
+        for pk, *district_names in District.objects.values_list("pk", "name", "name_en"):
+            for name in district_names:
+                if name:
+                    districts.setdefault(header_key(name), pk)
+        return cls(headers=headers, languages=languages, districts=districts)
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or next(c.header for c in COLUMNS if c.key == key)
+
+
 def parse_referral_file(content: bytes, filename: str) -> list[ImportRow]:
     """Every data row of the file, checked. Raises ImportFileError if the file itself is unusable."""
+    return parse_referral_list(content, filename).rows
+
+
+def parse_referral_list(content: bytes, filename: str) -> ReferralList:
+    """The file's rows, checked, and the columns it holds that the import leaves aside."""
     table = read_table(content, filename)
     header = next(table, None)
-    if not header:
+    if not header or not any(_text(h) for h in header):
         raise ImportFileError(_("The file is empty."))
-    columns: list[Column | None] = [HEADERS.get(_fold(h)) if h is not None else None for h in header]
+    columns: list[Column | None] = [HEADERS.get(header_key(h)) if _text(h) else None for h in header]
     missing = [c.header for c in COLUMNS if c.required and c not in columns]
     if missing:
         raise ImportFileError(_("Columns missing from the first row: %(columns)s.") % {"columns": ", ".join(missing)})
+    positions: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for index, column in enumerate(columns):
+        if column is not None:
+            positions.setdefault(column.key, []).append(index)
+            names.setdefault(column.key, _text(header[index]))
+    ignored = [_text(h) for h, c in zip(header, columns, strict=True) if c is None and _text(h)]
+    lookups = _Lookups.load(names)
 
     rows: list[ImportRow] = []
     for number, cells in enumerate(table, start=2):
@@ -262,10 +443,19 @@ def parse_referral_file(content: bytes, filename: str) -> list[ImportRow]:
             continue
         if len(rows) >= MAX_ROWS:
             raise _too_many_rows()
-        raw = {col.key: cells[i] if i < len(cells) else None for i, col in enumerate(columns) if col is not None}
-        rows.append(_check_row(number, raw))
+        raw = {key: _first_filled(cells, indexes) for key, indexes in positions.items()}
+        rows.append(_check_row(number, raw, lookups))
+    _check_codes(rows, lookups)
     _mark_duplicates(rows)
-    return rows
+    return ReferralList(rows=rows, ignored_columns=ignored)
+
+
+def _first_filled(cells: list[Any], indexes: list[int]) -> Any:
+    """The cell of the first of the columns that mean one thing (Telefon, Mobil) that holds a value."""
+    if len(indexes) == 1:
+        return cells[indexes[0]] if indexes[0] < len(cells) else None
+    present = [cells[i] for i in indexes if i < len(cells)]
+    return next((cell for cell in present if _text(cell)), present[0] if present else None)
 
 
 def _text(value: Any) -> str:
@@ -280,15 +470,35 @@ def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(_text(value))
 
 
-def _check_row(line: int, raw: dict[str, Any]) -> ImportRow:
+def _items(value: Any) -> list[str]:
+    """The values of a cell that holds several ("arabiska, engelska")."""
+    return [item.strip() for item in MULTI_VALUE_SEPARATORS.split(_text(value)) if item.strip()]
+
+
+def _licence(value: str) -> bool | None:
+    """Ja/nej, or licence classes ("B", "AM, B", "C"): whether the person may drive a car; None if unreadable."""
+    key = header_key(value)
+    if key in LICENCE_YES:
+        return True
+    if key in LICENCE_NO:
+        return False
+    classes = {header_key(part) for part in re.split(r"[\s,;/+]+", value) if part.strip()}
+    classes.discard("korkort")
+    if classes and classes <= LICENCE_CLASSES:
+        return bool(classes & LICENCE_CLASSES_WITH_B)
+    return None
+
+
+def _check_row(line: int, raw: dict[str, Any], lookups: _Lookups) -> ImportRow:
     row = ImportRow(line=line)
     values = row.values
+    header = lookups.header
     for column in COLUMNS:
         if column.required and not _text(raw.get(column.key)):
-            row.errors.append(_("%(column)s is missing.") % {"column": column.header})
+            row.errors.append(_("%(column)s is missing.") % {"column": header(column.key)})
         elif "\x00" in _text(raw.get(column.key)):
             # PostgreSQL cannot store a null character in text (forms refuse it too).
-            row.errors.append(_("%(column)s contains a null character.") % {"column": column.header})
+            row.errors.append(_("%(column)s contains a null character.") % {"column": header(column.key)})
     if row.errors:
         values.update({k: _text(v) for k, v in raw.items() if k in ("first_name", "last_name")})
         return row
@@ -297,33 +507,37 @@ def _check_row(line: int, raw: dict[str, Any]) -> ImportRow:
     values["last_name"] = _text(raw["last_name"])[:100]
     try:
         values["identity_number"] = normalize_identity_number(_text(raw["identity_number"]))
-    except ValidationError:
-        row.errors.append(_("The identity number is not valid."))
-    _choice(row, raw, "target_group", TARGET_GROUPS, _("Unknown target group."))
-    _choice(row, raw, "referral_source", REFERRAL_SOURCES, _("Unknown referral source."))
+    except ValidationError as exc:
+        # The identity module says what is wrong (length, date, check digit).
+        row.errors.extend(exc.messages or [_("The identity number is not valid.")])
+    _choice(row, raw, "target_group", TARGET_GROUPS, gettext_lazy("Unknown target group."))
+    _choice(row, raw, "referral_source", REFERRAL_SOURCES, gettext_lazy("Unknown referral source."))
     for key in ("referral_date", "residence_permit_date"):
         if _text(raw.get(key)):
             try:
                 values[key] = _date(raw[key])
             except ValueError:
-                row.errors.append(_("%(column)s is not a date (YYYY-MM-DD).") % {"column": _header(key)})
+                row.errors.append(_("%(column)s is not a date (YYYY-MM-DD).") % {"column": header(key)})
     if _text(raw.get("swedish_level")):
-        _choice(row, raw, "swedish_level", SWEDISH_LEVELS, _("Unknown Swedish level."))
+        _choice(row, raw, "swedish_level", SWEDISH_LEVELS, gettext_lazy("Unknown Swedish level."))
     if _text(raw.get("education_level")):
-        _choice(row, raw, "education_level", EDUCATION_LEVELS, _("Unknown education level."))
+        _choice(row, raw, "education_level", EDUCATION_LEVELS, gettext_lazy("Unknown education level."))
+    if _text(raw.get("gender")):
+        _choice(row, raw, "gender", GENDERS, gettext_lazy("Unknown gender (write kvinna, man, annat or ej angivet)."))
     for key, low, high in (("hours_per_day", Decimal("0.5"), Decimal("10")), ("years", Decimal("0"), Decimal("60"))):
         if _text(raw.get(key)):
             try:
                 number = Decimal(_text(raw[key]).replace(",", ".")).quantize(Decimal("0.1"))
             except InvalidOperation:
-                row.errors.append(_("%(column)s is not a number.") % {"column": _header(key)})
+                row.errors.append(_("%(column)s is not a number.") % {"column": header(key)})
                 continue
             if not low <= number <= high:
                 row.errors.append(
                     _("%(column)s must be between %(low)s and %(high)s.")
-                    % {"column": _header(key), "low": low, "high": high}
+                    % {"column": header(key), "low": localize(low.normalize()), "high": localize(high.normalize())}
                 )
             values[key] = number
+    _check_optional_columns(row, raw, lookups)
     values["phone"] = _text(raw.get("phone"))[:30]
     values["email"] = _text(raw.get("email"))[:254]
     code = _text(raw.get("occupation"))
@@ -334,12 +548,58 @@ def _check_row(line: int, raw: dict[str, Any]) -> ImportRow:
     return row
 
 
+def _check_optional_columns(row: ImportRow, raw: dict[str, Any], lookups: _Lookups) -> None:
+    """Driving licence, languages, district and interests: each cell checked, each error naming its column."""
+    header = lookups.header
+    licence = _text(raw.get("has_driving_licence"))
+    if licence:
+        has_licence = _licence(licence)
+        if has_licence is None:
+            row.errors.append(
+                _("%(column)s: write ja, nej or the licence classes, e.g. B (%(value)s).")
+                % {"column": header("has_driving_licence"), "value": licence}
+            )
+        else:
+            row.values["has_driving_licence"] = has_licence
+    languages = _items(raw.get("languages"))
+    if languages:
+        unknown = [name for name in languages if header_key(name) not in lookups.languages]
+        if unknown:
+            row.errors.append(
+                ngettext(
+                    "%(column)s: unknown language %(names)s.", "%(column)s: unknown languages %(names)s.", len(unknown)
+                )
+                % {"column": header("languages"), "names": ", ".join(unknown)}
+            )
+        row.values["languages"] = sorted({lookups.languages[header_key(n)] for n in languages if n not in unknown})
+    district = _text(raw.get("home_district"))
+    if district:
+        pk = lookups.districts.get(header_key(district))
+        if pk is None:
+            row.errors.append(
+                _("%(column)s: unknown district %(value)s.") % {"column": header("home_district"), "value": district}
+            )
+        else:
+            row.values["home_district_id"] = pk
+    interests = _text(raw.get("interests"))
+    if interests:
+        codes = list(dict.fromkeys(SSYK_CODE.findall(interests)))
+        if not codes:
+            row.errors.append(
+                _("%(column)s: give SSYK codes, e.g. 5321 (%(value)s).")
+                % {"column": header("interests"), "value": interests}
+            )
+        row.values["interests"] = codes
+
+
 def _check_model_rules(row: ImportRow) -> None:
     """The participant model's own field and cross-field rules, without database queries."""
     participant = build_participant(row)
     try:
         participant.full_clean(
-            exclude=["team", "coordinator", "identity_number"], validate_unique=False, validate_constraints=False
+            exclude=["team", "coordinator", "identity_number", "home_district"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as exc:
         for field_name, messages in exc.message_dict.items():
@@ -347,21 +607,23 @@ def _check_model_rules(row: ImportRow) -> None:
             row.errors.extend(f"{label}: {m}" if label else m for m in messages)
 
 
+# Row values that are not fields of the participant: its work experience, languages and interests.
+COMPETENCE_VALUES = ("occupation", "years", "languages", "interests")
+
+
 def build_participant(row: ImportRow) -> Participant:
     """An unsaved participant from a checked row (team and coordinator are set by the writer)."""
-    fields = {k: v for k, v in row.values.items() if k not in ("occupation", "years")}
+    fields = {k: v for k, v in row.values.items() if k not in COMPETENCE_VALUES}
     participant = Participant(**fields)
     if participant.residence_permit_date:
         participant.establishment_programme_end = establishment_programme_end_for(participant.residence_permit_date)
     return participant
 
 
-def _header(key: str) -> str:
-    return next(c.header for c in COLUMNS if c.key == key)
-
-
-def _choice(row: ImportRow, raw: dict[str, Any], key: str, mapping: dict[str, Any], message: str) -> None:
-    value = mapping.get(_fold(_text(raw.get(key))))
+def _choice(row: ImportRow, raw: dict[str, Any], key: str, mapping: dict[str, Any], message: Any) -> None:
+    """The value of a cell that names one of `mapping`'s choices; `message` (lazy: translated only
+    for a row that needs it) if it names none."""
+    value = mapping.get(header_key(_text(raw.get(key))))
     if value is None:
         row.errors.append(f"{message} ({_text(raw.get(key))})")
     else:
@@ -389,11 +651,34 @@ def mark_registered(rows: list[ImportRow], registered: dict[str, Registered]) ->
             row.registered_elsewhere = True
 
 
-def _mark_duplicates(rows: list[ImportRow]) -> None:
-    """Duplicates within the file, and unknown occupations (one query). The register is asked
-    apart, by `mark_registered`, since that check is logged and depends on the user."""
+def _check_codes(rows: list[ImportRow], lookups: _Lookups) -> None:
+    """Unknown occupation codes: of the work experience (a unit group, four digits) and of the
+    interests (a group at any level), one query each."""
     codes = {r.values["occupation"] for r in rows if "occupation" in r.values}
     known = set(Occupation.objects.filter(code__in=codes, level=Occupation.Level.UNIT).values_list("code", flat=True))
+    wanted = {code for r in rows for code in r.values.get("interests", ())}
+    known_any = set(Occupation.objects.filter(code__in=wanted).values_list("code", flat=True)) if wanted else set()
+    for row in rows:
+        code = row.values.get("occupation")
+        if code and code not in known:
+            row.errors.append(_("Unknown occupation code %(code)s.") % {"code": code})
+        if "years" in row.values and not code:
+            row.errors.append(_("Years of experience need an occupation code."))
+        unknown = [c for c in row.values.get("interests", ()) if c not in known_any]
+        if unknown:
+            row.errors.append(
+                ngettext(
+                    "%(column)s: unknown occupation code %(codes)s.",
+                    "%(column)s: unknown occupation codes %(codes)s.",
+                    len(unknown),
+                )
+                % {"column": lookups.header("interests"), "codes": ", ".join(unknown)}
+            )
+
+
+def _mark_duplicates(rows: list[ImportRow]) -> None:
+    """Duplicates within the file. The register is asked apart, by `mark_registered`, since that
+    check is logged and depends on the user."""
     first_line: dict[str, int] = {}
     for row in rows:
         number = row.values.get("identity_number")
@@ -402,33 +687,59 @@ def _mark_duplicates(rows: list[ImportRow]) -> None:
                 row.errors.append(_("The same person as on line %(line)s.") % {"line": first_line[number]})
             else:
                 first_line[number] = row.line
-        code = row.values.get("occupation")
-        if code and code not in known:
-            row.errors.append(_("Unknown occupation code %(code)s.") % {"code": code})
-        if "years" in row.values and not code:
-            row.errors.append(_("Years of experience need an occupation code."))
+
+
+TEMPLATE_EXAMPLE = [
+    "19811218-9876",
+    "Amina",
+    "Hassan",
+    "nyanländ",
+    "Arbetsförmedlingen",
+    "2026-09-01",
+    "2026-02-01",
+    "B",
+    "gymnasium",
+    "4",
+    "070-1234567",
+    "amina@example.org",
+    "5321",
+    "6",
+    "kvinna",
+    "arabiska, engelska",
+    "ja",
+    "5321, 5120",
+    "",  # the district: the names are the municipality's own (Stadsdelar in the administration)
+]
 
 
 def template_csv() -> str:
-    """A template file: the header row and one example row (`;` and a BOM, for Swedish Excel)."""
-    return csv_text(
-        header=[c.header for c in COLUMNS],
-        rows=[
-            [
-                "19811218-9876",
-                "Amina",
-                "Hassan",
-                "nyanländ",
-                "Arbetsförmedlingen",
-                "2026-09-01",
-                "2026-02-01",
-                "B",
-                "gymnasium",
-                "4",
-                "070-1234567",
-                "amina@example.org",
-                "5321",
-                "6",
-            ]
-        ],
-    )
+    """A template file: the header row and one example row, as Swedish Excel reads and writes CSV:
+    `;` between cells, CRLF line ends and a UTF-8 byte-order mark (`accounts.spreadsheets`)."""
+    return csv_text(header=[c.header for c in COLUMNS], rows=[TEMPLATE_EXAMPLE])
+
+
+def template_xlsx() -> bytes:
+    """The template as an Excel workbook: the header row, one example row with a real date cell,
+    and the identity number and codes as text, so that Excel keeps their leading zeros and dashes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Referral list"))[:31]
+    sheet.append([c.header for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    dates = {i for i, c in enumerate(COLUMNS) if c.key in ("referral_date", "residence_permit_date")}
+    sheet.append([dt.date.fromisoformat(v) if i in dates and v else v for i, v in enumerate(TEMPLATE_EXAMPLE)])
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=2, column=index)
+        if index - 1 in dates:
+            cell.number_format = "yyyy-mm-dd"
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = max(len(column.header), 12) + 2
+        sheet.column_dimensions[letter].number_format = "@" if index - 1 not in dates else "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -558,11 +558,18 @@ class StatusChange(models.Model):
 
 
 class ReferralImport(models.Model):
-    """An uploaded referral list waiting for the coordinator to confirm it.
+    """An uploaded referral list: waiting for the coordinator to confirm it, then imported.
 
-    The file holds personal data, so it lives here under the same protection as the register and
-    is deleted as soon as it is imported or discarded.
+    The file holds personal data, so it lives here under the same protection as the register. It
+    is deleted when discarded; once imported the file itself is emptied and the row stays as the
+    record of the import (who imported which file, and whom it registered), for the result page,
+    until the retention rule for referral uploads removes it. The status makes confirming happen
+    once: the confirm moves it from pending to imported in the import's own transaction.
     """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
@@ -571,11 +578,24 @@ class ReferralImport(models.Model):
     filename = models.CharField(_("file name"), max_length=200)
     content = models.BinaryField(_("content"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
+    participants = models.ManyToManyField(
+        Participant, blank=True, related_name="referral_imports", verbose_name=_("participants registered")
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("referral list upload")
         verbose_name_plural = _("referral list uploads")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", imported_at__isnull=True)
+                | Q(status="imported", imported_at__isnull=False),
+                name="referralimport_imported_at_iff_imported",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.filename

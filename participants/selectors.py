@@ -26,6 +26,7 @@ from .models import (
     ParticipantPrerequisite,
     ProgrammeStatus,
     RecordsExtractCheck,
+    ReferralImport,
     Task,
     TaskQuerySet,
 )
@@ -241,4 +242,15 @@ def tasks_due(*, user: User, today: dt.date) -> QuerySet[Task]:
         .due_by(today + dt.timedelta(days=TASKS_DUE_DAYS))
         .select_related("participant")
         .order_by("due_on", "pk")
+    )
+
+
+def participants_of_import(*, user: User, referral_import: ReferralImport) -> QuerySet[Participant]:
+    """The people an imported referral list registered that the user may still open, by name.
+    Not logged: the page logs the rows it shows (`participants_shown`)."""
+    return (
+        Participant.objects.visible_to(user)
+        .filter(referral_imports=referral_import)
+        .select_related("coordinator")
+        .order_by("last_name", "first_name", "pk")
     )

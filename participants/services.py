@@ -4,15 +4,16 @@ file, each one atomic use case."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,12 +32,14 @@ from .models import (
     ParticipantStatus,
     ProgrammeStatus,
     RecordsExtractCheck,
+    ReferralImport,
     StatusChange,
     StudyKind,
     StudyTime,
     TargetGroup,
     Task,
     WorkExperience,
+    assignable_coordinators,
     establishment_programme_end_for,
 )
 
@@ -199,17 +202,30 @@ class ImportResult:
     skipped: int
 
 
+def _rows_with_errors(count: int) -> str:
+    return ngettext(
+        "%(count)s row has errors, so nothing was imported.",
+        "%(count)s rows have errors, so nothing was imported.",
+        count,
+    ) % {"count": number_format(count, force_grouping=True)}
+
+
 @transaction.atomic
 def participants_import(*, rows: list[ImportRow], by: User, team: Team, all_or_nothing: bool) -> ImportResult:
     """Register every valid row of a checked referral list in one transaction.
 
     With `all_or_nothing`, one bad row stops the whole file and nothing is written.
     """
+    created, skipped = _participants_write(rows=rows, by=by, team=team, all_or_nothing=all_or_nothing)
+    return ImportResult(created=len(created), skipped=skipped)
+
+
+def _participants_write(
+    *, rows: list[ImportRow], by: User, team: Team, all_or_nothing: bool
+) -> tuple[list[Participant], int]:
     invalid = [row for row in rows if not row.valid]
     if all_or_nothing and invalid:
-        raise ValidationError(
-            _("%(count)s rows have errors, so nothing was imported.") % {"count": len(invalid)}, code="rows_invalid"
-        )
+        raise ValidationError(_rows_with_errors(len(invalid)), code="rows_invalid")
     valid = [row for row in rows if row.valid]
     participants = []
     for row in valid:
@@ -227,18 +243,95 @@ def participants_import(*, rows: list[ImportRow], by: User, team: Team, all_or_n
         ],
         batch_size=500,
     )
+    pairs = list(zip(created, valid, strict=True))
     WorkExperience.objects.bulk_create(
         [
             WorkExperience(
                 participant=p, occupation_id=row.values["occupation"], years=row.values.get("years", Decimal("1"))
             )
-            for p, row in zip(created, valid, strict=True)
+            for p, row in pairs
             if row.values.get("occupation")
         ],
         batch_size=500,
     )
+    Interest.objects.bulk_create(
+        [Interest(participant=p, occupation_id=code) for p, row in pairs for code in row.values.get("interests", ())],
+        batch_size=500,
+    )
+    speaks = Participant.languages.through
+    speaks.objects.bulk_create(
+        [speaks(participant_id=p.pk, language_id=pk) for p, row in pairs for pk in row.values.get("languages", ())],
+        batch_size=500,
+    )
     log_access(user=by, participant_ids=[p.pk for p in created], action=AccessAction.CREATE)
-    return ImportResult(created=len(created), skipped=len(invalid))
+    return created, len(invalid)
+
+
+class AlreadyImported(Exception):
+    """The referral list was imported already (a second click, or a second tab)."""
+
+
+@transaction.atomic
+def referral_import_confirm(
+    *, referral_import: ReferralImport, rows: list[ImportRow], by: User, all_or_nothing: bool
+) -> ImportResult:
+    """Import a pending referral list once, whoever confirms it how many times at once.
+
+    The first statement moves the list from pending to imported, which only one transaction can
+    do: a second confirm at the same moment waits for the first (a row lock on PostgreSQL, the
+    write lock on SQLite), then finds nothing pending and raises AlreadyImported. If a person of
+    the list was registered meanwhile by someone else (two coordinators whose lists share a
+    person, confirmed at once), the unique identity number stops the insert; the list stays
+    pending and the ValidationError names the lines, never the person."""
+    claimed = ReferralImport.objects.filter(pk=referral_import.pk, status=ReferralImport.Status.PENDING).update(
+        status=ReferralImport.Status.IMPORTED, imported_at=timezone.now()
+    )
+    if not claimed:
+        raise AlreadyImported
+    try:
+        with transaction.atomic():  # a savepoint: the failed insert is undone, the transaction goes on
+            created, skipped = _participants_write(
+                rows=rows, by=by, team=referral_import.team, all_or_nothing=all_or_nothing
+            )
+    except IntegrityError as exc:
+        numbers = {row.values["identity_number"]: row.line for row in rows if row.valid}
+        taken = Participant.objects.filter(identity_number__in=list(numbers)).values_list("identity_number", flat=True)
+        lines = sorted(numbers[n] for n in taken)
+        if not lines:
+            raise
+        raise ValidationError(
+            ngettext(
+                "Line %(lines)s was registered by someone else while the list was checked, so nothing was "
+                "imported. The list is checked again below.",
+                "Lines %(lines)s were registered by someone else while the list was checked, so nothing was "
+                "imported. The list is checked again below.",
+                len(lines),
+            )
+            % {"lines": ", ".join(str(line) for line in lines)},
+            code="registered_meanwhile",
+        ) from exc
+    ReferralImport.objects.filter(pk=referral_import.pk).update(content=b"", skipped=skipped)
+    referral_import.participants.add(*created)
+    referral_import.refresh_from_db()
+    return ImportResult(created=len(created), skipped=skipped)
+
+
+@transaction.atomic
+def participants_assign_coordinator(*, participant_ids: Collection[int], coordinator: User, by: User) -> int:
+    """Make `coordinator` the responsible coordinator of the participants: all of them in `by`'s
+    team, and `coordinator` an active coordinator of that team; otherwise nothing changes.
+    Returns how many were assigned."""
+    ids = set(participant_ids)
+    if by.team_id is None or not assignable_coordinators(team_id=by.team_id).filter(pk=coordinator.pk).exists():
+        raise ValidationError(_("Choose an active coordinator of your team."), code="coordinator_not_in_team")
+    if not ids:
+        raise ValidationError(_("Choose at least one participant."), code="no_participants")
+    locked = list(Participant.objects.select_for_update().filter(pk__in=ids).values_list("pk", "team_id"))
+    if len(locked) != len(ids) or any(team_id != by.team_id for _pk, team_id in locked):
+        raise ValidationError(_("Only participants of your team can be assigned."), code="participant_not_in_team")
+    Participant.objects.filter(pk__in=ids).update(coordinator=coordinator, updated_at=timezone.now())
+    log_access(user=by, participant_ids=sorted(ids), action=AccessAction.CHANGE, fields=["coordinator"])
+    return len(ids)
 
 
 # --- Checks and prerequisites on the case file ----------------------------------------------------------

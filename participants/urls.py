@@ -40,5 +40,7 @@ urlpatterns = [
     path("<int:pk>/timetable/", case_file_views.study_times_edit, name="study_times"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/template.csv", import_views.import_template, name="import_template"),
+    path("import/template.xlsx", import_views.import_template_xlsx, name="import_template_xlsx"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/result/", import_views.import_result, name="import_result"),
 ]

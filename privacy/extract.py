@@ -293,7 +293,9 @@ def _placement_name(placement: Placement) -> str:
 def _pending_uploads(participant: Participant) -> list[Row]:
     """Referral lists uploaded and not yet imported or discarded that list the person."""
     rows = []
-    for upload in ReferralImport.objects.select_related("created_by").order_by("created_at"):
+    # An imported list's file is emptied on import: only the uploads still waiting hold rows.
+    waiting = ReferralImport.objects.filter(status=ReferralImport.Status.PENDING)
+    for upload in waiting.select_related("created_by").order_by("created_at"):
         try:
             lines = parse_referral_file(bytes(upload.content), upload.filename)
         except ImportFileError:

@@ -78,6 +78,11 @@ def _valid_row() -> list[Any]:
         "a@example.org",
         "5321",
         "3",
+        "kvinna",
+        "arabiska, engelska",
+        "B",
+        "5321",
+        "",
     ]
 
 
@@ -186,18 +191,26 @@ def _import(client: Client, name: str, content: bytes, all_or_nothing: bool) -> 
         assert all_or_nothing and len(valid) < len(rows)
         assert not changed_tables(before)
         return
-    assert not ReferralImport.objects.filter(pk=pending.pk).exists()
+    # Imported: the file is emptied; the record of the import stays, naming whom it registered.
+    pending.refresh_from_db()
+    assert pending.status == ReferralImport.Status.IMPORTED and bytes(pending.content) == b""
+    assert set(pending.participants.values_list("pk", flat=True)) == {p.pk for p in created}
     assert len(created) == len(valid)
     for participant, row in zip(created, valid, strict=True):
         expected = build_participant(row)
         for field in ("identity_number", "first_name", "last_name", "target_group", "referral_source", "referral_date",
                       "residence_permit_date", "establishment_programme_end", "swedish_level", "education_level",
-                      "hours_per_day", "phone", "email"):  # fmt: skip
+                      "hours_per_day", "phone", "email", "gender", "has_driving_licence",
+                      "home_district_id"):  # fmt: skip
             assert getattr(participant, field) == getattr(expected, field), field
         experience = list(
             WorkExperience.objects.filter(participant=participant).values_list("occupation_id", flat=True)
         )
         assert experience == ([row.values["occupation"]] if row.values.get("occupation") else [])
+        assert sorted(participant.languages.values_list("pk", flat=True)) == row.values.get("languages", [])
+        assert sorted(participant.interests.values_list("occupation_id", flat=True)) == sorted(
+            row.values.get("interests", [])
+        )
 
 
 @fuzz(30)
@@ -323,7 +336,7 @@ def test_a_workbook_of_too_many_parts_is_refused(client_and_user: tuple[Client, 
 
 
 @pytest.mark.parametrize(
-    ("dimension", "message"), [("A1:N30000", "högst 20000 rader"), ("A1:BZ2", "högst 50 kolumner")]
+    ("dimension", "message"), [("A1:N30000", "högst 20\xa0000 rader"), ("A1:BZ2", "högst 50 kolumner")]
 )
 def test_a_sheet_stating_too_many_rows_or_columns_is_refused_before_its_rows_are_read(
     dimension: str, message: str
@@ -337,7 +350,7 @@ def test_a_sheet_that_understates_its_rows_is_stopped_while_read() -> None:
     lines = MAX_ROWS + MAX_BLANK_LINES + 1
     bomb = _repacked(_workbook([HEADERS]), {SHEET: _sheet(_blank_rows(lines))})
     refusal, _ = _parse_peak(bomb)
-    assert "högst 20000 rader" in refusal
+    assert "högst 20\xa0000 rader" in refusal
 
 
 def test_a_sheet_that_understates_its_columns_is_stopped_while_read() -> None:
@@ -363,7 +376,7 @@ def _valid_row_xml(line: int = 2) -> bytes:
 def test_a_csv_file_of_too_many_lines_is_refused(client_and_user: tuple[Client, Any]) -> None:
     client, _ = client_and_user
     content = (";".join(HEADERS) + "\n" + "\n" * (MAX_ROWS + MAX_BLANK_LINES + 1)).encode()
-    assert "högst 20000 rader" in _refused(client, "lista.csv", content)
+    assert "högst 20\xa0000 rader" in _refused(client, "lista.csv", content)
 
 
 def test_a_csv_file_of_too_many_columns_is_refused(client_and_user: tuple[Client, Any]) -> None:

@@ -39,6 +39,7 @@ OBJECT_OF = {
     "participants:programme_status_delete": "participant",
     "participants:study_times": "participant",
     "participants:import_preview": "import",
+    "participants:import_result": "import",
     "placements:detail": "placement",
     "placements:agreement": "placement",
     "placements:certificate": "placement",

@@ -111,7 +111,9 @@ MATRIX: dict[str, str] = {
     "participants:study_times": "C",
     "participants:import_upload": STAFF,
     "participants:import_template": STAFF,
+    "participants:import_template_xlsx": STAFF,
     "participants:import_preview": "C",
+    "participants:import_result": "C",
     "placements:participant_needs": "C",
     "placements:detail": "C",
     "placements:agreement": "C",
@@ -294,12 +296,17 @@ class World:
         self.supervisor.save()
         SupervisorFactory(user=self.users["T"])
         self.import_ = ReferralImportFactory(created_by=self.users["C"])
+        self.imported = ReferralImportFactory(
+            created_by=self.users["C"], status="imported", imported_at=timezone.now(), content=b""
+        )
+        self.imported.participants.add(self.participant)
         self.token = link_create(follow_up=self.follow_up).rstrip("/").rsplit("/", 1)[-1]
         self.meeting = MeetingFactory(placement=self.placement)
 
     def url(self, name: str, route: str) -> str:
         objects: dict[str, Any] = {
             "participants:import_preview": self.import_,
+            "participants:import_result": self.imported,
             "workplaces:organisation_detail": self.organisation,
             "workplaces:organisation_edit": self.organisation,
             "workplaces:workplace_create": self.organisation,

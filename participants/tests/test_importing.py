@@ -72,7 +72,8 @@ def test_a_clean_row_is_read_with_its_values() -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("19850301-9870;A;B;ung;AF;2026-09-01;;;;", "personnumret är inte giltigt"),
+        # The identity module says what is wrong (its wording is its own): the row carries that message.
+        ("19850301-9870;A;B;ung;AF;2026-09-01;;;;", "personnum"),
         (f"{_number(2)};A;B;ung;AF;2026-09-01;;;9999;2", "Okänd yrkeskod 9999"),
         (f"{_number(3)};;B;ung;AF;2026-09-01;;;;", "förnamn saknas"),
         (f"{_number(4)};A;B;marsian;AF;2026-09-01;;;;", "Okänd målgrupp"),
@@ -159,7 +160,7 @@ def test_an_upload_stored_before_the_bounds_is_discarded_with_the_reason(client:
     )
     client.force_login(coordinator)
     response = client.get(reverse("participants:import_preview", args=[pending.pk]), follow=True)
-    assert "högst 20000 rader" in response.content.decode()
+    assert "högst 20\xa0000 rader" in response.content.decode()  # Swedish thousands: a (no-break) space
     assert not ReferralImport.objects.exists()
 
 
@@ -185,6 +186,7 @@ def test_an_xlsx_file_is_read_like_a_csv() -> None:
 
 
 def test_the_template_reads_back_without_errors() -> None:
+    OccupationFactory(code="5120")  # the example's second interest
     rows = parse_referral_file(template_csv().encode("utf-8"), "mall.csv")
     assert len(rows) == 1 and rows[0].valid, rows[0].errors
 
@@ -234,9 +236,12 @@ def test_the_pages_upload_preview_and_confirm(client: Client) -> None:
     )
     assert response.status_code == 200 and not Participant.objects.exists()
     response = client.post(reverse("participants:import_preview", args=[pending.pk]), {"confirm": "1"})
-    assert response["Location"] == reverse("participants:list")
+    assert response["Location"] == reverse("participants:import_result", args=[pending.pk])
     assert Participant.objects.count() == 1
-    assert not ReferralImport.objects.exists()
+    # The file (personal data) is gone; the record of the import stays, with whom it registered.
+    pending.refresh_from_db()
+    assert pending.status == ReferralImport.Status.IMPORTED and bytes(pending.content) == b""
+    assert list(pending.participants.all()) == list(Participant.objects.all())
 
 
 def test_another_coordinators_upload_is_404(client: Client) -> None:
@@ -260,7 +265,7 @@ def test_a_line_over_the_length_limit_is_refused_next_to_the_field(client: Clien
     content = _csv(f"{_number(10)};{'x' * 200_000};B;ung;AF;2026-09-01;;;;")
     response = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("a.csv", content)})
     assert response.status_code == 200
-    assert "Rad 2 i CSV-filen är längre än 10000 tecken" in response.content.decode()
+    assert "Rad 2 i CSV-filen är längre än 10\xa0000 tecken" in response.content.decode()
     assert not ReferralImport.objects.exists()
 
 

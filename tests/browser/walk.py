@@ -19,6 +19,7 @@ NOT_PAGES = {
     "set_language",
     "healthz",
     "participants:import_template",
+    "participants:import_template_xlsx",
     "placements:agreement",
     "placements:certificate",
     "privacy:extract",
