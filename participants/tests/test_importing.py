@@ -73,7 +73,7 @@ def test_a_clean_row_is_read_with_its_values() -> None:
     ("line", "message"),
     [
         # The identity module says what is wrong (its wording is its own): the row carries that message.
-        ("19850301-9870;A;B;ung;AF;2026-09-01;;;;", "personnum"),
+        ("19850301-9870;A;B;ung;AF;2026-09-01;;;;", "kontrollsiffran"),
         (f"{_number(2)};A;B;ung;AF;2026-09-01;;;9999;2", "Okänd yrkeskod 9999"),
         (f"{_number(3)};;B;ung;AF;2026-09-01;;;;", "förnamn saknas"),
         (f"{_number(4)};A;B;marsian;AF;2026-09-01;;;;", "Okänd målgrupp"),
