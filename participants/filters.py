@@ -7,22 +7,56 @@ from typing import Any
 
 import django_filters
 from dateutil.relativedelta import relativedelta
+from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from accounts.search import SearchFilter, filter_words, search_words
-from taxonomy.models import JobTrack, SwedishLevel
+from accounts.search import SearchFilter, search_words
+from taxonomy.models import District, JobTrack, Language, Occupation, SwedishLevel
 
 from .identity import normalize_identity_number
-from .models import Participant, ParticipantStatus, TargetGroup
+from .models import Interest, Participant, ParticipantStatus, TargetGroup, WorkExperience
+from .search import participants_matching
+
+# Where the occupation filter looks: the person's work experience, their interests, or both.
+EXPERIENCE, INTEREST = "experience", "interest"
+DRIVING_LICENCE, NO_DRIVING_LICENCE = "yes", "no"
 
 
 class ParticipantFilter(django_filters.FilterSet):
-    q = SearchFilter(label=_("Search"), method="search", help_text=_("Name, or a whole identity number."))
+    q = SearchFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Name, record number, occupation or district; or a whole identity number."),
+    )
+    occupation = django_filters.ModelChoiceFilter(
+        label=capfirst(_("occupation")),
+        queryset=Occupation.objects.filter(level__in=(Occupation.Level.MINOR, Occupation.Level.UNIT)),
+        method="with_occupation",
+        help_text=_("A unit group, or a minor group with every unit group in it."),
+        widget=forms.Select(attrs={"data-searchable": "true"}),
+    )
+    occupation_in = django_filters.ChoiceFilter(
+        label=_("Occupation from"),
+        choices=[(EXPERIENCE, _("Work experience")), (INTEREST, _("Interests"))],
+        empty_label=_("Work experience or interests"),
+        method="occupation_source",
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=capfirst(_("language")), queryset=Language.objects.all(), field_name="languages"
+    )
+    driving_licence = django_filters.ChoiceFilter(
+        label=capfirst(_("driving licence (B)")),
+        choices=[(DRIVING_LICENCE, _("Has a driving licence")), (NO_DRIVING_LICENCE, _("Has no driving licence"))],
+        method="with_driving_licence",
+    )
+    home_district = django_filters.ModelChoiceFilter(
+        label=capfirst(_("home district")), queryset=District.objects.all()
+    )
     status = django_filters.MultipleChoiceFilter(label=capfirst(_("status")), choices=ParticipantStatus.choices)
     target_group = django_filters.ChoiceFilter(label=capfirst(_("target group")), choices=TargetGroup.choices)
     job_track = django_filters.ModelChoiceFilter(label=capfirst(_("job track")), queryset=JobTrack.objects.all())
@@ -30,7 +64,11 @@ class ParticipantFilter(django_filters.FilterSet):
         label=capfirst(_("responsible coordinator")), queryset=User.objects.none()
     )
     swedish_level_min = django_filters.ChoiceFilter(
-        label=_("Swedish at least"), choices=SwedishLevel.choices, field_name="swedish_level", lookup_expr="gte"
+        label=_("Swedish (SFI level), at least"),
+        choices=SwedishLevel.choices,
+        field_name="swedish_level",
+        lookup_expr="gte",
+        help_text=_("Also those who have come further."),
     )
     programme_months_left = django_filters.NumberFilter(
         label=_("In the establishment programme, at most this many months left"),
@@ -58,7 +96,24 @@ class ParticipantFilter(django_filters.FilterSet):
                 return queryset.filter(identity_number=normalize_identity_number(value))
             except ValidationError:
                 return queryset.none()
-        return filter_words(queryset, words=search_words(value), fields=["first_name", "last_name"])
+        return participants_matching(queryset, words=search_words(value))
+
+    def with_occupation(self, queryset: QuerySet[Participant], name: str, value: Occupation) -> QuerySet[Participant]:
+        # A code's prefixes are its ancestors: a minor group ("532") holds the unit groups that start with it.
+        rows = Q(occupation_id__startswith=value.code)
+        source = self.form.cleaned_data.get("occupation_in")
+        condition = Q()
+        if source != INTEREST:
+            condition |= Q(pk__in=WorkExperience.objects.filter(rows).values("participant_id"))
+        if source != EXPERIENCE:
+            condition |= Q(pk__in=Interest.objects.filter(rows).values("participant_id"))
+        return queryset.filter(condition)
+
+    def occupation_source(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
+        return queryset  # read by with_occupation; alone it filters nothing
+
+    def with_driving_licence(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
+        return queryset.filter(has_driving_licence=value == DRIVING_LICENCE)
 
     def in_programme_with_months_left(
         self, queryset: QuerySet[Participant], name: str, value: int
