@@ -100,7 +100,7 @@ class ParticipantFilter(django_filters.FilterSet):
 
     def with_occupation(self, queryset: QuerySet[Participant], name: str, value: Occupation) -> QuerySet[Participant]:
         # A code's prefixes are its ancestors: a minor group ("532") holds the unit groups that start with it.
-        rows = Q(occupation_id__startswith=value.code)
+        rows = Q(occupation_id__in=Occupation.objects.filter(code__startswith=value.code).values("code"))
         source = self.form.cleaned_data.get("occupation_in")
         condition = Q()
         if source != INTEREST:
