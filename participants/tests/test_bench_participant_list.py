@@ -1,0 +1,28 @@
+"""The participant-list benchmark runs at a small size and reports each case."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from taxonomy.tests.factories import occupation_with_ancestors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_participant_list_measures_each_case_of_one_team() -> None:
+    occupation_with_ancestors("5321", "Undersköterskor, hemtjänst, hemsjukvård och äldreboende")
+    occupation_with_ancestors("5120", "Kockar och kallskänkor")
+    out = StringIO()
+    call_command("bench_participant_list", participants=60, samples=2, occupation_word="hemtjänst", stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["participants"] == 60 and figures["occupation_codes"] == 1
+    cases = ["no_filter", "name_word", "occupation_word", "name_and_occupation_words", "combined"]
+    for case in cases:
+        assert set(figures[case]) == {"median_ms", "p95_ms", "queries", "matched"}
+        assert figures[case]["median_ms"] > 0 and figures[case]["queries"] > 0
+    assert figures["no_filter"]["matched"] == 60
+    assert 0 < figures["occupation_word"]["matched"] < 60
