@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import django_filters
@@ -121,7 +122,8 @@ class ParticipantFilter(django_filters.FilterSet):
         self.filters["coordinator"].queryset = User.objects.filter(  # type: ignore[misc]  # a coordinator has a team
             team_id=user.team_id, groups__name=Role.COORDINATOR
         ).order_by("first_name", "last_name")
-        self.filters["occupation"].extra["choices"] = occupation_choices()
+        # Read when the form is shown or an occupation is checked, once: not for an API list without one.
+        self.filters["occupation"].extra["choices"] = functools.cache(occupation_choices)
 
     def search(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
         value = value.strip()
