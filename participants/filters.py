@@ -124,6 +124,10 @@ class ParticipantFilter(django_filters.FilterSet):
         ).order_by("first_name", "last_name")
         # Read when the form is shown or an occupation is checked, once: not for an API list without one.
         self.filters["occupation"].extra["choices"] = functools.cache(occupation_choices)
+        for name in ("coordinator", "occupation"):
+            # A form field built before from the class's filters (the API schema builds them) would keep
+            # the class's empty choices: this instance builds its own.
+            self.filters[name].__dict__.pop("_field", None)
 
     def search(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
         value = value.strip()
