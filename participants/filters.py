@@ -83,7 +83,7 @@ class ParticipantFilter(django_filters.FilterSet):
         method="occupation_source",
     )
     language = django_filters.ModelChoiceFilter(
-        label=capfirst(_("language")), queryset=Language.objects.all(), field_name="languages"
+        label=capfirst(_("language")), queryset=Language.objects.all(), method="speaking"
     )
     driving_licence = django_filters.ChoiceFilter(
         label=capfirst(_("driving licence (B)")),
@@ -93,7 +93,11 @@ class ParticipantFilter(django_filters.FilterSet):
     home_district = django_filters.ModelChoiceFilter(
         label=capfirst(_("home district")), queryset=District.objects.all()
     )
-    status = django_filters.MultipleChoiceFilter(label=capfirst(_("status")), choices=ParticipantStatus.choices)
+    # No DISTINCT (django-filter's default for several values): a status is a column of the row, and
+    # DISTINCT sorted the whole filtered list by every column.
+    status = django_filters.MultipleChoiceFilter(
+        label=capfirst(_("status")), choices=ParticipantStatus.choices, distinct=False
+    )
     target_group = django_filters.ChoiceFilter(label=capfirst(_("target group")), choices=TargetGroup.choices)
     job_track = django_filters.ModelChoiceFilter(label=capfirst(_("job track")), queryset=JobTrack.objects.all())
     coordinator = django_filters.ModelChoiceFilter(
@@ -141,8 +145,10 @@ class ParticipantFilter(django_filters.FilterSet):
         return participants_matching(queryset, words=search_words(value))
 
     def with_occupation(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
-        # A code's prefixes are its ancestors: a minor group ("532") holds the unit groups that start with it.
-        rows = Q(occupation_id__in=Occupation.objects.filter(code__startswith=value).values("code"))
+        # A code's prefixes are its ancestors: a minor group ("532") holds the unit groups that start with
+        # it. The codes come from the choices already read (an IN list the occupation index answers).
+        codes = [code for code, _label in self.filters["occupation"].extra["choices"]() if code.startswith(value)]
+        rows = Q(occupation_id__in=codes)
         source = self.form.cleaned_data.get("occupation_in")
         condition = Q()
         if source != INTEREST:
@@ -153,6 +159,11 @@ class ParticipantFilter(django_filters.FilterSet):
 
     def occupation_source(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
         return queryset  # read by with_occupation; alone it filters nothing
+
+    def speaking(self, queryset: QuerySet[Participant], name: str, value: Language) -> QuerySet[Participant]:
+        # A subquery, not a join: a join makes django-filter add DISTINCT.
+        spoken = Participant.languages.through.objects.filter(language=value).values("participant_id")
+        return queryset.filter(pk__in=spoken)
 
     def with_driving_licence(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
         return queryset.filter(has_driving_licence=value == DRIVING_LICENCE)
