@@ -22,7 +22,7 @@ def test_bench_participant_list_measures_each_case_of_one_team() -> None:
     assert figures["participants"] == 60 and figures["occupation_codes"] == 1
     cases = ["no_filter", "name_word", "occupation_word", "name_and_occupation_words", "combined"]
     for case in cases:
-        assert set(figures[case]) == {"median_ms", "p95_ms", "queries", "sql_ms", "commit_ms", "matched"}
+        assert set(figures[case]) == {"median_ms", "p95_ms", "cpu_ms", "queries", "sql_ms", "commit_ms", "matched"}
         assert figures[case]["median_ms"] > 0 and figures[case]["queries"] > 0
     assert figures["no_filter"]["matched"] == 60
     assert 0 < figures["occupation_word"]["matched"] < 60
