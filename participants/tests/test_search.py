@@ -256,17 +256,22 @@ def test_the_status_and_coordinator_filters(coordinator) -> None:
 def test_the_filters_combine(coordinator) -> None:
     arabic = LanguageFactory(code="ar")
     here = DistrictFactory(name="Jönköping")
-    wanted = {"has_driving_licence": True, "home_district": here, "swedish_level": SwedishLevel.SFI_D}
+    wanted: dict[str, object] = {
+        "has_driving_licence": True,
+        "home_district": here,
+        "swedish_level": SwedishLevel.SFI_D,
+    }
     match = person(coordinator, "Alla", "Öberg", **wanted)
     match.languages.set([arabic])
     WorkExperienceFactory(participant=match, occupation=unit("5321"))
     # Each of these lacks exactly one of what the search asks for.
-    for name, change in [
+    changes: list[tuple[str, dict[str, object]]] = [
         ("Korkortslos", {"has_driving_licence": False}),
         ("Annanstans", {"home_district": DistrictFactory(name="Huskvarna")}),
         ("Nyborjare", {"swedish_level": SwedishLevel.SFI_A}),
         ("Referred", {"status": ParticipantStatus.REFERRED}),
-    ]:
+    ]
+    for name, change in changes:
         other = person(coordinator, name, "Öberg", **{**wanted, **change})
         other.languages.set([arabic])
         WorkExperienceFactory(participant=other, occupation=unit("5321"))

@@ -153,7 +153,7 @@ class Command(BaseCommand):
             for code, sv, en in LANGUAGES
         ]
         districts = [District.objects.get_or_create(name=name)[0] for name in DISTRICTS]
-        taken = set(Participant.objects.exclude(identity_number=None).values_list("identity_number", flat=True))
+        taken = {number for number in Participant.objects.values_list("identity_number", flat=True) if number}
         numbers = self._identity_numbers(count, taken)
         # Occupations as people have them: a few common ones, a long tail.
         weights = [1 / (rank + 1) for rank in range(len(units))]
