@@ -19,6 +19,7 @@ from accounts import access
 from accounts.models import Role, User
 from taxonomy.models import EducationLevel, SwedishLevel, Weekday, validate_whole_minutes
 
+from .fields import FoldedSearchField
 from .identity import (
     birth_date_of,
     format_identity_number,
@@ -219,6 +220,8 @@ class Participant(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The names as the list's search compares them (participants.search); derived, set on every save.
+    search_name = FoldedSearchField(_("name as searched"), sources=("first_name", "last_name"))
 
     objects = ParticipantQuerySet.as_manager()
 

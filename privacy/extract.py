@@ -202,7 +202,10 @@ _INTERNAL_KEY = "the database's internal number"
 _THE_PERSON = "the person the extract is about"
 _THE_PLACEMENT = "named in the row's placement column"
 NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
-    Participant: {"id": _INTERNAL_KEY},
+    Participant: {
+        "id": _INTERNAL_KEY,
+        "search_name": "the first and last name again, folded for the list's search (derived)",
+    },
     WorkExperience: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     Interest: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     StatusChange: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},

@@ -134,6 +134,7 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
         identity_number=None,
         first_name="",
         last_name="",
+        search_name="",  # the names folded for the search go with the names
         phone="",
         email="",
         pseudonymised_at=now,

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import AccessAction, AccessLogEntry
 from participants.models import Participant, ParticipantStatus, TargetGroup, WorkExperience
 from participants.tests.factories import ParticipantFactory, WorkExperienceFactory
-from taxonomy.tests.factories import OccupationFactory
+from taxonomy.tests.factories import DistrictFactory, LanguageFactory, OccupationFactory
 from workplaces.tests.factories import NeedFactory
 
 from .conftest import session_client, token_client
@@ -268,3 +268,19 @@ def test_messages_follow_the_language_cookie(coordinator) -> None:
     client.cookies["django_language"] = "en"
     response = client.post("/api/v1/participants/", {"first_name": "A"}, format="json")
     assert response.json()["last_name"] == ["This field is required."]
+
+
+def test_the_list_filters_by_occupation_language_licence_and_district(coordinator) -> None:
+    district, arabic = DistrictFactory(name="Jönköping"), LanguageFactory(code="ar")
+    wanted = ParticipantFactory(
+        team=coordinator.team, coordinator=coordinator, has_driving_licence=True, home_district=district
+    )
+    wanted.languages.set([arabic])
+    WorkExperienceFactory(participant=wanted, occupation=OccupationFactory(code="5321"))
+    other = ParticipantFactory(team=coordinator.team, coordinator=coordinator, has_driving_licence=True)
+    WorkExperienceFactory(participant=other, occupation=OccupationFactory(code="5120"))
+    client = session_client(coordinator)
+    query = {"occupation": "532", "occupation_in": "experience", "language": arabic.pk, "driving_licence": "yes"}
+    response = client.get("/api/v1/participants/", {**query, "home_district": district.pk})
+    assert [row["id"] for row in response.json()["results"]] == [wanted.pk]
+    assert client.get("/api/v1/participants/", {"occupation": "5"}).status_code == 400  # a major group is no choice

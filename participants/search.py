@@ -1,0 +1,65 @@
+"""The participant list's free-text search: names, record numbers, occupations and districts.
+
+Every word of a search must match (AND across words, as in accounts.search); a word matches a person
+whose name holds it, whose record number it is ("D-000070", "d70", "70"), who has work experience in
+or an interest in an occupation it names (taxonomy.search, with the synonyms), or whose home district
+holds it. Case and accents do not count: both sides go through `accounts.search.fold`.
+
+The names are compared in `Participant.search_name`, a column that holds them folded, set whenever
+the row is written (participants.fields.FoldedSearchField), and compared with `__contains`: the same SQL and the
+same answer on SQLite and PostgreSQL, since both sides were folded by the same Python function (the
+databases' own lower()/unaccent() disagree with each other and with Python on letters such as "ø"
+and "ß"). On PostgreSQL a trigram GIN index on the column (pg_trgm, migration 0012) serves the
+`LIKE '%word%'`; on SQLite the search scans the team's rows, which is fast enough at 20,000 people
+(`manage.py bench_participant_list`). The record number is not in the column: it is the primary key,
+unknown while a new row is inserted, and a key lookup answers it better than a substring would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django.db.models import Q, QuerySet
+
+from accounts.search import fold
+from taxonomy.models import District
+from taxonomy.search import occupation_codes_matching
+
+from .models import Interest, Participant, WorkExperience
+
+# "D-000070", "d-70", "d70", "000070", "70": the record number's letter, dash and zeros may be left out.
+RECORD_NUMBER = re.compile(r"(?:d-?)?0*(\d{1,9})", re.IGNORECASE)
+
+
+def record_number_pk(word: str) -> int | None:
+    """The primary key a search word names as a record number, or None."""
+    found = RECORD_NUMBER.fullmatch(word)
+    return int(found.group(1)) if found else None
+
+
+def participants_matching(queryset: QuerySet[Participant], *, words: Sequence[str]) -> QuerySet[Participant]:
+    """The participants of `queryset` whom every word matches (see the module docstring).
+
+    The queries this makes besides the list's own do not depend on how many people there are: one
+    for the districts, and what taxonomy.search needs for each word."""
+    if not words:
+        return queryset
+    districts = [
+        (pk, fold(f"{name} {name_en}")) for pk, name, name_en in District.objects.values_list("pk", "name", "name_en")
+    ]
+    for word in words:
+        folded = fold(word)
+        condition = Q(search_name__contains=folded)
+        pk = record_number_pk(word)
+        if pk is not None:
+            condition |= Q(pk=pk)
+        codes = sorted(occupation_codes_matching(text=word))
+        if codes:
+            condition |= Q(pk__in=WorkExperience.objects.filter(occupation_id__in=codes).values("participant_id"))
+            condition |= Q(pk__in=Interest.objects.filter(occupation_id__in=codes).values("participant_id"))
+        in_districts = [district for district, name in districts if folded in name]
+        if in_districts:
+            condition |= Q(home_district_id__in=in_districts)
+        queryset = queryset.filter(condition)
+    return queryset
