@@ -8,19 +8,16 @@ from typing import Any
 
 import django_filters
 from dateutil.relativedelta import relativedelta
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.search import SearchFilter, search_words
-from taxonomy.models import District, JobTrack, Language, Occupation, SwedishLevel, english_active
+from taxonomy.forms import OccupationCodeSelect, occupation_options
+from taxonomy.models import District, JobTrack, Language, Occupation, SwedishLevel
 
 from .identity import normalize_identity_number
 from .models import Interest, Participant, ParticipantStatus, TargetGroup, WorkExperience
@@ -31,50 +28,18 @@ EXPERIENCE, INTEREST = "experience", "interest"
 DRIVING_LICENCE, NO_DRIVING_LICENCE = "yes", "no"
 
 
-class QuickSelect(forms.Select):
-    """A select written out in Python from its (value, label) choices. Django renders each option
-    through a template, about 0.2 ms an option: the occupation filter's 600 unit and minor groups
-    took half of the list page's time (`manage.py bench_participant_list`). The same HTML as
-    Django's select; no option groups."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((code, SELECTED if str(code) in chosen else "", label) for code, label in self.choices),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
-
-
-SELECTED = mark_safe(" selected")  # a constant
-
-
-def occupation_choices() -> list[tuple[str, str]]:
-    """The occupation filter's choices: the unit and minor groups, "code name" in the active language."""
-    english = english_active()
-    rows = Occupation.objects.filter(level__in=(Occupation.Level.MINOR, Occupation.Level.UNIT)).order_by("code")
-    return [
-        (code, f"{code} {name_en if english and name_en else name_sv}")
-        for code, name_sv, name_en in rows.values_list("code", "name_sv", "name_en")
-    ]
-
-
 class ParticipantFilter(django_filters.FilterSet):
     q = SearchFilter(
         label=_("Search"),
         method="search",
         help_text=_("Name, record number, occupation or district; or a whole identity number."),
     )
-    # Plain codes, not model instances: 600 of them are read for every page (see QuickSelect).
+    # Plain codes, not model instances: 600 of them are read for every page (see OccupationCodeSelect).
     occupation = django_filters.ChoiceFilter(
         label=capfirst(_("occupation")),
         choices=[],
         method="with_occupation",
         help_text=_("A unit group, or a minor group with every unit group in it."),
-        widget=QuickSelect(attrs={"data-searchable": "true"}),
     )
     occupation_in = django_filters.ChoiceFilter(
         label=_("Occupation from"),
@@ -127,7 +92,11 @@ class ParticipantFilter(django_filters.FilterSet):
             team_id=user.team_id, groups__name=Role.COORDINATOR
         ).order_by("first_name", "last_name")
         # Read when the form is shown or an occupation is checked, once: not for an API list without one.
-        self.filters["occupation"].extra["choices"] = functools.cache(occupation_choices)
+        options = functools.cache(lambda: occupation_options(levels=(Occupation.Level.MINOR, Occupation.Level.UNIT)))
+        self.filters["occupation"].extra["choices"] = lambda: [(o.code, o.label) for o in options()]
+        self.filters["occupation"].extra["widget"] = OccupationCodeSelect(
+            synonyms=lambda: {o.code: o.synonyms for o in options()}
+        )
         for name in ("coordinator", "occupation"):
             # A form field built before from the class's filters (the API schema builds them) would keep
             # the class's empty choices: this instance builds its own.

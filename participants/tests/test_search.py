@@ -6,6 +6,7 @@ test asserts exact results, so a difference between the two fails one run."""
 from __future__ import annotations
 
 import importlib
+import re
 from decimal import Decimal
 
 import pytest
@@ -356,3 +357,13 @@ def test_on_postgresql_the_names_have_a_trigram_index() -> None:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'participant_search_name_trgm'")
         (definition,) = cursor.fetchone()
     assert "gin" in definition and "gin_trgm_ops" in definition
+
+
+def test_the_occupation_filter_is_the_picker_that_finds_synonyms(client: Client, coordinator) -> None:
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:list")).content.decode()
+    select = re.search(r'<select name="occupation"[^>]*>', page)
+    assert select and "data-search-synonyms" in select[0] and "data-searchable" in select[0]
+    option = re.search(r'<option value="7411"[^>]*>', page)
+    assert option and "elektriker" in option[0]
+    assert re.search(r'<option value="741"[^>]*>741 ', page)  # minor groups are offered too
