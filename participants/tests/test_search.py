@@ -1,6 +1,6 @@
 """The participant list's search and filters (participants.search, participants.filters).
 
-Run on both databases: as is (SQLite), and with DATABASE_URL set to PostgreSQL (COMMON.md); every
+Run on both databases: as is (SQLite), and with DATABASE_URL set to PostgreSQL (as `.ci/run` does); every
 test asserts exact results, so a difference between the two fails one run."""
 
 from __future__ import annotations

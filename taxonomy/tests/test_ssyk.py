@@ -138,9 +138,10 @@ def test_the_migration_keeps_codes_it_does_not_know_and_restores_scbs_names() ->
 
 def test_the_repository_carries_the_classification_and_nothing_points_outside_it() -> None:
     """A fresh clone has all it needs: no setting names an outside file, and neither the Makefile
-    nor the CI script nor the settings refer to the development layout's ../shared directory."""
+    nor the CI script nor the settings nor the README refer to the development layout's ../shared directory."""
     assert SSYK_FILE.is_file() and SSYK_FILE.is_relative_to(REPOSITORY)
     assert not hasattr(settings, "SSYK_FILE")
-    for name in ("Makefile", ".ci/run", *(str(p.relative_to(REPOSITORY)) for p in REPOSITORY.glob("config/**/*.py"))):
+    config = [str(p.relative_to(REPOSITORY)) for p in REPOSITORY.glob("config/**/*.py")]
+    for name in ("Makefile", ".ci/run", "README.md", *config):
         text = (REPOSITORY / name).read_text(encoding="utf-8")
         assert "shared/data" not in text and "SSYK_FILE" not in text and "ssyk_subset" not in text, name
