@@ -282,7 +282,13 @@ def referral_import_confirm(
     write lock on SQLite), then finds nothing pending and raises AlreadyImported. If a person of
     the list was registered meanwhile by someone else (two coordinators whose lists share a
     person, confirmed at once), the unique identity number stops the insert; the list stays
-    pending and the ValidationError names the lines, never the person."""
+    pending and the ValidationError names the lines, never the person. A list with no row that can
+    be imported is refused and stays pending (to be corrected and uploaded again, or discarded)."""
+    if not all_or_nothing and not any(row.valid for row in rows):
+        raise ValidationError(
+            _("No row of the list can be imported: correct the file and upload it again, or discard it."),
+            code="nothing_to_import",
+        )
     claimed = ReferralImport.objects.filter(pk=referral_import.pk, status=ReferralImport.Status.PENDING).update(
         status=ReferralImport.Status.IMPORTED, imported_at=timezone.now()
     )

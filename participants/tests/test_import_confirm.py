@@ -78,6 +78,19 @@ def test_the_service_refuses_a_list_already_imported() -> None:
     assert Participant.objects.count() == 1
 
 
+@pytest.mark.django_db
+def test_a_list_with_no_row_to_import_is_refused_and_stays_pending(client: Client) -> None:
+    coordinator = CoordinatorFactory()
+    client.force_login(coordinator)
+    content = (HEADER + "\n" + "19850301-9870;Fel;Kontroll;ung;AF;2026-09-01\n").encode()
+    preview = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("l.csv", content)})
+    response = client.post(preview["Location"], {"confirm": "1"})
+    assert response.status_code == 200
+    assert "Ingen rad i listan kan importeras" in response.content.decode()
+    assert ReferralImport.objects.get().status == ReferralImport.Status.PENDING
+    assert Participant.objects.count() == 0
+
+
 def _on_a_database_whose_writers_wait() -> None:
     """PostgreSQL (CI's second pass). SQLite's in-memory test database shares one cache between the
     threads' connections, where a second writer fails at once ("database table is locked") instead
