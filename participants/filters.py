@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from accounts.search import SearchFilter, search_words
 from taxonomy.forms import OccupationCodeSelect, occupation_options
 from taxonomy.models import District, JobTrack, Language, Occupation, SwedishLevel
+from taxonomy.search import containing_groups
 
 from .identity import normalize_identity_number
 from .models import Interest, Participant, ParticipantStatus, TargetGroup, WorkExperience
@@ -117,13 +118,14 @@ class ParticipantFilter(django_filters.FilterSet):
         # A code's prefixes are its ancestors: a minor group ("532") holds the unit groups that start with
         # it. The codes come from the choices already read (an IN list the occupation index answers).
         codes = [code for code, _label in self.filters["occupation"].extra["choices"]() if code.startswith(value)]
-        rows = Q(occupation_id__in=codes)
         source = self.form.cleaned_data.get("occupation_in")
         condition = Q()
         if source != INTEREST:
-            condition |= Q(pk__in=WorkExperience.objects.filter(rows).values("participant_id"))
+            condition |= Q(pk__in=WorkExperience.objects.filter(occupation_id__in=codes).values("participant_id"))
         if source != EXPERIENCE:
-            condition |= Q(pk__in=Interest.objects.filter(rows).values("participant_id"))
+            # An interest in a whole field (a sub-major group, say) counts for each occupation in it.
+            fields = sorted(containing_groups(codes))
+            condition |= Q(pk__in=Interest.objects.filter(occupation_id__in=fields).values("participant_id"))
         return queryset.filter(condition)
 
     def occupation_source(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:

@@ -198,7 +198,7 @@ class ImportConfirmForm(forms.Form):
 class ImportAssignForm(forms.Form):
     """Hand people an import registered to a coordinator of the team: the ones ticked, or all of them."""
 
-    participants = forms.ModelMultipleChoiceField(
+    participants = IdsModelMultipleChoiceField(
         label=_("Participants"),
         queryset=Participant.objects.none(),
         required=False,

@@ -112,7 +112,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "hours_per_day": ("timmar per dag", "timmar/dag", "tim/dag"),
     "phone": ("telefon", "telefonnummer", "mobil", "mobilnummer", "mobiltelefon"),
     "email": ("e-post", "e-postadress", "mejl", "mejladress", "epost"),
-    "occupation": ("yrke (ssyk)", "yrke", "ssyk", "yrkeskod", "ssyk-kod", "tidigare yrke"),
+    # Not "yrke" or "tidigare yrke": offices write a title there ("Undersköterska"), not a code, and
+    # every row would fail as an unknown code; such a column is left aside (and named in the preview).
+    "occupation": ("yrke (ssyk)", "ssyk", "yrkeskod", "ssyk-kod"),
     "years": ("år i yrket", "antal år i yrket", "erfarenhet (år)"),
     "gender": ("kön",),
     "languages": ("språk", "språkkunskaper", "talar språk"),

@@ -2,8 +2,9 @@
 
 Every word of a search must match (AND across words, as in accounts.search); a word matches a person
 whose name holds it, whose record number it is ("D-000070", "d70", "70"), who has work experience in
-or an interest in an occupation it names (taxonomy.search, with the synonyms), or whose home district
-holds it. Case and accents do not count: both sides go through `accounts.search.fold`.
+an occupation it names (taxonomy.search, with the synonyms) or an interest in it or in a field that
+contains it (as the ranking counts interests), or whose home district holds it. A word that is a
+record number is only that. Case and accents do not count: both sides go through `accounts.search.fold`.
 
 The names are compared in `Participant.search_name`, a column that holds them folded, set whenever
 the row is written (participants.fields.FoldedSearchField), and compared with `__contains`: the same SQL and the
@@ -24,7 +25,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.search import fold
 from taxonomy.models import District
-from taxonomy.search import occupation_codes_matching
+from taxonomy.search import containing_groups, occupation_codes_matching
 
 from .models import Interest, Participant, WorkExperience
 
@@ -36,6 +37,19 @@ def record_number_pk(word: str) -> int | None:
     """The primary key a search word names as a record number, or None."""
     found = RECORD_NUMBER.fullmatch(word)
     return int(found.group(1)) if found else None
+
+
+def named(word: str) -> Q:
+    """Whose first or last name holds `word`, without regard to case or accents: the one name rule of
+    every search of participants (the list, a need's candidates)."""
+    return Q(search_name__contains=fold(word))
+
+
+def participants_named(queryset: QuerySet[Participant], *, words: Sequence[str]) -> QuerySet[Participant]:
+    """The participants of `queryset` whose names hold every word."""
+    for word in words:
+        queryset = queryset.filter(named(word))
+    return queryset
 
 
 def participants_matching(queryset: QuerySet[Participant], *, words: Sequence[str]) -> QuerySet[Participant]:
@@ -50,14 +64,17 @@ def participants_matching(queryset: QuerySet[Participant], *, words: Sequence[st
     ]
     for word in words:
         folded = fold(word)
-        condition = Q(search_name__contains=folded)
+        condition = named(word)
         pk = record_number_pk(word)
         if pk is not None:
+            # A record number, not an SSYK code: "53" is D-000053, not everyone with 53xx experience
+            # (the occupation filter chooses by code).
             condition |= Q(pk=pk)
-        codes = sorted(occupation_codes_matching(text=word))
+        codes = sorted(occupation_codes_matching(text=word)) if pk is None else []
         if codes:
             condition |= Q(pk__in=WorkExperience.objects.filter(occupation_id__in=codes).values("participant_id"))
-            condition |= Q(pk__in=Interest.objects.filter(occupation_id__in=codes).values("participant_id"))
+            fields = sorted(containing_groups(codes))
+            condition |= Q(pk__in=Interest.objects.filter(occupation_id__in=fields).values("participant_id"))
         in_districts = [district for district, name in districts if folded in name]
         if in_districts:
             condition |= Q(home_district_id__in=in_districts)

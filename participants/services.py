@@ -284,6 +284,10 @@ def referral_import_confirm(
     person, confirmed at once), the unique identity number stops the insert; the list stays
     pending and the ValidationError names the lines, never the person. A list with no row that can
     be imported is refused and stays pending (to be corrected and uploaded again, or discarded)."""
+    if referral_import.team_id != by.team_id:
+        # The people are registered in the list's team with `by` as their coordinator: both must agree
+        # (bulk_create does not run the model's team check).
+        raise ValidationError(_("The list was uploaded for another team."), code="other_team")
     if not all_or_nothing and not any(row.valid for row in rows):
         raise ValidationError(
             _("No row of the list can be imported: correct the file and upload it again, or discard it."),

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from accounts.access import AnyUser, get_visible_or_404
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
-from accounts.search import filter_words
 from participants.models import Participant, ParticipantStatus, Task
+from participants.search import participants_named
 from participants.selectors import journal_rows_shown, participant_for_view, participants_shown, tasks_due
 from supervisors.models import Supervisor
 from supervisors.selectors import with_training_through
@@ -89,7 +89,7 @@ def candidates_for_view(*, user: User, need: Need, search: list[str] | None = No
 
     excluded_ids = None
     if search:
-        named = filter_words(Participant.objects.visible_to(user), words=search, fields=["first_name", "last_name"])
+        named = participants_named(Participant.objects.visible_to(user), words=search)
         excluded_ids = list(named.values_list("pk", flat=True)[:MAX_NAMED])
     ranking = matching.rank_candidates(
         need=need,

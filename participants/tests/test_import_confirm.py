@@ -91,6 +91,21 @@ def test_a_list_with_no_row_to_import_is_refused_and_stays_pending(client: Clien
     assert Participant.objects.count() == 0
 
 
+@pytest.mark.django_db
+def test_a_list_is_not_imported_by_a_coordinator_who_has_moved_to_another_team() -> None:
+    coordinator = CoordinatorFactory()
+    pending = _pending(coordinator, 4)
+    rows = _rows(pending)
+    coordinator.team = CoordinatorFactory().team
+    coordinator.save()
+    with pytest.raises(ValidationError) as refused:
+        referral_import_confirm(referral_import=pending, rows=rows, by=coordinator, all_or_nothing=False)
+    assert refused.value.code == "other_team"
+    assert Participant.objects.count() == 0
+    pending.refresh_from_db()
+    assert pending.status == ReferralImport.Status.PENDING
+
+
 def _on_a_database_whose_writers_wait() -> None:
     """PostgreSQL (CI's second pass). SQLite's in-memory test database shares one cache between the
     threads' connections, where a second writer fails at once ("database table is locked") instead
@@ -259,6 +274,19 @@ def test_the_owner_assigns_the_ticked_people_or_everyone_to_a_colleague(client: 
     response = client.post(url, {"everyone": "on", "coordinator": colleague.pk}, follow=True)
     assert "3 deltagare har nu" in response.content.decode()
     assert set(Participant.objects.values_list("coordinator", flat=True)) == {colleague.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chosen", ["99999999999999999999", "-1", "x", "²"])
+def test_a_chosen_id_no_column_can_hold_is_a_form_error_not_a_500(client: Client, chosen: str) -> None:
+    owner = CoordinatorFactory()
+    done = _imported(owner, 19)
+    client.force_login(owner)
+    url = reverse("participants:import_result", args=[done.pk])
+    response = client.post(url, {"participants": [chosen], "coordinator": owner.pk})
+    assert response.status_code == 200
+    assert 'class="alert alert-danger"' in response.content.decode()
+    assert Participant.objects.get().coordinator == owner
 
 
 @pytest.mark.django_db

@@ -367,3 +367,34 @@ def test_the_occupation_filter_is_the_picker_that_finds_synonyms(client: Client,
     option = re.search(r'<option value="7411"[^>]*>', page)
     assert option and "elektriker" in option[0]
     assert re.search(r'<option value="741"[^>]*>741 ', page)  # minor groups are offered too
+
+
+def test_a_name_word_does_not_find_everyone_whose_occupation_holds_it_inside_a_word(coordinator) -> None:
+    """ "ali" is inside "specialistofficerare" (0210) and 33 other SSYK names: a search for the name
+    Ali found everyone with such an occupation."""
+    person(coordinator, "Ali", "Hassan")
+    WorkExperienceFactory(participant=person(coordinator, "Officer"), occupation=Occupation.objects.get(code="0210"))
+    assert found(coordinator, q="Ali") == {"Ali"}
+    assert "0210" in occupation_codes_matching(text="specialist")  # a word's start still finds the group
+
+
+def test_a_number_is_a_record_number_not_an_ssyk_code(coordinator) -> None:
+    cook = person(coordinator, "Kock")
+    WorkExperienceFactory(participant=cook, occupation=unit("5120"))
+    other = person(coordinator, "Annan")
+    assert cook.pk != 5120
+    assert found(coordinator, q="5120") == set()
+    assert found(coordinator, q=str(other.pk)) == {"Annan"}
+    assert found(coordinator, occupation="5120") == {"Kock"}  # the filter chooses by code
+
+
+def test_an_interest_in_a_whole_field_counts_for_every_occupation_in_it(coordinator) -> None:
+    """As the ranking counts it (placements.matching): an interest in 53 "Omsorgsyrken" is an interest
+    in 5321 and in 532."""
+    unit("5321")
+    InterestFactory(participant=person(coordinator, "Omsorg"), occupation=Occupation.objects.get(code="53"))
+    InterestFactory(participant=person(coordinator, "Kockintresse"), occupation=unit("5120"))
+    assert found(coordinator, occupation="5321") == {"Omsorg"}
+    assert found(coordinator, occupation="532", occupation_in="interest") == {"Omsorg"}
+    assert found(coordinator, occupation="532", occupation_in="experience") == set()
+    assert found(coordinator, q="undersköterska") == {"Omsorg"}
