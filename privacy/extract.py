@@ -256,6 +256,8 @@ MODELS_NOT_SHOWN: dict[type[models.Model], str] = {
     Reminder: "a reminder e-mail to the supervisor about a follow-up: the supervisor's address and when",
     FollowUpLink: "a one-time login link for the supervisor to a follow-up form",
     SigningLink: "a one-time link for a party to sign the agreement: which party, when made and used",
+    ReferralImport.participants.through: "which list registered the person: the section of the lists imported",
+    Participant.languages.through: "the languages the person speaks: the profile's languages",
 }
 
 
@@ -291,6 +293,12 @@ def _row(obj: models.Model, names: Iterable[str], **extra: str) -> Row:
 
 def _placement_name(placement: Placement) -> str:
     return f"{placement.placement_type} – {placement.need.workplace.name}, {placement.planned_start:%Y-%m-%d}"
+
+
+def _imported_from(participant: Participant) -> list[Row]:
+    """The referral lists that registered the person: which file, who uploaded and imported it, when."""
+    lists = participant.referral_imports.select_related("created_by").order_by("created_at")
+    return [_row(upload, ("filename", "created_at", "created_by", "imported_at")) for upload in lists]
 
 
 def _pending_uploads(participant: Participant) -> list[Row]:
@@ -440,6 +448,7 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
             ],
         ),
         _section("referral_uploads", _("Referral lists waiting to be imported"), _pending_uploads(participant)),
+        _section("referral_imports", _("Registered from a referral list"), _imported_from(participant)),
         _section(
             "access_log",
             _("Who has accessed the case file"),

@@ -22,7 +22,7 @@ class RecordType(models.TextChoices):
     FOLLOW_UP_NOTES = "follow_up_notes", _("Follow-up notes (free text)")
     PLACEMENT_DOCUMENTS = "placement_documents", _("Placement agreement and certificate texts")
     RECORDS_CHECKS = "records_checks", _("Criminal-records extract checks")
-    REFERRAL_UPLOADS = "referral_uploads", _("Uploaded referral lists never imported")
+    REFERRAL_UPLOADS = "referral_uploads", _("Referral lists (the upload, and whom an import registered)")
     ACCESS_LOG = "access_log", _("Access log entries")
     CASE_NOTES = "case_notes", _("Case notes (the coordinator's journal)")
     TASKS = "tasks", _("Tasks on case files")

@@ -21,6 +21,8 @@ from participants.importing import parse_referral_file
 from participants.models import Participant, ReferralImport
 from participants.services import AlreadyImported, participants_assign_coordinator, referral_import_confirm
 from participants.tests.factories import ParticipantFactory
+from privacy.extract import register_extract
+from privacy.tests.factories import AdministratorFactory
 
 HEADER = "personnummer;förnamn;efternamn;målgrupp;anvisad av;anvisningsdatum"
 
@@ -228,6 +230,16 @@ def _imported(coordinator, *serials: int) -> ReferralImport:
     pending = _pending(coordinator, *serials)
     referral_import_confirm(referral_import=pending, rows=_rows(pending), by=coordinator, all_or_nothing=False)
     return pending
+
+
+@pytest.mark.django_db
+def test_the_register_extract_says_which_list_registered_the_person() -> None:
+    owner = CoordinatorFactory()
+    done = _imported(owner, 14)
+    data = register_extract(participant=done.participants.get(), by=AdministratorFactory())
+    (section,) = [s for s in data["sections"] if s["key"] == "referral_imports"]  # type: ignore[attr-defined]
+    (row,) = section["rows"]
+    assert row["Filnamn"] == "lista.csv" and row["Uppladdad av"] == str(owner)
 
 
 @pytest.mark.django_db
