@@ -95,3 +95,14 @@ def test_a_file_with_an_unknown_code_or_language_is_refused(tmp_path: Path) -> N
     path.write_text("code,title,language\n7411,elektriker,de\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 2"):
         occupation_synonyms_load(path=path)
+
+
+def test_the_migration_folds_titles_as_searches_do() -> None:
+    """The migration keeps its own copy of the fold (data migrations import no app code): the
+    titles it stores must be what `accounts.search.fold` makes of them, or searches would miss them."""
+    migration = importlib.import_module("taxonomy.migrations.0009_ssyk_synonyms")
+    for title in OccupationSynonym.objects.values_list("title", flat=True):
+        assert migration.fold(title) == fold(title), title
+    assert set(OccupationSynonym.objects.values_list("title_folded", flat=True)) == {
+        fold(t) for t in OccupationSynonym.objects.values_list("title", flat=True)
+    }
