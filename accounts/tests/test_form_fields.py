@@ -39,11 +39,12 @@ def test_english_reads_a_decimal_point_and_refuses_a_comma() -> None:
 
 
 def test_the_value_is_shown_with_a_decimal_comma_in_swedish_and_a_point_in_english() -> None:
-    field = _hours()
-    html = field.widget.render("hours", Decimal("4.5"))
+    widget = _hours().widget
+    assert isinstance(widget, forms.Widget)  # an instance once the field is made
+    html = widget.render("hours", Decimal("4.5"))
     assert 'value="4,5"' in html and 'inputmode="decimal"' in html and 'type="text"' in html
     with translation.override("en"):
-        assert 'value="4.5"' in field.widget.render("hours", Decimal("4.5"))
+        assert 'value="4.5"' in widget.render("hours", Decimal("4.5"))
 
 
 def test_the_limits_in_the_errors_are_written_in_the_active_language() -> None:
