@@ -114,6 +114,9 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 referral_import=pending, rows=rows, by=request.user, all_or_nothing=form.cleaned_data["all_or_nothing"]
             )
         except AlreadyImported:
+            if not ReferralImport.objects.filter(pk=pending.pk).exists():  # discarded in another tab meanwhile
+                messages.info(request, _("The upload is discarded."))
+                return redirect("participants:import_upload")
             messages.info(request, _("This list was already imported."))
             return redirect("participants:import_result", pk=pending.pk)
         except ValidationError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -67,6 +68,27 @@ def test_a_second_confirm_is_told_the_list_was_already_imported(client: Client) 
     assert client.get(preview, follow=True).redirect_chain[-1][0] == reverse(
         "participants:import_result", args=[pending.pk]
     )
+
+
+@pytest.mark.django_db
+def test_a_confirm_after_a_discard_in_another_tab_is_told_the_upload_is_discarded(client: Client) -> None:
+    coordinator = CoordinatorFactory()
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile("lista.csv", _content(5))
+    preview = client.post(reverse("participants:import_upload"), {"file": upload})["Location"]
+    pending = ReferralImport.objects.get()
+    # The other tab's discard lands between this tab's reading of the list and its confirm.
+    original = referral_import_confirm
+
+    def discarded_first(**kwargs):
+        ReferralImport.objects.filter(pk=pending.pk).delete()
+        return original(**kwargs)
+
+    with mock.patch("participants.import_views.referral_import_confirm", discarded_first):
+        response = client.post(preview, {"confirm": "1"}, follow=True)
+    assert response.redirect_chain == [(reverse("participants:import_upload"), 302)]
+    assert "Uppladdningen är borttagen." in response.content.decode()
+    assert Participant.objects.count() == 0
 
 
 @pytest.mark.django_db
