@@ -67,10 +67,11 @@ def participants_matching(queryset: QuerySet[Participant], *, words: Sequence[st
         condition = named(word)
         pk = record_number_pk(word)
         if pk is not None:
-            # A record number, not an SSYK code: "53" is D-000053, not everyone with 53xx experience
-            # (the occupation filter chooses by code).
-            condition |= Q(pk=pk)
-        codes = sorted(occupation_codes_matching(text=word)) if pk is None else []
+            # A record number and nothing else: "53" is D-000053, not everyone with 53xx experience
+            # (the occupation filter chooses by code) or living in "Stadsdel 53".
+            queryset = queryset.filter(condition | Q(pk=pk))
+            continue
+        codes = sorted(occupation_codes_matching(text=word))
         if codes:
             condition |= Q(pk__in=WorkExperience.objects.filter(occupation_id__in=codes).values("participant_id"))
             fields = sorted(containing_groups(codes))

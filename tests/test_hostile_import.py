@@ -187,8 +187,9 @@ def _import(client: Client, name: str, content: bytes, all_or_nothing: bool) -> 
     assert_safe(response)
     created = Participant.objects.exclude(pk__in=known).order_by("pk")
     if response.status_code != 302:
-        # Refused (all or nothing with a bad row): nothing is written and the upload stays for another try.
-        assert all_or_nothing and len(valid) < len(rows)
+        # Refused (all or nothing with a bad row, or no row to import at all): nothing is written and the
+        # upload stays for another try.
+        assert (all_or_nothing and len(valid) < len(rows)) or not valid
         assert not changed_tables(before)
         return
     # Imported: the file is emptied; the record of the import stays, naming whom it registered.

@@ -379,9 +379,10 @@ def test_a_name_word_does_not_find_everyone_whose_occupation_holds_it_inside_a_w
 
 
 def test_a_number_is_a_record_number_not_an_ssyk_code(coordinator) -> None:
-    cook = person(coordinator, "Kock")
-    WorkExperienceFactory(participant=cook, occupation=unit("5120"))
     other = person(coordinator, "Annan")
+    # Living in "Stadsdel <the other's number>" does not make the cook the other's record number either.
+    cook = person(coordinator, "Kock", home_district=DistrictFactory(name=f"Stadsdel {other.pk}"))
+    WorkExperienceFactory(participant=cook, occupation=unit("5120"))
     assert cook.pk != 5120
     assert found(coordinator, q="5120") == set()
     assert found(coordinator, q=str(other.pk)) == {"Annan"}
