@@ -26,7 +26,7 @@ from placements.forms import MeetingForm
 from placements.models import Meeting, MeetingKind, Placement
 
 from .base import ApiViewSet, call_service, form_input, logged_list, pick_visible, validate_input
-from .pagination import IdFilter
+from .pagination import BoundedIsoDateTimeFilter, IdFilter
 
 
 class CalendarRenderer(BaseRenderer):
@@ -78,8 +78,8 @@ class MeetingFilter(filters.FilterSet):
     placement = IdFilter(field_name="placement_id")
     kind = filters.MultipleChoiceFilter(choices=MeetingKind.choices)
     cancelled = filters.BooleanFilter(field_name="cancelled_at", lookup_expr="isnull", exclude=True)
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = BoundedIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = BoundedIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Meeting

@@ -106,6 +106,19 @@ def test_the_list_is_the_teams_and_logged(coordinator, other_coordinator, placem
     assert session_client(other_coordinator).get("/api/v1/meetings/").json()["results"] == []
 
 
+@pytest.mark.parametrize("moment", ["0614-06-01T00:00:00", "9999-12-31T23:59:59Z", "1899-12-31T23:00:00+01:00"])
+def test_a_time_filter_outside_the_years_is_a_400_not_a_database_error(coordinator, placement, moment) -> None:
+    """In year 614 Stockholm is on local mean time (+01:12:12), which PostgreSQL refuses: a 500."""
+    MeetingFactory(placement=placement)
+    for name in ("starts_after", "starts_before"):
+        response = session_client(coordinator).get("/api/v1/meetings/", {name: moment})
+        assert response.status_code == 400, (name, response.content)
+        assert name in response.json()
+    assert (
+        session_client(coordinator).get("/api/v1/meetings/", {"starts_after": "2026-01-01T00:00:00"}).status_code == 200
+    )
+
+
 def test_other_roles_get_nothing(
     coordinator, other_coordinator, supervisor_user, manager, administrator, placement
 ) -> None:
