@@ -1,7 +1,8 @@
-"""Reading SSYK 2012 from SCB's CSV layout: code, level, parent, name_sv, name_en, and loading it.
+"""Reading SSYK 2012 from SCB's CSV layout: code, level, parent, name_sv, name_en.
 
 The repository ships the whole classification (`SSYK_FILE`, taxonomy/data/ssyk2012.csv); migration
-0007 loads it, and `manage.py load_ssyk [FILE]` refreshes it from a newer file.
+0007 loads it, and `manage.py load_ssyk [FILE]` refreshes it from a newer file
+(`taxonomy.services.occupations_load`).
 
 Parsing is pure and checks the whole file before anything is written, so a malformed file is
 refused with the line and the reason and leaves the database as it was.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 HEADER = ["code", "level", "parent", "name_sv", "name_en"]
 NAME_MAX_LENGTH = 200
@@ -27,13 +28,6 @@ class SsykRow:
     parent: str | None
     name_sv: str
     name_en: str
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    created: int
-    updated: int
-    unchanged: int
 
 
 class SsykFormatError(ValueError):
@@ -112,36 +106,3 @@ def _line_of(handle: TextIO, code: str) -> int:
         if record and record[0].strip() == code:
             return number
     return 0
-
-
-def load_rows(*, model: Any, rows: list[SsykRow]) -> LoadResult:
-    """Insert the new codes of `rows` and update the changed ones; codes missing from `rows` are kept
-    (work experience may still point at them). Running it twice changes nothing the second time.
-
-    `model` is the Occupation model: the live one (`taxonomy.services.occupations_load`) or a
-    migration's historical one (migration 0007 loads the shipped file with it), so it is passed in
-    rather than imported. The caller holds the transaction."""
-    existing = {o.code: o for o in model.objects.all()}
-    to_create: list[Any] = []
-    to_update: list[Any] = []
-    for row in rows:
-        current = existing.get(row.code)
-        if current is None:
-            to_create.append(
-                model(code=row.code, level=row.level, parent_id=row.parent, name_sv=row.name_sv, name_en=row.name_en)
-            )
-        elif (current.level, current.parent_id, current.name_sv, current.name_en) != (
-            row.level,
-            row.parent,
-            row.name_sv,
-            row.name_en,
-        ):
-            current.level, current.parent_id = row.level, row.parent
-            current.name_sv, current.name_en = row.name_sv, row.name_en
-            to_update.append(current)
-    # Rows are ordered parents first, so each parent exists before its children on any database.
-    model.objects.bulk_create(to_create, batch_size=500)
-    model.objects.bulk_update(to_update, ["level", "parent", "name_sv", "name_en"], batch_size=500)
-    return LoadResult(
-        created=len(to_create), updated=len(to_update), unchanged=len(rows) - len(to_create) - len(to_update)
-    )

@@ -1,17 +1,15 @@
-"""Reading and loading the occupation titles the repository ships as synonyms of SSYK unit groups
+"""Reading the occupation titles the repository ships as synonyms of SSYK unit groups
 (taxonomy/data/ssyk_synonyms.csv: code, title, language).
 
-Like SSYK itself (taxonomy.ssyk), loading is idempotent and only adds: a synonym an administrator
-has removed in the admin comes back only if the file is loaded again (migration 0009 loads it once)."""
+Like SSYK itself (taxonomy.ssyk), loading (`taxonomy.services.occupation_synonyms_load`) is idempotent
+and only adds: a synonym an administrator has removed in the admin comes back only if the file is
+loaded again (migration 0009 loads it once)."""
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from accounts.search import fold
 
 from .ssyk import DATA_DIR
 
@@ -47,25 +45,3 @@ def parse_synonyms_csv(path: Path | str = SYNONYMS_FILE) -> list[SynonymRow]:
                 raise ValueError(f"line {reader.line_num}: the language must be one of {', '.join(LANGUAGES)}")
             rows.append(SynonymRow(code=code, title=title, language=language))
     return rows
-
-
-def load_synonym_rows(*, synonym_model: Any, occupation_model: Any, rows: list[SynonymRow]) -> int:
-    """Add the synonyms of `rows` not already there (by folded title and unit group); returns how many.
-
-    A row whose code is not a unit group in the table is an error (ValueError): the shipped file is
-    checked against the shipped classification by the tests. The models are passed in, live or a
-    migration's historical ones; the caller holds the transaction."""
-    units = set(occupation_model.objects.filter(level=4).values_list("code", flat=True))
-    unknown = sorted({row.code for row in rows} - units)
-    if unknown:
-        raise ValueError(f"no unit group {', '.join(unknown)} in the occupation table")
-    existing = set(synonym_model.objects.values_list("title_folded", "occupation_id"))
-    new = []
-    for row in rows:
-        key = (fold(row.title), row.code)
-        if key in existing:
-            continue
-        existing.add(key)
-        new.append(synonym_model(occupation_id=row.code, title=row.title, title_folded=key[0], language=row.language))
-    synonym_model.objects.bulk_create(new, batch_size=500)
-    return len(new)
