@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import get_visible_or_404
 from accounts.models import Role
+from accounts.numbers import number_text
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 
@@ -38,10 +38,6 @@ PREVIEW_PAGE_SIZE = 100  # rows of the preview on one page; errors come first
 RESULT_PAGE_SIZE = 100
 MAX_PENDING_UPLOADS = 5  # uploads a coordinator may keep waiting for confirmation
 RECENT_IMPORTS_SHOWN = 10
-
-
-def _count(value: int) -> str:
-    return number_format(value, force_grouping=True)
 
 
 @role_required(Role.COORDINATOR)
@@ -80,9 +76,9 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _summary(total: int, valid: int, invalid: int) -> str:
-    rows = ngettext("%(count)s row", "%(count)s rows", total) % {"count": _count(total)}
-    ok = ngettext("%(count)s can be imported", "%(count)s can be imported", valid) % {"count": _count(valid)}
-    bad = ngettext("%(count)s has errors", "%(count)s have errors", invalid) % {"count": _count(invalid)}
+    rows = ngettext("%(count)s row", "%(count)s rows", total) % {"count": number_text(total)}
+    ok = ngettext("%(count)s can be imported", "%(count)s can be imported", valid) % {"count": number_text(valid)}
+    bad = ngettext("%(count)s has errors", "%(count)s have errors", invalid) % {"count": number_text(invalid)}
     return f"{rows}: {ok}, {bad}."
 
 
@@ -128,9 +124,9 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             created = ngettext(
                 "%(count)s participant is registered.", "%(count)s participants are registered.", result.created
-            ) % {"count": _count(result.created)}
+            ) % {"count": number_text(result.created)}
             skipped = ngettext("%(count)s row was skipped.", "%(count)s rows were skipped.", result.skipped) % {
-                "count": _count(result.skipped)
+                "count": number_text(result.skipped)
             }
             messages.success(request, f"{created} {skipped}")
             return redirect("participants:import_result", pk=pending.pk)
@@ -189,7 +185,7 @@ def import_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "%(count)s participants now have %(coordinator)s as coordinator.",
                     count,
                 )
-                % {"count": _count(count), "coordinator": form.cleaned_data["coordinator"]},
+                % {"count": number_text(count), "coordinator": form.cleaned_data["coordinator"]},
             )
             return redirect(request.get_full_path())
     page = Paginator(imported, RESULT_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -21,10 +21,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import localize, number_format
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.numbers import number_text
 from accounts.search import fold
 from accounts.spreadsheets import csv_text
 from taxonomy.models import EducationLevel, Occupation, SwedishLevel
@@ -225,22 +226,17 @@ def read_table(content: bytes, filename: str) -> Iterator[list[Any]]:
         raise ImportFileError(_("Upload a CSV or an XLSX file."))
 
 
-def _count(value: int) -> str:
-    """A count as Swedish writes it: 20 000 (a space between thousands)."""
-    return number_format(value, force_grouping=True)
-
-
 def _too_many_rows() -> ImportFileError:
     return ImportFileError(
         ngettext("A file may hold at most %(max)s row.", "A file may hold at most %(max)s rows.", MAX_ROWS)
-        % {"max": _count(MAX_ROWS)}
+        % {"max": number_text(MAX_ROWS)}
     )
 
 
 def _too_many_columns() -> ImportFileError:
     return ImportFileError(
         ngettext("A file may hold at most %(max)s column.", "A file may hold at most %(max)s columns.", MAX_COLUMNS)
-        % {"max": _count(MAX_COLUMNS)}
+        % {"max": number_text(MAX_COLUMNS)}
     )
 
 
@@ -252,7 +248,7 @@ def _check_csv_size(text: str) -> None:
         if len(line) > MAX_LINE_LENGTH:
             raise ImportFileError(
                 _("Line %(line)s of the CSV file is longer than %(max)s characters.")
-                % {"line": number, "max": _count(MAX_LINE_LENGTH)}
+                % {"line": number, "max": number_text(MAX_LINE_LENGTH)}
             )
 
 

@@ -13,12 +13,12 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Team, User
+from accounts.numbers import number_text
 from taxonomy.models import Prerequisite
 
 from .identity import normalize_identity_number
@@ -207,7 +207,7 @@ def _rows_with_errors(count: int) -> str:
         "%(count)s row has errors, so nothing was imported.",
         "%(count)s rows have errors, so nothing was imported.",
         count,
-    ) % {"count": number_format(count, force_grouping=True)}
+    ) % {"count": number_text(count)}
 
 
 @transaction.atomic
