@@ -236,7 +236,7 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
         waiting=[
             Waiting(
                 participant=p,
-                days_waiting=(today - p.status_changed_at.date()).days,
+                days_waiting=(today - timezone.localdate(p.status_changed_at)).days,
                 months_left=p.months_left_in_programme(today),
             )
             for p in waiting[:START_PAGE_ROWS]

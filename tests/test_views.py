@@ -231,3 +231,26 @@ def test_the_coordinator_start_page_lists_case_files_without_activity_for_a_year
     page = client.get("/").content.decode()
     assert "1 akt utan aktivitet på ett år" in page
     assert forgotten.full_name in page and "Utomstående" not in page
+
+
+def test_days_waiting_count_stockholm_days_not_utc_days(client: Client) -> None:
+    """At 00:30 in Stockholm it is still yesterday in UTC; the count is of Stockholm days, as the start page shows."""
+    import datetime as dt
+
+    import time_machine
+
+    from placements.matching.features import load_features
+
+    coordinator = CoordinatorFactory()
+    waiting = ParticipantFactory(team=coordinator.team, coordinator=coordinator, last_name="Midnatt")
+    # 2026-09-02 23:30 UTC is 2026-09-03 01:30 in Stockholm (summer time).
+    waiting.status_changed_at = dt.datetime(2026, 9, 2, 23, 30, tzinfo=dt.UTC)
+    waiting.save()
+    client.force_login(coordinator)
+    # 2026-12-01 23:30 UTC is 2026-12-02 00:30 in Stockholm: 90 Stockholm days after 3 September.
+    with time_machine.travel(dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC), tick=False):
+        page = client.get("/").content.decode()
+        people = load_features().participants
+    row = page[page.index("Midnatt") :].split("</tr>")[0]
+    assert "<td>90</td>" in row
+    assert int(people.waiting_since[people.index_of[waiting.pk]]) == dt.date(2026, 9, 3).toordinal()

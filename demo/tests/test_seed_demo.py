@@ -144,7 +144,7 @@ def test_nothing_has_happened_in_the_future_and_histories_are_in_order(seeded: s
         events = sorted(placement.events.all(), key=lambda event: event.at)
         assert events[-1].to_status == placement.status
         if placement.actual_start:
-            assert events[-1].at.date() >= placement.actual_start >= events[1].at.date()
+            assert timezone.localdate(events[-1].at) >= placement.actual_start >= timezone.localdate(events[1].at)
 
 
 def test_no_participant_holds_two_placements_at_once_and_status_follows_placements(seeded: str) -> None:

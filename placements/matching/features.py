@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.utils import timezone
 
 from participants.models import (
     Interest,
@@ -149,7 +150,10 @@ def _participants() -> ParticipantArrays:
         lat=np.fromiter((np.nan if r[8] is None else float(r[8]) for r in rows), dtype=np.float64, count=len(rows)),
         lon=np.fromiter((np.nan if r[9] is None else float(r[9]) for r in rows), dtype=np.float64, count=len(rows)),
         programme_end=np.fromiter((day_number(r[10]) for r in rows), dtype=np.int32, count=len(rows)),
-        waiting_since=np.fromiter((r[11].date().toordinal() for r in rows), dtype=np.int32, count=len(rows)),
+        # The Stockholm day of the last status change, as the start page counts days waiting.
+        waiting_since=np.fromiter(
+            (timezone.localdate(r[11]).toordinal() for r in rows), dtype=np.int32, count=len(rows)
+        ),
         exp_index=np.fromiter((index_of[e[0]] for e in exp), dtype=np.int32, count=len(exp)),
         exp_digits=code_digits([e[1] for e in exp]),
         exp_years=np.fromiter((float(e[2]) for e in exp), dtype=np.float32, count=len(exp)),
