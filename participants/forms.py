@@ -88,11 +88,17 @@ class ParticipantForm(forms.ModelForm):
         self.fields["establishment_programme_end"].help_text = _(
             "Left empty, it is set to 24 months after the residence permit."
         )
+        # A browser always sends the select's value; a post without it (a script, an old form) keeps easy
+        # Swedish, or what the case file has.
+        self.fields["information_language"].required = False
         if self.instance.pk:
             self.fields["identity_number"].initial = format_identity_number(self.instance.identity_number)
             self.fields["interests"].initial = list(self.instance.interests.values_list("occupation_id", flat=True))
         elif not self.is_bound:
             self.fields["coordinator"].initial = user.pk
+
+    def clean_information_language(self) -> str:
+        return str(self.cleaned_data["information_language"] or self.instance.information_language)
 
     def clean_identity_number(self) -> str:
         normalized = normalize_identity_number(self.cleaned_data["identity_number"])

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
@@ -104,6 +105,23 @@ class ParticipantStatus(models.TextChoices):
     EXITED = "exited", _("Left the programme")
 
 
+class InformationLanguage(models.TextChoices):
+    """The language a participant is told things in: their placement summary and text messages.
+
+    Easy Swedish (lättläst) is the default; the others are the languages most people in the unit's
+    target groups speak. Dari is written "fa-af" (Afghan Persian), so that Django knows it as a
+    right-to-left language through Persian.
+    """
+
+    EASY_SWEDISH = "sv", _("Easy Swedish")
+    ENGLISH = "en", format_lazy("{} (English)", _("English"))
+    ARABIC = "ar", format_lazy("{} (العربية)", _("Arabic"))
+    SOMALI = "so", format_lazy("{} (Soomaali)", _("Somali"))
+    TIGRINYA = "ti", format_lazy("{} (ትግርኛ)", _("Tigrinya"))
+    DARI = "fa-af", format_lazy("{} (دری)", _("Dari"))
+    UKRAINIAN = "uk", format_lazy("{} (українська)", _("Ukrainian"))
+
+
 class ParticipantQuerySet(models.QuerySet["Participant"]):
     def visible_to(self, user: access.AnyUser) -> ParticipantQuerySet:
         return self.filter(access.participant_scope(user))
@@ -150,6 +168,13 @@ class Participant(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    information_language = models.CharField(
+        _("language for information"),
+        max_length=5,
+        choices=InformationLanguage.choices,
+        default=InformationLanguage.EASY_SWEDISH,
+        help_text=_("The language the participant is given their placement summary and text messages in."),
+    )
     home_district = models.ForeignKey(
         "taxonomy.District",
         on_delete=models.PROTECT,

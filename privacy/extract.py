@@ -60,6 +60,7 @@ PROFILE_FIELDS = (
     "region_of_birth",
     "phone",
     "email",
+    "information_language",
     "home_district",
     "target_group",
     "receives_social_assistance",

@@ -158,6 +158,31 @@ def test_the_region_of_birth_is_asked_for_statistics_only_and_saved(client: Clie
     assert participant.region_of_birth == ""
 
 
+def test_the_language_for_information_is_asked_kept_and_checked(client: Client, coordinator) -> None:
+    client.force_login(coordinator)
+    page = client.get(reverse("participants:create")).content.decode()
+    assert 'name="information_language"' in page and "Lättläst svenska" in page and "Tigrinja (ትግርኛ)" in page
+    # Left out of a post (not by a browser), it is easy Swedish.
+    client.post(reverse("participants:create"), _valid_post(coordinator))
+    participant = Participant.objects.get()
+    assert participant.information_language == "sv"
+    edit = reverse("participants:edit", args=[participant.pk])
+    data = _valid_post(coordinator, identity_number=participant.identity_number, information_language="fa-af")
+    assert client.post(edit, data).status_code == 302
+    participant.refresh_from_db()
+    assert participant.information_language == "fa-af"
+    # Left out again, the case file keeps what it has; a language Platsa has no texts in is refused.
+    data = _valid_post(coordinator, identity_number=participant.identity_number)
+    assert client.post(edit, data).status_code == 302
+    participant.refresh_from_db()
+    assert participant.information_language == "fa-af"
+    data = _valid_post(coordinator, identity_number=participant.identity_number, information_language="de")
+    response = client.post(edit, data)
+    assert response.status_code == 200 and "information_language" in response.context["form"].errors
+    participant.refresh_from_db()
+    assert participant.information_language == "fa-af"
+
+
 def test_a_bad_identity_number_is_shown_next_to_the_field_and_nothing_is_saved(client: Client, coordinator) -> None:
     client.force_login(coordinator)
     response = client.post(reverse("participants:create"), _valid_post(coordinator, identity_number="811218-9875"))
