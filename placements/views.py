@@ -353,33 +353,45 @@ class ExcludedSearchForm(forms.Form):
         label=gettext_lazy("Find a person among the excluded"),
         widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
     )
+
+
+class ExcludedPageForm(forms.Form):
     page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
 
 
+# The name searched for among a need's excluded is posted and kept in the session, not the URL (it is
+# a name); with the need it was for, so that another need's page starts unsearched.
+EXCLUDED_SEARCH_SESSION_KEY = "placements:excluded-search"
+
+
 @coordinator_only
+@require_http_methods(["GET", "POST"])
 def need_candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Find candidates: the best-fitting participants for a need, with why, and everyone excluded
     with why, searchable by name."""
     need = get_need_for_user(request.user, pk)
-    search = ExcludedSearchForm(request.GET or None)
-    words: list[str] = []
-    page = 1
-    if search.is_valid():
-        words = search_words(search.cleaned_data["q"] or "")
-        page = search.cleaned_data["page"] or 1
-    ranking = candidates_for_view(user=request.user, need=need, search=words, page=page)
+    here = reverse("placements:need_candidates", args=[need.pk])
+    if request.method == "POST":
+        search = ExcludedSearchForm(request.POST)
+        if "reset" in request.POST:
+            request.session.pop(EXCLUDED_SEARCH_SESSION_KEY, None)
+            return redirect(here + "#excluded")
+        if search.is_valid():
+            request.session[EXCLUDED_SEARCH_SESSION_KEY] = {"need": need.pk, "q": search.cleaned_data["q"] or ""}
+            return redirect(here + "#excluded")
+        query = ""  # refused: the error is shown by the field, and the whole list below it
+    else:
+        stored = request.session.get(EXCLUDED_SEARCH_SESSION_KEY) or {}
+        query = str(stored.get("q") or "") if stored.get("need") == need.pk else ""
+        search = ExcludedSearchForm(initial={"q": query})
+    paging = ExcludedPageForm(request.GET)
+    page = (paging.cleaned_data["page"] if paging.is_valid() else None) or 1
+    ranking = candidates_for_view(user=request.user, need=need, search=search_words(query), page=page)
     pages = max(1, -(-ranking.excluded_total // EXCLUDED_PER_PAGE))
     return render(
         request,
         "placements/need_candidates.html",
-        {
-            "need": need,
-            "ranking": ranking,
-            "search": search,
-            "page": page,
-            "pages": pages,
-            "query": search.cleaned_data.get("q", "") if search.is_bound and search.is_valid() else "",
-        },
+        {"need": need, "ranking": ranking, "search": search, "page": page, "pages": pages, "query": query},
     )
 
 
