@@ -75,6 +75,15 @@ def _fresh_matching_features():
 
 
 @pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The locmem SMS backend's outbox, emptied before each test as pytest-django empties mail.outbox."""
+    from sms.backends import locmem
+
+    locmem.outbox.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 

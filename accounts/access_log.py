@@ -105,3 +105,21 @@ def log_access_by_link(*, holder: str, participant_ids: Iterable[int], action: A
     the entry names the link's holder instead (a stable, untranslated name such as
     "follow-up-link:supervisor-12")."""
     return _write(user=None, username=holder, participant_ids=participant_ids, action=action)
+
+
+# The name an entry carries for a text message that no one sent by hand (a reminder run).
+SMS_REMINDER_HOLDER = "sms-reminder"
+
+
+def log_text_message(*, user: User | None, participant_id: int, kind: str) -> int:
+    """An entry saying a text message of `kind` went to the participant's phone: who sent it (or the
+    reminder run) and to whom, never the text. The field named is the phone number, which left for the
+    SMS provider."""
+    return _write(
+        user=user,
+        username=user.get_username() if user is not None else SMS_REMINDER_HOLDER,
+        participant_ids=[participant_id],
+        action=AccessAction.SMS,
+        fields=["phone"],
+        reason=f"sms:{kind}",
+    )

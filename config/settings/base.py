@@ -339,6 +339,20 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="platsa@localhost")
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the fault tests use it).
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 
+# Text messages (the sms package): a backend like EMAIL_BACKEND. In production the provider's REST
+# API (46elks-like: POST from/to/message with basic auth); development uses the console, tests locmem.
+SMS_BACKEND = env("SMS_BACKEND", default="sms.backends.http.SmsBackend")
+SMS_HTTP_URL = env("SMS_HTTP_URL", default="https://api.46elks.com/a1/sms")
+SMS_HTTP_USERNAME = env("SMS_HTTP_USERNAME", default="")
+SMS_HTTP_PASSWORD = env("SMS_HTTP_PASSWORD", default="")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+# Only for a local fake provider in tests: the credentials never go over plain HTTP otherwise.
+SMS_HTTP_ALLOW_INSECURE = env.bool("SMS_HTTP_ALLOW_INSECURE", default=False)
+# The sender name the message shows: at most 11 letters and digits, or a phone number.
+SMS_SENDER = env("SMS_SENDER", default="Platsa")
+# For SMS_BACKEND=sms.backends.filebased.SmsBackend: one file per message.
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
+
 # The municipality whose figures these are: named in the title of the quarterly report (PDF and workbook).
 PLATSA_MUNICIPALITY_NAME = env("PLATSA_MUNICIPALITY_NAME", default="Exempelkommun")
 
