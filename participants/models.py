@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.models import Role, User
+from sms.phone_numbers import phone_display
 from taxonomy.models import EducationLevel, SwedishLevel, Weekday, validate_whole_minutes
 
 from .fields import FoldedSearchField
@@ -322,6 +323,11 @@ class Participant(models.Model):
     def phone_uri(self) -> str:
         """The phone number as a `tel:` link (RFC 3966), or "" when none is stored."""
         return tel_uri(self.phone)
+
+    @property
+    def phone_formatted(self) -> str:
+        """The stored number as people read it ("070-123 45 67")."""
+        return phone_display(self.phone)
 
     @property
     def has_sms_consent(self) -> bool:

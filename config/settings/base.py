@@ -314,6 +314,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    # Every quarter of an hour, outside the night: text reminders to participants (the day before
+    # the first day of a placement, and before each meeting); a second run queues nothing twice.
+    "participant-text-reminders": {
+        "task": "placements.tasks.queue_participant_reminders",
+        "schedule": crontab(minute="*/15", hour="8-20"),
+    },
     # The first day of each quarter: the report of the quarter just ended.
     "quarterly-report": {
         "task": "reporting.tasks.generate_previous_quarter_report",
