@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -91,11 +92,11 @@ def participant_reminders_queue(*, now: dt.datetime | None = None) -> int:
     queued = 0
     for placement in first_day_reminders_due(now=now):
         key = f"first-day:{placement.pk}:{placement.planned_start:%Y%m%d}"
-        queued += _queue(placement.participant, TextMessageKind.FIRST_DAY, key, lambda p=placement: _first_day_text(p))
+        queued += _queue(placement.participant, TextMessageKind.FIRST_DAY, key, partial(_first_day_text, placement))
     for meeting in meeting_reminders_due(now=now):
         key = f"meeting:{meeting.pk}:{timezone.localtime(meeting.starts_at):%Y%m%dT%H%M}"
         participant = meeting.placement.participant
-        queued += _queue(participant, TextMessageKind.MEETING, key, lambda m=meeting: _meeting_text(m))
+        queued += _queue(participant, TextMessageKind.MEETING, key, partial(_meeting_text, meeting))
     if queued:
         logger.info("participant text reminders queued: %s", queued)
     return queued

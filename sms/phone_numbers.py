@@ -73,16 +73,15 @@ class PhoneNumberField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 30)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("type", "tel")
         self.widget.attrs.setdefault("autocomplete", "tel")
-        self.widget.input_type = "tel"  # type: ignore[attr-defined]  # a TextInput
+        self.widget.input_type = "tel"
 
     def prepare_value(self, value: Any) -> Any:
         # The stored E.164 number is shown as people write it; it cleans back to the same number.
         return phone_display(value) if isinstance(value, str) and value.startswith("+") else value
 
     def to_python(self, value: Any) -> str:
-        return phone_normalise(super().to_python(value))
+        return phone_normalise(super().to_python(value) or "")
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         if self.disabled:
