@@ -219,3 +219,14 @@ def test_the_data_migration_normalises_valid_numbers_and_leaves_invalid_ones() -
     migration.normalise(apps, None)
     got = dict(Participant.objects.values_list("pk", "phone"))
     assert got == {valid.pk: "+46701234567", foreign.pk: "+358401234567", invalid.pk: "ring mamma", empty.pk: ""}
+
+
+def test_pseudonymising_the_case_file_removes_its_text_messages(consenting) -> None:
+    from django.utils import timezone
+
+    from privacy.services import case_files_pseudonymise
+
+    TextMessageFactory(participant=consenting, sent_at=timezone.now(), sent_to="+46701740605", text="")
+    other = TextMessageFactory()
+    case_files_pseudonymise(participant_ids=[consenting.pk], now=timezone.now())
+    assert list(TextMessage.objects.all()) == [other]
