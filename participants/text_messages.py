@@ -132,6 +132,10 @@ def text_message_deliver(*, message_id: int) -> bool:
     except SmsRejected:
         _give_up(message, TextMessageFailure.REJECTED)
         return False
+    except Exception:
+        # Not known to be sent (a backend misconfigured, a bug): released, so it can be sent again.
+        TextMessage.objects.filter(pk=message.pk).update(claimed_at=None, attempts=message.attempts + 1)
+        raise
     with transaction.atomic():
         TextMessage.objects.filter(pk=message.pk).update(
             sent_at=timezone.now(),

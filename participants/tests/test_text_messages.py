@@ -230,3 +230,16 @@ def test_pseudonymising_the_case_file_removes_its_text_messages(consenting) -> N
     other = TextMessageFactory()
     case_files_pseudonymise(participant_ids=[consenting.pk], now=timezone.now())
     assert list(TextMessage.objects.all()) == [other]
+
+
+def test_a_misconfigured_backend_leaves_the_message_to_be_sent_again(consenting, settings) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.SMS_BACKEND, settings.SMS_HTTP_USERNAME = "sms.backends.http.SmsBackend", ""
+    message = TextMessageFactory(participant=consenting, text=TEXT)
+    with pytest.raises(ImproperlyConfigured):
+        send_text_message(message.pk)
+    message.refresh_from_db()
+    assert message.claimed_at is None and message.sent_at is None and message.text == TEXT
+    settings.SMS_BACKEND = "sms.backends.locmem.SmsBackend"
+    assert send_text_message(message.pk) is True
