@@ -75,6 +75,30 @@ def _fresh_matching_features():
 
 
 @pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The locmem SMS backend's outbox, emptied before each test as pytest-django empties mail.outbox."""
+    from sms.backends import locmem
+
+    locmem.outbox.clear()
+    yield
+
+
+@pytest.fixture
+def sms_provider(settings):
+    """The HTTP SMS backend pointed at a fake provider on 127.0.0.1 (sms/tests/fake_provider.py)."""
+    from sms.tests.fake_provider import fake_provider
+
+    with fake_provider() as provider:
+        settings.SMS_BACKEND = "sms.backends.http.SmsBackend"
+        settings.SMS_HTTP_URL = provider.url
+        settings.SMS_HTTP_USERNAME = "u0123456789abcdef"
+        settings.SMS_HTTP_PASSWORD = "not-a-real-secret"
+        settings.SMS_HTTP_ALLOW_INSECURE = True  # the fake listens on plain HTTP on loopback
+        settings.SMS_SENDER = "Platsa"
+        yield provider
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 

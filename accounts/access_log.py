@@ -105,3 +105,22 @@ def log_access_by_link(*, holder: str, participant_ids: Iterable[int], action: A
     the entry names the link's holder instead (a stable, untranslated name such as
     "follow-up-link:supervisor-12")."""
     return _write(user=None, username=holder, participant_ids=participant_ids, action=action)
+
+
+# The name an entry carries for a text message that no one sent by hand (a reminder run).
+SMS_REMINDER_HOLDER = "sms-reminder"
+
+
+def log_text_message(*, user: User | None, participant_id: int, kind: str, fields: Iterable[str] = ("phone",)) -> int:
+    """An entry saying a text message of `kind` about the participant was sent: who sent it (or the
+    reminder run) and about whom, never the text. `fields`, the participant's data that left for the
+    SMS provider: their phone number when the message went to them, their first name when it went to
+    their supervisor."""
+    return _write(
+        user=user,
+        username=user.get_username() if user is not None else SMS_REMINDER_HOLDER,
+        participant_ids=[participant_id],
+        action=AccessAction.SMS,
+        fields=fields,
+        reason=f"sms:{kind}",
+    )

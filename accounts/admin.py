@@ -33,6 +33,8 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from sms.phone_numbers import phone_normalise
+
 from . import services
 from .models import (
     ROLES_NEEDING_APPROVAL,
@@ -72,6 +74,11 @@ class TeamAdmin(BoundedSearchAdmin):
 class _AdministratorUserFormMixin(_UserFormBase):
     """What an administrator may not do in the user form: give a role that needs approval, or move a
     coordinator to another team. Taking a role away, or a coordinator's team, is always allowed."""
+
+    def clean_phone(self) -> str:
+        # The number coordinators give participants to call, and text messages name: E.164, as stored
+        # everywhere (sms.phone_numbers).
+        return phone_normalise(self.cleaned_data.get("phone") or "")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -95,6 +95,7 @@ class AccessAction(models.TextChoices):
     LOOKUP = "lookup", _("Looked up by identity number")
     BREAK_GLASS = "break_glass", _("Opened outside the team, with a reason")
     ERASE = "erase", _("Erased or pseudonymised on request")
+    SMS = "sms", _("Sent a text message")
 
 
 _Row = TypeVar("_Row", bound="AppendOnlyModel")

@@ -32,6 +32,7 @@ from .forms import (
 )
 from .selectors import (
     get_exit_for_user,
+    get_participant_for_user,
     get_participant_prerequisite_for_user,
     get_programme_status_for_user,
     get_records_check_for_user,
@@ -50,6 +51,7 @@ from .services import (
     records_check_remove,
     study_times_replace,
 )
+from .text_messages import participant_sms_consent_set
 
 FORM_TEMPLATE = "participants/case_file_entry_form.html"
 
@@ -226,3 +228,19 @@ def study_times_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "participants/study_times_form.html",
         {"participant": participant, "formset": formset, "title": _("Study timetable")},
     )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def sms_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record the participant's consent to text messages ("consent=1"), or that they withdrew it."""
+    participant = get_participant_for_user(request.user, pk)
+    consent = request.POST.get("consent") == "1"
+    try:
+        participant_sms_consent_set(participant=participant, consent=consent, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = _("The consent to text messages is recorded.") if consent else None
+        messages.success(request, done or _("The consent to text messages is withdrawn."))
+    return redirect(_case_file_url(pk))

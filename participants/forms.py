@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from accounts.form_fields import DecimalInputField, IdsModelMultipleChoiceField, localized_formfield
 from accounts.models import Role, User
+from sms.phone_numbers import PhoneNumberField
 from taxonomy.forms import OccupationChoiceField, OccupationMultipleChoiceField
 from taxonomy.models import Occupation, Prerequisite, Weekday, validate_whole_minutes
 
@@ -64,6 +65,8 @@ class ParticipantForm(forms.ModelForm):
         required=False,
         help_text=_("Occupations or fields the person wants to work in."),
     )
+    # Stored in E.164 ("+46701234567"); typed as people write it, Swedish without a country code.
+    phone = PhoneNumberField(label=capfirst(_("phone")), required=False)
 
     class Meta:
         formfield_callback = localized_formfield

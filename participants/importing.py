@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.numbers import number_text
 from accounts.search import fold
 from accounts.spreadsheets import csv_text
+from sms.phone_numbers import phone_e164
 from taxonomy.models import EducationLevel, Occupation, SwedishLevel
 
 from .duplicates import Registered
@@ -536,7 +537,9 @@ def _check_row(line: int, raw: dict[str, Any], lookups: _Lookups) -> ImportRow:
                 )
             values[key] = number
     _check_optional_columns(row, raw, lookups)
-    values["phone"] = _text(raw.get("phone"))[:30]
+    # Stored in E.164 like the form's numbers when valid; a list's odd entry is kept as it was, not refused.
+    phone = _text(raw.get("phone"))[:30]
+    values["phone"] = phone_e164(phone) or phone
     values["email"] = _text(raw.get("email"))[:254]
     code = _text(raw.get("occupation"))
     if code:

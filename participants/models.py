@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.models import Role, User
+from sms.phone_numbers import phone_display
 from taxonomy.models import EducationLevel, SwedishLevel, Weekday, validate_whole_minutes
 
 from .fields import FoldedSearchField
@@ -175,6 +176,21 @@ class Participant(models.Model):
         default=InformationLanguage.EASY_SWEDISH,
         help_text=_("The language the participant is given their placement summary and text messages in."),
     )
+    # Consent to text messages (reminders, the placement summary by SMS): given when and recorded by
+    # whom, or withdrawn when. Changed only through participants.text_messages.participant_sms_consent_set.
+    sms_consent_at = models.DateTimeField(_("consent to text messages given"), null=True, blank=True, editable=False)
+    sms_consent_withdrawn_at = models.DateTimeField(
+        _("consent to text messages withdrawn"), null=True, blank=True, editable=False
+    )
+    sms_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("consent to text messages recorded by"),
+    )
     home_district = models.ForeignKey(
         "taxonomy.District",
         on_delete=models.PROTECT,
@@ -269,6 +285,10 @@ class Participant(models.Model):
                 condition=Q(identity_number__isnull=False) | Q(pseudonymised_at__isnull=False),
                 name="participant_identity_unless_pseudonymised",
             ),
+            models.CheckConstraint(
+                condition=Q(sms_consent_at__isnull=True) | Q(sms_consent_withdrawn_at__isnull=True),
+                name="participant_sms_consent_given_or_withdrawn",
+            ),
         ]
         indexes = [
             models.Index(fields=["team", "status"], name="participant_team_status"),
@@ -303,6 +323,15 @@ class Participant(models.Model):
     def phone_uri(self) -> str:
         """The phone number as a `tel:` link (RFC 3966), or "" when none is stored."""
         return tel_uri(self.phone)
+
+    @property
+    def phone_formatted(self) -> str:
+        """The stored number as people read it ("070-123 45 67")."""
+        return phone_display(self.phone)
+
+    @property
+    def has_sms_consent(self) -> bool:
+        return self.sms_consent_at is not None
 
     @property
     def is_coordination_number(self) -> bool:
@@ -945,3 +974,60 @@ class Task(models.Model):
                 errors["done_on"] = ValidationError(_("A task cannot be done in the future."), code="future")
         if errors:
             raise ValidationError(errors)
+
+
+class TextMessageKind(models.TextChoices):
+    FIRST_DAY = "first_day", _("Reminder before the first day")
+    MEETING = "meeting", _("Reminder before a meeting")
+    COORDINATOR = "coordinator", _("Message from the coordinator")
+
+
+class TextMessageFailure(models.TextChoices):
+    NO_CONSENT = "no_consent", _("No consent to text messages")
+    NO_NUMBER = "no_number", _("No mobile number")
+    REJECTED = "rejected", _("Refused by the SMS provider")
+
+
+class TextMessage(models.Model):
+    """A text message (SMS) to a participant, queued and then sent by a Celery task through the sms
+    backend (participants.text_messages). `key` makes one message per reminder: a second reminder
+    run queues nothing. `claimed_at` makes one send per message: a task delivered twice sends once.
+    The text is kept only until the message is sent or given up: afterwards the row says what kind
+    of message went to which number and when, never what it said."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="text_messages", verbose_name=_("participant")
+    )
+    kind = models.CharField(_("kind of message"), max_length=12, choices=TextMessageKind.choices)
+    key = models.CharField(_("uniqueness key"), max_length=100, unique=True)
+    text = models.TextField(_("text until sent"), blank=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("queued by"),
+    )
+    claimed_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_to = models.CharField(_("sent to"), max_length=16, blank=True)
+    provider_id = models.CharField(_("the SMS provider's id"), max_length=100, blank=True)
+    parts = models.PositiveSmallIntegerField(_("SMS parts"), default=0)
+    failure = models.CharField(_("not sent because"), max_length=12, choices=TextMessageFailure.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(failure=""), name="textmessage_sent_or_failed"
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "created_at"], name="textmessage_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.kind} {self.key}"

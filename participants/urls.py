@@ -38,6 +38,7 @@ urlpatterns = [
     path("<int:pk>/tasks/<int:task_pk>/close/", journal_views.task_close_view, name="task_close"),
     path("tasks/", journal_views.task_list, name="task_list"),
     path("<int:pk>/timetable/", case_file_views.study_times_edit, name="study_times"),
+    path("<int:pk>/sms-consent/", case_file_views.sms_consent, name="sms_consent"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/template.csv", import_views.import_template, name="import_template"),
     path("import/template.xlsx", import_views.import_template_xlsx, name="import_template_xlsx"),

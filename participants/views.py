@@ -113,6 +113,7 @@ def _detail_page(
             "programme_status": programme_status_of(participant=participant),
             "programme_status_due": programme_status_due(participant=participant, today=today),
             "today": today,
+            "text_messages": participant.text_messages.all()[:5],
             **journal_context(user=request.user, participant=participant),  # type: ignore[arg-type]  # role_required: a User
         },
     )

@@ -505,8 +505,9 @@ class MatchingWeights(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder e-mail about a follow-up (or the alert about a concern in it) that has gone out: at
-    most one per follow-up, stage and recipient, however often the task runs."""
+    """A reminder about a follow-up (or the alert about a concern in it) that has gone out, by e-mail or
+    by text message to a supervisor who prefers it: at most one per follow-up, stage and recipient,
+    however often the task runs."""
 
     class Stage(models.TextChoices):
         DUE = "due", _("Due soon")

@@ -1,4 +1,6 @@
-"""Reminder e-mail about follow-ups due soon or overdue, at most once per follow-up and stage."""
+"""Reminders about follow-ups due soon or overdue, at most once per follow-up and stage: by e-mail, or
+by text message to a supervisor who prefers it (Supervisor.reminders_by) and has a mobile number. A
+text message the provider refuses goes by e-mail instead; one that cannot be sent now is retried."""
 
 from __future__ import annotations
 
@@ -11,6 +13,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.access_log import log_text_message
+from sms import SmsRejected, send_sms
+from sms.phone_numbers import phone_can_receive_sms
+from supervisors.models import ReminderChannel, Supervisor
 
 from .links import link_create
 from .meetings import meeting_for_follow_up
@@ -42,25 +50,71 @@ def follow_up_reminders_send(*, today: dt.date) -> int:
             Reminder.Recipient.COORDINATOR: placement.coordinator.email if placement.coordinator else "",
         }
         for recipient, address in recipients.items():
-            if address and _send_once(follow_up, stage, recipient, address):
+            by_sms = recipient == Reminder.Recipient.SUPERVISOR and _prefers_sms(placement.supervisor)
+            if (address or by_sms) and _send_once(follow_up, stage, recipient, address, by_sms=by_sms):
                 sent += 1
     logger.info("follow-up reminders sent: %s", sent)
     return sent
 
 
-def _send_once(follow_up: FollowUp, stage: str, recipient: str, address: str) -> bool:
+def _prefers_sms(supervisor: Supervisor) -> bool:
+    return supervisor.reminders_by == ReminderChannel.SMS and phone_can_receive_sms(supervisor.phone)
+
+
+def _send_once(follow_up: FollowUp, stage: str, recipient: str, address: str, *, by_sms: bool = False) -> bool:
     try:
         with transaction.atomic():
             claim = Reminder.objects.create(follow_up=follow_up, stage=stage, recipient=recipient)
     except IntegrityError:
         return False  # already sent, or being sent by another run
     try:
+        if by_sms and _send_sms(follow_up, stage):
+            return True
+        if not address:
+            claim.delete()  # the text message was refused and there is no address to fall back on
+            return False
         subject, body = _message(follow_up, stage, recipient)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     except Exception:
         claim.delete()  # not sent: let the retry claim it again
         raise
     return True
+
+
+def _send_sms(follow_up: FollowUp, stage: str) -> bool:
+    """The supervisor's reminder as a text message (Swedish, like the e-mail): the participant's first
+    name, the date and the link, nothing more. False when the provider refuses it; SmsUnavailable
+    propagates for the task to retry."""
+    placement = follow_up.placement
+    with translation.override("sv"):
+        template = (
+            _("Platsa: the follow-up of %(name)s's placement was due on %(date)s. Log it here: %(url)s")
+            if stage == Reminder.Stage.OVERDUE
+            else _("Platsa: the follow-up of %(name)s's placement is due on %(date)s. Log it here: %(url)s")
+        )
+        text = template % {
+            "name": placement.participant.first_name,
+            "date": f"{follow_up.due_date:%Y-%m-%d}",
+            "url": settings.SITE_URL + _supervisor_path(follow_up),
+        }
+    try:
+        send_sms(to=placement.supervisor.phone, text=text)
+    except SmsRejected:
+        logger.warning("follow-up reminder %s: the text message was refused, sending e-mail", follow_up.pk)
+        return False
+    # The participant's first name left for the SMS provider: the access log says so, not the text.
+    log_text_message(
+        user=None, participant_id=placement.participant_id, kind="supervisor_reminder", fields=["first_name"]
+    )
+    return True
+
+
+def _supervisor_path(follow_up: FollowUp) -> str:
+    placement = follow_up.placement
+    supervisor_user = placement.supervisor.user
+    if supervisor_user is not None and supervisor_user.is_active:
+        return reverse("placements:follow_up", args=[placement.pk]) + f"?due={follow_up.pk}"
+    return link_create(follow_up=follow_up)
 
 
 def concern_alert_send(*, follow_up_id: int) -> bool:
@@ -80,11 +134,7 @@ def concern_alert_send(*, follow_up_id: int) -> bool:
 def _message(follow_up: FollowUp, stage: str, recipient: str) -> tuple[str, str]:
     placement = follow_up.placement
     if recipient == Reminder.Recipient.SUPERVISOR:
-        supervisor_user = placement.supervisor.user
-        if supervisor_user is not None and supervisor_user.is_active:
-            path = reverse("placements:follow_up", args=[placement.pk]) + f"?due={follow_up.pk}"
-        else:
-            path = link_create(follow_up=follow_up)
+        path = _supervisor_path(follow_up)
     else:
         path = reverse("placements:detail", args=[placement.pk])
     # The booked meeting where the follow-up will be done, if there is one (meetings.FOLLOW_UP_MEETING_WINDOW).

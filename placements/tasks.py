@@ -7,13 +7,16 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from sms import SmsUnavailable
+
 from .invitations import meeting_invitation_send
 from .reminders import concern_alert_send, follow_up_reminders_send
+from .sms_reminders import participant_reminders_queue
 
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError, SmsUnavailable),
     retry_backoff=True,
     retry_kwargs={"max_retries": 5},
 )
@@ -43,3 +46,10 @@ def send_meeting_invitation(meeting_id: int, sequence: int, dropped: list[str] |
     """Queued (through the outbox) when a meeting is booked, changed or cancelled; `dropped`, the
     parties a change took off the meeting (absent in messages queued before it existed)."""
     return meeting_invitation_send(meeting_id=meeting_id, sequence=sequence, dropped=dropped or ())
+
+
+@shared_task(acks_late=True)
+def queue_participant_reminders() -> int:
+    """Every quarter of an hour (Celery beat): text reminders to participants before the first day and
+    before meetings, queued through the outbox (each sent by participants.tasks.send_text_message)."""
+    return participant_reminders_queue(now=timezone.now())

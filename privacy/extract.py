@@ -33,6 +33,7 @@ from participants.models import (
     StatusChange,
     StudyTime,
     Task,
+    TextMessage,
     WorkExperience,
 )
 from placements.models import (
@@ -61,6 +62,9 @@ PROFILE_FIELDS = (
     "phone",
     "email",
     "information_language",
+    "sms_consent_at",
+    "sms_consent_withdrawn_at",
+    "sms_consent_recorded_by",
     "home_district",
     "target_group",
     "receives_social_assistance",
@@ -171,6 +175,7 @@ MEETING_FIELDS = (
 )
 ACCESS_LOG_FIELDS = ("at", "username", "action", "fields", "reason")
 STUDY_TIME_FIELDS = ("weekday", "starts_at", "ends_at", "kind", "school")
+TEXT_MESSAGE_FIELDS = ("kind", "text", "created_at", "created_by", "sent_at", "sent_to", "failure")
 
 # What the extract holds of each model that stores something about the person. Every stored field is
 # either shown or named in NOT_SHOWN with the reason, and every model that refers to a participant (or to
@@ -198,6 +203,7 @@ SHOWN: dict[type[models.Model], tuple[str, ...]] = {
     CaseNote: CASE_NOTE_FIELDS,
     Task: TASK_FIELDS,
     StudyTime: STUDY_TIME_FIELDS,
+    TextMessage: TEXT_MESSAGE_FIELDS,
 }
 _INTERNAL_KEY = "the database's internal number"
 _THE_PERSON = "the person the extract is about"
@@ -251,10 +257,19 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
     },
     CaseNote: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
     Task: {"id": _INTERNAL_KEY, "participant": _THE_PERSON},
+    TextMessage: {
+        "id": _INTERNAL_KEY,
+        "participant": _THE_PERSON,
+        "key": "a technical key that keeps a reminder from being sent twice",
+        "claimed_at": "a technical time: when a worker started sending (sent_at says when it went)",
+        "attempts": "a technical count of tries to reach the SMS provider",
+        "provider_id": "the SMS provider's technical id for the message",
+        "parts": "how many SMS parts the text took, for the provider's bill",
+    },
 }
 MODELS_NOT_SHOWN: dict[type[models.Model], str] = {
     BreakGlassGrant: "each opening outside the team is in the access log section, with its reason",
-    Reminder: "a reminder e-mail to the supervisor about a follow-up: the supervisor's address and when",
+    Reminder: "a reminder to the supervisor about a follow-up (e-mail or SMS): the supervisor's address and when",
     FollowUpLink: "a one-time login link for the supervisor to a follow-up form",
     SigningLink: "a one-time link for a party to sign the agreement: which party, when made and used",
     ReferralImport.participants.through: "which list registered the person: the section of the lists imported",
@@ -446,6 +461,16 @@ def _extract(participant: Participant, by: User) -> dict[str, object]:
                 for t in Task.objects.filter(participant=participant)
                 .select_related("assignee", "created_by", "done_by")
                 .order_by("due_on", "pk")
+            ],
+        ),
+        _section(
+            "text_messages",
+            _("Text messages"),
+            [
+                _row(m, TEXT_MESSAGE_FIELDS)
+                for m in TextMessage.objects.filter(participant=participant)
+                .select_related("created_by")
+                .order_by("created_at", "pk")
             ],
         ),
         _section("referral_uploads", _("Referral lists waiting to be imported"), _pending_uploads(participant)),

@@ -34,6 +34,7 @@ from participants.models import (
     StatusChange,
     StudyTime,
     Task,
+    TextMessage,
     WorkExperience,
 )
 from placements.matching.features import forget_features
@@ -120,6 +121,8 @@ def case_files_pseudonymise(*, participant_ids: Iterable[int], now: dt.datetime)
         "tasks": _tasks_delete(Task.objects.filter(participant_id__in=ids)),
         # The timetable names a school and when the person is there; no report counts it.
         "study_times": StudyTime.objects.filter(participant_id__in=ids).delete()[0],
+        # Text messages say which number got what kind of message when; no report counts them.
+        "text_messages": TextMessage.objects.filter(participant_id__in=ids).delete()[0],
     }
     FollowUpLink.objects.filter(follow_up__placement__in=placements).delete()
     # Meetings are arrangements (where, who, which interpreter language), no use to statistics.

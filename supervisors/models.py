@@ -37,6 +37,11 @@ class LoginState(models.TextChoices):
     YES = "yes", _("Yes")
 
 
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message (SMS)")
+
+
 class Supervisor(models.Model):
     """An employee at a workplace who supervises participants placed there."""
 
@@ -48,6 +53,13 @@ class Supervisor(models.Model):
     title = models.CharField(_("job title"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    reminders_by = models.CharField(
+        _("reminders by"),
+        max_length=5,
+        choices=ReminderChannel.choices,
+        default=ReminderChannel.EMAIL,
+        help_text=_("Text messages go to the phone number above; without a mobile number, reminders go by e-mail."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

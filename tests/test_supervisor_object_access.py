@@ -38,6 +38,7 @@ OBJECT_OF = {
     "participants:programme_status_create": "participant",
     "participants:programme_status_delete": "participant",
     "participants:study_times": "participant",
+    "participants:sms_consent": "participant",
     "participants:import_preview": "import",
     "participants:import_result": "import",
     "placements:detail": "placement",

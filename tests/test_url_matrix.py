@@ -109,6 +109,7 @@ MATRIX: dict[str, str] = {
     "start_list": STAFF,
     # The study timetable: as the case file itself.
     "participants:study_times": "C",
+    "participants:sms_consent": "C",
     "participants:import_upload": STAFF,
     "participants:import_template": STAFF,
     "participants:import_template_xlsx": STAFF,

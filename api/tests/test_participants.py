@@ -210,7 +210,7 @@ def test_a_partial_update_changes_only_what_is_sent_and_logs_the_fields(coordina
     )
     assert response.status_code == 200, response.json()
     participant.refresh_from_db()
-    assert participant.phone == "070-123 45 67"
+    assert participant.phone == "+46701234567"  # stored in E.164, as the form stores it (sms.phone_numbers)
     assert list(participant.work_experiences.values_list("occupation_id", flat=True)) == ["5120"]
     entry = AccessLogEntry.objects.get(action=AccessAction.CHANGE)
     assert entry.participant_id == participant.pk and entry.fields == ["phone"]

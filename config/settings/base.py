@@ -314,6 +314,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    # Every quarter of an hour, outside the night: text reminders to participants (the day before
+    # the first day of a placement, and before each meeting); a second run queues nothing twice.
+    "participant-text-reminders": {
+        "task": "placements.tasks.queue_participant_reminders",
+        "schedule": crontab(minute="*/15", hour="8-20"),
+    },
     # The first day of each quarter: the report of the quarter just ended.
     "quarterly-report": {
         "task": "reporting.tasks.generate_previous_quarter_report",
@@ -338,6 +344,20 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.Ema
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="platsa@localhost")
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the fault tests use it).
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+
+# Text messages (the sms package): a backend like EMAIL_BACKEND. In production the provider's REST
+# API (46elks-like: POST from/to/message with basic auth); development uses the console, tests locmem.
+SMS_BACKEND = env("SMS_BACKEND", default="sms.backends.http.SmsBackend")
+SMS_HTTP_URL = env("SMS_HTTP_URL", default="https://api.46elks.com/a1/sms")
+SMS_HTTP_USERNAME = env("SMS_HTTP_USERNAME", default="")
+SMS_HTTP_PASSWORD = env("SMS_HTTP_PASSWORD", default="")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+# Only for a local fake provider in tests: the credentials never go over plain HTTP otherwise.
+SMS_HTTP_ALLOW_INSECURE = env.bool("SMS_HTTP_ALLOW_INSECURE", default=False)
+# The sender name the message shows: at most 11 letters and digits, or a phone number.
+SMS_SENDER = env("SMS_SENDER", default="Platsa")
+# For SMS_BACKEND=sms.backends.filebased.SmsBackend: one file per message.
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
 
 # The municipality whose figures these are: named in the title of the quarterly report (PDF and workbook).
 PLATSA_MUNICIPALITY_NAME = env("PLATSA_MUNICIPALITY_NAME", default="Exempelkommun")

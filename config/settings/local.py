@@ -1,10 +1,11 @@
-"""Development settings: DEBUG on, a fixed development secret, console e-mail."""
+"""Development settings: DEBUG on, a fixed development secret, console e-mail and text messages."""
 
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+os.environ.setdefault("SMS_BACKEND", "sms.backends.console.SmsBackend")
 
 from .base import *  # noqa: F403
 from .base import env

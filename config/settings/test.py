@@ -1,4 +1,4 @@
-"""Test settings: fast hasher, in-memory e-mail, eager Celery unless a test opts into the broker."""
+"""Test settings: fast hasher, in-memory e-mail and SMS, eager Celery unless a test opts into the broker."""
 
 import os
 
@@ -11,6 +11,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "sms.backends.locmem.SmsBackend"
 # Tasks run in-process in tests; the broker (when REDIS_URL is set) is still configured,
 # so tests marked `broker` exercise it for real.
 CELERY_TASK_ALWAYS_EAGER = True

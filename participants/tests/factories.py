@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, TeamFactory
 from participants.identity import make_test_identity_number
@@ -31,6 +32,8 @@ from participants.models import (
     StudyTime,
     TargetGroup,
     Task,
+    TextMessage,
+    TextMessageKind,
     WorkExperience,
     WorkLength,
 )
@@ -69,6 +72,12 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
             establishment_programme_end=factory.LazyAttribute(
                 lambda o: o.residence_permit_date + dt.timedelta(days=730)
             ),
+        )
+        # A mobile number and the consent to text messages, recorded by the coordinator.
+        texts = factory.Trait(
+            phone="+46701740605",
+            sms_consent_at=factory.LazyFunction(timezone.now),
+            sms_consent_recorded_by=factory.SelfAttribute("coordinator"),
         )
 
 
@@ -211,3 +220,14 @@ class StudyTimeFactory(factory.django.DjangoModelFactory):
     ends_at = dt.time(12, 0)
     kind = StudyKind.SFI
     school = "SFI Östersund"
+
+
+class TextMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TextMessage
+
+    participant = factory.SubFactory(ParticipantFactory, texts=True)
+    kind = TextMessageKind.COORDINATOR
+    key = factory.Sequence(lambda n: f"test:{n}")
+    text = "Hej! Välkommen till praktiken."
+    created_by = factory.SelfAttribute("participant.coordinator")

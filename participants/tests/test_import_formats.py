@@ -257,3 +257,10 @@ def test_both_templates_hold_the_new_columns_and_read_back(client: Client) -> No
     assert reverse("participants:import_template_xlsx") in upload_page
     assert reverse("participants:import_template") in upload_page
     assert "personnr, pnr" in upload_page  # the aliases are listed
+
+
+def test_a_valid_phone_number_is_imported_in_e164_and_an_odd_one_as_it_was() -> None:
+    text = ";".join([*REQUIRED, "Mobil"]) + "\n"
+    text += f"{_number(8)};A;B;ung;AF;2026-09-01;070-123 45 67\n{_number(9)};C;D;ung;AF;2026-09-01;ring mamma\n"
+    rows = parse_referral_file(text.encode(), "a.csv")
+    assert [r.values["phone"] for r in rows] == ["+46701234567", "ring mamma"]

@@ -15,6 +15,7 @@ from participants.tests.factories import (
     StatusChangeFactory,
     StudyTimeFactory,
     TaskFactory,
+    TextMessageFactory,
     WorkExperienceFactory,
 )
 from placements.models import Party
@@ -39,6 +40,7 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
         gender=GENDERS[n % len(GENDERS)],
         phone="070-123 45 67",
         email=f"person{n}@example.org",
+        sms_consent_at=timezone.now() - dt.timedelta(days=40),
         status=ParticipantStatus.EXITED if exited else ParticipantStatus.MAPPED,
         status_changed_at=timezone.now() - dt.timedelta(days=30),
     )
@@ -67,6 +69,7 @@ def full_case_file(n: int, *, exited: bool = True) -> Participant:
     AcknowledgementFactory(placement=placement, name=participant.full_name)
     MeetingFactory(placement=placement, interpreter_needed=True, interpreter_language=LanguageFactory())
     CaseNoteFactory(participant=participant, text="Ringde om sonens skola")
+    TextMessageFactory(participant=participant, sent_at=timezone.now(), sent_to="+46701234567", text="")
     TaskFactory(participant=participant, done=True, detail="Prata med handledaren")
     document = AgreementDocumentFactory(placement=placement)
     SignatureFactory(document=document, party=Party.PARTICIPANT, name=participant.full_name)
