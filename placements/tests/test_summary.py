@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -42,6 +43,8 @@ from workplaces.tests.factories import WorkingHoursFactory
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(settings.BASE_DIR)
+# Where the tests keep what a person looks at afterwards (the browser tests' screenshots too).
+ARTIFACTS = Path(os.environ.get("PLATSA_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 LANGUAGES = InformationLanguage.values
 TRANSLATED = [code for code in LANGUAGES if code != "sv"]
 SOURCES = [ROOT / "templates/placements/summary/_summary.html", ROOT / "placements/summary.py"]
@@ -246,6 +249,24 @@ def test_the_pdf_is_one_page_with_tigrinya_in_ethiopic_script(placement, tmp_pat
 def test_each_languages_pdf_fits_one_page(placement, language: str) -> None:
     MeetingFactory(placement=placement)
     assert _pages(summary_pdf(placement=placement, language=language)) == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_languages_pdf_first_page_is_kept_as_a_picture(placement, tmp_path, language: str) -> None:
+    """A PNG of the first page per language under test-artifacts/summary/, for a person to look at."""
+    require_service(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils)")
+    _fonts_installed()
+    MeetingFactory(placement=placement)
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(summary_pdf(placement=placement, language=language))
+    folder = ARTIFACTS / "summary"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"din-praktik-{language}"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)], check=True
+    )
+    picture = stem.with_suffix(".png")
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_the_pdf_download_names_no_person(client: Client, coordinator, placement) -> None:
