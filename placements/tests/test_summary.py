@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from babel.messages.extract import extract_python
@@ -20,13 +21,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation.template import templatize
+from hypothesis import given
 
 from accounts.models import AccessAction, AccessLogEntry
 from accounts.tests.factories import CoordinatorFactory, SupervisorUserFactory
 from conftest import require_service
 from participants.models import InformationLanguage, StudyKind
 from participants.tests.factories import StudyTimeFactory
-from placements.models import MeetingKind, PlacementStatus
+from placements.models import MeetingKind, Placement, PlacementStatus
 from placements.summary import (
     SMS_MAX_SEGMENTS,
     catalogue_path,
@@ -38,6 +40,7 @@ from placements.summary import (
 )
 from placements.tests.factories import MeetingFactory, PlacementFactory
 from taxonomy.models import Weekday
+from tests.hostile_values import HOSTILE, HOSTILE_TEXT, assert_safe, fuzz, post_hostile
 from workplaces.tests.factories import WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
@@ -358,3 +361,22 @@ def test_the_placement_page_links_to_the_summary(client: Client, coordinator, pl
     client.force_login(coordinator)
     html = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
     assert reverse("placements:summary", args=[placement.pk]) in html
+    assert "Arbetsskor och matlåda" in html  # what to bring, with a link to change it
+
+
+@fuzz()
+@given(notes=HOSTILE, language=HOSTILE_TEXT)
+def test_hostile_notes_and_languages_never_break_the_summary(notes: object, language: str) -> None:
+    coordinator = CoordinatorFactory()
+    placement = PlacementFactory(status=PlacementStatus.AGREED, participant__team=coordinator.team)
+    client = Client()
+    client.force_login(coordinator)
+    query = {"language": language}
+    post_hostile(
+        client,
+        reverse("placements:summary_notes", args=[placement.pk]) + "?" + urlencode(query),
+        {} if notes is None else {"notes": notes},
+        may_write=["placements.Placement", "accounts.AccessLogEntry"],
+    )
+    assert_safe(client.get(reverse("placements:summary", args=[placement.pk]), query))
+    assert sms_segments(summary_sms_text(placement=Placement.objects.get(pk=placement.pk), language="ar")) <= 3
