@@ -254,6 +254,29 @@ def test_each_languages_pdf_fits_one_page(placement, language: str) -> None:
     assert _pages(summary_pdf(placement=placement, language=language)) == 1
 
 
+@pytest.mark.parametrize("language", ["ar", "uk"])
+def test_a_full_week_long_names_and_notes_still_fit_one_page(placement, language: str) -> None:
+    placement.first_day_notes = ("Arbetsskor med stålhätta, arbetsbyxor, varm jacka, matlåda och busskort. " * 5)[:300]
+    placement.save()
+    workplace = placement.need.workplace
+    workplace.name = "Östersunds kommuns äldreboende Solbacken, avdelning Norrsken"
+    workplace.street_address = "Långa vägen genom skogen 123 B, ingång från parkeringen"
+    workplace.save()
+    for day in (Weekday.SATURDAY, Weekday.SUNDAY):
+        WorkingHoursFactory(need=placement.need, weekday=day, starts_at=dt.time(9), ends_at=dt.time(13))
+    for day in Weekday:
+        StudyTimeFactory(
+            participant=placement.participant,
+            weekday=day,
+            starts_at=dt.time(7),
+            ends_at=dt.time(8, 30),
+            kind=StudyKind.OTHER,
+            school="Komvux Östersund distans",
+        )
+    MeetingFactory(placement=placement, place="Arbetsmarknadsenheten, Rådhusgatan 44, rum 12")
+    assert _pages(summary_pdf(placement=placement, language=language)) == 1
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_languages_pdf_first_page_is_kept_as_a_picture(placement, tmp_path, language: str) -> None:
     """A PNG of the first page per language under test-artifacts/summary/, for a person to look at."""
@@ -380,3 +403,23 @@ def test_hostile_notes_and_languages_never_break_the_summary(notes: object, lang
     )
     assert_safe(client.get(reverse("placements:summary", args=[placement.pk]), query))
     assert sms_segments(summary_sms_text(placement=Placement.objects.get(pk=placement.pk), language="ar")) <= 3
+
+
+def test_django_serves_somali_tigrinya_and_dari_from_the_summary_catalogues() -> None:
+    """Django has no locale data for Somali or Tigrinya (LANG_INFO lacks them), yet override() works:
+    it loads locale/so and locale/ti, and a message missing there would fall back to the default
+    language, Swedish, not to the English msgid (the completeness test above guards that). Dari
+    ("fa-af") is fa_AF on disk, and right to left through Persian."""
+    title = ("participant summary", "Your placement")
+    expected = {"so": "Tababarkaaga shaqada", "ti": "ናይ ስራሕ ልምምድኹም", "fa-af": "کارآموزی شما", "sv": "Din praktik"}
+    for language, text in expected.items():
+        with translation.override(language):
+            assert translation.pgettext(*title) == text
+            assert translation.get_language() == language
+    with translation.override("so"):
+        assert translation.gettext("Language of the summary") == "Sammanfattningens språk"  # the fallback
+        assert not translation.get_language_bidi()
+    with translation.override("fa-af"):
+        assert translation.get_language_bidi() and translation.to_locale("fa-af") == "fa_AF"
+    with pytest.raises(KeyError):
+        translation.get_language_info("ti")  # hence the summary's own NATIVE_NAMES
