@@ -11,7 +11,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from participants.models import Gender, ReferralSource, TargetGroup
+from participants.models import Gender, InformationLanguage, ReferralSource, TargetGroup
 from taxonomy.models import EducationLevel as EL
 from taxonomy.models import SwedishLevel as SL
 
@@ -52,6 +52,15 @@ HOURS = {
     TargetGroup.NEWCOMER: ([Decimal("4.0"), Decimal("3.0"), Decimal("5.0")], [85, 7, 8]),
     TargetGroup.YOUTH: ([Decimal("4.0"), Decimal("6.0"), Decimal("8.0")], [50, 30, 20]),
     TargetGroup.OTHER: ([Decimal("4.0"), Decimal("6.0"), Decimal("8.0")], [55, 30, 15]),
+}
+# The language a newcomer is told things in, from their origin's first language (demo.texts codes;
+# "prs" is Dari). Languages Platsa has no summary in fall back to easy Swedish.
+INFORMATION_LANGUAGE = {
+    "ar": InformationLanguage.ARABIC,
+    "ti": InformationLanguage.TIGRINYA,
+    "so": InformationLanguage.SOMALI,
+    "prs": InformationLanguage.DARI,
+    "uk": InformationLanguage.UKRAINIAN,
 }
 # Occupations people look for and have done, with weights.
 WISHES = {
@@ -186,6 +195,11 @@ def _participant(
         "education_level": education,
         "has_driving_licence": rng.random() < LICENCE_SHARE[group],
         "hours_per_day": rng.choices(*HOURS[group])[0],
+        # A newcomer is told things in their first language where Platsa has it (the placement
+        # summary, text messages); everyone else in easy Swedish. No draw: the rest stays as seeded.
+        "information_language": INFORMATION_LANGUAGE.get(origin.languages[0], InformationLanguage.EASY_SWEDISH)
+        if group == TargetGroup.NEWCOMER
+        else InformationLanguage.EASY_SWEDISH,
     }
     plan = ParticipantPlan(
         index=index,

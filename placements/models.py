@@ -113,6 +113,12 @@ class Placement(models.Model):
         blank=True,
         help_text=_("For the placement certificate: what the participant did and how it went."),
     )
+    first_day_notes = models.TextField(
+        _("what to bring on the first day"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to the participant in their placement summary: clothes, shoes, lunch, papers."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -443,3 +443,19 @@ def follow_up_log_by_link(*, link: FollowUpLink, done_on: dt.date, **fields: obj
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
     return follow_up
+
+
+# The summary ("Din praktik") is prepared from the proposal until the placement has started.
+FIRST_DAY_NOTES_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.ACTIVE)
+
+
+@transaction.atomic
+def placement_set_first_day_notes(*, placement: Placement, notes: str, by: User | None) -> Placement:
+    """What the participant should bring on the first day, for their summary. Apart from the proposal
+    form on purpose: changing it must not void the agreement sent for signing."""
+    locked = _lock(placement)
+    _require_status(locked, FIRST_DAY_NOTES_STATUSES, pgettext("placement action", "changed"))
+    locked.first_day_notes = notes.strip()
+    locked.full_clean()
+    locked.save(update_fields=["first_day_notes", "updated_at"])
+    return locked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, portal, signing_views, views
+from . import meeting_views, portal, signing_views, summary_views, views
 
 app_name = "placements"
 
@@ -32,5 +32,8 @@ urlpatterns = [
     path("<int:pk>/certificate/approve/", views.certificate_approve, name="certificate_approve"),
     path("<int:pk>/certificate/return/", views.certificate_return, name="certificate_return"),
     path("portal/<int:pk>/certificate/", portal.portal_certificate, name="portal_certificate"),
+    path("<int:pk>/summary/", summary_views.summary_page, name="summary"),
+    path("<int:pk>/summary.pdf", summary_views.summary_download, name="summary_pdf"),
+    path("<int:pk>/summary/first-day-notes/", summary_views.summary_notes, name="summary_notes"),
     path("<int:pk>/<slug:action>/", views.placement_transition, name="transition"),
 ]

@@ -54,6 +54,7 @@ from .selectors import (
     supervisors_in_period,
 )
 from .signing_views import pdf_response
+from .summary import SUMMARY_STATUSES
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -192,6 +193,7 @@ def _render_detail(request: HttpRequest, placement: Placement, actions: dict[str
             "acknowledgements": placement.acknowledgements.all(),
             "has_agreement": placement.status in AGREEMENT_STATUSES,
             "has_certificate": certificates.certificate_printable(placement),
+            "has_summary": placement.status in SUMMARY_STATUSES,
             "certificate": certificates.certificate_for(placement),
             "certificate_return_form": CertificateReturnForm(prefix="certificate"),
             "signatures_missing": signing.missing_parties(placement=placement)

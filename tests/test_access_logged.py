@@ -26,7 +26,7 @@ from workplaces.tests.factories import NeedFactory
 pytestmark = pytest.mark.django_db
 
 # Answers that are documents about the participant: logged whatever the walk can read of them.
-DOCUMENTS = {"placements:agreement", "placements:certificate"}
+DOCUMENTS = {"placements:agreement", "placements:certificate", "placements:summary_pdf"}
 # The pages of finding 8 (issue 13): the walk must find each of them naming someone.
 NAMED_PAGES = {
     "follow_up_link",

@@ -138,6 +138,10 @@ MATRIX: dict[str, str] = {
     "placements:certificate_approve": "C",
     "placements:certificate_return": "C",
     "placements:portal_certificate": "S",
+    # The participant's summary ("Din praktik"): the case file's team, like its other documents.
+    "placements:summary": "C",
+    "placements:summary_pdf": "C",
+    "placements:summary_notes": "C",
     # The supervisor's portal and follow-up form; the coordinator logs follow-ups too.
     "placements:portal_placement": "S",
     "placements:follow_up": "CS",

@@ -233,3 +233,17 @@ def test_newcomers_in_sfi_have_timetables_that_no_demo_placement_clashes_with_an
         Need.objects.filter(working_hours__starts_at=dt.time(8)).distinct().prefetch_related("working_hours")
     )
     assert any(rules.timetable_clashes(participant=p, need=n) for p in studying for n in morning_needs)
+
+
+def test_newcomers_are_told_things_in_their_language_and_others_in_easy_swedish(seeded: str) -> None:
+    from participants.models import InformationLanguage, TargetGroup
+
+    languages = set(Participant.objects.values_list("information_language", flat=True))
+    assert {InformationLanguage.ARABIC, InformationLanguage.TIGRINYA} <= languages
+    assert (
+        not Participant.objects.exclude(target_group=TargetGroup.NEWCOMER).exclude(information_language="sv").exists()
+    )
+    # A placement to open the summary of, in Arabic.
+    assert Placement.objects.filter(
+        participant__information_language=InformationLanguage.ARABIC, status__in=HOLDING_STATUSES
+    ).exists()

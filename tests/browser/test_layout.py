@@ -107,6 +107,7 @@ def test_the_coordinators_pages_reflow_and_pass_axe(page: Page, live_server: Any
         "placements:need_candidates",
         "placements:participant_needs",
         "placements:follow_up",
+        "placements:summary",  # the participant's "Din praktik", from the placement page
         "supervisors:list",
         "supervisors:detail",
         "supervisors:create",

@@ -22,6 +22,7 @@ NOT_PAGES = {
     "participants:import_template_xlsx",
     "placements:agreement",
     "placements:certificate",
+    "placements:summary_pdf",
     "privacy:extract",
     "reporting:file",
     "reporting:generate",

@@ -1,0 +1,101 @@
+"""The coordinator's pages for the participant's placement summary ("Din praktik"): see it in a
+language (the case file's by default), download or print its one-page PDF, and say what to bring.
+The language is in the query (not personal); every read is logged as a view of the case file."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.request_types import AuthenticatedHttpRequest
+from accounts.roles import role_required
+from accounts.service_views import save_with_service
+from participants.models import InformationLanguage
+
+from . import services
+from .models import Placement
+from .selectors import placement_for_view
+from .signing_views import pdf_response
+from .summary import SUMMARY_STATUSES, summaries_for, summary_language, summary_pdf
+
+coordinator_only = role_required(Role.COORDINATOR)
+
+
+class FirstDayNotesForm(forms.Form):
+    notes = forms.CharField(
+        label=gettext_lazy("What to bring"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Shown as written in every language: write it in easy Swedish (for example “Work shoes and lunch”)."
+        ),
+    )
+
+
+def _summary_placement(request: AuthenticatedHttpRequest, pk: int) -> Placement:
+    placement = placement_for_view(user=request.user, pk=pk)
+    if placement.status not in SUMMARY_STATUSES:
+        raise Http404
+    return placement
+
+
+def _language(request: AuthenticatedHttpRequest, placement: Placement) -> str:
+    return summary_language(request.GET.get("language"), default=placement.participant.information_language)
+
+
+def _page(request: AuthenticatedHttpRequest, placement: Placement, form: FirstDayNotesForm) -> HttpResponse:
+    language = _language(request, placement)
+    return render(
+        request,
+        "placements/summary/summary_page.html",
+        {
+            "placement": placement,
+            "summaries": summaries_for(placement=placement, language=language),
+            "language": language,
+            "language_label": InformationLanguage(language).label,
+            "languages": InformationLanguage.choices,
+            "case_file_language": placement.participant.information_language,
+            "notes_form": form,
+        },
+    )
+
+
+@coordinator_only
+def summary_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    placement = _summary_placement(request, pk)
+    return _page(request, placement, FirstDayNotesForm(initial={"notes": placement.first_day_notes}))
+
+
+@coordinator_only
+def summary_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    placement = _summary_placement(request, pk)
+    language = _language(request, placement)
+    return pdf_response(
+        summary_pdf(placement=placement, language=language),
+        f"din-praktik-{placement.pk}-{language}.pdf",
+        inline=request.GET.get("inline") == "1",
+    )
+
+
+@coordinator_only
+@require_POST
+def summary_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    placement = _summary_placement(request, pk)
+    form = FirstDayNotesForm(request.POST)
+    done = save_with_service(
+        request,
+        form,
+        lambda data: services.placement_set_first_day_notes(placement=placement, notes=data["notes"], by=request.user),
+        success=lambda _saved: _("What to bring is saved."),
+        redirect_to=lambda saved: (
+            reverse("placements:summary", args=[saved.pk]) + f"?language={_language(request, saved)}"
+        ),
+    )
+    return done or _page(request, placement, form)

@@ -1,0 +1,425 @@
+"""The participant's placement summary, "Din praktik": its facts, every language's catalogue complete,
+right to left, the one-page PDF (text in Arabic and Ethiopic script), review marks, the SMS text's
+length, and who may open it (and that the read is logged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from babel.messages.extract import extract_python
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation.template import templatize
+from hypothesis import given
+
+from accounts.models import AccessAction, AccessLogEntry
+from accounts.tests.factories import CoordinatorFactory, SupervisorUserFactory
+from conftest import require_service
+from participants.models import InformationLanguage, StudyKind
+from participants.tests.factories import StudyTimeFactory
+from placements.models import MeetingKind, Placement, PlacementStatus
+from placements.summary import (
+    SMS_MAX_SEGMENTS,
+    catalogue_path,
+    catalogue_review,
+    placement_summary,
+    sms_segments,
+    summary_pdf,
+    summary_sms_text,
+)
+from placements.tests.factories import MeetingFactory, PlacementFactory
+from taxonomy.models import Weekday
+from tests.hostile_values import HOSTILE, HOSTILE_TEXT, assert_safe, fuzz, post_hostile
+from workplaces.tests.factories import WorkingHoursFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(settings.BASE_DIR)
+# Where the tests keep what a person looks at afterwards (the browser tests' screenshots too).
+ARTIFACTS = Path(os.environ.get("PLATSA_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+LANGUAGES = InformationLanguage.values
+TRANSLATED = [code for code in LANGUAGES if code != "sv"]
+SOURCES = [ROOT / "templates/placements/summary/_summary.html", ROOT / "placements/summary.py"]
+# The model labels the summary shows through the weekly schedule and the next meeting.
+LABELS = [*Weekday.labels, *StudyKind.labels, *MeetingKind.labels]
+
+
+def _summary_msgids() -> set[tuple[str | None, str]]:
+    """(context, msgid) of every message the summary uses: extracted from its template (through
+    Django's templatize, as makemessages does) and its module, and the model labels it shows."""
+    found: set[tuple[str | None, str]] = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".html":
+            text = templatize(text, origin=str(path))
+        keywords = {"gettext": None, "pgettext": ((1, "c"), 2), "_": None}
+        for _line, _func, message, _comments in extract_python(io.BytesIO(text.encode()), keywords, (), {}):
+            if isinstance(message, tuple) and len(message) == 2:
+                found.add((message[0], message[1]))
+            else:
+                found.add((None, message if isinstance(message, str) else message[0]))
+    # A lazy label keeps its msgid as the proxy's argument.
+    found |= {(None, label._args[0]) for label in LABELS}  # type: ignore[attr-defined]  # a lazy proxy keeps its arguments
+    return found
+
+
+@pytest.fixture
+def coordinator():
+    return CoordinatorFactory(phone="070-111 22 33", first_name="Karin", last_name="Koordinatorsson")
+
+
+@pytest.fixture
+def placement(coordinator):
+    placement = PlacementFactory(
+        status=PlacementStatus.AGREED,
+        participant__team=coordinator.team,
+        participant__coordinator=coordinator,
+        participant__first_name="Amina",
+        participant__last_name="Summerdotter",
+        need__workplace__name="Café Norr",
+        need__workplace__street_address="Storgatan 4",
+        need__workplace__postal_code="831 30",
+        supervisor__first_name="Per",
+        supervisor__last_name="Handledarsson",
+        supervisor__phone="070-999 88 77",
+        first_day_notes="Arbetsskor och matlåda",
+    )
+    for day in range(5):
+        WorkingHoursFactory(need=placement.need, weekday=day, starts_at=dt.time(13), ends_at=dt.time(17))
+    StudyTimeFactory(participant=placement.participant, weekday=Weekday.TUESDAY)
+    return placement
+
+
+def test_the_summary_carries_the_facts_and_nothing_more_personal(placement) -> None:
+    MeetingFactory(placement=placement, kind=MeetingKind.START, place="Café Norr, entrén")
+    summary = placement_summary(placement=placement, language="sv")
+    assert summary.workplace == "Café Norr"
+    assert summary.address == "Storgatan 4, 831 30 Östersund"
+    assert summary.start_time == "13:00"
+    assert summary.supervisor_first_name == "Per"
+    assert (summary.sick_call_name, summary.sick_call_phone) == ("Per", "070-999 88 77")
+    assert (summary.coordinator_name, summary.coordinator_phone) == ("Karin Koordinatorsson", "070-111 22 33")
+    assert summary.bring == "Arbetsskor och matlåda"
+    assert summary.next_meeting is not None and summary.next_meeting.kind == "Startmöte"
+    assert [row.day for row in summary.schedule][:2] == ["Måndag", "Tisdag"]
+    assert summary.schedule[1].studies == ["SFI 08:30–12:00 (SFI Östersund)"]
+    fields = " ".join(str(value) for value in vars(summary).values())
+    assert placement.participant.identity_number not in fields
+    assert "Handledarsson" not in fields and "Summerdotter" not in fields
+
+
+def test_without_a_supervisors_phone_the_ill_participant_calls_the_coordinator(placement) -> None:
+    placement.supervisor.phone = ""
+    placement.supervisor.save()
+    summary = placement_summary(placement=placement, language="sv")
+    assert (summary.sick_call_name, summary.sick_call_phone) == ("Karin Koordinatorsson", "070-111 22 33")
+
+
+def test_a_cancelled_or_past_meeting_is_not_the_next_one(placement) -> None:
+    MeetingFactory(placement=placement, cancelled_at=timezone.now())
+    assert placement_summary(placement=placement, language="sv").next_meeting is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_of_the_summary_is_translated_in_each_language(language: str) -> None:
+    catalogue = catalogue_path(language)
+    assert catalogue.exists(), catalogue
+    with catalogue.open("rb") as file:
+        po = read_po(file)
+    wanted = _summary_msgids()
+    # The Swedish catalogue is the project's: the model labels are translated there already.
+    missing = sorted(
+        f"{context or ''}|{msgid}"
+        for context, msgid in wanted
+        if not (po.get(msgid, context=context) and po.get(msgid, context=context).string)
+    )
+    assert len(wanted) > 40
+    assert not missing, f"{language} lacks translations of: {missing}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_summary_renders_in_the_language(client: Client, coordinator, placement, language: str) -> None:
+    client.force_login(coordinator)
+    response = client.get(reverse("placements:summary", args=[placement.pk]), {"language": language})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'lang="{language}"' in html
+    with translation.override(language):
+        title = translation.pgettext("participant summary", "Your placement")
+    assert title != "Your placement" or language == "en"
+    assert title in html
+    # Unreviewed: the easy-Swedish text stands beside it, and the coordinator is told.
+    assert "Din praktik" in html
+    assert "Ingen person har kontrollerat den här översättningen än." in html
+    assert "ingen person har granskat den än" in html
+
+
+@pytest.mark.parametrize("language", ["ar", "fa-af"])
+def test_right_to_left_languages_render_right_to_left(client: Client, coordinator, placement, language: str) -> None:
+    client.force_login(coordinator)
+    html = client.get(reverse("placements:summary", args=[placement.pk]), {"language": language}).content.decode()
+    assert re.search(rf'<article class="summary" lang="{language}" dir="rtl"', html)
+    assert '<article class="summary" lang="sv" dir="ltr"' in html
+
+
+def test_the_case_files_language_is_the_default_and_an_unknown_one_falls_back_to_it(
+    client: Client, coordinator, placement
+) -> None:
+    placement.participant.information_language = InformationLanguage.TIGRINYA
+    placement.participant.save()
+    client.force_login(coordinator)
+    for query in ({}, {"language": "xx"}):
+        html = client.get(reverse("placements:summary", args=[placement.pk]), query).content.decode()
+        assert 'lang="ti"' in html and "ናይ ስራሕ ልምምድኹም" in html
+
+
+def test_easy_swedish_alone_has_no_second_column_and_no_unreviewed_mark(client: Client, coordinator, placement) -> None:
+    client.force_login(coordinator)
+    html = client.get(reverse("placements:summary", args=[placement.pk]), {"language": "sv"}).content.decode()
+    assert html.count('<article class="summary"') == 1
+    assert "Ingen person har kontrollerat" not in html
+
+
+def test_every_translation_is_marked_unreviewed_until_its_header_says_who_reviewed_it(tmp_path, settings) -> None:
+    assert catalogue_review(language="sv").reviewed
+    assert not any(catalogue_review(language=code).reviewed for code in TRANSLATED)
+    reviewed = tmp_path / "ar" / "LC_MESSAGES"
+    reviewed.mkdir(parents=True)
+    text = catalogue_path("ar").read_text(encoding="utf-8")
+    text = text.replace('"X-Reviewed-By: \\n"', '"X-Reviewed-By: Sara Translator\\n"')
+    text = text.replace('"X-Reviewed-Date: \\n"', '"X-Reviewed-Date: 2026-11-30\\n"')
+    (reviewed / "django.po").write_text(text, encoding="utf-8")
+    settings.LOCALE_PATHS = [tmp_path]
+    review = catalogue_review(language="ar")
+    assert review.reviewed and (review.reviewed_by, review.reviewed_on) == ("Sara Translator", "2026-11-30")
+
+
+def _pdftotext(content: bytes, tmp_path: Path) -> str:
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _fonts_installed() -> None:
+    listed = (
+        subprocess.run(["fc-list"], capture_output=True, text=True, check=False) if shutil.which("fc-list") else None
+    )
+    fonts = listed.stdout if listed else ""
+    require_service(
+        "NotoSansArabic" in fonts.replace(" ", "") and "NotoSansEthiopic" in fonts.replace(" ", ""),
+        "the Noto fonts for Arabic and Ethiopic (fonts-noto-core)",
+    )
+
+
+def _pages(content: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_pdf_is_one_page_with_arabic_script_and_easy_swedish_beside_it(placement, tmp_path) -> None:
+    _fonts_installed()
+    MeetingFactory(placement=placement)
+    content = summary_pdf(placement=placement, language="ar")
+    assert _pages(content) == 1
+    text = _pdftotext(content, tmp_path)
+    for expected in ("تدريبك", "العملي", "الهاتف", "Din praktik", "Café Norr", "070-999 88 77"):
+        assert expected in text, expected
+
+
+def test_the_pdf_is_one_page_with_tigrinya_in_ethiopic_script(placement, tmp_path) -> None:
+    _fonts_installed()
+    content = summary_pdf(placement=placement, language="ti")
+    assert _pages(content) == 1
+    text = _pdftotext(content, tmp_path)
+    for expected in ("ናይ ስራሕ ልምምድኹም", "ሰሙንኩም", "ሰኑይ", "Din praktik"):
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_languages_pdf_fits_one_page(placement, language: str) -> None:
+    MeetingFactory(placement=placement)
+    assert _pages(summary_pdf(placement=placement, language=language)) == 1
+
+
+@pytest.mark.parametrize("language", ["ar", "uk"])
+def test_a_full_week_long_names_and_notes_still_fit_one_page(placement, language: str) -> None:
+    placement.first_day_notes = ("Arbetsskor med stålhätta, arbetsbyxor, varm jacka, matlåda och busskort. " * 5)[:300]
+    placement.save()
+    workplace = placement.need.workplace
+    workplace.name = "Östersunds kommuns äldreboende Solbacken, avdelning Norrsken"
+    workplace.street_address = "Långa vägen genom skogen 123 B, ingång från parkeringen"
+    workplace.save()
+    for day in (Weekday.SATURDAY, Weekday.SUNDAY):
+        WorkingHoursFactory(need=placement.need, weekday=day, starts_at=dt.time(9), ends_at=dt.time(13))
+    for day in Weekday:
+        StudyTimeFactory(
+            participant=placement.participant,
+            weekday=day,
+            starts_at=dt.time(7),
+            ends_at=dt.time(8, 30),
+            kind=StudyKind.OTHER,
+            school="Komvux Östersund distans",
+        )
+    MeetingFactory(placement=placement, place="Arbetsmarknadsenheten, Rådhusgatan 44, rum 12")
+    assert _pages(summary_pdf(placement=placement, language=language)) == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_languages_pdf_first_page_is_kept_as_a_picture(placement, tmp_path, language: str) -> None:
+    """A PNG of the first page per language under test-artifacts/summary/, for a person to look at."""
+    require_service(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils)")
+    _fonts_installed()
+    MeetingFactory(placement=placement)
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(summary_pdf(placement=placement, language=language))
+    folder = ARTIFACTS / "summary"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"din-praktik-{language}"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)], check=True
+    )
+    picture = stem.with_suffix(".png")
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_pdf_download_names_no_person(client: Client, coordinator, placement) -> None:
+    client.force_login(coordinator)
+    response = client.get(reverse("placements:summary_pdf", args=[placement.pk]), {"language": "ar"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="din-praktik-{placement.pk}-ar.pdf"'
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_sms_text_fits_its_segments_in_every_language(placement, language: str) -> None:
+    MeetingFactory(placement=placement)
+    text = summary_sms_text(placement=placement, language=language)
+    assert sms_segments(text) <= SMS_MAX_SEGMENTS
+    assert "Café Norr" in text and "070-999 88 77" in text
+    assert "http" not in text
+    assert placement.participant.identity_number not in text
+
+
+def test_a_long_sms_drops_what_to_bring_before_the_essentials(placement) -> None:
+    placement.first_day_notes = "Arbetsskor, arbetsbyxor, matlåda och busskort " * 6
+    placement.save()
+    text = summary_sms_text(placement=placement, language="ar")
+    assert sms_segments(text) <= SMS_MAX_SEGMENTS
+    assert "Café Norr" in text and "070-999 88 77" in text
+    assert "busskort" not in text
+
+
+def test_sms_segments_count_the_gsm_alphabet_and_ucs2() -> None:
+    assert sms_segments("a" * 160) == 1
+    assert sms_segments("a" * 161) == 2
+    assert sms_segments("å" * 160) == 1  # in the GSM alphabet
+    assert sms_segments("€" * 80) == 1  # two each, from the extension table
+    assert sms_segments("ا" * 70) == 1
+    assert sms_segments("ا" * 71) == 2
+    assert sms_segments("ا" * 201) == 3
+
+
+def test_access_owner_yes_other_team_no_supervisor_and_anonymous_no(client: Client, coordinator, placement) -> None:
+    urls = [reverse("placements:summary", args=[placement.pk]), reverse("placements:summary_pdf", args=[placement.pk])]
+    for url in urls:
+        assert client.get(url).status_code == 302  # anonymous: to the login
+    client.force_login(SupervisorUserFactory())
+    for url in urls:
+        assert client.get(url).status_code in (403, 404)
+    client.force_login(CoordinatorFactory())
+    for url in urls:
+        assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    for url in urls:
+        assert client.get(url).status_code == 200
+
+
+def test_every_read_is_logged_as_a_view_of_the_case_file(client: Client, coordinator, placement) -> None:
+    client.force_login(coordinator)
+    client.get(reverse("placements:summary", args=[placement.pk]))
+    client.get(reverse("placements:summary_pdf", args=[placement.pk]))
+    entries = AccessLogEntry.objects.filter(user=coordinator, participant_id=placement.participant_id)
+    assert entries.filter(action=AccessAction.VIEW).count() == 2
+
+
+def test_an_ended_placement_has_no_summary(client: Client, coordinator) -> None:
+    placement = PlacementFactory(completed=True, participant__team=coordinator.team)
+    client.force_login(coordinator)
+    assert client.get(reverse("placements:summary", args=[placement.pk])).status_code == 404
+
+
+def test_the_coordinator_says_what_to_bring_and_it_shows(client: Client, coordinator, placement) -> None:
+    client.force_login(coordinator)
+    url = reverse("placements:summary_notes", args=[placement.pk]) + "?language=uk"
+    response = client.post(url, {"notes": "  Varma kläder  "})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("placements:summary", args=[placement.pk]) + "?language=uk"
+    placement.refresh_from_db()
+    assert placement.first_day_notes == "Varma kläder"
+    assert "Varma kläder" in client.get(response["Location"]).content.decode()
+
+
+def test_another_team_cannot_say_what_to_bring(client: Client, placement) -> None:
+    client.force_login(CoordinatorFactory())
+    response = client.post(reverse("placements:summary_notes", args=[placement.pk]), {"notes": "Nej"})
+    assert response.status_code == 404
+    placement.refresh_from_db()
+    assert placement.first_day_notes == "Arbetsskor och matlåda"
+
+
+def test_the_placement_page_links_to_the_summary(client: Client, coordinator, placement) -> None:
+    client.force_login(coordinator)
+    html = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+    assert reverse("placements:summary", args=[placement.pk]) in html
+    assert "Arbetsskor och matlåda" in html  # what to bring, with a link to change it
+
+
+@fuzz()
+@given(notes=HOSTILE, language=HOSTILE_TEXT)
+def test_hostile_notes_and_languages_never_break_the_summary(notes: object, language: str) -> None:
+    coordinator = CoordinatorFactory()
+    placement = PlacementFactory(status=PlacementStatus.AGREED, participant__team=coordinator.team)
+    client = Client()
+    client.force_login(coordinator)
+    query = {"language": language}
+    post_hostile(
+        client,
+        reverse("placements:summary_notes", args=[placement.pk]) + "?" + urlencode(query),
+        {} if notes is None else {"notes": notes},
+        may_write=["placements.Placement", "accounts.AccessLogEntry"],
+    )
+    assert_safe(client.get(reverse("placements:summary", args=[placement.pk]), query))
+    assert sms_segments(summary_sms_text(placement=Placement.objects.get(pk=placement.pk), language="ar")) <= 3
+
+
+def test_django_serves_somali_tigrinya_and_dari_from_the_summary_catalogues() -> None:
+    """Django has no locale data for Somali or Tigrinya (LANG_INFO lacks them), yet override() works:
+    it loads locale/so and locale/ti, and a message missing there would fall back to the default
+    language, Swedish, not to the English msgid (the completeness test above guards that). Dari
+    ("fa-af") is fa_AF on disk, and right to left through Persian."""
+    title = ("participant summary", "Your placement")
+    expected = {"so": "Tababarkaaga shaqada", "ti": "ናይ ስራሕ ልምምድኹም", "fa-af": "کارآموزی شما", "sv": "Din praktik"}
+    for language, text in expected.items():
+        with translation.override(language):
+            assert translation.pgettext(*title) == text
+            assert translation.get_language() == language
+    with translation.override("so"):
+        assert translation.gettext("Language of the summary") == "Sammanfattningens språk"  # the fallback
+        assert not translation.get_language_bidi()
+    with translation.override("fa-af"):
+        assert translation.get_language_bidi() and translation.to_locale("fa-af") == "fa_AF"
+    with pytest.raises(KeyError):
+        translation.get_language_info("ti")  # hence the summary's own NATIVE_NAMES
