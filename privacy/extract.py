@@ -101,6 +101,7 @@ PLACEMENT_FIELDS = (
     "end_reason",
     "outcome",
     "assessment",
+    "first_day_notes",
     "created_at",
     "updated_at",
 )
