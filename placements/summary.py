@@ -28,6 +28,7 @@ from django.utils.translation import pgettext
 from weasyprint import HTML
 
 from participants.models import InformationLanguage
+from sms.phone_numbers import phone_display
 
 from .documents import ScheduleDay, weekly_schedule
 from .models import Placement, PlacementStatus
@@ -182,7 +183,10 @@ def placement_summary(*, placement: Placement, language: str, now: dt.datetime |
     locale = _babel_locale(language)
     coordinator = placement.coordinator or placement.participant.coordinator
     coordinator_name = coordinator.get_full_name() if coordinator else ""
-    coordinator_phone = (coordinator.phone if coordinator else "") or settings.PLATSA_LETTERHEAD.get("phone", "")
+    # Numbers are stored in E.164; the participant reads them as written in Sweden ("070-123 45 67").
+    coordinator_phone = phone_display(
+        (coordinator.phone if coordinator else "") or settings.PLATSA_LETTERHEAD.get("phone", "")
+    )
     supervisor = placement.supervisor
     with translation.override(language):
         return Summary(
@@ -198,7 +202,7 @@ def placement_summary(*, placement: Placement, language: str, now: dt.datetime |
             schedule=weekly_schedule(placement),
             supervisor_first_name=supervisor.first_name,
             sick_call_name=supervisor.first_name if supervisor.phone else coordinator_name,
-            sick_call_phone=supervisor.phone or coordinator_phone,
+            sick_call_phone=phone_display(supervisor.phone) if supervisor.phone else coordinator_phone,
             bring=placement.first_day_notes,
             next_meeting=_next_meeting(placement, now=now, locale=locale),
             coordinator_name=coordinator_name,

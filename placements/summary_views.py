@@ -5,8 +5,10 @@ The language is in the query (not personal); every read is logged as a view of t
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,13 +18,14 @@ from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
-from participants.models import InformationLanguage
+from participants.models import InformationLanguage, TextMessageFailure
+from participants.text_messages import participant_sms_send, sms_refusal
 
 from . import services
 from .models import Placement
 from .selectors import placement_for_view
 from .signing_views import pdf_response
-from .summary import SUMMARY_STATUSES, summaries_for, summary_language, summary_pdf
+from .summary import SUMMARY_STATUSES, summaries_for, summary_language, summary_pdf, summary_sms_text
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -63,6 +66,10 @@ def _page(request: AuthenticatedHttpRequest, placement: Placement, form: FirstDa
             "languages": InformationLanguage.choices,
             "case_file_language": placement.participant.information_language,
             "notes_form": form,
+            # The SMS goes in the case file's language, whichever the page shows.
+            "sms_text": summary_sms_text(placement=placement, language=placement.participant.information_language),
+            "sms_refusal": sms_refusal(participant=placement.participant),
+            "no_sms_consent": sms_refusal(participant=placement.participant) == TextMessageFailure.NO_CONSENT,
         },
     )
 
@@ -99,3 +106,20 @@ def summary_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
     )
     return done or _page(request, placement, form)
+
+
+@coordinator_only
+@require_POST
+def summary_sms(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Send the summary's SMS text to the participant, in the case file's language: queued, and only
+    with their consent and a mobile number (participants.text_messages says so, and logs the send)."""
+    placement = _summary_placement(request, pk)
+    participant = placement.participant
+    text = summary_sms_text(placement=placement, language=participant.information_language)
+    try:
+        participant_sms_send(participant=participant, text=text, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The summary is on its way to the participant by SMS."))
+    return redirect(reverse("placements:summary", args=[placement.pk]) + f"?language={_language(request, placement)}")

@@ -35,5 +35,6 @@ urlpatterns = [
     path("<int:pk>/summary/", summary_views.summary_page, name="summary"),
     path("<int:pk>/summary.pdf", summary_views.summary_download, name="summary_pdf"),
     path("<int:pk>/summary/first-day-notes/", summary_views.summary_notes, name="summary_notes"),
+    path("<int:pk>/summary/sms/", summary_views.summary_sms, name="summary_sms"),
     path("<int:pk>/<slug:action>/", views.placement_transition, name="transition"),
 ]

@@ -64,6 +64,7 @@ OBJECT_OF = {
     "placements:summary": "placement",
     "placements:summary_pdf": "placement",
     "placements:summary_notes": "placement",
+    "placements:summary_sms": "placement",
     "placements:need_candidates": "need",
     "placements:participant_needs": "participant",
     "workplaces:organisation_detail": "organisation",

@@ -142,6 +142,7 @@ MATRIX: dict[str, str] = {
     "placements:summary": "C",
     "placements:summary_pdf": "C",
     "placements:summary_notes": "C",
+    "placements:summary_sms": "C",
     # The supervisor's portal and follow-up form; the coordinator logs follow-ups too.
     "placements:portal_placement": "S",
     "placements:follow_up": "CS",

@@ -423,3 +423,41 @@ def test_django_serves_somali_tigrinya_and_dari_from_the_summary_catalogues() ->
         assert translation.get_language_bidi() and translation.to_locale("fa-af") == "fa_AF"
     with pytest.raises(KeyError):
         translation.get_language_info("ti")  # hence the summary's own NATIVE_NAMES
+
+
+def test_the_coordinator_sends_the_summary_by_sms_in_the_case_files_language(
+    client: Client, coordinator, placement, django_capture_on_commit_callbacks
+) -> None:
+    from participants.models import TextMessage
+    from sms.backends import locmem
+
+    person = placement.participant
+    person.information_language = "ti"
+    person.save()
+    client.force_login(coordinator)
+    page_url = reverse("placements:summary", args=[placement.pk])
+    url = reverse("placements:summary_sms", args=[placement.pk])
+    # Without consent: said on the page, no button, and a post queues nothing.
+    page = client.get(page_url, {"language": "sv"}).content.decode()
+    assert "Deltagaren har inte samtyckt till sms" in page and url not in page
+    response = client.post(url, follow=True)
+    assert "Deltagaren har inte samtyckt till sms." in response.content.decode()
+    assert not TextMessage.objects.exists()
+    # With consent: the page shows the text in Tigrinya whichever language it shows, and the post sends it.
+    person.phone, person.sms_consent_at, person.sms_consent_recorded_by = "+46701740605", timezone.now(), coordinator
+    person.save()
+    text = summary_sms_text(placement=placement, language="ti")
+    page = client.get(page_url, {"language": "sv"}).content.decode()
+    assert url in page and text.split()[0] in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == page_url + "?language=ti"
+    assert [(m.to, m.text) for m in locmem.outbox] == [("+46701740605", text)]
+    entry = AccessLogEntry.objects.filter(action=AccessAction.SMS).get()
+    assert entry.participant_id == person.pk and text not in (entry.reason + " ".join(entry.fields))
+    # Another team's coordinator and a GET reach nothing.
+    other = CoordinatorFactory()
+    client.force_login(other)
+    assert client.post(url).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 405
