@@ -9,7 +9,7 @@ from typing import Any
 import django_filters
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ from taxonomy.search import containing_groups
 
 from .identity import normalize_identity_number
 from .models import Interest, Participant, ParticipantStatus, TargetGroup, WorkExperience
-from .search import participants_matching
+from .search import participants_matching, with_occupations
 
 # Where the occupation filter looks: the person's work experience, their interests, or both.
 EXPERIENCE, INTEREST = "experience", "interest"
@@ -119,14 +119,16 @@ class ParticipantFilter(django_filters.FilterSet):
         # it. The codes come from the choices already read (an IN list the occupation index answers).
         codes = [code for code, _label in self.filters["occupation"].extra["choices"]() if code.startswith(value)]
         source = self.form.cleaned_data.get("occupation_in")
-        condition = Q()
+        holders: list[QuerySet[Any, int]] = []
         if source != INTEREST:
-            condition |= Q(pk__in=WorkExperience.objects.filter(occupation_id__in=codes).values("participant_id"))
+            holders.append(
+                WorkExperience.objects.filter(occupation_id__in=codes).values_list("participant_id", flat=True)
+            )
         if source != EXPERIENCE:
             # An interest in a whole field (a sub-major group, say) counts for each occupation in it.
             fields = sorted(containing_groups(codes))
-            condition |= Q(pk__in=Interest.objects.filter(occupation_id__in=fields).values("participant_id"))
-        return queryset.filter(condition)
+            holders.append(Interest.objects.filter(occupation_id__in=fields).values_list("participant_id", flat=True))
+        return queryset.filter(with_occupations(*holders))
 
     def occupation_source(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
         return queryset  # read by with_occupation; alone it filters nothing

@@ -399,3 +399,25 @@ def test_an_interest_in_a_whole_field_counts_for_every_occupation_in_it(coordina
     assert found(coordinator, occupation="532", occupation_in="interest") == {"Omsorg"}
     assert found(coordinator, occupation="532", occupation_in="experience") == set()
     assert found(coordinator, q="undersköterska") == {"Omsorg"}
+
+
+@pytest.mark.parametrize("inline", [0, 1, 5000])
+def test_occupations_named_by_id_or_by_subquery_find_the_same_people(coordinator, monkeypatch, inline: int) -> None:
+    """On PostgreSQL a word's (or the filter's) few occupation holders are written into the query as
+    ids; past OCCUPATION_IDS_INLINE, and on SQLite, as subqueries. Both must answer alike."""
+    from participants import search
+
+    monkeypatch.setattr(search, "OCCUPATION_IDS_INLINE", inline)
+    WorkExperienceFactory(participant=person(coordinator, "Erfaren", "Berg"), occupation=unit("5321"))
+    InterestFactory(participant=person(coordinator, "Intresserad"), occupation=unit("5322"))
+    WorkExperienceFactory(participant=person(coordinator, "Kock", "Berg"), occupation=unit("5120"))
+    assert found(coordinator, q="hemtjänst") == {"Erfaren"}
+    assert found(coordinator, q="berg undersköterska") == {"Erfaren"}
+    assert found(coordinator, q="undersköterska") == {"Erfaren", "Intresserad"}
+    assert found(coordinator, occupation="532") == {"Erfaren", "Intresserad"}
+    assert found(coordinator, occupation="532", occupation_in="interest") == {"Intresserad"}
+    assert found(coordinator, q="berg", occupation="5120") == {"Kock"}
+    queryset = ParticipantFilter({"q": "undersköterska"}, queryset=Participant.objects.all(), user=coordinator).qs
+    as_subquery = "participants_workexperience" in str(queryset.query)
+    # Inline on PostgreSQL while the holders (two here) fit; a subquery otherwise, and always on SQLite.
+    assert as_subquery == (connection.vendor != "postgresql" or inline < 2)
