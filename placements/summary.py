@@ -284,7 +284,7 @@ def summary_sms_text(*, placement: Placement, language: str) -> str:
         if summary.next_meeting:
             when = summary.next_meeting.when
             optional.append(pgettext("participant summary sms", "Meeting: %(when)s.") % {"when": when})
-        if summary.coordinator_name:
+        if summary.coordinator_name and summary.coordinator_phone:  # a name alone is nobody to call
             optional.append(
                 pgettext("participant summary sms", "Questions? %(name)s %(phone)s.")
                 % {"name": summary.coordinator_name, "phone": summary.coordinator_phone}

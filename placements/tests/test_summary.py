@@ -461,3 +461,15 @@ def test_the_coordinator_sends_the_summary_by_sms_in_the_case_files_language(
     assert client.post(url).status_code == 404
     client.force_login(coordinator)
     assert client.get(url).status_code == 405
+
+
+def test_the_sms_asks_no_questions_of_a_coordinator_without_a_phone(placement, settings) -> None:
+    """It ended "Frågor? Karin Koordinatorsson ." with nothing to call."""
+    settings.PLATSA_LETTERHEAD = {**settings.PLATSA_LETTERHEAD, "phone": ""}
+    assert "Karin Koordinatorsson 070-111 22 33" in summary_sms_text(placement=placement, language="sv")
+    coordinator = placement.participant.coordinator
+    coordinator.phone = ""
+    coordinator.save()
+    placement.refresh_from_db()
+    text = summary_sms_text(placement=placement, language="sv")
+    assert "Koordinatorsson" not in text and " ." not in text
