@@ -986,6 +986,8 @@ class TextMessageFailure(models.TextChoices):
     NO_CONSENT = "no_consent", _("No consent to text messages")
     NO_NUMBER = "no_number", _("No mobile number")
     REJECTED = "rejected", _("Refused by the SMS provider")
+    UNCERTAIN = "uncertain", _("The SMS provider did not answer: it may have been sent")
+    UNAVAILABLE = "unavailable", _("The SMS provider could not be reached in time")
 
 
 class TextMessage(models.Model):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.access_log import log_access, log_text_message
 from accounts.models import AccessAction, User
 from outbox.services import outbox_enqueue
-from sms import SmsRejected, SmsUnavailable, send_sms
+from sms import SmsRejected, SmsUnavailable, SmsUncertain, send_sms
 from sms.phone_numbers import phone_can_receive_sms, phone_e164
 
 from .models import Participant, TextMessage, TextMessageFailure, TextMessageKind
@@ -132,6 +132,11 @@ def text_message_deliver(*, message_id: int) -> bool:
     except SmsRejected:
         _give_up(message, TextMessageFailure.REJECTED)
         return False
+    except SmsUncertain:
+        # Perhaps sent: never again. The number went to the provider, so the access log says so.
+        _give_up(message, TextMessageFailure.UNCERTAIN)
+        log_text_message(user=message.created_by, participant_id=participant.pk, kind=message.kind)
+        return False
     except Exception:
         # Not known to be sent (a backend misconfigured, a bug): released, so it can be sent again.
         TextMessage.objects.filter(pk=message.pk).update(claimed_at=None, attempts=message.attempts + 1)
@@ -147,6 +152,14 @@ def text_message_deliver(*, message_id: int) -> bool:
         )
         log_text_message(user=message.created_by, participant_id=participant.pk, kind=message.kind)
     return True
+
+
+def text_message_expire(*, message_id: int) -> None:
+    """The provider stayed unavailable through every retry: the message is given up (its text removed)
+    and shown so on the case file, rather than left unsent, unclaimed and forgotten."""
+    message = TextMessage.objects.filter(pk=message_id, sent_at__isnull=True, failure="").first()
+    if message is not None:
+        _give_up(message, TextMessageFailure.UNAVAILABLE)
 
 
 def _give_up(message: TextMessage, reason: str) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access_log import log_text_message
-from sms import SmsRejected, send_sms
+from sms import SmsRejected, SmsUncertain, send_sms
 from sms.phone_numbers import phone_can_receive_sms
 from supervisors.models import ReminderChannel, Supervisor
 
@@ -102,6 +102,9 @@ def _send_sms(follow_up: FollowUp, stage: str) -> bool:
     except SmsRejected:
         logger.warning("follow-up reminder %s: the text message was refused, sending e-mail", follow_up.pk)
         return False
+    except SmsUncertain:
+        # The provider may have sent it: the reminder counts as sent (its claim stays), never twice.
+        logger.warning("follow-up reminder %s: the SMS provider gave no answer; not sent again", follow_up.pk)
     # The participant's first name left for the SMS provider: the access log says so, not the text.
     log_text_message(
         user=None, participant_id=placement.participant_id, kind="supervisor_reminder", fields=["first_name"]

@@ -12,6 +12,6 @@ It imports no project app, so any app may use it.
 
 from __future__ import annotations
 
-from .backends import SmsError, SmsRejected, SmsResult, SmsUnavailable, get_backend, send_sms
+from .backends import SmsError, SmsRejected, SmsResult, SmsUnavailable, SmsUncertain, get_backend, send_sms
 
-__all__ = ["SmsError", "SmsRejected", "SmsResult", "SmsUnavailable", "get_backend", "send_sms"]
+__all__ = ["SmsError", "SmsRejected", "SmsResult", "SmsUnavailable", "SmsUncertain", "get_backend", "send_sms"]

@@ -243,3 +243,35 @@ def test_a_misconfigured_backend_leaves_the_message_to_be_sent_again(consenting,
     assert message.claimed_at is None and message.sent_at is None and message.text == TEXT
     settings.SMS_BACKEND = "sms.backends.locmem.SmsBackend"
     assert send_text_message(message.pk) is True
+
+
+def test_a_message_the_provider_may_have_sent_is_not_sent_again(
+    consenting, coordinator, sms_provider, retrying_eagerly, django_capture_on_commit_callbacks
+) -> None:
+    sms_provider.answers = [(0, ""), (200, "")]
+    with django_capture_on_commit_callbacks(execute=True):
+        message = participant_sms_send(participant=consenting, text=TEXT, by=coordinator)
+    message.refresh_from_db()
+    assert len(sms_provider.requests) == 1
+    assert (message.failure, message.text, message.sent_at) == (TextMessageFailure.UNCERTAIN, "", None)
+    # The number went to the provider: the access log says a message went, as for one sent.
+    assert AccessLogEntry.objects.filter(action=AccessAction.SMS, participant_id=consenting.pk).count() == 1
+    send_text_message.delay(message.pk)
+    assert len(sms_provider.requests) == 1
+
+
+def test_a_message_the_provider_never_took_is_given_up_after_the_last_retry(
+    consenting, coordinator, sms_provider, retrying_eagerly, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    """It stayed unsent and unclaimed with its text, and nothing queued it again."""
+    from participants import tasks
+
+    monkeypatch.setattr(tasks, "SEND_RETRIES", 2)
+    monkeypatch.setitem(send_text_message.retry_kwargs, "max_retries", 2)
+    sms_provider.answers = [(503, "busy")]
+    with django_capture_on_commit_callbacks(execute=True):
+        message = participant_sms_send(participant=consenting, text=TEXT, by=coordinator)
+    message.refresh_from_db()
+    assert len(sms_provider.requests) == 3
+    assert (message.failure, message.text, message.sent_at) == (TextMessageFailure.UNAVAILABLE, "", None)
+    assert not AccessLogEntry.objects.filter(action=AccessAction.SMS).exists()

@@ -243,6 +243,14 @@ def test_a_supervisor_reminder_is_retried_when_the_provider_is_down(overdue_foll
     assert len(sms_provider.requests) == 2
 
 
+def test_a_supervisor_reminder_the_provider_may_have_sent_is_not_sent_again(overdue_follow_up, sms_provider) -> None:
+    sms_provider.answers = [(0, ""), (200, "")]
+    follow_up_reminders_send(today=NOW.date())
+    follow_up_reminders_send(today=NOW.date())
+    assert len(sms_provider.requests) == 1
+    assert Reminder.objects.filter(recipient=Reminder.Recipient.SUPERVISOR).count() == 1
+
+
 def test_a_supervisor_without_a_mobile_number_gets_e_mail(overdue_follow_up) -> None:
     supervisor = overdue_follow_up.placement.supervisor
     supervisor.phone = "+46812345678"

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from ..phone_numbers import phone_e164
-from .base import BaseSmsBackend, SmsError, SmsRejected, SmsResult, SmsUnavailable
+from .base import BaseSmsBackend, SmsError, SmsRejected, SmsResult, SmsUnavailable, SmsUncertain
 
 
 def get_backend(path: str | None = None) -> BaseSmsBackend:
@@ -26,7 +26,8 @@ def get_backend(path: str | None = None) -> BaseSmsBackend:
 def send_sms(*, to: str, text: str, sender: str | None = None) -> SmsResult:
     """Send one text message to `to` (any way of writing a valid number; sent as E.164) from `sender`
     (by default `SMS_SENDER`). Raises SmsRejected for a number or message the provider will never take,
-    SmsUnavailable when it may work later (the caller retries)."""
+    SmsUnavailable when it may work later (the caller retries), SmsUncertain when the provider may have
+    taken it without answering (the caller does not send it again)."""
     number = phone_e164(to)
     if number is None:
         raise SmsRejected("not a valid phone number")
@@ -35,4 +36,13 @@ def send_sms(*, to: str, text: str, sender: str | None = None) -> SmsResult:
     return get_backend().send(to=number, text=text, sender=sender or settings.SMS_SENDER)
 
 
-__all__ = ["BaseSmsBackend", "SmsError", "SmsRejected", "SmsResult", "SmsUnavailable", "get_backend", "send_sms"]
+__all__ = [
+    "BaseSmsBackend",
+    "SmsError",
+    "SmsRejected",
+    "SmsResult",
+    "SmsUnavailable",
+    "SmsUncertain",
+    "get_backend",
+    "send_sms",
+]

@@ -13,6 +13,11 @@ class SmsUnavailable(SmsError):
     """The provider could not be reached or failed (a 5xx answer, a timeout): try again later."""
 
 
+class SmsUncertain(SmsError):
+    """The provider took the request but gave no answer (a timeout or a reset while it answered): the
+    message may have been sent. Never sent again: a second SMS is worse than a missing one."""
+
+
 class SmsRejected(SmsError):
     """The provider refused the message (a 4xx answer, a number it does not take): retrying will not help."""
 

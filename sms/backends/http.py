@@ -4,13 +4,17 @@ form fields `from`, `to` (E.164) and `message` to `SMS_HTTP_URL` with basic auth
 
 Only the number, the sender name and the text go to the provider: nothing else about the person.
 Logs name the provider's id and the HTTP status, never the number or the text. A 5xx answer, a
-timeout or a refused connection raises SmsUnavailable (the task retries); a 4xx answer SmsRejected.
+refused or failed connection raises SmsUnavailable (the task retries), and so does an answer that the
+credentials are wrong (401, 403, 407: a configuration fault, logged as an error, not the message's);
+another 4xx answer SmsRejected. A timeout or a reset after the request went out raises SmsUncertain:
+the provider may have sent it, so it is not sent again.
 urllib, not requests: requests is not a runtime dependency.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import logging
 import urllib.error
@@ -20,9 +24,12 @@ import urllib.request
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import BaseSmsBackend, SmsRejected, SmsResult, SmsUnavailable, message_parts
+from .base import BaseSmsBackend, SmsRejected, SmsResult, SmsUnavailable, SmsUncertain, message_parts
 
 logger = logging.getLogger(__name__)
+
+# Wrong or rotated credentials: every message would be refused, none of them for itself.
+CREDENTIALS_REFUSED = frozenset({401, 403, 407})
 
 
 class SmsBackend(BaseSmsBackend):
@@ -53,13 +60,21 @@ class SmsBackend(BaseSmsBackend):
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # as above
                 status, payload = response.status, response.read()
         except urllib.error.HTTPError as exc:
+            if exc.code in CREDENTIALS_REFUSED:
+                logger.error("SMS provider refused the credentials (%s): check SMS_HTTP_USERNAME/PASSWORD", exc.code)
+                raise SmsUnavailable(f"provider refused the credentials ({exc.code})") from None
             logger.warning("SMS provider answered %s", exc.code)
             if exc.code >= 500 or exc.code == 429:
                 raise SmsUnavailable(f"provider answered {exc.code}") from None
             raise SmsRejected(f"provider answered {exc.code}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            logger.warning("SMS provider not reachable (%s)", type(exc).__name__)
-            raise SmsUnavailable(f"provider not reachable ({type(exc).__name__})") from None
+        except urllib.error.URLError as exc:
+            # urllib wraps what fails while connecting or sending the request: nothing was taken.
+            logger.warning("SMS provider not reachable (%s)", type(exc.reason).__name__)
+            raise SmsUnavailable(f"provider not reachable ({type(exc.reason).__name__})") from None
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            # Raised while the answer was awaited or read: the provider has the request, and may send it.
+            logger.warning("SMS provider gave no answer (%s)", type(exc).__name__)
+            raise SmsUncertain(f"provider gave no answer ({type(exc).__name__})") from None
         try:
             provider_id = str(json.loads(payload)["id"])
         except (ValueError, KeyError, TypeError):

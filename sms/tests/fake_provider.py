@@ -1,7 +1,8 @@
 """A fake SMS provider on 127.0.0.1 for the tests: a 46elks-like endpoint in a thread, on a free port.
 
 It records every request (path, headers, form fields) and answers from a script of (status, body)
-pairs, the last one repeated: [(503, ...), (200, ...)] fails once and then accepts.
+pairs, the last one repeated: [(503, ...), (200, ...)] fails once and then accepts. Status 0 reads
+the request and closes the connection without an answer.
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ def fake_provider() -> Iterator[FakeProvider]:
                 )
             )
             status, answer = provider.answer()
+            if status == 0:
+                # Took the request and closed without answering: the client cannot know what happened.
+                self.close_connection = True
+                return
             payload = answer.encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from sms import SmsRejected, SmsUnavailable, send_sms
+from sms import SmsRejected, SmsUnavailable, SmsUncertain, send_sms
 from sms.backends import console, locmem
 from sms.backends.base import message_parts
 from sms.backends.http import SmsBackend as HttpBackend
@@ -77,6 +77,25 @@ def test_the_http_backend_says_unavailable_on_a_5xx_and_rejected_on_a_4xx(sms_pr
     with pytest.raises(SmsRejected):
         send_sms(to="070-123 45 67", text=TEXT)
     assert send_sms(to="070-123 45 67", text=TEXT).provider_id
+
+
+def test_wrong_credentials_are_a_fault_to_retry_not_a_refusal_of_the_message(sms_provider, caplog) -> None:
+    """A 401 marked every queued message "refused" for good, and cleared its text."""
+    sms_provider.answers = [(401, "unauthorized"), (403, "forbidden"), (200, "")]
+    for _ in range(2):
+        with pytest.raises(SmsUnavailable):
+            send_sms(to="070-123 45 67", text=TEXT)
+    assert "check SMS_HTTP_USERNAME" in caplog.text
+    assert send_sms(to="070-123 45 67", text=TEXT).provider_id
+
+
+def test_no_answer_after_the_request_went_out_is_uncertain_not_unavailable(sms_provider) -> None:
+    """The provider read the request and closed without answering: it may have sent the message, so
+    the caller must not retry (it answered SmsUnavailable, and the task sent the SMS again)."""
+    sms_provider.answers = [(0, ""), (200, "")]
+    with pytest.raises(SmsUncertain):
+        send_sms(to="070-123 45 67", text=TEXT)
+    assert len(sms_provider.requests) == 1
 
 
 def test_the_http_backend_says_unavailable_when_nothing_answers(sms_provider, settings) -> None:
