@@ -93,13 +93,14 @@ def text_message_queue(
     return message
 
 
-def participant_sms_send(*, participant: Participant, text: str, by: User) -> TextMessage:
+def participant_sms_send(*, participant: Participant, text: str, by: User, key: str | None = None) -> TextMessage:
     """A coordinator's "send by SMS" (the placement summary, or any short text): queued and sent to
-    the participant's mobile number if they consented; the access log says it went, not what it said."""
+    the participant's mobile number if they consented; the access log says it went, not what it said.
+    With a `key`, once per key (a double click sends one message); without, every time."""
     return text_message_queue(
         participant=participant,
         kind=TextMessageKind.COORDINATOR,
-        key=f"coordinator:{uuid.uuid4().hex}",
+        key=f"coordinator:{key or uuid.uuid4().hex}",
         text=text,
         by=by,
     )

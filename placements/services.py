@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
+from accounts.numbers import number_text
 from outbox.services import outbox_enqueue
 from participants.models import (
     TASK_TEXT_MAX_LENGTH,
@@ -447,6 +448,7 @@ def follow_up_log_by_link(*, link: FollowUpLink, done_on: dt.date, **fields: obj
 
 # The summary ("Din praktik") is prepared from the proposal until the placement has started.
 FIRST_DAY_NOTES_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.ACTIVE)
+FIRST_DAY_NOTES_MAX_LENGTH = 300
 
 
 @transaction.atomic
@@ -455,7 +457,14 @@ def placement_set_first_day_notes(*, placement: Placement, notes: str, by: User 
     form on purpose: changing it must not void the agreement sent for signing."""
     locked = _lock(placement)
     _require_status(locked, FIRST_DAY_NOTES_STATUSES, pgettext("placement action", "changed"))
-    locked.first_day_notes = notes.strip()
+    notes = notes.strip()
+    if len(notes) > FIRST_DAY_NOTES_MAX_LENGTH:
+        # A TextField's max_length bounds only its form: the service bounds every caller.
+        raise ValidationError(
+            _("Write at most %(limit)s characters.") % {"limit": number_text(FIRST_DAY_NOTES_MAX_LENGTH)},
+            code="max_length",
+        )
+    locked.first_day_notes = notes
     locked.full_clean()
     locked.save(update_fields=["first_day_notes", "updated_at"])
     return locked

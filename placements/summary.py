@@ -14,7 +14,6 @@ number, no last names but the coordinator's.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +27,7 @@ from django.utils.translation import pgettext
 from weasyprint import HTML
 
 from participants.models import InformationLanguage
+from sms.backends.base import is_gsm, message_parts
 from sms.phone_numbers import phone_display
 
 from .documents import ScheduleDay, weekly_schedule
@@ -234,25 +234,6 @@ def summary_pdf(*, placement: Placement, language: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-# The GSM 03.38 alphabet (an SMS in it holds 160 characters) and its extension table, whose
-# characters take two.
-GSM_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM_EXTENSION = set("^{}\\[~]|€\f")
-
-
-def sms_segments(text: str) -> int:
-    """How many SMS segments `text` takes: 160 GSM characters in one (153 each when concatenated),
-    or 70 UCS-2 code units (67 each) when any character is outside the GSM alphabet."""
-    if all(c in GSM_BASIC or c in GSM_EXTENSION for c in text):
-        units, single, each = len(text) + sum(c in GSM_EXTENSION for c in text), 160, 153
-    else:
-        units, single, each = len(text.encode("utf-16-le")) // 2, 70, 67
-    return 1 if units <= single else math.ceil(units / each)
-
-
 def summary_sms_text(*, placement: Placement, language: str) -> str:
     """The summary's facts for an SMS in `language`, at most SMS_MAX_SEGMENTS segments: the
     workplace and address, the first day and time, whom to ask for, whom to call when ill; then, as
@@ -291,10 +272,12 @@ def summary_sms_text(*, placement: Placement, language: str) -> str:
             )
     while True:
         text = _plain("\n".join(essential + optional))
-        if sms_segments(text) <= SMS_MAX_SEGMENTS or not optional:
+        if message_parts(text) <= SMS_MAX_SEGMENTS or not optional:
             break
         optional.pop(0)
-    while sms_segments(text) > SMS_MAX_SEGMENTS:
-        # Long names or addresses: cut, rather than send a fourth segment.
-        text = text[:-2] + "…"
+    # Long names or addresses: cut, rather than send a fourth segment; "..." in a GSM text, since "…"
+    # is not in its alphabet and would make the whole message UCS-2 (70 characters a segment).
+    ellipsis = "..." if is_gsm(text) else "…"
+    while message_parts(text) > SMS_MAX_SEGMENTS:
+        text = text[: -len(ellipsis) - 1] + ellipsis
     return text

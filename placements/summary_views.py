@@ -4,12 +4,15 @@ The language is in the query (not personal); every read is logged as a view of t
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,7 +28,7 @@ from . import services
 from .models import Placement
 from .selectors import placement_for_view
 from .signing_views import pdf_response
-from .summary import SUMMARY_STATUSES, summaries_for, summary_language, summary_pdf, summary_sms_text
+from .summary import SUMMARY_STATUSES, catalogue_review, summaries_for, summary_language, summary_pdf, summary_sms_text
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -33,7 +36,7 @@ coordinator_only = role_required(Role.COORDINATOR)
 class FirstDayNotesForm(forms.Form):
     notes = forms.CharField(
         label=gettext_lazy("What to bring"),
-        max_length=300,
+        max_length=services.FIRST_DAY_NOTES_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
@@ -70,6 +73,8 @@ def _page(request: AuthenticatedHttpRequest, placement: Placement, form: FirstDa
             "sms_text": summary_sms_text(placement=placement, language=placement.participant.information_language),
             "sms_refusal": sms_refusal(participant=placement.participant),
             "no_sms_consent": sms_refusal(participant=placement.participant) == TextMessageFailure.NO_CONSENT,
+            "sms_review": catalogue_review(language=placement.participant.information_language),
+            "sms_language_label": placement.participant.get_information_language_display(),
         },
     )
 
@@ -113,13 +118,20 @@ def summary_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def summary_sms(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send the summary's SMS text to the participant, in the case file's language: queued, and only
     with their consent and a mobile number (participants.text_messages says so, and logs the send)."""
+    started = timezone.now()
     placement = _summary_placement(request, pk)
     participant = placement.participant
     text = summary_sms_text(placement=placement, language=participant.information_language)
+    # The same text once a day: a double click, or a post sent again, queues no second message.
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    key = f"summary:{placement.pk}:{timezone.localdate().isoformat()}:{digest}"
     try:
-        participant_sms_send(participant=participant, text=text, by=request.user)
+        message = participant_sms_send(participant=participant, text=text, by=request.user, key=key)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The summary is on its way to the participant by SMS."))
+        if message.created_by_id == request.user.pk and message.created_at >= started:
+            messages.success(request, _("The summary is on its way to the participant by SMS."))
+        else:
+            messages.info(request, _("This summary was already sent by SMS today; it is not sent again."))
     return redirect(reverse("placements:summary", args=[placement.pk]) + f"?language={_language(request, placement)}")

@@ -34,11 +34,11 @@ from placements.summary import (
     catalogue_path,
     catalogue_review,
     placement_summary,
-    sms_segments,
     summary_pdf,
     summary_sms_text,
 )
 from placements.tests.factories import MeetingFactory, PlacementFactory
+from sms.backends.base import message_parts
 from taxonomy.models import Weekday
 from tests.hostile_values import HOSTILE, HOSTILE_TEXT, assert_safe, fuzz, post_hostile
 from workplaces.tests.factories import WorkingHoursFactory
@@ -307,7 +307,7 @@ def test_the_pdf_download_names_no_person(client: Client, coordinator, placement
 def test_the_sms_text_fits_its_segments_in_every_language(placement, language: str) -> None:
     MeetingFactory(placement=placement)
     text = summary_sms_text(placement=placement, language=language)
-    assert sms_segments(text) <= SMS_MAX_SEGMENTS
+    assert message_parts(text) <= SMS_MAX_SEGMENTS
     assert "Café Norr" in text and "070-999 88 77" in text
     assert "http" not in text
     assert placement.participant.identity_number not in text
@@ -317,19 +317,19 @@ def test_a_long_sms_drops_what_to_bring_before_the_essentials(placement) -> None
     placement.first_day_notes = "Arbetsskor, arbetsbyxor, matlåda och busskort " * 6
     placement.save()
     text = summary_sms_text(placement=placement, language="ar")
-    assert sms_segments(text) <= SMS_MAX_SEGMENTS
+    assert message_parts(text) <= SMS_MAX_SEGMENTS
     assert "Café Norr" in text and "070-999 88 77" in text
     assert "busskort" not in text
 
 
 def test_sms_segments_count_the_gsm_alphabet_and_ucs2() -> None:
-    assert sms_segments("a" * 160) == 1
-    assert sms_segments("a" * 161) == 2
-    assert sms_segments("å" * 160) == 1  # in the GSM alphabet
-    assert sms_segments("€" * 80) == 1  # two each, from the extension table
-    assert sms_segments("ا" * 70) == 1
-    assert sms_segments("ا" * 71) == 2
-    assert sms_segments("ا" * 201) == 3
+    assert message_parts("a" * 160) == 1
+    assert message_parts("a" * 161) == 2
+    assert message_parts("å" * 160) == 1  # in the GSM alphabet
+    assert message_parts("€" * 80) == 1  # two each, from the extension table
+    assert message_parts("ا" * 70) == 1
+    assert message_parts("ا" * 71) == 2
+    assert message_parts("ا" * 201) == 3
 
 
 def test_access_owner_yes_other_team_no_supervisor_and_anonymous_no(client: Client, coordinator, placement) -> None:
@@ -402,7 +402,7 @@ def test_hostile_notes_and_languages_never_break_the_summary(notes: object, lang
         may_write=["placements.Placement", "accounts.AccessLogEntry"],
     )
     assert_safe(client.get(reverse("placements:summary", args=[placement.pk]), query))
-    assert sms_segments(summary_sms_text(placement=Placement.objects.get(pk=placement.pk), language="ar")) <= 3
+    assert message_parts(summary_sms_text(placement=Placement.objects.get(pk=placement.pk), language="ar")) <= 3
 
 
 def test_django_serves_somali_tigrinya_and_dari_from_the_summary_catalogues() -> None:
@@ -449,10 +449,17 @@ def test_the_coordinator_sends_the_summary_by_sms_in_the_case_files_language(
     text = summary_sms_text(placement=placement, language="ti")
     page = client.get(page_url, {"language": "sv"}).content.decode()
     assert url in page and text.split()[0] in page
+    # The page shows Swedish, the SMS goes in Tigrinya: the coordinator is told it is unreviewed.
+    assert "Sms:et skickas på Tigrinja (ትግርኛ), maskinskrivet och ännu inte granskat" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
     assert response.status_code == 302 and response["Location"] == page_url + "?language=ti"
     assert [(m.to, m.text) for m in locmem.outbox] == [("+46701740605", text)]
+    # A double click (or the post sent again) the same day queues no second message, and says so.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, follow=True)
+    assert "redan skickats som sms i dag" in again.content.decode()
+    assert len(locmem.outbox) == 1 and TextMessage.objects.count() == 1
     entry = AccessLogEntry.objects.filter(action=AccessAction.SMS).get()
     assert entry.participant_id == person.pk and text not in (entry.reason + " ".join(entry.fields))
     # Another team's coordinator and a GET reach nothing.
@@ -473,3 +480,33 @@ def test_the_sms_asks_no_questions_of_a_coordinator_without_a_phone(placement, s
     placement.refresh_from_db()
     text = summary_sms_text(placement=placement, language="sv")
     assert "Koordinatorsson" not in text and " ." not in text
+
+
+def test_the_service_bounds_what_to_bring_for_every_caller(placement) -> None:
+    """A TextField's max_length bounds only its form; the service took any length from other callers."""
+    from django.core.exceptions import ValidationError
+
+    from placements.services import FIRST_DAY_NOTES_MAX_LENGTH, placement_set_first_day_notes
+
+    by = placement.participant.coordinator
+    with pytest.raises(ValidationError, match="högst 300 tecken"), translation.override("sv"):
+        placement_set_first_day_notes(placement=placement, notes="x" * (FIRST_DAY_NOTES_MAX_LENGTH + 1), by=by)
+    placement.refresh_from_db()
+    assert placement.first_day_notes == "Arbetsskor och matlåda"
+    saved = placement_set_first_day_notes(placement=placement, notes=" " + "y" * FIRST_DAY_NOTES_MAX_LENGTH, by=by)
+    assert saved.first_day_notes == "y" * FIRST_DAY_NOTES_MAX_LENGTH
+
+
+def test_a_swedish_sms_cut_short_stays_in_the_gsm_alphabet(placement) -> None:
+    """It was cut with "…", which is not GSM: the whole message became UCS-2 (70 characters a
+    segment) and was cut down to about 200 characters."""
+    from sms.backends.base import is_gsm
+
+    workplace = placement.need.workplace
+    workplace.name = ("Vård- och omsorgsförvaltningens dagverksamhet för äldre " * 3).strip()  # 168 of 200
+    workplace.street_address = ("Långa gatan " * 16).strip()  # 191 of 200
+    workplace.save()
+    placement.refresh_from_db()
+    text = summary_sms_text(placement=placement, language="sv")
+    assert is_gsm(text) and text.endswith("...")
+    assert len(text) >= 3 * 153 - 10 and message_parts(text) == SMS_MAX_SEGMENTS

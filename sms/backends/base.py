@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -31,18 +32,30 @@ class SmsResult:
     parts: int = 1
 
 
+def is_gsm(text: str) -> bool:
+    """Whether `text` is written in the GSM 03.38 alphabet (with its extension table)."""
+    return all(c in GSM_BASIC or c in GSM_EXTENSION for c in text)
+
+
 def message_parts(text: str) -> int:
-    """How many SMS the text takes: 160 characters fit in one in the GSM alphabet, 153 a part when
-    split; any other character (Arabic, Ge'ez, Cyrillic, ...) makes it UCS-2, 70 and 67."""
-    gsm = all(ch in _GSM_7 for ch in text)
-    single, part = (160, 153) if gsm else (70, 67)
-    return 1 if len(text) <= single else -(-len(text) // part)
+    """How many SMS segments `text` takes: the one count (the summary's limit, the provider's bill).
+    160 GSM characters in one (153 each when concatenated; the extension table's take two), or 70
+    UCS-2 code units (67 each) when any character is outside the GSM alphabet (Arabic, Ge'ez,
+    Cyrillic, an emoji)."""
+    if is_gsm(text):
+        units, single, each = len(text) + sum(c in GSM_EXTENSION for c in text), 160, 153
+    else:
+        units, single, each = len(text.encode("utf-16-le")) // 2, 70, 67
+    return 1 if units <= single else math.ceil(units / each)
 
 
-_GSM_7 = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
-    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
+# The GSM 03.38 alphabet (an SMS in it holds 160 characters) and its extension table, whose
+# characters take two.
+GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
+GSM_EXTENSION = frozenset("^{}\\[~]|€\f")
 
 
 class BaseSmsBackend:
