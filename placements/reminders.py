@@ -58,7 +58,11 @@ def follow_up_reminders_send(*, today: dt.date) -> int:
 
 
 def _prefers_sms(supervisor: Supervisor) -> bool:
-    return supervisor.reminders_by == ReminderChannel.SMS and phone_can_receive_sms(supervisor.phone)
+    """By SMS when the supervisor prefers it, has a mobile number and logs in to the portal: the SMS
+    then links to the portal's page behind the login. Without an account the reminder's link is a
+    bearer link to the follow-up form, which must not pass through the SMS provider: e-mail then."""
+    has_account = supervisor.user is not None and supervisor.user.is_active
+    return supervisor.reminders_by == ReminderChannel.SMS and has_account and phone_can_receive_sms(supervisor.phone)
 
 
 def _send_once(follow_up: FollowUp, stage: str, recipient: str, address: str, *, by_sms: bool = False) -> bool:

@@ -58,7 +58,10 @@ class Supervisor(models.Model):
         max_length=5,
         choices=ReminderChannel.choices,
         default=ReminderChannel.EMAIL,
-        help_text=_("Text messages go to the phone number above; without a mobile number, reminders go by e-mail."),
+        help_text=_(
+            "Text messages go to the phone number above, with a link to the pages for supervisors in Platsa; "
+            "without a mobile number or a login to Platsa, reminders go by e-mail."
+        ),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
 
 from accounts.models import AccessAction, AccessLogEntry
-from accounts.tests.factories import CoordinatorFactory
+from accounts.tests.factories import CoordinatorFactory, SupervisorUserFactory
 from participants.models import InformationLanguage, TextMessage, TextMessageKind
 from participants.tests.factories import ParticipantFactory
 from placements.models import PlacementStatus, Reminder
@@ -204,6 +204,7 @@ def overdue_follow_up():
     placement.save()
     supervisor = placement.supervisor
     supervisor.phone, supervisor.reminders_by = "+46701740699", ReminderChannel.SMS
+    supervisor.user = SupervisorUserFactory()
     supervisor.save()
     return FollowUpFactory(placement=placement, due_date=NOW.date() - dt.timedelta(days=3))
 
@@ -249,6 +250,21 @@ def test_a_supervisor_reminder_the_provider_may_have_sent_is_not_sent_again(over
     follow_up_reminders_send(today=NOW.date())
     assert len(sms_provider.requests) == 1
     assert Reminder.objects.filter(recipient=Reminder.Recipient.SUPERVISOR).count() == 1
+
+
+def test_a_supervisor_without_an_account_gets_the_link_by_e_mail_not_through_the_sms_provider(
+    overdue_follow_up,
+) -> None:
+    """Their reminder carries a bearer link to the follow-up form: it went to the SMS provider."""
+    from placements.models import FollowUpLink
+
+    supervisor = overdue_follow_up.placement.supervisor
+    supervisor.user = None
+    supervisor.save()
+    assert follow_up_reminders_send(today=NOW.date()) == 2
+    assert locmem.outbox == []
+    assert supervisor.email in [m.to[0] for m in mail.outbox]
+    assert FollowUpLink.objects.count() == 1  # the e-mail's, and no other
 
 
 def test_a_supervisor_without_a_mobile_number_gets_e_mail(overdue_follow_up) -> None:

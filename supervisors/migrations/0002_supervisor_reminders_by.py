@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='supervisor',
             name='reminders_by',
-            field=models.CharField(choices=[('email', 'E-mail'), ('sms', 'Text message (SMS)')], default='email', help_text='Text messages go to the phone number above; without a mobile number, reminders go by e-mail.', max_length=5, verbose_name='reminders by'),
+            field=models.CharField(choices=[('email', 'E-mail'), ('sms', 'Text message (SMS)')], default='email', help_text='Text messages go to the phone number above, with a link to the pages for supervisors in Platsa; without a mobile number or a login to Platsa, reminders go by e-mail.', max_length=5, verbose_name='reminders by'),
         ),
     ]
