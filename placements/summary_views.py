@@ -57,6 +57,7 @@ def _language(request: AuthenticatedHttpRequest, placement: Placement) -> str:
 
 
 def _page(request: AuthenticatedHttpRequest, placement: Placement, form: FirstDayNotesForm) -> HttpResponse:
+    refusal = sms_refusal(participant=placement.participant)
     language = _language(request, placement)
     return render(
         request,
@@ -71,8 +72,8 @@ def _page(request: AuthenticatedHttpRequest, placement: Placement, form: FirstDa
             "notes_form": form,
             # The SMS goes in the case file's language, whichever the page shows.
             "sms_text": summary_sms_text(placement=placement, language=placement.participant.information_language),
-            "sms_refusal": sms_refusal(participant=placement.participant),
-            "no_sms_consent": sms_refusal(participant=placement.participant) == TextMessageFailure.NO_CONSENT,
+            "sms_refusal": refusal,
+            "no_sms_consent": refusal == TextMessageFailure.NO_CONSENT,
             "sms_review": catalogue_review(language=placement.participant.information_language),
             "sms_language_label": placement.participant.get_information_language_display(),
         },
