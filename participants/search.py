@@ -102,9 +102,14 @@ def with_occupations(*holders: QuerySet[Any, int]) -> Q:
     answer is the same either way (tested on both databases)."""
     if connection.vendor == "postgresql":
         ids: set[int] = set()
+        read = 0
         for holder in holders:
-            ids.update(holder[: OCCUPATION_IDS_INLINE + 1])
-            if len(ids) > OCCUPATION_IDS_INLINE:
+            # Rows are counted, not people: a holder cut at the limit is not known whole, however few
+            # people the rows read so far name (one person has several rows).
+            rows = list(holder[: OCCUPATION_IDS_INLINE + 1 - read])
+            read += len(rows)
+            ids.update(rows)
+            if read > OCCUPATION_IDS_INLINE:
                 break
         else:
             return Q(pk__in=sorted(ids))

@@ -421,3 +421,17 @@ def test_occupations_named_by_id_or_by_subquery_find_the_same_people(coordinator
     as_subquery = "participants_workexperience" in str(queryset.query)
     # Inline on PostgreSQL while the holders (two here) fit; a subquery otherwise, and always on SQLite.
     assert as_subquery == (connection.vendor != "postgresql" or inline < 2)
+
+
+def test_a_holder_cut_at_the_inline_limit_is_not_taken_for_all_of_them(coordinator, monkeypatch) -> None:
+    """The limit counts rows, not people: one person with several experience rows used to fill the
+    rows read up to the limit, and the people after the cut were left out of the answer."""
+    from participants import search
+
+    monkeypatch.setattr(search, "OCCUPATION_IDS_INLINE", 1)
+    many = person(coordinator, "Mångsidig")
+    for code in ("5321", "5322"):
+        WorkExperienceFactory(participant=many, occupation=unit(code))
+    WorkExperienceFactory(participant=person(coordinator, "Efter"), occupation=unit("5321"))
+    assert found(coordinator, q="undersköterska") == {"Mångsidig", "Efter"}
+    assert found(coordinator, occupation="532") == {"Mångsidig", "Efter"}
