@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.models import Role, User
-from sms.phone_numbers import phone_display
+from sms.phone_numbers import phone_display, phone_tel_uri
 from taxonomy.models import EducationLevel, SwedishLevel, Weekday, validate_whole_minutes
 
 from .fields import FoldedSearchField
@@ -44,19 +44,9 @@ def record_number(pk: int | None) -> str:
 
 
 def tel_uri(phone: str) -> str:
-    """A phone number as typed ("070-123 45 67", "+46 70 123 45 67", "0046 …") as a `tel:` URI with
-    the Swedish country code, or "" when it holds no digits. Nothing is validated here: the link
-    dials what was stored."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if not digits:
-        return ""
-    if phone.strip().startswith("+"):
-        return f"tel:+{digits}"
-    if digits.startswith("00"):
-        return f"tel:+{digits[2:]}"
-    if digits.startswith("0"):
-        return f"tel:+46{digits[1:]}"
-    return f"tel:{digits}"
+    """A phone number as a `tel:` URI: E.164 when it is valid, the stored digits when not, "" when it
+    holds none (sms.phone_numbers, the one home of reading phone numbers)."""
+    return phone_tel_uri(phone)
 
 
 class TargetGroup(models.TextChoices):

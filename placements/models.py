@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from supervisors.models import ReminderChannel
 
 
 class PlacementStatus(models.TextChoices):
@@ -511,35 +512,87 @@ class MatchingWeights(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder about a follow-up (or the alert about a concern in it) that has gone out, by e-mail or
-    by text message to a supervisor who prefers it: at most one per follow-up, stage and recipient,
-    however often the task runs."""
+    """A reminder to a supervisor or a coordinator: about a follow-up (or the alert about a concern in
+    it), at most one per follow-up, stage and recipient however often the task runs; or, to a
+    supervisor who prefers text messages, the day before a placement's first day and before each
+    meeting, at most one per `key` (the placement and its first day, or the meeting and its start).
+
+    An e-mail is sent by the run that claims the row (`sent_at` is then set with it). A text message is
+    queued through the outbox with the row and sent by placements.tasks.send_supervisor_text_message,
+    which claims it (`claimed_at`) so it goes at most once; a follow-up reminder the provider refuses
+    goes by e-mail instead (`channel` says how it went, `failure` why not by SMS)."""
 
     class Stage(models.TextChoices):
         DUE = "due", _("Due soon")
         OVERDUE = "overdue", _("Overdue")
         CONCERN = "concern", _("Concern reported")
+        FIRST_DAY = "first_day", _("Before the first day")
+        MEETING = "meeting", _("Before a meeting")
 
     class Recipient(models.TextChoices):
         SUPERVISOR = "supervisor", _("Supervisor")
         COORDINATOR = "coordinator", _("Coordinator")
 
+    class Failure(models.TextChoices):
+        REJECTED = "rejected", _("Refused by the SMS provider")
+        UNAVAILABLE = "unavailable", _("The SMS provider was unavailable")
+        UNCERTAIN = "uncertain", _("The SMS provider did not answer (perhaps sent)")
+        OBSOLETE = "obsolete", _("No longer due when it was to be sent")
+
+    FOLLOW_UP_STAGES = (Stage.DUE, Stage.OVERDUE, Stage.CONCERN)
+
     follow_up = models.ForeignKey(
-        FollowUp, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("follow-up")
+        FollowUp,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("follow-up"),
+    )
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("placement"),
+    )
+    meeting = models.ForeignKey(
+        "Meeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("meeting"),
     )
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     recipient = models.CharField(_("recipient"), max_length=12, choices=Recipient.choices)
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    key = models.CharField(_("key"), max_length=80, blank=True, editable=False)
+    channel = models.CharField(
+        _("sent by"), max_length=5, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
+    )
+    # Set when an e-mail is claimed (it is sent right away); None while a text message is queued.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, default=timezone.now)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    failure = models.CharField(_("not sent by SMS"), max_length=12, choices=Failure.choices, blank=True)
 
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(fields=["follow_up", "stage", "recipient"], name="reminder_once_per_stage"),
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="reminder_once_per_key"),
+            models.CheckConstraint(
+                condition=Q(stage__in=["due", "overdue", "concern"], follow_up__isnull=False)
+                | Q(stage="first_day", placement__isnull=False, key__gt="")
+                | Q(stage="meeting", meeting__isnull=False, key__gt=""),
+                name="reminder_has_its_subject",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.follow_up_id} {self.stage} {self.recipient}"
+        return f"{self.follow_up_id or self.key} {self.stage} {self.recipient}"
 
 
 class FollowUpLink(models.Model):

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from smtplib import SMTPException
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from sms import SmsUnavailable
+from sms.retries import SEND_RETRIES, send_task_options
 
 from .invitations import meeting_invitation_send
 from .reminders import concern_alert_send, follow_up_reminders_send
 from .sms_reminders import participant_reminders_queue
+from .supervisor_sms import supervisor_reminders_queue, supervisor_text_message_deliver, supervisor_text_message_expire
 
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError, SmsUnavailable),
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
     retry_backoff=True,
     retry_kwargs={"max_retries": 5},
 )
 def send_follow_up_reminders() -> int:
-    """Daily (Celery beat): reminders about follow-ups due soon or overdue; safe to run twice."""
+    """Daily (Celery beat): reminders about follow-ups due soon or overdue; safe to run twice. Text
+    messages are only queued (send_supervisor_text_message sends them)."""
     return follow_up_reminders_send(today=timezone.localdate())
 
 
@@ -53,3 +56,24 @@ def queue_participant_reminders() -> int:
     """Every quarter of an hour (Celery beat): text reminders to participants before the first day and
     before meetings, queued through the outbox (each sent by participants.tasks.send_text_message)."""
     return participant_reminders_queue(now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def queue_supervisor_reminders() -> int:
+    """Every quarter of an hour (Celery beat), with the participants': text reminders to supervisors
+    who prefer them, before the first day and before meetings, queued through the outbox."""
+    return supervisor_reminders_queue(now=timezone.now())
+
+
+@shared_task(**send_task_options())
+def send_supervisor_text_message(self: Task, reminder_id: int) -> bool:
+    """Queued (through the outbox) with each text message to a supervisor; safe to run twice. Retried
+    while the provider is unavailable (sms.retries); after the last retry a follow-up reminder goes by
+    e-mail and the others are given up."""
+    try:
+        return supervisor_text_message_deliver(reminder_id=reminder_id)
+    except SmsUnavailable:
+        if self.request.retries >= SEND_RETRIES:
+            supervisor_text_message_expire(reminder_id=reminder_id)
+            return False
+        raise

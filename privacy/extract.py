@@ -270,7 +270,9 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
 }
 MODELS_NOT_SHOWN: dict[type[models.Model], str] = {
     BreakGlassGrant: "each opening outside the team is in the access log section, with its reason",
-    Reminder: "a reminder to the supervisor about a follow-up (e-mail or SMS): the supervisor's address and when",
+    Reminder: (
+        "a reminder to the supervisor about a follow-up, the first day or a meeting (e-mail or SMS): how and when"
+    ),
     FollowUpLink: "a one-time login link for the supervisor to a follow-up form",
     SigningLink: "a one-time link for a party to sign the agreement: which party, when made and used",
     ReferralImport.participants.through: "which list registered the person: the section of the lists imported",

@@ -55,6 +55,25 @@ def phone_can_receive_sms(value: str, *, region: str = DEFAULT_REGION) -> bool:
     return normalised is not None and phonenumbers.number_type(phonenumbers.parse(normalised)) in SMS_CAPABLE
 
 
+def phone_tel_uri(value: str) -> str:
+    """A stored number as a `tel:` link: the E.164 number when it is valid ("+46 (0)70-123 45 67" ->
+    "tel:+46701234567"). A number that is not valid (one left as typed by the data migrations) dials
+    its digits as stored, read as Swedish; "" when it holds no digits."""
+    normalised = phone_e164(value)
+    if normalised is not None:
+        return f"tel:{normalised}"
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not digits:
+        return ""
+    if value.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("00"):
+        return f"tel:+{digits[2:]}"
+    if digits.startswith("0"):
+        return f"tel:+46{digits[1:]}"
+    return f"tel:{digits}"
+
+
 def phone_display(value: str) -> str:
     """A stored number as people read it: Swedish numbers in the national format ("070-123 45 67"),
     others internationally ("+358 40 1234567"); what cannot be read is shown as stored."""

@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.queue_participant_reminders",
         "schedule": crontab(minute="*/15", hour="8-20"),
     },
+    # The same for supervisors who prefer text messages (placements/supervisor_sms.py).
+    "supervisor-text-reminders": {
+        "task": "placements.tasks.queue_supervisor_reminders",
+        "schedule": crontab(minute="*/15", hour="8-20"),
+    },
     # The first day of each quarter: the report of the quarter just ended.
     "quarterly-report": {
         "task": "reporting.tasks.generate_previous_quarter_report",

@@ -117,6 +117,13 @@ def test_leaving_social_assistance_means_no_longer_receiving_it() -> None:
         ("+46 70 123 45 67", "tel:+46701234567"),
         ("0046701234567", "tel:+46701234567"),
         ("063-14 30 00", "tel:+4663143000"),
+        # Read by phonenumbers: the "(0)" people write after the country code is not dialled, and a
+        # number typed with its country code but no "+" still gets one.
+        ("+46 (0)70-123 45 67", "tel:+46701234567"),
+        ("46701234567", "tel:+46701234567"),
+        ("+358 40 1234567", "tel:+358401234567"),
+        # Not a valid number (left as typed by the data migration): its digits, as stored.
+        ("070-12", "tel:+467012"),
         ("", ""),
         ("saknas", ""),
     ],

@@ -1,5 +1,6 @@
 """Text reminders: to participants the day before the first day and before each meeting, in their
-language, once however often the run goes, only with consent; to supervisors who prefer SMS."""
+language, once however often the run goes, only with consent. Supervisors' text messages:
+test_supervisor_sms.py."""
 
 from __future__ import annotations
 
@@ -12,22 +13,19 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
-from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
 
 from accounts.models import AccessAction, AccessLogEntry
-from accounts.tests.factories import CoordinatorFactory, SupervisorUserFactory
+from accounts.tests.factories import CoordinatorFactory
 from participants.models import InformationLanguage, TextMessage, TextMessageKind
 from participants.tests.factories import ParticipantFactory
-from placements.models import PlacementStatus, Reminder
-from placements.reminders import follow_up_reminders_send
+from placements.models import PlacementStatus
 from placements.sms_reminders import PARTICIPANT_TEXTS, participant_reminders_queue
 from placements.tasks import queue_participant_reminders
-from placements.tests.factories import FollowUpFactory, MeetingFactory, PlacementFactory
+from placements.tests.factories import MeetingFactory, PlacementFactory
 from sms.backends import locmem
-from supervisors.models import ReminderChannel
 from workplaces.tests.factories import NeedFactory, WorkplaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,84 +190,3 @@ def test_the_active_language_gives_its_own_text(language: str, script: str) -> N
     for text, msgid, sv in zip(texts, PARTICIPANT_TEXTS, swedish, strict=True):
         assert text not in (msgid, sv)
         assert re.search(script, text)
-
-
-# --- supervisors -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def overdue_follow_up():
-    placement = PlacementFactory(active=True, participant__first_name="Amina")
-    placement.coordinator = CoordinatorFactory(team=placement.participant.team, email="koordinator@example.org")
-    placement.save()
-    supervisor = placement.supervisor
-    supervisor.phone, supervisor.reminders_by = "+46701740699", ReminderChannel.SMS
-    supervisor.user = SupervisorUserFactory()
-    supervisor.save()
-    return FollowUpFactory(placement=placement, due_date=NOW.date() - dt.timedelta(days=3))
-
-
-def test_a_supervisor_who_prefers_sms_gets_the_follow_up_reminder_by_sms(overdue_follow_up) -> None:
-    assert follow_up_reminders_send(today=NOW.date()) == 2
-    (sent,) = locmem.outbox
-    assert sent.to == "+46701740699"
-    assert "Amina" in sent.text and "2026-11-29" in sent.text and settings.SITE_URL in sent.text
-    assert overdue_follow_up.placement.participant.last_name not in sent.text
-    assert [m.to for m in mail.outbox] == [["koordinator@example.org"]]  # the coordinator by e-mail
-    entry = AccessLogEntry.objects.get(action=AccessAction.SMS)
-    assert entry.fields == ["first_name"] and entry.participant_id == overdue_follow_up.placement.participant_id
-    assert follow_up_reminders_send(today=NOW.date()) == 0
-    assert len(locmem.outbox) == 1
-    assert Reminder.objects.filter(follow_up=overdue_follow_up).count() == 2
-
-
-def test_a_supervisor_reminder_by_sms_falls_back_to_e_mail(overdue_follow_up, sms_provider) -> None:
-    sms_provider.answers = [(400, "refused")]
-    assert follow_up_reminders_send(today=NOW.date()) == 2
-    assert len(sms_provider.requests) == 1
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [overdue_follow_up.placement.supervisor.email, "koordinator@example.org"]
-    )
-
-
-def test_a_supervisor_reminder_is_retried_when_the_provider_is_down(overdue_follow_up, sms_provider) -> None:
-    from sms import SmsUnavailable
-
-    sms_provider.answers = [(503, ""), (200, "")]
-    with pytest.raises(SmsUnavailable):
-        follow_up_reminders_send(today=NOW.date())
-    assert not Reminder.objects.filter(recipient=Reminder.Recipient.SUPERVISOR).exists()  # the claim withdrawn
-    follow_up_reminders_send(today=NOW.date())
-    assert Reminder.objects.filter(recipient=Reminder.Recipient.SUPERVISOR).count() == 1
-    assert len(sms_provider.requests) == 2
-
-
-def test_a_supervisor_reminder_the_provider_may_have_sent_is_not_sent_again(overdue_follow_up, sms_provider) -> None:
-    sms_provider.answers = [(0, ""), (200, "")]
-    follow_up_reminders_send(today=NOW.date())
-    follow_up_reminders_send(today=NOW.date())
-    assert len(sms_provider.requests) == 1
-    assert Reminder.objects.filter(recipient=Reminder.Recipient.SUPERVISOR).count() == 1
-
-
-def test_a_supervisor_without_an_account_gets_the_link_by_e_mail_not_through_the_sms_provider(
-    overdue_follow_up,
-) -> None:
-    """Their reminder carries a bearer link to the follow-up form: it went to the SMS provider."""
-    from placements.models import FollowUpLink
-
-    supervisor = overdue_follow_up.placement.supervisor
-    supervisor.user = None
-    supervisor.save()
-    assert follow_up_reminders_send(today=NOW.date()) == 2
-    assert locmem.outbox == []
-    assert supervisor.email in [m.to[0] for m in mail.outbox]
-    assert FollowUpLink.objects.count() == 1  # the e-mail's, and no other
-
-
-def test_a_supervisor_without_a_mobile_number_gets_e_mail(overdue_follow_up) -> None:
-    supervisor = overdue_follow_up.placement.supervisor
-    supervisor.phone = "+46812345678"
-    supervisor.save()
-    assert follow_up_reminders_send(today=NOW.date()) == 2
-    assert locmem.outbox == [] and len(mail.outbox) == 2
