@@ -309,10 +309,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.check_dashboard_summaries",
         "schedule": 60.0,
     },
-    # Every morning on weekdays: reminders about follow-ups due soon or overdue.
+    # Every morning on weekdays: reminders about follow-ups due soon or overdue. At 08:00, when the
+    # night's quiet hours for text messages end (placements.sms_reminders.QUIET_UNTIL).
     "follow-up-reminders": {
         "task": "placements.tasks.send_follow_up_reminders",
-        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
     },
     # Every quarter of an hour, outside the night: text reminders to participants (the day before
     # the first day of a placement, and before each meeting); a second run queues nothing twice.

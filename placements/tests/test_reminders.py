@@ -66,10 +66,14 @@ def test_done_follow_ups_and_ended_placements_get_no_reminder(overdue) -> None:
     assert follow_up_reminders_send(today=TODAY) == 0
 
 
-def test_the_beat_schedule_runs_the_task_every_weekday_morning() -> None:
+def test_the_beat_schedule_runs_the_task_every_weekday_morning_after_the_quiet_hours() -> None:
+    """The run may queue text messages to supervisors: not before the night's quiet hours end."""
+    from placements.sms_reminders import QUIET_FROM, QUIET_UNTIL
+
     entry = settings.CELERY_BEAT_SCHEDULE["follow-up-reminders"]
     assert entry["task"] == "placements.tasks.send_follow_up_reminders"
-    assert entry["schedule"].hour == {7}
+    assert entry["schedule"].hour == {8}
+    assert all(QUIET_UNTIL.hour <= hour < QUIET_FROM.hour for hour in entry["schedule"].hour)
     assert entry["schedule"].day_of_week == {1, 2, 3, 4, 5}
 
 
