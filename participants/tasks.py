@@ -2,31 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from celery import Task, shared_task
 
 from sms import SmsUnavailable
 
+from .models import TextMessage
 from .text_messages import text_message_deliver, text_message_expire
 
 # With the back-off doubling up to 30 minutes, 16 retries wait about six hours in all.
 SEND_RETRIES = 16
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(SmsUnavailable,),
-    retry_backoff=True,
-    retry_backoff_max=30 * 60,
-    retry_kwargs={"max_retries": SEND_RETRIES},
-)
-def send_text_message(self: Task, message_id: int) -> bool:
-    """Queued (through the outbox) with each text message to a participant; safe to run twice. Retried
-    while the provider is unavailable; after the last retry the message is given up, not forgotten."""
+def send_task_options() -> dict[str, Any]:
+    """The options of every task that sends a text message to a participant: this module's, and a
+    higher app's that checks its message still holds (placements.tasks.send_participant_reminder).
+    A new dict each: a task's retry_kwargs are its own."""
+    return {
+        "bind": True,
+        "acks_late": True,
+        "autoretry_for": (SmsUnavailable,),
+        "retry_backoff": True,
+        "retry_backoff_max": 30 * 60,
+        "retry_kwargs": {"max_retries": SEND_RETRIES},
+    }
+
+
+def text_message_send_retrying(
+    task: Task, *, message_id: int, still_current: Callable[[TextMessage], bool] | None = None
+) -> bool:
+    """The body of a sending task: deliver, let the task retry while the provider is unavailable, and
+    after the last retry give the message up rather than forget it."""
     try:
-        return text_message_deliver(message_id=message_id)
+        return text_message_deliver(message_id=message_id, still_current=still_current)
     except SmsUnavailable:
-        if self.request.retries >= SEND_RETRIES:
+        if task.request.retries >= SEND_RETRIES:
             text_message_expire(message_id=message_id)
             return False
         raise
+
+
+@shared_task(**send_task_options())
+def send_text_message(self: Task, message_id: int) -> bool:
+    """Queued (through the outbox) with each text message to a participant; safe to run twice. Retried
+    while the provider is unavailable; after the last retry the message is given up, not forgotten."""
+    return text_message_send_retrying(self, message_id=message_id)
