@@ -978,6 +978,7 @@ class TextMessageFailure(models.TextChoices):
     REJECTED = "rejected", _("Refused by the SMS provider")
     UNCERTAIN = "uncertain", _("The SMS provider did not answer: it may have been sent")
     UNAVAILABLE = "unavailable", _("The SMS provider could not be reached in time")
+    SUPERSEDED = "superseded", _("Superseded: the meeting or first day changed")
 
 
 class TextMessage(models.Model):

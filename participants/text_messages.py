@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,6 +65,16 @@ def sms_refusal(*, participant: Participant) -> str | None:
     return None
 
 
+def sms_may_go_q(prefix: str = "") -> Q:
+    """The same rule as `sms_refusal`, as the SQL pre-filter of a query over participants (`prefix`
+    the path to them, "placement__participant__"): consented, not pseudonymised, a phone number.
+    Whether the number can take a text message (a mobile number, not a landline) is not in the
+    database's power to say: `sms_refusal` checks it in Python, when a message is queued and sent."""
+    return Q(**{f"{prefix}sms_consent_at__isnull": False, f"{prefix}pseudonymised_at__isnull": True}) & ~Q(
+        **{f"{prefix}phone": ""}
+    )
+
+
 def _refusal_message(reason: str) -> str:
     if reason == TextMessageFailure.NO_CONSENT:
         return _("The participant has not consented to text messages.")
@@ -70,10 +82,18 @@ def _refusal_message(reason: str) -> str:
 
 
 def text_message_queue(
-    *, participant: Participant, kind: str, key: str, text: str, by: User | None = None
+    *,
+    participant: Participant,
+    kind: str,
+    key: str,
+    text: str,
+    by: User | None = None,
+    task_name: str = SEND_TASK,
 ) -> TextMessage:
     """Queue one text message per `key` (a second call with the same key queues nothing and returns
-    the first); sent after the commit. Refused without consent or a mobile number."""
+    the first); sent after the commit by `task_name(message_id)`, SEND_TASK or a higher app's task
+    that checks at send time that the message still holds (a reminder of a meeting since moved does
+    not). Refused without consent or a mobile number."""
     reason = sms_refusal(participant=participant)
     if reason is not None:
         raise ValidationError(_refusal_message(reason), code=reason)
@@ -89,7 +109,7 @@ def text_message_queue(
             key=key, defaults={"participant": participant, "kind": kind, "text": text, "created_by": by}
         )
         if created:
-            outbox_enqueue(task_name=SEND_TASK, args=[message.pk], key=f"sms:{message.pk}")
+            outbox_enqueue(task_name=task_name, args=[message.pk], key=f"sms:{message.pk}")
     return message
 
 
@@ -106,12 +126,14 @@ def participant_sms_send(*, participant: Participant, text: str, by: User, key: 
     )
 
 
-def text_message_deliver(*, message_id: int) -> bool:
+def text_message_deliver(*, message_id: int, still_current: Callable[[TextMessage], bool] | None = None) -> bool:
     """Send a queued message, at most once; returns whether it was sent now.
 
     The message is claimed with a conditional update before it is sent, so a task delivered twice (or
     running twice at once) sends it once. When the provider is unavailable the claim is released and
-    SmsUnavailable raised for the task to retry; a refusal is final and recorded.
+    SmsUnavailable raised for the task to retry; a refusal is final and recorded. `still_current`,
+    asked once the message is claimed, says whether what it says still holds (the meeting a reminder
+    is about still at that time): when not, it is given up as superseded and not sent.
     """
     claimed = TextMessage.objects.filter(
         pk=message_id, claimed_at__isnull=True, sent_at__isnull=True, failure=""
@@ -123,6 +145,9 @@ def text_message_deliver(*, message_id: int) -> bool:
     reason = sms_refusal(participant=participant)
     if reason is not None:
         _give_up(message, reason)
+        return False
+    if still_current is not None and not still_current(message):
+        _give_up(message, TextMessageFailure.SUPERSEDED)
         return False
     try:
         result = send_sms(to=participant.phone, text=message.text)

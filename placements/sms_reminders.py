@@ -5,13 +5,15 @@ Celery beat runs `participant_reminders_queue` every quarter of an hour. Each re
 participants.TextMessage with a key naming the placement and its first day, or the meeting and its
 start: a second run (or a run while the first is still sending) queues nothing new, and a meeting moved
 to another time gets a reminder for the new time. The messages are queued through the outbox and sent
-by participants.tasks.send_text_message, which checks the consent again and retries while the SMS
-provider is unavailable. Only consenting participants with a mobile number are considered.
+by placements.tasks.send_participant_reminder, which checks the consent again, retries while the SMS
+provider is unavailable, and gives a reminder up unsent (superseded) when what it reminds of no longer
+holds: the meeting moved or cancelled, the first day moved or the placement no longer agreed
+(`participant_reminder_current`). Only consenting participants with a mobile number are considered.
 
-The texts carry only what the participant needs: the date and time, the place (the workplace's name
-and address, or the meeting's place) and the coordinator's first name and phone number. No names of
-the participant, no case details. Dates and times are written as numbers (2026-12-03, 09:00), the
-same in every language.
+The texts carry only what the participant needs, as the placement summary ("Din praktik",
+placements.summary) gives it in their language: the date and time, written as the summary writes them,
+the place (the workplace's name and address, or the meeting's place) and the coordinator's name and
+phone number. No names of the participant, no case details.
 """
 
 from __future__ import annotations
@@ -22,26 +24,31 @@ from collections.abc import Callable
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from participants.models import Participant, TextMessage, TextMessageKind
-from participants.text_messages import text_message_queue
-from sms.phone_numbers import phone_display
+from participants.text_messages import sms_may_go_q, text_message_queue
 
 from .models import MEETING_STATUSES, Meeting, Placement, PlacementStatus
+from .summary import Summary, placement_summary, sms_fitted, summary_day, summary_time
 
 logger = logging.getLogger(__name__)
 
 # The texts, translated into every InformationLanguage (locale/<language>/LC_MESSAGES/django.po;
 # placements/tests/test_sms_reminders.py fails when a catalogue lacks one).
 FIRST_DAY_TEXT = gettext_noop("Reminder: tomorrow, %(date)s, is your first day at your placement: %(place)s.")
+FIRST_DAY_AT_TEXT = gettext_noop(
+    "Reminder: tomorrow, %(date)s at %(time)s, is your first day at your placement: %(place)s."
+)
 MEETING_TEXT = gettext_noop("Reminder: you have a meeting about your placement on %(date)s at %(time)s: %(place)s.")
 VIDEO_MEETING = gettext_noop("video meeting")
 CALL_LINE = gettext_noop("Questions? Call %(name)s, %(phone)s.")
-PARTICIPANT_TEXTS = (FIRST_DAY_TEXT, MEETING_TEXT, VIDEO_MEETING, CALL_LINE)
+PARTICIPANT_TEXTS = (FIRST_DAY_TEXT, FIRST_DAY_AT_TEXT, MEETING_TEXT, VIDEO_MEETING, CALL_LINE)
+# Sent by this task, which gives a reminder up when it no longer holds (participant_reminder_current).
+SEND_TASK = "placements.tasks.send_participant_reminder"
 
 # The first-day reminder goes the day before, from this time on.
 FIRST_DAY_REMINDER_FROM = dt.time(9, 0)
@@ -52,23 +59,14 @@ MEETING_LEAD = dt.timedelta(hours=24)
 MEETING_MIN_LEAD = dt.timedelta(minutes=30)
 
 
-def _may_text(prefix: str = "participant__") -> Q:
-    """Participants a reminder may go to: consented, not pseudonymised, with a phone number (whether it
-    is a mobile number is checked when queuing and again when sending)."""
-    return Q(**{f"{prefix}sms_consent_at__isnull": False, f"{prefix}pseudonymised_at__isnull": True}) & ~Q(
-        **{f"{prefix}phone": ""}
-    )
-
-
 def first_day_reminders_due(*, now: dt.datetime) -> QuerySet[Placement]:
     local = timezone.localtime(now)
     if local.time() < FIRST_DAY_REMINDER_FROM:
         return Placement.objects.none()
     return (
-        Placement.objects.filter(
-            _may_text(), status=PlacementStatus.AGREED, planned_start=local.date() + dt.timedelta(days=1)
-        )
-        .select_related("participant", "need__workplace", "coordinator")
+        Placement.objects.filter(sms_may_go_q("participant__"), status=PlacementStatus.AGREED)
+        .filter(planned_start=local.date() + dt.timedelta(days=1))
+        .select_related("participant__coordinator", "need__workplace", "coordinator", "supervisor")
         .order_by("pk")
     )
 
@@ -77,8 +75,13 @@ def meeting_reminders_due(*, now: dt.datetime) -> QuerySet[Meeting]:
     return (
         Meeting.objects.not_cancelled()
         .between(now + MEETING_MIN_LEAD, now + MEETING_LEAD)
-        .filter(_may_text("placement__participant__"), with_participant=True, placement__status__in=MEETING_STATUSES)
-        .select_related("placement__participant", "placement__coordinator")
+        .filter(sms_may_go_q("placement__participant__"), with_participant=True, placement__status__in=MEETING_STATUSES)
+        .select_related(
+            "placement__participant__coordinator",
+            "placement__need__workplace",
+            "placement__coordinator",
+            "placement__supervisor",
+        )
         .order_by("starts_at", "pk")
     )
 
@@ -91,15 +94,52 @@ def participant_reminders_queue(*, now: dt.datetime | None = None) -> int:
         return 0
     queued = 0
     for placement in first_day_reminders_due(now=now):
-        key = f"first-day:{placement.pk}:{placement.planned_start:%Y%m%d}"
+        key = _first_day_key(placement)
         queued += _queue(placement.participant, TextMessageKind.FIRST_DAY, key, partial(_first_day_text, placement))
     for meeting in meeting_reminders_due(now=now):
-        key = f"meeting:{meeting.pk}:{timezone.localtime(meeting.starts_at):%Y%m%dT%H%M}"
+        key = _meeting_key(meeting)
         participant = meeting.placement.participant
         queued += _queue(participant, TextMessageKind.MEETING, key, partial(_meeting_text, meeting))
     if queued:
         logger.info("participant text reminders queued: %s", queued)
     return queued
+
+
+def _first_day_key(placement: Placement) -> str:
+    return f"first-day:{placement.pk}:{placement.planned_start:%Y%m%d}"
+
+
+def _meeting_key(meeting: Meeting) -> str:
+    return f"meeting:{meeting.pk}:{timezone.localtime(meeting.starts_at):%Y%m%dT%H%M}"
+
+
+def participant_reminder_current(message: TextMessage) -> bool:
+    """Whether what the reminder reminds of still holds, asked when it is sent: the placement still
+    agreed with the same first day; the meeting not cancelled, still with the participant, at the same
+    start, its placement still open. The key names the placement or meeting and the day or start it
+    was queued for; a moved meeting's new reminder has a key of its own."""
+    prefix, _sep, rest = message.key.partition(":")
+    pk = rest.partition(":")[0]
+    if not pk.isdigit():
+        return False
+    if message.kind == TextMessageKind.FIRST_DAY and prefix == "first-day":
+        placement = Placement.objects.filter(
+            pk=pk, participant_id=message.participant_id, status=PlacementStatus.AGREED
+        ).first()
+        return placement is not None and _first_day_key(placement) == message.key
+    if message.kind == TextMessageKind.MEETING and prefix == "meeting":
+        meeting = (
+            Meeting.objects.not_cancelled()
+            .filter(
+                pk=pk,
+                with_participant=True,
+                placement__participant_id=message.participant_id,
+                placement__status__in=MEETING_STATUSES,
+            )
+            .first()
+        )
+        return meeting is not None and _meeting_key(meeting) == message.key
+    return False
 
 
 def _queue(participant: Participant, kind: str, key: str, text: Callable[[], str]) -> int:
@@ -108,38 +148,39 @@ def _queue(participant: Participant, kind: str, key: str, text: Callable[[], str
     with translation.override(participant.information_language):
         body = text()
     try:
-        text_message_queue(participant=participant, kind=kind, key=key, text=body)
+        text_message_queue(participant=participant, kind=kind, key=key, text=body, task_name=SEND_TASK)
     except ValidationError:
         return 0  # no mobile number: nothing to send to
     return 1
 
 
-def _call_line(placement: Placement) -> str:
-    coordinator = placement.coordinator
-    if coordinator is None or not coordinator.phone:
+def _summary(placement: Placement) -> Summary:
+    return placement_summary(placement=placement, language=placement.participant.information_language)
+
+
+def _call_line(summary: Summary) -> str:
+    """Whom to call with questions: the coordinator, as the summary names them and gives the number."""
+    if not (summary.coordinator_name and summary.coordinator_phone):  # a name alone is nobody to call
         return ""
-    return " " + _(CALL_LINE) % {
-        "name": coordinator.first_name,
-        "phone": phone_display(coordinator.phone),
-    }
+    return " " + _(CALL_LINE) % {"name": summary.coordinator_name, "phone": summary.coordinator_phone}
 
 
 def _first_day_text(placement: Placement) -> str:
-    workplace = placement.need.workplace
-    postal = " ".join(part for part in (workplace.postal_code, workplace.city) if part)
-    place = ", ".join(part for part in (workplace.name, workplace.street_address, postal) if part)
-    text = _(FIRST_DAY_TEXT) % {
-        "date": f"{placement.planned_start:%Y-%m-%d}",
-        "place": place,
-    }
-    return text + _call_line(placement)
+    summary = _summary(placement)
+    values = {"date": summary.first_day_short, "time": summary.start_time}
+    text = _(FIRST_DAY_AT_TEXT) if summary.start_time else _(FIRST_DAY_TEXT)
+    call_line = _call_line(summary)
+    place = ", ".join(part for part in (summary.workplace, summary.address) if part)
+    return sms_fitted(lambda place: text % (values | {"place": place}) + call_line, place)
 
 
 def _meeting_text(meeting: Meeting) -> str:
+    summary = _summary(meeting.placement)
     starts = timezone.localtime(meeting.starts_at)
-    text = _(MEETING_TEXT) % {
-        "date": f"{starts:%Y-%m-%d}",
-        "time": f"{starts:%H:%M}",
-        "place": meeting.place.strip() or _(VIDEO_MEETING),
+    values = {
+        "date": summary_day(starts.date(), language=summary.language, short=True),
+        "time": summary_time(starts.time(), language=summary.language),
     }
-    return text + _call_line(meeting.placement)
+    text, call_line = _(MEETING_TEXT), _call_line(summary)
+    place = meeting.place.strip() or _(VIDEO_MEETING)
+    return sms_fitted(lambda place: text % (values | {"place": place}) + call_line, place)

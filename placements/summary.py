@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -150,23 +151,37 @@ def _address(placement: Placement) -> str:
     return ", ".join(part for part in (workplace.street_address, town) if part)
 
 
-def _start_time(placement: Placement, locale: str) -> str:
+def summary_day(day: dt.date, *, language: str, short: bool = False) -> str:
+    """A date as the summary writes it in `language` (Babel's, plain spaces): in full ("torsdag 3
+    december 2026"), or short for a text message ("tors 3 december"). Also the reminders' by SMS."""
+    locale = _babel_locale(language)
+    if short:
+        return _plain(format_skeleton("MMMMEd", day, locale=locale))
+    return _plain(format_date(day, "full", locale=locale))
+
+
+def summary_time(time: dt.time, *, language: str) -> str:
+    """A time of day as the summary writes it in `language` ("13:00", "1:00 PM")."""
+    return _plain(format_time(time, "short", locale=_babel_locale(language)))
+
+
+def _start_time(placement: Placement, language: str) -> str:
     first = placement.starts_on
     for hours in placement.need.working_hours.all():
         if hours.weekday == first.weekday():
-            return _plain(format_time(hours.starts_at, "short", locale=locale))
+            return summary_time(hours.starts_at, language=language)
     return ""
 
 
-def _next_meeting(placement: Placement, *, now: dt.datetime, locale: str) -> NextMeeting | None:
+def _next_meeting(placement: Placement, *, now: dt.datetime, language: str) -> NextMeeting | None:
     coming = placement.meetings.not_cancelled().filter(with_participant=True, starts_at__gte=now)
     meeting = coming.order_by("starts_at").first()
     if meeting is None:
         return None
     local = timezone.localtime(meeting.starts_at)
     when = pgettext("participant summary", "%(day)s at %(time)s") % {
-        "day": _plain(format_date(local.date(), "full", locale=locale)),
-        "time": _plain(format_time(local.time(), "short", locale=locale)),
+        "day": summary_day(local.date(), language=language),
+        "time": summary_time(local.time(), language=language),
     }
     return NextMeeting(
         kind=str(meeting.get_kind_display()),
@@ -180,7 +195,6 @@ def placement_summary(*, placement: Placement, language: str, now: dt.datetime |
     if language not in InformationLanguage.values:
         raise ValueError(f"not a language for information: {language!r}")
     now = now or timezone.now()
-    locale = _babel_locale(language)
     coordinator = placement.coordinator or placement.participant.coordinator
     coordinator_name = coordinator.get_full_name() if coordinator else ""
     # Numbers are stored in E.164; the participant reads them as written in Sweden ("070-123 45 67").
@@ -196,15 +210,15 @@ def placement_summary(*, placement: Placement, language: str, now: dt.datetime |
             review=catalogue_review(language=language),
             workplace=placement.need.workplace.name,
             address=_address(placement),
-            first_day=_plain(format_date(placement.starts_on, "full", locale=locale)),
-            first_day_short=_plain(format_skeleton("MMMMEd", placement.starts_on, locale=locale)),
-            start_time=_start_time(placement, locale),
+            first_day=summary_day(placement.starts_on, language=language),
+            first_day_short=summary_day(placement.starts_on, language=language, short=True),
+            start_time=_start_time(placement, language),
             schedule=weekly_schedule(placement),
             supervisor_first_name=supervisor.first_name,
             sick_call_name=supervisor.first_name if supervisor.phone else coordinator_name,
             sick_call_phone=phone_display(supervisor.phone) if supervisor.phone else coordinator_phone,
             bring=placement.first_day_notes,
-            next_meeting=_next_meeting(placement, now=now, locale=locale),
+            next_meeting=_next_meeting(placement, now=now, language=language),
             coordinator_name=coordinator_name,
             coordinator_phone=coordinator_phone,
         )
@@ -241,15 +255,15 @@ def summary_sms_text(*, placement: Placement, language: str) -> str:
     stand behind a link anyone holding it can open."""
     summary = placement_summary(placement=placement, language=language)
     with translation.override(language):
-        place = ", ".join(part for part in (summary.workplace, summary.address) if part)
+        your_placement = pgettext("participant summary sms", "Your placement: %(place)s.")
         first_day = (
             pgettext("participant summary sms", "First day: %(day)s at %(time)s.")
             % {"day": summary.first_day_short, "time": summary.start_time}
             if summary.start_time
             else pgettext("participant summary sms", "First day: %(day)s.") % {"day": summary.first_day_short}
         )
+        # After the place, what must reach the participant whole.
         essential = [
-            pgettext("participant summary sms", "Your placement: %(place)s.") % {"place": place},
             first_day,
             pgettext("participant summary sms", "Ask for %(name)s.") % {"name": summary.supervisor_first_name},
         ]
@@ -270,14 +284,31 @@ def summary_sms_text(*, placement: Placement, language: str) -> str:
                 pgettext("participant summary sms", "Questions? %(name)s %(phone)s.")
                 % {"name": summary.coordinator_name, "phone": summary.coordinator_phone}
             )
-    while True:
-        text = _plain("\n".join(essential + optional))
-        if message_parts(text) <= SMS_MAX_SEGMENTS or not optional:
-            break
+    place = _plain(", ".join(part for part in (summary.workplace, summary.address) if part))
+
+    def compose(place: str) -> str:
+        return _plain("\n".join([your_placement % {"place": place}, *essential, *optional]))
+
+    text = compose(place)
+    while message_parts(text) > SMS_MAX_SEGMENTS and optional:
         optional.pop(0)
-    # Long names or addresses: cut, rather than send a fourth segment; "..." in a GSM text, since "…"
-    # is not in its alphabet and would make the whole message UCS-2 (70 characters a segment).
+        text = compose(place)
+    return sms_fitted(compose, place)
+
+
+def sms_fitted(compose: Callable[[str], str], place: str) -> str:
+    """`compose(place)`, made to fit SMS_MAX_SEGMENTS segments: the place shortened first, from its end
+    (the address before the workplace's name), so that the rest (the first day, whom to ask for, the
+    number to call when ill, or a reminder's date and time) stays whole; in Arabic or Tigrinya (UCS-2,
+    201 characters in three segments) a long street address alone would push the number out. Only if
+    that is not enough (names too long for any place left) is the end cut. "..." in a GSM text, since
+    "…" is not in its alphabet and would make the whole message UCS-2 (70 characters a segment)."""
+    text = compose(place)
     ellipsis = "..." if is_gsm(text) else "…"
+    kept = len(place)
+    while message_parts(text) > SMS_MAX_SEGMENTS and kept > 0:
+        kept -= 1
+        text = compose(place[:kept].rstrip(" ,") + ellipsis)
     while message_parts(text) > SMS_MAX_SEGMENTS:
         text = text[: -len(ellipsis) - 1] + ellipsis
     return text

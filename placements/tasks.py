@@ -7,12 +7,13 @@ from smtplib import SMTPException
 from celery import Task, shared_task
 from django.utils import timezone
 
+from participants.tasks import text_message_send_retrying
 from sms import SmsUnavailable
 from sms.retries import SEND_RETRIES, send_task_options
 
 from .invitations import meeting_invitation_send
 from .reminders import concern_alert_send, follow_up_reminders_send
-from .sms_reminders import participant_reminders_queue
+from .sms_reminders import participant_reminder_current, participant_reminders_queue
 from .supervisor_sms import supervisor_reminders_queue, supervisor_text_message_deliver, supervisor_text_message_expire
 
 
@@ -54,7 +55,7 @@ def send_meeting_invitation(meeting_id: int, sequence: int, dropped: list[str] |
 @shared_task(acks_late=True)
 def queue_participant_reminders() -> int:
     """Every quarter of an hour (Celery beat): text reminders to participants before the first day and
-    before meetings, queued through the outbox (each sent by participants.tasks.send_text_message)."""
+    before meetings, queued through the outbox (each sent by send_participant_reminder)."""
     return participant_reminders_queue(now=timezone.now())
 
 
@@ -77,3 +78,12 @@ def send_supervisor_text_message(self: Task, reminder_id: int) -> bool:
             supervisor_text_message_expire(reminder_id=reminder_id)
             return False
         raise
+
+
+@shared_task(**send_task_options())
+def send_participant_reminder(self: Task, message_id: int) -> bool:
+    """Queued (through the outbox) with each reminder to a participant; safe to run twice. As
+    participants.tasks.send_text_message (the consent checked, retried while the provider is
+    unavailable, given up after the last retry), and given up unsent when the meeting or first day
+    it reminds of has changed since."""
+    return text_message_send_retrying(self, message_id=message_id, still_current=participant_reminder_current)

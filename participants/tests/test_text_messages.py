@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccessAction, AccessLogEntry
 from accounts.tests.factories import CoordinatorFactory, SupervisorUserFactory
@@ -18,7 +19,12 @@ from participants.models import Participant, TextMessage, TextMessageFailure
 from participants.tasks import send_text_message
 from participants.tests.factories import ParticipantFactory, TextMessageFactory
 from participants.tests.test_views import _valid_post
-from participants.text_messages import participant_sms_consent_set, participant_sms_send
+from participants.text_messages import (
+    participant_sms_consent_set,
+    participant_sms_send,
+    sms_may_go_q,
+    sms_refusal,
+)
 from sms.backends import locmem
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +85,42 @@ def test_another_team_and_other_roles_cannot_change_the_consent(client: Client, 
 
 
 # --- sending -------------------------------------------------------------------------------------------------
+
+
+def test_the_consent_rule_as_a_query_agrees_with_sms_refusal(coordinator) -> None:
+    """The query is the SQL pre-filter of sms_refusal: it never leaves out a participant a message
+    may go to, and what it lets through is refused only for a number that cannot take one."""
+    now = timezone.now()
+    people = {
+        "consented": ParticipantFactory(team=coordinator.team, texts=True),
+        "no consent": ParticipantFactory(team=coordinator.team, phone="+46701740606"),
+        "withdrawn": ParticipantFactory(team=coordinator.team, phone="+46701740607", sms_consent_withdrawn_at=now),
+        "pseudonymised": ParticipantFactory(team=coordinator.team, texts=True, pseudonymised_at=now),
+        "no phone": ParticipantFactory(team=coordinator.team, texts=True, phone=""),
+        "landline": ParticipantFactory(team=coordinator.team, texts=True, phone="+46812345678"),
+        "not a number": ParticipantFactory(team=coordinator.team, texts=True, phone="12"),
+    }
+    admitted = set(Participant.objects.filter(sms_may_go_q()).values_list("pk", flat=True))
+    for person in people.values():
+        TextMessageFactory(participant=person, text=TEXT)
+    through_messages = set(
+        TextMessage.objects.filter(sms_may_go_q("participant__")).values_list("participant_id", flat=True)
+    )
+    assert through_messages == admitted
+    refusals = {name: sms_refusal(participant=person) for name, person in people.items()}
+    assert {name for name, person in people.items() if person.pk in admitted} == {
+        "consented",
+        "landline",
+        "not a number",
+    }
+    assert {name for name, reason in refusals.items() if reason is None} == {"consented"}
+    for name, person in people.items():
+        if person.pk not in admitted:
+            assert refusals[name] is not None, name
+        elif refusals[name] is not None:  # the phone, checked in Python
+            assert refusals[name] == TextMessageFailure.NO_NUMBER, name
+    assert refusals["no consent"] == refusals["withdrawn"] == TextMessageFailure.NO_CONSENT
+    assert refusals["pseudonymised"] == refusals["no phone"] == TextMessageFailure.NO_NUMBER
 
 
 def test_no_message_is_queued_without_consent(coordinator) -> None:

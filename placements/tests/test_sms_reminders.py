@@ -19,14 +19,19 @@ from django.utils.translation import to_locale
 
 from accounts.models import AccessAction, AccessLogEntry
 from accounts.tests.factories import CoordinatorFactory
-from participants.models import InformationLanguage, TextMessage, TextMessageKind
+from participants.models import InformationLanguage, TextMessage, TextMessageFailure, TextMessageKind
 from participants.tests.factories import ParticipantFactory
-from placements.models import PlacementStatus
+from placements.meetings import meeting_cancel, meeting_change
+from placements.models import Meeting, Placement, PlacementStatus
+from placements.services import placement_cancel
 from placements.sms_reminders import PARTICIPANT_TEXTS, participant_reminders_queue
-from placements.tasks import queue_participant_reminders
+from placements.summary import SMS_MAX_SEGMENTS, placement_summary, summary_day, summary_time
+from placements.tasks import queue_participant_reminders, send_participant_reminder
 from placements.tests.factories import MeetingFactory, PlacementFactory
 from sms.backends import locmem
-from workplaces.tests.factories import NeedFactory, WorkplaceFactory
+from sms.backends.base import message_parts
+from taxonomy.models import Weekday
+from workplaces.tests.factories import NeedFactory, WorkingHoursFactory, WorkplaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +78,12 @@ def test_the_day_before_the_first_day_the_participant_gets_a_reminder_in_their_l
     (sent,) = locmem.outbox
     assert sent.to == "+46701740605"
     assert "ጽባሕ" in sent.text and "መዓልቲ" in sent.text  # Tigrinya: "tomorrow", "day"
-    assert "2026-12-03" in sent.text
+    # The date as the summary writes it in Tigrinya, not as ISO numbers.
+    assert summary_day(TOMORROW, language="ti", short=True) == "ታሕሳስ 3, ሓሙ"
+    assert "ታሕሳስ 3, ሓሙ" in sent.text and "2026-12-03" not in sent.text
     assert "Café Storsjön, Prästgatan 12, 83131 Östersund" in sent.text
     assert "Anna" in sent.text and "063-123 45 67" in sent.text
+    assert message_parts(sent.text) <= SMS_MAX_SEGMENTS
     # Nothing about the person beyond what the message needs: no name, no identity number.
     participant = placement.participant
     assert participant.first_name not in sent.text and participant.last_name not in sent.text
@@ -134,8 +142,12 @@ def test_a_meeting_reminder_goes_the_day_before_in_the_participants_language(
     assert _run(django_capture_on_commit_callbacks) == 1
     (sent,) = locmem.outbox
     assert expected in sent.text
-    assert "2026-12-03" in sent.text and "09:00" in sent.text and "Rådhusgatan 42" in sent.text
+    # Date and time as the summary writes them in the language ("Thu, December 3", "9:00 AM").
+    day, time = summary_day(TOMORROW, language=language, short=True), summary_time(dt.time(9), language=language)
+    assert day in sent.text and time in sent.text and "Rådhusgatan 42" in sent.text
+    assert "2026-12-03" not in sent.text
     assert "Anna" in sent.text and "063-123 45 67" in sent.text
+    assert message_parts(sent.text) <= SMS_MAX_SEGMENTS
 
 
 def test_a_video_meeting_is_named_as_one_and_a_moved_meeting_gets_a_new_reminder(
@@ -163,6 +175,164 @@ def test_no_reminder_for_a_cancelled_meeting_or_one_without_the_participant(
     MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=6), with_participant=False)
     MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(minutes=20))  # too late to remind
     assert _run(django_capture_on_commit_callbacks) == 0
+
+
+def test_the_first_day_reminder_says_the_time_and_whom_to_call_as_the_summary_does(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """It restated the summary: no start time, and no one to call when the placement had no
+    coordinator of its own (the summary names the participant's)."""
+    placement = _placement()
+    WorkingHoursFactory(need=placement.need, weekday=Weekday.THURSDAY, starts_at=dt.time(7, 30), ends_at=dt.time(16))
+    Placement.objects.filter(pk=placement.pk).update(coordinator=None)
+    assert _run(django_capture_on_commit_callbacks) == 1
+    (sent,) = locmem.outbox
+    summary = placement_summary(placement=Placement.objects.get(pk=placement.pk), language="sv")
+    assert (summary.first_day_short, summary.start_time) == ("tors 3 december", "07:30")
+    assert sent.text == (
+        "Påminnelse: i morgon, tors 3 december klockan 07:30, är din första dag på praktiken: "
+        "Café Storsjön, Prästgatan 12, 83131 Östersund. "
+        f"Frågor? Ring {summary.coordinator_name}, 063-123 45 67."
+    )
+    assert summary.coordinator_name.startswith("Anna ")
+
+
+@pytest.mark.parametrize("language", ["ar", "ti"])
+def test_a_reminder_with_a_long_address_keeps_to_three_segments_and_the_number_whole(
+    language: str, django_capture_on_commit_callbacks
+) -> None:
+    placement = _placement(language)
+    workplace = placement.need.workplace
+    workplace.street_address = ("Industrivägen 14, port 3, lastkajen på baksidan, ingång via den gula dörren " * 3)[
+        :160
+    ]
+    workplace.save()
+    assert _run(django_capture_on_commit_callbacks) == 1
+    (sent,) = locmem.outbox
+    assert message_parts(sent.text) <= SMS_MAX_SEGMENTS
+    assert "063-123 45 67" in sent.text and summary_day(TOMORROW, language=language, short=True) in sent.text
+    assert "Café Storsjön, Industrivägen 14" in sent.text and "…" in sent.text
+
+
+# --- a reminder that no longer holds when it is sent --------------------------------------------------
+
+
+def _queued_not_sent(capture) -> TextMessage:
+    """The one reminder a run queues, its task not run yet."""
+    before = set(TextMessage.objects.values_list("pk", flat=True))
+    with capture(execute=False):
+        assert participant_reminders_queue() == 1
+    return TextMessage.objects.exclude(pk__in=before).get()
+
+
+def _assert_superseded(message: TextMessage) -> None:
+    assert send_participant_reminder.delay(message.pk).get() is False
+    message.refresh_from_db()
+    assert (message.failure, message.text, message.sent_at) == (TextMessageFailure.SUPERSEDED, "", None)
+    assert locmem.outbox == []
+
+
+def _change(meeting: Meeting, *, hours: int = 0, with_participant: bool = True) -> None:
+    meeting_change(
+        meeting=meeting,
+        by=meeting.placement.coordinator,
+        kind=meeting.kind,
+        starts_at=meeting.starts_at + dt.timedelta(hours=hours),
+        ends_at=meeting.ends_at + dt.timedelta(hours=hours),
+        place=meeting.place,
+        with_participant=with_participant,
+    )
+
+
+def test_a_reminder_of_a_meeting_moved_before_it_goes_is_given_up_and_the_new_time_reminded(
+    django_capture_on_commit_callbacks,
+) -> None:
+    placement = _placement(started=True)
+    meeting = MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=5), place="Rådhusgatan 42")
+    message = _queued_not_sent(django_capture_on_commit_callbacks)
+    _change(meeting, hours=2)
+    _assert_superseded(message)
+    assert _run(django_capture_on_commit_callbacks) == 1  # the next run: the new time
+    (sent,) = locmem.outbox
+    assert "17:00" in sent.text and "15:00" not in sent.text
+    assert TextMessage.objects.filter(sent_at__isnull=False).get().key.endswith("T1700")
+
+
+@pytest.mark.parametrize("change", ["cancelled", "without the participant", "placement cancelled"])
+def test_a_reminder_of_a_meeting_cancelled_before_it_goes_is_given_up(
+    change: str, django_capture_on_commit_callbacks
+) -> None:
+    placement = _placement()  # agreed, not started: it can be cancelled
+    meeting = MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=5), place="Rådhusgatan 42")
+    Placement.objects.filter(pk=placement.pk).update(planned_start=TOMORROW + dt.timedelta(days=7))
+    message = _queued_not_sent(django_capture_on_commit_callbacks)
+    assert message.kind == TextMessageKind.MEETING
+    if change == "cancelled":
+        meeting_cancel(meeting=meeting, by=placement.coordinator)
+    elif change == "without the participant":
+        _change(meeting, with_participant=False)
+    else:
+        placement_cancel(placement=Placement.objects.get(pk=placement.pk), reason="Avbruten", by=placement.coordinator)
+    _assert_superseded(message)
+    assert _run(django_capture_on_commit_callbacks) == 0
+
+
+@pytest.mark.parametrize("change", ["placement cancelled", "first day moved", "placement started"])
+def test_a_first_day_reminder_is_given_up_when_the_first_day_no_longer_holds(
+    change: str, django_capture_on_commit_callbacks
+) -> None:
+    placement = _placement()
+    message = _queued_not_sent(django_capture_on_commit_callbacks)
+    assert message.kind == TextMessageKind.FIRST_DAY
+    if change == "placement cancelled":
+        placement_cancel(placement=placement, reason="Avbruten", by=placement.coordinator)
+    elif change == "first day moved":
+        Placement.objects.filter(pk=placement.pk).update(planned_start=TOMORROW + dt.timedelta(days=2))
+    else:
+        Placement.objects.filter(pk=placement.pk).update(status=PlacementStatus.ACTIVE, actual_start=NOW.date())
+    _assert_superseded(message)
+    assert _run(django_capture_on_commit_callbacks) == 0
+    if change == "first day moved":  # the day before the new first day, its own reminder
+        with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+            assert _run(django_capture_on_commit_callbacks) == 1
+        (sent,) = locmem.outbox
+        assert summary_day(TOMORROW + dt.timedelta(days=2), language="sv", short=True) in sent.text
+
+
+@pytest.fixture
+def retrying_eagerly():
+    """Eager tasks retry the way a worker does instead of raising the Retry to the caller."""
+    from config.celery import app
+
+    saved = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = saved
+
+
+def test_a_reminder_that_still_holds_goes_and_is_retried_while_the_provider_is_down(
+    sms_provider, retrying_eagerly, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    """The reminders' own task keeps the retries of participants.tasks.send_text_message, and gives a
+    reminder the provider never took up after the last one."""
+    from participants import tasks
+
+    placement = _placement(started=True)
+    MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=5), place="Rådhusgatan 42")
+    message = _queued_not_sent(django_capture_on_commit_callbacks)
+    monkeypatch.setattr(tasks, "SEND_RETRIES", 1)
+    monkeypatch.setitem(send_participant_reminder.retry_kwargs, "max_retries", 1)
+    sms_provider.answers = [(503, "busy"), (200, "")]
+    assert send_participant_reminder.delay(message.pk).get() is True
+    assert len(sms_provider.requests) == 2
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.attempts == 2
+    MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=6), place="Rådhusgatan 42")
+    second = _queued_not_sent(django_capture_on_commit_callbacks)
+    sms_provider.answers = [(503, "busy")]
+    assert send_participant_reminder.delay(second.pk).get() is False
+    second.refresh_from_db()
+    assert (second.failure, second.sent_at) == (TextMessageFailure.UNAVAILABLE, None)
 
 
 # --- the catalogues --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
 from django.conf import settings
@@ -146,6 +147,53 @@ def test_every_message_of_the_summary_is_translated_in_each_language(language: s
     )
     assert len(wanted) > 40
     assert not missing, f"{language} lacks translations of: {missing}"
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+SUMMARY_CONTEXTS = ("participant summary", "participant summary sms")
+
+
+def _placeholder_mismatches(po: Catalog) -> tuple[int, list[str]]:
+    """How many of the summary's, its SMS's and the reminders' translations `po` has, and those whose
+    %(name)s placeholders are not exactly their msgid's."""
+    from placements.sms_reminders import PARTICIPANT_TEXTS
+
+    checked, wrong = 0, []
+    for message in po:
+        if not message.id or not (message.context in SUMMARY_CONTEXTS or message.id in PARTICIPANT_TEXTS):
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for string in strings:
+            checked += 1
+            if string and set(PLACEHOLDER.findall(string)) != set(PLACEHOLDER.findall(msgid)):
+                wrong.append(f"{message.context or ''}|{msgid} -> {string}")
+    return checked, wrong
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_translation_of_the_summary_and_sms_texts_keeps_the_placeholders(language: str) -> None:
+    """A msgstr that drops or renames a %(name)s fails (KeyError) or loses a fact (the phone number)
+    only when that language's text is sent: every catalogue's summary, summary SMS and reminder texts
+    have exactly the placeholders of their msgid."""
+    with catalogue_path(language).open("rb") as file:
+        checked, wrong = _placeholder_mismatches(read_po(file))
+    assert checked >= 30
+    assert not wrong, f"{language}: placeholders differ from the msgid: {wrong}"
+
+
+def test_the_placeholder_check_finds_a_dropped_or_renamed_placeholder() -> None:
+    po = Catalog(locale="ar")
+    po.add("Ill? Call %(name)s %(phone)s.", "اتصل بـ %(name)s.", context="participant summary sms")
+    po.add("Ask for %(name)s.", "اسأل عن %(nom)s.", context="participant summary sms")
+    po.add("Questions? Call %(name)s, %(phone)s.", "اتصل بـ %(name)s على الرقم %(phone)s.")
+    po.add("Reminder: %(x)s", "تذكير", context="another context")  # not the summary's: not checked
+    checked, wrong = _placeholder_mismatches(po)
+    assert checked == 3
+    assert [entry.split(" -> ")[0] for entry in wrong] == [
+        "participant summary sms|Ill? Call %(name)s %(phone)s.",
+        "participant summary sms|Ask for %(name)s.",
+    ]
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -508,5 +556,35 @@ def test_a_swedish_sms_cut_short_stays_in_the_gsm_alphabet(placement) -> None:
     workplace.save()
     placement.refresh_from_db()
     text = summary_sms_text(placement=placement, language="sv")
-    assert is_gsm(text) and text.endswith("...")
+    assert is_gsm(text) and "..." in text and "…" not in text
     assert len(text) >= 3 * 153 - 10 and message_parts(text) == SMS_MAX_SEGMENTS
+
+
+@pytest.mark.parametrize("language", ["ar", "ti"])
+def test_a_long_address_in_ucs2_is_shortened_before_the_number_to_call_when_ill(placement, language: str) -> None:
+    """In Arabic or Tigrinya three segments hold 201 characters: the end was cut, and with it the
+    number to call when ill. The place is shortened first; the essential lines stay whole."""
+    workplace = placement.need.workplace
+    workplace.street_address = (
+        "Industrivägen 14, port 3, lastkajen på baksidan, ingång via den gula dörren bredvid " * 2
+    )
+    workplace.street_address = workplace.street_address[:160].strip()
+    workplace.save()
+    assert len(workplace.street_address) >= 150
+    placement.refresh_from_db()
+    summary = placement_summary(placement=placement, language=language)
+    text = summary_sms_text(placement=placement, language=language)
+    assert message_parts(text) <= SMS_MAX_SEGMENTS
+    with translation.override(language):
+        ill = translation.pgettext("participant summary sms", "Ill? Call %(name)s %(phone)s.") % {
+            "name": "Per",
+            "phone": "070-999 88 77",
+        }
+        first_day = translation.pgettext("participant summary sms", "First day: %(day)s at %(time)s.") % {
+            "day": summary.first_day_short,
+            "time": summary.start_time,
+        }
+        ask_for = translation.pgettext("participant summary sms", "Ask for %(name)s.") % {"name": "Per"}
+    lines = text.split("\n")
+    assert ill in lines and first_day in lines and ask_for in lines
+    assert "Café Norr, Industrivägen 14" in lines[0] and "…" in lines[0]  # the address shortened, not dropped
