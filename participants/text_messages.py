@@ -147,6 +147,8 @@ def text_message_deliver(*, message_id: int, still_current: Callable[[TextMessag
         _give_up(message, reason)
         return False
     if still_current is not None and not still_current(message):
+        # Its key is freed: should the meeting move back to the time it was, its reminder is queued again.
+        TextMessage.objects.filter(pk=message.pk).update(key=f"superseded:{message.pk}")
         _give_up(message, TextMessageFailure.SUPERSEDED)
         return False
     try:

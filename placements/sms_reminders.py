@@ -3,12 +3,13 @@ day of a placement, and before each booked meeting they take part in.
 
 Celery beat runs `participant_reminders_queue` every quarter of an hour. Each reminder is a
 participants.TextMessage with a key naming the placement and its first day, or the meeting and its
-start: a second run (or a run while the first is still sending) queues nothing new, and a meeting moved
-to another time gets a reminder for the new time. The messages are queued through the outbox and sent
+start, and what its text says: a second run (or a run while the first is still sending) queues nothing
+new, and a meeting moved to another time or place gets a reminder for the new one (a superseded
+reminder frees its key, so a meeting moved back is reminded again). The messages are queued through the outbox and sent
 by placements.tasks.send_participant_reminder, which checks the consent again, retries while the SMS
 provider is unavailable, and gives a reminder up unsent (superseded) when what it reminds of no longer
-holds: the meeting moved or cancelled, the first day moved or the placement no longer agreed
-(`participant_reminder_current`). Only consenting participants with a mobile number are considered.
+holds: the meeting moved or cancelled or begun, the first day moved or the placement no longer agreed,
+the text not what it would say now (`participant_reminder_current`). Only consenting participants with a mobile number are considered.
 
 The texts carry only what the participant needs, as the placement summary ("Din praktik",
 placements.summary) gives it in their language: the date and time, written as the summary writes them,
@@ -19,9 +20,8 @@ phone number. No names of the participant, no case details.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
-from collections.abc import Callable
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -94,61 +94,84 @@ def participant_reminders_queue(*, now: dt.datetime | None = None) -> int:
         return 0
     queued = 0
     for placement in first_day_reminders_due(now=now):
-        key = _first_day_key(placement)
-        queued += _queue(placement.participant, TextMessageKind.FIRST_DAY, key, partial(_first_day_text, placement))
+        queued += _queue(placement.participant, TextMessageKind.FIRST_DAY, *_first_day_reminder(placement))
     for meeting in meeting_reminders_due(now=now):
-        key = _meeting_key(meeting)
-        participant = meeting.placement.participant
-        queued += _queue(participant, TextMessageKind.MEETING, key, partial(_meeting_text, meeting))
+        queued += _queue(meeting.placement.participant, TextMessageKind.MEETING, *_meeting_reminder(meeting))
     if queued:
         logger.info("participant text reminders queued: %s", queued)
     return queued
 
 
-def _first_day_key(placement: Placement) -> str:
-    return f"first-day:{placement.pk}:{placement.planned_start:%Y%m%d}"
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def _meeting_key(meeting: Meeting) -> str:
-    return f"meeting:{meeting.pk}:{timezone.localtime(meeting.starts_at):%Y%m%dT%H%M}"
+def _first_day_reminder(placement: Placement) -> tuple[str, str]:
+    """The first-day reminder's key and text. The key names the placement, its first day and what the
+    text says: a changed address or phone number is a new reminder, and the queued one superseded."""
+    with translation.override(placement.participant.information_language):
+        text = _first_day_text(placement)
+    return f"first-day:{placement.pk}:{placement.planned_start:%Y%m%d}:{_digest(text)}", text
+
+
+def _meeting_reminder(meeting: Meeting) -> tuple[str, str]:
+    """The meeting reminder's key and text: the meeting, its start and what the text says (its place)."""
+    with translation.override(meeting.placement.participant.information_language):
+        text = _meeting_text(meeting)
+    starts = timezone.localtime(meeting.starts_at)
+    return f"meeting:{meeting.pk}:{starts:%Y%m%dT%H%M}:{_digest(text)}", text
 
 
 def participant_reminder_current(message: TextMessage) -> bool:
     """Whether what the reminder reminds of still holds, asked when it is sent: the placement still
-    agreed with the same first day; the meeting not cancelled, still with the participant, at the same
-    start, its placement still open. The key names the placement or meeting and the day or start it
-    was queued for; a moved meeting's new reminder has a key of its own."""
+    agreed with the same first day, still ahead; the meeting not cancelled, still with the participant,
+    at the same start, still ahead, its placement still open; and the text as it would be written now
+    (the same place, the same number to call, the same language). The key names the placement or
+    meeting, the day or start and the text it was queued with; a changed one has a key of its own."""
     prefix, _sep, rest = message.key.partition(":")
     pk = rest.partition(":")[0]
     if not pk.isdigit():
         return False
+    now = timezone.now()
     if message.kind == TextMessageKind.FIRST_DAY and prefix == "first-day":
-        placement = Placement.objects.filter(
-            pk=pk, participant_id=message.participant_id, status=PlacementStatus.AGREED
-        ).first()
-        return placement is not None and _first_day_key(placement) == message.key
+        placement = (
+            Placement.objects.filter(
+                pk=pk,
+                participant_id=message.participant_id,
+                status=PlacementStatus.AGREED,
+                planned_start__gt=timezone.localdate(now),
+            )
+            .select_related("participant__coordinator", "need__workplace", "coordinator", "supervisor")
+            .first()
+        )
+        return placement is not None and _first_day_reminder(placement)[0] == message.key
     if message.kind == TextMessageKind.MEETING and prefix == "meeting":
         meeting = (
             Meeting.objects.not_cancelled()
             .filter(
                 pk=pk,
                 with_participant=True,
+                starts_at__gt=now,
                 placement__participant_id=message.participant_id,
                 placement__status__in=MEETING_STATUSES,
             )
+            .select_related(
+                "placement__participant__coordinator",
+                "placement__need__workplace",
+                "placement__coordinator",
+                "placement__supervisor",
+            )
             .first()
         )
-        return meeting is not None and _meeting_key(meeting) == message.key
+        return meeting is not None and _meeting_reminder(meeting)[0] == message.key
     return False
 
 
-def _queue(participant: Participant, kind: str, key: str, text: Callable[[], str]) -> int:
+def _queue(participant: Participant, kind: str, key: str, text: str) -> int:
     if TextMessage.objects.filter(key=key).exists():
         return 0
-    with translation.override(participant.information_language):
-        body = text()
     try:
-        text_message_queue(participant=participant, kind=kind, key=key, text=body, task_name=SEND_TASK)
+        text_message_queue(participant=participant, kind=kind, key=key, text=text, task_name=SEND_TASK)
     except ValidationError:
         return 0  # no mobile number: nothing to send to
     return 1

@@ -232,16 +232,17 @@ def _assert_superseded(message: TextMessage) -> None:
     assert locmem.outbox == []
 
 
-def _change(meeting: Meeting, *, hours: int = 0, with_participant: bool = True) -> None:
+def _change(meeting: Meeting, *, hours: int = 0, with_participant: bool = True, place: str | None = None) -> None:
     meeting_change(
         meeting=meeting,
         by=meeting.placement.coordinator,
         kind=meeting.kind,
         starts_at=meeting.starts_at + dt.timedelta(hours=hours),
         ends_at=meeting.ends_at + dt.timedelta(hours=hours),
-        place=meeting.place,
+        place=meeting.place if place is None else place,
         with_participant=with_participant,
     )
+    meeting.refresh_from_db()
 
 
 def test_a_reminder_of_a_meeting_moved_before_it_goes_is_given_up_and_the_new_time_reminded(
@@ -255,7 +256,45 @@ def test_a_reminder_of_a_meeting_moved_before_it_goes_is_given_up_and_the_new_ti
     assert _run(django_capture_on_commit_callbacks) == 1  # the next run: the new time
     (sent,) = locmem.outbox
     assert "17:00" in sent.text and "15:00" not in sent.text
-    assert TextMessage.objects.filter(sent_at__isnull=False).get().key.endswith("T1700")
+    assert ":20261202T1700:" in TextMessage.objects.filter(sent_at__isnull=False).get().key
+
+
+def test_a_meeting_moved_and_moved_back_before_its_reminder_went_is_reminded_at_its_time(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """A superseded reminder frees its key: the reminder for the first time is queued again."""
+    placement = _placement(started=True)
+    meeting = MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=5), place="Rådhusgatan 42")
+    first = _queued_not_sent(django_capture_on_commit_callbacks)
+    _change(meeting, hours=2)
+    _assert_superseded(first)
+    _change(meeting, hours=-2)
+    assert _run(django_capture_on_commit_callbacks) == 1
+    (sent,) = locmem.outbox
+    assert "15:00" in sent.text
+
+
+def test_a_reminder_whose_meeting_place_changed_before_it_went_is_given_up_and_the_new_place_reminded(
+    django_capture_on_commit_callbacks,
+) -> None:
+    placement = _placement(started=True)
+    meeting = MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=5), place="Rådhusgatan 42")
+    message = _queued_not_sent(django_capture_on_commit_callbacks)
+    _change(meeting, place="Storgatan 7")
+    _assert_superseded(message)
+    assert _run(django_capture_on_commit_callbacks) == 1
+    (sent,) = locmem.outbox
+    assert "Storgatan 7" in sent.text and "Rådhusgatan" not in sent.text
+
+
+def test_a_meeting_reminder_still_retrying_when_the_meeting_has_begun_is_not_sent(
+    django_capture_on_commit_callbacks,
+) -> None:
+    placement = _placement(started=True)
+    MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=5), place="Rådhusgatan 42")
+    message = _queued_not_sent(django_capture_on_commit_callbacks)
+    with time_machine.travel(NOW + dt.timedelta(hours=5, minutes=10), tick=False):
+        _assert_superseded(message)
 
 
 @pytest.mark.parametrize("change", ["cancelled", "without the participant", "placement cancelled"])
