@@ -4,12 +4,13 @@ day of a placement, and before each booked meeting they take part in.
 Celery beat runs `participant_reminders_queue` every quarter of an hour. Each reminder is a
 participants.TextMessage with a key naming the placement and its first day, or the meeting and its
 start, and what its text says: a second run (or a run while the first is still sending) queues nothing
-new, and a meeting moved to another time or place gets a reminder for the new one (a superseded
-reminder frees its key, so a meeting moved back is reminded again). The messages are queued through the outbox and sent
-by placements.tasks.send_participant_reminder, which checks the consent again, retries while the SMS
-provider is unavailable, and gives a reminder up unsent (superseded) when what it reminds of no longer
-holds: the meeting moved or cancelled or begun, the first day moved or the placement no longer agreed,
-the text not what it would say now (`participant_reminder_current`). Only consenting participants with a mobile number are considered.
+new, and a meeting moved to another time or place gets a reminder for the new one (a superseded reminder
+frees its key, so a meeting moved back is reminded again). The messages are queued through the outbox
+and sent by placements.tasks.send_participant_reminder, which checks the consent again, retries while
+the SMS provider is unavailable, and gives a reminder up unsent (superseded) when what it reminds of no
+longer holds: the meeting moved or cancelled or begun, the first day moved or the placement no longer
+agreed, the text not what it would say now (`participant_reminder_current`). Only consenting
+participants with a mobile number are considered.
 
 The texts carry only what the participant needs, as the placement summary ("Din praktik",
 placements.summary) gives it in their language: the date and time, written as the summary writes them,
