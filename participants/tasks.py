@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 from celery import Task, shared_task
 
-from sms import SmsUnavailable
-from sms.retries import SEND_RETRIES, send_task_options
+from sms.retries import send_retrying, send_task_options
 
 from .models import TextMessage
 from .text_messages import text_message_deliver, text_message_expire
@@ -17,16 +16,15 @@ def text_message_send_retrying(
     task: Task, *, message_id: int, still_current: Callable[[TextMessage], bool] | None = None
 ) -> bool:
     """The body of a task that sends a text message to a participant (this module's, and a higher
-    app's that checks its message still holds: placements.tasks.send_participant_reminder): deliver,
-    let the task retry while the provider is unavailable (sms.retries), and after the last retry give
-    the message up rather than forget it."""
-    try:
-        return text_message_deliver(message_id=message_id, still_current=still_current)
-    except SmsUnavailable:
-        if task.request.retries >= SEND_RETRIES:
-            text_message_expire(message_id=message_id)
-            return False
-        raise
+    app's that checks its message still holds: placements.tasks.send_participant_reminder), as
+    sms.retries.send_retrying runs it: not at night, retried while the provider is unavailable, given
+    up after the last retry rather than forgotten."""
+    return send_retrying(
+        task,
+        message_id,
+        deliver=lambda: text_message_deliver(message_id=message_id, still_current=still_current),
+        expire=lambda: text_message_expire(message_id=message_id),
+    )
 
 
 @shared_task(**send_task_options())

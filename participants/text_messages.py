@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,13 +140,19 @@ def text_message_deliver(*, message_id: int, still_current: Callable[[TextMessag
     ).update(claimed_at=timezone.now())
     if not claimed:
         return False  # sent, given up, or being sent by another worker
-    message = TextMessage.objects.select_related("participant", "created_by").get(pk=message_id)
-    participant = message.participant
-    reason = sms_refusal(participant=participant)
+    try:
+        message = TextMessage.objects.select_related("participant", "created_by").get(pk=message_id)
+        participant = message.participant
+        reason = sms_refusal(participant=participant)
+        current = reason is not None or still_current is None or still_current(message)
+    except Exception:
+        # Nothing went: released, so a retry (or the task delivered again) can claim it.
+        TextMessage.objects.filter(pk=message_id).update(claimed_at=None)
+        raise
     if reason is not None:
         _give_up(message, reason)
         return False
-    if still_current is not None and not still_current(message):
+    if not current:
         # Its key is freed: should the meeting move back to the time it was, its reminder is queued again.
         TextMessage.objects.filter(pk=message.pk).update(key=f"superseded:{message.pk}")
         _give_up(message, TextMessageFailure.SUPERSEDED)
@@ -185,9 +191,15 @@ def text_message_deliver(*, message_id: int, still_current: Callable[[TextMessag
 def text_message_expire(*, message_id: int) -> None:
     """The provider stayed unavailable through every retry: the message is given up (its text removed)
     and shown so on the case file, rather than left unsent, unclaimed and forgotten."""
-    message = TextMessage.objects.filter(pk=message_id, sent_at__isnull=True, failure="").first()
-    if message is not None:
-        _give_up(message, TextMessageFailure.UNAVAILABLE)
+    given_up = TextMessage.objects.filter(
+        # Not while another copy of the task is sending it (a task may be published twice).
+        pk=message_id,
+        sent_at__isnull=True,
+        claimed_at__isnull=True,
+        failure="",
+    ).update(failure=TextMessageFailure.UNAVAILABLE, text="", attempts=F("attempts") + 1)
+    if given_up:
+        logger.info("text message %s not sent: %s", message_id, TextMessageFailure.UNAVAILABLE)
 
 
 def _give_up(message: TextMessage, reason: str) -> None:

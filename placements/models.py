@@ -538,8 +538,7 @@ class Reminder(models.Model):
         UNAVAILABLE = "unavailable", _("The SMS provider was unavailable")
         UNCERTAIN = "uncertain", _("The SMS provider did not answer (perhaps sent)")
         OBSOLETE = "obsolete", _("No longer due when it was to be sent")
-
-    FOLLOW_UP_STAGES = (Stage.DUE, Stage.OVERDUE, Stage.CONCERN)
+        NOT_BY_SMS = "not_by_sms", _("The supervisor no longer gets text messages")
 
     follow_up = models.ForeignKey(
         FollowUp,
@@ -569,7 +568,12 @@ class Reminder(models.Model):
     recipient = models.CharField(_("recipient"), max_length=12, choices=Recipient.choices)
     key = models.CharField(_("key"), max_length=80, blank=True, editable=False)
     channel = models.CharField(
-        _("sent by"), max_length=5, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
+        _("sent by"),
+        max_length=5,
+        choices=ReminderChannel.choices,
+        default=ReminderChannel.EMAIL,
+        blank=True,
+        help_text=_("Empty for reminders sent before this was recorded."),
     )
     # Set when an e-mail is claimed (it is sent right away); None while a text message is queued.
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, default=timezone.now)

@@ -3,14 +3,15 @@ day of a placement, and before each booked meeting they take part in.
 
 Celery beat runs `participant_reminders_queue` every quarter of an hour. Each reminder is a
 participants.TextMessage with a key naming the placement and its first day, or the meeting and its
-start, and what its text says: a second run (or a run while the first is still sending) queues nothing
-new, and a meeting moved to another time or place gets a reminder for the new one (a superseded reminder
-frees its key, so a meeting moved back is reminded again). The messages are queued through the outbox
-and sent by placements.tasks.send_participant_reminder, which checks the consent again, retries while
-the SMS provider is unavailable, and gives a reminder up unsent (superseded) when what it reminds of no
-longer holds: the meeting moved or cancelled or begun, the first day moved or the placement no longer
-agreed, the text not what it would say now (`participant_reminder_current`). Only consenting
-participants with a mobile number are considered.
+start: a second run (or a run while the first is still sending) queues nothing new, and a meeting moved
+to another time gets a reminder for the new time (a superseded reminder frees its key, so a meeting
+moved back is reminded again, and one whose place changed before it went is reminded with the new
+place). The messages are queued through the outbox and sent by
+placements.tasks.send_participant_reminder, which checks the consent again, retries while the SMS
+provider is unavailable, and gives a reminder up unsent (superseded) when what it reminds of no longer
+holds: the meeting moved or cancelled or begun, the first day moved or the placement no longer agreed,
+the text not what it would say now (`participant_reminder_current`). Only consenting participants with a
+mobile number are considered.
 
 The texts carry only what the participant needs, as the placement summary ("Din praktik",
 placements.summary) gives it in their language: the date and time, written as the summary writes them,
@@ -21,7 +22,6 @@ phone number. No names of the participant, no case details.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
@@ -30,8 +30,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from participants.models import Participant, TextMessage, TextMessageKind
+from participants.models import Participant, TextMessage, TextMessageFailure, TextMessageKind
 from participants.text_messages import sms_may_go_q, text_message_queue
+from sms.quiet_hours import is_quiet
 
 from .models import MEETING_STATUSES, Meeting, Placement, PlacementStatus
 from .summary import Summary, placement_summary, sms_fitted, summary_day, summary_time
@@ -53,8 +54,6 @@ SEND_TASK = "placements.tasks.send_participant_reminder"
 
 # The first-day reminder goes the day before, from this time on.
 FIRST_DAY_REMINDER_FROM = dt.time(9, 0)
-# No text messages at night: what falls due then waits for the morning.
-QUIET_FROM, QUIET_UNTIL = dt.time(21, 0), dt.time(8, 0)
 # A meeting's reminder goes when the meeting is at most a day away, and not in its last half hour.
 MEETING_LEAD = dt.timedelta(hours=24)
 MEETING_MIN_LEAD = dt.timedelta(minutes=30)
@@ -90,8 +89,7 @@ def meeting_reminders_due(*, now: dt.datetime) -> QuerySet[Meeting]:
 def participant_reminders_queue(*, now: dt.datetime | None = None) -> int:
     """Queue every participant reminder that is due and not queued yet; returns how many were queued."""
     now = now or timezone.now()
-    local = timezone.localtime(now).time()
-    if local >= QUIET_FROM or local < QUIET_UNTIL:
+    if is_quiet(now):
         return 0
     queued = 0
     for placement in first_day_reminders_due(now=now):
@@ -103,24 +101,19 @@ def participant_reminders_queue(*, now: dt.datetime | None = None) -> int:
     return queued
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
 def _first_day_reminder(placement: Placement) -> tuple[str, str]:
-    """The first-day reminder's key and text. The key names the placement, its first day and what the
-    text says: a changed address or phone number is a new reminder, and the queued one superseded."""
+    """The first-day reminder's key (the placement and its first day) and its text as it would be
+    written now."""
     with translation.override(placement.participant.information_language):
         text = _first_day_text(placement)
-    return f"first-day:{placement.pk}:{placement.planned_start:%Y%m%d}:{_digest(text)}", text
+    return f"first-day:{placement.pk}:{placement.planned_start:%Y%m%d}", text
 
 
 def _meeting_reminder(meeting: Meeting) -> tuple[str, str]:
-    """The meeting reminder's key and text: the meeting, its start and what the text says (its place)."""
+    """The meeting reminder's key (the meeting and its start) and its text as it would be written now."""
     with translation.override(meeting.placement.participant.information_language):
         text = _meeting_text(meeting)
-    starts = timezone.localtime(meeting.starts_at)
-    return f"meeting:{meeting.pk}:{starts:%Y%m%dT%H%M}:{_digest(text)}", text
+    return f"meeting:{meeting.pk}:{timezone.localtime(meeting.starts_at):%Y%m%dT%H%M}", text
 
 
 def participant_reminder_current(message: TextMessage) -> bool:
@@ -128,7 +121,8 @@ def participant_reminder_current(message: TextMessage) -> bool:
     agreed with the same first day, still ahead; the meeting not cancelled, still with the participant,
     at the same start, still ahead, its placement still open; and the text as it would be written now
     (the same place, the same number to call, the same language). The key names the placement or
-    meeting, the day or start and the text it was queued with; a changed one has a key of its own."""
+    meeting and the day or start it was queued for; a superseded message frees its key, so the next
+    run queues the reminder as it is now."""
     prefix, _sep, rest = message.key.partition(":")
     pk = rest.partition(":")[0]
     if not pk.isdigit():
@@ -145,7 +139,7 @@ def participant_reminder_current(message: TextMessage) -> bool:
             .select_related("participant__coordinator", "need__workplace", "coordinator", "supervisor")
             .first()
         )
-        return placement is not None and _first_day_reminder(placement)[0] == message.key
+        return placement is not None and _same(_first_day_reminder(placement), message)
     if message.kind == TextMessageKind.MEETING and prefix == "meeting":
         meeting = (
             Meeting.objects.not_cancelled()
@@ -164,8 +158,13 @@ def participant_reminder_current(message: TextMessage) -> bool:
             )
             .first()
         )
-        return meeting is not None and _meeting_reminder(meeting)[0] == message.key
+        return meeting is not None and _same(_meeting_reminder(meeting), message)
     return False
+
+
+def _same(reminder: tuple[str, str], message: TextMessage) -> bool:
+    key, text = reminder
+    return key == message.key and text.strip() == message.text  # queued stripped (text_message_queue)
 
 
 def _queue(participant: Participant, kind: str, key: str, text: str) -> int:
@@ -173,8 +172,11 @@ def _queue(participant: Participant, kind: str, key: str, text: str) -> int:
         return 0
     try:
         text_message_queue(participant=participant, kind=kind, key=key, text=text, task_name=SEND_TASK)
-    except ValidationError:
-        return 0  # no mobile number: nothing to send to
+    except ValidationError as error:
+        if error.code not in (TextMessageFailure.NO_CONSENT, TextMessageFailure.NO_NUMBER):
+            # Not the participant's doing (a text too long, say): said, and the other reminders go on.
+            logger.error("participant reminder %s not queued: %s", key, error.code)
+        return 0
     return 1
 
 

@@ -29,6 +29,7 @@ from accounts.access_log import log_text_message
 from outbox.services import outbox_enqueue
 from sms import SmsRejected, SmsUnavailable, SmsUncertain, send_sms
 from sms.phone_numbers import phone_can_receive_sms
+from sms.quiet_hours import is_quiet
 from supervisors.models import ReminderChannel, Supervisor
 
 from .models import MEETING_STATUSES, FollowUp, Meeting, Placement, PlacementStatus, Reminder
@@ -37,8 +38,6 @@ from .sms_reminders import (
     FIRST_DAY_REMINDER_FROM,
     MEETING_LEAD,
     MEETING_MIN_LEAD,
-    QUIET_FROM,
-    QUIET_UNTIL,
     VIDEO_MEETING,
 )
 
@@ -123,8 +122,7 @@ def supervisor_reminders_queue(*, now: dt.datetime | None = None) -> int:
     """Queue every first-day and meeting reminder to supervisors that is due and not queued yet
     (outside the night, as the participants'); returns how many were queued."""
     now = now or timezone.now()
-    local = timezone.localtime(now).time()
-    if local >= QUIET_FROM or local < QUIET_UNTIL:
+    if is_quiet(now):
         return 0
     queued = 0
     for placement in supervisor_first_day_reminders_due(now=now):
@@ -164,6 +162,16 @@ def _queue_once(*, key: str, stage: str, placement: Placement, meeting: Meeting 
 # --- sending -------------------------------------------------------------------------------------------
 
 
+_SENDING_RELATED = (
+    "follow_up__placement__supervisor__user",
+    "follow_up__placement__participant",
+    "placement__supervisor__user",
+    "placement__participant",
+    "placement__need__workplace",
+    "meeting__placement",
+)
+
+
 def supervisor_text_message_deliver(*, reminder_id: int) -> bool:
     """Send a queued reminder, at most once; returns whether the text message was sent now.
 
@@ -177,25 +185,25 @@ def supervisor_text_message_deliver(*, reminder_id: int) -> bool:
     ).update(claimed_at=timezone.now())
     if not claimed:
         return False  # sent, given up, or being sent by another worker
-    reminder = Reminder.objects.select_related(
-        "follow_up__placement__supervisor__user",
-        "follow_up__placement__participant",
-        "placement__supervisor__user",
-        "placement__participant",
-        "placement__need__workplace",
-        "meeting__placement",
-    ).get(pk=reminder_id)
-    placement = _placement(reminder)
-    if not _still_holds(reminder):
+    try:
+        reminder = Reminder.objects.select_related(*_SENDING_RELATED).get(pk=reminder_id)
+        holds = _still_holds(reminder)
+        supervisor = _placement(reminder).supervisor
+        by_sms = supervisor_prefers_sms(supervisor)
+        text = _text(reminder) if holds and by_sms else ""
+    except Exception:
+        # Nothing went: released, so a retry (or the task delivered again) can claim it.
+        Reminder.objects.filter(pk=reminder_id).update(claimed_at=None)
+        raise
+    if not holds:
         _give_up(reminder, Reminder.Failure.OBSOLETE)
         return False
-    supervisor = placement.supervisor
-    if not supervisor_prefers_sms(supervisor):
+    if not by_sms:
         # The supervisor chose e-mail (or lost the account or the number) since it was queued.
         _instead_by_email(reminder, "")
         return False
     try:
-        send_sms(to=supervisor.phone, text=_text(reminder))
+        send_sms(to=supervisor.phone, text=text)
     except SmsUnavailable:
         Reminder.objects.filter(pk=reminder.pk).update(claimed_at=None, attempts=reminder.attempts + 1)
         logger.warning("supervisor reminder %s not sent yet: the SMS provider is unavailable", reminder.pk)
@@ -220,13 +228,22 @@ def supervisor_text_message_deliver(*, reminder_id: int) -> bool:
 def supervisor_text_message_expire(*, reminder_id: int) -> None:
     """The provider stayed unavailable through every retry: a follow-up reminder goes by e-mail, a
     first-day or meeting reminder is given up (the supervisor has the meeting's invitation by e-mail)."""
-    reminder = (
-        Reminder.objects.filter(pk=reminder_id, channel=ReminderChannel.SMS, sent_at__isnull=True, failure="")
-        .select_related("follow_up__placement__supervisor", "follow_up__placement__participant")
-        .first()
-    )
-    if reminder is not None:
-        _instead_by_email(reminder, Reminder.Failure.UNAVAILABLE)
+    claimed = Reminder.objects.filter(
+        # Claimed as for sending: not while another copy of the task sends it (a task may be published
+        # twice), and never twice by e-mail.
+        pk=reminder_id,
+        channel=ReminderChannel.SMS,
+        sent_at__isnull=True,
+        claimed_at__isnull=True,
+        failure="",
+    ).update(claimed_at=timezone.now())
+    if not claimed:
+        return
+    reminder = Reminder.objects.select_related(*_SENDING_RELATED).get(pk=reminder_id)
+    if not _still_holds(reminder):  # hours later: the follow-up may be logged, the meeting past
+        _give_up(reminder, Reminder.Failure.OBSOLETE)
+        return
+    _instead_by_email(reminder, Reminder.Failure.UNAVAILABLE)
 
 
 def _placement(reminder: Reminder) -> Placement:
@@ -305,7 +322,10 @@ def _mark_sent(reminder: Reminder, *, failure: str) -> None:
 
 
 def _give_up(reminder: Reminder, failure: str) -> None:
-    Reminder.objects.filter(pk=reminder.pk).update(failure=failure, attempts=reminder.attempts + 1)
+    freed = {"key": f"superseded:{reminder.pk}"} if reminder.key and failure == Reminder.Failure.OBSOLETE else {}
+    # A first-day or meeting reminder no longer due frees its key, as a participant's does: should the
+    # meeting move back to the time it was, its reminder is queued again.
+    Reminder.objects.filter(pk=reminder.pk).update(failure=failure, attempts=reminder.attempts + 1, **freed)
     logger.info("supervisor reminder %s not sent: %s", reminder.pk, failure)
 
 
@@ -315,11 +335,17 @@ def _instead_by_email(reminder: Reminder, failure: str) -> None:
     claim is: the next run claims it again."""
     follow_up = reminder.follow_up
     if follow_up is None:
-        _give_up(reminder, failure or Reminder.Failure.OBSOLETE)
+        _give_up(reminder, failure or Reminder.Failure.NOT_BY_SMS)
         return
     address = follow_up.placement.supervisor.email
     if not address:
-        # Withdrawn rather than given up: the next run tries again, by SMS or to a new address.
+        if failure:
+            # Refused, or never taken: recorded, not withdrawn, or the next run would try the SMS (and
+            # be refused) again every day until the follow-up is done.
+            _give_up(reminder, failure)
+            return
+        # The supervisor no longer gets text messages and has no e-mail address: withdrawn, so the
+        # next run sends it as the supervisor's settings then say.
         Reminder.objects.filter(pk=reminder.pk).delete()
         logger.info("supervisor reminder %s not sent: no e-mail address to send it to instead", reminder.pk)
         return

@@ -8,8 +8,7 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from participants.tasks import text_message_send_retrying
-from sms import SmsUnavailable
-from sms.retries import SEND_RETRIES, send_task_options
+from sms.retries import send_retrying, send_task_options
 
 from .invitations import meeting_invitation_send
 from .reminders import concern_alert_send, follow_up_reminders_send
@@ -70,14 +69,13 @@ def queue_supervisor_reminders() -> int:
 def send_supervisor_text_message(self: Task, reminder_id: int) -> bool:
     """Queued (through the outbox) with each text message to a supervisor; safe to run twice. Retried
     while the provider is unavailable (sms.retries); after the last retry a follow-up reminder goes by
-    e-mail and the others are given up."""
-    try:
-        return supervisor_text_message_deliver(reminder_id=reminder_id)
-    except SmsUnavailable:
-        if self.request.retries >= SEND_RETRIES:
-            supervisor_text_message_expire(reminder_id=reminder_id)
-            return False
-        raise
+    e-mail and the others are given up. Not at night (sms.quiet_hours)."""
+    return send_retrying(
+        self,
+        reminder_id,
+        deliver=lambda: supervisor_text_message_deliver(reminder_id=reminder_id),
+        expire=lambda: supervisor_text_message_expire(reminder_id=reminder_id),
+    )
 
 
 @shared_task(**send_task_options())

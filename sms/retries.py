@@ -9,9 +9,13 @@ never retried: the first is final, the second may have been sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from celery import Task
+
 from .backends import SmsUnavailable
+from .quiet_hours import sending_task_waits
 
 SEND_RETRIES = 16
 RETRY_BACKOFF_MAX = 30 * 60
@@ -28,3 +32,19 @@ def send_task_options() -> dict[str, Any]:
         "retry_backoff_max": RETRY_BACKOFF_MAX,
         "retry_kwargs": {"max_retries": SEND_RETRIES},
     }
+
+
+def send_retrying(task: Task, record_id: int, *, deliver: Callable[[], bool], expire: Callable[[], None]) -> bool:
+    """The body of a task that sends one text message (`record_id`, the task's one argument): in the
+    quiet hours it waits for the morning (sms.quiet_hours); otherwise `deliver`, letting the task retry
+    while the provider is unavailable, and after the last retry `expire` (give the message up, or send
+    it another way) rather than forget it."""
+    if sending_task_waits(task, record_id):
+        return False
+    try:
+        return deliver()
+    except SmsUnavailable:
+        if task.request.retries >= SEND_RETRIES:
+            expire()
+            return False
+        raise

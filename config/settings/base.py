@@ -310,7 +310,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     # Every morning on weekdays: reminders about follow-ups due soon or overdue. At 08:00, when the
-    # night's quiet hours for text messages end (placements.sms_reminders.QUIET_UNTIL).
+    # night's quiet hours for text messages end (sms.quiet_hours).
     "follow-up-reminders": {
         "task": "placements.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),

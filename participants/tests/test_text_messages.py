@@ -306,9 +306,9 @@ def test_a_message_the_provider_never_took_is_given_up_after_the_last_retry(
     consenting, coordinator, sms_provider, retrying_eagerly, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
     """It stayed unsent and unclaimed with its text, and nothing queued it again."""
-    from participants import tasks
+    from sms import retries
 
-    monkeypatch.setattr(tasks, "SEND_RETRIES", 2)
+    monkeypatch.setattr(retries, "SEND_RETRIES", 2)
     monkeypatch.setitem(send_text_message.retry_kwargs, "max_retries", 2)
     sms_provider.answers = [(503, "busy")]
     with django_capture_on_commit_callbacks(execute=True):
@@ -317,3 +317,72 @@ def test_a_message_the_provider_never_took_is_given_up_after_the_last_retry(
     assert len(sms_provider.requests) == 3
     assert (message.failure, message.text, message.sent_at) == (TextMessageFailure.UNAVAILABLE, "", None)
     assert not AccessLogEntry.objects.filter(action=AccessAction.SMS).exists()
+
+
+# --- no text messages at night ------------------------------------------------------------------------------
+
+
+def test_a_message_whose_task_a_worker_runs_at_night_waits_for_the_morning(consenting, monkeypatch) -> None:
+    """A retry after an outage, or work the outbox relays when the broker is back, can run at 22:30:
+    the message is not sent then, but queued again for 08:00 (a new task: none of its retries spent)."""
+    import datetime as dt
+
+    import time_machine
+
+    from sms.quiet_hours import QUIET_UNTIL
+
+    stockholm = timezone.get_current_timezone()
+    message = TextMessageFactory(participant=consenting, text=TEXT)
+    later: list[dict[str, object]] = []
+    monkeypatch.setattr(send_text_message, "apply_async", lambda **options: later.append(options))
+
+    def as_a_worker_runs_it() -> bool:
+        send_text_message.push_request(id="worker-task", retries=3, is_eager=False)
+        try:
+            return bool(send_text_message.run(message.pk))
+        finally:
+            send_text_message.pop_request()
+
+    with time_machine.travel(dt.datetime(2026, 12, 2, 22, 30, tzinfo=stockholm), tick=False):
+        assert as_a_worker_runs_it() is False
+    assert later == [
+        {"args": [message.pk], "eta": dt.datetime.combine(dt.date(2026, 12, 3), QUIET_UNTIL, tzinfo=stockholm)}
+    ]
+    message.refresh_from_db()
+    assert (message.claimed_at, message.sent_at, message.failure, message.text) == (None, None, "", TEXT)
+    assert locmem.outbox == []
+    with time_machine.travel(dt.datetime(2026, 12, 3, 8, 0, tzinfo=stockholm), tick=False):
+        assert as_a_worker_runs_it() is True
+    assert len(locmem.outbox) == 1 and len(later) == 1
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "until"),
+    [(21, 0, (3, 8)), (23, 59, (3, 8)), (0, 0, (2, 8)), (7, 59, (2, 8)), (8, 0, None), (20, 59, None)],
+)
+def test_the_quiet_hours_end_at_eight_the_next_morning(hour: int, minute: int, until) -> None:
+    import datetime as dt
+
+    from sms.quiet_hours import quiet_until
+
+    stockholm = timezone.get_current_timezone()
+    now = dt.datetime(2026, 12, 2, hour, minute, tzinfo=stockholm)
+    expected = None if until is None else dt.datetime(2026, 12, until[0], until[1], 0, tzinfo=stockholm)
+    assert quiet_until(now) == expected
+
+
+def test_a_failure_after_the_claim_and_before_the_send_releases_the_claim(consenting, monkeypatch) -> None:
+    from participants import text_messages
+
+    message = TextMessageFactory(participant=consenting, text=TEXT)
+
+    def broken(**kwargs: object) -> str | None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(text_messages, "sms_refusal", broken)
+    with pytest.raises(RuntimeError):
+        send_text_message(message.pk)
+    message.refresh_from_db()
+    assert message.claimed_at is None and message.sent_at is None
+    monkeypatch.undo()
+    assert send_text_message(message.pk) is True

@@ -17,10 +17,17 @@ class Migration(migrations.Migration):
             name='attempts',
             field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='attempts'),
         ),
+        # The reminders sent before: how is not known (a supervisor who preferred SMS got them by SMS,
+        # the others by e-mail, and the preference may have changed since), so it stays empty.
         migrations.AddField(
             model_name='reminder',
             name='channel',
-            field=models.CharField(choices=[('email', 'E-mail'), ('sms', 'Text message (SMS)')], default='email', max_length=5, verbose_name='sent by'),
+            field=models.CharField(blank=True, choices=[('email', 'E-mail'), ('sms', 'Text message (SMS)')], default='', max_length=5, verbose_name='sent by'),
+        ),
+        migrations.AlterField(
+            model_name='reminder',
+            name='channel',
+            field=models.CharField(blank=True, choices=[('email', 'E-mail'), ('sms', 'Text message (SMS)')], default='email', help_text='Empty for reminders sent before this was recorded.', max_length=5, verbose_name='sent by'),
         ),
         migrations.AddField(
             model_name='reminder',
@@ -30,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reminder',
             name='failure',
-            field=models.CharField(blank=True, choices=[('rejected', 'Refused by the SMS provider'), ('unavailable', 'The SMS provider was unavailable'), ('uncertain', 'The SMS provider did not answer (perhaps sent)'), ('obsolete', 'No longer due when it was to be sent')], max_length=12, verbose_name='not sent by SMS'),
+            field=models.CharField(blank=True, choices=[('rejected', 'Refused by the SMS provider'), ('unavailable', 'The SMS provider was unavailable'), ('uncertain', 'The SMS provider did not answer (perhaps sent)'), ('obsolete', 'No longer due when it was to be sent'), ('not_by_sms', 'The supervisor no longer gets text messages')], max_length=12, verbose_name='not sent by SMS'),
         ),
         migrations.AddField(
             model_name='reminder',

@@ -68,7 +68,7 @@ def test_done_follow_ups_and_ended_placements_get_no_reminder(overdue) -> None:
 
 def test_the_beat_schedule_runs_the_task_every_weekday_morning_after_the_quiet_hours() -> None:
     """The run may queue text messages to supervisors: not before the night's quiet hours end."""
-    from placements.sms_reminders import QUIET_FROM, QUIET_UNTIL
+    from sms.quiet_hours import QUIET_FROM, QUIET_UNTIL
 
     entry = settings.CELERY_BEAT_SCHEDULE["follow-up-reminders"]
     assert entry["task"] == "placements.tasks.send_follow_up_reminders"

@@ -151,9 +151,9 @@ def test_a_supervisor_reminder_still_unsent_after_the_last_retry_goes_by_e_mail(
     django_capture_on_commit_callbacks: Capture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from placements import tasks
+    from sms import retries
 
-    monkeypatch.setattr(tasks, "SEND_RETRIES", 2)
+    monkeypatch.setattr(retries, "SEND_RETRIES", 2)
     monkeypatch.setitem(send_supervisor_text_message.retry_kwargs, "max_retries", 2)
     sms_provider.answers = [(503, "busy")]
     with django_capture_on_commit_callbacks(execute=True):
@@ -395,3 +395,92 @@ def test_the_supervisors_texts_are_in_swedish() -> None:
     with translation.override("sv"):
         for msgid in (FIRST_DAY_TEXT, MEETING_TEXT):
             assert _(msgid) != msgid
+
+
+# --- what the review of the first version found ----------------------------------------------------------
+
+
+def test_a_meeting_moved_and_moved_back_before_its_reminder_went_is_reminded_at_its_time() -> None:
+    """An obsolete reminder frees its key, as a participant's does: the first time's is queued again."""
+    placement = _placement(started=True)
+    meeting = MeetingFactory(placement=placement, starts_at=NOW + dt.timedelta(hours=5))
+    starts, ends = meeting.starts_at, meeting.ends_at
+    assert supervisor_reminders_queue(now=NOW) == 1
+    first = Reminder.objects.get()
+    later = dt.timedelta(hours=2)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts + later, ends_at=ends + later)
+    assert send_supervisor_text_message(first.pk) is False
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, ends_at=ends)
+    assert supervisor_reminders_queue(now=NOW) == 1
+    again = Reminder.objects.exclude(pk=first.pk).get()
+    assert send_supervisor_text_message(again.pk) is True
+    assert len(locmem.outbox) == 1
+
+
+def test_after_the_last_retry_a_follow_up_logged_meanwhile_gets_no_e_mail(overdue_follow_up: FollowUp) -> None:
+    from placements.supervisor_sms import supervisor_text_message_expire
+
+    follow_up_reminders_send(today=NOW.date())
+    mail.outbox.clear()
+    reminder = _supervisor_reminder()
+    FollowUp.objects.filter(pk=overdue_follow_up.pk).update(done_on=NOW.date())
+    supervisor_text_message_expire(reminder_id=reminder.pk)
+    reminder.refresh_from_db()
+    assert mail.outbox == [] and reminder.failure == Reminder.Failure.OBSOLETE
+
+
+def test_the_last_retry_leaves_a_reminder_another_worker_is_sending_to_it(overdue_follow_up: FollowUp) -> None:
+    """A task may be published twice: one copy sending while the other gives up must not e-mail too."""
+    from placements.supervisor_sms import supervisor_text_message_expire
+
+    follow_up_reminders_send(today=NOW.date())
+    mail.outbox.clear()
+    reminder = _supervisor_reminder()
+    Reminder.objects.filter(pk=reminder.pk).update(claimed_at=NOW)
+    supervisor_text_message_expire(reminder_id=reminder.pk)
+    supervisor_text_message_expire(reminder_id=reminder.pk)
+    reminder.refresh_from_db()
+    assert mail.outbox == [] and reminder.failure == ""
+
+
+def test_a_refused_reminder_with_no_address_to_fall_back_on_is_recorded_not_queued_again_daily(
+    overdue_follow_up: FollowUp, sms_provider: Any, django_capture_on_commit_callbacks: Capture
+) -> None:
+    Supervisor.objects.filter(pk=overdue_follow_up.placement.supervisor_id).update(email="")
+    sms_provider.answers = [(400, "refused")]
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_up_reminders_send(today=NOW.date())
+    reminder = _supervisor_reminder()
+    assert (reminder.failure, reminder.sent_at) == (Reminder.Failure.REJECTED, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_up_reminders_send(today=NOW.date() + dt.timedelta(days=1))
+    assert len(sms_provider.requests) == 1
+
+
+def test_a_first_day_reminder_to_a_supervisor_who_changed_to_e_mail_says_so() -> None:
+    placement = _placement()
+    assert supervisor_reminders_queue(now=NOW) == 1
+    Supervisor.objects.filter(pk=placement.supervisor_id).update(reminders_by=ReminderChannel.EMAIL)
+    reminder = Reminder.objects.get()
+    assert send_supervisor_text_message(reminder.pk) is False
+    reminder.refresh_from_db()
+    assert reminder.failure == Reminder.Failure.NOT_BY_SMS and locmem.outbox == []
+
+
+def test_a_failure_before_the_send_releases_the_claim(overdue_follow_up: FollowUp, monkeypatch: Any) -> None:
+    """Claimed, then an error while the text was written: left claimed, no retry could ever send it."""
+    from placements import supervisor_sms
+
+    follow_up_reminders_send(today=NOW.date())
+    reminder = _supervisor_reminder()
+
+    def broken(reminder: Reminder) -> str:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(supervisor_sms, "_text", broken)
+    with pytest.raises(RuntimeError):
+        send_supervisor_text_message(reminder.pk)
+    reminder.refresh_from_db()
+    assert reminder.claimed_at is None
+    monkeypatch.undo()
+    assert send_supervisor_text_message(reminder.pk) is True
