@@ -27,8 +27,10 @@ app registry, so this module imports no higher app.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import numpy as np
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
@@ -98,32 +100,99 @@ def _is_superuser(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def _team_of_coordinator(user: AnyUser) -> int | None:
+    """The team whose case files the user opens as its coordinator, if any."""
+    if Role.COORDINATOR in _roles(user) and user.team_id:  # type: ignore[union-attr]  # a user with a role is a User
+        return user.team_id  # type: ignore[union-attr]  # a user with a role is a User
+    return None
+
+
 def _case_file_scope(user: AnyUser, *, team_lookup: str, supervised: Callable[[], Q]) -> Q:
     """Case files: a coordinator's own team; a supervisor's own placements (`supervised`)."""
     if _is_superuser(user):
         return EVERYTHING
-    roles = _roles(user)
     scope = NOTHING
-    if Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]  # a user with a role is a User
-        scope |= Q(**{team_lookup: user.team_id})  # type: ignore[union-attr]  # a user with a role is a User
-    if Role.SUPERVISOR in roles:
+    team_id = _team_of_coordinator(user)
+    if team_id:
+        scope |= Q(**{team_lookup: team_id})
+    if Role.SUPERVISOR in _roles(user):
         scope |= supervised()
     return scope
 
 
-def participant_scope(user: AnyUser) -> Q:
-    """Participants (case files) the user may open: by role, plus a coordinator's unexpired
+def _unexpired_grants(user: AnyUser) -> models.QuerySet[BreakGlassGrant]:
+    """The user's break-glass grants that have not expired by now."""
+    return BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
+
+
+@dataclass(frozen=True)
+class ParticipantReach:
+    """Whom a user may open among participants (case files), as data: everyone (a superuser), the
+    participants of one team (a coordinator's own), and single people besides, read from the user's
+    own rows (`others`: the participants of the placements they supervise, those of a coordinator's
+    unexpired break-glass grants). Never a pseudonymised case file.
+
+    The rule stated once, in two forms that cannot drift apart: `q()` for querysets
+    (`participant_scope`), `select()` over arrays of every participant (placements.matching, which
+    keeps team and pseudonymisation in memory and so asks nothing that grows with the participants).
+    `others` are querysets, evaluated when the reach is used: a grant counts until it expires."""
+
+    everyone: bool = False
+    team_id: int | None = None
+    others: tuple[models.QuerySet[Any], ...] = ()  # each a flat values_list of participant ids
+
+    def q(self) -> Q:
+        if self.everyone:
+            scope = EVERYTHING
+        else:
+            scope = NOTHING  # not EVERYTHING: an empty Q combined with another would be that other
+            if self.team_id:
+                scope |= Q(team_id=self.team_id)
+            for ids in self.others:
+                scope |= Q(pk__in=ids)
+        # A pseudonymised case file identifies no one and is no one's to open; it stays for statistics.
+        return scope & Q(pseudonymised_at__isnull=True)
+
+    def other_ids(self) -> set[int]:
+        """The single people besides the team: one small query per kind, of the user's own rows."""
+        found: set[int] = set()
+        for ids in self.others:
+            found.update(ids)
+        return found
+
+    def select(self, *, ids: np.ndarray, team: np.ndarray, pseudonymised: np.ndarray) -> np.ndarray:
+        """Which of the participants given as arrays (id, team id, pseudonymised; one row each) the
+        user may open, as a boolean mask: the same rule as `q()`."""
+        if self.everyone:
+            selected = np.ones(len(ids), dtype=bool)
+        else:
+            selected = np.zeros(len(ids), dtype=bool)
+            if self.team_id:
+                selected |= team == self.team_id
+            others = self.other_ids()
+            if others:
+                selected |= np.isin(ids, np.fromiter(others, dtype=np.int64, count=len(others)))
+        mask: np.ndarray = selected & ~pseudonymised
+        return mask
+
+
+def participant_reach(user: AnyUser) -> ParticipantReach:
+    """Whom the user may open among participants: by role, plus a coordinator's unexpired
     break-glass grants (opened outside the team with a stated reason, logged)."""
-    scope = _case_file_scope(
-        user,
-        team_lookup="team_id",
-        supervised=lambda: Q(pk__in=_supervised_placements(user).values("participant_id")),
-    )
-    if Role.COORDINATOR in _roles(user):
-        grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
-        scope |= Q(pk__in=grants.values("participant_id"))
-    # A pseudonymised case file identifies no one and is no one's to open; it stays for statistics.
-    return scope & Q(pseudonymised_at__isnull=True)
+    if _is_superuser(user):
+        return ParticipantReach(everyone=True)
+    roles = _roles(user)
+    others: list[models.QuerySet[Any]] = []
+    if Role.SUPERVISOR in roles:
+        others.append(_supervised_placements(user).values_list("participant_id", flat=True))
+    if Role.COORDINATOR in roles:
+        others.append(_unexpired_grants(user).values_list("participant_id", flat=True))
+    return ParticipantReach(team_id=_team_of_coordinator(user), others=tuple(others))
+
+
+def participant_scope(user: AnyUser) -> Q:
+    """Participants (case files) the user may open (`participant_reach`), as a filter."""
+    return participant_reach(user).q()
 
 
 def data_subject_scope(user: AnyUser) -> Q:
@@ -221,7 +290,7 @@ def journal_scope(user: AnyUser, *, participant_lookup: str = "participant") -> 
     scope = NOTHING
     if user.team_id:  # type: ignore[union-attr]  # a user with a role is a User
         scope |= Q(**{f"{prefix}team_id": user.team_id})  # type: ignore[union-attr]  # a user with a role is a User
-    grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
+    grants = _unexpired_grants(user)
     scope |= Q(**{f"{participant_lookup}_id__in" if participant_lookup else "pk__in": grants.values("participant_id")})
     return scope & not_pseudonymised
 

@@ -113,13 +113,17 @@ class InformationLanguage(models.TextChoices):
     UKRAINIAN = "uk", format_lazy("{} (українська)", _("Ukrainian"))
 
 
+# Mapped and ready, without a placement: whom matching looks for (`waiting`, placements.matching).
+WAITING = ParticipantStatus.MAPPED
+
+
 class ParticipantQuerySet(models.QuerySet["Participant"]):
     def visible_to(self, user: access.AnyUser) -> ParticipantQuerySet:
         return self.filter(access.participant_scope(user))
 
     def waiting(self) -> ParticipantQuerySet:
         """Mapped and ready, without a placement: who matching looks for."""
-        return self.filter(status=ParticipantStatus.MAPPED)
+        return self.filter(status=WAITING)
 
     def in_establishment_programme(self, on: dt.date) -> ParticipantQuerySet:
         return self.filter(establishment_programme_end__gte=on, residence_permit_date__lte=on)

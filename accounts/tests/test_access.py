@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.utils import timezone
 
-from accounts.access import get_visible_or_404
+from accounts.access import AnyUser, get_visible_or_404, participant_reach, participant_scope
 from accounts.models import Role
-from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
+from accounts.tests.factories import (
+    BreakGlassGrantFactory,
+    CoordinatorFactory,
+    ManagerFactory,
+    SupervisorUserFactory,
+    UserFactory,
+)
 from participants.models import Participant
+from participants.tests.factories import ParticipantFactory
 from placements.models import FollowUp, Placement
 from placements.tests.factories import FollowUpFactory, PlacementFactory
 from supervisors.models import Supervisor
@@ -128,3 +139,93 @@ def test_each_model_has_a_fetch_helper_that_answers_404_to_outsiders(world) -> N
             fetch(supervisor, other_pk)
         with pytest.raises(Http404):
             fetch(AnonymousUser(), own_pk)
+
+
+def _selected_from_arrays(user: AnyUser) -> set[int]:
+    """Whom the user may open by `participant_reach(user).select` over arrays of every participant, as
+    placements.matching filters its cached features."""
+    rows = list(Participant.objects.order_by("pk").values_list("pk", "team_id", "pseudonymised_at"))
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    mask = participant_reach(user).select(
+        ids=ids,
+        team=np.array([r[1] for r in rows], dtype=np.int64),
+        pseudonymised=np.array([r[2] is not None for r in rows], dtype=bool),
+    )
+    return {int(pk) for pk in ids[mask]}
+
+
+def _pseudonymised(participant: Participant) -> Participant:
+    Participant.objects.filter(pk=participant.pk).update(identity_number=None, pseudonymised_at=timezone.now())
+    return participant
+
+
+def test_the_scope_as_arrays_selects_the_same_participants_as_the_query_for_every_role(world) -> None:
+    """participant_reach's two forms (the Q of every queryset, the mask over matching's arrays) agree
+    for users of each role, with break-glass grants unexpired, expired and for a pseudonymised case file."""
+    ours, theirs = world["ours"].participant, world["theirs"].participant
+    coordinator = world["coordinator"]
+    own_pseudonymised = _pseudonymised(ParticipantFactory(team=ours.team))
+    granted, expired, granted_pseudonymised = ParticipantFactory(), ParticipantFactory(), ParticipantFactory()
+    _pseudonymised(granted_pseudonymised)
+    now = timezone.now()
+    BreakGlassGrantFactory(user=coordinator, participant_id=granted.pk)
+    BreakGlassGrantFactory(user=coordinator, participant_id=expired.pk, expires_at=now - dt.timedelta(minutes=1))
+    BreakGlassGrantFactory(user=coordinator, participant_id=granted_pseudonymised.pk)
+    teamless = CoordinatorFactory(team=None)
+    BreakGlassGrantFactory(user=teamless, participant_id=theirs.pk)
+    both = CoordinatorFactory(team=theirs.team, role=Role.SUPERVISOR)
+    both.groups.add(*coordinator.groups.all())
+    world["supervisor"].groups.add(*coordinator.groups.all())  # a supervisor who is a coordinator without a team
+    superuser = UserFactory(is_superuser=True)
+    superuser_coordinator = CoordinatorFactory(is_superuser=True)
+    BreakGlassGrantFactory(user=superuser_coordinator, participant_id=granted.pk)
+    inactive = CoordinatorFactory(team=ours.team, is_active=False)
+    users: dict[str, AnyUser] = {
+        "coordinator": coordinator,
+        "coordinator without a team": teamless,
+        "coordinator and supervisor": both,
+        "supervisor": world["supervisor"],
+        "manager": world["manager"],
+        "administrator": UserFactory(role=Role.ADMINISTRATOR),
+        "no role": UserFactory(),
+        "inactive coordinator": inactive,
+        "anonymous": AnonymousUser(),
+        "superuser": superuser,
+        "superuser with the coordinator role": superuser_coordinator,
+    }
+    everyone = set(Participant.objects.filter(pseudonymised_at__isnull=True).values_list("pk", flat=True))
+    expected = {
+        "coordinator": {ours.pk, granted.pk},
+        "coordinator without a team": {theirs.pk},
+        "coordinator and supervisor": {theirs.pk},
+        "supervisor": {ours.pk},
+        "superuser": everyone,
+        "superuser with the coordinator role": everyone,
+    }
+    assert own_pseudonymised.pk not in everyone
+    for name, user in users.items():
+        by_query = set(Participant.objects.filter(participant_scope(user)).values_list("pk", flat=True))
+        assert _selected_from_arrays(user) == by_query, name
+        assert by_query == expected.get(name, set()), name
+
+
+def test_a_superuser_with_a_role_still_sees_every_case_file(world) -> None:
+    """A role adds nothing to a superuser's reach and takes nothing away (a grant once narrowed it to
+    the granted case files: an empty Q combined with another is that other)."""
+    user = CoordinatorFactory(is_superuser=True)
+    BreakGlassGrantFactory(user=user, participant_id=world["theirs"].participant.pk)
+    assert Participant.objects.visible_to(user).count() == 2
+
+
+def test_an_expired_grant_reaches_no_one_from_the_moment_it_expires(world) -> None:
+    import time_machine
+
+    coordinator = world["coordinator"]
+    theirs = world["theirs"].participant
+    grant = BreakGlassGrantFactory(user=coordinator, participant_id=theirs.pk)
+    reach = participant_reach(coordinator)
+    assert theirs.pk in _selected_from_arrays(coordinator)
+    with time_machine.travel(grant.expires_at + dt.timedelta(seconds=1), tick=False):
+        assert theirs.pk not in _selected_from_arrays(coordinator)
+        assert not Participant.objects.visible_to(coordinator).filter(pk=theirs.pk).exists()
+    assert reach.other_ids() == {theirs.pk}

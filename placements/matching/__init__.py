@@ -10,12 +10,14 @@ arithmetic is in `scoring` (pure numpy).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
@@ -179,25 +181,43 @@ def working_hours_arrays(needs: list[Need]) -> tuple[np.ndarray, np.ndarray]:
     return start, end
 
 
+@dataclass(frozen=True)
+class Labels:
+    reasons: dict[int, str]
+    criteria: dict[str, str]
+
+
+@functools.lru_cache(maxsize=16)
+def _labels_in(language: str | None) -> Labels:
+    return Labels(
+        reasons={reason: str(label) for reason, label in REASON_LABELS.items()},
+        criteria={name: str(label) for name, label in CRITERION_LABELS.items()},
+    )
+
+
+def active_labels() -> Labels:
+    """The labels in the active language, translated once per language (a ranking shows hundreds)."""
+    return _labels_in(get_language())
+
+
 def contributions_of(scores: Scores, row: int, column: int) -> list[Contribution]:
+    criteria = active_labels().criteria
     return [
-        Contribution(name, str(CRITERION_LABELS[name]), round(float(value[row, column]), 3))
-        for name, value in scores.terms.items()
+        Contribution(name, criteria[name], round(float(value[row, column]), 3)) for name, value in scores.terms.items()
     ]
 
 
-def _visible(features: Features, user: User) -> np.ndarray:
-    """Which participants the user may see, by the access rules in accounts.access."""
-    scope = access.participant_scope(user)
-    if scope == access.EVERYTHING:
-        return np.ones(len(features.participants.ids), dtype=bool)
-    # No ORDER BY: the set is what counts, and sorting by name (the model's default) costs the most.
-    ids = np.fromiter(Participant.objects.filter(scope).order_by().values_list("pk", flat=True), dtype=np.int64)
-    return np.isin(features.participants.ids, ids)
+def visible(features: Features, user: User) -> np.ndarray:
+    """Which participants the user may see (accounts.access.participant_reach), as a mask over the
+    features: read from the arrays, with at most a small query of the user's own grants and
+    supervised placements, evaluated now (a grant counts until it expires)."""
+    p = features.participants
+    return access.participant_reach(user).select(ids=p.ids, team=p.team, pseudonymised=p.pseudonymised)
 
 
 def reasons_of(bits: int) -> list[str]:
-    return [str(REASON_LABELS[reason]) for reason in REASONS if bits & reason]
+    reasons = active_labels().reasons
+    return [reasons[reason] for reason in REASONS if bits & reason]
 
 
 def pair_reasons(bits: int, *, participant: Participant, need: Need) -> list[str]:
@@ -207,7 +227,7 @@ def pair_reasons(bits: int, *, participant: Participant, need: Need) -> list[str
     labels = reasons_of(bits)
     if bits & TIMETABLE:
         clashes = rules.timetable_clashes(participant=participant, need=need)
-        general = str(REASON_LABELS[TIMETABLE])
+        general = active_labels().reasons[TIMETABLE]
         labels = [rules.timetable_clash_text(clashes) if label == general and clashes else label for label in labels]
     return labels
 
@@ -239,8 +259,8 @@ def rank_candidates(
     arrays = need_arrays([need], today)
     scores = score(features, arrays, weights, today.toordinal())
     total, excluded_bits = scores.total[:, 0], scores.excluded[:, 0]
-    visible = _visible(features, user)
-    eligible = visible & (excluded_bits == 0)
+    seen = visible(features, user)
+    eligible = seen & (excluded_bits == 0)
     eligible_rows = np.flatnonzero(eligible)
     if len(eligible_rows) > limit:
         top = eligible_rows[np.argpartition(-total[eligible_rows], limit)[:limit]]
@@ -249,7 +269,28 @@ def rank_candidates(
     ids = features.participants.ids
     # Highest score first; the participant id breaks ties, so the order is stable.
     top = top[np.lexsort((ids[top], -total[top]))]
-    people = Participant.objects.in_bulk([int(i) for i in ids[top]])
+    need_bits = int(arrays.need_bits[0])
+    # Reasons of the need alone exclude everybody: they are said once, about the need.
+    person_bits = excluded_bits & ~np.int16(need_bits)
+    excluded_rows = np.flatnonzero(seen & (excluded_bits != 0))
+    excluded_person_bits = person_bits[excluded_rows]
+    reason_labels = active_labels().reasons
+    counts = [
+        (reason_labels[reason], int(np.count_nonzero(excluded_person_bits & reason)))
+        for reason in REASONS
+        if not reason & need_bits
+    ]
+    if excluded_ids is not None:
+        wanted = np.fromiter(excluded_ids, dtype=np.int64)
+        excluded_rows = excluded_rows[np.isin(ids[excluded_rows], wanted)]
+    shown = excluded_rows[excluded_offset : excluded_offset + excluded_limit]
+    # The candidates and the excluded shown, in one query, fetched through the access rule as well: a
+    # row the cached features hold as visible a moment too long (a change their version has not seen
+    # yet) is left out, never shown. No ORDER BY: a dict is asked for, and the name order of the model's
+    # default leads PostgreSQL to walk the name index.
+    people = (
+        Participant.objects.visible_to(user).order_by().in_bulk([int(i) for i in ids[np.concatenate([top, shown])]])
+    )
     candidates = [
         Candidate(
             participant=people[int(ids[row])],
@@ -260,29 +301,23 @@ def rank_candidates(
         for row in top
         if int(ids[row]) in people
     ]
-    need_bits = int(arrays.need_bits[0])
-    # Reasons of the need alone exclude everybody: they are said once, about the need.
-    person_bits = excluded_bits & ~np.int16(need_bits)
-    excluded_rows = np.flatnonzero(visible & (excluded_bits != 0))
-    counts = [
-        (str(REASON_LABELS[reason]), int(np.count_nonzero(person_bits[excluded_rows] & reason)))
-        for reason in REASONS
-        if not reason & need_bits
+    # The timetable clashes are said day by day (pair_reasons): their rows are read only when one is shown.
+    clashing = [
+        person
+        for row in shown[(person_bits[shown] & TIMETABLE) != 0]
+        if (person := people.get(int(ids[row]))) is not None
     ]
-    if excluded_ids is not None:
-        wanted = np.fromiter(excluded_ids, dtype=np.int64)
-        excluded_rows = excluded_rows[np.isin(ids[excluded_rows], wanted)]
-    shown = excluded_rows[excluded_offset : excluded_offset + excluded_limit]
-    excluded_people = Participant.objects.prefetch_related("study_times").in_bulk([int(i) for i in ids[shown]])
-    prefetch_related_objects([need], "working_hours")
+    if clashing:
+        prefetch_related_objects(clashing, "study_times")
+        prefetch_related_objects([need], "working_hours")
     excluded = [
         Excluded(
-            participant=excluded_people[int(ids[row])],
-            reasons=pair_reasons(int(person_bits[row]), participant=excluded_people[int(ids[row])], need=need)
+            participant=people[int(ids[row])],
+            reasons=pair_reasons(int(person_bits[row]), participant=people[int(ids[row])], need=need)
             or reasons_of(need_bits),
         )
         for row in shown
-        if int(ids[row]) in excluded_people
+        if int(ids[row]) in people
     ]
     return CandidateRanking(
         need=need,

@@ -24,7 +24,7 @@ from .. import occupancy, rules
 from ..models import MatchingWeights, PlacementStatus
 from ..occupancy import with_places_taken_coming
 from ..selectors import supervisor_room_for_needs
-from . import Contribution, contributions_of, need_arrays
+from . import Contribution, contributions_of, need_arrays, visible
 from .features import Features, load_features, subset
 from .scoring import NeedArrays, score
 
@@ -141,10 +141,11 @@ def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposa
     """Proposals for all waiting participants the user may see and all open places with room."""
     today = today or timezone.localdate()
     features = load_features()
-    # A pending proposal already answers for a participant and a place: leave both out.
-    waiting = Participant.objects.visible_to(user).waiting().exclude(placements__status=PlacementStatus.PROPOSED)
-    waiting_ids = np.fromiter(waiting.values_list("pk", flat=True), dtype=np.int64)
-    pool = subset(features, np.flatnonzero(np.isin(features.participants.ids, waiting_ids)))
+    # Waiting participants the user may see, from the features (no query that grows with them). A
+    # pending proposal already answers for a participant and a place: leave both out.
+    proposed = np.zeros(len(features.participants.ids), dtype=bool)
+    proposed[features.placements.proposed_index] = True
+    pool = subset(features, np.flatnonzero(visible(features, user) & features.participants.waiting & ~proposed))
     needs = list(open_needs_with_room(user=user, today=today))
     if not needs or not len(pool.participants.ids):
         return []
@@ -152,10 +153,12 @@ def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposa
     problem = build_problem(pool, needs, today, arrays)
     pairs = solve(problem)
     ids = pool.participants.ids
-    people = Participant.objects.in_bulk([int(ids[r]) for r, _ in pairs])
+    people = Participant.objects.visible_to(user).order_by().in_bulk([int(ids[r]) for r, _ in pairs])
     weights = MatchingWeights.current().as_dict()
     proposals = []
     for r, c in pairs:
+        if int(ids[r]) not in people:  # no longer visible since the features were read
+            continue
         # The reasons of the chosen pairs only: one participant against one need.
         one = score(subset(pool, np.array([r])), _columns(arrays, slice(c, c + 1)), weights, today.toordinal())
         proposals.append(

@@ -2,7 +2,8 @@
 
 What matching may read is listed here and nowhere else. It never loads gender, identity
 number, birth date, name, languages or anything else the Discrimination Act protects, so no
-ranking can depend on them.
+ranking can depend on them. It keeps what the access rule reads (team, pseudonymisation), so a
+ranking selects whom the user may see in memory (accounts.access.ParticipantReach), not by a query.
 
 Study times (the person's timetable) are kept as spans, one row each, in microseconds since midnight:
 the timetable rule (placements.rules, `timetable_clash`) compares times exactly, and so does
@@ -25,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from participants.models import (
+    WAITING,
     Interest,
     Participant,
     ParticipantPrerequisite,
@@ -69,6 +71,8 @@ class ParticipantArrays:
     ids: np.ndarray  # int64
     index_of: dict[int, int]
     team: np.ndarray  # int64
+    pseudonymised: np.ndarray  # bool; with `team`, what the access rule reads (accounts.access.ParticipantReach)
+    waiting: np.ndarray  # bool: whom matching looks for (participants.models.WAITING)
     ready: np.ndarray  # bool
     swedish: np.ndarray  # int8
     education: np.ndarray  # int8
@@ -100,6 +104,7 @@ class PlacementArrays:
     past_workplace: np.ndarray
     past_good: np.ndarray  # bool: completed, or ended in work or studies
     past_early: np.ndarray  # bool: ended early
+    proposed_index: np.ndarray  # participant index of pending proposals
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ def _participants() -> ParticipantArrays:
             "home_district__longitude",
             "establishment_programme_end",
             "status_changed_at",
+            "pseudonymised_at",
         )
     )
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -141,6 +147,8 @@ def _participants() -> ParticipantArrays:
         ids=ids,
         index_of=index_of,
         team=np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
+        pseudonymised=np.fromiter((r[12] is not None for r in rows), dtype=bool, count=len(rows)),
+        waiting=np.fromiter((r[2] == WAITING for r in rows), dtype=bool, count=len(rows)),
         ready=np.fromiter((r[2] in READY for r in rows), dtype=bool, count=len(rows)),
         swedish=np.fromiter((r[3] for r in rows), dtype=np.int8, count=len(rows)),
         education=np.fromiter((r[4] for r in rows), dtype=np.int8, count=len(rows)),
@@ -168,21 +176,25 @@ def _participants() -> ParticipantArrays:
 
 
 def _placements(index_of: dict[int, int]) -> PlacementArrays:
-    holding = [
-        (index_of[p], day_number(s), day_number(e))
+    """Placements held, ended and proposed, read in one query."""
+    rows = (
+        Placement.objects.filter(status__in=[*HOLDING_STATUSES, *ENDED_STATUSES, PlacementStatus.PROPOSED])
         # Held from the actual start once started (placements.occupancy), to the planned end.
-        for p, s, e in Placement.objects.filter(status__in=HOLDING_STATUSES)
         .annotate(held_from=period_start())
-        .values_list("participant_id", "held_from", "planned_end")
-        if p in index_of
-    ]
-    ended = [
-        (index_of[p], w, status, outcome)
-        for p, w, status, outcome in Placement.objects.filter(status__in=ENDED_STATUSES).values_list(
-            "participant_id", "need__workplace_id", "status", "outcome"
-        )
-        if p in index_of
-    ]
+        .values_list("participant_id", "status", "held_from", "planned_end", "need__workplace_id", "outcome")
+    )
+    holding: list[tuple[int, int, int]] = []
+    ended: list[tuple[int, int, str, str]] = []
+    proposed: list[int] = []
+    for p, status, start, end, workplace, outcome in rows:
+        if p not in index_of:
+            continue
+        if status in HOLDING_STATUSES:
+            holding.append((index_of[p], day_number(start), day_number(end)))
+        elif status in ENDED_STATUSES:
+            ended.append((index_of[p], workplace, status, outcome))
+        else:
+            proposed.append(index_of[p])
     return PlacementArrays(
         hold_index=np.array([h[0] for h in holding], dtype=np.int32),
         hold_start=np.array([h[1] for h in holding], dtype=np.int32),
@@ -191,6 +203,7 @@ def _placements(index_of: dict[int, int]) -> PlacementArrays:
         past_workplace=np.array([e[1] for e in ended], dtype=np.int64),
         past_good=np.array([e[2] == PlacementStatus.COMPLETED or e[3] in WORK_OR_STUDIES for e in ended], dtype=bool),
         past_early=np.array([e[2] == PlacementStatus.ENDED_EARLY for e in ended], dtype=bool),
+        proposed_index=np.array(proposed, dtype=np.int32),
     )
 
 
@@ -308,6 +321,8 @@ def subset(features: Features, rows: np.ndarray) -> Features:
         ids=p.ids[rows],
         index_of={int(pk): i for i, pk in enumerate(p.ids[rows])},
         team=p.team[rows],
+        pseudonymised=p.pseudonymised[rows],
+        waiting=p.waiting[rows],
         ready=p.ready[rows],
         swedish=p.swedish[rows],
         education=p.education[rows],
@@ -330,7 +345,7 @@ def subset(features: Features, rows: np.ndarray) -> Features:
         study_end=p.study_end[study],
     )
     held = features.placements
-    hold, past = keep(held.hold_index), keep(held.past_index)
+    hold, past, proposed = keep(held.hold_index), keep(held.past_index), keep(held.proposed_index)
     placements = PlacementArrays(
         hold_index=new_index[held.hold_index[hold]],
         hold_start=held.hold_start[hold],
@@ -339,6 +354,7 @@ def subset(features: Features, rows: np.ndarray) -> Features:
         past_workplace=held.past_workplace[past],
         past_good=held.past_good[past],
         past_early=held.past_early[past],
+        proposed_index=new_index[held.proposed_index[proposed]],
     )
     c = features.checks
     checked = keep(c.index)
