@@ -62,7 +62,7 @@ def solve(problem: Problem) -> list[tuple[int, int]]:
     Only what can change the total is solved (see `_reduced`): the participants with a positive
     score for some need with room, and per need no more slots than such participants. The cost
     matrix is built once, as slots x (participants + blockers) and already negated: no full-size
-    temporaries, and scipy has nothing to copy or negate.
+    temporaries, nothing for scipy to negate, and nothing to transpose while slots are fewer than people.
     """
     reduced = _reduced(problem)
     if reduced is None:
