@@ -41,7 +41,9 @@ class Proposal:
 class Problem:
     """Scores of feasible pairs and the capacities, in plain arrays (what `solve` works on)."""
 
-    scores: np.ndarray  # (participants, needs), nan where a hard constraint excludes the pair
+    # (participants, needs), nan where a hard constraint excludes the pair (build_problem leaves a need
+    # without room, and a participant not ready, nan: no pair of theirs could be allocated)
+    scores: np.ndarray
     need_places: np.ndarray  # free places per need
     need_group: np.ndarray  # workplace group of each need
     group_capacity: np.ndarray  # free supervisor capacity per workplace group
@@ -52,32 +54,58 @@ def solve(problem: Problem) -> list[tuple[int, int]]:
 
     A rectangular assignment (scipy's linear_sum_assignment) over places: each need becomes as
     many slots as it can fill. A workplace whose supervisors can take fewer participants than its
-    needs have places gets that many "blocker" rows, which only fit its own slots and are worth
+    needs have places gets that many "blocker" columns, which only fit its own slots and are worth
     more than any real allocation, so the optimum always places them all and real participants
     take at most the supervisors' capacity there. Pairs that break a hard constraint or score
     nothing weigh 0, the same as leaving the place empty.
+
+    Only what can change the total is solved (see `_reduced`): the participants with a positive
+    score for some need with room, and per need no more slots than such participants. The cost
+    matrix is built once, as slots x (participants + blockers) and already negated: no full-size
+    temporaries, nothing for scipy to negate, and nothing to transpose while slots are fewer than people.
     """
-    scores = np.where(np.isnan(problem.scores), 0.0, np.maximum(problem.scores, 0.0))
-    n_people = scores.shape[0]
-    capacity = problem.group_capacity.astype(np.int64)
-    places = np.minimum(problem.need_places.astype(np.int64), capacity[problem.need_group])
-    slot_need = np.repeat(np.arange(len(places)), np.maximum(places, 0))
-    if len(slot_need) == 0 or n_people == 0 or not scores.any():
+    reduced = _reduced(problem)
+    if reduced is None:
         return []
-    slot_group = problem.need_group[slot_need]
-    slots_per_group = np.bincount(slot_group, minlength=len(capacity))
-    blocker_group = np.repeat(np.arange(len(capacity)), np.maximum(slots_per_group - capacity, 0))
-    bonus = 1.0 + scores.sum()
-    weights = np.vstack(
-        [
-            scores[:, slot_need],
-            np.where(blocker_group[:, None] == slot_group[None, :], bonus, 0.0),
-        ]
+    people, needs, places = reduced
+    n_people = len(people)
+    slot_need = np.repeat(np.arange(len(needs)), places)
+    groups, slot_group = np.unique(problem.need_group[needs][slot_need], return_inverse=True)
+    capacity = problem.group_capacity[groups].astype(np.int64)
+    blocker_group = np.repeat(
+        np.arange(len(groups)), np.maximum(np.bincount(slot_group, minlength=len(groups)) - capacity, 0)
     )
-    rows, columns = linear_sum_assignment(weights, maximize=True)
-    return sorted(
-        (int(r), int(slot_need[c])) for r, c in zip(rows, columns, strict=True) if r < n_people and weights[r, c] > 0
-    )
+    # Needs down (contiguous, so that gathering the slots' rows is a plain copy); fmax turns nan (a
+    # hard constraint) into 0, and so does a negative score.
+    by_need = np.ascontiguousarray(problem.scores[np.ix_(people, needs)].T)
+    np.fmax(by_need, 0.0, out=by_need)
+    bonus = 1.0 + float(by_need.sum())
+    cost = np.empty((len(slot_need), n_people + len(blocker_group)), dtype=np.float64)
+    np.negative(by_need[slot_need], out=cost[:, :n_people])
+    cost[:, n_people:] = np.where(slot_group[:, None] == blocker_group[None, :], -bonus, 0.0)
+    slots, columns = linear_sum_assignment(cost)
+    real = (columns < n_people) & (cost[slots, columns] < 0)
+    return sorted((int(people[c]), int(needs[slot_need[r]])) for r, c in zip(slots[real], columns[real], strict=True))
+
+
+def _reduced(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The rows and columns that can carry score, and each such need's slots; None if nothing can.
+
+    A need's slots: its free places, capped by its workplace's supervisor capacity and by the number
+    of participants with a positive score for it (a slot nobody can fill changes nothing, nor does
+    dropping it: at most the capacity is real participants either way). A participant with no
+    positive score for any need left weighs 0 everywhere, the same as staying unplaced."""
+    positive = problem.scores > 0  # nan compares False
+    capacity = np.maximum(problem.group_capacity, 0).astype(np.int64)
+    places = np.minimum(np.maximum(problem.need_places, 0).astype(np.int64), capacity[problem.need_group])
+    places = np.minimum(places, positive.sum(axis=0))
+    needs = np.flatnonzero(places > 0)
+    if not len(needs):
+        return None
+    people = np.flatnonzero(positive[:, needs].any(axis=1))
+    if not len(people):
+        return None
+    return people, needs, places[needs]
 
 
 NEEDS_PER_BLOCK = 100  # scored together; bounds the memory of the n x m grids
@@ -86,15 +114,14 @@ NEEDS_PER_BLOCK = 100  # scored together; bounds the memory of the n x m grids
 def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: NeedArrays | None = None) -> Problem:
     """Scores of every (participant in `pool`, need) pair and the capacities: each need's places free
     in its period (placements.occupancy, less its pending proposals, `proposed` annotated), and each
-    workplace's supervisors' room."""
+    workplace's supervisors' room.
+
+    Only pairs that could be allocated are scored: a need with no place or no supervisor room left,
+    or one its own rules exclude (scoring's need_bits), and a participant not ready, stay nan (no
+    pair of theirs passes the hard constraints or has room)."""
     weights = MatchingWeights.current().as_dict()
     periods = {n.pk: rules.default_period(n, today) for n in needs}
     arrays = arrays if arrays is not None else need_arrays(needs, today)
-    scores = np.full((len(pool.participants.ids), len(needs)), np.nan, dtype=np.float64)
-    for first in range(0, len(needs), NEEDS_PER_BLOCK):
-        block = slice(first, first + NEEDS_PER_BLOCK)
-        result = score(pool, _columns(arrays, block), weights, today.toordinal())
-        scores[:, block] = np.where(result.excluded == 0, result.total, np.nan)
     workplaces = sorted({n.workplace_id for n in needs})
     group_of = {workplace: group for group, workplace in enumerate(workplaces)}
     # Supervisors are judged in each need's coming period (supervisor_room_for_needs). A need gets at
@@ -109,19 +136,38 @@ def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: Nee
             room[need.workplace_id] = min(room.get(need.workplace_id, free), free)
     # Places free in each need's default period (placements.occupancy), less its pending proposals.
     taken = occupancy.places_taken_in({pk: period for pk, period in periods.items() if period[1] > period[0]})
-    return Problem(
-        scores=scores,
-        need_places=np.array(
-            [min(n.places - taken.get(n.pk, n.places) - n.proposed, rooms[n.pk].room) for n in needs],  # type: ignore[attr-defined]  # annotated by open_needs_with_room
-            dtype=np.float64,
-        ),
-        need_group=np.array([group_of[n.workplace_id] for n in needs], dtype=np.int64),
-        group_capacity=np.array([room.get(w, 0) for w in workplaces], dtype=np.float64),
+    need_places = np.array(
+        [min(n.places - taken.get(n.pk, n.places) - n.proposed, rooms[n.pk].room) for n in needs],  # type: ignore[attr-defined]  # annotated by open_needs_with_room
+        dtype=np.float64,
     )
+    need_group = np.array([group_of[n.workplace_id] for n in needs], dtype=np.int64)
+    group_capacity = np.array([room.get(w, 0) for w in workplaces], dtype=np.float64)
+    # float32, as scoring totals are: the same values in half the memory.
+    scores = np.full((len(pool.participants.ids), len(needs)), np.nan, dtype=np.float32)
+    columns = np.flatnonzero((need_places > 0) & (group_capacity[need_group] > 0) & (arrays.need_bits == 0))
+    rows = np.flatnonzero(pool.participants.ready)
+    if len(columns) and len(rows):
+        everyone = len(rows) == len(pool.participants.ids)
+        people = pool if everyone else subset(pool, rows)
+        for first in range(0, len(columns), NEEDS_PER_BLOCK):
+            block = columns[first : first + NEEDS_PER_BLOCK]
+            result = score(people, _columns(arrays, block), weights, today.toordinal())
+            scored = np.where(result.excluded == 0, result.total, np.nan)
+            if everyone:
+                scores[:, block] = scored
+            else:
+                scores[np.ix_(rows, block)] = scored
+    return Problem(scores=scores, need_places=need_places, need_group=need_group, group_capacity=group_capacity)
 
 
-def _columns(arrays: NeedArrays, block: slice) -> NeedArrays:
-    return NeedArrays(**{name: getattr(arrays, name)[block] for name in NeedArrays.__dataclass_fields__})
+def _columns(arrays: NeedArrays, block: slice | np.ndarray) -> NeedArrays:
+    """The needs at `block`: a slice, or an array of their indices."""
+    fields = [name for name in NeedArrays.__dataclass_fields__ if name != "prerequisites"]
+    if isinstance(block, slice):
+        prerequisites = arrays.prerequisites[block]
+    else:
+        prerequisites = tuple(arrays.prerequisites[i] for i in block)
+    return NeedArrays(**{name: getattr(arrays, name)[block] for name in fields}, prerequisites=prerequisites)
 
 
 def open_needs_with_room(*, user: User, today: dt.date) -> QuerySet[Need]:

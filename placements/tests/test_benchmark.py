@@ -19,5 +19,5 @@ def test_bench_matching_prints_the_figures_as_json() -> None:
     assert figures["rank_ms"] > 0 and figures["floor_ms"] > 0
     # The ratio is taken before rounding the two times to 0.01 ms, so allow for that.
     assert figures["ratio"] == pytest.approx(figures["rank_ms"] / figures["floor_ms"], rel=0.1)
-    assert figures["allocation_s"] >= 0 and figures["peak_mb"] > 0
+    assert figures["allocation_s"] >= 0 and figures["allocation_cpu_s"] >= 0 and figures["peak_mb"] > 0
     assert figures["allocation_pairs"] <= min(figures["allocation_waiting"], 30)
