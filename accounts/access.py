@@ -135,11 +135,12 @@ class ParticipantReach:
     The rule stated once, in two forms that cannot drift apart: `q()` for querysets
     (`participant_scope`), `select()` over arrays of every participant (placements.matching, which
     keeps team and pseudonymisation in memory and so asks nothing that grows with the participants).
-    `others` are querysets, evaluated when the reach is used: a grant counts until it expires."""
+    `others` build their querysets when the reach is used (`q()`, `select()`): a grant counts until it
+    expires, however long the reach is kept."""
 
     everyone: bool = False
     team_id: int | None = None
-    others: tuple[models.QuerySet[Any], ...] = ()  # each a flat values_list of participant ids
+    others: tuple[Callable[[], models.QuerySet[Any]], ...] = ()  # each a flat values_list of participant ids
 
     def q(self) -> Q:
         if self.everyone:
@@ -149,7 +150,7 @@ class ParticipantReach:
             if self.team_id:
                 scope |= Q(team_id=self.team_id)
             for ids in self.others:
-                scope |= Q(pk__in=ids)
+                scope |= Q(pk__in=ids())
         # A pseudonymised case file identifies no one and is no one's to open; it stays for statistics.
         return scope & Q(pseudonymised_at__isnull=True)
 
@@ -157,7 +158,7 @@ class ParticipantReach:
         """The single people besides the team: one small query per kind, of the user's own rows."""
         found: set[int] = set()
         for ids in self.others:
-            found.update(ids)
+            found.update(ids())
         return found
 
     def select(self, *, ids: np.ndarray, team: np.ndarray, pseudonymised: np.ndarray) -> np.ndarray:
@@ -182,11 +183,11 @@ def participant_reach(user: AnyUser) -> ParticipantReach:
     if _is_superuser(user):
         return ParticipantReach(everyone=True)
     roles = _roles(user)
-    others: list[models.QuerySet[Any]] = []
+    others: list[Callable[[], models.QuerySet[Any]]] = []
     if Role.SUPERVISOR in roles:
-        others.append(_supervised_placements(user).values_list("participant_id", flat=True))
+        others.append(lambda: _supervised_placements(user).values_list("participant_id", flat=True))
     if Role.COORDINATOR in roles:
-        others.append(_unexpired_grants(user).values_list("participant_id", flat=True))
+        others.append(lambda: _unexpired_grants(user).values_list("participant_id", flat=True))
     return ParticipantReach(team_id=_team_of_coordinator(user), others=tuple(others))
 
 

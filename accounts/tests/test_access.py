@@ -225,7 +225,11 @@ def test_an_expired_grant_reaches_no_one_from_the_moment_it_expires(world) -> No
     grant = BreakGlassGrantFactory(user=coordinator, participant_id=theirs.pk)
     reach = participant_reach(coordinator)
     assert theirs.pk in _selected_from_arrays(coordinator)
+    assert reach.other_ids() == {theirs.pk}
+    assert Participant.objects.filter(reach.q(), pk=theirs.pk).exists()
     with time_machine.travel(grant.expires_at + dt.timedelta(seconds=1), tick=False):
         assert theirs.pk not in _selected_from_arrays(coordinator)
         assert not Participant.objects.visible_to(coordinator).filter(pk=theirs.pk).exists()
-    assert reach.other_ids() == {theirs.pk}
+        # A reach built (and used) before the grant expired, kept and used again after it.
+        assert reach.other_ids() == set()
+        assert not Participant.objects.filter(reach.q(), pk=theirs.pk).exists()

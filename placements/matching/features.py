@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -277,7 +278,7 @@ def _versions() -> dict[str, tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    people = (connection.alias, *row[:4], row[8])
+    people = (connection.alias, _generation(), *row[:4], row[8])
     return {"participants": people, "placements": (*people, *row[4:6]), "checks": (*people, *row[6:8])}
 
 
@@ -301,10 +302,26 @@ def _cached(part: str, versions: dict[str, tuple[Any, ...]], load: Any) -> Any:
     return value
 
 
+# Bumped in the shared cache (Redis) whenever a case file or placement is saved or deleted and the
+# transaction commits, and read into every version: the newest change and highest id above miss a row
+# deleted that was neither, and a save that commits after a later one was read; and whom a user may
+# see is read from these arrays (accounts.access.ParticipantReach.select), so every process must see it.
+GENERATION_KEY = "placements:matching:features-generation"
+
+
+def _generation() -> int:
+    return int(cache.get(GENERATION_KEY) or 0)
+
+
 def forget_features() -> None:
-    """Drop the cache (tests; after deleting rows, which the version does not see)."""
+    """Drop the cached features, here and in every process sharing the cache (the next load reads
+    them again): after a case file or placement changed, on commit (placements.apps), and in tests."""
     with _lock:
         _cache.clear()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or the cache was emptied): any new value is a new version
+        cache.add(GENERATION_KEY, 1, timeout=None)
 
 
 def subset(features: Features, rows: np.ndarray) -> Features:
