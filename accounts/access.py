@@ -13,14 +13,15 @@ The rules, by role:
   for review, valid a few hours (BreakGlassGrant).
 - Supervisors see only the placements they supervise, the participants in them, and their own
   workplace, needs and supervisor record.
-- Managers see aggregates only: no participant, placement or follow-up; workplaces and needs
-  (not personal data) are readable for context.
+- Managers see aggregates only (of their municipality: `municipality_scope`): no participant,
+  placement or follow-up; workplaces and needs (not personal data) are readable for context.
 - Administrators (and the data protection officer, who has that role) handle data-subject
-  requests: anyone's register extract and erasure on request (`data_subject_scope`,
-  `erasure_scope`); a coordinator may produce the extract of their own team's participants. In
-  Django's admin they manage users, teams, reference data, integration users' API tokens and
-  lock-outs, and search the access log (ADMINISTRATOR_PERMISSIONS): no case file, placement or
-  follow-up is among them, and a role that opens one needs a second administrator (accounts.admin).
+  requests: the register extract and erasure on request of anyone in their municipality
+  (`data_subject_scope`, `erasure_scope`); a coordinator may produce the extract of their own team's
+  participants. In Django's admin they manage their municipality's users and teams, reference data,
+  integration users' API tokens and lock-outs, and search the access log (ADMINISTRATOR_PERMISSIONS):
+  no case file, placement or follow-up is among them, and a role that opens one needs a second
+  administrator (accounts.admin).
 - Anyone else, and anonymous users, see nothing. Superusers (system administration) see all.
 
 The rules name the fields of higher apps' models as lookup strings and load models through the
