@@ -4,20 +4,24 @@ Every list starts from a queryset restricted with `.visible_to(user)`, and every
 fetches through `get_visible_or_404`, so an outsider gets the same 404 as for a missing object.
 The rules, by role:
 
+- The municipality is the outer boundary (accounts.Municipality): apart from a superuser and a
+  supervisor's own placements, no rule below reaches another municipality's case files, not even
+  break-glass; a user without a municipality opens none.
 - Coordinators see the participants of their own team, those participants' placements and
   follow-ups, and all workplaces, needs and supervisors (the shared register of the municipality).
   Someone outside the team they reach only through break-glass: a stated reason, logged, flagged
   for review, valid a few hours (BreakGlassGrant).
 - Supervisors see only the placements they supervise, the participants in them, and their own
   workplace, needs and supervisor record.
-- Managers see aggregates only: no participant, placement or follow-up; workplaces and needs
-  (not personal data) are readable for context.
+- Managers see aggregates only (of their municipality: `municipality_scope`): no participant,
+  placement or follow-up; workplaces and needs (not personal data) are readable for context.
 - Administrators (and the data protection officer, who has that role) handle data-subject
-  requests: anyone's register extract and erasure on request (`data_subject_scope`,
-  `erasure_scope`); a coordinator may produce the extract of their own team's participants. In
-  Django's admin they manage users, teams, reference data, integration users' API tokens and
-  lock-outs, and search the access log (ADMINISTRATOR_PERMISSIONS): no case file, placement or
-  follow-up is among them, and a role that opens one needs a second administrator (accounts.admin).
+  requests: the register extract and erasure on request of anyone in their municipality
+  (`data_subject_scope`, `erasure_scope`); a coordinator may produce the extract of their own team's
+  participants. In Django's admin they manage their municipality's users and teams, reference data,
+  integration users' API tokens and lock-outs, and search the access log (ADMINISTRATOR_PERMISSIONS):
+  no case file, placement or follow-up is among them, and a role that opens one needs a second
+  administrator (accounts.admin).
 - Anyone else, and anonymous users, see nothing. Superusers (system administration) see all.
 
 The rules name the fields of higher apps' models as lookup strings and load models through the
@@ -107,14 +111,18 @@ def _team_of_coordinator(user: AnyUser) -> int | None:
     return None
 
 
-def _case_file_scope(user: AnyUser, *, team_lookup: str, supervised: Callable[[], Q]) -> Q:
-    """Case files: a coordinator's own team; a supervisor's own placements (`supervised`)."""
+def _case_file_scope(user: AnyUser, *, participant_lookup: str, supervised: Callable[[], Q]) -> Q:
+    """Case files: a coordinator's own team, within their municipality; a supervisor's own placements
+    (`supervised`). `participant_lookup` names the row's participant."""
     if _is_superuser(user):
         return EVERYTHING
     scope = NOTHING
     team_id = _team_of_coordinator(user)
-    if team_id:
-        scope |= Q(**{team_lookup: team_id})
+    municipality_id = _municipality_of(user)
+    if team_id and municipality_id:
+        scope |= Q(
+            **{f"{participant_lookup}__team_id": team_id, f"{participant_lookup}__municipality_id": municipality_id}
+        )
     if Role.SUPERVISOR in _roles(user):
         scope |= supervised()
     return scope
@@ -127,68 +135,104 @@ def _unexpired_grants(user: AnyUser) -> models.QuerySet[BreakGlassGrant]:
 
 @dataclass(frozen=True)
 class ParticipantReach:
-    """Whom a user may open among participants (case files), as data: everyone (a superuser), the
-    participants of one team (a coordinator's own), and single people besides, read from the user's
-    own rows (`others`: the participants of the placements they supervise, those of a coordinator's
-    unexpired break-glass grants). Never a pseudonymised case file.
+    """Whom a user may open among participants (case files), as data: everyone (a superuser); within
+    the user's municipality, the participants of one team (a coordinator's own) and single people
+    (`granted`: a coordinator's unexpired break-glass grants); and the participants of the placements
+    they supervise (`others`). Never a pseudonymised case file.
+
+    The municipality is the outer boundary: a team or a grant never reaches past it, not even a grant
+    row that names another municipality's participant. A supervisor's own placements are exempt: they
+    are need-to-know by construction, and an employer may later take placements of several
+    municipalities (regional employers).
 
     The rule stated once, in two forms that cannot drift apart: `q()` for querysets
     (`participant_scope`), `select()` over arrays of every participant (placements.matching, which
-    keeps team and pseudonymisation in memory and so asks nothing that grows with the participants).
-    `others` build their querysets when the reach is used (`q()`, `select()`): a grant counts until it
-    expires, however long the reach is kept."""
+    keeps municipality, team and pseudonymisation in memory and so asks nothing that grows with the
+    participants). The id sets are built as querysets when the reach is used (`q()`, `select()`): a
+    grant counts until it expires, however long the reach is kept."""
 
     everyone: bool = False
+    municipality_id: int | None = None
     team_id: int | None = None
-    others: tuple[Callable[[], models.QuerySet[Any]], ...] = ()  # each a flat values_list of participant ids
+    # Each builds a flat values_list of participant ids; granted ones count within the municipality.
+    granted: tuple[Callable[[], models.QuerySet[Any]], ...] = ()
+    others: tuple[Callable[[], models.QuerySet[Any]], ...] = ()
 
     def q(self) -> Q:
         if self.everyone:
             scope = EVERYTHING
         else:
             scope = NOTHING  # not EVERYTHING: an empty Q combined with another would be that other
-            if self.team_id:
-                scope |= Q(team_id=self.team_id)
+            if self.municipality_id and (self.team_id or self.granted):
+                within = NOTHING
+                if self.team_id:
+                    within |= Q(team_id=self.team_id)
+                for ids in self.granted:
+                    within |= Q(pk__in=ids())
+                scope |= within & Q(municipality_id=self.municipality_id)
             for ids in self.others:
                 scope |= Q(pk__in=ids())
         # A pseudonymised case file identifies no one and is no one's to open; it stays for statistics.
         return scope & Q(pseudonymised_at__isnull=True)
 
-    def other_ids(self) -> set[int]:
-        """The single people besides the team: one small query per kind, of the user's own rows."""
+    @staticmethod
+    def _ids(querysets: tuple[Callable[[], models.QuerySet[Any]], ...]) -> set[int]:
         found: set[int] = set()
-        for ids in self.others:
+        for ids in querysets:
             found.update(ids())
         return found
 
-    def select(self, *, ids: np.ndarray, team: np.ndarray, pseudonymised: np.ndarray) -> np.ndarray:
-        """Which of the participants given as arrays (id, team id, pseudonymised; one row each) the
-        user may open, as a boolean mask: the same rule as `q()`."""
+    def other_ids(self) -> set[int]:
+        """The single people besides the team (granted and supervised): one small query per kind, of
+        the user's own rows. Granted ones still count only within the municipality."""
+        return self._ids(self.granted) | self._ids(self.others)
+
+    def select(
+        self, *, ids: np.ndarray, municipality: np.ndarray, team: np.ndarray, pseudonymised: np.ndarray
+    ) -> np.ndarray:
+        """Which of the participants given as arrays (id, municipality id, team id, pseudonymised; one
+        row each) the user may open, as a boolean mask: the same rule as `q()`."""
         if self.everyone:
             selected = np.ones(len(ids), dtype=bool)
         else:
             selected = np.zeros(len(ids), dtype=bool)
-            if self.team_id:
-                selected |= team == self.team_id
-            others = self.other_ids()
+            if self.municipality_id and (self.team_id or self.granted):
+                within = np.zeros(len(ids), dtype=bool)
+                if self.team_id:
+                    within |= team == self.team_id
+                granted = self._ids(self.granted)
+                if granted:
+                    within |= np.isin(ids, np.fromiter(granted, dtype=np.int64, count=len(granted)))
+                selected |= within & (municipality == self.municipality_id)
+            others = self._ids(self.others)
             if others:
                 selected |= np.isin(ids, np.fromiter(others, dtype=np.int64, count=len(others)))
         mask: np.ndarray = selected & ~pseudonymised
         return mask
 
 
+def _municipality_of(user: AnyUser) -> int | None:
+    return user.municipality_id if user.is_authenticated else None
+
+
 def participant_reach(user: AnyUser) -> ParticipantReach:
     """Whom the user may open among participants: by role, plus a coordinator's unexpired
-    break-glass grants (opened outside the team with a stated reason, logged)."""
+    break-glass grants (opened outside the team with a stated reason, logged), within the municipality."""
     if _is_superuser(user):
         return ParticipantReach(everyone=True)
     roles = _roles(user)
     others: list[Callable[[], models.QuerySet[Any]]] = []
+    granted: list[Callable[[], models.QuerySet[Any]]] = []
     if Role.SUPERVISOR in roles:
         others.append(lambda: _supervised_placements(user).values_list("participant_id", flat=True))
     if Role.COORDINATOR in roles:
-        others.append(lambda: _unexpired_grants(user).values_list("participant_id", flat=True))
-    return ParticipantReach(team_id=_team_of_coordinator(user), others=tuple(others))
+        granted.append(lambda: _unexpired_grants(user).values_list("participant_id", flat=True))
+    return ParticipantReach(
+        municipality_id=_municipality_of(user),
+        team_id=_team_of_coordinator(user),
+        granted=tuple(granted),
+        others=tuple(others),
+    )
 
 
 def participant_scope(user: AnyUser) -> Q:
@@ -196,36 +240,62 @@ def participant_scope(user: AnyUser) -> Q:
     return participant_reach(user).q()
 
 
+def municipality_scope(user: AnyUser, *, lookup: str = "municipality_id") -> Q:
+    """The rows of the user's own municipality (`lookup` names the row's municipality key): a
+    superuser's are all, a user without a municipality has none. The outer bound of what a manager's
+    figures count and of the identity-number lookup; not itself a right to open anything."""
+    if _is_superuser(user):
+        return EVERYTHING
+    municipality_id = _municipality_of(user)
+    return Q(**{lookup: municipality_id}) if municipality_id else NOTHING
+
+
+def identity_lookup_scope(user: AnyUser) -> Q:
+    """Where the exact identity-number lookup (and break-glass, which starts from its hit) searches:
+    the user's municipality, never the register of another. A superuser: everywhere."""
+    return municipality_scope(user)
+
+
 def data_subject_scope(user: AnyUser) -> Q:
     """Whose register extract (GDPR art. 15) the user may produce: an administrator (or the data
-    protection officer, who has that role) anyone's, a coordinator their own team's participants
-    (not those opened by break-glass). Pseudonymised case files identify no one and are left out."""
+    protection officer, who has that role) anyone's in their municipality, a coordinator their own
+    team's participants (not those opened by break-glass). Pseudonymised case files identify no one
+    and are left out."""
     roles = _roles(user)
-    if _is_superuser(user) or Role.ADMINISTRATOR in roles:
+    municipality_id = _municipality_of(user)
+    if _is_superuser(user):
         scope = EVERYTHING
+    elif not municipality_id:
+        scope = NOTHING
+    elif Role.ADMINISTRATOR in roles:
+        scope = Q(municipality_id=municipality_id)
     elif Role.COORDINATOR in roles and user.team_id:  # type: ignore[union-attr]  # a user with a role is a User
-        scope = Q(team_id=user.team_id)  # type: ignore[union-attr]  # a user with a role is a User
+        scope = Q(team_id=user.team_id, municipality_id=municipality_id)  # type: ignore[union-attr]  # a user with a role is a User
     else:
         scope = NOTHING
     return scope & Q(pseudonymised_at__isnull=True)
 
 
 def erasure_scope(user: AnyUser) -> Q:
-    """Whose case file the user may erase on request (GDPR art. 17): administrators only."""
-    if _is_superuser(user) or Role.ADMINISTRATOR in _roles(user):
+    """Whose case file the user may erase on request (GDPR art. 17): administrators only, in their
+    municipality."""
+    if _is_superuser(user):
         return Q(pseudonymised_at__isnull=True)
+    municipality_id = _municipality_of(user)
+    if Role.ADMINISTRATOR in _roles(user) and municipality_id:
+        return Q(municipality_id=municipality_id, pseudonymised_at__isnull=True)
     return NOTHING
 
 
 def placement_scope(user: AnyUser) -> Q:
     """Placements the user may open."""
-    return _case_file_scope(user, team_lookup="participant__team_id", supervised=lambda: Q(supervisor__user=user.pk))
+    return _case_file_scope(user, participant_lookup="participant", supervised=lambda: Q(supervisor__user=user.pk))
 
 
 def follow_up_scope(user: AnyUser) -> Q:
     """Follow-ups belong to placements: the same rule, one step further."""
     return _case_file_scope(
-        user, team_lookup="placement__participant__team_id", supervised=lambda: Q(placement__supervisor__user=user.pk)
+        user, participant_lookup="placement__participant", supervised=lambda: Q(placement__supervisor__user=user.pk)
     )
 
 
@@ -286,14 +356,16 @@ def journal_scope(user: AnyUser, *, participant_lookup: str = "participant") -> 
     not_pseudonymised = Q(**{f"{prefix}pseudonymised_at__isnull": True})
     if _is_superuser(user):
         return not_pseudonymised
-    if Role.COORDINATOR not in _roles(user):
+    municipality_id = _municipality_of(user)
+    if Role.COORDINATOR not in _roles(user) or not municipality_id:
         return NOTHING
     scope = NOTHING
     if user.team_id:  # type: ignore[union-attr]  # a user with a role is a User
         scope |= Q(**{f"{prefix}team_id": user.team_id})  # type: ignore[union-attr]  # a user with a role is a User
     grants = _unexpired_grants(user)
     scope |= Q(**{f"{participant_lookup}_id__in" if participant_lookup else "pk__in": grants.values("participant_id")})
-    return scope & not_pseudonymised
+    # Within the municipality: a grant row naming another municipality's participant opens nothing.
+    return scope & Q(**{f"{prefix}municipality_id": municipality_id}) & not_pseudonymised
 
 
 def may_keep_journal(user: AnyUser) -> bool:

@@ -41,6 +41,7 @@ from .models import (
     AccessLogEntry,
     AdminAuditEntry,
     ApiToken,
+    Municipality,
     Role,
     RoleGrant,
     Team,
@@ -66,9 +67,49 @@ def _admin_user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+@admin.register(Municipality)
+class MunicipalityAdmin(BoundedSearchAdmin):
+    """Municipalities are added and changed by a superuser only: no administrator holds a permission
+    on them (ADMINISTRATOR_PERMISSIONS), since a municipality is the outer boundary of every rule."""
+
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Municipality | None = None) -> bool:
+        return False  # its teams and case files point to it
+
+
+class _OwnMunicipalityAdmin(BoundedSearchAdmin):
+    """An administrator works within their own municipality: its teams and users are all they list,
+    and what they add belongs to it (set here, not chosen). A superuser sees and chooses every one."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(municipality=_admin_user(request).municipality_id)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "team" and not request.user.is_superuser:
+            kwargs["queryset"] = Team.objects.filter(municipality=_admin_user(request).municipality_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, "municipality")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        by = _admin_user(request)
+        if not by.is_superuser and obj.municipality_id is None:
+            obj.municipality_id = by.municipality_id
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Team)
-class TeamAdmin(BoundedSearchAdmin):
+class TeamAdmin(_OwnMunicipalityAdmin):
     search_fields = ["name"]
+    list_display = ["name", "municipality"]
+    list_filter = ["municipality"]
 
 
 class _AdministratorUserFormMixin(_UserFormBase):
@@ -109,7 +150,16 @@ class AdministratorUserAddForm(_AdministratorUserFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "is_integration", "team", "phone", "groups"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_integration",
+            "team",
+            "phone",
+            "groups",
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -123,10 +173,10 @@ class AdministratorUserChangeForm(_AdministratorUserFormMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BoundedSearchAdmin, DjangoUserAdmin):
+class UserAdmin(_OwnMunicipalityAdmin, DjangoUserAdmin):
     fieldsets: ClassVar[_FieldsetSpec] = (
         *cast("_FieldsetSpec", DjangoUserAdmin.fieldsets),  # Django's UserAdmin sets them
-        (_("Platsa"), {"fields": ("team", "phone", "is_integration")}),
+        (_("Platsa"), {"fields": ("municipality", "team", "phone", "is_integration")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
@@ -136,8 +186,8 @@ class UserAdmin(BoundedSearchAdmin, DjangoUserAdmin):
         (None, {"fields": ("username", "first_name", "last_name", "email")}),
         (_("Platsa"), {"fields": ("team", "phone", "groups", "is_integration")}),
     )
-    list_display = ["username", "first_name", "last_name", "team", "is_active", "is_integration"]
-    list_filter = ["team", "groups", "is_active", "is_integration"]
+    list_display = ["username", "first_name", "last_name", "municipality", "team", "is_active", "is_integration"]
+    list_filter = ["municipality", "team", "groups", "is_active", "is_integration"]
     actions = ["send_password_reset", "log_out_everywhere"]
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions", "is_staff")
 

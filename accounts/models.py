@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,11 +27,68 @@ class Role(models.TextChoices):
 ROLES_NEEDING_APPROVAL = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR})
 
 
+# SCB's municipality codes: two digits of the county (län), two of the municipality within it.
+COUNTY_CODES = frozenset(f"{n:02d}" for n in (1, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, *range(17, 26)))
+
+
+def validate_municipality_code(value: str) -> None:
+    """A municipality code as SCB gives it: four digits, the first two a county's (\"0180\", \"2380\")."""
+    if len(value) != 4 or not value.isdigit() or value[:2] not in COUNTY_CODES:
+        raise ValidationError(
+            _("Give the municipality code as SCB has it: four digits, beginning with the county code."),
+            code="municipality_code",
+        )
+
+
+class Municipality(models.Model):
+    """The outer boundary of Platsa: a municipality whose teams, case files and reports are its own.
+    Need-to-know holds across municipalities: no one outside it (but a superuser) sees its case files.
+    Added in the admin by a superuser only. The letterhead is what its documents carry."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    code = models.CharField(
+        _("municipality code"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{4}$"), validate_municipality_code],
+        help_text=_("SCB code of the municipality, four digits (for example 2380)."),
+    )
+    letterhead_unit = models.CharField(_("unit on the letterhead"), max_length=150, blank=True)
+    letterhead_address = models.CharField(_("address on the letterhead"), max_length=300, blank=True)
+    letterhead_phone = models.CharField(_("phone on the letterhead"), max_length=30, blank=True)
+    letterhead_email = models.EmailField(_("e-mail on the letterhead"), blank=True)
+    letterhead_web = models.CharField(_("web address on the letterhead"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def letterhead(self) -> dict[str, str]:
+        """The letterhead as settings.PLATSA_LETTERHEAD has it (unit, address, phone, email, web)."""
+        return {
+            "unit": self.letterhead_unit,
+            "address": self.letterhead_address,
+            "phone": self.letterhead_phone,
+            "email": self.letterhead_email,
+            "web": self.letterhead_web,
+        }
+
+
 class Team(models.Model):
     """A unit of the labour-market department; coordinators see their own team's participants."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="teams", verbose_name=_("municipality")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +104,17 @@ class User(AbstractUser):
 
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("team")
+    )
+    # The user's municipality: a team member's is the team's (`clean`); a manager's, an administrator's
+    # or a supervisor's is given. Empty: no municipality's case files or figures (a superuser sees all).
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("municipality"),
+        help_text=_("A team member belongs to the municipality of the team."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     sessions_valid_after = models.DateTimeField(
@@ -67,6 +137,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def clean(self) -> None:
+        super().clean()
+        error = team_municipality_error(team=self.team, municipality_id=self.municipality_id)
+        if error:
+            raise error  # not on a field: the user forms do not all show both
+        if self.team is not None:
+            self.municipality_id = self.team.municipality_id
+
     @property
     def roles(self) -> frozenset[Role]:
         """The user's roles, read once per request object."""
@@ -83,6 +161,14 @@ class User(AbstractUser):
     def forget_roles(self) -> None:
         """After the user's groups change: `roles` reads them again."""
         self.__dict__.pop("_roles_cache", None)
+
+
+def team_municipality_error(*, team: Team | None, municipality_id: int | None) -> ValidationError | None:
+    """The one rule for anything that has a team and a municipality (a user, a case file): the
+    municipality is the team's. None when they agree or the municipality is still to be set from the team."""
+    if team is None or municipality_id is None or team.municipality_id == municipality_id:
+        return None
+    return ValidationError(_("The team belongs to another municipality."), code="other_municipality")
 
 
 class AccessAction(models.TextChoices):

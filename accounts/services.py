@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import identity_lookup_scope
 from .access_log import log_access
 from .admin_audit import log_admin_action
 from .models import (
@@ -23,12 +26,32 @@ from .models import (
     AdminAction,
     ApiToken,
     BreakGlassGrant,
+    Municipality,
     Role,
     RoleGrant,
     Team,
     User,
+    team_municipality_error,
 )
 from .tokens import PREFIX_LENGTH, key_hash, may_hold_a_token, new_key
+
+
+@transaction.atomic
+def municipality_from_settings() -> Municipality:
+    """The municipality of a single-municipality installation as the settings describe it
+    (PLATSA_MUNICIPALITY_NAME, PLATSA_MUNICIPALITY_CODE, PLATSA_LETTERHEAD), made if missing: what
+    the demo and the benchmarks build their teams in. (Migration accounts 0014 repeats it on purpose.)"""
+    letterhead = settings.PLATSA_LETTERHEAD
+    municipality, _created = Municipality.objects.get_or_create(
+        code=settings.PLATSA_MUNICIPALITY_CODE,
+        defaults={
+            "name": settings.PLATSA_MUNICIPALITY_NAME,
+            **{f"letterhead_{key}": letterhead.get(key, "") for key in ("unit", "address", "phone", "email", "web")},
+            "contact_email": letterhead.get("email", ""),
+            "contact_phone": letterhead.get("phone", ""),
+        },
+    )
+    return municipality
 
 
 @transaction.atomic
@@ -43,9 +66,13 @@ def user_log_out_everywhere(*, user: User, by: User | None = None) -> None:
 
 @transaction.atomic
 def break_glass_open(*, user: User, participant_id: int, reason: str) -> BreakGlassGrant:
-    """Give a coordinator access to one participant outside their team, for a stated reason."""
+    """Give a coordinator access to one participant outside their team, for a stated reason: only
+    within the coordinator's municipality (the access rule holds to it as well, grant or not)."""
     if not user.has_role(Role.COORDINATOR):
         raise ValidationError(_("Only coordinators can open a case file outside their team."))
+    participants = apps.get_model("participants", "Participant").objects  # a lower app: no import
+    if not participants.filter(identity_lookup_scope(user), pk=participant_id).exists():
+        raise ValidationError(_("A case file of another municipality cannot be opened, not even with a reason."))
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": _("State the reason (at least ten characters).")})
     grant = BreakGlassGrant.objects.create(
@@ -150,6 +177,8 @@ def role_grant_check(*, user: User, role: str, team: Team | None, by: User) -> N
         raise ValidationError({"team": _("Only a coordinator has a team.")})
     if user.is_superuser:
         raise ValidationError({"user": _("A superuser needs no role.")})
+    if team is not None and (mismatch := team_municipality_error(team=team, municipality_id=user.municipality_id)):
+        raise ValidationError({"team": mismatch})
     if user.has_role(Role(role)) and (role != Role.COORDINATOR or user.team_id == team.pk):  # type: ignore[union-attr]  # a coordinator's team is never None (checked above)
         raise ValidationError({"role": _("The user already has this role.")})
     if RoleGrant.objects.filter(user=user, role=role, status=RoleGrant.Status.PENDING).exists():
@@ -212,7 +241,8 @@ def role_grant_approve(*, grant: RoleGrant, by: User) -> RoleGrant:
     fields = []
     if grant.role == Role.COORDINATOR:
         user.team = grant.team
-        fields.append("team")
+        user.municipality_id = grant.team.municipality_id  # type: ignore[union-attr]  # a coordinator's grant has a team
+        fields += ["team", "municipality"]
     if grant.role == Role.ADMINISTRATOR and not user.is_staff:
         user.is_staff = True  # the admin is where administrators work
         fields.append("is_staff")

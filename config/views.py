@@ -99,7 +99,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.has_role(Role.SUPERVISOR):
         context["supervisor"] = placement_selectors.supervisor_overview(user=user, today=today)
     if user.has_role(Role.MANAGER):
-        context["manager"] = reporting_selectors.manager_overview(today=today)
+        context["manager"] = reporting_selectors.manager_overview(user=user, today=today)
     if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
         month, review = last_months_review(today=today)
         context["administrator"] = {"month": month, "review": review}

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
+from accounts.services import municipality_from_settings
 from participants.models import (
     Exit,
     Interest,
@@ -231,9 +232,13 @@ def _districts() -> dict[str, District]:
 
 
 def _teams() -> dict[str, Team]:
+    """The demo's teams, in the one municipality of the settings (accounts.services.municipality_from_settings)."""
+    municipality = municipality_from_settings()
     found: dict[str, Team] = {}
     for name, description in catalogue.TEAMS:
-        team, _created = Team.objects.get_or_create(name=name, defaults={"description": description})
+        team, _created = Team.objects.get_or_create(
+            name=name, defaults={"description": description, "municipality": municipality}
+        )
         found[name] = team
     return found
 
@@ -246,6 +251,7 @@ def _users_create(
     password = make_password(DEMO_PASSWORD)
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
     demo: dict[str, User] = {}
+    municipality = municipality_from_settings()
     for username, (first, last, role, team, superuser) in DEMO_USERS.items():
         fields = {
             "first_name": first,
@@ -253,6 +259,8 @@ def _users_create(
             "email": email_for(first, last, DEMO_DOMAIN),
             "password": password,
             "team": teams[team] if team else None,
+            # Everyone in the demo belongs to its one municipality, a team member through the team.
+            "municipality": teams[team].municipality if team else municipality,
             "is_active": True,
             "is_staff": superuser or role == Role.ADMINISTRATOR,
             "is_superuser": superuser,
@@ -289,6 +297,7 @@ def _users_create(
                 email=f"{username}@{DEMO_DOMAIN}",
                 password=password,
                 team=teams[team_name],
+                municipality=teams[team_name].municipality,
                 phone=fictional_phone(rng),
             )
             new.append(user)

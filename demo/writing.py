@@ -172,6 +172,7 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
                     home_district=refs.districts[pp.district],
                     job_track=refs.tracks[pp.track] if pp.track else None,
                     team=refs.teams[pp.team],
+                    municipality_id=refs.teams[pp.team].municipality_id,
                     coordinator=pp.coordinator,
                     referral_date=referral,
                     residence_permit_date=permit,

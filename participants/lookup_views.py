@@ -1,4 +1,8 @@
-"""Exact identity-number lookup across the whole register, and break-glass access outside the team.
+"""Exact identity-number lookup across the municipality's register, and break-glass access outside the team.
+
+The lookup searches the user's own municipality only (accounts.access.identity_lookup_scope): of
+another municipality's case files it tells nothing, not even that the person is registered there,
+and break-glass, which starts from a hit, stays within the municipality too.
 
 The lookup exists so that no one is registered twice: it answers whether a person is registered
 and by which team, and is logged. Opening the case file of another team's participant needs a
@@ -23,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import identity_lookup_scope
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Role, User
 from accounts.request_types import AuthenticatedHttpRequest
@@ -68,7 +73,9 @@ def participant_of_ticket(*, user: User, ticket: object) -> Participant | None:
     if not isinstance(data, dict) or data.get("user") != user.pk or not isinstance(data.get("participant"), int):
         return None
     return (
-        Participant.objects.select_related("team").filter(pk=data["participant"], pseudonymised_at__isnull=True).first()
+        Participant.objects.select_related("team")
+        .filter(identity_lookup_scope(user), pk=data["participant"], pseudonymised_at__isnull=True)
+        .first()
     )
 
 
@@ -81,7 +88,7 @@ def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         found = (
             Participant.objects.select_related("team")
-            .filter(identity_number=form.cleaned_data["identity_number"])
+            .filter(identity_lookup_scope(request.user), identity_number=form.cleaned_data["identity_number"])
             .first()
         )
         if found is not None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
-from accounts.models import Role, User
+from accounts.models import Role, User, team_municipality_error
 from sms.phone_numbers import phone_display, phone_tel_uri
 from taxonomy.models import EducationLevel, SwedishLevel, Weekday, validate_whole_minutes
 
@@ -236,6 +236,15 @@ class Participant(models.Model):
     team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, related_name="participants", verbose_name=_("team")
     )
+    # The tenant key of the case file: always the team's (`clean`; set from the team by the services).
+    # Carried on the row itself so that access and any later distribution by municipality need no join.
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("municipality"),
+        editable=False,
+    )
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -379,6 +388,8 @@ class Participant(models.Model):
             errors.setdefault("residence_permit_date", []).append(
                 ValidationError(_("Newcomers need the date of their residence permit."), code="required")
             )
+        if self.team_id and (mismatch := team_municipality_error(team=self.team, municipality_id=self.municipality_id)):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(mismatch)
         if self.coordinator_id and self.team_id and self.coordinator.team_id != self.team_id:  # type: ignore[union-attr]  # coordinator_id is set
             errors.setdefault("coordinator", []).append(
                 ValidationError(_("The responsible coordinator must belong to the participant's team."), code="team")

@@ -96,6 +96,13 @@ def _replace_competences(
         WorkExperience.objects.bulk_create(rows)
 
 
+def participant_place_in_team(participant: Participant, *, team: Team) -> None:
+    """The one place a case file gets its team, and with it its municipality (the tenant key, which
+    is always the team's: Participant.clean checks it). Unsaved: the caller saves."""
+    participant.team = team
+    participant.municipality_id = team.municipality_id
+
+
 @transaction.atomic
 def participant_register(
     *,
@@ -110,7 +117,10 @@ def participant_register(
 
     The identity number may be typed in any common format; it is stored in normal form.
     """
+    team = fields.pop("team", None)
     participant = Participant(identity_number=normalize_identity_number(identity_number), **fields)
+    if team is not None:  # without one, full_clean below says the team is required
+        participant_place_in_team(participant, team=team)
     if participant.residence_permit_date and not participant.establishment_programme_end:
         participant.establishment_programme_end = establishment_programme_end_for(participant.residence_permit_date)
     participant.full_clean()
@@ -231,7 +241,8 @@ def _participants_write(
     participants = []
     for row in valid:
         participant = build_participant(row)
-        participant.team, participant.coordinator = team, by
+        participant_place_in_team(participant, team=team)
+        participant.coordinator = by
         participants.append(participant)
     created = Participant.objects.bulk_create(participants, batch_size=500)
     now = timezone.now()

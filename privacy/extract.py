@@ -78,6 +78,7 @@ PROFILE_FIELDS = (
     "has_driving_licence",
     "hours_per_day",
     "job_track",
+    "municipality",
     "team",
     "coordinator",
     "status",

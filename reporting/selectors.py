@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from accounts.access import municipality_scope
+from accounts.models import User
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, Placement, PlacementStatus
 
 from .disclosure import protect_overview
@@ -26,10 +28,11 @@ class ManagerOverview:
     work_or_studies_share: float | None
 
 
-def manager_overview(*, today: dt.date) -> ManagerOverview:
-    """The key figures of the year so far, in one aggregate query."""
+def manager_overview(*, user: User, today: dt.date) -> ManagerOverview:
+    """The key figures of the year so far in the user's municipality, in one aggregate query.
+    (The target is not yet a municipality's own: targets get the municipality key next.)"""
     year = today.year
-    figures = Placement.objects.aggregate(
+    figures = Placement.objects.filter(municipality_scope(user, lookup="participant__municipality_id")).aggregate(
         matched=Count("participant", distinct=True, filter=Q(actual_start__year=year)),
         active=Count("pk", filter=Q(status=PlacementStatus.ACTIVE)),
         ended=Count("pk", filter=Q(status__in=ENDED_STATUSES, actual_end__year=year)),

@@ -17,12 +17,28 @@ from accounts.models import (
     ApiToken,
     BreakGlassGrant,
     LogReview,
+    Municipality,
     Role,
     RoleGrant,
     Team,
     User,
 )
 from accounts.tokens import key_hash, new_key
+
+# The municipality every factory's objects share unless given another: the world of one municipality
+# the tests were written in. A second one for the tests of the boundary: MunicipalityFactory(code="0180").
+DEFAULT_MUNICIPALITY_CODE = "2380"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    code = DEFAULT_MUNICIPALITY_CODE
+    name = factory.LazyAttribute(lambda m: f"Kommun {m.code}")
+    letterhead_unit = "Arbetsmarknadsenheten"
+    contact_email = factory.LazyAttribute(lambda m: f"arbetsmarknad-{m.code}@example.org")
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -31,6 +47,13 @@ class TeamFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Team {n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+def _municipality_of(user: object) -> Municipality:
+    """A team member's municipality is the team's; anyone else's the shared default."""
+    team = getattr(user, "team", None)
+    return team.municipality if team is not None else MunicipalityFactory()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -43,6 +66,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="sv_SE")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("platsa-test")
+    team = None
+    municipality = factory.LazyAttribute(_municipality_of)
 
     # UserFactory(role=Role.MANAGER) puts the user in that role's group.
     role = factory.PostGeneration(lambda user, create, extracted, **kw: _add_role(user, create, extracted))

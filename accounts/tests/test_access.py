@@ -16,7 +16,9 @@ from accounts.tests.factories import (
     BreakGlassGrantFactory,
     CoordinatorFactory,
     ManagerFactory,
+    MunicipalityFactory,
     SupervisorUserFactory,
+    TeamFactory,
     UserFactory,
 )
 from participants.models import Participant
@@ -144,10 +146,11 @@ def test_each_model_has_a_fetch_helper_that_answers_404_to_outsiders(world) -> N
 def _selected_from_arrays(user: AnyUser) -> set[int]:
     """Whom the user may open by `participant_reach(user).select` over arrays of every participant, as
     placements.matching filters its cached features."""
-    rows = list(Participant.objects.order_by("pk").values_list("pk", "team_id", "pseudonymised_at"))
+    rows = list(Participant.objects.order_by("pk").values_list("pk", "team_id", "pseudonymised_at", "municipality_id"))
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     mask = participant_reach(user).select(
         ids=ids,
+        municipality=np.array([r[3] for r in rows], dtype=np.int64),
         team=np.array([r[1] for r in rows], dtype=np.int64),
         pseudonymised=np.array([r[2] is not None for r in rows], dtype=bool),
     )
@@ -161,7 +164,8 @@ def _pseudonymised(participant: Participant) -> Participant:
 
 def test_the_scope_as_arrays_selects_the_same_participants_as_the_query_for_every_role(world) -> None:
     """participant_reach's two forms (the Q of every queryset, the mask over matching's arrays) agree
-    for users of each role, with break-glass grants unexpired, expired and for a pseudonymised case file."""
+    for users of each role, with break-glass grants unexpired, expired and for a pseudonymised case file,
+    in two municipalities: a grant row naming another municipality's participant reaches no one there."""
     ours, theirs = world["ours"].participant, world["theirs"].participant
     coordinator = world["coordinator"]
     own_pseudonymised = _pseudonymised(ParticipantFactory(team=ours.team))
@@ -180,6 +184,19 @@ def test_the_scope_as_arrays_selects_the_same_participants_as_the_query_for_ever
     superuser_coordinator = CoordinatorFactory(is_superuser=True)
     BreakGlassGrantFactory(user=superuser_coordinator, participant_id=granted.pk)
     inactive = CoordinatorFactory(team=ours.team, is_active=False)
+    other = MunicipalityFactory(code="0180")
+    elsewhere = ParticipantFactory(team=TeamFactory(municipality=other))
+    # Rows no service writes (break_glass_open refuses them): the scope holds to the municipality anyway.
+    BreakGlassGrantFactory(user=coordinator, participant_id=elsewhere.pk)
+    BreakGlassGrantFactory(user=teamless, participant_id=elsewhere.pk)
+    # A supervisor's own placements are exempt: need-to-know by construction (accounts.access).
+    supervised_elsewhere = PlacementFactory(
+        participant=ParticipantFactory(team=TeamFactory(municipality=other)),
+        need=world["ours"].need,
+        supervisor=world["ours"].supervisor,
+    )
+    their_coordinator = CoordinatorFactory(team=elsewhere.team)
+    BreakGlassGrantFactory(user=their_coordinator, participant_id=ours.pk)
     users: dict[str, AnyUser] = {
         "coordinator": coordinator,
         "coordinator without a team": teamless,
@@ -187,6 +204,8 @@ def test_the_scope_as_arrays_selects_the_same_participants_as_the_query_for_ever
         "supervisor": world["supervisor"],
         "manager": world["manager"],
         "administrator": UserFactory(role=Role.ADMINISTRATOR),
+        "coordinator of another municipality": their_coordinator,
+        "manager of another municipality": ManagerFactory(municipality=other),
         "no role": UserFactory(),
         "inactive coordinator": inactive,
         "anonymous": AnonymousUser(),
@@ -198,11 +217,13 @@ def test_the_scope_as_arrays_selects_the_same_participants_as_the_query_for_ever
         "coordinator": {ours.pk, granted.pk},
         "coordinator without a team": {theirs.pk},
         "coordinator and supervisor": {theirs.pk},
-        "supervisor": {ours.pk},
+        "supervisor": {ours.pk, supervised_elsewhere.participant.pk},
+        "coordinator of another municipality": {elsewhere.pk},
         "superuser": everyone,
         "superuser with the coordinator role": everyone,
     }
     assert own_pseudonymised.pk not in everyone
+    assert elsewhere.pk in everyone
     for name, user in users.items():
         by_query = set(Participant.objects.filter(participant_scope(user)).values_list("pk", flat=True))
         assert _selected_from_arrays(user) == by_query, name

@@ -367,6 +367,10 @@ SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
 
 # The municipality whose figures these are: named in the title of the quarterly report (PDF and workbook).
 PLATSA_MUNICIPALITY_NAME = env("PLATSA_MUNICIPALITY_NAME", default="Exempelkommun")
+# Its SCB municipality code (four digits). With the name and PLATSA_LETTERHEAD it is what the migration
+# to municipalities (accounts 0014) made the first accounts.Municipality of; the default is Östersund's,
+# the municipality of the seeds and the demo.
+PLATSA_MUNICIPALITY_CODE = env("PLATSA_MUNICIPALITY_CODE", default="2380")
 
 # The accessibility statement (DOS-lagen): who runs the service and where people report barriers.
 ACCESSIBILITY_ORGANISATION = env("ACCESSIBILITY_ORGANISATION", default="")

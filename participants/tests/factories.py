@@ -62,6 +62,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     swedish_level = SwedishLevel.SFI_C
     hours_per_day = Decimal("4.0")
     team = factory.SubFactory(TeamFactory)
+    municipality = factory.SelfAttribute("team.municipality")
     coordinator = factory.SubFactory(CoordinatorFactory, team=factory.SelfAttribute("..team"))
     status = ParticipantStatus.MAPPED
 

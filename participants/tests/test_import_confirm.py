@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AccessAction, AccessLogEntry
-from accounts.tests.factories import CoordinatorFactory
+from accounts.tests.factories import CoordinatorFactory, MunicipalityFactory
 from participants.identity import make_test_identity_number
 from participants.importing import parse_referral_file
 from participants.models import Participant, ReferralImport
@@ -355,3 +355,11 @@ def test_the_assign_service_checks_every_participant_and_the_coordinator() -> No
         participants_assign_coordinator(participant_ids=[mine.pk], coordinator=colleague, by=owner)
     assert Participant.objects.get(pk=mine.pk).coordinator == owner
     assert Participant.objects.get(pk=theirs.pk).coordinator != colleague
+
+
+@pytest.mark.django_db
+def test_an_imported_case_file_belongs_to_the_municipality_of_the_lists_team() -> None:
+    coordinator = CoordinatorFactory(team__municipality=MunicipalityFactory(code="0180"))
+    pending = _pending(coordinator, 4, 5)
+    referral_import_confirm(referral_import=pending, rows=_rows(pending), by=coordinator, all_or_nothing=False)
+    assert set(Participant.objects.values_list("municipality__code", flat=True)) == {"0180"}

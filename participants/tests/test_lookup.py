@@ -1,4 +1,5 @@
-"""The register-wide identity-number lookup and break-glass access: both logged."""
+"""The municipality-wide identity-number lookup and break-glass access: both logged, neither reaching
+another municipality's register."""
 
 from __future__ import annotations
 
@@ -7,11 +8,21 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import AccessAction, AccessLogEntry, BreakGlassGrant
-from accounts.tests.factories import CoordinatorFactory, ManagerFactory
+from accounts.services import break_glass_open
+from accounts.tests.factories import (
+    BreakGlassGrantFactory,
+    CoordinatorFactory,
+    ManagerFactory,
+    MunicipalityFactory,
+    TeamFactory,
+)
+from participants.lookup_views import break_glass_ticket
 from participants.tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +159,47 @@ def test_only_coordinators_look_up_or_break_glass(client: Client) -> None:
         client.post(reverse("participants:break_glass"), {"ticket": str(theirs.pk), "reason": "x" * 20}).status_code
         == 404
     )
+
+
+@pytest.fixture
+def elsewhere():
+    """A person registered in another municipality."""
+    return ParticipantFactory(team=TeamFactory(municipality=MunicipalityFactory(code="0180")), last_name="Annanström")
+
+
+def test_the_lookup_tells_nothing_of_another_municipalitys_register(client: Client, coordinator, elsewhere) -> None:
+    client.force_login(coordinator)
+    page = client.post(reverse("participants:lookup"), {"identity_number": elsewhere.identity_number}).content.decode()
+    assert "Ingen med det personnumret är registrerad i kommunen." in page
+    assert elsewhere.team.name not in page and "Annanström" not in page and 'name="ticket"' not in page
+    assert not AccessLogEntry.objects.exists()  # nothing found, nothing opened
+    assert client.get(reverse("participants:detail", args=[elsewhere.pk])).status_code == 404
+
+
+def test_break_glass_stays_within_the_municipality(client: Client, coordinator, elsewhere) -> None:
+    """Not even a ticket signed for the person (the lookup never issues one) opens the case file."""
+    client.force_login(coordinator)
+    ticket = break_glass_ticket(user=coordinator, participant=elsewhere)
+    response = client.post(
+        reverse("participants:break_glass"), {"ticket": ticket, "reason": "Deltagaren har flyttat till vårt område"}
+    )
+    assert response["Location"] == reverse("participants:lookup")
+    assert not BreakGlassGrant.objects.exists()
+    assert client.get(reverse("participants:detail", args=[elsewhere.pk])).status_code == 404
+
+
+def test_the_break_glass_service_refuses_another_municipalitys_person(coordinator, elsewhere) -> None:
+    with translation.override("sv"), pytest.raises(ValidationError) as excinfo:
+        break_glass_open(user=coordinator, participant_id=elsewhere.pk, reason="Deltagaren har flyttat hit")
+    assert excinfo.value.messages == [
+        "Ett ärende i en annan kommun kan inte öppnas, inte heller med ett skäl.",
+    ]
+    assert not BreakGlassGrant.objects.exists()
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_grant_row_for_another_municipalitys_person_opens_nothing(client: Client, coordinator, elsewhere) -> None:
+    BreakGlassGrantFactory(user=coordinator, participant_id=elsewhere.pk)  # a row no service writes
+    client.force_login(coordinator)
+    assert client.get(reverse("participants:detail", args=[elsewhere.pk])).status_code == 404
+    assert elsewhere.last_name not in client.get(reverse("participants:list")).content.decode()

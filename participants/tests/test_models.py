@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.tests.factories import CoordinatorFactory
+from accounts.tests.factories import CoordinatorFactory, TeamFactory
 from participants.models import Participant, TargetGroup
 from participants.tests.factories import ParticipantFactory, RecordsExtractCheckFactory, WorkExperienceFactory
 
@@ -30,10 +30,8 @@ def test_full_clean_reports_a_duplicate_number_next_to_the_field() -> None:
 
 
 def test_an_invalid_number_is_an_error_on_the_field() -> None:
-    participant = ParticipantFactory.build(identity_number="198112189875", coordinator=None)
-    participant.team.save()
+    participant = ParticipantFactory.build(identity_number="198112189875", coordinator=None, team=TeamFactory())
     participant.home_district.save()
-    participant.team_id = participant.team.pk
     with pytest.raises(ValidationError) as excinfo:
         participant.full_clean()
     assert "identity_number" in excinfo.value.message_dict

@@ -104,6 +104,7 @@ def test_people_created_in_bulk_are_found_by_name(coordinator) -> None:
                 last_name="Bulk",
                 identity_number="199001012380",
                 team=coordinator.team,
+                municipality_id=coordinator.municipality_id,
                 target_group=template.target_group,
                 referral_source=template.referral_source,
                 referral_date=template.referral_date,

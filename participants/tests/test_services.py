@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.tests.factories import CoordinatorFactory
+from accounts.tests.factories import CoordinatorFactory, MunicipalityFactory, TeamFactory
 from participants.models import Participant, ParticipantStatus, ReferralSource, StatusChange, TargetGroup
-from participants.services import participant_change_status, participant_register
+from participants.services import participant_change_status, participant_place_in_team, participant_register
 from participants.tests.factories import ParticipantFactory
 from taxonomy.tests.factories import LanguageFactory
 
@@ -73,3 +73,27 @@ def test_a_refused_status_change_changes_nothing() -> None:
     participant.refresh_from_db()
     assert participant.status == ParticipantStatus.REFERRED
     assert not participant.status_changes.exists()
+
+
+def test_a_registered_case_file_belongs_to_the_municipality_of_its_team() -> None:
+    coordinator = CoordinatorFactory(team__municipality=MunicipalityFactory(code="0180"))
+    participant = _register(by=coordinator, team=coordinator.team, coordinator=coordinator)
+    assert participant.municipality.code == "0180"
+    assert participant.municipality_id == coordinator.team.municipality_id
+
+
+def test_a_case_file_whose_municipality_is_not_its_teams_is_refused() -> None:
+    participant = ParticipantFactory()
+    participant.municipality = MunicipalityFactory(code="0180")
+    with pytest.raises(ValidationError) as excinfo:
+        participant.full_clean()
+    assert excinfo.value.error_dict["__all__"][0].code == "other_municipality"
+
+
+def test_placing_a_case_file_in_a_team_of_another_municipality_moves_its_municipality_too() -> None:
+    participant = ParticipantFactory()
+    elsewhere = TeamFactory(municipality=MunicipalityFactory(code="0180"))
+    participant_place_in_team(participant, team=elsewhere)
+    participant.coordinator = None
+    participant.full_clean()
+    assert participant.municipality_id == elsewhere.municipality_id

@@ -212,7 +212,9 @@ def visible(features: Features, user: User) -> np.ndarray:
     features: read from the arrays, with at most a small query of the user's own grants and
     supervised placements, evaluated now (a grant counts until it expires)."""
     p = features.participants
-    return access.participant_reach(user).select(ids=p.ids, team=p.team, pseudonymised=p.pseudonymised)
+    return access.participant_reach(user).select(
+        ids=p.ids, municipality=p.municipality, team=p.team, pseudonymised=p.pseudonymised
+    )
 
 
 def reasons_of(bits: int) -> list[str]:

@@ -2,7 +2,7 @@
 
 What matching may read is listed here and nowhere else. It never loads gender, identity
 number, birth date, name, languages or anything else the Discrimination Act protects, so no
-ranking can depend on them. It keeps what the access rule reads (team, pseudonymisation), so a
+ranking can depend on them. It keeps what the access rule reads (municipality, team, pseudonymisation), so a
 ranking selects whom the user may see in memory (accounts.access.ParticipantReach), not by a query.
 
 Study times (the person's timetable) are kept as spans, one row each, in microseconds since midnight:
@@ -71,8 +71,11 @@ class ParticipantArrays:
 
     ids: np.ndarray  # int64
     index_of: dict[int, int]
+    municipality: np.ndarray  # int64
     team: np.ndarray  # int64
-    pseudonymised: np.ndarray  # bool; with `team`, what the access rule reads (accounts.access.ParticipantReach)
+    pseudonymised: (
+        np.ndarray
+    )  # bool; with `municipality` and `team`, what the access rule reads (accounts.access.ParticipantReach)
     waiting: np.ndarray  # bool: whom matching looks for (participants.models.WAITING)
     ready: np.ndarray  # bool
     swedish: np.ndarray  # int8
@@ -137,6 +140,7 @@ def _participants() -> ParticipantArrays:
             "establishment_programme_end",
             "status_changed_at",
             "pseudonymised_at",
+            "municipality_id",
         )
     )
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -147,6 +151,7 @@ def _participants() -> ParticipantArrays:
     return ParticipantArrays(
         ids=ids,
         index_of=index_of,
+        municipality=np.fromiter((r[13] for r in rows), dtype=np.int64, count=len(rows)),
         team=np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
         pseudonymised=np.fromiter((r[12] is not None for r in rows), dtype=bool, count=len(rows)),
         waiting=np.fromiter((r[2] == WAITING for r in rows), dtype=bool, count=len(rows)),
@@ -337,6 +342,7 @@ def subset(features: Features, rows: np.ndarray) -> Features:
     people = ParticipantArrays(
         ids=p.ids[rows],
         index_of={int(pk): i for i, pk in enumerate(p.ids[rows])},
+        municipality=p.municipality[rows],
         team=p.team[rows],
         pseudonymised=p.pseudonymised[rows],
         waiting=p.waiting[rows],

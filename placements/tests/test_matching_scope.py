@@ -64,6 +64,7 @@ def _add_participants(team: Team, count: int) -> None:
                 referral_source=ReferralSource.EMPLOYMENT_SERVICE,
                 referral_date=TODAY - dt.timedelta(days=60),
                 team=team,
+                municipality_id=team.municipality_id,
                 status=ParticipantStatus.MAPPED,
             )
             for i in range(count)

@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
+from accounts.services import municipality_from_settings
 from participants.filters import ParticipantFilter
 from participants.identity import TEST_SERIALS, make_test_identity_number
 from participants.models import (
@@ -126,13 +127,21 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def _team(self) -> tuple[Team, list[User]]:
-        team, _created = Team.objects.get_or_create(name=TEAM_NAME)
+        team, _created = Team.objects.get_or_create(
+            name=TEAM_NAME, defaults={"municipality": municipality_from_settings()}
+        )
         group = Group.objects.get(name=Role.COORDINATOR)
         coordinators = []
         for n in range(COORDINATORS):
             user, _created = User.objects.get_or_create(
                 username=f"bench-list-{n}",
-                defaults={"team": team, "first_name": "Bänk", "last_name": f"Samordnare {n}", "is_active": True},
+                defaults={
+                    "team": team,
+                    "municipality": team.municipality,
+                    "first_name": "Bänk",
+                    "last_name": f"Samordnare {n}",
+                    "is_active": True,
+                },
             )
             user.groups.add(group)
             coordinators.append(user)
@@ -175,6 +184,7 @@ class Command(BaseCommand):
                         swedish_level=rng.choice(SwedishLevel.values),
                         has_driving_licence=rng.random() < 0.4,
                         team=team,
+                        municipality_id=team.municipality_id,
                         coordinator=rng.choice(coordinators),
                         status=rng.choice(statuses),
                     )
