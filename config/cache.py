@@ -62,6 +62,10 @@ def _false(*args: Any, **kwargs: Any) -> bool:
     return False
 
 
+def _zero(*args: Any, **kwargs: Any) -> int:
+    return 0
+
+
 def _none(*args: Any, **kwargs: Any) -> None:
     return None
 
@@ -82,6 +86,7 @@ class ResilientRedisCache(RedisCache):
     add = _tolerant(_false)(RedisCache.add)
     touch = _tolerant(_false)(RedisCache.touch)
     delete = _tolerant(_false)(RedisCache.delete)
+    incr = _tolerant(_zero)(RedisCache.incr)  # a counter not moved: what reads it reads an older value
     has_key = _tolerant(_false)(RedisCache.has_key)
     get_many = _tolerant(_empty)(RedisCache.get_many)
     set_many = _tolerant(_all_failed)(RedisCache.set_many)

@@ -22,6 +22,7 @@ def test_a_cache_that_is_down_reads_as_empty(settings, caplog) -> None:
     assert cache.get_or_set("figures", lambda: 42) == 42
     assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
     assert not cache.add("x", 1) and not cache.delete("x")
+    assert cache.incr("counter") == 0
     assert "cache unavailable" in caplog.text and "figures" not in caplog.text  # no keys or values in logs
 
 
@@ -31,3 +32,20 @@ def test_the_dashboard_and_the_start_page_work_with_redis_down(client: Client, s
     assert client.get(reverse("reporting:dashboard")).status_code == 200
     client.force_login(CoordinatorFactory())
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_case_file_saved_with_redis_down_is_saved_and_the_page_answers(
+    client: Client, settings, django_capture_on_commit_callbacks
+) -> None:
+    """Saving a case file bumps the matching features' generation in the cache on commit
+    (placements.apps): with Redis down that must not turn the saved change into an error."""
+    from participants.tests.factories import ParticipantFactory
+
+    settings.CACHES = DEAD_REDIS
+    coordinator = CoordinatorFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        participant = ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+        participant.first_name = "Sparad"
+        participant.save()
+    client.force_login(coordinator)
+    assert client.get(reverse("participants:detail", args=[participant.pk])).status_code == 200
