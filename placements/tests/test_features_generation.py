@@ -25,7 +25,7 @@ def _generation() -> int:
     return int(cache.get(GENERATION_KEY) or 0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_case_file_erased_that_was_neither_the_newest_nor_the_highest_is_seen_by_another_process() -> None:
     """The version used to be the newest change and the highest id: deleting another row changed
     neither, and the arrays (whom a coordinator may see) kept the erased person. Real commits here."""
