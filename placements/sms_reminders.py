@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -101,18 +102,24 @@ def participant_reminders_queue(*, now: dt.datetime | None = None) -> int:
     return queued
 
 
-def _first_day_reminder(placement: Placement) -> tuple[str, str]:
-    """The first-day reminder's key (the placement and its first day) and its text as it would be
-    written now."""
-    with translation.override(placement.participant.information_language):
-        text = _first_day_text(placement)
+def _first_day_reminder(placement: Placement) -> tuple[str, Callable[[], str]]:
+    """The first-day reminder's key (the placement and its first day) and how its text would be
+    written now (built only when asked: a run skips what is already queued without writing it)."""
+
+    def text() -> str:
+        with translation.override(placement.participant.information_language):
+            return _first_day_text(placement)
+
     return f"first-day:{placement.pk}:{placement.planned_start:%Y%m%d}", text
 
 
-def _meeting_reminder(meeting: Meeting) -> tuple[str, str]:
-    """The meeting reminder's key (the meeting and its start) and its text as it would be written now."""
-    with translation.override(meeting.placement.participant.information_language):
-        text = _meeting_text(meeting)
+def _meeting_reminder(meeting: Meeting) -> tuple[str, Callable[[], str]]:
+    """The meeting reminder's key (the meeting and its start) and how its text would be written now."""
+
+    def text() -> str:
+        with translation.override(meeting.placement.participant.information_language):
+            return _meeting_text(meeting)
+
     return f"meeting:{meeting.pk}:{timezone.localtime(meeting.starts_at):%Y%m%dT%H%M}", text
 
 
@@ -162,16 +169,16 @@ def participant_reminder_current(message: TextMessage) -> bool:
     return False
 
 
-def _same(reminder: tuple[str, str], message: TextMessage) -> bool:
+def _same(reminder: tuple[str, Callable[[], str]], message: TextMessage) -> bool:
     key, text = reminder
-    return key == message.key and text.strip() == message.text  # queued stripped (text_message_queue)
+    return key == message.key and text().strip() == message.text  # queued stripped (text_message_queue)
 
 
-def _queue(participant: Participant, kind: str, key: str, text: str) -> int:
+def _queue(participant: Participant, kind: str, key: str, text: Callable[[], str]) -> int:
     if TextMessage.objects.filter(key=key).exists():
-        return 0
+        return 0  # queued by an earlier run: its text is not written again
     try:
-        text_message_queue(participant=participant, kind=kind, key=key, text=text, task_name=SEND_TASK)
+        text_message_queue(participant=participant, kind=kind, key=key, text=text(), task_name=SEND_TASK)
     except ValidationError as error:
         if error.code not in (TextMessageFailure.NO_CONSENT, TextMessageFailure.NO_NUMBER):
             # Not the participant's doing (a text too long, say): said, and the other reminders go on.
