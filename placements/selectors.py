@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, DateField, Exists, F, Model, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,6 +222,16 @@ def open_concerns(*, user: AnyUser) -> QuerySet[FollowUp]:
     )
 
 
+_Row = TypeVar("_Row", bound=Model)
+
+
+def first_rows_and_count(rows: QuerySet[_Row], n: int) -> tuple[list[_Row], int]:
+    """The first `n` rows of a panel and how many there are in all, in one query: the count is a window
+    over the filtered rows (`COUNT(*) OVER ()`, computed before the LIMIT), not a second query."""
+    shown = list(rows.annotate(rows_in_all=Window(Count("pk")))[:n])
+    return shown, (getattr(shown[0], "rows_in_all") if shown else 0)  # noqa: B009  # annotated above
+
+
 def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
     """What needs a coordinator's attention today, within their team."""
     # Longest waiting first: since they became ready for a placement.
@@ -232,6 +242,12 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
     needs = needs_with_free_places(user=user, today=today).order_by("start_date", "pk")
     inactive = inactive_case_files(user=user, today=today)
     tasks_due_rows = tasks_due(user=user, today=today)
+    waiting_rows, waiting_count = first_rows_and_count(waiting, START_PAGE_ROWS)
+    overdue_rows, overdue_count = first_rows_and_count(overdue, START_PAGE_ROWS)
+    need_rows, needs_count = first_rows_and_count(needs, START_PAGE_ROWS)
+    concern_rows, concerns_count = first_rows_and_count(open_concerns(user=user), START_PAGE_ROWS)
+    task_rows, tasks_count = first_rows_and_count(tasks_due_rows, START_PAGE_ROWS)
+    inactive_rows, inactive_count = first_rows_and_count(inactive, START_PAGE_ROWS)
     overview = CoordinatorOverview(
         waiting=[
             Waiting(
@@ -239,22 +255,22 @@ def coordinator_overview(*, user: User, today: dt.date) -> CoordinatorOverview:
                 days_waiting=(today - timezone.localdate(p.status_changed_at)).days,
                 months_left=p.months_left_in_programme(today),
             )
-            for p in waiting[:START_PAGE_ROWS]
+            for p in waiting_rows
         ],
-        waiting_count=waiting.count(),
+        waiting_count=waiting_count,
         starting_soon=list(starting[:START_PAGE_ROWS]),
         ending_soon=list(ending[:START_PAGE_ROWS]),
-        overdue_follow_ups=list(overdue[:START_PAGE_ROWS]),
-        overdue_count=overdue.count(),
-        open_needs=list(needs[:START_PAGE_ROWS]),
-        open_needs_count=needs.count(),
+        overdue_follow_ups=overdue_rows,
+        overdue_count=overdue_count,
+        open_needs=need_rows,
+        open_needs_count=needs_count,
         later_outcomes_due=later_outcomes_due(user=user, today=today),
-        concerns=list(open_concerns(user=user)[:START_PAGE_ROWS]),
-        concerns_count=open_concerns(user=user).count(),
-        tasks_due=list(tasks_due_rows[:START_PAGE_ROWS]),
-        tasks_due_count=tasks_due_rows.count(),
-        inactive=list(inactive[:START_PAGE_ROWS]),
-        inactive_count=inactive.count(),
+        concerns=concern_rows,
+        concerns_count=concerns_count,
+        tasks_due=task_rows,
+        tasks_due_count=tasks_count,
+        inactive=inactive_rows,
+        inactive_count=inactive_count,
     )
     # The start page names these people: each is a list entry in the access log.
     participants_shown(

@@ -108,6 +108,50 @@ def test_the_coordinator_start_page_shows_the_own_teams_waiting_participants(cli
     assert "1 uppföljning försenad" in page
 
 
+def test_the_coordinator_start_page_counts_every_row_in_the_same_queries_however_many(client: Client) -> None:
+    """Each panel shows its first rows and counts all of them in the one query that reads them (a window
+    count): more rows than a panel shows change neither the counts' truth nor the number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participants.tests.factories import TaskFactory
+    from placements.selectors import START_PAGE_ROWS
+
+    coordinator = CoordinatorFactory()
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            ParticipantFactory(team=coordinator.team, coordinator=coordinator)
+            TaskFactory(participant__team=coordinator.team, assignee=coordinator)
+            overdue = FollowUpFactory(placement=PlacementFactory(active=True, participant__team=coordinator.team))
+            overdue.due_date = overdue.placement.planned_start
+            overdue.save()
+
+    client.force_login(coordinator)
+    add(2)
+    client.get("/")
+    with CaptureQueriesContext(connection) as few:
+        page = client.get("/").content.decode()
+    assert "2 uppföljningar försenade" in page and "2 uppgifter att göra" in page
+    add(START_PAGE_ROWS)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/")
+    overview = response.context["overview"]
+    total = START_PAGE_ROWS + 2
+    assert (overview.overdue_count, overview.tasks_due_count) == (total, total)
+    assert len(overview.overdue_follow_ups) == len(overview.tasks_due) == START_PAGE_ROWS
+    # Every waiting participant of the team counts (the tasks' people too), as a separate count finds.
+    from participants.models import Participant
+
+    waiting = Participant.objects.visible_to(coordinator).waiting().count()
+    assert overview.waiting_count == waiting > START_PAGE_ROWS and len(overview.waiting) == START_PAGE_ROWS
+    assert f"{total} uppföljningar försenade" in response.content.decode()
+    assert len(many) == len(few)
+    # An empty panel counts 0.
+    client.force_login(CoordinatorFactory())
+    assert client.get("/").context["overview"].overdue_count == 0
+
+
 def test_the_supervisor_start_page_lists_only_the_own_placements(client: Client) -> None:
     user = SupervisorUserFactory()
     ours = PlacementFactory(active=True, supervisor__user=user)

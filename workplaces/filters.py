@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -9,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.search import SearchFilter, filter_words, search_words
-from taxonomy.forms import OccupationFilter
+from taxonomy.forms import OccupationCodeSelect, occupation_options
 from taxonomy.models import District, Occupation
 
 from .models import Need, NeedStatus, Organisation, OrganisationKind
@@ -26,21 +29,34 @@ class NeedFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label=capfirst(_("district")), field_name="workplace__district", queryset=District.objects.all()
     )
-    occupation = OccupationFilter(
-        label=capfirst(_("occupation")), queryset=Occupation.objects.units(), method="by_occupation_group"
-    )
+    # Plain codes, not model instances: the 429 unit groups are read for every page of the list, and
+    # written out in Python (taxonomy.forms.OccupationCodeSelect), as the participant list's are.
+    occupation = django_filters.ChoiceFilter(label=capfirst(_("occupation")), choices=[], method="by_occupation_group")
     free_places = django_filters.BooleanFilter(label=_("Has free places"), method="with_free_places")
 
     class Meta:
         model = Need
         fields: list[str] = []
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read when the form is shown or a choice is checked, once: not for an API list without one.
+        options = functools.cache(lambda: occupation_options(levels=(Occupation.Level.UNIT,)))
+        self.filters["occupation"].extra["choices"] = lambda: [(o.code, o.label) for o in options()]
+        self.filters["occupation"].extra["widget"] = OccupationCodeSelect(
+            synonyms=lambda: {o.code: o.synonyms for o in options()}
+        )
+        # A form field built before from the class's filters (the API schema builds them) would keep the
+        # class's empty choices: this instance builds its own.
+        self.filters["occupation"].__dict__.pop("_field", None)
+
     def search(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
         return filter_words(queryset, words=search_words(value), fields=["title", "workplace__name"])
 
-    def by_occupation_group(self, queryset: QuerySet[Need], name: str, value: Occupation) -> QuerySet[Need]:
-        """Needs in the same 3-digit group as the chosen occupation: close enough to consider."""
-        return queryset.filter(occupation__code__startswith=value.code[:3])
+    def by_occupation_group(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        """Needs in the same 3-digit group as the chosen unit group (a code among the choices): close
+        enough to consider."""
+        return queryset.filter(occupation__code__startswith=value[:3])
 
     def with_free_places(self, queryset: QuerySet[Need], name: str, value: bool | None) -> QuerySet[Need]:
         if value is None:

@@ -192,6 +192,24 @@ def test_the_need_list_filters_by_free_places(client: Client, coordinator) -> No
     assert "Ledigt behov" in page and full.title not in page
 
 
+def test_the_need_list_filters_by_the_occupation_group(client: Client, coordinator) -> None:
+    # The SSYK the migrations load: 5321 Undersköterskor..., 5322 ... and 7411 Installations- och serviceelektriker.
+    NeedFactory(title="Undersköterska natt", occupation=OccupationFactory(code="5321"))
+    NeedFactory(title="Skötare", occupation=OccupationFactory(code="5322"))
+    NeedFactory(title="Elektriker", occupation=OccupationFactory(code="7411"))
+    client.force_login(coordinator)
+    page = client.get(reverse("workplaces:need_list"), {"occupation": "5321"}).content.decode()
+    assert "Undersköterska natt" in page and "Skötare" in page and "Elektriker" not in page
+    assert '<option value="5321" selected' in page
+    # Only unit groups are choices: a minor group or an unknown code is a field error, and the list is whole.
+    for bogus in ("532", "9999", "x" * 500):
+        response = client.get(reverse("workplaces:need_list"), {"occupation": bogus})
+        assert response.status_code == 200
+        form = response.context["filter"].form
+        assert "occupation" in form.errors, bogus
+        assert "Elektriker" in response.content.decode()
+
+
 def test_the_organisation_list_filters_by_kind_and_contract(client: Client, coordinator) -> None:
     from workplaces.tests.factories import OrganisationFactory, ProcurementContractFactory
 
