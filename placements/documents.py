@@ -10,26 +10,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
+from accounts.models import Municipality
 from taxonomy.models import Weekday
 
 from .models import AgreementDocument, AgreementTerms, Party, Placement, Signature
 
 
-def _letterhead() -> dict[str, str]:
-    return {"municipality": settings.PLATSA_MUNICIPALITY_NAME, **settings.PLATSA_LETTERHEAD}
+def letterhead(municipality: Municipality) -> dict[str, str]:
+    """What a document's head says: the municipality of the case file (the placement's participant's)
+    with its unit and contact, as a superuser keeps them in the admin."""
+    return {"municipality": municipality.name, **municipality.letterhead}
 
 
-def _pdf(template: str, context: dict[str, object]) -> bytes:
+def _pdf(template: str, context: dict[str, object], *, placement: Placement) -> bytes:
     # The documents are Swedish whatever language the user has chosen: they leave the system.
+    head = letterhead(placement.participant.municipality)
     with translation.override("sv"):
-        html = render_to_string(template, {**context, "printed_on": timezone.localdate(), "letterhead": _letterhead()})
+        html = render_to_string(template, {**context, "printed_on": timezone.localdate(), "letterhead": head})
     return HTML(string=html).write_pdf()
 
 
@@ -87,13 +90,18 @@ def agreement_pdf(
             "signing_parties": list(Party),
             "weekly_schedule": schedule,
         },
+        placement=placement,
     )
 
 
 def signed_agreement_pdf(document: AgreementDocument, signatures: Iterable[Signature]) -> bytes:
     """The frozen document's own pages, unchanged, followed by a signature page: each party, when,
     how, and the document's SHA-256."""
-    page = _pdf("placements/documents/signature_page.html", {"document": document, "signatures": list(signatures)})
+    page = _pdf(
+        "placements/documents/signature_page.html",
+        {"document": document, "signatures": list(signatures)},
+        placement=document.placement,
+    )
     writer = PdfWriter()
     with document.pdf.open("rb") as frozen:
         writer.append(PdfReader(io.BytesIO(frozen.read())))
@@ -105,4 +113,8 @@ def signed_agreement_pdf(document: AgreementDocument, signatures: Iterable[Signa
 
 def certificate_pdf(placement: Placement) -> bytes:
     certificate = getattr(placement, "certificate", None)
-    return _pdf("placements/documents/certificate.html", {"placement": placement, "certificate": certificate})
+    return _pdf(
+        "placements/documents/certificate.html",
+        {"placement": placement, "certificate": certificate},
+        placement=placement,
+    )

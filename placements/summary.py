@@ -198,8 +198,9 @@ def placement_summary(*, placement: Placement, language: str, now: dt.datetime |
     coordinator = placement.coordinator or placement.participant.coordinator
     coordinator_name = coordinator.get_full_name() if coordinator else ""
     # Numbers are stored in E.164; the participant reads them as written in Sweden ("070-123 45 67").
+    municipality = placement.participant.municipality
     coordinator_phone = phone_display(
-        (coordinator.phone if coordinator else "") or settings.PLATSA_LETTERHEAD.get("phone", "")
+        (coordinator.phone if coordinator else "") or municipality.letterhead_phone or municipality.contact_phone
     )
     supervisor = placement.supervisor
     with translation.override(language):
@@ -241,7 +242,7 @@ def summary_pdf(*, placement: Placement, language: str) -> bytes:
         {
             "summaries": summaries,
             "first": summaries[0],
-            "municipality": settings.PLATSA_MUNICIPALITY_NAME,
+            "municipality": placement.participant.municipality.name,
             "printed_on": timezone.localdate(),
         },
     )

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import Role
+from accounts.models import Municipality, Role
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
 from placements import certificates
 from placements.models import CertificateStatus
@@ -104,20 +104,24 @@ def test_the_certificate_waits_for_the_start() -> None:
 def test_the_certificate_pdf_has_the_letterhead_attendance_and_a_signature_line(
     client: Client, completed, coordinator, settings
 ) -> None:
-    settings.PLATSA_MUNICIPALITY_NAME = "Östersunds kommun"
-    settings.PLATSA_LETTERHEAD = {
-        "unit": "Arbetsmarknadsenheten",
-        "address": "Rådhusgatan 44, 831 82 Östersund",
-        "phone": "063-14 30 00",
-        "email": "ame@example.se",
-        "web": "",
-    }
+    # The letterhead is the case file's municipality's, not the settings' (those only seed the first one).
+    settings.PLATSA_MUNICIPALITY_NAME = "Fel kommun"
+    settings.PLATSA_LETTERHEAD = {"unit": "Fel enhet", "address": "Felgatan 1", "phone": "", "email": "", "web": ""}
+    Municipality.objects.filter(pk=completed.participant.municipality_id).update(
+        name="Östersunds kommun",
+        letterhead_unit="Arbetsmarknadsenheten",
+        letterhead_address="Rådhusgatan 44, 831 82 Östersund",
+        letterhead_phone="063-14 30 00",
+        letterhead_email="ame@example.se",
+    )
+    completed.participant.refresh_from_db()
     client.force_login(coordinator)
     url = reverse("placements:certificate", args=[completed.pk])
     assert client.get(url).status_code == 404  # not approved yet
     CertificateFactory(placement=completed, approved=True, assessment="Punktlig och noggrann.", decided_by=coordinator)
     text = _text(client.get(url).content)
     assert "Östersunds kommun" in text and "Rådhusgatan 44" in text and "063-14 30 00" in text
+    assert "Arbetsmarknadsenheten" in text and "Fel" not in text
     assert "Punktlig och noggrann." in text and "Diska och duka" in text
     assert "40 dagar närvarande, 2 dagar frånvarande" in text
     assert "Handledarens underskrift" in text and "Godkänt av koordinator" in text

@@ -112,3 +112,22 @@ def test_the_agreement_of_a_need_without_hours_says_no_working_hours(client: Cli
     text = _text(client.get(reverse("placements:agreement", args=[placement.pk])).content)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     assert "Veckoschema" in text and "Tisdag – –" in lines
+
+
+def test_each_case_files_documents_carry_its_own_municipalitys_letterhead(client: Client) -> None:
+    """Two municipalities on one installation: the agreement and the certificate name the municipality
+    of the participant's case file, with its unit and contact, never the other's."""
+    from accounts.tests.factories import MunicipalityFactory, TeamFactory
+
+    ours = MunicipalityFactory(code="2361", name="Härjedalens kommun", letterhead_unit="Jobbcenter Sveg")
+    ours.letterhead_phone = "0680-160 00"
+    ours.save()
+    MunicipalityFactory(code="2380", name="Östersunds kommun", letterhead_unit="Enheten i Östersund")
+    coordinator = CoordinatorFactory(team=TeamFactory(municipality=ours))
+    placement = PlacementFactory(completed=True, participant__team=coordinator.team)
+    placement_record_assessment(placement=placement, assessment="Noggrann.", by=coordinator)
+    client.force_login(coordinator)
+    for name in ("placements:agreement", "placements:certificate"):
+        text = _text(client.get(reverse(name, args=[placement.pk])).content)
+        assert "Härjedalens kommun" in text and "Jobbcenter Sveg" in text and "0680-160 00" in text, name
+        assert "Östersunds kommun" not in text and "Enheten i Östersund" not in text, name

@@ -520,7 +520,9 @@ def test_the_coordinator_sends_the_summary_by_sms_in_the_case_files_language(
 
 def test_the_sms_asks_no_questions_of_a_coordinator_without_a_phone(placement, settings) -> None:
     """It ended "Frågor? Karin Koordinatorsson ." with nothing to call."""
-    settings.PLATSA_LETTERHEAD = {**settings.PLATSA_LETTERHEAD, "phone": ""}
+    municipality = placement.participant.municipality
+    municipality.letterhead_phone = municipality.contact_phone = ""
+    municipality.save()
     assert "Karin Koordinatorsson 070-111 22 33" in summary_sms_text(placement=placement, language="sv")
     coordinator = placement.participant.coordinator
     coordinator.phone = ""
