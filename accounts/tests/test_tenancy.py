@@ -33,8 +33,11 @@ from accounts.tests.factories import (
     api_key_for,
 )
 from api.base import ApiViewMixin
+from config.celery import app
+from participants.duplicates import Registered, registered_by_identity_number
 from participants.models import Participant
 from participants.tests.factories import ParticipantFactory
+from placements.matching.features import load_features
 from placements.tests.factories import PlacementFactory
 from supervisors.models import Supervisor
 
@@ -253,6 +256,36 @@ def test_nested_scopes_put_the_enclosing_one_back(world: dict[str, Any]) -> None
             raise RuntimeError
         assert Participant.objects.count() == 2
     assert Participant.objects.count() == 5
+
+
+# --- What reads past the bound on purpose --------------------------------------------------------
+
+
+@app.task
+def _count_participants() -> int:
+    return Participant.objects.count()
+
+
+def test_a_task_run_in_a_bound_request_runs_in_the_system_context(world: dict[str, Any]) -> None:
+    with tenancy.user_scope(world["coordinator_a"]):
+        assert Participant.objects.count() == 2
+        assert _count_participants.apply().get() == 5
+        assert Participant.objects.count() == 2
+
+
+def test_the_register_wide_identity_check_still_finds_another_municipalitys_number(world: dict[str, Any]) -> None:
+    in_b = Participant.objects.filter(municipality=world["b"]).first()
+    assert in_b is not None and in_b.identity_number
+    with tenancy.user_scope(world["coordinator_a"]):
+        found = registered_by_identity_number(user=world["coordinator_a"], identity_numbers=[in_b.identity_number])
+        assert Participant.objects.count() == 2  # and the bound holds again after it
+    assert found == {in_b.identity_number: Registered(pk=in_b.pk, visible=False)}
+
+
+def test_the_matching_arrays_loaded_in_a_bound_request_hold_every_municipality(world: dict[str, Any]) -> None:
+    with tenancy.user_scope(world["coordinator_a"]):
+        features = load_features()
+    assert len(features.participants.index_of) == Participant.objects.count() == 5
 
 
 # --- Writes --------------------------------------------------------------------------------------
