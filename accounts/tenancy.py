@@ -5,8 +5,9 @@ of defence, for a query that forgot its scope. The case-file tables in `ROW_SECU
 policy that lets a statement see, insert or update only the rows whose `municipality_id` is in the
 custom setting `platsa.municipalities` of the database session:
 
-- unset or empty (`''`): the system context. Every row: Celery workers, management commands,
-  migrations, `manage.py shell`, and the test suite outside a request.
+- unset or empty (`''`): the system context. Every row: Celery tasks (`config.celery`, eager ones
+  too), management commands, migrations, `manage.py shell`, the test suite outside a request, and
+  the reads that must see past a user's municipality on purpose (`municipality_scope(None)`).
 - an array of ids (`'{3}'`, `'{3,7}'`; `'{}'` for none): only those municipalities' rows. A request
   of a signed-in user runs with `accounts.access.database_municipalities(user)` (their own
   municipality, a supervisor's also those of their placements; a superuser the system context);
@@ -14,9 +15,9 @@ custom setting `platsa.municipalities` of the database session:
 
 The setting belongs to the session (`set_config(..., false)`), not to one transaction: requests run
 in autocommit (no ATOMIC_REQUESTS), so a transaction-local setting would have to be sent before
-every statement. `request_scope` (the middleware) sets it when a request begins, whatever the
-previous request on the same persistent connection (CONN_MAX_AGE) left, and puts the system context
-back when the request ends, on an exception too; a connection opened during a request (after a lost
+every statement. `TenancyMiddleware` sets it when a request begins, whatever the previous request
+on the same persistent connection (CONN_MAX_AGE) left, and puts the system context back when the
+request ends, on an exception too; a connection opened during a request (after a lost
 one) gets the request's value as it opens (`_apply_on_connect`). A setting is rolled back with the
 transaction it was made in, which is what keeps tests apart: pytest-django's transaction around each
 test ends with the session as it was before the test.
@@ -56,6 +57,7 @@ POLICY = "platsa_municipality"
 
 # None: the system context (every row). Per thread and per asyncio task, as Django's connections are.
 _current: ContextVar[frozenset[int] | None] = ContextVar("platsa_municipalities", default=None)
+_in_request: ContextVar[bool] = ContextVar("platsa_in_request", default=False)
 
 
 def setting_value(municipalities: frozenset[int] | None) -> str:
@@ -136,8 +138,11 @@ def _municipalities_of(user: AnyUser) -> frozenset[int] | None:
 
 def narrow_to_user(user: AnyUser) -> None:
     """Within a request: bind the rest of it to this user, known only now (the API reads its token
-    inside the view). The request's scope puts the system context back when the request ends."""
-    _set(_municipalities_of(user))
+    inside the view). The request's scope puts back what held before it when the request ends; a
+    view called without the middleware (a test's RequestFactory) is left as it was, so no bound
+    outlives the call."""
+    if _in_request.get():
+        _set(_municipalities_of(user))
 
 
 def system_context_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -161,8 +166,12 @@ class TenancyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with user_scope(request.user):
-            return self.get_response(request)
+        token = _in_request.set(True)
+        try:
+            with user_scope(request.user):
+                return self.get_response(request)
+        finally:
+            _in_request.reset(token)
 
 
 # --- The policies (the migrations call these) ------------------------------------------------

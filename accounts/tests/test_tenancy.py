@@ -230,6 +230,12 @@ def test_a_request_that_fails_leaves_no_bound_behind(world: dict[str, Any]) -> N
     assert _get(world["coordinator_b"], "/unscoped/")["raw"] == 3
 
 
+def test_a_view_called_without_the_middleware_leaves_no_bound_behind(world: dict[str, Any]) -> None:
+    tenancy.narrow_to_user(world["coordinator_a"])  # as the API does, but outside a request
+    assert tenancy.current_municipalities() is None
+    assert Participant.objects.count() == 5
+
+
 def test_a_connection_opened_inside_a_bound_scope_is_bound_as_it_opens(world: dict[str, Any]) -> None:
     with tenancy.municipality_scope(frozenset({world["a"].pk})):
         assert Participant.objects.count() == 2
