@@ -353,7 +353,7 @@ def test_every_case_file_table_with_the_municipality_key_has_row_security(postgr
         cursor.execute(
             "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema()"
             " AND column_name = 'municipality_id'"
-            " AND (table_name LIKE 'participants\\_%%' OR table_name LIKE 'placements\\_%%')"
+            " AND (table_name LIKE 'participants\\_%' OR table_name LIKE 'placements\\_%')"
         )
         keyed = {name for (name,) in cursor.fetchall()}
     assert "participants_participant" in keyed
