@@ -147,8 +147,9 @@ def narrow_to_user(user: AnyUser) -> None:
 
 def system_context_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For the pages a signed link opens instead of a login (a supervisor's follow-up link, the
-    signing link, the calendar feed): they have no user to bind, and the link's token, which the
-    view checks, names the one object they show. They run in the system context."""
+    signing link): they have no user to bind, and the link's token, which the view checks, names
+    the one object they show. They run in the system context. (The calendar feed's token names a
+    user: it reads as that user, `narrow_to_user`.)"""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
