@@ -235,6 +235,26 @@ def participant_reach(user: AnyUser) -> ParticipantReach:
     )
 
 
+def database_municipalities(user: AnyUser) -> frozenset[int] | None:
+    """Which municipalities' case-file rows the database lets the user's requests read at all
+    (PostgreSQL row-level security, `accounts.tenancy`): the outer bound under the rules above, never
+    a right to open anything. None: every municipality's, for a superuser (who sees all here too).
+    Otherwise the user's own municipality and, for a supervisor, the municipalities of the
+    participants in the placements they supervise (a supervisor's own placements reach past the
+    municipality, `ParticipantReach`). Anonymous or inactive users, and users without a municipality
+    who supervise nothing: none."""
+    if _is_superuser(user):
+        return None
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    municipalities = {user.municipality_id} if user.municipality_id else set()
+    if Role.SUPERVISOR in _roles(user):
+        # Read before the user's own bound applies; under a stale one it could only find fewer.
+        supervised = _supervised_placements(user).values_list("participant__municipality_id", flat=True)
+        municipalities.update(supervised.order_by().distinct())
+    return frozenset(municipalities)
+
+
 def participant_scope(user: AnyUser) -> Q:
     """Participants (case files) the user may open (`participant_reach`), as a filter."""
     return participant_reach(user).q()

@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_role_permissions, sender=self, dispatch_uid="accounts-role-permissions")
+        from . import tenancy  # noqa: F401  # connects the hook that binds a connection opened in a request
 
 
 def _sync_role_permissions(*, using: str = "default", apps: Any = None, **kwargs: Any) -> None:

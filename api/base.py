@@ -30,6 +30,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
+from accounts import tenancy
 from accounts.models import Role
 
 if TYPE_CHECKING:
@@ -70,6 +71,12 @@ class ApiViewMixin:
     @classmethod
     def as_view(cls, *args: Any, **kwargs: Any) -> Any:
         return login_not_required(super().as_view(*args, **kwargs))  # type: ignore[misc]  # a mixin: the view has as_view
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # The token is read here, after the middleware bound the request to an anonymous user's
+        # nothing: from now on the database reads as the token's user (accounts.tenancy).
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # a mixin: the view has initial
+        tenancy.narrow_to_user(request.user)
 
 
 class ApiViewSet(ApiViewMixin, GenericViewSet):

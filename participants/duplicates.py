@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 
+from accounts import tenancy
 from accounts.access_log import log_access
 from accounts.models import AccessAction, User
 
@@ -40,13 +41,16 @@ def registered_by_identity_number(
     others = Participant.objects.exclude(pk=excluding_pk) if excluding_pk else Participant.objects.all()
     visible = Participant.objects.visible_to(user).filter(pk=OuterRef("pk"))
     found: dict[str, Registered] = {}
-    for start in range(0, len(numbers), CHUNK):
-        rows = (
-            others.filter(identity_number__in=numbers[start : start + CHUNK])
-            .annotate(visible=Exists(visible))
-            .values_list("identity_number", "pk", "visible")
-        )
-        # (A pseudonymised case file keeps no identity number: it was asked for, so it is not None here.)
-        found.update({str(number): Registered(pk=pk, visible=is_visible) for number, pk, is_visible in rows})
+    # The whole register, past the database's municipality bound (accounts.tenancy): the numbers are
+    # unique across it, and the answer names no team or municipality.
+    with tenancy.municipality_scope(None):
+        for start in range(0, len(numbers), CHUNK):
+            rows = (
+                others.filter(identity_number__in=numbers[start : start + CHUNK])
+                .annotate(visible=Exists(visible))
+                .values_list("identity_number", "pk", "visible")
+            )
+            # (A pseudonymised case file keeps no identity number: it was asked for, so it is not None here.)
+            found.update({str(number): Registered(pk=pk, visible=is_visible) for number, pk, is_visible in rows})
     log_access(user=user, participant_ids=[r.pk for r in found.values() if not r.visible], action=AccessAction.LOOKUP)
     return found

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import tenancy
 from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
@@ -184,6 +185,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = feeds.calendar_feed_user(token=token)
     if user is None:
         raise Http404
+    tenancy.narrow_to_user(user)  # the feed's owner, known only from the token
     response = HttpResponse(feeds.calendar_feed_ics(user=user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="platsa.ics"'
     return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts import tenancy
 from accounts.access import get_visible_or_404
 from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
@@ -141,6 +142,7 @@ LINK_PROBLEMS = {
 
 
 @login_not_required
+@tenancy.system_context_view
 @require_http_methods(["GET", "POST"])
 def follow_up_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """A supervisor without an account logs one follow-up through the link in the reminder."""

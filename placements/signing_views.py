@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import tenancy
 from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
@@ -169,6 +170,7 @@ def _link_problem(request: HttpRequest, reason: str) -> HttpResponse:
 
 
 @login_not_required
+@tenancy.system_context_view
 @require_http_methods(["GET", "POST"])
 def signing_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """A party signs the agreement through their personal link: the document, its SHA-256, their name."""
@@ -198,6 +200,7 @@ def signing_by_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
+@tenancy.system_context_view
 def signing_link_document(request: HttpRequest, token: str) -> HttpResponse:
     """The exact document a personal link asks the holder to sign."""
     try:

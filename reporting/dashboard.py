@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from accounts import tenancy
 from outbox.services import BROKER_DOWN
 
 from .disclosure import protect_dashboard
@@ -114,6 +115,13 @@ def dashboard_figures_compute(*, year: int, today: dt.date) -> dict[str, Any]:
 def dashboard_summary_refresh(*, year: int) -> DashboardSummary:
     """Compute the year's figures and store them as its summary. Idempotent; safe to run twice at
     once (the computation that started later wins)."""
+    # The summary is everyone's: computed in the database's system context, also when the first look
+    # at a year computes it in a manager's request (accounts.tenancy).
+    with tenancy.municipality_scope(None):
+        return _summary_refresh(year=year)
+
+
+def _summary_refresh(*, year: int) -> DashboardSummary:
     started_at = timezone.now()
     begun = time.perf_counter()
     # From here on a change marks the summary stale again and queues the next refresh.

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    # Binds the request's database session to its user's municipality (row-level security on PostgreSQL).
+    "accounts.tenancy.TenancyMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out answer.

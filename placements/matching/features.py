@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from accounts import tenancy
 from participants.models import (
     WAITING,
     Interest,
@@ -288,12 +289,16 @@ def _versions() -> dict[str, tuple[Any, ...]]:
 
 
 def load_features() -> Features:
-    """The current features, reloading only the parts whose data has changed since last time."""
-    versions = _versions()
-    with _lock:
-        people = _cached("participants", versions, _participants)
-        placements = _cached("placements", versions, lambda: _placements(people.index_of))
-        checks = _cached("checks", versions, lambda: _checks(people.index_of))
+    """The current features, reloading only the parts whose data has changed since last time.
+
+    Read in the database's system context (accounts.tenancy): the arrays are the process's, shared
+    by every user it serves; whom a user may see is applied to them (ParticipantReach.select)."""
+    with tenancy.municipality_scope(None):
+        versions = _versions()
+        with _lock:
+            people = _cached("participants", versions, _participants)
+            placements = _cached("placements", versions, lambda: _placements(people.index_of))
+            checks = _cached("checks", versions, lambda: _checks(people.index_of))
     return Features(participants=people, placements=placements, checks=checks)
 
 
