@@ -73,7 +73,7 @@ def _path_to_team(model: type[TenantKeyed]) -> str:
     steps, current = [], model
     while issubclass(current, TenantKeyed):
         steps.append(current.TENANT_PARENT)
-        current = current._meta.get_field(current.TENANT_PARENT).related_model  # type: ignore[assignment]
+        current = current._meta.get_field(current.TENANT_PARENT).related_model  # type: ignore[assignment]  # the parent of a keyed row is a model
     return "__".join([*steps, "team"])
 
 
