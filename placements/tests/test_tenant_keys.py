@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, models
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from accounts.models import Municipality
-from accounts.tests.factories import MunicipalityFactory, TeamFactory
+from accounts.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 from participants import services as participant_services
 from participants.models import CaseNote
 from participants.tenancy import TenantKeyed
@@ -27,6 +28,7 @@ from placements.models import Reminder
 from placements.tests import factories as placement_factories
 from placements.tests.factories import FollowUpFactory, PlacementFactory, with_signatures
 from supervisors.tests.factories import SupervisorFactory
+from taxonomy.tests.factories import OccupationFactory
 from workplaces.tests.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +122,15 @@ def test_a_reminder_takes_the_municipality_of_what_it_reminds_of() -> None:
     assert first_day.key_from_parent().municipality_id == placement.municipality_id
     about = FollowUpFactory(placement=placement)
     assert Reminder(follow_up=about).key_from_parent().municipality_id == placement.municipality_id
+
+
+def test_a_row_a_superuser_adds_in_the_admin_gets_its_case_files_municipality(client) -> None:
+    MunicipalityFactory()
+    person = ParticipantFactory(team=TeamFactory(municipality=MunicipalityFactory(code="0180")))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    data = {"participant": person.pk, "occupation": OccupationFactory().pk, "years": "2"}
+    assert client.post(reverse("admin:participants_workexperience_add"), data).status_code == 302
+    assert person.work_experiences.get().municipality_id == person.municipality_id
 
 
 def test_the_services_key_what_they_write_to_the_case_file_and_the_placement() -> None:
