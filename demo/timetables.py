@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from participants.models import StudyKind, StudyTime, TargetGroup
+from participants.models import Participant, StudyKind, StudyTime, TargetGroup
 from taxonomy.models import SwedishLevel
 from workplaces.models import WorkingHours
 
@@ -64,6 +64,9 @@ def timetables_write(*, needs: list[NeedPlan], plans: list[ParticipantPlan], rng
         ],
         batch_size=BATCH,
     )
+    municipality_of = dict(
+        Participant.objects.filter(pk__in=[pp.pk for pp in plans]).values_list("pk", "municipality_id")
+    )
     studies: list[StudyTime] = []
     for pp in plans:
         in_sfi = pp.target_group == TargetGroup.NEWCOMER and pp.swedish <= SwedishLevel.SFI_D
@@ -76,7 +79,13 @@ def timetables_write(*, needs: list[NeedPlan], plans: list[ParticipantPlan], rng
         start, end = free[0]
         studies.extend(
             StudyTime(
-                participant_id=pp.pk or 0, weekday=day, starts_at=start, ends_at=end, kind=StudyKind.SFI, school=SCHOOL
+                participant_id=pp.pk or 0,
+                municipality_id=municipality_of[pp.pk or 0],
+                weekday=day,
+                starts_at=start,
+                ends_at=end,
+                kind=StudyKind.SFI,
+                school=SCHOOL,
             )
             for day in SFI_DAYS
         )

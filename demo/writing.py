@@ -34,6 +34,7 @@ from participants.models import (
     WorkExperience,
     WorkLength,
 )
+from participants.tenancy import tenant_key
 from placements.documents import agreement_pdf
 from placements.models import (
     AgreementDocument,
@@ -196,10 +197,18 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
             pp.pk = row.pk
             for code, years, country in pp.extras["experience"]:
                 children[WorkExperience].append(
-                    WorkExperience(participant_id=row.pk, occupation_id=code, years=years, country=country)
+                    WorkExperience(
+                        participant_id=row.pk,
+                        municipality_id=row.municipality_id,
+                        occupation_id=code,
+                        years=years,
+                        country=country,
+                    )
                 )
             for code in pp.extras["interests"]:
-                children[Interest].append(Interest(participant_id=row.pk, occupation_id=code))
+                children[Interest].append(
+                    Interest(participant_id=row.pk, municipality_id=row.municipality_id, occupation_id=code)
+                )
             for code in pp.extras["languages"]:
                 children[Participant.languages.through].append(
                     Participant.languages.through(participant_id=row.pk, language_id=refs.languages[code])
@@ -208,6 +217,7 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
                 children[StatusChange].append(
                     StatusChange(
                         participant_id=row.pk,
+                        municipality_id=row.municipality_id,
                         from_status=from_status,
                         to_status=to_status,
                         changed_at=at,
@@ -215,14 +225,14 @@ def participants_write(plans: list[ParticipantPlan], *, refs: References, cal: C
                         note=note,
                     )
                 )
-            children[RecordsExtractCheck].extend(_records_checks(pp, cal, rng))
-            children[ParticipantPrerequisite].extend(_prerequisites(pp, cal, refs.prerequisites))
+            children[RecordsExtractCheck].extend(_records_checks(pp, row, cal, rng))
+            children[ParticipantPrerequisite].extend(_prerequisites(pp, row, cal, refs.prerequisites))
         for model, items in children.items():
             model._default_manager.bulk_create(items, batch_size=BATCH)
 
 
 def _prerequisites(
-    pp: ParticipantPlan, cal: Calendar, known: dict[str, Prerequisite]
+    pp: ParticipantPlan, row: Participant, cal: Calendar, known: dict[str, Prerequisite]
 ) -> Iterator[ParticipantPrerequisite]:
     """What the person's agreed placements asked for, obtained some days before the first of them; and
     for some of those waiting for a placement, a hygiene course or a confidentiality undertaking already."""
@@ -241,6 +251,7 @@ def _prerequisites(
         months = prerequisite.valid_months
         yield ParticipantPrerequisite(  # type: ignore[misc]  # the planned rows have their pks
             participant_id=pp.pk,
+            municipality_id=row.municipality_id,
             prerequisite=prerequisite,
             obtained_on=day,
             valid_until=day + relativedelta(months=months) if months else None,
@@ -248,7 +259,9 @@ def _prerequisites(
         )
 
 
-def _records_checks(pp: ParticipantPlan, cal: Calendar, rng: random.Random) -> Iterator[RecordsExtractCheck]:
+def _records_checks(
+    pp: ParticipantPlan, row: Participant, cal: Calendar, rng: random.Random
+) -> Iterator[RecordsExtractCheck]:
     """A checked extract before every placement at a need that asks for one; a refusal where that cancelled it."""
     for placement in pp.placements:
         scope = placement.need.extract
@@ -264,6 +277,7 @@ def _records_checks(pp: ParticipantPlan, cal: Calendar, rng: random.Random) -> I
             continue
         yield RecordsExtractCheck(  # type: ignore[misc]  # the planned rows have their pks
             participant_id=pp.pk,
+            municipality_id=row.municipality_id,
             scope=scope,
             extract_date=checked - dt.timedelta(days=rng.randint(3, 25)),
             checked_on=checked,
@@ -290,6 +304,7 @@ def placements_write(placements: list[PlacementPlan], *, refs: References, cal: 
                 later.append(
                     LaterOutcome(
                         placement_id=row.pk,
+                        municipality_id=row.municipality_id,
                         days_after=days,
                         outcome=outcome,
                         recorded_on=cal.end(p.actual_end + days + delay),
@@ -306,6 +321,8 @@ def _placement_row(p: PlacementPlan, refs: References, cal: Calendar) -> Placeme
     decided = p.agreed_at if p.agreed_at is not None else p.proposed_at
     return Placement(  # type: ignore[misc]  # the planned rows have their pks
         participant_id=p.participant.pk,
+        # The participant's municipality, as participants_write gave it (placements' tenant key).
+        municipality_id=refs.teams[p.participant.team].municipality_id,
         need_id=p.need.pk,
         supervisor_id=p.supervisor.pk,
         placement_type=ptype,
@@ -331,6 +348,7 @@ def _events(p: PlacementPlan, row: Placement, cal: Calendar, rng: random.Random)
         minute = 480 + 60 * k + rng.randint(0, 45)
         return PlacementEvent(
             placement_id=row.pk,
+            municipality_id=row.municipality_id,
             from_status=from_status,
             to_status=to_status,
             at=cal.on(at, minute),
@@ -369,7 +387,7 @@ def _follow_ups(p: PlacementPlan, row: Placement, cal: Calendar, rng: random.Ran
         due = cal.start(off)
         if due > last_day:  # a weekend at the end: the working day before instead
             due = cal.end(off)
-        follow_up = FollowUp(placement_id=row.pk, due_date=due)
+        follow_up = FollowUp(placement_id=row.pk, municipality_id=row.municipality_id, due_date=due)
         logged = due < cal.today and rng.random() < done_share
         if p.force_overdue and past and off == past[-1]:
             logged = False
@@ -419,6 +437,9 @@ def _kind(outcome: str, rng: random.Random) -> tuple[str, str, bool | None]:
 def outcomes_write(plans: list[ParticipantPlan], *, cal: Calendar, rng: random.Random) -> None:
     """An exit for every time someone's case was closed (moved to "left the programme"), with its reason;
     and for most newcomers whose programme ended 90 days ago or more, their status then."""
+    municipality_of = dict(
+        Participant.objects.filter(pk__in=[pp.pk for pp in plans]).values_list("pk", "municipality_id")
+    )
     exits: list[Exit] = []
     for pp in plans:
         ended = sorted((p for p in pp.placements if p.actual_end is not None), key=lambda p: p.actual_end or 0)
@@ -435,6 +456,7 @@ def outcomes_write(plans: list[ParticipantPlan], *, cal: Calendar, rng: random.R
             exits.append(
                 Exit(  # type: ignore[misc]  # the planned rows have their pks
                     participant_id=pp.pk,
+                    municipality_id=municipality_of[pp.pk or 0],
                     left_on=left_on,
                     reason=reason,
                     work_length=length,
@@ -461,6 +483,7 @@ def outcomes_write(plans: list[ParticipantPlan], *, cal: Calendar, rng: random.R
         statuses.append(
             ProgrammeStatus(
                 participant_id=pk,
+                municipality_id=municipality_of[pk],
                 reason=reason,
                 work_length=length,
                 student_aid=aid,
@@ -491,6 +514,7 @@ def signed_agreements_write(*, demo_supervisor_pk: int) -> int:
         content = agreement_pdf(placement, terms=terms)
         document = AgreementDocument(
             placement=placement,
+            **tenant_key(placement),
             terms=terms,
             sha256=hashlib.sha256(content).hexdigest(),
             created_by=placement.coordinator,
@@ -509,7 +533,13 @@ def signed_agreements_write(*, demo_supervisor_pk: int) -> int:
         )
         Signature.objects.bulk_create(
             Signature(
-                document=document, party=party, name=name, method=method, user=user, document_sha256=document.sha256
+                document=document,
+                **tenant_key(document),
+                party=party,
+                name=name,
+                method=method,
+                user=user,
+                document_sha256=document.sha256,
             )
             for party, name, method, user in parties
         )

@@ -5,12 +5,36 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
 from accounts.search import BoundedSearchAdmin
 
 from .forms import IdsModelMultipleChoiceField
 from .models import Interest, Participant, RecordsExtractCheck, StatusChange, WorkExperience
+from .tenancy import TenantKeyed
+
+
+class TenantKeyedAdmin(admin.ModelAdmin):
+    """A row added or changed here, or in one of the page's inlines, gets its parent's municipality
+    (participants.tenancy), as through the services: the form has no municipality field."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
+        if isinstance(obj, TenantKeyed):
+            obj.key_from_parent()
+        super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm[Any], formset: BaseModelFormSet[Any, Any], change: bool
+    ) -> None:
+        instances = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            gone.delete()
+        for instance in instances:
+            if isinstance(instance, TenantKeyed):
+                instance.key_from_parent()
+            instance.save()
+        formset.save_m2m()
 
 
 class WorkExperienceInline(admin.TabularInline):
@@ -33,7 +57,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(BoundedSearchAdmin):
+class ParticipantAdmin(TenantKeyedAdmin, BoundedSearchAdmin):
     list_display = ["last_name", "first_name", "target_group", "status", "team", "coordinator"]
     list_filter = ["status", "target_group", "team", "referral_source"]
     search_fields = ["last_name", "first_name"]
@@ -49,24 +73,24 @@ class ParticipantAdmin(BoundedSearchAdmin):
 
 
 @admin.register(RecordsExtractCheck)
-class RecordsExtractCheckAdmin(admin.ModelAdmin):
+class RecordsExtractCheckAdmin(TenantKeyedAdmin):
     list_display = ["participant", "scope", "extract_date", "checked_on", "result"]
     raw_id_fields = ["participant", "checked_by"]
 
 
 @admin.register(WorkExperience)
-class WorkExperienceAdmin(admin.ModelAdmin):
+class WorkExperienceAdmin(TenantKeyedAdmin):
     list_display = ["participant", "occupation", "years"]
     raw_id_fields = ["participant", "occupation"]
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(TenantKeyedAdmin):
     list_display = ["participant", "from_status", "to_status", "changed_at"]
     raw_id_fields = ["participant", "changed_by"]
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
+class InterestAdmin(TenantKeyedAdmin):
     list_display = ["participant", "occupation"]
     raw_id_fields = ["participant", "occupation"]

@@ -33,6 +33,7 @@ from .importing import (
 from .models import ReferralImport
 from .selectors import participants_of_import, participants_shown
 from .services import AlreadyImported, participants_assign_coordinator, referral_import_confirm
+from .tenancy import tenant_key
 
 PREVIEW_PAGE_SIZE = 100  # rows of the preview on one page; errors come first
 RESULT_PAGE_SIZE = 100
@@ -64,7 +65,11 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             pending = ReferralImport.objects.create(  # type: ignore[misc]  # a coordinator has a team
-                created_by=request.user, team=request.user.team, filename=upload.name[:200], content=content
+                created_by=request.user,
+                **tenant_key(request.user),
+                team=request.user.team,
+                filename=upload.name[:200],
+                content=content,
             )
             return redirect("participants:import_preview", pk=pending.pk)
     columns = [(c, [a for a in COLUMN_ALIASES.get(c.key, ()) if a != c.header]) for c in COLUMNS]

@@ -29,6 +29,7 @@ from .identity import (
     mask_identity_number,
     validate_identity_number,
 )
+from .tenancy import TenantKeyed
 
 # The establishment programme covers the first 24 months after the residence permit.
 ESTABLISHMENT_PROGRAMME_MONTHS = 24
@@ -398,8 +399,10 @@ class Participant(models.Model):
             raise ValidationError(errors)
 
 
-class WorkExperience(models.Model):
+class WorkExperience(TenantKeyed):
     """Work experience in an occupation, from Sweden or the home country."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="work_experiences", verbose_name=_("participant")
@@ -429,8 +432,10 @@ class WorkExperience(models.Model):
         return f"{self.occupation_id} ({self.years})"
 
 
-class Interest(models.Model):
+class Interest(TenantKeyed):
     """An occupation or a field (any SSYK level) the person wants to work in."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="interests", verbose_name=_("participant")
@@ -457,7 +462,7 @@ class StudyKind(models.TextChoices):
     OTHER = "other", _("Other education")
 
 
-class StudyTime(models.Model):
+class StudyTime(TenantKeyed):
     """A time of the person's week when they study (their timetable): SFI on Tuesday 08:30–12:00.
     A placement's working hours must not clash with it (placements.rules, `timetable_clash`).
 
@@ -465,6 +470,8 @@ class StudyTime(models.Model):
     One person's times on one day do not overlap; touching ones (08:00–10:00, 10:00–12:00) may follow
     each other (participants.services.study_times_replace checks it).
     """
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="study_times", verbose_name=_("participant")
@@ -489,6 +496,7 @@ class StudyTime(models.Model):
         return f"{self.get_kind_display()} {self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
 
     def clean(self) -> None:
+        super().clean()  # the tenant key (TenantKeyed)
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")}, code="ends_before_start")
 
@@ -505,11 +513,13 @@ class RecordsExtractResult(models.TextChoices):
     NOT_APPROVED = "not_approved", _("Checked, obstacle")
 
 
-class RecordsExtractCheck(models.Model):
+class RecordsExtractCheck(TenantKeyed):
     """That a criminal-records extract was checked: when, by whom, for what and the result.
 
     The extract itself, and anything it says, is never stored.
     """
+
+    TENANT_PARENT = "participant"
 
     VALID_DAYS = 365  # An extract for work with children may be at most a year old.
 
@@ -541,15 +551,18 @@ class RecordsExtractCheck(models.Model):
         return self.extract_date + dt.timedelta(days=self.VALID_DAYS)
 
     def clean(self) -> None:
+        super().clean()  # the tenant key (TenantKeyed)
         if self.checked_on and self.checked_on > timezone.localdate():
             raise ValidationError({"checked_on": _("The check cannot be dated in the future.")})
         if self.extract_date and self.checked_on and self.checked_on < self.extract_date:
             raise ValidationError({"checked_on": _("The check cannot be made before the extract was issued.")})
 
 
-class ParticipantPrerequisite(models.Model):
+class ParticipantPrerequisite(TenantKeyed):
     """That a person has a prerequisite a workplace may ask for (taxonomy.Prerequisite): since when,
     and until when it holds (empty: it does not expire)."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="prerequisites", verbose_name=_("participant")
@@ -589,14 +602,17 @@ class ParticipantPrerequisite(models.Model):
         return self.valid_until is None or self.valid_until >= day
 
     def clean(self) -> None:
+        super().clean()  # the tenant key (TenantKeyed)
         if self.obtained_on and self.obtained_on > timezone.localdate():
             raise ValidationError({"obtained_on": _("It cannot be obtained in the future.")})
         if self.obtained_on and self.valid_until and self.valid_until < self.obtained_on:
             raise ValidationError({"valid_until": _("It cannot run out before it was obtained.")})
 
 
-class StatusChange(models.Model):
+class StatusChange(TenantKeyed):
     """One step in a participant's status history."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("participant")
@@ -624,7 +640,7 @@ class StatusChange(models.Model):
         return f"{self.from_status or '-'} → {self.to_status}"
 
 
-class ReferralImport(models.Model):
+class ReferralImport(TenantKeyed):
     """An uploaded referral list: waiting for the coordinator to confirm it, then imported.
 
     The file holds personal data, so it lives here under the same protection as the register. It
@@ -633,6 +649,9 @@ class ReferralImport(models.Model):
     until the retention rule for referral uploads removes it. The status makes confirming happen
     once: the confirm moves it from pending to imported in the import's own transaction.
     """
+
+    # An upload's municipality is the importing user's (the team's too: a coordinator is in their team's).
+    TENANT_PARENT = "created_by"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
@@ -760,9 +779,11 @@ class ExitKind(models.Model):
             raise ValidationError(errors)
 
 
-class Exit(ExitKind):
+class Exit(TenantKeyed, ExitKind):
     """That the person left the unit: when and why. One for each time the case is closed (a person who
     comes back and leaves again has two)."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="exits", verbose_name=_("participant")
@@ -797,8 +818,10 @@ class Exit(ExitKind):
 PROGRAMME_STATUS_DAYS = 90
 
 
-class ProgrammeStatus(ExitKind):
+class ProgrammeStatus(TenantKeyed, ExitKind):
     """Where a newcomer was 90 days after the establishment programme ended: one per person."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="programme_status", verbose_name=_("participant")
@@ -847,9 +870,11 @@ class CaseNoteQuerySet(models.QuerySet["CaseNote"]):
         return self.filter(access.journal_scope(user))
 
 
-class CaseNote(models.Model):
+class CaseNote(TenantKeyed):
     """A dated entry in the coordinator's journal on a case file: a call, a meeting, a mapping talk.
     Personal data: read through the logging selectors, never shown to supervisors or managers."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="case_notes", verbose_name=_("participant")
@@ -875,6 +900,7 @@ class CaseNote(models.Model):
         return f"{self.noted_on} {self.get_kind_display()}"
 
     def clean(self) -> None:
+        super().clean()  # the tenant key (TenantKeyed)
         if self.noted_on and self.noted_on > timezone.localdate():
             raise ValidationError({"noted_on": _("A note cannot describe a day in the future.")}, code="future")
         if not (self.text or "").strip():
@@ -893,9 +919,11 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.open().filter(due_on__lte=day)
 
 
-class Task(models.Model):
+class Task(TenantKeyed):
     """Something a coordinator of the person's team is to do by a day: open until closed with the
     action taken. A supervisor's concern in a follow-up becomes one (placements.FollowUp.concern_task)."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("participant")
@@ -961,6 +989,7 @@ class Task(models.Model):
         return self.done_on is None
 
     def clean(self) -> None:
+        super().clean()  # the tenant key (TenantKeyed)
         errors: dict[str, ValidationError] = {}
         if not (self.title or "").strip():
             errors["title"] = ValidationError(_("Say what is to be done."), code="required")
@@ -996,12 +1025,14 @@ class TextMessageFailure(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded: the meeting or first day changed")
 
 
-class TextMessage(models.Model):
+class TextMessage(TenantKeyed):
     """A text message (SMS) to a participant, queued and then sent by a Celery task through the sms
     backend (participants.text_messages). `key` makes one message per reminder: a second reminder
     run queues nothing. `claimed_at` makes one send per message: a task delivered twice sends once.
     The text is kept only until the message is sent or given up: afterwards the row says what kind
     of message went to which number and when, never what it said."""
+
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="text_messages", verbose_name=_("participant")

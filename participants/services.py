@@ -42,6 +42,7 @@ from .models import (
     assignable_coordinators,
     establishment_programme_end_for,
 )
+from .tenancy import tenant_key
 
 # Which status may follow which. Placements move people into and out of PLACED through the
 # placement services, which call participant_change_status.
@@ -77,7 +78,7 @@ def _replace_competences(
     if interests is not None:
         participant.interests.all().delete()
         Interest.objects.bulk_create(
-            [Interest(participant=participant, occupation=o) for o in dict.fromkeys(interests)]
+            [Interest(participant=participant, occupation=o).key_from_parent() for o in dict.fromkeys(interests)]
         )
     if experiences is not None:
         participant.work_experiences.all().delete()
@@ -88,7 +89,7 @@ def _replace_competences(
                 years=e.years,
                 country=e.country,
                 description=e.description,
-            )
+            ).key_from_parent()
             for e in experiences
         ]
         for row in rows:
@@ -127,7 +128,12 @@ def participant_register(
     participant.save()
     _replace_competences(participant, languages=languages, interests=interests, experiences=experiences)
     StatusChange.objects.create(
-        participant=participant, from_status="", to_status=participant.status, changed_by=by, note=_("Registered")
+        participant=participant,
+        **tenant_key(participant),
+        from_status="",
+        to_status=participant.status,
+        changed_by=by,
+        note=_("Registered"),
     )
     return participant
 
@@ -198,7 +204,13 @@ def participant_change_status(
         )
     now = timezone.now()
     StatusChange.objects.create(
-        participant=locked, from_status=locked.status, to_status=to_status, changed_by=by, changed_at=now, note=note
+        participant=locked,
+        **tenant_key(locked),
+        from_status=locked.status,
+        to_status=to_status,
+        changed_by=by,
+        changed_at=now,
+        note=note,
     )
     locked.status = to_status
     locked.status_changed_at = now
@@ -250,7 +262,7 @@ def _participants_write(
         [
             StatusChange(
                 participant=p, from_status="", to_status=p.status, changed_by=by, changed_at=now, note=_("Imported")
-            )
+            ).key_from_parent()
             for p in created
         ],
         batch_size=500,
@@ -260,14 +272,18 @@ def _participants_write(
         [
             WorkExperience(
                 participant=p, occupation_id=row.values["occupation"], years=row.values.get("years", Decimal("1"))
-            )
+            ).key_from_parent()
             for p, row in pairs
             if row.values.get("occupation")
         ],
         batch_size=500,
     )
     Interest.objects.bulk_create(
-        [Interest(participant=p, occupation_id=code) for p, row in pairs for code in row.values.get("interests", ())],
+        [
+            Interest(participant=p, occupation_id=code).key_from_parent()
+            for p, row in pairs
+            for code in row.values.get("interests", ())
+        ],
         batch_size=500,
     )
     speaks = Participant.languages.through
@@ -388,6 +404,7 @@ def records_check_record(
     Only the check is recorded, never the extract or what it says."""
     check = RecordsExtractCheck(
         participant=participant,
+        **tenant_key(participant),
         scope=scope,
         extract_date=extract_date,
         checked_on=checked_on or timezone.localdate(),
@@ -431,6 +448,7 @@ def participant_prerequisite_record(
         raise ValidationError({"prerequisite": _("This prerequisite is no longer in use.")}, code="inactive")
     held = ParticipantPrerequisite(
         participant=participant,
+        **tenant_key(participant),
         prerequisite=prerequisite,
         obtained_on=obtained_on,
         valid_until=valid_until or prerequisite_valid_until(prerequisite=prerequisite, obtained_on=obtained_on),
@@ -491,6 +509,7 @@ def exit_record(
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     exit_ = Exit(
         participant=locked,
+        **tenant_key(locked),
         left_on=left_on,
         reason=reason,
         work_length=work_length or "",
@@ -553,6 +572,7 @@ def programme_status_record(
         raise ValidationError(_("The status is already recorded."), code="exists")
     status = ProgrammeStatus(
         participant=locked,
+        **tenant_key(locked),
         reason=reason,
         work_length=work_length or "",
         student_aid=student_aid,
@@ -586,6 +606,7 @@ def case_note_record(
     """Write a note in the case journal, by `by`, about `noted_on` (today unless given; never later)."""
     note = CaseNote(
         participant=participant,
+        **tenant_key(participant),
         kind=kind,
         text=text.strip(),
         noted_on=noted_on or timezone.localdate(),
@@ -611,6 +632,7 @@ def task_create(
     anyone else). `by` is None for a task made from a concern a supervisor logged through a link."""
     task = Task(
         participant=participant,
+        **tenant_key(participant),
         title=title.strip(),
         detail=detail.strip(),
         due_on=due_on,
@@ -681,7 +703,7 @@ def study_times_replace(*, participant: Participant, by: User, times: Sequence[S
             % {"count": MAX_STUDY_TIMES},
             code="too_many_study_times",
         )
-    rows = [StudyTime(participant=locked, **asdict(time)) for time in times]
+    rows = [StudyTime(participant=locked, **tenant_key(locked), **asdict(time)) for time in times]
     for row in rows:
         row.full_clean(exclude=["participant"])
     overlaps = overlapping_study_times(times)

@@ -26,6 +26,7 @@ from sms import SmsRejected, SmsUnavailable, SmsUncertain, send_sms
 from sms.phone_numbers import phone_can_receive_sms, phone_e164
 
 from .models import Participant, TextMessage, TextMessageFailure, TextMessageKind
+from .tenancy import tenant_key
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,14 @@ def text_message_queue(
         )
     with transaction.atomic():
         message, created = TextMessage.objects.get_or_create(
-            key=key, defaults={"participant": participant, "kind": kind, "text": text, "created_by": by}
+            key=key,
+            defaults={
+                "participant": participant,
+                **tenant_key(participant),
+                "kind": kind,
+                "text": text,
+                "created_by": by,
+            },
         )
         if created:
             outbox_enqueue(task_name=task_name, args=[message.pk], key=f"sms:{message.pk}")

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from accounts.admin import ReadOnlyAdmin
 from accounts.models import Role
+from participants.admin import TenantKeyedAdmin
 
 from .models import (
     Acknowledgement,
@@ -31,7 +32,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(TenantKeyedAdmin):
     list_display = ["participant", "need", "supervisor", "status", "planned_start", "planned_end", "outcome"]
     list_filter = ["status", "placement_type", "outcome"]
     raw_id_fields = ["participant", "need", "supervisor", "coordinator"]
@@ -39,19 +40,19 @@ class PlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(TenantKeyedAdmin):
     list_display = ["placement", "due_date", "done_on", "cancelled_on", "concern"]
     raw_id_fields = ["placement", "author"]
 
 
 @admin.register(LaterOutcome)
-class LaterOutcomeAdmin(admin.ModelAdmin):
+class LaterOutcomeAdmin(TenantKeyedAdmin):
     list_display = ["placement", "days_after", "outcome", "recorded_on"]
     raw_id_fields = ["placement", "recorded_by"]
 
 
 @admin.register(PlacementEvent)
-class PlacementEventAdmin(admin.ModelAdmin):
+class PlacementEventAdmin(TenantKeyedAdmin):
     list_display = ["placement", "from_status", "to_status", "at"]
     raw_id_fields = ["placement", "by"]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from participants.tenancy import tenant_key
 
 from .models import ENDED_STATUSES, Certificate, CertificateStatus, Placement, PlacementStatus
 
@@ -33,7 +34,9 @@ def certificate_for(placement: Placement) -> Certificate | None:
 
 def _locked(placement: Placement) -> Certificate:
     Placement.objects.select_for_update(of=("self",)).filter(pk=placement.pk).first()
-    certificate, _created = Certificate.objects.select_for_update().get_or_create(placement_id=placement.pk)
+    certificate, _created = Certificate.objects.select_for_update().get_or_create(
+        placement_id=placement.pk, defaults=tenant_key(placement)
+    )
     return certificate
 
 

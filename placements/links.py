@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.access_log import log_access_by_link
 from accounts.models import AccessAction
+from participants.tenancy import tenant_key
 
 from .models import FollowUp, FollowUpLink
 
@@ -26,7 +27,7 @@ class LinkError(Exception):
 
 def link_create(*, follow_up: FollowUp) -> str:
     """A new personal link (path) to log `follow_up`."""
-    link = FollowUpLink.objects.create(follow_up=follow_up, nonce=secrets.token_hex(16))
+    link = FollowUpLink.objects.create(follow_up=follow_up, **tenant_key(follow_up), nonce=secrets.token_hex(16))
     token = signing.dumps({"link": link.pk, "nonce": link.nonce}, salt=SALT)
     return reverse("follow_up_link", args=[token])
 

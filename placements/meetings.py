@@ -24,6 +24,7 @@ from accounts.access_log import log_access
 from accounts.models import AccessAction, Role, User
 from outbox.services import outbox_enqueue
 from participants.selectors import participants_shown
+from participants.tenancy import tenant_key
 
 from .calendars import calendar_host, invited_parties
 from .models import MEETING_STATUSES, FollowUp, Meeting, Placement, PlacementStatus
@@ -130,7 +131,7 @@ def meeting_book(
     placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
     _require_open(placement)
     _require_future(starts_at)
-    meeting = Meeting(placement=placement, uid=_new_uid(), sequence=0, booked_by=by)
+    meeting = Meeting(placement=placement, **tenant_key(placement), uid=_new_uid(), sequence=0, booked_by=by)
     _apply(
         meeting,
         kind=kind,

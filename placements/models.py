@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from participants.tenancy import TenantKeyed
 from supervisors.models import ReminderChannel
 
 
@@ -62,8 +63,12 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
         return self.filter(status=PlacementStatus.ACTIVE, planned_start__lte=day, planned_end__gte=day)
 
 
-class Placement(models.Model):
+class Placement(TenantKeyed):
     """A period a participant spends at a workplace need, with a supervisor."""
+
+    # The participant's municipality, never the workplace's: a regional employer takes placements
+    # from several municipalities.
+    TENANT_PARENT = "participant"
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="placements", verbose_name=_("participant")
@@ -177,6 +182,7 @@ class Placement(models.Model):
         return (self.starts_on, self.ends_on) == (self.planned_start, self.planned_end)
 
     def clean(self) -> None:
+        super().clean()  # the tenant key (TenantKeyed)
         errors: dict[str, Any] = {}
         if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:
             errors["planned_end"] = _("The end date must be after the start date.")
@@ -200,8 +206,10 @@ class Placement(models.Model):
             raise ValidationError(errors)
 
 
-class PlacementEvent(models.Model):
+class PlacementEvent(TenantKeyed):
     """One step of a placement's life cycle, for the participant's timeline."""
+
+    TENANT_PARENT = "placement"
 
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="events", verbose_name=_("placement")
@@ -237,8 +245,10 @@ class Party(models.TextChoices):
     COORDINATOR = "coordinator", _("Labour-market unit (coordinator)")
 
 
-class Acknowledgement(models.Model):
+class Acknowledgement(TenantKeyed):
     """That a party has acknowledged the placement agreement: who, for which party, and when."""
+
+    TENANT_PARENT = "placement"
 
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="acknowledgements", verbose_name=_("placement")
@@ -267,8 +277,10 @@ class Acknowledgement(models.Model):
         return f"{self.get_party_display()}: {self.name}"
 
 
-class LaterOutcome(models.Model):
+class LaterOutcome(TenantKeyed):
     """The person's situation some days after the placement ended (90 days is the public measure)."""
+
+    TENANT_PARENT = "placement"
 
     class Checkpoint(models.IntegerChoices):
         DAYS_90 = 90, _("90 days after")
@@ -323,8 +335,10 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         return self.filter(concern=True, concern_task__isnull=False, concern_task__done_on__isnull=True)
 
 
-class FollowUp(models.Model):
+class FollowUp(TenantKeyed):
     """A scheduled or logged follow-up of a placement: attendance, progress, concerns, next steps."""
+
+    TENANT_PARENT = "placement"
 
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("placement")
@@ -411,6 +425,7 @@ class FollowUp(models.Model):
         return f"{self.placement_id} {self.due_date}"
 
     def clean(self) -> None:
+        super().clean()  # the tenant key (TenantKeyed)
         errors: dict[str, Any] = {}
         if self.done_on:
             if self.done_on > timezone.localdate():
@@ -511,7 +526,7 @@ class MatchingWeights(models.Model):
         return {name: float(getattr(self, name)) for name in self.CRITERIA}
 
 
-class Reminder(models.Model):
+class Reminder(TenantKeyed):
     """A reminder to a supervisor or a coordinator: about a follow-up (or the alert about a concern in
     it), at most one per follow-up, stage and recipient however often the task runs; or, to a
     supervisor who prefers text messages, the day before a placement's first day and before each
@@ -521,6 +536,8 @@ class Reminder(models.Model):
     queued through the outbox with the row and sent by placements.tasks.send_supervisor_text_message,
     which claims it (`claimed_at`) so it goes at most once; a follow-up reminder the provider refuses
     goes by e-mail instead (`channel` says how it went, `failure` why not by SMS)."""
+
+    TENANT_PARENT = "follow_up"  # or the placement or the meeting: tenant_parent
 
     class Stage(models.TextChoices):
         DUE = "due", _("Due soon")
@@ -598,10 +615,19 @@ class Reminder(models.Model):
     def __str__(self) -> str:
         return f"{self.follow_up_id or self.key} {self.stage} {self.recipient}"
 
+    def tenant_parent(self) -> Any | None:
+        """A reminder is about a follow-up, a placement's first day or a meeting: that row's municipality."""
+        for name in ("follow_up", "placement", "meeting"):
+            if getattr(self, f"{name}_id") is not None:
+                return getattr(self, name)
+        return None
 
-class FollowUpLink(models.Model):
+
+class FollowUpLink(TenantKeyed):
     """A personal link for a supervisor without an account to log one follow-up: signed, for that
     follow-up only, valid for 14 days and usable once. The URL carries a signed id, nothing personal."""
+
+    TENANT_PARENT = "follow_up"
 
     VALID_DAYS = 14
 
@@ -648,11 +674,13 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
 
-class Meeting(models.Model):
+class Meeting(TenantKeyed):
     """A meeting about a placement (the start meeting, the midpoint, the three-party final meeting):
     when, where, who takes part and whether an interpreter is needed. The invitation sent to the
     supervisor and the participant is an iCalendar event with this `uid`; each change raises
     `sequence` (RFC 5545 SEQUENCE), so calendar programs update the event instead of adding one."""
+
+    TENANT_PARENT = "placement"
 
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("placement")
@@ -720,6 +748,7 @@ class Meeting(models.Model):
         return self.cancelled_at is not None
 
     def clean(self) -> None:
+        super().clean()  # the tenant key (TenantKeyed)
         errors: dict[str, Any] = {}
         if self.starts_at and self.ends_at:
             if self.ends_at <= self.starts_at:
@@ -808,11 +837,13 @@ class AgreementTerms(models.Model):
         return [(str(f.verbose_name), getattr(self, f.name)) for f in fields]  # type: ignore[union-attr]  # concrete fields
 
 
-class AgreementDocument(models.Model):
+class AgreementDocument(TenantKeyed):
     """A placement's agreement as sent for signing: the PDF frozen when signing starts (its bytes in
     storage and their SHA-256). A change to the proposal voids it and its outstanding signatures.
     Once every required party has signed, the signed PDF (the document and a signature page) is
     stored beside it and is what is served from then on."""
+
+    TENANT_PARENT = "placement"
 
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="agreement_documents", verbose_name=_("placement")
@@ -861,9 +892,11 @@ class SignatureMethod(models.TextChoices):
     PAPER = "paper", _("On paper (scan)")
 
 
-class Signature(models.Model):
+class Signature(TenantKeyed):
     """One party's signature of an agreement document: who, when, how, and the SHA-256 of the exact
     document they signed."""
+
+    TENANT_PARENT = "document"
 
     document = models.ForeignKey(
         AgreementDocument, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("document")
@@ -896,9 +929,11 @@ class Signature(models.Model):
         return f"{self.get_party_display()}: {self.name}"
 
 
-class SigningLink(models.Model):
+class SigningLink(TenantKeyed):
     """A personal link for one party to sign one agreement document: signed, valid for 14 days and
     usable once. The URL carries a signed id, nothing personal."""
+
+    TENANT_PARENT = "document"
 
     VALID_DAYS = 14
 
@@ -925,10 +960,12 @@ class CertificateStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class Certificate(models.Model):
+class Certificate(TenantKeyed):
     """The placement certificate's content, written by the supervisor in the portal (the assessment,
     and the attendance summed from the follow-ups when it is submitted) and approved by the
     coordinator, who may send it back."""
+
+    TENANT_PARENT = "placement"
 
     placement = models.OneToOneField(
         Placement, on_delete=models.CASCADE, related_name="certificate", verbose_name=_("placement")

@@ -10,6 +10,8 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from participants.tenancy import tenant_key
+
 from .models import FollowUp, PlacementStatus, Reminder
 from .reminder_emails import reminder_email_send
 from .supervisor_sms import supervisor_prefers_sms, supervisor_sms_enqueue
@@ -54,7 +56,11 @@ def _queue_sms_once(follow_up: FollowUp, stage: str) -> int:
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(
-                follow_up=follow_up, stage=stage, recipient=Reminder.Recipient.SUPERVISOR, sent_at=None
+                follow_up=follow_up,
+                **tenant_key(follow_up),
+                stage=stage,
+                recipient=Reminder.Recipient.SUPERVISOR,
+                sent_at=None,
             )
             supervisor_sms_enqueue(reminder=reminder)
     except IntegrityError:
@@ -65,7 +71,9 @@ def _queue_sms_once(follow_up: FollowUp, stage: str) -> int:
 def _send_once(follow_up: FollowUp, stage: str, recipient: str, address: str) -> bool:
     try:
         with transaction.atomic():
-            claim = Reminder.objects.create(follow_up=follow_up, stage=stage, recipient=recipient)
+            claim = Reminder.objects.create(
+                follow_up=follow_up, **tenant_key(follow_up), stage=stage, recipient=recipient
+            )
     except IntegrityError:
         return False  # already sent, or being sent by another run
     try:

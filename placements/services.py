@@ -31,6 +31,7 @@ from participants.models import (
     assignable_coordinators,
 )
 from participants.services import participant_change_status, task_create
+from participants.tenancy import tenant_key
 from supervisors.models import Supervisor
 from taxonomy.models import PlacementType
 from taxonomy.working_days import add_working_days
@@ -55,7 +56,12 @@ READY_STATUSES = rules.READY_STATUSES
 
 def _record(placement: Placement, *, from_status: str, by: User | None, note: str = "") -> None:
     PlacementEvent.objects.create(
-        placement=placement, from_status=from_status, to_status=placement.status, by=by, note=note[:300]
+        placement=placement,
+        **tenant_key(placement),
+        from_status=from_status,
+        to_status=placement.status,
+        by=by,
+        note=note[:300],
     )
 
 
@@ -144,6 +150,7 @@ def placement_propose(
     )
     placement = Placement(
         participant=participant,
+        **tenant_key(participant),
         need=need,
         supervisor=supervisor,
         placement_type=placement_type or need.placement_type,
@@ -256,7 +263,7 @@ def placement_activate(*, placement: Placement, by: User | None, on: dt.date | N
     _record(locked, from_status=PlacementStatus.AGREED, by=by)
     FollowUp.objects.bulk_create(
         [
-            FollowUp(placement=locked, due_date=day)
+            FollowUp(placement=locked, **tenant_key(locked), due_date=day)
             for day in due_dates(started, locked.planned_end, settings.FOLLOW_UP_SCHEDULE)
             if not locked.follow_ups.filter(due_date=day).exists()
         ]
@@ -340,7 +347,14 @@ def placement_record_later_outcome(
         raise ValidationError(
             _("The %(days)s-day outcome can be recorded from %(date)s.") % {"days": days_after, "date": due}
         )
-    later = LaterOutcome(placement=placement, days_after=days_after, outcome=outcome, recorded_on=today, recorded_by=by)
+    later = LaterOutcome(
+        placement=placement,
+        **tenant_key(placement),
+        days_after=days_after,
+        outcome=outcome,
+        recorded_on=today,
+        recorded_by=by,
+    )
     later.full_clean()
     later.save()
     return later
@@ -386,7 +400,7 @@ def follow_up_log(
     if refusal is not None:
         raise refusal
     if follow_up is None:
-        follow_up = FollowUp(placement=locked, due_date=done_on, scheduled=False)  # ad hoc: never due
+        follow_up = FollowUp(placement=locked, **tenant_key(locked), due_date=done_on, scheduled=False)  # ad hoc
     follow_up.placement = locked
     follow_up.done_on = done_on
     follow_up.author = by

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access_log import log_access_by_link
 from accounts.models import AccessAction, User
+from participants.tenancy import tenant_key
 
 from .documents import agreement_pdf, signed_agreement_pdf
 from .models import (
@@ -124,7 +125,9 @@ def signing_start(*, placement: Placement, by: User | None) -> AgreementDocument
     if terms is None:
         raise ValidationError(_("The standard terms are missing: an administrator adds them."), code="no_terms")
     content = agreement_pdf(locked, terms=terms)
-    document = AgreementDocument(placement=locked, terms=terms, sha256=sha256_hex(content), created_by=by)
+    document = AgreementDocument(
+        placement=locked, **tenant_key(locked), terms=terms, sha256=sha256_hex(content), created_by=by
+    )
     document.pdf.save("agreement.pdf", ContentFile(content), save=False)
     document.full_clean()
     document.save()
@@ -175,7 +178,9 @@ class LinkError(Exception):
 
 def link_create(*, document: AgreementDocument, party: str) -> str:
     """A new personal link (path) for `party` to sign `document`."""
-    link = SigningLink.objects.create(document=document, party=party, nonce=secrets.token_hex(16))
+    link = SigningLink.objects.create(
+        document=document, **tenant_key(document), party=party, nonce=secrets.token_hex(16)
+    )
     token = signing.dumps({"link": link.pk, "nonce": link.nonce}, salt=SALT)
     return reverse("signing_link", args=[token])
 
@@ -283,6 +288,7 @@ def _sign(
         raise ValidationError({"name": _("Write your name to sign.")}, code="required")
     signature = Signature(
         document=current,
+        **tenant_key(current),
         party=party,
         name=name.strip(),
         method=method,

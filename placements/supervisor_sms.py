@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.access_log import log_text_message
 from outbox.services import outbox_enqueue
+from participants.tenancy import tenant_key
 from sms import SmsRejected, SmsUnavailable, SmsUncertain, send_sms
 from sms.phone_numbers import phone_can_receive_sms
 from sms.quiet_hours import is_quiet
@@ -150,6 +151,7 @@ def _queue_once(*, key: str, stage: str, placement: Placement, meeting: Meeting 
                 stage=stage,
                 recipient=Reminder.Recipient.SUPERVISOR,
                 placement=placement,
+                **tenant_key(placement),
                 meeting=meeting,
                 sent_at=None,
             )

@@ -42,6 +42,7 @@ from participants.importing import (
     parse_referral_file,
 )
 from participants.models import Participant, ReferralImport, WorkExperience
+from participants.tests.factories import ReferralImportFactory
 from taxonomy.tests.factories import OccupationFactory
 
 from .hostile_values import HOSTILE_TEXT, MARKUP, assert_safe, changed_tables, fuzz, row_counts
@@ -395,7 +396,7 @@ def client_and_user() -> tuple[Client, Any]:
 def test_a_coordinator_keeps_only_so_many_uploads_waiting(client_and_user: tuple[Client, Any]) -> None:
     client, coordinator = client_and_user
     for _ in range(MAX_PENDING_UPLOADS):
-        ReferralImport.objects.create(created_by=coordinator, team=coordinator.team, filename="a.csv", content=b"x")
+        ReferralImportFactory(created_by=coordinator, team=coordinator.team, filename="a.csv", content=b"x")
     content = (";".join(HEADERS) + "\n" + ";".join(str(c) for c in _valid_row()) + "\n").encode()
     response = client.post(reverse("participants:import_upload"), {"file": SimpleUploadedFile("a.csv", content)})
     assert "Du har 5 uppladdningar som väntar" in response.content.decode()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
 from conftest import require_service
 from participants.tests.factories import ParticipantFactory
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.tests.factories import FollowUpFactory, LaterOutcomeFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,14 +218,14 @@ def test_the_longest_waiting_participant_comes_first_with_months_left(client: Cl
 
 
 def test_the_start_page_asks_for_later_outcomes_when_their_day_has_come(client: Client) -> None:
-    from placements.models import LaterOutcome, Outcome
+    from placements.models import Outcome
 
     coordinator = CoordinatorFactory()
     ended = PlacementFactory(completed=True, participant__team=coordinator.team, participant__last_name="Uppföljd")
     client.force_login(coordinator)
     page = client.get("/").content.decode()
     assert "Senare utfall att registrera" in page and "Uppföljd" in page
-    LaterOutcome.objects.create(placement=ended, days_after=90, outcome=Outcome.STUDIES, recorded_on=ended.actual_end)
+    LaterOutcomeFactory(placement=ended, days_after=90, outcome=Outcome.STUDIES, recorded_on=ended.actual_end)
     assert "Senare utfall att registrera" not in client.get("/").content.decode()
 
 

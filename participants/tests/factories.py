@@ -87,6 +87,7 @@ class WorkExperienceFactory(factory.django.DjangoModelFactory):
         model = WorkExperience
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     occupation = factory.SubFactory(OccupationFactory)
     years = Decimal("3.0")
 
@@ -96,6 +97,7 @@ class InterestFactory(factory.django.DjangoModelFactory):
         model = Interest
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     occupation = factory.SubFactory(OccupationFactory)
 
 
@@ -104,6 +106,7 @@ class RecordsExtractCheckFactory(factory.django.DjangoModelFactory):
         model = RecordsExtractCheck
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     scope = RecordsExtractScope.CHILDREN
     extract_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=10))
     checked_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=5))
@@ -116,6 +119,7 @@ class ParticipantPrerequisiteFactory(factory.django.DjangoModelFactory):
         model = ParticipantPrerequisite
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     prerequisite = factory.SubFactory(PrerequisiteFactory)
     obtained_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
     valid_until = None
@@ -126,6 +130,7 @@ class StatusChangeFactory(factory.django.DjangoModelFactory):
         model = StatusChange
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     from_status = ParticipantStatus.REFERRED
     to_status = ParticipantStatus.MAPPED
 
@@ -135,6 +140,7 @@ class ReferralImportFactory(factory.django.DjangoModelFactory):
         model = ReferralImport
 
     created_by = factory.SubFactory(CoordinatorFactory)
+    municipality = factory.SelfAttribute("created_by.municipality")
     team = factory.SelfAttribute("created_by.team")
     filename = "anvisningar.csv"
     # A stored import always parses: the upload refuses a file without the columns.
@@ -148,6 +154,7 @@ class ExitFactory(factory.django.DjangoModelFactory):
         model = Exit
 
     participant = factory.SubFactory(ParticipantFactory, status=ParticipantStatus.EXITED)
+    municipality = factory.SelfAttribute("participant.municipality")
     left_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=7))
     reason = ExitReason.WORK_REGULAR
     work_length = WorkLength.MONTH_OR_MORE
@@ -169,6 +176,7 @@ class ProgrammeStatusFactory(factory.django.DjangoModelFactory):
         residence_permit_date=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=830)),
         establishment_programme_end=factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=100)),
     )
+    municipality = factory.SelfAttribute("participant.municipality")
     reason = ExitReason.STUDIES
     work_length = ""
     student_aid = True
@@ -183,6 +191,7 @@ class CaseNoteFactory(factory.django.DjangoModelFactory):
         model = CaseNote
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     noted_on = factory.LazyFunction(dt.date.today)
     kind = NoteKind.CALL
     text = factory.Sequence(lambda n: f"Ringde om praktiken ({n})")
@@ -196,6 +205,7 @@ class TaskFactory(factory.django.DjangoModelFactory):
         model = Task
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     title = factory.Sequence(lambda n: f"Boka möte med SFI ({n})")
     due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=2))
     assignee = factory.LazyAttribute(lambda o: CoordinatorFactory(team=o.participant.team))
@@ -216,6 +226,7 @@ class StudyTimeFactory(factory.django.DjangoModelFactory):
         model = StudyTime
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     weekday = Weekday.TUESDAY
     starts_at = dt.time(8, 30)
     ends_at = dt.time(12, 0)
@@ -228,6 +239,7 @@ class TextMessageFactory(factory.django.DjangoModelFactory):
         model = TextMessage
 
     participant = factory.SubFactory(ParticipantFactory, texts=True)
+    municipality = factory.SelfAttribute("participant.municipality")
     kind = TextMessageKind.COORDINATOR
     key = factory.Sequence(lambda n: f"test:{n}")
     text = "Hej! Välkommen till praktiken."

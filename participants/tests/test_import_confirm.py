@@ -22,7 +22,7 @@ from participants.identity import make_test_identity_number
 from participants.importing import parse_referral_file
 from participants.models import Participant, ReferralImport
 from participants.services import AlreadyImported, participants_assign_coordinator, referral_import_confirm
-from participants.tests.factories import ParticipantFactory
+from participants.tests.factories import ParticipantFactory, ReferralImportFactory
 from privacy.extract import register_extract
 from privacy.tests.factories import AdministratorFactory
 
@@ -39,7 +39,7 @@ def _content(*serials: int) -> bytes:
 
 
 def _pending(coordinator, *serials: int) -> ReferralImport:
-    return ReferralImport.objects.create(
+    return ReferralImportFactory(
         created_by=coordinator, team=coordinator.team, filename="lista.csv", content=_content(*serials)
     )
 

@@ -26,7 +26,7 @@ from participants.importing import (
 )
 from participants.models import Participant, ReferralImport, TargetGroup
 from participants.services import participants_import
-from participants.tests.factories import ParticipantFactory
+from participants.tests.factories import ParticipantFactory, ReferralImportFactory
 from taxonomy.tests.factories import OccupationFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,9 +155,7 @@ def test_the_preview_tells_only_another_team_links_the_lookup_and_logs_the_check
 def test_an_upload_stored_before_the_bounds_is_discarded_with_the_reason(client: Client) -> None:
     coordinator = CoordinatorFactory()
     content = _csv(*[f"{_number(15)};A;B;ung;AF;2026-09-01;;;;"] * (MAX_ROWS + 1))
-    pending = ReferralImport.objects.create(
-        created_by=coordinator, team=coordinator.team, filename="a.csv", content=content
-    )
+    pending = ReferralImportFactory(created_by=coordinator, team=coordinator.team, filename="a.csv", content=content)
     client.force_login(coordinator)
     response = client.get(reverse("participants:import_preview", args=[pending.pk]), follow=True)
     assert "högst 20\xa0000 rader" in response.content.decode()  # Swedish thousands: a (no-break) space
@@ -246,7 +244,7 @@ def test_the_pages_upload_preview_and_confirm(client: Client) -> None:
 
 def test_another_coordinators_upload_is_404(client: Client) -> None:
     owner = CoordinatorFactory()
-    pending = ReferralImport.objects.create(created_by=owner, team=owner.team, filename="a.csv", content=_csv())
+    pending = ReferralImportFactory(created_by=owner, team=owner.team, filename="a.csv", content=_csv())
     client.force_login(CoordinatorFactory(team=owner.team))
     assert client.get(reverse("participants:import_preview", args=[pending.pk])).status_code == 404
 

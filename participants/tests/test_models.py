@@ -95,7 +95,16 @@ def test_a_records_check_cannot_predate_the_extract() -> None:
 
 def test_a_records_check_keeps_no_content_of_the_extract() -> None:
     stored = {f.name for f in RecordsExtractCheckFactory._meta.model._meta.get_fields()}
-    assert stored == {"id", "participant", "scope", "extract_date", "checked_on", "checked_by", "result"}
+    assert stored == {
+        "id",
+        "participant",
+        "municipality",
+        "scope",
+        "extract_date",
+        "checked_on",
+        "checked_by",
+        "result",
+    }
 
 
 def test_leaving_social_assistance_means_no_longer_receiving_it() -> None:

@@ -46,6 +46,7 @@ class PlacementFactory(factory.django.DjangoModelFactory):
         model = Placement
 
     participant = factory.SubFactory(ParticipantFactory)
+    municipality = factory.SelfAttribute("participant.municipality")
     need = factory.SubFactory(NeedFactory)
     supervisor = factory.SubFactory(SupervisorFactory, workplace=factory.SelfAttribute("..need.workplace"))
     placement_type = factory.SelfAttribute("need.placement_type")
@@ -80,6 +81,7 @@ class PlacementEventFactory(factory.django.DjangoModelFactory):
         model = PlacementEvent
 
     placement = factory.SubFactory(PlacementFactory)
+    municipality = factory.SelfAttribute("placement.municipality")
     from_status = PlacementStatus.PROPOSED
     to_status = PlacementStatus.AGREED
 
@@ -89,6 +91,7 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
         model = FollowUp
 
     placement = factory.SubFactory(PlacementFactory, active=True)
+    municipality = factory.SelfAttribute("placement.municipality")
     due_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
 
 
@@ -97,6 +100,7 @@ class LaterOutcomeFactory(factory.django.DjangoModelFactory):
         model = LaterOutcome
 
     placement = factory.SubFactory(PlacementFactory, completed=True)
+    municipality = factory.SelfAttribute("placement.municipality")
     days_after = LaterOutcome.Checkpoint.DAYS_90
     outcome = Outcome.EMPLOYMENT
     recorded_on = factory.LazyFunction(dt.date.today)
@@ -107,6 +111,7 @@ class AcknowledgementFactory(factory.django.DjangoModelFactory):
         model = Acknowledgement
 
     placement = factory.SubFactory(PlacementFactory, active=True)
+    municipality = factory.SelfAttribute("placement.municipality")
     party = Party.PARTICIPANT
     name = factory.LazyAttribute(lambda o: o.placement.participant.full_name)
 
@@ -123,6 +128,9 @@ class ReminderFactory(factory.django.DjangoModelFactory):
         model = Reminder
 
     follow_up = factory.SubFactory(FollowUpFactory)
+    municipality = factory.LazyAttribute(
+        lambda o: (o.follow_up or getattr(o, "placement", None) or getattr(o, "meeting", None)).municipality
+    )
     stage = Reminder.Stage.DUE
     recipient = Reminder.Recipient.SUPERVISOR
 
@@ -132,6 +140,7 @@ class FollowUpLinkFactory(factory.django.DjangoModelFactory):
         model = FollowUpLink
 
     follow_up = factory.SubFactory(FollowUpFactory)
+    municipality = factory.SelfAttribute("follow_up.municipality")
     nonce = factory.Sequence(lambda n: f"{n:032x}")
 
 
@@ -150,6 +159,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         model = Meeting
 
     placement = factory.SubFactory(PlacementFactory, status=PlacementStatus.AGREED)
+    municipality = factory.SelfAttribute("placement.municipality")
     kind = MeetingKind.START
     starts_at = factory.LazyFunction(lambda: _next_weekday_at(9))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
@@ -196,6 +206,7 @@ class AgreementDocumentFactory(factory.django.DjangoModelFactory):
         model = AgreementDocument
 
     placement = factory.SubFactory(PlacementFactory)
+    municipality = factory.SelfAttribute("placement.municipality")
     terms = factory.SubFactory(AgreementTermsFactory)
     pdf = factory.LazyFunction(lambda: ContentFile(tiny_pdf(), name="agreement.pdf"))
     sha256 = factory.LazyFunction(lambda: hashlib.sha256(tiny_pdf()).hexdigest())
@@ -206,6 +217,7 @@ class SignatureFactory(factory.django.DjangoModelFactory):
         model = Signature
 
     document = factory.SubFactory(AgreementDocumentFactory)
+    municipality = factory.SelfAttribute("document.municipality")
     party = Party.PARTICIPANT
     name = factory.LazyAttribute(lambda o: o.document.placement.participant.full_name)
     method = SignatureMethod.LINK
@@ -217,6 +229,7 @@ class SigningLinkFactory(factory.django.DjangoModelFactory):
         model = SigningLink
 
     document = factory.SubFactory(AgreementDocumentFactory)
+    municipality = factory.SelfAttribute("document.municipality")
     party = Party.PARTICIPANT
     nonce = factory.Sequence(lambda n: f"s{n:031x}")
 
@@ -226,6 +239,7 @@ class CertificateFactory(factory.django.DjangoModelFactory):
         model = Certificate
 
     placement = factory.SubFactory(PlacementFactory, completed=True)
+    municipality = factory.SelfAttribute("placement.municipality")
     assessment = "Noggrann och punktlig."
     status = CertificateStatus.DRAFT
 

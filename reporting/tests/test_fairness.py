@@ -20,8 +20,8 @@ from accounts.tests.factories import CoordinatorFactory, ManagerFactory, Supervi
 from participants.identity import make_test_identity_number
 from participants.models import Gender, Participant, ParticipantStatus, ReferralSource, RegionOfBirth
 from participants.tests.factories import ParticipantFactory, StatusChangeFactory
-from placements.models import Outcome, PlacementEvent, PlacementStatus
-from placements.tests.factories import PlacementFactory
+from placements.models import Outcome, PlacementStatus
+from placements.tests.factories import PlacementEventFactory, PlacementFactory
 from reporting.fairness import fairness, fairness_counts, holm, independence_test
 from supervisors.tests.factories import SupervisorFactory
 from taxonomy.tests.factories import DistrictFactory
@@ -79,7 +79,7 @@ def _move(person: Participant, to_status: str, on: dt.date) -> None:
 
 def _propose(world, person: Participant, on: dt.date, **fields):
     placement = PlacementFactory(participant=person, need=world["need"], supervisor=world["supervisor"], **fields)
-    PlacementEvent.objects.create(placement=placement, from_status="", to_status=PlacementStatus.PROPOSED, at=_at(on))
+    PlacementEventFactory(placement=placement, from_status="", to_status=PlacementStatus.PROPOSED, at=_at(on))
     return placement
 
 
@@ -132,7 +132,7 @@ def test_proposals_count_by_the_date_of_the_proposal_not_of_the_row(world) -> No
         person = _person(world, gender=Gender.FEMALE, mapped_on=dt.date(2025, 9, 1))
         placement = _propose(world, person, dt.date(2025, 12, 15))
         # Changing the proposal in 2026 (a "proposed → proposed" step) is not a new proposal.
-        PlacementEvent.objects.create(
+        PlacementEventFactory(
             placement=placement,
             from_status=PlacementStatus.PROPOSED,
             to_status=PlacementStatus.PROPOSED,

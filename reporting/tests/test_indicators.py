@@ -8,8 +8,8 @@ import pytest
 
 from participants.models import Gender, TargetGroup
 from participants.tests.factories import ParticipantFactory
-from placements.models import LaterOutcome, Outcome, PlacementStatus
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.models import Outcome, PlacementStatus
+from placements.tests.factories import FollowUpFactory, LaterOutcomeFactory, PlacementFactory
 from reporting.indicators import Period, breakdown, compute, follow_ups_on_time
 from supervisors.tests.factories import EnrolmentFactory
 from taxonomy.tests.factories import PlacementTypeFactory
@@ -71,7 +71,7 @@ def test_later_outcomes_and_the_share_recorded_as_at_the_period_end() -> None:
         (late, Outcome.EMPLOYMENT, dt.date(2026, 10, 5)),
         (july, Outcome.EMPLOYMENT, dt.date(2026, 9, 30)),
     ]:
-        LaterOutcome.objects.create(placement=placement, days_after=90, outcome=outcome, recorded_on=recorded_on)
+        LaterOutcomeFactory(placement=placement, days_after=90, outcome=outcome, recorded_on=recorded_on)
     for read_on in (dt.date(2026, 10, 1), dt.date(2026, 12, 1)):
         figures = compute(Q3.on(read_on))
         share = figures["later-outcome-90-share"]

@@ -15,8 +15,8 @@ from accounts.tests.factories import ManagerFactory
 from participants.models import ParticipantStatus
 from participants.services import participant_change_status
 from participants.tests.factories import ParticipantFactory
-from placements.models import FollowUp, LaterOutcome, Outcome, Placement, PlacementStatus
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.models import FollowUp, Outcome, Placement, PlacementStatus
+from placements.tests.factories import FollowUpFactory, LaterOutcomeFactory, PlacementFactory
 from reporting.dashboard import same_days_last_year
 from reporting.indicators import INDICATORS, STANDARD, Period
 from reporting.models import QuarterlyReport
@@ -125,9 +125,7 @@ def _q3_history() -> None:
         FollowUpFactory(placement=started, due_date=dt.date(2026, 8, 3), done_on=dt.date(2026, 8, 4))
     for day in range(5):
         ended = _placement(dt.date(2026, 3, 1), dt.date(2026, 4, 10 + day), PlacementStatus.COMPLETED, Outcome.STUDIES)
-        LaterOutcome.objects.create(
-            placement=ended, days_after=90, outcome=Outcome.EMPLOYMENT, recorded_on=dt.date(2026, 9, 1)
-        )
+        LaterOutcomeFactory(placement=ended, days_after=90, outcome=Outcome.EMPLOYMENT, recorded_on=dt.date(2026, 9, 1))
     _placement(dt.date(2026, 3, 1), dt.date(2026, 4, 20), PlacementStatus.COMPLETED, Outcome.UNEMPLOYED)
     for day in range(5):
         ParticipantFactory(referral_date=dt.date(2026, 7, 10 + day))
@@ -141,9 +139,7 @@ def _later_facts() -> None:
         )
     FollowUp.objects.filter(done_on__isnull=True).update(done_on=dt.date(2026, 10, 1))
     late = Placement.objects.get(actual_end=dt.date(2026, 4, 20))
-    LaterOutcome.objects.create(
-        placement=late, days_after=90, outcome=Outcome.UNEMPLOYED, recorded_on=dt.date(2026, 10, 25)
-    )
+    LaterOutcomeFactory(placement=late, days_after=90, outcome=Outcome.UNEMPLOYED, recorded_on=dt.date(2026, 10, 25))
 
 
 def _generate(on: dt.date) -> QuarterlyReport:

@@ -195,10 +195,12 @@ class Command(BaseCommand):
             for person in people:
                 for code in set(rng.choices(units, weights, k=rng.randint(1, 3))):
                     experiences.append(
-                        WorkExperience(participant=person, occupation_id=code, years=Decimal(rng.randint(1, 15)))
+                        WorkExperience(
+                            participant=person, occupation_id=code, years=Decimal(rng.randint(1, 15))
+                        ).key_from_parent()
                     )
                 for code in set(rng.choices(units, weights, k=rng.randint(0, 2))):
-                    interests.append(Interest(participant=person, occupation_id=code))
+                    interests.append(Interest(participant=person, occupation_id=code).key_from_parent())
                 for language in rng.sample(languages, rng.randint(1, 3)):
                     spoken.append(through(participant_id=person.pk, language_id=language.pk))
             WorkExperience.objects.bulk_create(experiences)
