@@ -51,7 +51,22 @@ SETTING = "platsa.municipalities"
 # list the code and the tests go by; accounts/tests/test_tenancy.py checks the database has exactly
 # these policies. A migration adds a table by calling `row_security_operations` with its own literal
 # names (a migration must not change when this list grows), and the table goes here in the same commit.
-ROW_SECURITY_TABLES: tuple[str, ...] = ("participants_participant",)
+ROW_SECURITY_TABLES: tuple[str, ...] = (
+    "participants_participant",
+    # privacy 0007: the rest of the case file.
+    "participants_casenote",
+    "participants_exit",
+    "participants_interest",
+    "participants_participantprerequisite",
+    "participants_programmestatus",
+    "participants_recordsextractcheck",
+    "participants_referralimport",
+    "participants_statuschange",
+    "participants_studytime",
+    "participants_task",
+    "participants_textmessage",
+    "participants_workexperience",
+)
 
 POLICY = "platsa_municipality"
 

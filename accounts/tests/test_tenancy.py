@@ -345,7 +345,26 @@ def test_the_database_role_is_bound_by_the_policies(postgresql: None) -> None:
 
 # Case-file tables that carry the municipality key but have no policy yet, each with its reason.
 # Only placements' may wait here; a table of participants with the key is always in the list.
-PENDING_PLACEMENTS_TABLES: frozenset[str] = frozenset()
+# The placements' tables: a need's places and a supervisor's load are counted over every municipality
+# whose coordinators propose for it (placements.occupancy and placements.rules read them in a
+# coordinator's request): bound to that coordinator's municipality, the count would miss the others'
+# placements and overbook. They get the policy when those reads run in the system context.
+PENDING_PLACEMENTS_TABLES: frozenset[str] = frozenset(
+    {
+        "placements_acknowledgement",
+        "placements_agreementdocument",
+        "placements_certificate",
+        "placements_followup",
+        "placements_followuplink",
+        "placements_lateroutcome",
+        "placements_meeting",
+        "placements_placement",
+        "placements_placementevent",
+        "placements_reminder",
+        "placements_signature",
+        "placements_signinglink",
+    }
+)
 
 
 def test_every_case_file_table_with_the_municipality_key_has_row_security(postgresql: None) -> None:
@@ -365,3 +384,39 @@ def test_every_case_file_table_with_the_municipality_key_has_row_security(postgr
             f"case-file tables with the municipality key but no row-level security yet: {sorted(pending)}",
             stacklevel=1,
         )
+
+
+def test_every_table_with_row_security_shows_a_bound_request_only_its_municipalitys_rows(postgresql: None) -> None:
+    """Rows of two municipalities in every table of the list (each built by its factory); a raw,
+    unscoped count bound to the first sees none of the second's, and the system context sees both."""
+    from django.apps import apps
+
+    from accounts.tests.factories import MunicipalityFactory, TeamFactory
+    from placements.tests.test_tenant_keys import _factory, _path_to_team
+
+    first, second = MunicipalityFactory(code="2361"), MunicipalityFactory(code="2309")
+    models = {m._meta.db_table: m for m in apps.get_models()}
+    for table in tenancy.ROW_SECURITY_TABLES:
+        for municipality in (first, second):
+            team = TeamFactory(municipality=municipality)
+            if table == "participants_participant":
+                ParticipantFactory(team=team)
+            else:
+                _factory(models[table])(**{_path_to_team(models[table]): team})
+
+    def counts() -> dict[str, tuple[int, int]]:
+        seen = {}
+        with connection.cursor() as cursor:
+            for table in tenancy.ROW_SECURITY_TABLES:
+                cursor.execute(
+                    f'SELECT count(*) FILTER (WHERE municipality_id = %s), count(*) FILTER (WHERE municipality_id = %s) FROM "{table}"',  # the module's own table names
+                    [first.pk, second.pk],
+                )
+                seen[table] = cursor.fetchone()
+        return seen
+
+    unbound = counts()
+    assert all(a >= 1 and b >= 1 for a, b in unbound.values()), unbound
+    with tenancy.municipality_scope(frozenset({first.pk})):
+        bound = counts()
+    assert bound == {table: (a, 0) for table, (a, _b) in unbound.items()}
