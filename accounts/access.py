@@ -15,6 +15,9 @@ The rules, by role:
   workplace, needs and supervisor record.
 - Managers see aggregates only (of their municipality: `municipality_scope`): no participant,
   placement or follow-up; workplaces and needs (not personal data) are readable for context.
+- Regional managers see the aggregated figures of their region's municipalities, side by side
+  with the region's totals (`reporting_municipalities`), and nothing else: no case file, no
+  register, no municipality outside their region.
 - Administrators (and the data protection officer, who has that role) handle data-subject
   requests: the register extract and erasure on request of anyone in their municipality
   (`data_subject_scope`, `erasure_scope`); a coordinator may produce the extract of their own team's
@@ -248,6 +251,30 @@ def municipality_scope(user: AnyUser, *, lookup: str = "municipality_id") -> Q:
         return EVERYTHING
     municipality_id = _municipality_of(user)
     return Q(**{lookup: municipality_id}) if municipality_id else NOTHING
+
+
+def reporting_municipalities(user: AnyUser) -> Q:
+    """The municipalities (rows of accounts.Municipality) whose aggregated figures the user sees: a
+    manager their own; a regional manager every one of their region, side by side; a superuser all.
+    Figures only, through reporting.disclosure: never a right to open a case file."""
+    if _is_superuser(user):
+        return EVERYTHING
+    roles = _roles(user)
+    scope = NOTHING
+    if Role.MANAGER in roles and _municipality_of(user):
+        scope |= Q(pk=_municipality_of(user))
+    region_id = user.region_id if user.is_authenticated else None
+    if Role.REGIONAL_MANAGER in roles and region_id:
+        scope |= Q(region_id=region_id)
+    return scope
+
+
+def reporting_region(user: AnyUser) -> int | None:
+    """The region whose municipalities' figures (side by side, with the region's totals) the user
+    sees as a regional manager, if any."""
+    if Role.REGIONAL_MANAGER in _roles(user):
+        return user.region_id  # type: ignore[union-attr]  # a user with a role is a User
+    return None
 
 
 def identity_lookup_scope(user: AnyUser) -> Q:

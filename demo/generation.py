@@ -344,8 +344,10 @@ def _reporting_create(year: int) -> None:
         for spec in catalogue.INDICATORS
     ]
     Indicator.objects.bulk_create(indicators)
+    municipality = municipality_from_settings()
     Target.objects.bulk_create(
         Target(
+            municipality=municipality,
             indicator=indicator,
             year=target_year,
             target_value=Decimal(spec.target),
