@@ -217,3 +217,24 @@ def test_a_municipalitys_manager_sees_their_own_figures(region, client: Client) 
     own = compute(Period.year_to_date(2026, 4).within(Scope.of([region["b"].pk])))
     assert own["placements-started"].numerator < compute(Period.year_to_date(2026, 4))["placements-started"].numerator
     assert tiles["placements-started"]["year_to_date"]["numerator"] in (None, own["placements-started"].numerator)
+
+
+def test_each_archive_holds_its_own_reports_only(region, client: Client) -> None:
+    from reporting.models import QuarterlyReport
+    from reporting.tests.factories import QuarterlyReportFactory
+
+    done = QuarterlyReport.Status.DONE
+    theirs = QuarterlyReportFactory(municipality=region["a"], status=done, version=1)
+    regional = QuarterlyReportFactory(municipality=None, region=region["region"], status=done, version=1)
+    client.force_login(RegionalManagerFactory(region=region["region"]))
+    assert list(client.get(reverse("reporting:archive")).context["reports"]) == [regional]
+    assert client.get(reverse("reporting:file", args=[theirs.pk, "pdf"])).status_code == 404
+    client.force_login(ManagerFactory(municipality=region["a"]))
+    assert list(client.get(reverse("reporting:archive")).context["reports"]) == [theirs]
+    assert client.get(reverse("reporting:file", args=[regional.pk, "pdf"])).status_code == 404
+    # Another region's manager sees neither.
+    other = RegionFactory(code="kusten", name="Kusten")
+    MunicipalityFactory(code="2480", region=other)
+    client.force_login(RegionalManagerFactory(region=other))
+    assert list(client.get(reverse("reporting:archive")).context["reports"]) == []
+    assert client.get(reverse("reporting:file", args=[regional.pk, "pdf"])).status_code == 404
