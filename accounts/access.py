@@ -15,6 +15,9 @@ The rules, by role:
   workplace, needs and supervisor record.
 - Managers see aggregates only (of their municipality: `municipality_scope`): no participant,
   placement or follow-up; workplaces and needs (not personal data) are readable for context.
+- Regional managers see the aggregated figures of their region's municipalities, side by side
+  with the region's totals (`reporting_municipalities`), and nothing else: no case file, no
+  register, no municipality outside their region.
 - Administrators (and the data protection officer, who has that role) handle data-subject
   requests: the register extract and erasure on request of anyone in their municipality
   (`data_subject_scope`, `erasure_scope`); a coordinator may produce the extract of their own team's
@@ -43,7 +46,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from .models import BreakGlassGrant, Role, User
+from .models import BreakGlassGrant, Municipality, Role, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -239,16 +242,21 @@ def database_municipalities(user: AnyUser) -> frozenset[int] | None:
     """Which municipalities' case-file rows the database lets the user's requests read at all
     (PostgreSQL row-level security, `accounts.tenancy`): the outer bound under the rules above, never
     a right to open anything. None: every municipality's, for a superuser (who sees all here too).
-    Otherwise the user's own municipality and, for a supervisor, the municipalities of the
-    participants in the placements they supervise (a supervisor's own placements reach past the
-    municipality, `ParticipantReach`). Anonymous or inactive users, and users without a municipality
-    who supervise nothing: none."""
+    Otherwise the user's own municipality, for a regional manager every municipality of the region,
+    and, for a supervisor, the municipalities of the participants in the placements they supervise
+    (a supervisor's own placements reach past the municipality, `ParticipantReach`). Anonymous or
+    inactive users, and users without a municipality who supervise nothing: none."""
     if _is_superuser(user):
         return None
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     municipalities = {user.municipality_id} if user.municipality_id else set()
-    if Role.SUPERVISOR in _roles(user):
+    roles = _roles(user)
+    if Role.REGIONAL_MANAGER in roles and user.region_id:
+        # The figures of every municipality of the region are computed from their case files' rows
+        # (reporting_municipalities); the rules above still open none of them.
+        municipalities.update(Municipality.objects.filter(region_id=user.region_id).values_list("pk", flat=True))
+    if Role.SUPERVISOR in roles:
         # Read before the user's own bound applies; under a stale one it could only find fewer.
         supervised = _supervised_placements(user).values_list("participant__municipality_id", flat=True)
         municipalities.update(supervised.order_by().distinct())
@@ -268,6 +276,30 @@ def municipality_scope(user: AnyUser, *, lookup: str = "municipality_id") -> Q:
         return EVERYTHING
     municipality_id = _municipality_of(user)
     return Q(**{lookup: municipality_id}) if municipality_id else NOTHING
+
+
+def reporting_municipalities(user: AnyUser) -> Q:
+    """The municipalities (rows of accounts.Municipality) whose aggregated figures the user sees: a
+    manager their own; a regional manager every one of their region, side by side; a superuser all.
+    Figures only, through reporting.disclosure: never a right to open a case file."""
+    if _is_superuser(user):
+        return EVERYTHING
+    roles = _roles(user)
+    scope = NOTHING
+    if Role.MANAGER in roles and _municipality_of(user):
+        scope |= Q(pk=_municipality_of(user))
+    region_id = user.region_id if user.is_authenticated else None
+    if Role.REGIONAL_MANAGER in roles and region_id:
+        scope |= Q(region_id=region_id)
+    return scope
+
+
+def reporting_region(user: AnyUser) -> int | None:
+    """The region whose municipalities' figures (side by side, with the region's totals) the user
+    sees as a regional manager, if any."""
+    if Role.REGIONAL_MANAGER in _roles(user):
+        return user.region_id  # type: ignore[union-attr]  # a user with a role is a User
+    return None
 
 
 def identity_lookup_scope(user: AnyUser) -> Q:

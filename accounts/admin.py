@@ -38,10 +38,12 @@ from sms.phone_numbers import phone_normalise
 from . import services
 from .models import (
     ROLES_NEEDING_APPROVAL,
+    ROLES_ONLY_A_SUPERUSER_GIVES,
     AccessLogEntry,
     AdminAuditEntry,
     ApiToken,
     Municipality,
+    Region,
     Role,
     RoleGrant,
     Team,
@@ -67,12 +69,23 @@ def _admin_user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+@admin.register(Region)
+class RegionAdmin(BoundedSearchAdmin):
+    """Regions, like municipalities, are a superuser's: no administrator holds a permission on them."""
+
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Region | None = None) -> bool:
+        return False  # its municipalities and regional managers point to it
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(BoundedSearchAdmin):
     """Municipalities are added and changed by a superuser only: no administrator holds a permission
     on them (ADMINISTRATOR_PERMISSIONS), since a municipality is the outer boundary of every rule."""
 
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "region"]
     search_fields = ["name", "code"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Municipality | None = None) -> bool:
@@ -176,7 +189,7 @@ class AdministratorUserChangeForm(_AdministratorUserFormMixin, UserChangeForm):
 class UserAdmin(_OwnMunicipalityAdmin, DjangoUserAdmin):
     fieldsets: ClassVar[_FieldsetSpec] = (
         *cast("_FieldsetSpec", DjangoUserAdmin.fieldsets),  # Django's UserAdmin sets them
-        (_("Platsa"), {"fields": ("municipality", "team", "phone", "is_integration")}),
+        (_("Platsa"), {"fields": ("municipality", "team", "region", "phone", "is_integration")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
@@ -189,7 +202,8 @@ class UserAdmin(_OwnMunicipalityAdmin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "municipality", "team", "is_active", "is_integration"]
     list_filter = ["municipality", "team", "groups", "is_active", "is_integration"]
     actions = ["send_password_reset", "log_out_everywhere"]
-    SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions", "is_staff")
+    # A region reaches past the administrator's municipality: a superuser's to set, as the role is.
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions", "is_staff", "region")
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> _FieldsetSpec:
         if request.user.is_superuser:
@@ -291,7 +305,7 @@ class RoleGrantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "role" in self.fields:  # not on the read-only view page
             cast(forms.ChoiceField, self.fields["role"]).choices = [
-                c for c in Role.choices if c[0] in ROLES_NEEDING_APPROVAL
+                c for c in Role.choices if c[0] in ROLES_NEEDING_APPROVAL - ROLES_ONLY_A_SUPERUSER_GIVES
             ]
             cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
                 is_superuser=False, is_active=True

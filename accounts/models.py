@@ -19,12 +19,17 @@ class Role(models.TextChoices):
     SUPERVISOR = "Supervisor", _("Supervisor")
     MANAGER = "Manager", _("Manager")
     ADMINISTRATOR = "Administrator", _("Administrator")
+    # The aggregated figures of every municipality of a region, side by side: no case file, no register.
+    REGIONAL_MANAGER = "RegionalManager", _("Regional manager")
 
 
 # Roles an administrator cannot give on their own: Coordinator and Supervisor open case files (and a
 # coordinator's team decides whose), Administrator could approve its holder's requests. Each needs a
-# second administrator's approval of a RoleGrant, or a superuser.
-ROLES_NEEDING_APPROVAL = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR})
+# second administrator's approval of a RoleGrant, or a superuser. Regional manager reaches past the
+# administrator's own municipality (the figures of the whole region): only a superuser gives it
+# (`accounts.services.role_grant_check` refuses a request for it).
+ROLES_NEEDING_APPROVAL = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.REGIONAL_MANAGER})
+ROLES_ONLY_A_SUPERUSER_GIVES = frozenset({Role.REGIONAL_MANAGER})
 
 
 # SCB's municipality codes: two digits of the county (län), two of the municipality within it.
@@ -38,6 +43,25 @@ def validate_municipality_code(value: str) -> None:
             _("Give the municipality code as SCB has it: four digits, beginning with the county code."),
             code="municipality_code",
         )
+
+
+class Region(models.Model):
+    """Municipalities that report together (a county's, or those one placement service serves): a
+    regional manager sees their figures side by side and the region's totals, never a case file.
+    Added in the admin by a superuser only."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    code = models.SlugField(
+        _("code"), max_length=30, unique=True, help_text=_("A short name for files and links, for example norrbotten.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Municipality(models.Model):
@@ -60,6 +84,15 @@ class Municipality(models.Model):
     letterhead_web = models.CharField(_("web address on the letterhead"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("region"),
+        help_text=_("The region whose figures the municipality's are part of, if any."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -116,6 +149,16 @@ class User(AbstractUser):
         verbose_name=_("municipality"),
         help_text=_("A team member belongs to the municipality of the team."),
     )
+    # A regional manager's region: whose municipalities' figures they see. Not a team member's.
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("region"),
+        help_text=_("For a regional manager: the region whose figures they see."),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     sessions_valid_after = models.DateTimeField(
         _("sessions valid after"),
@@ -144,6 +187,12 @@ class User(AbstractUser):
             raise error  # not on a field: the user forms do not all show both
         if self.team is not None:
             self.municipality_id = self.team.municipality_id
+        if self.region_id and self.team_id:
+            raise ValidationError(
+                _("A regional manager's region is not a team's: a user with a region has no team."), code="region_team"
+            )
+        if self.pk and Role.REGIONAL_MANAGER in self.roles and not self.region_id:
+            raise ValidationError(_("A regional manager needs a region."), code="regional_manager_region")
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -22,6 +22,7 @@ from .access_log import log_access
 from .admin_audit import log_admin_action
 from .models import (
     ROLES_NEEDING_APPROVAL,
+    ROLES_ONLY_A_SUPERUSER_GIVES,
     AccessAction,
     AdminAction,
     ApiToken,
@@ -171,6 +172,8 @@ def role_grant_check(*, user: User, role: str, team: Team | None, by: User) -> N
     """Whether `by` may ask for `role` (with `team`) for `user`; the request form shows the same messages."""
     if role not in ROLES_NEEDING_APPROVAL:
         raise ValidationError({"role": _("This role needs no approval: give it in the user form.")})
+    if role in ROLES_ONLY_A_SUPERUSER_GIVES:
+        raise ValidationError({"role": _("Only a superuser gives this role, in the user form.")})
     if role == Role.COORDINATOR and team is None:
         raise ValidationError({"team": _("A coordinator needs a team.")})
     if role != Role.COORDINATOR and team is not None:

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from reporting.indicators import quarter_of
 from reporting.services import report_figures_published
-from reporting.views import ReportRequestForm
+from reporting.views import ReportRequestForm, report_owner_for
 
 from .base import ApiViewMixin, as_form_data, form_errors
 
@@ -69,10 +69,15 @@ class ReportFiguresSerializer(serializers.Serializer):
     suppliers = serializers.ListField(child=serializers.DictField())
     left_social_assistance = serializers.ListField(child=serializers.DictField())
     computed_on = serializers.DateField()
+    municipalities = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text=_("A region's figures only: each municipality's indicators as its own report publishes them."),
+    )
 
 
 class ReportFiguresView(ApiViewMixin, APIView):
-    read_roles = frozenset({Role.MANAGER})
+    read_roles = frozenset({Role.MANAGER, Role.REGIONAL_MANAGER})
     write_roles = frozenset()
 
     @extend_schema(
@@ -90,7 +95,12 @@ class ReportFiguresView(ApiViewMixin, APIView):
         form = ReportRequestForm(data=as_form_data(params))
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
+        # The user's municipality's figures, or a regional manager's region's (with its municipalities
+        # side by side): the same as their quarterly report publishes.
         figures = report_figures_published(
-            year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], today=today
+            year=form.cleaned_data["year"],
+            quarter=form.cleaned_data["quarter"],
+            today=today,
+            owner=report_owner_for(request.user),
         )
         return Response(ReportFiguresSerializer(figures).data)

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Role, Team, User
+from accounts.models import Region, Role, Team, User
 from accounts.services import municipality_from_settings
 from participants.models import (
     Exit,
@@ -72,9 +72,12 @@ DEMO_USERS: dict[str, tuple[str, str, Role, str | None, bool]] = {
     "koordinator": ("Sara", "Lindqvist", Role.COORDINATOR, catalogue.NEWCOMER_TEAM, False),
     "handledare": ("Karin", "Sundqvist", Role.SUPERVISOR, None, False),
     "chef": ("Lena", "Berglund", Role.MANAGER, None, False),
+    "regionchef": ("Anders", "Nordin", Role.REGIONAL_MANAGER, None, False),
     "administrator": ("Johan", "Ek", Role.ADMINISTRATOR, None, False),
     "admin": ("Admin", "Platsa", Role.ADMINISTRATOR, None, True),
 }
+DEMO_REGION_CODE = "jamtland-harjedalen"
+DEMO_REGION_NAME = "Region Jämtland Härjedalen"
 PARTICIPANTS_PER_REPLICA = 500  # one more set of the catalogue's workplaces per this many participants
 CASELOAD = 70  # participants per coordinator, roughly
 KOORDINATOR_WEIGHT = 2  # the demo coordinator carries a double caseload, so their lists are full
@@ -252,15 +255,23 @@ def _users_create(
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
     demo: dict[str, User] = {}
     municipality = municipality_from_settings()
+    # The demo's region: its one municipality for now (the region of three comes with issue 19's demo).
+    region, _created = Region.objects.get_or_create(code=DEMO_REGION_CODE, defaults={"name": DEMO_REGION_NAME})
+    if municipality.region_id is None:
+        municipality.region = region
+        municipality.save(update_fields=["region"])
     for username, (first, last, role, team, superuser) in DEMO_USERS.items():
+        regional = role == Role.REGIONAL_MANAGER
         fields = {
             "first_name": first,
             "last_name": last,
             "email": email_for(first, last, DEMO_DOMAIN),
             "password": password,
             "team": teams[team] if team else None,
-            # Everyone in the demo belongs to its one municipality, a team member through the team.
-            "municipality": teams[team].municipality if team else municipality,
+            # Everyone in the demo belongs to its one municipality, a team member through the team; the
+            # regional manager to the region instead.
+            "municipality": None if regional else teams[team].municipality if team else municipality,
+            "region": region if regional else None,
             "is_active": True,
             "is_staff": superuser or role == Role.ADMINISTRATOR,
             "is_superuser": superuser,
@@ -344,8 +355,10 @@ def _reporting_create(year: int) -> None:
         for spec in catalogue.INDICATORS
     ]
     Indicator.objects.bulk_create(indicators)
+    municipality = municipality_from_settings()
     Target.objects.bulk_create(
         Target(
+            municipality=municipality,
             indicator=indicator,
             year=target_year,
             target_value=Decimal(spec.target),

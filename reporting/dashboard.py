@@ -38,18 +38,20 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts import tenancy
+from accounts.models import Region
 from outbox.services import BROKER_DOWN
 
 from .disclosure import protect_dashboard
 from .indicators import INDICATORS, STANDARD, Period, quarter_of, quarterly_series
 from .models import DashboardSummary, Indicator
-from .services import data_version, quarter_figures, report_figures
+from .scope import Owner, owner_filter, owners, scope_of, sole_municipality
+from .services import data_version, quarter_figures, regional_table, report_figures
 
 logger = logging.getLogger(__name__)
 
 # Bumped whenever the layout of `figures` changes: a summary in another layout is recomputed on
 # the next look instead of being shown.
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3
 # A burst of changes within this many seconds makes one refresh.
 DEBOUNCE_SECONDS = 5
 # A refresh queued this long ago and not started is taken as lost (a worker killed before it
@@ -94,41 +96,52 @@ def same_days_last_year(year: int, today: dt.date) -> Period:
     return Period(dt.date(year - 1, 1, 1), last_year, str(year - 1), as_of=last_year)
 
 
-def dashboard_figures_compute(*, year: int, today: dt.date) -> dict[str, Any]:
-    """Every figure the dashboard shows for the year, as of `today` (the slow part)."""
+def dashboard_figures_compute(*, year: int, today: dt.date, owner: Owner | None = None) -> dict[str, Any]:
+    """Every figure the owner's dashboard shows for the year, as of `today` (the slow part). A
+    region's has the table of its municipalities side by side, each as its own dashboard shows it,
+    and the region's totals are protected against it (reporting.disclosure)."""
+    owner = owner if owner is not None else sole_municipality()
     quarter = current_quarter(year, today)
+    scope = scope_of(owner)
     with translation.override(settings.LANGUAGE_CODE):
-        figures = report_figures(year, quarter, today=today, year_to_date_only=True)
-    figures["series"] = quarterly_series(year)
+        figures = report_figures(year, quarter, today=today, year_to_date_only=True, owner=owner)
+    figures["series"] = quarterly_series(year, scope)
     shares = [row["code"] for row in figures["indicators"] if row["unit"] == "percent"]  # type: ignore[attr-defined]  # JSON-shaped figures
-    figures["quarters"] = quarter_figures(codes=shares, year=year, until=quarter)
+    figures["quarters"] = quarter_figures(codes=shares, year=year, until=quarter, owner=owner)
     # The trend: the same days of the year before, indicator figures only (protected at render).
-    previous = same_days_last_year(year, today)
+    previous = same_days_last_year(year, today).within(scope)
     figures["previous"] = {code: function(previous).as_dict() for code, function in INDICATORS.items()}
+    municipalities = None
+    if isinstance(owner, Region):
+        municipalities = regional_table(
+            owner, published=lambda municipality: dashboard_figures_compute(year=year, today=today, owner=municipality)
+        )
     # Published here, once per refresh: small numbers and what would give them away are withheld
     # (reporting.disclosure), and the summary stores only what the page may show.
-    published = protect_dashboard(figures)
+    published = protect_dashboard(figures, municipalities=municipalities)
     published["labels"] = _indicator_labels()
     return published
 
 
-def dashboard_summary_refresh(*, year: int) -> DashboardSummary:
-    """Compute the year's figures and store them as its summary. Idempotent; safe to run twice at
-    once (the computation that started later wins)."""
-    # The summary is everyone's: computed in the database's system context, also when the first look
-    # at a year computes it in a manager's request (accounts.tenancy).
+def dashboard_summary_refresh(*, year: int, owner: Owner | None = None) -> DashboardSummary:
+    """Compute the owner's figures of the year and store them as its summary. Idempotent; safe to
+    run twice at once (the computation that started later wins)."""
+    # In the database's system context (accounts.tenancy), also when the first look at a year
+    # computes it in a manager's request: the owner's filter bounds it, and a region's spans several
+    # municipalities.
     with tenancy.municipality_scope(None):
-        return _summary_refresh(year=year)
+        return _summary_refresh(year=year, owner=owner if owner is not None else sole_municipality())
 
 
-def _summary_refresh(*, year: int) -> DashboardSummary:
+def _summary_refresh(*, year: int, owner: Owner) -> DashboardSummary:
+    owned = owner_filter(owner)
     started_at = timezone.now()
     begun = time.perf_counter()
     # From here on a change marks the summary stale again and queues the next refresh.
-    DashboardSummary.objects.filter(year=year).update(stale=False, refresh_queued_at=None)
+    DashboardSummary.objects.filter(year=year, **owned).update(stale=False, refresh_queued_at=None)
     version = data_version_key()
     today = timezone.localdate()
-    figures = dashboard_figures_compute(year=year, today=today)
+    figures = dashboard_figures_compute(year=year, today=today, owner=owner)
     values = {
         "figures": figures,
         "format": SUMMARY_FORMAT,
@@ -139,7 +152,9 @@ def _summary_refresh(*, year: int) -> DashboardSummary:
         "duration_ms": round((time.perf_counter() - begun) * 1000),
     }
     with transaction.atomic():
-        summary, created = DashboardSummary.objects.select_for_update().get_or_create(year=year, defaults=values)
+        summary, created = DashboardSummary.objects.select_for_update().get_or_create(
+            year=year, **owned, defaults=values
+        )
         if created or summary.started_at <= started_at:
             # `stale` and `refresh_queued_at` are left as they are: a change during the computation
             # has set them, and its refresh is on its way.
@@ -153,12 +168,21 @@ def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
-def dashboard_summary_queue(*, year: int) -> bool:
-    """Queue a refresh of the year's summary in DEBOUNCE_SECONDS, unless one is queued already.
-    Returns whether this call queued it. Nothing is queued in eager mode (see the module's text)."""
+def _task_args(year: int, owner: Owner) -> list[object]:
+    """The refresh task's arguments: ids only (reporting.tasks.refresh_dashboard_summary)."""
+    if isinstance(owner, Region):
+        return [year, None, owner.pk]
+    return [year, owner.pk, None]
+
+
+def dashboard_summary_queue(*, year: int, owner: Owner | None = None) -> bool:
+    """Queue a refresh of the owner's summary of the year in DEBOUNCE_SECONDS, unless one is queued
+    already. Returns whether this call queued it. Nothing is queued in eager mode (see the module's
+    text)."""
     if _eager():
         return False
-    queued = DashboardSummary.objects.filter(year=year, refresh_queued_at__isnull=True).update(
+    owner = owner if owner is not None else sole_municipality()
+    queued = DashboardSummary.objects.filter(year=year, refresh_queued_at__isnull=True, **owner_filter(owner)).update(
         refresh_queued_at=timezone.now()
     )
     if not queued:
@@ -166,7 +190,7 @@ def dashboard_summary_queue(*, year: int) -> bool:
     from .tasks import refresh_dashboard_summary
 
     try:
-        refresh_dashboard_summary.apply_async(args=[year], countdown=DEBOUNCE_SECONDS, retry=False)
+        refresh_dashboard_summary.apply_async(args=_task_args(year, owner), countdown=DEBOUNCE_SECONDS, retry=False)
     except BROKER_DOWN as exc:
         # Left marked as queued, so that requests do not each wait for the broker; the beat check
         # queues it again after LOST_AFTER.
@@ -175,11 +199,21 @@ def dashboard_summary_queue(*, year: int) -> bool:
     return True
 
 
+def _owners_with_a_summary(year: int) -> list[Owner]:
+    """The owners that have a summary of the year (a summary is made on the first look at it)."""
+    return [
+        summary.municipality or summary.region  # type: ignore[misc]  # one is set (ONE_OWNER)
+        for summary in DashboardSummary.objects.filter(year=year).select_related("municipality", "region")
+    ]
+
+
 def dashboard_summaries_mark_changed() -> None:
     """After a commit that changed what the figures rest on: every summary is stale, and this
-    year's is refreshed shortly (one refresh for a burst of changes)."""
+    year's are refreshed shortly (one refresh per owner for a burst of changes)."""
     DashboardSummary.objects.filter(stale=False).update(stale=True)
-    dashboard_summary_queue(year=timezone.localdate().year)
+    year = timezone.localdate().year
+    for owner in _owners_with_a_summary(year):
+        dashboard_summary_queue(year=year, owner=owner)
 
 
 def dashboard_summaries_check() -> int:
@@ -188,37 +222,41 @@ def dashboard_summaries_check() -> int:
     refreshes queued too long ago to still come, and queue this year's refresh if it is stale. A
     handful of small queries. Returns how many were marked."""
     today = timezone.localdate()
-    if not DashboardSummary.objects.filter(year=today.year).exists():
-        # After a deploy, or on the first of January: computed here, in the worker, so that the
-        # first manager to look does not wait for it.
-        dashboard_summary_refresh(year=today.year)
+    for owner in owners():
+        if not DashboardSummary.objects.filter(year=today.year, **owner_filter(owner)).exists():
+            # After a deploy, or on the first of January: computed here, in the worker, so that the
+            # first manager to look does not wait for it.
+            dashboard_summary_refresh(year=today.year, owner=owner)
     version = data_version_key()
     behind = DashboardSummary.objects.exclude(data_version=version, computed_on=today, format=SUMMARY_FORMAT)
     marked = behind.filter(stale=False).update(stale=True)
     lost = timezone.now() - LOST_AFTER
     DashboardSummary.objects.filter(refresh_queued_at__lt=lost).update(refresh_queued_at=None)
-    if DashboardSummary.objects.filter(year=today.year, stale=True).exists():
-        dashboard_summary_queue(year=today.year)
+    for summary in DashboardSummary.objects.filter(year=today.year, stale=True).select_related(
+        "municipality", "region"
+    ):
+        dashboard_summary_queue(year=today.year, owner=summary.municipality or summary.region)
     return marked
 
 
-def dashboard_summary_for_page(*, year: int) -> tuple[DashboardSummary, bool]:
-    """The summary the dashboard shows for the year, and whether it is being updated.
+def dashboard_summary_for_page(*, year: int, owner: Owner | None = None) -> tuple[DashboardSummary, bool]:
+    """The summary the owner's dashboard shows for the year, and whether it is being updated.
 
     One query when the summary is current; a stale one is shown as it is, and its refresh queued.
     The first look at a year (no summary yet, or one in an older layout) computes it here."""
-    summary = DashboardSummary.objects.filter(year=year).first()
+    owner = owner if owner is not None else sole_municipality()
+    summary = DashboardSummary.objects.filter(year=year, **owner_filter(owner)).first()
     if summary is None or summary.format != SUMMARY_FORMAT:
-        return dashboard_summary_refresh(year=year), False
+        return dashboard_summary_refresh(year=year, owner=owner), False
     outdated = summary.stale or summary.computed_on != timezone.localdate()
     if _eager():
         # No worker to refresh it: recompute now if the data has moved on (the version also sees
         # writes that sent no signal).
         if outdated or summary.data_version != data_version_key():
-            return dashboard_summary_refresh(year=year), False
+            return dashboard_summary_refresh(year=year, owner=owner), False
         return summary, False
     if outdated:
-        dashboard_summary_queue(year=year)
+        dashboard_summary_queue(year=year, owner=owner)
     return summary, outdated
 
 

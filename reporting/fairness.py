@@ -42,6 +42,7 @@ from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, Placement, Placem
 
 from .disclosure import protect_fairness
 from .indicators import STARTED
+from .scope import EVERYWHERE, Scope, facts
 
 AGE_BANDS = [(0, 24, "–24"), (25, 34, "25–34"), (35, 44, "35–44"), (45, 54, "45–54"), (55, 200, "55–")]
 UNKNOWN_AGE = "?"
@@ -136,8 +137,9 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
-def waiting_in(start: dt.date, end: dt.date) -> QuerySet[Participant]:
-    """The people mapped and waiting for a placement at some moment from `start` to `end` inclusive."""
+def waiting_in(start: dt.date, end: dt.date, scope: Scope = EVERYWHERE) -> QuerySet[Participant]:
+    """The people (of the scope's municipalities) mapped and waiting for a placement at some moment
+    from `start` to `end` inclusive."""
     begins, ends = _start_of(start), _start_of(end + dt.timedelta(days=1))
     history = StatusChange.objects.filter(participant=OuterRef("pk"))
     mapped = ParticipantStatus.MAPPED
@@ -145,8 +147,10 @@ def waiting_in(start: dt.date, end: dt.date) -> QuerySet[Participant]:
     before = history.filter(changed_at__lt=begins).order_by("-changed_at", "-pk")
     status_at_start = Subquery(before.values("to_status")[:1])
     without_history = ~Exists(history) & Q(status=mapped, status_changed_at__lt=ends)
-    return Participant.objects.alias(status_at_start=status_at_start).filter(
-        became_mapped | Q(status_at_start=mapped) | without_history
+    return (
+        facts(Participant, scope)
+        .alias(status_at_start=status_at_start)
+        .filter(became_mapped | Q(status_at_start=mapped) | without_history)
     )
 
 
@@ -192,13 +196,13 @@ def _grouped(queryset: QuerySet, dimension: str, year: int) -> QuerySet:
     return with_birth.annotate(group=Case(*bands, default=Value(UNKNOWN_AGE)))
 
 
-def fairness_counts(*, year: int, today: dt.date) -> dict[str, Table]:
+def fairness_counts(*, year: int, today: dt.date, scope: Scope = EVERYWHERE) -> dict[str, Table]:
     """The raw counts, nothing withheld: per dimension and group, the people waiting and of them those
     proposed, started and ended in work or studies. For `fairness`, and for tests."""
     start, end = dt.date(year, 1, 1), min(today, dt.date(year, 12, 31))
     if end < start:
         return {dimension: {} for dimension in DIMENSIONS}
-    waiting, measures = waiting_in(start, end), _measures(start, end)
+    waiting, measures = waiting_in(start, end, scope), _measures(start, end)
     result: dict[str, Table] = {}
     for dimension in DIMENSIONS:
         rows = _grouped(waiting, dimension, year).values("group").annotate(**measures).order_by("group")
@@ -280,10 +284,11 @@ def _tested(dimension: str, rows: list[dict[str, Any]], measure: str) -> list[tu
     ]
 
 
-def fairness(*, year: int, today: dt.date) -> dict[str, dict[str, Any]]:
+def fairness(*, year: int, today: dt.date, scope: Scope = EVERYWHERE) -> dict[str, dict[str, Any]]:
     """Per dimension: the groups with their published counts and rates, and per rate the test of
-    whether the groups differ (method, p-value, Holm-adjusted p-value over the page, flagged)."""
-    published = _published(fairness_counts(year=year, today=today))
+    whether the groups differ (method, p-value, Holm-adjusted p-value over the page, flagged), of
+    the scope's participants."""
+    published = _published(fairness_counts(year=year, today=today, scope=scope))
     result: dict[str, dict[str, Any]] = {}
     for dimension, table in published.items():
         rows = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from typing import cast
 
 from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -19,12 +20,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participants.models import Participant, TargetGroup
-from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, FollowUp, LaterOutcome, Placement, PlacementStatus
+from placements.models import (
+    ENDED_STATUSES,
+    WORK_OR_STUDIES,
+    FollowUp,
+    FollowUpQuerySet,
+    LaterOutcome,
+    Placement,
+    PlacementStatus,
+)
 from supervisors.models import Enrolment
 from taxonomy.working_days import add_working_days
 from workplaces.models import OrganisationKind
 
 from . import outcomes
+from .scope import EVERYWHERE, Scope, facts
 
 StrOrPromise = str | Promise
 STARTED = (PlacementStatus.ACTIVE, *ENDED_STATUSES)
@@ -37,12 +47,14 @@ def quarter_of(day: dt.date) -> int:
 
 @dataclass(frozen=True)
 class Period:
-    """A stretch of days, and the day its facts are read as of (None: today)."""
+    """A stretch of days, the day its facts are read as of (None: today), and whose facts count
+    (`scope`: the municipalities, reporting.scope; every indicator starts from `facts(Model, scope)`)."""
 
     start: dt.date
     end: dt.date
     label: str
     as_of: dt.date | None = None
+    scope: Scope = EVERYWHERE
 
     @property
     def until(self) -> dt.date:
@@ -52,6 +64,10 @@ class Period:
     def on(self, day: dt.date) -> Period:
         """The same period, read as things stood on `day`."""
         return replace(self, as_of=day)
+
+    def within(self, scope: Scope) -> Period:
+        """The same period, counting the facts of `scope`'s municipalities only."""
+        return replace(self, scope=scope)
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
@@ -84,17 +100,24 @@ def _share(numerator: int, denominator: int) -> Figure:
     return Figure(value=value, numerator=numerator, denominator=denominator)
 
 
+def placements(period: Period) -> QuerySet[Placement]:
+    """The placements the period's figures count: those of its scope's participants."""
+    return facts(Placement, period.scope)
+
+
 def started_in(period: Period) -> QuerySet[Placement]:
-    return Placement.objects.filter(status__in=STARTED, actual_start__range=(period.start, period.end))
+    return placements(period).filter(status__in=STARTED, actual_start__range=(period.start, period.end))
 
 
 def ended_in(period: Period) -> QuerySet[Placement]:
-    return Placement.objects.filter(status__in=ENDED_STATUSES, actual_end__range=(period.start, period.end))
+    return placements(period).filter(status__in=ENDED_STATUSES, actual_end__range=(period.start, period.end))
 
 
 def active_during(period: Period) -> QuerySet[Placement]:
-    return Placement.objects.filter(status__in=STARTED, actual_start__lte=period.end).filter(
-        Q(actual_end__isnull=True) | Q(actual_end__gte=period.start)
+    return (
+        placements(period)
+        .filter(status__in=STARTED, actual_start__lte=period.end)
+        .filter(Q(actual_end__isnull=True) | Q(actual_end__gte=period.start))
     )
 
 
@@ -127,7 +150,7 @@ def work_or_studies_at_end(period: Period) -> Figure:
 
 def _ninety_day_point_in(period: Period) -> QuerySet[Placement]:
     """Placements whose 90-day point (the day 90 days after the actual end) fell in the period."""
-    return Placement.objects.filter(
+    return placements(period).filter(
         status__in=ENDED_STATUSES,
         actual_end__range=(period.start - dt.timedelta(days=90), period.end - dt.timedelta(days=90)),
     )
@@ -137,7 +160,7 @@ def work_or_studies_90_days(period: Period) -> Figure:
     """Of the placements whose 90-day point fell in the period and whose 90-day outcome was recorded by
     the period's end, the share then in work or studies."""
     as_of = period.until
-    later = LaterOutcome.objects.filter(
+    later = facts(LaterOutcome, period.scope).filter(
         days_after=90, recorded_on__lte=as_of, placement__in=_ninety_day_point_in(period)
     )
     figures = later.aggregate(all=Count("pk"), good=Count("pk", filter=Q(outcome__in=WORK_OR_STUDIES)))
@@ -184,7 +207,11 @@ def follow_ups_on_time(period: Period) -> Figure:
     deadline = Case(
         *[When(due_date=day, then=Value(last)) for day, last in deadlines.items()], output_field=DateField()
     )
-    due = FollowUp.objects.not_cancelled().filter(scheduled=True, due_date__range=(period.start, as_of))
+    due = (
+        cast(FollowUpQuerySet, facts(FollowUp, period.scope))
+        .not_cancelled()
+        .filter(scheduled=True, due_date__range=(period.start, as_of))
+    )
     on_time = Q(done_on__isnull=False, done_on__lte=deadline) & Q(done_on__lte=as_of)
     # Late: not done in time, and the five days ran out before the period's end.
     decided = on_time | Q(due_date__in=[day for day, last in deadlines.items() if last < as_of])
@@ -194,9 +221,9 @@ def follow_ups_on_time(period: Period) -> Figure:
 
 def supervisors_trained(period: Period) -> Figure:
     return _count(
-        Enrolment.objects.filter(completed_on__range=(period.start, period.end)).aggregate(
-            n=Count("supervisor", distinct=True)
-        )["n"]
+        facts(Enrolment, period.scope)
+        .filter(completed_on__range=(period.start, period.end))
+        .aggregate(n=Count("supervisor", distinct=True))["n"]
     )
 
 
@@ -217,7 +244,7 @@ def newcomers_in_work_or_studies(period: Period) -> Figure:
         status__in=STARTED,
         actual_start__lte=last_day,
     )
-    people = Participant.objects.filter(
+    people = facts(Participant, period.scope).filter(
         target_group=TargetGroup.NEWCOMER, establishment_programme_end__range=(period.start, as_of)
     )
     figures = people.aggregate(all=Count("pk"), good=Count("pk", filter=Exists(ended_well) | Exists(working)))
@@ -226,13 +253,16 @@ def newcomers_in_work_or_studies(period: Period) -> Figure:
 
 def left_social_assistance(period: Period) -> Figure:
     """Participants who stopped needing social assistance in the period."""
-    return _count(Participant.objects.filter(social_assistance_ended_on__range=(period.start, period.end)).count())
+    return _count(
+        facts(Participant, period.scope).filter(social_assistance_ended_on__range=(period.start, period.end)).count()
+    )
 
 
 def left_social_assistance_by_source(period: Period) -> list[dict[str, object]]:
     """The same, per referral source (GROUP BY)."""
     rows = (
-        Participant.objects.filter(social_assistance_ended_on__range=(period.start, period.end))
+        facts(Participant, period.scope)
+        .filter(social_assistance_ended_on__range=(period.start, period.end))
         .values("referral_source")
         .annotate(left=Count("pk"))
         .order_by("referral_source")
@@ -387,7 +417,10 @@ STANDARD: dict[str, Definition] = {
         gettext_lazy("Distinct supervisors who completed the supervisor training in the period"),
         None,
         gettext_lazy("the date the training was completed"),
-        gettext_lazy("every supervisor, with or without a placement"),
+        gettext_lazy(
+            "the supervisors of the municipality's placements (any placement, a proposed one too); a supervisor "
+            "who supervises for several municipalities counts in each, and once in the region"
+        ),
         "count",
     ),
     "left-social-assistance": Definition(
@@ -478,7 +511,7 @@ PERIOD_METHOD = gettext_lazy(
 
 
 def compute(period: Period) -> dict[str, Figure]:
-    """Every indicator for the period, as read on `period.as_of` (today if None)."""
+    """Every indicator for the period, as read on `period.as_of` (today if None), of its scope."""
     return {code: function(period) for code, function in INDICATORS.items()}
 
 
@@ -495,7 +528,8 @@ def breakdown(period: Period, dimension: str) -> list[dict[str, object]]:
     """Placements started in the period, and their outcomes, per value of a dimension (GROUP BY)."""
     field = BREAKDOWNS[dimension]
     rows = (
-        Placement.objects.filter(status__in=STARTED)
+        placements(period)
+        .filter(status__in=STARTED)
         .filter(Q(actual_start__range=(period.start, period.end)) | Q(actual_end__range=(period.start, period.end)))
         .values(key=F(field))
         .annotate(
@@ -523,23 +557,31 @@ def breakdown(period: Period, dimension: str) -> list[dict[str, object]]:
     ]
 
 
-def quarterly_series(year: int) -> dict[str, list[int | None]]:
+def quarterly_series(year: int, scope: Scope = EVERYWHERE) -> dict[str, list[int | None]]:
     """Per quarter of the year: placements started, ended, ended in work or studies, and the people
-    matched so far (cumulative). Two aggregate queries."""
+    matched so far (cumulative), of the scope's participants. Two aggregate queries."""
     quarters = [Period.quarter(year, q) for q in range(1, 5)]
-    started = Placement.objects.filter(status__in=STARTED, actual_start__year=year).aggregate(
-        **{f"q{i}": Count("pk", filter=Q(actual_start__range=(p.start, p.end))) for i, p in enumerate(quarters, 1)},
-        **{
-            f"matched{i}": Count("participant", distinct=True, filter=Q(actual_start__lte=p.end))
-            for i, p in enumerate(quarters, 1)
-        },
+    started = (
+        facts(Placement, scope)
+        .filter(status__in=STARTED, actual_start__year=year)
+        .aggregate(
+            **{f"q{i}": Count("pk", filter=Q(actual_start__range=(p.start, p.end))) for i, p in enumerate(quarters, 1)},
+            **{
+                f"matched{i}": Count("participant", distinct=True, filter=Q(actual_start__lte=p.end))
+                for i, p in enumerate(quarters, 1)
+            },
+        )
     )
-    ended = Placement.objects.filter(status__in=ENDED_STATUSES, actual_end__year=year).aggregate(
-        **{f"q{i}": Count("pk", filter=Q(actual_end__range=(p.start, p.end))) for i, p in enumerate(quarters, 1)},
-        **{
-            f"good{i}": Count("pk", filter=Q(actual_end__range=(p.start, p.end), outcome__in=WORK_OR_STUDIES))
-            for i, p in enumerate(quarters, 1)
-        },
+    ended = (
+        facts(Placement, scope)
+        .filter(status__in=ENDED_STATUSES, actual_end__year=year)
+        .aggregate(
+            **{f"q{i}": Count("pk", filter=Q(actual_end__range=(p.start, p.end))) for i, p in enumerate(quarters, 1)},
+            **{
+                f"good{i}": Count("pk", filter=Q(actual_end__range=(p.start, p.end), outcome__in=WORK_OR_STUDIES))
+                for i, p in enumerate(quarters, 1)
+            },
+        )
     )
     return {
         "started": [started[f"q{i}"] for i in range(1, 5)],

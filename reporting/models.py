@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -10,6 +12,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from taxonomy.models import NamedInTwoLanguages, english_active
+
+if TYPE_CHECKING:
+    from accounts.models import Municipality, Region
+
+# A report or a dashboard summary is one municipality's or one region's, never both or neither.
+ONE_OWNER = Q(municipality__isnull=False, region__isnull=True) | Q(municipality__isnull=True, region__isnull=False)
 
 
 class StrategyGoal(models.Model):
@@ -82,8 +90,12 @@ class Indicator(NamedInTwoLanguages, models.Model):  # noqa: DJ008  # __str__ is
 
 
 class Target(models.Model):
-    """A target for an indicator, for a year or for one quarter of it, with a baseline."""
+    """A municipality's target for an indicator (its strategy's), for a year or for one quarter of
+    it, with a baseline. The indicator and its definition are shared by every municipality."""
 
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="targets", verbose_name=_("municipality")
+    )
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
     )
@@ -98,7 +110,7 @@ class Target(models.Model):
     )
 
     class Meta:
-        ordering = ["indicator", "year", "quarter"]
+        ordering = ["municipality", "indicator", "year", "quarter"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
@@ -108,10 +120,12 @@ class Target(models.Model):
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="target_year_range"),
             models.CheckConstraint(condition=Q(target_value__gte=0), name="target_value_not_negative"),
             models.UniqueConstraint(
-                fields=["indicator", "year"], condition=Q(quarter__isnull=True), name="target_one_per_indicator_year"
+                fields=["municipality", "indicator", "year"],
+                condition=Q(quarter__isnull=True),
+                name="target_one_per_indicator_year",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "year", "quarter"],
+                fields=["municipality", "indicator", "year", "quarter"],
                 condition=Q(quarter__isnull=False),
                 name="target_one_per_indicator_quarter",
             ),
@@ -147,6 +161,18 @@ class QuarterlyReport(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    # Whose figures: one municipality's, or a region's (every municipality of it, side by side).
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -182,9 +208,26 @@ class QuarterlyReport(models.Model):
         verbose_name_plural = _("quarterly reports")
         constraints = [
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"),
-            models.UniqueConstraint(fields=["year", "quarter", "version"], name="report_unique_version"),
+            models.CheckConstraint(condition=ONE_OWNER, name="report_of_a_municipality_or_a_region"),
             models.UniqueConstraint(
-                fields=["year", "quarter"], condition=Q(is_current=True), name="report_one_current_per_quarter"
+                fields=["municipality", "year", "quarter", "version"],
+                condition=Q(municipality__isnull=False),
+                name="report_unique_version",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "year", "quarter", "version"],
+                condition=Q(region__isnull=False),
+                name="report_unique_version_region",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "year", "quarter"],
+                condition=Q(is_current=True, municipality__isnull=False),
+                name="report_one_current_per_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "year", "quarter"],
+                condition=Q(is_current=True, region__isnull=False),
+                name="report_one_current_per_quarter_region",
             ),
             models.CheckConstraint(
                 condition=~Q(preliminary=True, is_current=True), name="report_preliminary_never_current"
@@ -194,13 +237,30 @@ class QuarterlyReport(models.Model):
     def __str__(self) -> str:
         return f"{self.year} Q{self.quarter} v{self.version}"
 
+    @property
+    def owner(self) -> Municipality | Region:
+        """The municipality or the region whose report it is."""
+        return self.municipality or self.region  # type: ignore[return-value]  # one is set (ONE_OWNER)
+
 
 class DashboardSummary(models.Model):
     """The manager dashboard's figures for a year, computed in the background (reporting.dashboard)
     so that the page answers at once. `stale` marks a summary the data has moved on from since; the
     page then still shows it, says when it was computed, and a refresh is queued."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    # Whose figures: one municipality's, or a region's (every municipality of it, side by side).
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     format = models.PositiveSmallIntegerField(
         _("format"), default=0, help_text=_("The layout of the figures; a summary in an older layout is recomputed.")
@@ -216,6 +276,15 @@ class DashboardSummary(models.Model):
     class Meta:
         verbose_name = _("dashboard summary")
         verbose_name_plural = _("dashboard summaries")
+        constraints = [
+            models.CheckConstraint(condition=ONE_OWNER, name="summary_of_a_municipality_or_a_region"),
+            models.UniqueConstraint(
+                fields=["municipality", "year"], condition=Q(municipality__isnull=False), name="summary_one_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "year"], condition=Q(region__isnull=False), name="summary_one_per_year_region"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} ({self.computed_at:%Y-%m-%d %H:%M})"

@@ -38,6 +38,8 @@ from participants.models import (
     WorkLength,
 )
 
+from .scope import facts
+
 if TYPE_CHECKING:
     from .indicators import Figure, Period
 
@@ -77,9 +79,13 @@ def exits_in(period: Period) -> Q:
 def _people_who_left(period: Period, **counts: Q) -> dict[str, int]:
     """Distinct people who left in the period (`all`), and among them those with an exit matching each
     condition: one aggregate query. A person who left twice in the period counts once."""
-    return Exit.objects.filter(exits_in(period)).aggregate(
-        all=Count("participant", distinct=True),
-        **{name: Count("participant", distinct=True, filter=condition) for name, condition in counts.items()},
+    return (
+        facts(Exit, period.scope)
+        .filter(exits_in(period))
+        .aggregate(
+            all=Count("participant", distinct=True),
+            **{name: Count("participant", distinct=True, filter=condition) for name, condition in counts.items()},
+        )
     )
 
 
@@ -121,8 +127,10 @@ def _programme_status_population(period: Period) -> Q:
 def newcomers_work_or_studies_90_days(period: Period) -> Figure:
     """Of the newcomers whose establishment programme ended 90 days before a day in the period, and whose
     status then is recorded by the period's end, the share in work or studies."""
-    figures = ProgrammeStatus.objects.filter(_programme_status_population(period)).aggregate(
-        all=Count("pk"), good=Count("pk", filter=PROGRAMME_WORK | PROGRAMME_STUDIES)
+    figures = (
+        facts(ProgrammeStatus, period.scope)
+        .filter(_programme_status_population(period))
+        .aggregate(all=Count("pk"), good=Count("pk", filter=PROGRAMME_WORK | PROGRAMME_STUDIES))
     )
     return _share(figures["good"], figures["all"])
 
@@ -131,7 +139,8 @@ def exits_by_reason(period: Period) -> list[dict[str, object]]:
     """People who left in the period, per reason of their exit (GROUP BY). Raw counts: outputs that show
     them apply the disclosure rules."""
     rows = (
-        Exit.objects.filter(exits_in(period))
+        facts(Exit, period.scope)
+        .filter(exits_in(period))
         .values("reason")
         .annotate(people=Count("participant", distinct=True))
         .order_by("reason")
@@ -143,10 +152,14 @@ def programme_status_missing(period: Period) -> Figure:
     """Newcomers whose 90 days after the programme ran out in the period without a status recorded by the
     period's end: what the 90-day share leaves out."""
     offset = dt.timedelta(days=PROGRAMME_STATUS_DAYS)
-    people = Participant.objects.filter(
-        target_group=TargetGroup.NEWCOMER,
-        establishment_programme_end__range=(period.start - offset, period.end - offset),
-    ).exclude(programme_status__recorded_on__lte=period.end)
+    people = (
+        facts(Participant, period.scope)
+        .filter(
+            target_group=TargetGroup.NEWCOMER,
+            establishment_programme_end__range=(period.start - offset, period.end - offset),
+        )
+        .exclude(programme_status__recorded_on__lte=period.end)
+    )
     return _count(people.count())
 
 

@@ -29,8 +29,8 @@ class ManagerOverview:
 
 
 def manager_overview(*, user: User, today: dt.date) -> ManagerOverview:
-    """The key figures of the year so far in the user's municipality, in one aggregate query.
-    (The target is not yet a municipality's own: targets get the municipality key next.)"""
+    """The key figures of the year so far in the user's municipality, in one aggregate query, and
+    its target for people matched."""
     year = today.year
     figures = Placement.objects.filter(municipality_scope(user, lookup="participant__municipality_id")).aggregate(
         matched=Count("participant", distinct=True, filter=Q(actual_start__year=year)),
@@ -42,7 +42,9 @@ def manager_overview(*, user: User, today: dt.date) -> ManagerOverview:
         ),
     )
     target = (
-        Target.objects.filter(indicator__code=MATCHED_INDICATOR, year=year, quarter__isnull=True)
+        Target.objects.filter(
+            municipality_scope(user), indicator__code=MATCHED_INDICATOR, year=year, quarter__isnull=True
+        )
         .values_list("target_value", flat=True)
         .first()
     )

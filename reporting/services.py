@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone, translation
 
-from accounts.models import User
+from accounts.models import Municipality, Region, User
 from outbox.services import outbox_enqueue
 from participants.models import Participant, ParticipantStatus, StatusChange
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, Placement
@@ -31,6 +32,7 @@ from .indicators import (
     quarter_of,
 )
 from .models import Indicator, QuarterlyReport, Target
+from .scope import Owner, facts, owner_filter, owners, scope_of, sole_municipality
 from .status import status
 
 logger = logging.getLogger(__name__)
@@ -47,11 +49,24 @@ def previous_quarter(today: dt.date) -> tuple[int, int]:
     return (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
 
 
+def _owner(owner: Owner | None) -> Owner:
+    return owner if owner is not None else sole_municipality()
+
+
 @transaction.atomic
-def quarterly_report_request(*, year: int, quarter: int, by: User | None) -> QuarterlyReport:
-    """A new version of the quarter's report, waiting to be generated (the earlier ones are kept)."""
-    latest = QuarterlyReport.objects.select_for_update().filter(year=year, quarter=quarter).aggregate(v=Max("version"))
+def quarterly_report_request(
+    *, year: int, quarter: int, by: User | None, owner: Owner | None = None
+) -> QuarterlyReport:
+    """A new version of the owner's (a municipality's or a region's) report of the quarter, waiting to
+    be generated (the earlier ones are kept). No owner: the installation's only municipality."""
+    owned = owner_filter(_owner(owner))
+    latest = (
+        QuarterlyReport.objects.select_for_update()
+        .filter(year=year, quarter=quarter, **owned)
+        .aggregate(v=Max("version"))
+    )
     report = QuarterlyReport(
+        **owned,
         year=year,
         quarter=quarter,
         version=(latest["v"] or 0) + 1,
@@ -64,9 +79,9 @@ def quarterly_report_request(*, year: int, quarter: int, by: User | None) -> Qua
 
 
 @transaction.atomic
-def quarterly_report_queue(*, year: int, quarter: int, by: User | None) -> QuarterlyReport:
+def quarterly_report_queue(*, year: int, quarter: int, by: User | None, owner: Owner | None = None) -> QuarterlyReport:
     """Request a new version and queue its generation; the work is kept if the broker is down."""
-    report = quarterly_report_request(year=year, quarter=quarter, by=by)
+    report = quarterly_report_request(year=year, quarter=quarter, by=by, owner=owner)
     outbox_enqueue(
         task_name="reporting.tasks.generate_quarterly_report",
         args=[report.year, report.quarter, report.pk],
@@ -75,26 +90,34 @@ def quarterly_report_queue(*, year: int, quarter: int, by: User | None) -> Quart
     return report
 
 
-def unfinished_or_new(*, year: int, quarter: int) -> QuarterlyReport:
+def unfinished_or_new(*, year: int, quarter: int, owner: Owner | None = None) -> QuarterlyReport:
     """The version a (re)run should work on: an unfinished one if a run was interrupted, else a new one."""
+    owner = _owner(owner)
     unfinished = (
-        QuarterlyReport.objects.filter(year=year, quarter=quarter)
+        QuarterlyReport.objects.filter(year=year, quarter=quarter, **owner_filter(owner))
         .exclude(status=QuarterlyReport.Status.DONE)
         .order_by("-version")
         .first()
     )
-    return unfinished or quarterly_report_request(year=year, quarter=quarter, by=None)
+    return unfinished or quarterly_report_request(year=year, quarter=quarter, by=None, owner=owner)
 
 
-def scheduled_or_new(*, year: int, quarter: int) -> QuarterlyReport:
+def scheduled_or_new(*, year: int, quarter: int, owner: Owner | None = None) -> QuarterlyReport:
     """The version the schedule works on: the one it made before (a second run, or a retry after
     a crash, continues it), else a new one."""
+    owner = _owner(owner)
     scheduled = (
-        QuarterlyReport.objects.filter(year=year, quarter=quarter, requested_by__isnull=True)
+        QuarterlyReport.objects.filter(year=year, quarter=quarter, requested_by__isnull=True, **owner_filter(owner))
         .order_by("-version")
         .first()
     )
-    return scheduled or quarterly_report_request(year=year, quarter=quarter, by=None)
+    return scheduled or quarterly_report_request(year=year, quarter=quarter, by=None, owner=owner)
+
+
+def scheduled_reports(*, year: int, quarter: int) -> list[QuarterlyReport]:
+    """The versions the schedule works on, one per municipality and one per region (`scheduled_or_new`).
+    The municipalities' come first: a region's report is protected against theirs."""
+    return [scheduled_or_new(year=year, quarter=quarter, owner=owner) for owner in owners()]
 
 
 def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
@@ -114,7 +137,7 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     try:
         preliminary = quarter_unfinished(year=report.year, quarter=report.quarter)
         with translation.override("sv"):  # the snapshot is the Swedish report
-            figures = report_figures_published(year=report.year, quarter=report.quarter)
+            figures = report_figures_published(year=report.year, quarter=report.quarter, owner=report.owner)
         figures["preliminary"] = preliminary
         pdf = report_pdf(figures)
         xlsx = report_xlsx(figures)
@@ -124,15 +147,20 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         )
         logger.exception("quarterly report %s failed", report.pk)
         raise
+    owned = owner_filter(report.owner)
     earlier = (
         QuarterlyReport.objects.filter(
-            year=report.year, quarter=report.quarter, status=QuarterlyReport.Status.DONE, version__lt=report.version
+            year=report.year,
+            quarter=report.quarter,
+            status=QuarterlyReport.Status.DONE,
+            version__lt=report.version,
+            **owned,
         )
         .order_by("-version")
         .first()
     )
     changes = figure_changes(earlier.figures, figures) if earlier else []
-    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}{'-preliminar' if preliminary else ''}"
+    name = report_file_name(report, preliminary=preliminary)
     with transaction.atomic():
         locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
         locked.figures = figures
@@ -143,7 +171,7 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
         locked.status = QuarterlyReport.Status.DONE
         locked.preliminary = preliminary
         if not preliminary:
-            QuarterlyReport.objects.filter(year=locked.year, quarter=locked.quarter, is_current=True).update(
+            QuarterlyReport.objects.filter(year=locked.year, quarter=locked.quarter, is_current=True, **owned).update(
                 is_current=False
             )
             locked.is_current = True
@@ -152,8 +180,15 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     return locked
 
 
+def report_file_name(report: QuarterlyReport, *, preliminary: bool) -> str:
+    """The report's file name without the extension: the owner's code, the quarter and the version."""
+    owner = report.owner
+    draft = "-preliminar" if preliminary else ""
+    return f"platsa-{owner.code}-{report.year}-q{report.quarter}-v{report.version}{draft}"
+
+
 # The parts of a snapshot that are figures; the rest (when it was computed, names, definitions) is not.
-FIGURE_TABLES = ("breakdowns", "funnel", "suppliers", "left_social_assistance")
+FIGURE_TABLES = ("breakdowns", "funnel", "suppliers", "left_social_assistance", "municipalities")
 
 
 def figure_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -175,15 +210,23 @@ def figure_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def report_figures(
-    year: int, quarter: int, today: dt.date | None = None, *, year_to_date_only: bool = False
+    year: int,
+    quarter: int,
+    today: dt.date | None = None,
+    *,
+    year_to_date_only: bool = False,
+    owner: Owner | None = None,
 ) -> dict[str, object]:
-    """Every figure of the report as plain data, raw: what is stored and shown is
+    """Every figure of the owner's report as plain data, raw: what is stored and shown is
     `reporting.disclosure.protect_report` of it. The dashboard shows the year to date only and
-    leaves the quarter out."""
+    leaves the quarter out. `owner`: the municipality, or the region (the facts of every municipality
+    of it, and no targets: targets are a municipality's); None counts the whole database, with the
+    targets of a single-municipality installation."""
     today = today or timezone.localdate()
+    scope = scope_of(owner)
     periods = {
-        "quarter": Period.quarter(year, quarter).on(today),
-        "year_to_date": Period.year_to_date(year, quarter).on(today),
+        "quarter": Period.quarter(year, quarter).on(today).within(scope),
+        "year_to_date": Period.year_to_date(year, quarter).on(today).within(scope),
     }
     if year_to_date_only:
         del periods["quarter"]
@@ -192,7 +235,8 @@ def report_figures(
     targets: dict[str, Target] = {}
     quarter_targets: dict[str, Target] = {}
     for t in (
-        Target.objects.filter(year=year)
+        _targets_of(owner)
+        .filter(year=year)
         .filter(Q(quarter__isnull=True) | Q(quarter=quarter))
         .select_related("indicator")
     ):
@@ -255,7 +299,18 @@ def report_figures(
     }
 
 
-def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, dict[int, dict[str, object]]]:
+def _targets_of(owner: Owner | None) -> QuerySet[Target]:
+    """The owner's targets: a municipality's own; a region has none (its municipalities' are theirs)."""
+    if owner is None:
+        return Target.objects.all()
+    if isinstance(owner, Region):
+        return Target.objects.none()
+    return Target.objects.filter(municipality=owner)
+
+
+def quarter_figures(
+    *, codes: list[str], year: int, until: int, owner: Owner | None = None
+) -> dict[str, dict[int, dict[str, object]]]:
     """The given indicators' figure in each ended quarter of the year before quarter `until`, as the
     quarter's current (final) report holds it: code -> {quarter: figure}. For the forecast of a share
     (its trend over the quarters). One query, and no indicator is computed again: a quarter without
@@ -264,9 +319,9 @@ def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, dic
         return {}
     wanted = set(codes)
     found: dict[str, dict[int, dict[str, object]]] = {}
-    rows = QuarterlyReport.objects.filter(year=year, quarter__lt=until, is_current=True).values_list(
-        "quarter", "figures__indicators"
-    )
+    rows = QuarterlyReport.objects.filter(
+        year=year, quarter__lt=until, is_current=True, **owner_filter(_owner(owner))
+    ).values_list("quarter", "figures__indicators")
     for quarter, indicators in rows:
         for row in indicators or []:
             if row.get("code") in wanted and isinstance(row.get("quarter"), dict):
@@ -274,11 +329,20 @@ def quarter_figures(*, codes: list[str], year: int, until: int) -> dict[str, dic
     return found
 
 
-def report_figures_published(*, year: int, quarter: int, today: dt.date | None = None) -> dict[str, object]:
+def report_figures_published(
+    *, year: int, quarter: int, today: dt.date | None = None, owner: Owner | None = None
+) -> dict[str, object]:
     """The report's figures as they may be published (stored, printed, served by the API): small
     numbers withheld, and further cells so that none can be worked out, also against the published
-    reports of the quarters before and after (their year-to-date difference is this quarter)."""
-    published = QuarterlyReport.objects.filter(year=year, is_current=True, status=QuarterlyReport.Status.DONE)
+    reports of the quarters before and after (their year-to-date difference is this quarter).
+
+    A region's report also has the table of its municipalities side by side (`regional_table`), each
+    as that municipality's own report publishes it, and the region's figures are protected against
+    it: a figure withheld for a small municipality cannot be worked out as the total minus the others."""
+    owner = _owner(owner)
+    published = QuarterlyReport.objects.filter(
+        year=year, is_current=True, status=QuarterlyReport.Status.DONE, **owner_filter(owner)
+    )
     neighbours = {
         r.quarter: r.figures
         for r in published.filter(quarter__in=(quarter - 1, quarter, quarter + 1)).only("quarter", "figures")
@@ -286,8 +350,38 @@ def report_figures_published(*, year: int, quarter: int, today: dt.date | None =
     # The following quarter was protected against this one's published version, if there is one:
     # leaving it out then makes a regeneration on unchanged facts give the stored figures exactly.
     following = None if quarter in neighbours else neighbours.get(quarter + 1)
-    raw = report_figures(year, quarter, today)
-    return protect_report(raw, previous=neighbours.get(quarter - 1), following=following)
+    raw = report_figures(year, quarter, today, owner=owner)
+    municipalities = None
+    if isinstance(owner, Region):
+        municipalities = regional_table(
+            owner,
+            published=lambda municipality: report_figures_published(
+                year=year, quarter=quarter, today=today, owner=municipality
+            ),
+        )
+    return protect_report(raw, previous=neighbours.get(quarter - 1), following=following, municipalities=municipalities)
+
+
+def regional_table(region: Region, *, published: Callable[[Municipality], dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each municipality of the region with its indicators as its own publication has them
+    (`published`: its report's, or its dashboard's, figures as shown): the columns of the regional
+    table. The same definitions and the same disclosure control as the municipality's own."""
+    table = []
+    for municipality in region.municipalities.order_by("name"):
+        figures = published(municipality)
+        periods = list(figures["periods"])
+        table.append(
+            {
+                "id": municipality.pk,
+                "code": municipality.code,
+                "name": municipality.name,
+                "indicators": [
+                    {"code": row["code"], "unit": row["unit"], **{period: row[period] for period in periods}}
+                    for row in figures["indicators"]
+                ],
+            }
+        )
+    return table
 
 
 def funnel(period: Period) -> list[dict[str, object]]:
@@ -303,7 +397,7 @@ def funnel(period: Period) -> list[dict[str, object]]:
     placements = Placement.objects.filter(participant=OuterRef("pk"), status__in=STARTED)
     placed = placements.filter(actual_start__lte=until)
     ended = placements.filter(status__in=ENDED_STATUSES, actual_end__lte=until)
-    referred = Participant.objects.filter(referral_date__range=(period.start, until))
+    referred = facts(Participant, period.scope).filter(referral_date__range=(period.start, until))
     figures = referred.aggregate(
         referred=Count("pk"),
         mapped=Count("pk", filter=Exists(mapped) | Exists(placed)),
@@ -330,26 +424,53 @@ def targets_save(
     values: dict[int, tuple[Decimal | None, Decimal | None]],
     quarters: dict[int, dict[int, Decimal | None]] | None = None,
     by: User | None,
+    municipality: Municipality | None = None,
 ) -> int:
-    """Set the yearly target and baseline of each indicator (id -> (target, baseline)), and its
-    target for each quarter (id -> {quarter: target}); an empty target removes it. All or nothing.
-    Returns how many yearly targets the year has afterwards."""
+    """Set the municipality's yearly target and baseline of each indicator (id -> (target,
+    baseline)), and its target for each quarter (id -> {quarter: target}); an empty target removes
+    it. All or nothing. Returns how many yearly targets the year has afterwards. No municipality: the
+    installation's only one."""
+    municipality = municipality or sole_municipality()
     for indicator_id, (target_value, baseline) in values.items():
-        _target_set(indicator_id=indicator_id, year=year, quarter=None, value=target_value, baseline=baseline)
+        _target_set(
+            municipality=municipality,
+            indicator_id=indicator_id,
+            year=year,
+            quarter=None,
+            value=target_value,
+            baseline=baseline,
+        )
     for indicator_id, per_quarter in (quarters or {}).items():
         for quarter, target_value in per_quarter.items():
-            _target_set(indicator_id=indicator_id, year=year, quarter=quarter, value=target_value, baseline=None)
-    return Target.objects.filter(year=year, quarter__isnull=True).count()
+            _target_set(
+                municipality=municipality,
+                indicator_id=indicator_id,
+                year=year,
+                quarter=quarter,
+                value=target_value,
+                baseline=None,
+            )
+    return Target.objects.filter(municipality=municipality, year=year, quarter__isnull=True).count()
 
 
 def _target_set(
-    *, indicator_id: int, year: int, quarter: int | None, value: Decimal | None, baseline: Decimal | None
+    *,
+    municipality: Municipality,
+    indicator_id: int,
+    year: int,
+    quarter: int | None,
+    value: Decimal | None,
+    baseline: Decimal | None,
 ) -> None:
-    existing = Target.objects.filter(indicator_id=indicator_id, year=year, quarter=quarter)  # None: IS NULL
+    existing = Target.objects.filter(
+        municipality=municipality, indicator_id=indicator_id, year=year, quarter=quarter
+    )  # None: IS NULL
     if value is None:
         existing.delete()
         return
-    target = existing.first() or Target(indicator_id=indicator_id, year=year, quarter=quarter)
+    target = existing.first() or Target(
+        municipality=municipality, indicator_id=indicator_id, year=year, quarter=quarter
+    )
     target.target_value, target.baseline = value, baseline
     target.full_clean()
     target.save()
@@ -398,7 +519,8 @@ def suppliers(period: Period) -> list[dict[str, object]]:
     from workplaces.models import ProcurementContract
 
     delivered = (
-        Placement.objects.filter(
+        facts(Placement, period.scope)
+        .filter(
             need__workplace__organisation=OuterRef("organisation"),
             status__in=STARTED,
             actual_start__gte=Greatest(OuterRef("start_date"), Value(period.start)),

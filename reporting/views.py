@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import get_visible_or_404
+from accounts.access import get_visible_or_404, reporting_municipalities, reporting_region
 from accounts.form_fields import DecimalInputField
-from accounts.models import Role
+from accounts.models import Municipality, Region, Role
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import attach_service_error
@@ -47,13 +47,42 @@ from .indicators import (
     forecast,
 )
 from .models import Indicator, QuarterlyReport, Target
+from .scope import Owner, owner_filter, scope_of, sole_municipality
 from .services import (
     previous_quarter,
     quarterly_report_queue,
+    report_file_name,
     targets_save,
 )
 
-manager_only = role_required(Role.MANAGER)
+manager_only = role_required(Role.MANAGER, Role.REGIONAL_MANAGER)
+# Targets are a municipality's strategy: a regional manager sets none.
+municipality_manager_only = role_required(Role.MANAGER)
+
+
+def report_owner_for(user: Any) -> Owner:
+    """Whose figures the user's pages show (accounts.access decides who sees which): a regional
+    manager's region; a manager's municipality; a superuser's own, or the installation's only one.
+    Anyone else gets 404."""
+    region_id = reporting_region(user)
+    if region_id is not None:
+        return get_visible_or_404(Region.objects.filter(municipalities__isnull=False).distinct(), pk=region_id)
+    municipality = Municipality.objects.filter(reporting_municipalities(user), pk=user.municipality_id).first()
+    if municipality is not None:
+        return municipality
+    if user.is_superuser:
+        try:
+            return sole_municipality()
+        except ValueError:
+            pass
+    raise Http404
+
+
+def _municipality_for(user: Any) -> Municipality:
+    owner = report_owner_for(user)
+    if not isinstance(owner, Municipality):
+        raise Http404
+    return owner
 
 
 class ReportRequestForm(forms.Form):
@@ -102,8 +131,9 @@ def _figure(stored: dict[str, Any]) -> Figure:
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year_param(request, latest=today.year)
+    owner = report_owner_for(request.user)
     # Precomputed (reporting/dashboard.py): one row read, whatever the size of the data.
-    summary, updating = dashboard_summary_for_page(year=year)
+    summary, updating = dashboard_summary_for_page(year=year, owner=owner)
     figures = dashboard_figures_for_page(summary)
     ytd_start = dt.date(year, 1, 1)
     until = min(today, dt.date(year, 12, 31))
@@ -167,8 +197,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "updating": updating,
             "computed_today": timezone.localdate(summary.computed_at) == today,
+            "owner": owner,
+            "regional": _regional_rows(figures, period="year_to_date"),
         },
     )
+
+
+def _regional_rows(figures: dict[str, Any], *, period: str) -> dict[str, Any] | None:
+    """The regional table for the page: per indicator, each municipality's published figure and the
+    region's. None for a municipality's figures."""
+    municipalities = figures.get("municipalities")
+    if not municipalities:
+        return None
+    by_code = [{row["code"]: row.get(period) for row in m["indicators"]} for m in municipalities]
+    return {
+        "names": [m["name"] for m in municipalities],
+        "rows": [
+            {
+                "name": row.get("name") or row["code"],
+                "unit": row["unit"],
+                "cells": [(codes.get(row["code"]) or {}).get("shown") for codes in by_code],
+                "total": row[period]["shown"],
+            }
+            for row in figures["indicators"]
+        ],
+    }
 
 
 @manager_only
@@ -176,7 +229,12 @@ def report_archive(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year, quarter = previous_quarter(today)
     form = ReportGenerateForm(initial={"year": year, "quarter": quarter})
-    reports = QuarterlyReport.objects.select_related("requested_by").order_by("-year", "-quarter", "-version")
+    owner = report_owner_for(request.user)
+    reports = (
+        QuarterlyReport.objects.filter(**owner_filter(owner))
+        .select_related("requested_by")
+        .order_by("-year", "-quarter", "-version")
+    )
     # While a version is being generated the table refreshes itself (htmx) to show the progress.
     working = reports.filter(status__in=(QuarterlyReport.Status.PENDING, QuarterlyReport.Status.RUNNING)).exists()
     rows = list(reports)
@@ -188,7 +246,9 @@ def report_archive(request: HttpRequest) -> HttpResponse:
     }
     for report in rows:
         report.change_labels = [names.get(code, code) for code in report.changes]  # type: ignore[attr-defined]  # for the template
-    return render(request, "reporting/report_archive.html", {"reports": rows, "form": form, "working": working})
+    return render(
+        request, "reporting/report_archive.html", {"reports": rows, "form": form, "working": working, "owner": owner}
+    )
 
 
 @manager_only
@@ -202,7 +262,10 @@ def report_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, str(QUARTER_NOT_BEGUN) if not_begun else _("Choose a year and a quarter."))
         return redirect("reporting:archive")
     report = quarterly_report_queue(
-        year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user
+        year=form.cleaned_data["year"],
+        quarter=form.cleaned_data["quarter"],
+        by=request.user,
+        owner=report_owner_for(request.user),
     )
     if report.preliminary:
         messages.warning(
@@ -215,12 +278,12 @@ def report_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @manager_only
 def report_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    report = get_visible_or_404(QuarterlyReport.objects.filter(status=QuarterlyReport.Status.DONE), pk=pk)
+    owned = owner_filter(report_owner_for(request.user))
+    report = get_visible_or_404(QuarterlyReport.objects.filter(status=QuarterlyReport.Status.DONE, **owned), pk=pk)
     stored = {"pdf": report.pdf, "xlsx": report.xlsx}.get(kind)
     if not stored:
         raise Http404
-    draft = "-preliminar" if report.preliminary else ""
-    name = f"platsa-{report.year}-q{report.quarter}-v{report.version}{draft}.{kind}"
+    name = f"{report_file_name(report, preliminary=report.preliminary)}.{kind}"
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)  # type: ignore[return-value]  # streamed; the decorator's type says HttpResponse
 
 
@@ -323,14 +386,15 @@ class TargetsForm(forms.Form):
         return {i.pk: {q: data[f"quarter_{i.pk}_{q}"] for q in QUARTERS} for i in self.indicators}
 
 
-@manager_only
+@municipality_manager_only
 @require_http_methods(["GET", "POST"])
 def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year_param(request, latest=2100)
+    municipality = _municipality_for(request.user)
     indicators = list(Indicator.objects.order_by("code"))
     current: dict[int, Target] = {}
     quarters: dict[tuple[int, int], Target] = {}
-    for target in Target.objects.filter(year=year):
+    for target in Target.objects.filter(year=year, municipality=municipality):
         if target.quarter is None:
             current[target.indicator_id] = target
         else:
@@ -350,6 +414,7 @@ def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
                 values=form.values(),  # type: ignore[arg-type]  # cleaned to Decimals
                 quarters=form.quarter_values(),  # type: ignore[arg-type]  # cleaned to Decimals
                 by=request.user,
+                municipality=municipality,
             )
         except ValidationError as exc:
             attach_service_error(form, exc)
@@ -386,7 +451,8 @@ def fairness_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year_param(request, latest=today.year)
     tables = []
-    for dimension, figures in fairness(year=year, today=today).items():
+    scope = scope_of(report_owner_for(request.user))
+    for dimension, figures in fairness(year=year, today=today, scope=scope).items():
         verdicts = []
         for measure in FAIRNESS_MEASURES:
             text, flagged = _verdict(figures["tests"][measure])

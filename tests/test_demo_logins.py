@@ -39,3 +39,10 @@ def test_the_demo_supervisor_sees_participants_and_the_coordinator_a_waiting_lis
     client.logout()
     page = client.post(reverse("login"), {"username": "koordinator", "password": "platsa-demo"}, follow=True)
     assert "Ingen väntar" not in page.content.decode()
+
+
+def test_the_demo_regional_manager_sees_the_municipalities_side_by_side(demo, client: Client) -> None:
+    client.post(reverse("login"), {"username": "regionchef", "password": "platsa-demo"})
+    page = client.get(reverse("reporting:dashboard"))
+    assert page.status_code == 200 and "Kommunerna sida vid sida" in page.content.decode()
+    assert client.get(reverse("participants:list")).status_code == 404

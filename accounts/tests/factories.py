@@ -18,6 +18,7 @@ from accounts.models import (
     BreakGlassGrant,
     LogReview,
     Municipality,
+    Region,
     Role,
     RoleGrant,
     Team,
@@ -39,6 +40,15 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda m: f"Kommun {m.code}")
     letterhead_unit = "Arbetsmarknadsenheten"
     contact_email = factory.LazyAttribute(lambda m: f"arbetsmarknad-{m.code}@example.org")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"region-{n}")
+    name = factory.LazyAttribute(lambda r: f"Region {r.code}")
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -94,6 +104,14 @@ class SupervisorUserFactory(UserFactory):
 
 class ManagerFactory(UserFactory):
     role = _role(Role.MANAGER)
+
+
+class RegionalManagerFactory(UserFactory):
+    """A regional manager: a region, no team and no municipality of their own."""
+
+    municipality = None
+    region = factory.SubFactory(RegionFactory)
+    role = _role(Role.REGIONAL_MANAGER)
 
 
 class AccessLogEntryFactory(factory.django.DjangoModelFactory):

@@ -153,6 +153,16 @@ def test_a_supervisor_is_bound_to_their_own_and_their_placements_municipalities(
     assert database_municipalities(supervisor) == {supervisor.municipality_id, other.pk}
 
 
+def test_a_regional_manager_is_bound_to_every_municipality_of_their_region_only() -> None:
+    from accounts.tests.factories import RegionalManagerFactory, RegionFactory
+
+    region, other_region = RegionFactory(code="25"), RegionFactory(code="23")
+    inland = [MunicipalityFactory(code=code, region=region) for code in ("2505", "2506")]
+    MunicipalityFactory(code="2380", region=other_region)
+    manager = RegionalManagerFactory(region=region)
+    assert database_municipalities(manager) == {m.pk for m in inland}
+
+
 # --- Reads ---------------------------------------------------------------------------------------
 
 
@@ -395,7 +405,7 @@ def test_every_table_with_row_security_shows_a_bound_request_only_its_municipali
     from placements.tests.test_tenant_keys import _factory, _path_to_team
 
     first, second = MunicipalityFactory(code="2361"), MunicipalityFactory(code="2309")
-    models = {m._meta.db_table: m for m in apps.get_models()}
+    models: dict[str, Any] = {m._meta.db_table: m for m in apps.get_models()}
     for table in tenancy.ROW_SECURITY_TABLES:
         for municipality in (first, second):
             team = TeamFactory(municipality=municipality)
@@ -408,8 +418,9 @@ def test_every_table_with_row_security_shows_a_bound_request_only_its_municipali
         seen = {}
         with connection.cursor() as cursor:
             for table in tenancy.ROW_SECURITY_TABLES:
+                by_municipality = "count(*) FILTER (WHERE municipality_id = %s)"
                 cursor.execute(
-                    f'SELECT count(*) FILTER (WHERE municipality_id = %s), count(*) FILTER (WHERE municipality_id = %s) FROM "{table}"',  # the module's own table names
+                    f'SELECT {by_municipality}, {by_municipality} FROM "{table}"',  # our own table names
                     [first.pk, second.pk],
                 )
                 seen[table] = cursor.fetchone()

@@ -102,6 +102,7 @@ def test_the_demo_users_log_in_with_their_roles(seeded: str) -> None:
         ("koordinator", Role.COORDINATOR),
         ("handledare", Role.SUPERVISOR),
         ("chef", Role.MANAGER),
+        ("regionchef", Role.REGIONAL_MANAGER),
     ]:
         user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password="platsa-demo")
         assert user is not None
@@ -110,6 +111,9 @@ def test_the_demo_users_log_in_with_their_roles(seeded: str) -> None:
     assert koordinator.team is not None and koordinator.team.name == NEWCOMER_TEAM
     assert Participant.objects.filter(coordinator=koordinator).count() >= 5
     assert Supervisor.objects.filter(user__username="handledare").exists()
+    regional = User.objects.get(username="regionchef")
+    assert regional.region is not None and regional.team is None and regional.municipality is None
+    assert regional.region.municipalities.filter(pk=koordinator.municipality_id).exists()
     admin = authenticate(RequestFactory().post("/accounts/login/"), username="admin", password="platsa-demo")
     assert admin is not None and admin.is_superuser
 

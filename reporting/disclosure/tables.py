@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .ledger import Ledger
@@ -109,6 +109,43 @@ def _add_report(ledger: Ledger, figures: Mapping[str, Any], tag: str, *, linked:
         ledger.total(total, assistance)
 
 
+# Indicators whose figure for a region is not the sum of its municipalities' figures: a supervisor is
+# no municipality's, and one who supervises in two municipalities counts once in the region.
+NOT_SUMMED_OVER_MUNICIPALITIES = frozenset({"supervisors-trained"})
+
+
+def _add_municipalities(ledger: Ledger, municipalities: Sequence[Mapping[str, Any]], periods: Iterable[str]) -> None:
+    """The regional table: each municipality's figures beside the region's. A municipality's cells
+    are as its own publication has them (published, or withheld there: fixed), so that no figure is
+    shown in one place and withheld in another; the region's figure is the sum of the municipalities'
+    (numerators and denominators of a share each), where the definition allows summing, and a
+    withheld municipality cell must not come back as the total minus the others."""
+    for period in periods:
+        parts: dict[tuple[str, str], list[Hashable]] = defaultdict(list)
+        for municipality in municipalities:
+            tag = ("municipality", municipality["id"])
+            for entry in municipality.get("indicators", []):
+                figure = entry.get(period)
+                if not isinstance(figure, Mapping):
+                    continue
+                for kind, name in (("n", "numerator"), ("num", "numerator"), ("den", "denominator")):
+                    if (kind == "n") != (entry.get("unit") != "percent"):
+                        continue
+                    # Only a published cell's value is read: a withheld one is an unknown.
+                    key = ledger.fixed_cell((tag, period, entry["code"], kind), published=figure.get(name) is not None)
+                    ledger.values[key] = figure.get(name)
+                    parts[(entry["code"], kind)].append(key)
+        for (code, kind), keys in parts.items():
+            total = ("current", period, code, kind)
+            if code not in NOT_SUMMED_OVER_MUNICIPALITIES and total in ledger.values:
+                ledger.total(total, keys)
+
+
+def _published_municipalities(municipalities: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The regional table as shown: the municipalities' figures as they published them."""
+    return [copy.deepcopy(dict(municipality)) for municipality in municipalities]
+
+
 def _link_periods(ledger: Ledger, *, earlier: str, later: str) -> None:
     """`later`'s year to date = `earlier`'s year to date + `later`'s quarter, cell by cell, for the
     additive cells (an earlier year to date that is not there is zero: the first quarter)."""
@@ -136,10 +173,16 @@ def _additive(rest: tuple[Any, ...]) -> bool:
 
 
 def _report_ledger(
-    figures: Mapping[str, Any], *, previous: Mapping[str, Any] | None, following: Mapping[str, Any] | None
+    figures: Mapping[str, Any],
+    *,
+    previous: Mapping[str, Any] | None,
+    following: Mapping[str, Any] | None,
+    municipalities: Sequence[Mapping[str, Any]] | None = None,
 ) -> Ledger:
     ledger = Ledger()
     _add_report(ledger, figures, "current", linked=False)
+    if municipalities:
+        _add_municipalities(ledger, municipalities, figures.get("periods", {}))
     for tag, other in (("previous", previous), ("following", following)):
         if other:
             _add_report(ledger, other, tag, linked=True)
@@ -191,6 +234,7 @@ def protect_report(
     *,
     previous: Mapping[str, Any] | None = None,
     following: Mapping[str, Any] | None = None,
+    municipalities: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The report's figures as they may be published: every withheld cell None (an indicator's value,
     numerator, denominator, shown and status; a breakdown's, the funnel's, social assistance's counts).
@@ -198,15 +242,25 @@ def protect_report(
     `figures` are raw (reporting.services.report_figures). `previous` and `following` are the
     published figures of the quarter before and after (the stored current reports, if any): the
     year-to-date difference between them and this report must not give a withheld cell away either.
+
+    A region's report gives `municipalities`: each municipality's indicators as published (its own
+    `protect_report`: reporting.services.regional_table); the region's totals are then protected
+    against them too (`_add_municipalities`), and the published figures carry the table.
     """
-    ledger = _report_ledger(figures, previous=previous, following=following)
-    return _published_report(figures, ledger.protect())
+    ledger = _report_ledger(figures, previous=previous, following=following, municipalities=municipalities)
+    published = _published_report(figures, ledger.protect())
+    if municipalities:
+        published["municipalities"] = _published_municipalities(municipalities)
+    return published
 
 
-def protect_dashboard(figures: Mapping[str, Any]) -> dict[str, Any]:
+def protect_dashboard(
+    figures: Mapping[str, Any], *, municipalities: Sequence[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
     """The dashboard's figures: the year to date (as `protect_report`), the quarterly series, whose
-    quarters add up to the year-to-date totals, and last year's values for the trend."""
-    ledger = _report_ledger(figures, previous=None, following=None)
+    quarters add up to the year-to-date totals, and last year's values for the trend. A region's
+    dashboard gives `municipalities`, as `protect_report` does."""
+    ledger = _report_ledger(figures, previous=None, following=None, municipalities=municipalities)
     series = figures.get("series") or {}
     quarter = int(figures.get("quarter") or 4)
     keys: dict[str, list[Hashable]] = {}
@@ -240,6 +294,8 @@ def protect_dashboard(figures: Mapping[str, Any]) -> dict[str, Any]:
             code: protect_figure(figure) if isinstance(figure, Mapping) else figure
             for code, figure in figures["previous"].items()
         }
+    if municipalities:
+        published["municipalities"] = _published_municipalities(municipalities)
     return published
 
 

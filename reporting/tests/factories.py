@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from accounts.tests.factories import MunicipalityFactory
 from reporting.models import DashboardSummary, Indicator, QuarterlyReport, StrategyGoal, Target
 
 
@@ -34,6 +35,7 @@ class TargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Target
 
+    municipality = factory.SubFactory(MunicipalityFactory)
     indicator = factory.SubFactory(IndicatorFactory)
     year = 2026
     target_value = Decimal("100")
@@ -43,6 +45,7 @@ class QuarterlyReportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = QuarterlyReport
 
+    municipality = factory.SubFactory(MunicipalityFactory)  # a region's report: region=..., municipality=None
     year = 2026
     quarter = 3
     version = factory.Sequence(lambda n: n + 1)
@@ -53,8 +56,10 @@ class DashboardSummaryFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = DashboardSummary
-        django_get_or_create = ("year",)
+        django_get_or_create = ("municipality", "region", "year")
 
+    municipality = factory.SubFactory(MunicipalityFactory)
+    region = None
     year = 2026
     computed_on = factory.LazyFunction(timezone.localdate)
     started_at = factory.LazyFunction(timezone.now)

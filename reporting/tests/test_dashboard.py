@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
-from accounts.tests.factories import ManagerFactory
+from accounts.tests.factories import ManagerFactory, MunicipalityFactory
 from placements.models import Outcome, Placement, PlacementStatus
 from placements.services import placement_complete
 from placements.tests.factories import PlacementFactory
@@ -92,7 +92,7 @@ def test_the_summary_holds_the_figures_the_report_computes() -> None:
     _active(6)
     PlacementFactory(completed=True)
     today = timezone.localdate()
-    dashboard_summary_refresh(year=today.year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=today.year)
     stored = DashboardSummary.objects.get(year=today.year).figures
     with translation.override("sv"):
         direct = report_figures(today.year, quarter_of(today), today=today, year_to_date_only=True)
@@ -138,7 +138,9 @@ def test_a_change_reaches_the_page_once_the_queued_refresh_has_run(
         with django_capture_on_commit_callbacks(execute=True):
             placement_complete(placement=placement, outcome=Outcome.EMPLOYMENT, by=None)
     # Five commits, one refresh, a few seconds later.
-    assert worker == [{"args": [timezone.localdate().year], "countdown": 5, "retry": False}]
+    assert worker == [
+        {"args": [timezone.localdate().year, MunicipalityFactory().pk, None], "countdown": 5, "retry": False}
+    ]
     with CaptureQueriesContext(connection) as stale_request:
         stale = client.get(url)
     page = stale.content.decode()
@@ -155,7 +157,7 @@ def test_a_change_reaches_the_page_once_the_queued_refresh_has_run(
 def test_a_transaction_that_saves_many_rows_queues_one_refresh_after_its_commit(
     worker: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
 ) -> None:
-    dashboard_summary_refresh(year=timezone.localdate().year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=timezone.localdate().year)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         _active(3)
         assert not DashboardSummary.objects.get().stale and worker == []  # nothing before the commit
@@ -165,7 +167,7 @@ def test_a_transaction_that_saves_many_rows_queues_one_refresh_after_its_commit(
 def test_a_change_rolled_back_marks_nothing(
     worker: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
 ) -> None:
-    dashboard_summary_refresh(year=timezone.localdate().year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=timezone.localdate().year)
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
@@ -178,21 +180,21 @@ def test_a_change_rolled_back_marks_nothing(
 
 def test_a_change_marks_past_years_stale_too_but_refreshes_only_this_year(worker: list[dict[str, Any]]) -> None:
     this_year = timezone.localdate().year
-    dashboard_summary_refresh(year=this_year)
-    dashboard_summary_refresh(year=this_year - 1)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=this_year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=this_year - 1)
     dashboard_summaries_mark_changed()
     assert set(DashboardSummary.objects.values_list("year", "stale")) == {(this_year, True), (this_year - 1, True)}
-    assert [call["args"] for call in worker] == [[this_year]]
+    assert [call["args"] for call in worker] == [[this_year, MunicipalityFactory().pk, None]]
 
 
 def test_looking_at_a_stale_past_year_queues_its_refresh(client: Client, worker: list[dict[str, Any]]) -> None:
     last_year = timezone.localdate().year - 1
-    dashboard_summary_refresh(year=last_year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=last_year)
     DashboardSummary.objects.update(stale=True)
     client.force_login(ManagerFactory())
     page = client.get(reverse("reporting:dashboard") + f"?year={last_year}").content.decode()
     assert "de uppdateras" in page
-    assert [call["args"] for call in worker] == [[last_year]]
+    assert [call["args"] for call in worker] == [[last_year, MunicipalityFactory().pk, None]]
 
 
 def test_without_a_worker_a_save_computes_nothing_and_the_next_look_does(
@@ -231,11 +233,13 @@ def test_without_a_worker_a_write_that_sent_no_signal_is_seen_too(client: Client
 def test_the_beat_check_finds_a_write_that_sent_no_signal(worker: list[dict[str, Any]]) -> None:
     placements = _active(5)
     year = timezone.localdate().year
-    dashboard_summary_refresh(year=year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=year)
     assert dashboard_summaries_check() == 0 and worker == []
     Placement.objects.filter(pk=placements[0].pk).update(status=PlacementStatus.CANCELLED, updated_at=timezone.now())
     assert dashboard_summaries_check() == 1
-    assert DashboardSummary.objects.get().stale and [call["args"] for call in worker] == [[year]]
+    assert DashboardSummary.objects.get().stale and [call["args"] for call in worker] == [
+        [year, MunicipalityFactory().pk, None]
+    ]
 
 
 def test_the_beat_check_computes_this_years_summary_when_there_is_none(worker: list[dict[str, Any]]) -> None:
@@ -253,14 +257,14 @@ def test_the_beat_check_computes_this_years_summary_when_there_is_none(worker: l
 
 def test_the_beat_check_refreshes_a_summary_of_an_earlier_day(worker: list[dict[str, Any]]) -> None:
     year = timezone.localdate().year
-    dashboard_summary_refresh(year=year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=year)
     DashboardSummary.objects.update(computed_on=timezone.localdate() - dt.timedelta(days=1))
     assert dashboard_summaries_check() == 1 and len(worker) == 1
 
 
 def test_a_refresh_queued_long_ago_is_queued_again(worker: list[dict[str, Any]]) -> None:
     year = timezone.localdate().year
-    dashboard_summary_refresh(year=year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=year)
     dashboard_summaries_mark_changed()
     dashboard_summaries_check()
     assert len(worker) == 1  # queued a moment ago: still on its way
@@ -315,6 +319,6 @@ def test_a_summary_in_an_older_layout_is_computed_again(client: Client, worker: 
 def test_a_computation_that_started_earlier_does_not_overwrite_a_newer_one() -> None:
     year = timezone.localdate().year
     newer = DashboardSummaryFactory(year=year, started_at=timezone.now() + dt.timedelta(minutes=1), figures={})
-    dashboard_summary_refresh(year=year)
+    dashboard_summary_refresh(owner=MunicipalityFactory(), year=year)
     newer.refresh_from_db()
     assert newer.figures == {}

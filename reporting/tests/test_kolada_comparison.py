@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.tests.factories import ManagerFactory
+from accounts.tests.factories import ManagerFactory, MunicipalityFactory
 from reporting import documents
 from reporting.models import Indicator, Target
 from reporting.services import report_figures
@@ -33,7 +33,13 @@ def indicators() -> tuple[Indicator, Indicator]:
         unit=Indicator.Unit.PERCENT,
     )
     # A comparison stored before this rule (or through the database): it must still not be shown.
-    Target.objects.create(indicator=own, year=YEAR, target_value=Decimal("45"), comparison_value=Decimal("32"))
+    Target.objects.create(
+        municipality=MunicipalityFactory(),
+        indicator=own,
+        year=YEAR,
+        target_value=Decimal("45"),
+        comparison_value=Decimal("32"),
+    )
     kolada = IndicatorFactory(
         code="kolada-exits-work-or-studies-share",
         name="Avslutade deltagare som börjat arbeta eller studera (som Kolada)",
@@ -99,9 +105,21 @@ def test_the_api_names_the_kpi_and_withholds_other_comparisons(client: Client, i
 def test_a_comparison_cannot_be_set_for_an_indicator_without_a_kolada_kpi(indicators) -> None:
     own, kolada = indicators
     with pytest.raises(ValidationError) as refused:
-        Target(indicator=own, year=YEAR + 1, target_value=Decimal("45"), comparison_value=Decimal("32")).full_clean()
+        Target(
+            municipality=MunicipalityFactory(),
+            indicator=own,
+            year=YEAR + 1,
+            target_value=Decimal("45"),
+            comparison_value=Decimal("32"),
+        ).full_clean()
     assert "comparison_value" in refused.value.message_dict
-    Target(indicator=kolada, year=YEAR + 1, target_value=Decimal("40"), comparison_value=Decimal("37")).full_clean()
+    Target(
+        municipality=MunicipalityFactory(),
+        indicator=kolada,
+        year=YEAR + 1,
+        target_value=Decimal("40"),
+        comparison_value=Decimal("37"),
+    ).full_clean()
 
 
 def test_a_kolada_kpi_id_is_a_letter_and_five_digits() -> None:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.tests.factories import ManagerFactory
+from accounts.tests.factories import ManagerFactory, MunicipalityFactory
 from participants.models import ParticipantStatus
 from participants.services import participant_change_status
 from participants.tests.factories import ParticipantFactory
@@ -144,7 +144,9 @@ def _later_facts() -> None:
 
 def _generate(on: dt.date) -> QuarterlyReport:
     with time_machine.travel(_at(on), tick=False):
-        return quarterly_report_generate(report=quarterly_report_request(year=2026, quarter=3, by=None))
+        return quarterly_report_generate(
+            report=quarterly_report_request(year=2026, quarter=3, by=None, owner=MunicipalityFactory())
+        )
 
 
 def _without_when(figures: dict) -> dict:

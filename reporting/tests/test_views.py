@@ -64,9 +64,10 @@ def test_the_dashboard_is_computed_again_only_when_the_data_changes(client: Clie
         first = client.get(reverse("reporting:dashboard")).content.decode()
     with CaptureQueriesContext(connection) as stored:
         client.get(reverse("reporting:dashboard"))
-    # Session, user, roles, the summary, the data version (no worker in the tests, see
-    # reporting/dashboard.py), and saving the session: no figure is computed again.
-    assert len(stored) <= 8 < len(computed)
+    # Session, user, roles, whose figures (the manager's municipality), the summary, the data version
+    # (no worker in the tests, see reporting/dashboard.py), and saving the session: no figure is
+    # computed again.
+    assert len(stored) <= 9 < len(computed)
     _started(5)
     changed = client.get(reverse("reporting:dashboard")).content.decode()
     assert changed != first
@@ -166,7 +167,7 @@ def test_generating_a_running_quarter_makes_a_preliminary_version_and_says_so(
         archive = client.get(reverse("reporting:archive")).content.decode()
         assert "Preliminär" in archive and ">gällande<" not in archive
         download = client.get(reverse("reporting:file", args=[report.pk, "xlsx"]))
-        assert "platsa-2026-q4-v1-preliminar.xlsx" in download["Content-Disposition"]
+        assert "platsa-2380-2026-q4-v1-preliminar.xlsx" in download["Content-Disposition"]
         refused = client.post(reverse("reporting:generate"), {"year": "2027", "quarter": "1"}, follow=True)
         assert "Kvartalet har inte börjat" in refused.content.decode()
     assert QuarterlyReport.objects.count() == 1
