@@ -21,8 +21,8 @@ from accounts.tests.factories import (
 )
 from participants.models import ExitReason, TargetGroup
 from participants.tests.factories import ExitFactory, ParticipantFactory, ProgrammeStatusFactory
-from placements.models import LaterOutcome, Outcome, PlacementStatus
-from placements.tests.factories import FollowUpFactory, PlacementFactory
+from placements.models import Outcome, PlacementStatus
+from placements.tests.factories import FollowUpFactory, LaterOutcomeFactory, PlacementFactory
 from reporting.disclosure import protect_report
 from reporting.disclosure.tables import NOT_SUMMED_OVER_MUNICIPALITIES
 from reporting.indicators import INDICATORS, Period, compute
@@ -75,9 +75,7 @@ def _facts(team, *, ended: int, good: int) -> None:
         actual_end=dt.date(2026, 4, 10),
         outcome=Outcome.STUDIES,
     )
-    LaterOutcome.objects.create(
-        placement=earlier, days_after=90, outcome=Outcome.EMPLOYMENT, recorded_on=dt.date(2026, 7, 15)
-    )
+    LaterOutcomeFactory(placement=earlier, days_after=90, outcome=Outcome.EMPLOYMENT, recorded_on=dt.date(2026, 7, 15))
     ExitFactory(
         participant=person(), left_on=dt.date(2026, 8, 3), reason=ExitReason.STUDIES, work_length="", student_aid=True
     )
