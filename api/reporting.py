@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
+from config.db_router import reading_from_replica
 from reporting.indicators import quarter_of
 from reporting.services import report_figures_published
 from reporting.views import ReportRequestForm
@@ -90,7 +91,8 @@ class ReportFiguresView(ApiViewMixin, APIView):
         form = ReportRequestForm(data=as_form_data(params))
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
-        figures = report_figures_published(
-            year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], today=today
-        )
+        with reading_from_replica():  # config/db_router.py
+            figures = report_figures_published(
+                year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], today=today
+            )
         return Response(ReportFiguresSerializer(figures).data)
