@@ -123,7 +123,10 @@ def reading_from_replica() -> Iterator[bool]:
     if _block.get() is not None:
         yield bool(_block.get().on_replica)  # type: ignore[union-attr]  # checked just above
         return
-    on_replica = not connections[DEFAULT_DB_ALIAS].in_atomic_block and replica_ready()
+    in_transaction = connections[DEFAULT_DB_ALIAS].in_atomic_block
+    if in_transaction and replica_configured():
+        logger.info("reporting reads on the primary: the block is inside a transaction")
+    on_replica = not in_transaction and replica_ready()
     block = _Block(on_replica=on_replica)
     token = _block.set(block)
     try:
