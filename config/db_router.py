@@ -72,12 +72,14 @@ def max_lag() -> float:
 
 
 def primary_wal_position() -> str | None:
-    """Where the primary's write-ahead log is now (an LSN), or None when `default` is not PostgreSQL."""
+    """How far the primary has flushed its write-ahead log (an LSN), or None when `default` is not PostgreSQL."""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        # Flushed, not merely written: every committed transaction is flushed (synchronous_commit), and
+        # the WAL of one still running, not yet flushed, is no reason to wait.
+        cursor.execute("SELECT pg_current_wal_flush_lsn()::text")
         return str(cursor.fetchone()[0])
 
 

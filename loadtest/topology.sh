@@ -158,7 +158,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 cat "$WORK/cert.pem" "$WORK/key.pem" >"$WORK/haproxy.pem"
 export PLATSA_HAPROXY_BIND="$HOST:$PORT" PLATSA_HAPROXY_CERT="$WORK/haproxy.pem" PLATSA_HOST=$HOST
-export PLATSA_WEB1="$HOST:$WEB1_PORT" PLATSA_WEB2="$HOST:$WEB2_PORT"
+export PLATSA_WEB1="$HOST:$WEB1_PORT" PLATSA_WEB2="$HOST:$WEB2_PORT" PLATSA_WEB_MAXCONN=$WORKERS
 haproxy -c -q -f deploy/haproxy.cfg
 haproxy -db -f deploy/haproxy.cfg >"$WORK/haproxy.log" 2>&1 &
 PIDS+=($!)
@@ -181,20 +181,27 @@ request_report() {
   [ "$quarter" = 0 ] && quarter=4 && year=$((year - 1))
   local asked_at
   asked_at=$(now)
-  token=$(curl -sk -c "$jar" -b "$jar" "$base/accounts/login/" | csrf_of)
-  curl -sk -c "$jar" -b "$jar" -o /dev/null -e "$base/accounts/login/" \
-    --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "username=$MANAGER" \
-    --data-urlencode "password=${LOADTEST_PASSWORD:-platsa-demo}" "$base/accounts/login/"
-  token=$(curl -sk -c "$jar" -b "$jar" "$base/dashboard/reports/" | csrf_of)
-  local code
-  code=$(curl -sk -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' -e "$base/dashboard/reports/" \
-    --data-urlencode "csrfmiddlewaretoken=$token" -d "year=$year&quarter=$quarter" "$base/dashboard/reports/generate/")
+  local code="" where="" try
+  # A few tries: a page answered 503 while no node was up is tried again, as a person would.
+  for try in 1 2 3 4 5; do
+    token=$(curl -sk -c "$jar" -b "$jar" "$base/accounts/login/" | csrf_of)
+    curl -sk -c "$jar" -b "$jar" -o /dev/null -e "$base/accounts/login/" \
+      --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "username=$MANAGER" \
+      --data-urlencode "password=${LOADTEST_PASSWORD:-platsa-demo}" "$base/accounts/login/"
+    token=$(curl -sk -c "$jar" -b "$jar" "$base/dashboard/reports/" | csrf_of)
+    read -r code where < <(curl -sk -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect_url}\n' \
+      -e "$base/dashboard/reports/" --data-urlencode "csrfmiddlewaretoken=$token" -d "year=$year&quarter=$quarter" \
+      "$base/dashboard/reports/generate/")
+    [ "$code" = 302 ] && [ "${where%%\?*}" = "$base/dashboard/reports/" ] && break
+    echo "report request, try $try: $code $where" >&2
+    sleep 2
+  done
   $PY manage.py shell -v 0 -c "
 import json, time
 from reporting.models import QuarterlyReport
 started = time.monotonic()
 report = None
-while time.monotonic() - started < 300:
+while time.monotonic() - started < 180:
     report = QuarterlyReport.objects.filter(year=$year, quarter=$quarter, requested_by__username='$MANAGER').order_by('-version').first()
     if report is not None and report.status in (QuarterlyReport.Status.DONE, QuarterlyReport.Status.FAILED):
         break

@@ -175,6 +175,7 @@ def test_the_topology_modes_haproxy_config_is_valid(tmp_path: Path) -> None:
         "PLATSA_HOST": "127.0.0.1",
         "PLATSA_WEB1": "127.0.0.1:58444",
         "PLATSA_WEB2": "127.0.0.1:58445",
+        "PLATSA_WEB_MAXCONN": "5",
     }
     config = REPO / "deploy" / "haproxy.cfg"
     checked = subprocess.run([str(haproxy), "-c", "-f", str(config)], env=environment, capture_output=True, text=True)
