@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup run test lint messages migrate demo worker beat serve loadtest clean
+.PHONY: setup run test lint messages migrate demo worker beat serve loadtest loadtest-topology clean
 
 setup: $(VENV)/.installed node_modules/.installed locale/sv/LC_MESSAGES/django.mo
 
@@ -67,6 +67,14 @@ DURATION ?= 2m
 PARTICIPANTS ?= 20000
 loadtest: setup
 	LOADTEST_USERS=$(USERS) LOADTEST_DURATION=$(DURATION) LOADTEST_PARTICIPANTS=$(PARTICIPANTS) loadtest/run.sh
+
+# The same journeys against two gunicorn nodes behind HAProxy, a PostgreSQL primary and streaming replica,
+# Redis and a Celery worker, stopping one node half-way (loadtest/topology.sh, README "Load test").
+TOPOLOGY_USERS ?= 150
+TOPOLOGY_DURATION ?= 3m
+loadtest-topology: setup
+	LOADTEST_TOPOLOGY=1 LOADTEST_USERS=$(TOPOLOGY_USERS) LOADTEST_DURATION=$(TOPOLOGY_DURATION) \
+	  LOADTEST_PARTICIPANTS=$(PARTICIPANTS) loadtest/run.sh
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -33,12 +33,12 @@ connect as an ordinary role that owns the tables (FORCE makes the policy bind th
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import Error, connection, migrations
+from django.db import DEFAULT_DB_ALIAS, Error, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
@@ -49,8 +49,8 @@ SETTING = "platsa.municipalities"
 
 # Every table with row-level security by municipality, in the order the migrations added them. The one
 # list the code and the tests go by; accounts/tests/test_tenancy.py checks the database has exactly
-# these policies. A migration adds a table by calling `row_security_operations` with its own literal
-# names (a migration must not change when this list grows), and the table goes here in the same commit.
+# these policies. A migration adds a table with its own frozen SQL and list of names (see "The
+# policies" below), and the table goes here in the same commit.
 ROW_SECURITY_TABLES: tuple[str, ...] = (
     "participants_participant",
     # privacy 0007: the rest of the case file.
@@ -112,8 +112,11 @@ def _restore(database: BaseDatabaseWrapper) -> None:
 
 
 def _apply_on_connect(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    # A new session starts in the system context; inside a bound scope it must not stay there.
-    if _current.get() is not None and connection.vendor == "postgresql":
+    # A new session starts in the system context; inside a bound scope it must not stay there. Only
+    # the default database's: the bound is set and reset on it alone, and the reporting replica
+    # (config/db_router.py) reads in the system context, bounded by its owner's filter; bound as it
+    # opened, a replica connection would have kept one request's municipality for every later one.
+    if _current.get() is not None and connection.vendor == "postgresql" and connection.alias == DEFAULT_DB_ALIAS:
         _send(connection, _current.get())
 
 
@@ -190,46 +193,17 @@ class TenancyMiddleware:
             _in_request.reset(token)
 
 
-# --- The policies (the migrations call these) ------------------------------------------------
-
+# --- The policies --------------------------------------------------------------------------------
+# Written out in the migrations that make them (privacy 0006, 0007), each with its own frozen copy of
+# the SQL: a migration must do the same thing whenever it runs, whatever this module later says. Every
+# table gets one policy, POLICY, for all commands, with the same expression for USING and WITH CHECK:
+#
+#   (SELECT coalesce(current_setting('platsa.municipalities', true), '') = '')
+#   OR municipality_id = ANY ((SELECT nullif(current_setting('platsa.municipalities', true), '')::bigint[])::bigint[])
+#
 # The setting is read once per statement: each scalar subquery is an InitPlan, evaluated before the
 # rows are, so no row parses the array, and `municipality_id = ANY ($1)` can use the index. (The outer
 # cast, a no-op, keeps ANY from taking the subquery for a set of rows.) Unset (NULL) and '' are the
-# system context; a row whose municipality_id were NULL matches no bound context.
-_SYSTEM = f"(SELECT coalesce(current_setting('{SETTING}', true), '') = '')"
-_BOUND = f"municipality_id = ANY ((SELECT nullif(current_setting('{SETTING}', true), '')::bigint[])::bigint[])"
-POLICY_EXPRESSION = f"{_SYSTEM} OR {_BOUND}"
-
-
-def _enable_sql(table: str) -> str:
-    return (
-        f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;\n'
-        f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;\n'
-        f'CREATE POLICY {POLICY} ON "{table}" USING ({POLICY_EXPRESSION}) WITH CHECK ({POLICY_EXPRESSION});'
-    )
-
-
-def _disable_sql(table: str) -> str:
-    return (
-        f'DROP POLICY IF EXISTS {POLICY} ON "{table}";\n'
-        f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY;\n'
-        f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY;'
-    )
-
-
-def row_security_operations(tables: Iterable[str]) -> list[migrations.RunPython]:
-    """Migration operations that put the municipality policy on these tables (each has a
-    `municipality_id` column), on PostgreSQL only; reversible."""
-    names = tuple(tables)
-
-    def enable(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            for table in names:
-                schema_editor.execute(_enable_sql(table))
-
-    def disable(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            for table in names:
-                schema_editor.execute(_disable_sql(table))
-
-    return [migrations.RunPython(enable, disable, elidable=False)]
+# system context; a row whose municipality_id were NULL matches no bound context. To cover another
+# table: a new migration like 0007 with its name, and the name in ROW_SECURITY_TABLES
+# (accounts/tests/test_tenancy.py checks that the database's policies are exactly that list).

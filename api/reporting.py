@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
+from config.db_router import reading_from_replica
 from reporting.indicators import quarter_of
 from reporting.services import report_figures_published
 from reporting.views import ReportRequestForm, report_owner_for
@@ -97,10 +98,11 @@ class ReportFiguresView(ApiViewMixin, APIView):
             raise serializers.ValidationError(form_errors(form))
         # The user's municipality's figures, or a regional manager's region's (with its municipalities
         # side by side): the same as their quarterly report publishes.
-        figures = report_figures_published(
-            year=form.cleaned_data["year"],
-            quarter=form.cleaned_data["quarter"],
-            today=today,
-            owner=report_owner_for(request.user),
-        )
+        with reading_from_replica():  # config/db_router.py
+            figures = report_figures_published(
+                year=form.cleaned_data["year"],
+                quarter=form.cleaned_data["quarter"],
+                today=today,
+                owner=report_owner_for(request.user),
+            )
         return Response(ReportFiguresSerializer(figures).data)

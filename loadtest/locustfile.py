@@ -17,6 +17,9 @@ Settings, from the environment:
   usernames to spread the simulated users over (`loadtest/run.sh` writes it from the database); without
   it, the demo users `koordinator`, `handledare` and `chef`.
 - `LOADTEST_PASSWORD`: their password (default `platsa-demo`, the demo password).
+- `LOADTEST_FAILURES_FILE`: where to append one JSON line per failed request (when it ended, its time,
+  the page and the error), so that the topology mode can tell the failures around a stopped web node
+  from the others.
 
 Only the standard library and locust are imported: the file runs in locust's process, not Django's.
 """
@@ -29,10 +32,12 @@ import json
 import os
 import random
 import re
+import time
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
 from locust.exception import RescheduleTask
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "platsa-demo")
@@ -76,6 +81,19 @@ def _usernames() -> dict[str, list[str]]:
 USERNAMES = _usernames()
 # Simulated users of a role take that role's usernames in turn, so 30 coordinators are 30 people.
 _NEXT_USERNAME: dict[str, Iterator[str]] = {role: itertools.cycle(names) for role, names in USERNAMES.items()}
+
+
+FAILURES_FILE = os.environ.get("LOADTEST_FAILURES_FILE")
+
+
+@events.request.add_listener
+def record_failure(*, request_type: str, name: str, response_time: float, exception: Any = None, **_: Any) -> None:
+    """With LOADTEST_FAILURES_FILE set: one line per failed request, written as it ends."""
+    if exception is None or not FAILURES_FILE:
+        return
+    line = {"end": time.time(), "ms": response_time, "page": f"{request_type} {name}", "error": str(exception)[:200]}
+    with open(FAILURES_FILE, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line) + "\n")
 
 
 class JourneyFailed(RescheduleTask):

@@ -12,6 +12,8 @@
 # Exit status: locust's (1 when any request failed), or 1 when the set-up fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# LOADTEST_TOPOLOGY=1: two web nodes behind HAProxy, a primary and a replica, Redis (loadtest/topology.sh).
+if [ "${LOADTEST_TOPOLOGY:-0}" = 1 ]; then exec loadtest/topology.sh; fi
 
 USERS=${LOADTEST_USERS:-50}
 SPAWN_RATE=${LOADTEST_SPAWN_RATE:-2}

@@ -66,7 +66,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             pending = ReferralImport.objects.create(  # type: ignore[misc]  # a coordinator has a team
                 created_by=request.user,
-                **tenant_key(request.user),
+                **tenant_key(request.user.team),
                 team=request.user.team,
                 filename=upload.name[:200],
                 content=content,

@@ -650,8 +650,9 @@ class ReferralImport(TenantKeyed):
     once: the confirm moves it from pending to imported in the import's own transaction.
     """
 
-    # An upload's municipality is the importing user's (the team's too: a coordinator is in their team's).
-    TENANT_PARENT = "created_by"
+    # An upload's municipality is its team's, where the case files it registers go (a team always has
+    # one; the uploader may later have none, or another).
+    TENANT_PARENT = "team"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import tenancy
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Team, User
 from accounts.numbers import number_text
@@ -333,7 +334,12 @@ def referral_import_confirm(
             )
     except IntegrityError as exc:
         numbers = {row.values["identity_number"]: row.line for row in rows if row.valid}
-        taken = Participant.objects.filter(identity_number__in=list(numbers)).values_list("identity_number", flat=True)
+        # The whole register (identity numbers are unique across it), past the database's municipality
+        # bound (accounts.tenancy): the one who registered meanwhile may be of another municipality.
+        with tenancy.municipality_scope(None):
+            taken = list(
+                Participant.objects.filter(identity_number__in=list(numbers)).values_list("identity_number", flat=True)
+            )
         lines = sorted(numbers[n] for n in taken)
         if not lines:
             raise

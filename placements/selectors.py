@@ -228,6 +228,8 @@ _Row = TypeVar("_Row", bound=Model)
 def first_rows_and_count(rows: QuerySet[_Row], n: int) -> tuple[list[_Row], int]:
     """The first `n` rows of a panel and how many there are in all, in one query: the count is a window
     over the filtered rows (`COUNT(*) OVER ()`, computed before the LIMIT), not a second query."""
+    if rows.query.distinct:  # the window counts before DISTINCT: count those apart
+        return list(rows[:n]), rows.count()
     shown = list(rows.annotate(rows_in_all=Window(Count("pk")))[:n])
     return shown, (getattr(shown[0], "rows_in_all") if shown else 0)  # noqa: B009  # annotated above
 

@@ -102,10 +102,16 @@ def _comparison_text(row: dict[str, Any]) -> str:
     return _("National (Kolada %(kpi)s): %(value)s") % {"kpi": kpi, "value": figure_text(value, row["unit"])}
 
 
+def _owner_name(figures: dict[str, Any]) -> str:
+    """The municipality or region the report is of (stored with its figures since reports became
+    per municipality; an older snapshot has only the installation's name to go by)."""
+    return str(figures.get("owner_name") or settings.PLATSA_MUNICIPALITY_NAME)
+
+
 def report_title(figures: dict[str, Any]) -> str:
     """The report's title: the municipality, the quarter, and "preliminary" while the quarter runs."""
     title = _("%(municipality)s: quarterly report %(quarter)s") % {
-        "municipality": settings.PLATSA_MUNICIPALITY_NAME,
+        "municipality": _owner_name(figures),
         "quarter": figures["periods"]["quarter"]["label"],
     }
     return f"{title} ({_('preliminary')})" if figures.get("preliminary") else title
@@ -153,7 +159,7 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
     return {
         "figures": figures,
         "title": report_title(figures),
-        "municipality": settings.PLATSA_MUNICIPALITY_NAME,
+        "municipality": _owner_name(figures),
         "preliminary": bool(figures.get("preliminary")),
         "period_method": str(PERIOD_METHOD),
         "indicators": indicators,

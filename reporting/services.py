@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone, translation
 
 from accounts.models import Municipality, Region, User
+from config.db_router import reading_from_replica
 from outbox.services import outbox_enqueue
 from participants.models import Participant, ParticipantStatus, StatusChange
 from placements.models import ENDED_STATUSES, WORK_OR_STUDIES, Placement
@@ -136,9 +137,14 @@ def quarterly_report_generate(*, report: QuarterlyReport) -> QuarterlyReport:
     QuarterlyReport.objects.filter(pk=report.pk).update(status=QuarterlyReport.Status.RUNNING, error="")
     try:
         preliminary = quarter_unfinished(year=report.year, quarter=report.quarter)
-        with translation.override("sv"):  # the snapshot is the Swedish report
+        # The figures are read on the replica when there is one that keeps up (config/db_router.py);
+        # the version is written on the primary.
+        with translation.override("sv"), reading_from_replica():  # the snapshot is the Swedish report
             figures = report_figures_published(year=report.year, quarter=report.quarter, owner=report.owner)
         figures["preliminary"] = preliminary
+        # Whose report it is, as the PDF's and the workbook's title names it (the municipality's or the
+        # region's name, not the installation's).
+        figures["owner_name"] = report.owner.name
         pdf = report_pdf(figures)
         xlsx = report_xlsx(figures)
     except Exception as exc:

@@ -146,3 +146,56 @@ def test_a_page_that_sends_the_user_to_the_login_page_is_a_failure(
         user.dashboard()
     user.client.client.close()
     assert failures == ["manager: dashboard"]
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_topology_modes_haproxy_config_is_valid(tmp_path: Path) -> None:
+    """deploy/haproxy.cfg, with the environment loadtest/topology.sh gives it, passes `haproxy -c`."""
+    import shutil
+    import subprocess
+
+    from conftest import require_service
+
+    haproxy = shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy",) if Path(p).exists()), None)
+    require_service(haproxy is not None, "haproxy (Debian package haproxy)")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    pem = tmp_path / "haproxy.pem"
+    pem.write_bytes(cert.read_bytes() + key.read_bytes())
+    environment = {
+        **os.environ,
+        "PLATSA_HAPROXY_BIND": "127.0.0.1:58443",
+        "PLATSA_HAPROXY_CERT": str(pem),
+        "PLATSA_HOST": "127.0.0.1",
+        "PLATSA_WEB1": "127.0.0.1:58444",
+        "PLATSA_WEB2": "127.0.0.1:58445",
+        "PLATSA_WEB_MAXCONN": "5",
+    }
+    config = REPO / "deploy" / "haproxy.cfg"
+    checked = subprocess.run([str(haproxy), "-c", "-f", str(config)], env=environment, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # Without a node's address it is refused: the check reads the file, not only its syntax.
+    del environment["PLATSA_WEB2"]
+    broken = subprocess.run([str(haproxy), "-c", "-f", str(config)], env=environment, capture_output=True, text=True)
+    assert broken.returncode != 0
+    text = config.read_text(encoding="utf-8")
+    for line in ("option redispatch", "retries 3", "http-check send meth GET uri /healthz", "X-Forwarded-Proto https"):
+        assert line in text
+
+
+def test_the_summary_does_not_count_the_stopped_nodes_failures_against_the_target() -> None:
+    spec = importlib.util.spec_from_file_location("platsa_loadtest_summary", REPO / "loadtest" / "summary.py")
+    assert spec is not None and spec.loader is not None
+    summary = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(summary)
+    row = {"Name": "Aggregated", "Type": "", "Failure Count": "2", "Request Count": "100", "Requests/s": "5",
+           "50%": "40", "95%": "150", "99%": "300", "Max Response Time": "400"}  # fmt: skip
+    assert summary.summarise([row], target_p95_ms=200)["target_met"] is False
+    assert summary.summarise([row], target_p95_ms=200, in_flight_errors=2)["target_met"] is True
+    assert summary.summarise([row], target_p95_ms=100, in_flight_errors=2)["target_met"] is False

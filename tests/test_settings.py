@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -53,3 +54,57 @@ def test_the_suite_runs_on_the_database_ci_asked_for() -> None:
         require_service(not IN_CI, "PLATSA_EXPECT_DB_VENDOR (set by .ci/run)")
         pytest.skip("not run by .ci/run")
     assert connection.vendor == expected
+
+
+def test_several_servers_sessions_in_redis_and_a_replica_that_is_never_migrated() -> None:
+    """README "Several servers": with REDIS_URL sessions are cached_db (shared by every web node, kept by the
+    database), DATABASE_REPLICA_URL adds the `replica` alias behind the router; `check --deploy` stays clean."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "k8#Vq2!zR7pW4mN9xT1bL6cF3hJ0sD5gA8eY2uI7oP4rQ1wE6tZ9",
+        "DJANGO_ALLOWED_HOSTS": "platsa.example.se",
+        "DATABASE_URL": "postgres://platsa:x@primary.example.se:5432/platsa",
+        "DATABASE_REPLICA_URL": "postgres://platsa:x@replica.example.se:5432/platsa",
+        "DATABASE_REPLICA_MAX_LAG": "2.5",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    script = (
+        "import json; from django.conf import settings; from django.db import router; "
+        "print(json.dumps([settings.SESSION_ENGINE, sorted(settings.DATABASES), settings.DATABASE_REPLICA_MAX_LAG, "
+        "settings.DATABASES['replica']['OPTIONS'], settings.DATABASES['replica']['HOST'], "
+        "router.allow_migrate('replica', 'reporting'), router.allow_migrate('default', 'reporting')]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        "django.contrib.sessions.backends.cached_db",
+        ["default", "replica"],
+        2.5,
+        {"connect_timeout": 2},
+        "replica.example.se",
+        False,
+        True,
+    ]
+    without = {k: v for k, v in env.items() if k not in ("REDIS_URL", "DATABASE_REPLICA_URL")}
+    plain = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.SESSION_ENGINE, sorted(settings.DATABASES)]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", plain],
+        cwd=ROOT,
+        env=without,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["django.contrib.sessions.backends.db", ["default"]]

@@ -298,3 +298,19 @@ def test_days_waiting_count_stockholm_days_not_utc_days(client: Client) -> None:
     row = page[page.index("Midnatt") :].split("</tr>")[0]
     assert "<td>90</td>" in row
     assert int(people.waiting_since[people.index_of[waiting.pk]]) == dt.date(2026, 9, 3).toordinal()
+
+
+def test_a_panels_count_of_distinct_rows_is_of_the_distinct_rows() -> None:
+    """COUNT(*) OVER () counts before DISTINCT: a DISTINCT list is counted apart."""
+    from participants.models import Participant
+    from placements.selectors import first_rows_and_count
+    from taxonomy.tests.factories import LanguageFactory
+
+    arabic, tigrinya = LanguageFactory(), LanguageFactory()
+    for _ in range(3):
+        ParticipantFactory().languages.set([arabic, tigrinya])
+    rows = Participant.objects.filter(languages__in=[arabic, tigrinya]).distinct().order_by("pk")
+    shown, count = first_rows_and_count(rows, 2)
+    assert len(shown) == 2 and count == 3
+    shown, count = first_rows_and_count(Participant.objects.filter(languages=arabic).order_by("pk"), 2)
+    assert len(shown) == 2 and count == 3

@@ -15,6 +15,7 @@ import html
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.conf import settings
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -26,6 +27,7 @@ _CRISPY_ONLY = (
     forms.CheckboxSelectMultiple,
     forms.FileInput,
     forms.MultiWidget,
+    forms.SelectDateWidget,
 )
 
 
@@ -62,7 +64,7 @@ def bootstrap_field(bound: forms.BoundField) -> SafeString:
         asterisk = '<span class="asteriskField">*</span>' if required else ""
         parts.append(
             f'<label{label_for} class="form-label{" requiredField" if required else ""}">'
-            f"{html.escape(str(bound.label))}{asterisk}</label>"
+            f"{conditional_escape(bound.label)}{asterisk}</label>"
         )
     parts.append(str(bound.as_widget(attrs={"class": _css_class(widget, invalid=bool(errors))})))
     if errors:

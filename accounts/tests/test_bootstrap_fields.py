@@ -6,6 +6,7 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
 
 from accounts.templatetags.bootstrap_fields import bootstrap_field
 from accounts.tests.factories import CoordinatorFactory
@@ -63,6 +64,8 @@ def test_a_field_crispy_writes_with_templates_of_its_own_goes_through_crispy() -
         choice = forms.ChoiceField(label="Choice", choices=[("a", "A")], widget=forms.RadioSelect)
         secret = forms.CharField(widget=forms.HiddenInput)
         name = forms.CharField(label="Namn & <efternamn>", help_text="Som i folkbokföringen.")
+        marked = forms.CharField(label=mark_safe("<abbr>SFI</abbr>-nivå"), required=False)  # a constant
+        born = forms.DateField(label="Född", widget=forms.SelectDateWidget(years=[2000]), required=False)
 
     form = Form(data={})
     form.is_valid()

@@ -110,6 +110,22 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection kept between requests is checked before use, so a restarted database
 # costs one failed check, not a failed request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL streaming replica of `default` for the reporting reads (config/db_router.py): the quarterly
+# report's, the dashboard summary's and the API's figures, once the replica has replayed what the primary
+# had committed, within DATABASE_REPLICA_MAX_LAG seconds; otherwise, and while it does not answer, they
+# read from the primary. Nothing is written to it, nor migrated on it. Unset: no replica.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=5.0)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that is down is given up quickly: the reads go to the primary.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests read the test database through it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -133,6 +149,14 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_MAX_HOURS = 12
+# With Redis, sessions are read from the cache and written through to the database (cached_db): every
+# web node sees every session, a request reads none from the database, and a Redis that is down or
+# emptied logs no one out (the database has them). Without Redis, in the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if env("REDIS_URL", default="")
+    else "django.contrib.sessions.backends.db"
+)
 
 # Content-Security-Policy: scripts and styles only from our own origin, no inline code.
 CONTENT_SECURITY_POLICY = {

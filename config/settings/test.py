@@ -28,3 +28,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # The API ceiling counts in memory here, so the query budgets measure the pages and the API alone;
 # api/tests/test_throttling.py runs it on the database cache (`throttle`), as without Redis.
 API_THROTTLE_CACHE = "default"
+# Sessions in the database whether or not REDIS_URL is set (CI sets it), so the query budgets count the same.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

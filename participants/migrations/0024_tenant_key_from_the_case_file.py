@@ -26,9 +26,9 @@ def from_the_case_file(apps, schema_editor):
         apps.get_model("participants", name).objects.filter(municipality__isnull=True).update(
             municipality=Subquery(case_file)
         )
-    User = apps.get_model("accounts", "User")
+    Team = apps.get_model("accounts", "Team")
     apps.get_model("participants", "ReferralImport").objects.filter(municipality__isnull=True).update(
-        municipality=Subquery(User.objects.filter(pk=OuterRef("created_by_id")).values("municipality_id")[:1])
+        municipality=Subquery(Team.objects.filter(pk=OuterRef("team_id")).values("municipality_id")[:1])
     )
 
 

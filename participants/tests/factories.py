@@ -140,8 +140,8 @@ class ReferralImportFactory(factory.django.DjangoModelFactory):
         model = ReferralImport
 
     created_by = factory.SubFactory(CoordinatorFactory)
-    municipality = factory.SelfAttribute("created_by.municipality")
     team = factory.SelfAttribute("created_by.team")
+    municipality = factory.SelfAttribute("team.municipality")
     filename = "anvisningar.csv"
     # A stored import always parses: the upload refuses a file without the columns.
     content = factory.LazyFunction(lambda: ";".join(c.header for c in COLUMNS).encode() + b"\n")

@@ -16,7 +16,7 @@ from django.db import connection, models
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from accounts.models import Municipality
+from accounts.models import Municipality, Team
 from accounts.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 from participants import services as participant_services
 from participants.models import CaseNote
@@ -71,12 +71,13 @@ def test_every_case_file_and_placement_table_carries_the_key_or_says_why_not() -
 
 
 def _path_to_team(model: type[TenantKeyed]) -> str:
-    """The factory keyword that reaches the team of the row's case file (or the uploader's team)."""
+    """The factory keyword that reaches the team of the row's case file (or the upload's team)."""
     steps, current = [], model
     while issubclass(current, TenantKeyed):
         steps.append(current.TENANT_PARENT)
         current = current._meta.get_field(current.TENANT_PARENT).related_model  # type: ignore[assignment]  # the parent of a keyed row is a model
-    return "__".join([*steps, "team"])
+    # A referral upload's parent is the team itself; every other row reaches it through its case file.
+    return "__".join(steps if current is Team else [*steps, "team"])
 
 
 def _factory(model: type[TenantKeyed]) -> Any:

@@ -236,3 +236,21 @@ def test_each_archive_holds_its_own_reports_only(region, client: Client) -> None
     client.force_login(RegionalManagerFactory(region=other))
     assert list(client.get(reverse("reporting:archive")).context["reports"]) == []
     assert client.get(reverse("reporting:file", args=[regional.pk, "pdf"])).status_code == 404
+
+
+def test_each_report_document_is_titled_with_its_own_municipality_or_region(region, settings) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from reporting.services import quarterly_report_generate, quarterly_report_request
+
+    settings.PLATSA_MUNICIPALITY_NAME = "Installationens namn"
+    for owner in (region["b"], region["region"]):
+        report = quarterly_report_generate(report=quarterly_report_request(year=2026, quarter=2, by=None, owner=owner))
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages)
+        assert text.startswith(f"{owner.name}\nKvartalsrapport 2026 Q2"), owner
+        assert "Installationens namn" not in text
+        workbook = load_workbook(io.BytesIO(report.xlsx.read()))
+        assert workbook.properties.creator == owner.name
