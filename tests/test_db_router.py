@@ -65,7 +65,7 @@ def read_alias() -> str:
 
 
 def test_without_a_replica_every_read_is_left_to_django(settings: pytest.FixtureRequest) -> None:
-    settings.DATABASES = {k: v for k, v in settings.DATABASES.items() if k != REPLICA}  # type: ignore[attr-defined]
+    settings.DATABASES = {k: v for k, v in settings.DATABASES.items() if k != REPLICA}  # type: ignore[attr-defined]  # pytest-django's settings fixture
     assert ReplicaRouter().db_for_read(Indicator) is None
     with reading_from_replica() as on_replica:
         assert on_replica is False
@@ -96,7 +96,7 @@ def test_writes_and_migrations_never_go_to_the_replica(caught_up: list[str | Non
 def test_a_replica_lagging_beyond_the_bound_is_waited_for_then_left_alone(
     monkeypatch: pytest.MonkeyPatch, settings: pytest.FixtureRequest
 ) -> None:
-    settings.DATABASE_REPLICA_MAX_LAG = 0.2  # type: ignore[attr-defined]
+    settings.DATABASE_REPLICA_MAX_LAG = 0.2  # type: ignore[attr-defined]  # pytest-django's settings fixture
     checks: list[str | None] = []
     monkeypatch.setattr(db_router, "primary_wal_position", lambda: "0/5000000")
 
@@ -118,7 +118,7 @@ def test_a_replica_lagging_beyond_the_bound_is_waited_for_then_left_alone(
 def test_a_replica_that_catches_up_within_the_bound_is_used(
     monkeypatch: pytest.MonkeyPatch, settings: pytest.FixtureRequest
 ) -> None:
-    settings.DATABASE_REPLICA_MAX_LAG = 5  # type: ignore[attr-defined]
+    settings.DATABASE_REPLICA_MAX_LAG = 5  # type: ignore[attr-defined]  # pytest-django's settings fixture
     answers = iter([False, False, True])
     monkeypatch.setattr(db_router, "primary_wal_position", lambda: "0/5000000")
     monkeypatch.setattr(db_router, "replica_has_replayed", lambda position: next(answers))

@@ -33,7 +33,12 @@ SHARE = "Arbete eller studier vid avslut"
 @pytest.fixture
 def q3(settings) -> None:
     """33 placements ended in 2026 Q3, 14 of them in work: 42.4 %; a yearly target of 100."""
-    settings.PLATSA_MUNICIPALITY_NAME = "Östersunds kommun"
+    # The report is its municipality's, named as the municipality is (not the settings).
+    from accounts.tests.factories import MunicipalityFactory
+
+    municipality = MunicipalityFactory()
+    municipality.name = "Östersunds kommun"
+    municipality.save()
     matched = IndicatorFactory(code="matched-per-year", name=MATCHED)
     TargetFactory(indicator=matched, year=2026, target_value=Decimal("100"))
     share = IndicatorFactory(code="completed-work-or-studies-share", name=SHARE, unit=Indicator.Unit.PERCENT)
