@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 import django_filters
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.search import SearchFilter, search_words
-from taxonomy.forms import OccupationCodeSelect, occupation_options
+from taxonomy.forms import choose_occupation_codes
 from taxonomy.models import District, JobTrack, Language, Occupation, SwedishLevel
 from taxonomy.search import containing_groups
 
@@ -92,16 +91,10 @@ class ParticipantFilter(django_filters.FilterSet):
         self.filters["coordinator"].queryset = User.objects.filter(  # type: ignore[misc]  # a coordinator has a team
             team_id=user.team_id, groups__name=Role.COORDINATOR
         ).order_by("first_name", "last_name")
-        # Read when the form is shown or an occupation is checked, once: not for an API list without one.
-        options = functools.cache(lambda: occupation_options(levels=(Occupation.Level.MINOR, Occupation.Level.UNIT)))
-        self.filters["occupation"].extra["choices"] = lambda: [(o.code, o.label) for o in options()]
-        self.filters["occupation"].extra["widget"] = OccupationCodeSelect(
-            synonyms=lambda: {o.code: o.synonyms for o in options()}
-        )
-        for name in ("coordinator", "occupation"):
-            # A form field built before from the class's filters (the API schema builds them) would keep
-            # the class's empty choices: this instance builds its own.
-            self.filters[name].__dict__.pop("_field", None)
+        choose_occupation_codes(self.filters["occupation"], levels=(Occupation.Level.MINOR, Occupation.Level.UNIT))
+        # A form field built before from the class's filters (the API schema builds them) would keep the
+        # class's empty choices: this instance builds its own.
+        self.filters["coordinator"].__dict__.pop("_field", None)
 
     def search(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
         value = value.strip()

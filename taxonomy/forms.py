@@ -10,6 +10,7 @@ Django's own would."""
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -122,6 +123,19 @@ def occupation_options(*, levels: Iterable[int]) -> list[OccupationOption]:
         OccupationOption(code, f"{code} {name_en if english and name_en else name_sv}", tuple(synonyms.get(code, ())))
         for code, name_sv, name_en in rows
     ]
+
+
+def choose_occupation_codes(code_filter: django_filters.ChoiceFilter, *, levels: Iterable[int]) -> None:
+    """Make a list filter's `ChoiceFilter` offer the groups at `levels` by code, through an
+    `OccupationCodeSelect`. The options are read when the form is shown or a choice is checked, once
+    (not for an API list without one)."""
+    levels = tuple(levels)
+    options = functools.cache(lambda: occupation_options(levels=levels))
+    code_filter.extra["choices"] = lambda: [(o.code, o.label) for o in options()]
+    code_filter.extra["widget"] = OccupationCodeSelect(synonyms=lambda: {o.code: o.synonyms for o in options()})
+    # A form field built before from the class's filters (the API schema builds them) would keep the
+    # class's empty choices: this instance builds its own.
+    code_filter.__dict__.pop("_field", None)
 
 
 _SELECTED = mark_safe(" selected")  # a constant

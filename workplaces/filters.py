@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import django_filters
@@ -12,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.search import SearchFilter, filter_words, search_words
-from taxonomy.forms import OccupationCodeSelect, occupation_options
+from taxonomy.forms import choose_occupation_codes
 from taxonomy.models import District, Occupation
 
 from .models import Need, NeedStatus, Organisation, OrganisationKind
@@ -40,15 +39,7 @@ class NeedFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Read when the form is shown or a choice is checked, once: not for an API list without one.
-        options = functools.cache(lambda: occupation_options(levels=(Occupation.Level.UNIT,)))
-        self.filters["occupation"].extra["choices"] = lambda: [(o.code, o.label) for o in options()]
-        self.filters["occupation"].extra["widget"] = OccupationCodeSelect(
-            synonyms=lambda: {o.code: o.synonyms for o in options()}
-        )
-        # A form field built before from the class's filters (the API schema builds them) would keep the
-        # class's empty choices: this instance builds its own.
-        self.filters["occupation"].__dict__.pop("_field", None)
+        choose_occupation_codes(self.filters["occupation"], levels=(Occupation.Level.UNIT,))
 
     def search(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
         return filter_words(queryset, words=search_words(value), fields=["title", "workplace__name"])
