@@ -105,34 +105,16 @@ redis-server --port "$REDIS_PORT" --bind "$HOST" --save "" --appendonly no --dae
   --dir "$WORK" --logfile "$WORK/redis.log"
 wait_for Redis sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG"
 
-# Production settings; what production takes from its environment, and nothing relaxed.
-export DJANGO_SETTINGS_MODULE=config.settings.production
-export DJANGO_SECRET_KEY="loadtest-$(openssl rand -hex 32)"
-export DJANGO_ALLOWED_HOSTS=$HOST,localhost
+# Production settings, and the topology's services; nothing relaxed.
+# shellcheck source=loadtest/common.sh
+. loadtest/common.sh
+export_production_settings
 export DATABASE_URL="postgres://platsa:platsa@$HOST:$PG_PORT/platsa"
 export DATABASE_REPLICA_URL="postgres://platsa:platsa@$HOST:$REPLICA_PORT/platsa"
 export REDIS_URL="redis://$HOST:$REDIS_PORT/0"
-export MEDIA_ROOT="$WORK/media"
-export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
-export LOG_LEVEL=WARNING
 
 echo "== migrating and seeding the demo ($PARTICIPANTS participants) on the primary"
-$PY manage.py migrate --noinput -v 0
-if [ -n "${SSYK_FILE:-}" ]; then $PY manage.py load_ssyk "$SSYK_FILE" >/dev/null; fi
-$PY manage.py seed_demo --participants "$PARTICIPANTS"
-$PY manage.py collectstatic --noinput -v 0
-$PY manage.py shell -v 0 -c "
-import json
-from accounts.models import Role, User
-active = User.objects.filter(is_active=True).order_by('username')
-users = {
-    'coordinator': active.filter(groups__name=Role.COORDINATOR, team__isnull=False),
-    'supervisor': active.filter(groups__name=Role.SUPERVISOR, supervisor_profile__isnull=False),
-    'manager': active.filter(groups__name=Role.MANAGER),
-}
-print(json.dumps({role: list(found.values_list('username', flat=True)) for role, found in users.items()}))
-" >"$WORK/users.json"
-export LOADTEST_USERS_FILE="$WORK/users.json"
+prepare_demo
 MANAGER=$($PY -c "import json, sys; print(json.load(open(sys.argv[1]))['manager'][0])" "$WORK/users.json")
 
 echo "== a Celery worker on its own"
