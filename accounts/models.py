@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .municipal_settings import FollowUpPoint, follow_up_schedule_parse, site_url_check
 
 
 class Role(models.TextChoices):
@@ -93,6 +96,26 @@ class Municipality(models.Model):
         verbose_name=_("region"),
         help_text=_("The region whose figures the municipality's are part of, if any."),
     )
+    # Its own settings; blank: the installation's (settings.FOLLOW_UP_SCHEDULE, settings.SITE_URL).
+    # Read through follow_up_schedule_items() and municipal_settings.site_url_for, nowhere directly.
+    follow_up_schedule = models.CharField(
+        _("follow-up schedule"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "When follow-ups fall due after a placement starts: days after the start (14d), mid and end, "
+            "separated by commas, for example “14d, mid, end”. Empty: the installation's default."
+        ),
+    )
+    site_url = models.CharField(
+        _("site address"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The address the links in e-mail and text messages about its placements begin with, for example "
+            "https://platsa.kommun.se. Empty: the installation's address."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -101,6 +124,33 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # Checked here rather than as field validators, so that the migration needs no app code.
+        errors: dict[str, ValidationError] = {}
+        if self.follow_up_schedule.strip():
+            try:
+                follow_up_schedule_parse(self.follow_up_schedule)
+            except ValidationError as error:
+                errors["follow_up_schedule"] = error
+        if self.site_url:
+            try:
+                self.site_url = site_url_check(self.site_url)
+            except ValidationError as error:
+                errors["site_url"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def follow_up_schedule_items(self) -> list[FollowUpPoint]:
+        """When the follow-ups of its placements fall due: its own schedule, or when blank the
+        installation's (settings.FOLLOW_UP_SCHEDULE, which must be readable)."""
+        if self.follow_up_schedule.strip():
+            return follow_up_schedule_parse(self.follow_up_schedule)
+        try:
+            return follow_up_schedule_parse(settings.FOLLOW_UP_SCHEDULE)
+        except ValidationError as error:
+            raise ImproperlyConfigured(f"FOLLOW_UP_SCHEDULE: {'; '.join(error.messages)}") from error
 
     @property
     def letterhead(self) -> dict[str, str]:

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Municipality
+from accounts.municipal_settings import site_url_for
+
 from .models import FollowUp, Meeting
 
 PRODID = "-//Platsa//Placements//SV"
@@ -32,9 +35,10 @@ class Address:
     name: str = ""
 
 
-def calendar_host() -> str:
-    """The domain part of the calendar ids (RFC 5545 UID): the site's host name."""
-    return urlsplit(settings.SITE_URL).hostname or "platsa.invalid"
+def calendar_host(municipality: Municipality) -> str:
+    """The domain part of the calendar ids (RFC 5545 UID): the host name of the site of the
+    municipality whose placement the meeting or follow-up is."""
+    return urlsplit(site_url_for(municipality)).hostname or "platsa.invalid"
 
 
 def _tz() -> ZoneInfo:
@@ -187,7 +191,7 @@ def feed_ics(*, meetings: Iterable[Meeting], follow_ups: Iterable[FollowUp], now
             calendar.add_component(_meeting_event(meeting, summary=summary, attendees=(), stamp=stamp))
         for follow_up in follow_ups:
             event = icalendar.Event()
-            event.add("uid", f"follow-up-{follow_up.pk}@{calendar_host()}")
+            event.add("uid", f"follow-up-{follow_up.pk}@{calendar_host(follow_up.placement.municipality)}")
             event.add("dtstamp", stamp.astimezone(dt.UTC))
             event.add("dtstart", follow_up.due_date)
             event.add("dtend", follow_up.due_date + dt.timedelta(days=1))

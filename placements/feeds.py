@@ -77,7 +77,7 @@ def calendar_feed_ics(*, user: User, now: dt.datetime | None = None) -> bytes:
             due_date__gte=today - FEED_PAST,
             due_date__lte=today + FEED_AHEAD,
         )
-        .select_related("placement__participant")
+        .select_related("placement__participant", "placement__municipality")
         .order_by("due_date", "pk")
     )
     participants_shown(user=user, rows=[*meetings, *follow_ups], participant_id="placement.participant_id")

@@ -6,32 +6,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.municipal_settings import MIDPOINT, FollowUpPoint
 from taxonomy.working_days import next_working_day, previous_working_day
 
 from .models import ENDED_STATUSES, FollowUp, Placement, PlacementStatus
 
 
-def due_dates(start: dt.date, end: dt.date, schedule: Iterable[str]) -> list[dt.date]:
+def due_dates(start: dt.date, end: dt.date, schedule: Iterable[FollowUpPoint]) -> list[dt.date]:
     """The working days on which follow-ups fall due for a placement from `start` to `end`.
 
-    `schedule` holds "<N>d" (N days after the start), "mid" and "end"; dates that fall after the end
-    or coincide are dropped.
+    `schedule` holds the points a schedule is read into (accounts.municipal_settings, the one home of
+    reading it; a placement's is `placement.municipality.follow_up_schedule_items()`): days after the
+    start, the midpoint and the end. Dates that fall after the end or coincide are dropped.
     """
     last = previous_working_day(end)
     dates: set[dt.date] = set()
-    for item in schedule:
-        token = item.strip().lower()
-        if token == "mid":
+    for point in schedule:
+        if isinstance(point, int):
+            day = next_working_day(start + dt.timedelta(days=point))
+        elif point == MIDPOINT:
             day = next_working_day(start + (end - start) / 2)
-        elif token == "end":
-            day = last
-        elif token.endswith("d") and token[:-1].isdigit():
-            day = next_working_day(start + dt.timedelta(days=int(token[:-1])))
         else:
-            raise ImproperlyConfigured(f"FOLLOW_UP_SCHEDULE: cannot read {item!r}")
+            day = last
         if start < day <= last:
             dates.add(day)
     return sorted(dates)

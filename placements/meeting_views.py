@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import tenancy
 from accounts.models import Role
+from accounts.municipal_settings import site_url_for
 from accounts.request_types import AuthenticatedHttpRequest
 from accounts.roles import role_required
 from accounts.service_views import save_with_service
@@ -149,8 +150,9 @@ def calendar_feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed_url = ""
     if request.method == "POST":
         token = feeds.calendar_feed_renew(user=request.user)
-        # The site's public address, as in the e-mails (behind a proxy the request's host may be an inner one).
-        feed_url = settings.SITE_URL + reverse("calendar_feed", args=[token])
+        # The site's public address, as in the e-mails (behind a proxy the request's host may be an inner
+        # one): the coordinator's municipality's, as the feed holds its placements only.
+        feed_url = site_url_for(request.user.municipality) + reverse("calendar_feed", args=[token])
         messages.success(request, _("Your calendar feed has a new address. The old address no longer works."))
     has_feed = hasattr(request.user, "calendar_feed")
     return render(request, "placements/calendar_feed.html", {"feed_url": feed_url, "has_feed": has_feed})

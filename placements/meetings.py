@@ -64,9 +64,9 @@ def _require_future(starts_at: dt.datetime) -> None:
         raise ValidationError({"starts_at": _("A meeting can be booked at most two years ahead.")}, code="far")
 
 
-def _new_uid() -> str:
+def _new_uid(placement: Placement) -> str:
     """RFC 5545 UID: globally unique, set once, the same in every later version of the invitation."""
-    return f"{uuid.uuid4()}@{calendar_host()}"
+    return f"{uuid.uuid4()}@{calendar_host(placement.municipality)}"
 
 
 def _send_invitation(meeting: Meeting, *, dropped: Iterable[str] = ()) -> None:
@@ -131,7 +131,7 @@ def meeting_book(
     placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
     _require_open(placement)
     _require_future(starts_at)
-    meeting = Meeting(placement=placement, **tenant_key(placement), uid=_new_uid(), sequence=0, booked_by=by)
+    meeting = Meeting(placement=placement, **tenant_key(placement), uid=_new_uid(placement), sequence=0, booked_by=by)
     _apply(
         meeting,
         kind=kind,

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.municipal_settings import site_url_for
+
 from .links import link_create
 from .meetings import meeting_for_follow_up
 from .models import FollowUp, Reminder
@@ -48,7 +50,7 @@ def _message(follow_up: FollowUp, stage: str, recipient: str) -> tuple[str, str]
         "first_name": placement.participant.first_name,
         "overdue": stage == Reminder.Stage.OVERDUE,
         "recipient": recipient,
-        "url": settings.SITE_URL + path,
+        "url": site_url_for(placement.municipality) + path,
     }
     # Reminders are in Swedish, the language of the workplaces.
     template = "concern" if stage == Reminder.Stage.CONCERN else "reminder"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -264,7 +263,8 @@ def placement_activate(*, placement: Placement, by: User | None, on: dt.date | N
     FollowUp.objects.bulk_create(
         [
             FollowUp(placement=locked, **tenant_key(locked), due_date=day)
-            for day in due_dates(started, locked.planned_end, settings.FOLLOW_UP_SCHEDULE)
+            # The case file's municipality's schedule (the placement carries its key), never the user's.
+            for day in due_dates(started, locked.planned_end, locked.municipality.follow_up_schedule_items())
             if not locked.follow_ups.filter(due_date=day).exists()
         ]
     )

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access_log import log_access_by_link
 from accounts.models import AccessAction, User
+from accounts.municipal_settings import site_url_for
 from participants.tenancy import tenant_key
 
 from .documents import agreement_pdf, signed_agreement_pdf
@@ -245,7 +246,8 @@ def signing_request_send(*, placement: Placement, by: User | None) -> dict[str, 
     known. Returns party → URL, which the coordinator sees once, to hand over where there is no
     e-mail."""
     document = signing_start(placement=placement, by=by)
-    placement = Placement.objects.select_related("participant", "supervisor").get(pk=placement.pk)
+    placement = Placement.objects.select_related("participant", "supervisor", "municipality").get(pk=placement.pk)
+    site_url = site_url_for(placement.municipality)
     signed = set(document.signatures.values_list("party", flat=True))
     addresses = {Party.PARTICIPANT: placement.participant.email, Party.WORKPLACE: placement.supervisor.email}
     urls: dict[str, str] = {}
@@ -255,7 +257,7 @@ def signing_request_send(*, placement: Placement, by: User | None) -> dict[str, 
         # A new link replaces the party's unused ones: sent again because the first went to a wrong
         # address, the old one must not sign as the party. It is then refused as not valid.
         SigningLink.objects.filter(document__placement=placement, party=party, used_at__isnull=True).delete()
-        url = settings.SITE_URL + link_create(document=document, party=party)
+        url = site_url + link_create(document=document, party=party)
         urls[party.value] = url
         if addresses[party]:
             transaction.on_commit(partial(_send_request, addresses[party], url, placement.pk))

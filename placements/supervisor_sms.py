@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.access_log import log_text_message
+from accounts.municipal_settings import site_url_for
 from outbox.services import outbox_enqueue
 from participants.tenancy import tenant_key
 from sms import SmsRejected, SmsUnavailable, SmsUncertain, send_sms
@@ -291,7 +291,7 @@ def _text(reminder: Reminder) -> str:
             return _(template) % {
                 "name": name,
                 "date": f"{reminder.follow_up.due_date:%Y-%m-%d}",
-                "url": settings.SITE_URL + supervisor_portal_path(reminder.follow_up),
+                "url": site_url_for(placement.municipality) + supervisor_portal_path(reminder.follow_up),
             }
         if reminder.stage == Reminder.Stage.FIRST_DAY:
             return _(FIRST_DAY_TEXT) % {

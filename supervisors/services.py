@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.municipal_settings import site_url_for
 from workplaces.models import Organisation, OrganisationKind
 
 from .models import Enrolment, EnrolmentStatus, Supervisor, TrainingSession
@@ -53,7 +54,9 @@ def supervisor_invite(*, supervisor: Supervisor, by: User | None) -> User:
     user.groups.add(Group.objects.get(name=Role.SUPERVISOR))
     locked.user = user
     locked.save(update_fields=["user"])
-    link = settings.SITE_URL + reverse(
+    # No placement to take the municipality from: the inviting coordinator's, whose placements the
+    # supervisor is invited for (supervisors are no municipality's; README, "Municipalities").
+    link = site_url_for(by.municipality if by is not None else None) + reverse(
         "password_choose",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),

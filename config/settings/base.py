@@ -366,10 +366,12 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # When follow-ups fall due once a placement starts: "<N>d" days after the start, "mid" the
-# midpoint, "end" the last working day. Dates move to working days.
+# midpoint, "end" the last working day. Dates move to working days. The default: a municipality's
+# own schedule (accounts.Municipality.follow_up_schedule) overrides it.
 FOLLOW_UP_SCHEDULE: list[str] = env.list("FOLLOW_UP_SCHEDULE", default=["14d", "mid", "end"])
 
-# The address people reach Platsa at, for links in e-mail.
+# The address people reach Platsa at, for links in e-mail and text messages. The default: a
+# municipality's own site address (accounts.Municipality.site_url) overrides it.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 
+from accounts.municipal_settings import follow_up_schedule_parse
 from placements.follow_ups import due_dates
 from placements.models import FollowUp
 from placements.services import follow_up_log, placement_activate, placement_agree
 from placements.tests.factories import FollowUpFactory, PlacementFactory, with_signatures
 
 TODAY = dt.date.today()
+DEFAULT = follow_up_schedule_parse("14d, mid, end")
 
 
 def test_the_default_schedule_is_two_weeks_midpoint_and_end() -> None:
     start, end = dt.date(2026, 9, 7), dt.date(2026, 11, 27)  # a Monday, twelve weeks
-    assert due_dates(start, end, ["14d", "mid", "end"]) == [
+    assert due_dates(start, end, DEFAULT) == [
         dt.date(2026, 9, 21),
         dt.date(2026, 10, 19),
         dt.date(2026, 11, 27),
@@ -26,18 +28,18 @@ def test_the_default_schedule_is_two_weeks_midpoint_and_end() -> None:
 
 def test_due_dates_move_off_holidays_and_weekends() -> None:
     start = dt.date(2026, 6, 5)  # 14 days later is midsummer eve
-    dates = due_dates(start, dt.date(2026, 8, 30), ["14d", "end"])  # 30 August is a Sunday
+    dates = due_dates(start, dt.date(2026, 8, 30), follow_up_schedule_parse("14d, end"))  # 30 August is a Sunday
     assert dates == [dt.date(2026, 6, 22), dt.date(2026, 8, 28)]
 
 
 def test_a_short_placement_gets_no_date_after_its_end_and_no_duplicates() -> None:
     start, end = dt.date(2026, 9, 7), dt.date(2026, 9, 11)
-    assert due_dates(start, end, ["14d", "mid", "end"]) == [dt.date(2026, 9, 9), dt.date(2026, 9, 11)]
+    assert due_dates(start, end, DEFAULT) == [dt.date(2026, 9, 9), dt.date(2026, 9, 11)]
 
 
-def test_an_unreadable_schedule_is_a_configuration_error() -> None:
-    with pytest.raises(ImproperlyConfigured):
-        due_dates(dt.date(2026, 9, 7), dt.date(2026, 11, 27), ["fortnightly"])
+def test_an_unreadable_schedule_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        follow_up_schedule_parse(["fortnightly"])
 
 
 @pytest.mark.django_db
@@ -48,7 +50,7 @@ def test_starting_a_placement_schedules_its_follow_ups() -> None:
     placement_agree(placement=with_signatures(placement), by=None)
     placement_activate(placement=placement, by=None, on=TODAY)
     dates = list(placement.follow_ups.values_list("due_date", flat=True))
-    assert dates == due_dates(TODAY, placement.planned_end, ["14d", "mid", "end"])
+    assert dates == due_dates(TODAY, placement.planned_end, DEFAULT)
     assert len(dates) == 3
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.tests.factories import CoordinatorFactory, MunicipalityFactory, TeamFactory
 from placements.selectors import untrained_supervisors_with_participants
 from placements.tests.factories import PlacementFactory
 from supervisors.models import Enrolment, EnrolmentStatus
@@ -116,3 +117,15 @@ def test_an_invitation_creates_a_login_and_mails_a_one_time_link(
     assert user.check_password("Handledning-2026!")
     with pytest.raises(ValidationError):
         supervisor_invite(supervisor=supervisor, by=None)
+
+
+def test_an_invitation_links_to_the_site_of_the_inviting_coordinators_municipality(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """A supervisor is no municipality's: the invitation is the inviting coordinator's municipality's."""
+    stockholm = MunicipalityFactory(code="0180", site_url="https://platsa.stockholm.se")
+    coordinator = CoordinatorFactory(team=TeamFactory(municipality=stockholm))
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor_invite(supervisor=SupervisorFactory(), by=coordinator)
+    (link,) = (line.strip() for line in mail.outbox[0].body.splitlines() if "/accounts/welcome/" in line)
+    assert link.startswith("https://platsa.stockholm.se/accounts/welcome/")
