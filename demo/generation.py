@@ -1,4 +1,5 @@
-"""Building and removing the demo municipality; `manage.py seed_demo` is a thin wrapper around these.
+"""Building and removing the demo region: its large municipality here, its two small ones in `region`;
+`manage.py seed_demo` is a thin wrapper around these.
 
 The build plans everything in memory first (who, which needs, which placements, which statuses),
 then writes it with `bulk_create`. Randomness comes only from `random.Random` instances derived from
@@ -19,7 +20,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Region, Role, Team, User
+from accounts.models import Municipality, Region, Role, Team, User
 from accounts.services import municipality_from_settings
 from participants.models import (
     Exit,
@@ -35,14 +36,16 @@ from participants.models import (
 from placements.models import FollowUp, LaterOutcome, Placement, PlacementEvent
 from reporting.models import Indicator, QuarterlyReport, StrategyGoal, Target
 from supervisors.models import Enrolment, Supervisor, TrainingCourse, TrainingSession
-from taxonomy.models import District, JobTrack, Language, Prerequisite
+from taxonomy.models import JobTrack, Language, Prerequisite
 from workplaces.models import Need, Organisation, ProcurementContract, WorkingHours, Workplace
 
 from . import catalogue
 from .allocation import allocate, pin_demo_placements, status_path
+from .municipalities import SMALL_MUNICIPALITIES
 from .names import Names, ascii_slug, email_for, fictional_phone
 from .organisations import (
     demo_supervisor_need,
+    districts_create,
     needs_plan,
     organisations_create,
     placement_type_rules,
@@ -53,6 +56,12 @@ from .organisations import (
 )
 from .people import PINNED, participants_plan
 from .plan import Calendar, ParticipantPlan
+from .region import (
+    regional_employers_plan,
+    small_municipality_create,
+    small_municipality_plan,
+    small_municipality_write,
+)
 from .seasons import SeasonalPlanner
 from .timetables import timetables_write
 from .writing import (
@@ -134,11 +143,16 @@ def demo_exists() -> bool:
 @transaction.atomic
 def demo_delete() -> None:
     """Remove the demo: every participant, placement, workplace, supervisor, training and target, and the
-    demo users. Reference data (occupations, districts, teams, placement types, languages) stays."""
+    demo users. Reference data (occupations, districts, municipalities, teams, placement types, languages)
+    stays."""
     for model in DEMO_MODELS:
         model._default_manager.all().delete()
     role_users = [name for name, spec in DEMO_USERS.items() if not spec[4]]
-    User.objects.filter(Q(username__in=role_users) | Q(email__endswith=f"@{DEMO_DOMAIN}")).delete()
+    role_users += [login.username for small in SMALL_MUNICIPALITIES for login in small.logins]
+    staff = Q(email__endswith=f"@{DEMO_DOMAIN}")
+    for small in SMALL_MUNICIPALITIES:
+        staff |= Q(email__endswith=f"@{small.domain}")
+    User.objects.filter(Q(username__in=role_users) | staff).delete()
 
 
 def demo_counts() -> dict[str, int]:
@@ -150,16 +164,28 @@ def demo_counts() -> dict[str, int]:
 
 @transaction.atomic
 def demo_build(*, participants: int, seed: int) -> dict[str, int]:
-    """Build the demo municipality with `participants` participants. Returns the row counts."""
+    """Build the demo region: its large municipality with `participants` participants, and the two small
+    ones with theirs (`municipalities.SMALL_MUNICIPALITIES`). Returns the row counts.
+
+    Everything is planned (and every matching done) before a need or a participant is written, so that
+    the regional employers' needs, shared between municipalities, are written once with all their
+    placements known."""
     today = timezone.localdate()
     cal = Calendar(today)
     rng = {phase: random.Random(f"{seed}:{phase}") for phase in RNG_PHASES}
     names = Names(seed)
-    districts = _districts()
+    districts = districts_create(catalogue.DISTRICTS)
     teams = _teams()
+    region, municipality = _region()
+    smalls = [small_municipality_create(spec, region=region, large=municipality) for spec in SMALL_MUNICIPALITIES]
+    password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo user
+    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    taken: set[str] = set()  # identity numbers, unique across the municipalities
 
-    plans = participants_plan(count=participants, rng=rng["people"], names=names, today=today)
-    demo_users, coordinators = _users_create(plans, teams, names, rng["users"])
+    plans = participants_plan(count=participants, rng=rng["people"], names=names, today=today, taken=taken)
+    demo_users, coordinators = _users_create(
+        plans, teams, names, rng["users"], region=region, password=password, groups=groups
+    )
 
     organisations = organisations_create(rng=rng["employers"], cal=cal)
     replicas = max(1, round(participants / PARTICIPANTS_PER_REPLICA))
@@ -184,7 +210,15 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     seasonal.plan(plans, today)
     types = placement_type_rules()
     max_days = {code: t.max_weeks * 7 for code, t in types.items() if t.max_weeks}
-    allocate(plans=plans, needs=needs, supervisors=supervisors, max_days=max_days, rng=rng["matching"])
+    # The regional employers join here (issue 19, point 2): see region.regional_employers_plan.
+    regional = regional_employers_plan(region=region, municipalities=[municipality, *smalls])
+    allocate(
+        plans=plans,
+        needs=[*needs, *regional.published_to(municipality)],
+        supervisors={**supervisors, **regional.supervisors},
+        max_days=max_days,
+        rng=rng["matching"],
+    )
     for pp in plans:
         status_path(pp, rng["status"])
 
@@ -192,6 +226,21 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     Supervisor.objects.bulk_create(extra)
     for sp, row in zip(seasonal.supervisors, extra, strict=True):
         sp.pk = row.pk
+    small_plans = [
+        small_municipality_plan(
+            spec,
+            municipality=small,
+            seed=seed,
+            names=names,
+            cal=cal,
+            taken=taken,
+            max_days=max_days,
+            password=password,
+            groups=groups,
+            regional=regional,
+        )
+        for spec, small in zip(SMALL_MUNICIPALITIES, smalls, strict=True)
+    ]
     refs = References(
         districts=districts,
         teams=teams,
@@ -201,13 +250,16 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
         prerequisites={p.code: p for p in Prerequisite.objects.filter(active=True)},
     )
     all_coordinators = [user for group in coordinators.values() for user in group]
-    needs_write(needs, refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])
+    needs_write([*needs, *regional.needs], refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])
     participants_write(plans, refs=refs, cal=cal, rng=rng["writing"])
     placements_write([p for pp in plans for p in pp.placements], refs=refs, cal=cal, rng=rng["writing"])
     # The timetables before the signatures: a signed agreement prints the weekly schedule.
     timetables_write(needs=needs, plans=plans, rng=rng["timetables"])
     signed_agreements_write(demo_supervisor_pk=demo_supervisor.pk or 0)
     outcomes_write(plans, cal=cal, rng=rng["outcomes"])
+    for small_plan in small_plans:
+        small_municipality_write(small_plan, refs=refs, cal=cal)
+    # The training after every municipality's supervisors are written: it counts everywhere.
     training_create(
         supervisor_pks=list(Supervisor.objects.order_by("pk").values_list("pk", flat=True)),
         demo_supervisor_pk=demo_supervisor.pk or 0,
@@ -219,19 +271,14 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     return demo_counts()
 
 
-def _districts() -> dict[str, District]:
-    found: dict[str, District] = {}
-    for name, latitude, longitude, _city, _postal in catalogue.DISTRICTS:
-        district, _created = District.objects.update_or_create(
-            name=name,
-            defaults={
-                "latitude": Decimal(latitude),
-                "longitude": Decimal(longitude),
-                "name_en": catalogue.DISTRICT_NAMES_EN.get(name, ""),
-            },
-        )
-        found[name] = district
-    return found
+def _region() -> tuple[Region, Municipality]:
+    """The demo's region, and the large municipality (the settings') in it."""
+    municipality = municipality_from_settings()
+    region, _created = Region.objects.get_or_create(code=DEMO_REGION_CODE, defaults={"name": DEMO_REGION_NAME})
+    if municipality.region_id is None:
+        municipality.region = region
+        municipality.save(update_fields=["region"])
+    return region, municipality
 
 
 def _teams() -> dict[str, Team]:
@@ -247,19 +294,20 @@ def _teams() -> dict[str, Team]:
 
 
 def _users_create(
-    plans: list[ParticipantPlan], teams: dict[str, Team], names: Names, rng: random.Random
+    plans: list[ParticipantPlan],
+    teams: dict[str, Team],
+    names: Names,
+    rng: random.Random,
+    *,
+    region: Region,
+    password: str,
+    groups: dict[str, Group],
 ) -> tuple[dict[str, User], dict[str, list[User]]]:
-    """The demo users, and enough coordinators per team for a caseload of about 70; then gives every
-    participant a coordinator of their team. The password is hashed once and shared."""
-    password = make_password(DEMO_PASSWORD)
-    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    """The demo users of the large municipality (and the regional manager, of `region`), and enough
+    coordinators per team for a caseload of about 70; then gives every participant a coordinator of
+    their team. `password` is the hashed demo password."""
     demo: dict[str, User] = {}
     municipality = municipality_from_settings()
-    # The demo's region: its one municipality for now (the region of three comes with issue 19's demo).
-    region, _created = Region.objects.get_or_create(code=DEMO_REGION_CODE, defaults={"name": DEMO_REGION_NAME})
-    if municipality.region_id is None:
-        municipality.region = region
-        municipality.save(update_fields=["region"])
     for username, (first, last, role, team, superuser) in DEMO_USERS.items():
         regional = role == Role.REGIONAL_MANAGER
         fields = {
@@ -268,7 +316,7 @@ def _users_create(
             "email": email_for(first, last, DEMO_DOMAIN),
             "password": password,
             "team": teams[team] if team else None,
-            # Everyone in the demo belongs to its one municipality, a team member through the team; the
+            # Everyone here belongs to the large municipality, a team member through the team; the
             # regional manager to the region instead.
             "municipality": None if regional else teams[team].municipality if team else municipality,
             "region": region if regional else None,

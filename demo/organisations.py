@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -17,6 +18,8 @@ from workplaces.organisation_numbers import normalize_organisation_number
 
 from . import catalogue, texts
 from .identity_numbers import fake_organisation_number
+from .municipalities import LARGE_EMPLOYERS, EmployerFacts
+from .municipalities import District as DistrictSpec
 from .names import Names, email_for, fictional_phone
 from .plan import TODAY_MARGIN, Calendar, NeedPlan, SupervisorPlan
 
@@ -27,11 +30,30 @@ TRAINING_VALIDITY_MONTHS = 36
 TRAINING_EVERY_DAYS, TRAINING_FROM, TRAINING_UNTIL = 45, -720, 120
 
 
-def organisations_create(*, rng: random.Random, cal: Calendar) -> dict[str, Organisation]:
-    """The organisations of the catalogue, each company with a procurement contract with social requirements."""
+def districts_create(specs: Sequence[DistrictSpec]) -> dict[str, District]:
+    """The districts (reference data, kept by --reset) with their centre points, made or updated."""
+    found: dict[str, District] = {}
+    for name, latitude, longitude, _city, _postal in specs:
+        district, _created = District.objects.update_or_create(
+            name=name,
+            defaults={
+                "latitude": Decimal(latitude),
+                "longitude": Decimal(longitude),
+                "name_en": catalogue.DISTRICT_NAMES_EN.get(name, ""),
+            },
+        )
+        found[name] = district
+    return found
+
+
+def organisations_create(
+    *, rng: random.Random, cal: Calendar, facts: EmployerFacts = LARGE_EMPLOYERS
+) -> dict[str, Organisation]:
+    """The organisations of the catalogue (or of `facts`), each company with a procurement contract with
+    social requirements."""
     taken: set[str] = set()
     organisations: dict[str, Organisation] = {}
-    for spec in catalogue.ORGANISATIONS:
+    for spec in facts.organisations:
         number = spec.number
         if not number:
             number = fake_organisation_number(rng, "559" if spec.kind == "company" else "802", taken)
@@ -40,7 +62,7 @@ def organisations_create(*, rng: random.Random, cal: Calendar) -> dict[str, Orga
         )
     Organisation.objects.bulk_create(organisations.values())
     contracts = []
-    for spec in catalogue.ORGANISATIONS:
+    for spec in facts.organisations:
         if spec.contract is None:
             continue
         subject, suffix, promised = spec.contract
@@ -66,13 +88,15 @@ def workplaces_create(
     replicas: int,
     rng: random.Random,
     names: Names,
+    facts: EmployerFacts = LARGE_EMPLOYERS,
 ) -> list[tuple[Workplace, str]]:
-    """The catalogue's workplaces; for large demos the catalogue again as further units ("enhet 2"...)."""
-    domains = {spec.key: spec.domain for spec in catalogue.ORGANISATIONS}
-    cities = {name: (city, postal) for name, _lat, _lon, city, postal in catalogue.DISTRICTS}
+    """The catalogue's workplaces (or those of `facts`); for large demos the catalogue again as further
+    units ("enhet 2"...)."""
+    domains = {spec.key: spec.domain for spec in facts.organisations}
+    cities = {name: (city, postal) for name, _lat, _lon, city, postal in facts.districts}
     rows: list[tuple[Workplace, str]] = []
     for replica in range(1, replicas + 1):
-        for org_key, name, kind, district, street in catalogue.WORKPLACES:
+        for org_key, name, kind, district, street in facts.workplaces:
             first, last = names.person(rng)
             city, postal = cities[district]
             rows.append(
@@ -97,11 +121,10 @@ def workplaces_create(
 
 def needs_plan(*, workplaces: list[tuple[Workplace, str]], rng: random.Random) -> list[NeedPlan]:
     """Openings over time: each workplace runs one to three streams of consecutive needs."""
-    org_kinds = {spec.name: spec.kind for spec in catalogue.ORGANISATIONS}
     needs: list[NeedPlan] = []
     for workplace, kind in workplaces:
         offers = catalogue.OFFERS[kind]
-        type_weights = catalogue.NEED_TYPES[org_kinds[workplace.organisation.name]]
+        type_weights = catalogue.NEED_TYPES[workplace.organisation.kind]
         streams = 1 + (kind in BIG_KINDS) + (rng.random() < 0.3)
         for _stream in range(streams):
             start = NEEDS_FROM + rng.randrange(0, 150)
@@ -165,11 +188,16 @@ def dedicated_need(
 
 
 def supervisors_create(
-    *, workplaces: list[tuple[Workplace, str]], rng: random.Random, names: Names, demo_user: User
+    *,
+    workplaces: list[tuple[Workplace, str]],
+    rng: random.Random,
+    names: Names,
+    demo_user: User | None,
+    facts: EmployerFacts = LARGE_EMPLOYERS,
 ) -> dict[int, list[SupervisorPlan]]:
     """One to three supervisors per workplace, each taking one to three participants at a time.
 
-    The first supervisor of the demo supervisor's workplace is the demo user `handledare`."""
+    The first supervisor of the demo supervisor's workplace is the demo user `handledare` (`demo_user`)."""
     by_workplace: dict[int, list[SupervisorPlan]] = {}
     rows: list[Supervisor] = []
     plans: list[SupervisorPlan] = []
@@ -180,11 +208,15 @@ def supervisors_create(
                 index=len(plans), workplace=workplace, kind=kind, max_participants=rng.choice([1, 2, 2, 3, 3])
             )
             user = None
-            if workplace.name == catalogue.HANDLEDARE_WORKPLACE and workplace.pk not in by_workplace:
+            if (
+                demo_user is not None
+                and workplace.name == catalogue.HANDLEDARE_WORKPLACE
+                and workplace.pk not in by_workplace
+            ):
                 plan.user = user = demo_user
                 plan.max_participants = 3
             plans.append(plan)
-            rows.append(supervisor_row(plan, rng, names, user=user))
+            rows.append(supervisor_row(plan, rng, names, user=user, facts=facts))
             by_workplace.setdefault(workplace.pk, []).append(plan)
     Supervisor.objects.bulk_create(rows)
     for plan, row in zip(plans, rows, strict=True):
@@ -192,9 +224,16 @@ def supervisors_create(
     return by_workplace
 
 
-def supervisor_row(plan: SupervisorPlan, rng: random.Random, names: Names, *, user: User | None = None) -> Supervisor:
+def supervisor_row(
+    plan: SupervisorPlan,
+    rng: random.Random,
+    names: Names,
+    *,
+    user: User | None = None,
+    facts: EmployerFacts = LARGE_EMPLOYERS,
+) -> Supervisor:
     first, last = (user.first_name, user.last_name) if user is not None else names.person(rng)
-    domain = next(spec.domain for spec in catalogue.ORGANISATIONS if spec.name == plan.workplace.organisation.name)
+    domain = facts.domain_of(plan.workplace.organisation.name)
     return Supervisor(
         workplace=plan.workplace,
         first_name=first,

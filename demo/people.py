@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -147,20 +148,41 @@ DISTRICT_WEIGHTS = {
 }
 
 
-def participants_plan(*, count: int, rng: random.Random, names: Names, today: dt.date) -> list[ParticipantPlan]:
-    """`count` participants: about half newcomers, a quarter young people, a quarter others."""
-    groups = [TargetGroup.NEWCOMER] * min(PINNED, count) + rng.choices(
-        [TargetGroup.NEWCOMER, TargetGroup.YOUTH, TargetGroup.OTHER], weights=[50, 25, 25], k=max(0, count - PINNED)
+def participants_plan(
+    *,
+    count: int,
+    rng: random.Random,
+    names: Names,
+    today: dt.date,
+    taken: set[str],
+    pinned: int = PINNED,
+    districts: Mapping[str, int] = DISTRICT_WEIGHTS,
+    team: str | None = None,
+) -> list[ParticipantPlan]:
+    """`count` participants: about half newcomers, a quarter young people, a quarter others; the first
+    `pinned` of them the demo supervisor's. They live in `districts` (name: weight) and belong to the
+    team of their target group, or all to `team`. `taken` holds the identity numbers already given
+    (in every municipality: they are unique), and gets theirs."""
+    groups = [TargetGroup.NEWCOMER] * min(pinned, count) + rng.choices(
+        [TargetGroup.NEWCOMER, TargetGroup.YOUTH, TargetGroup.OTHER], weights=[50, 25, 25], k=max(0, count - pinned)
     )
-    taken: set[str] = set()
-    plans = [_participant(i, group, rng, names, today, taken) for i, group in enumerate(groups)]
-    for plan in plans[:PINNED]:
+    plans = [_participant(i, group, rng, names, today, taken, districts) for i, group in enumerate(groups)]
+    for plan in plans[:pinned]:
         plan.kind = "pinned"
+    if team is not None:
+        for plan in plans:
+            plan.team = team
     return plans
 
 
 def _participant(
-    index: int, group: TargetGroup, rng: random.Random, names: Names, today: dt.date, taken: set[str]
+    index: int,
+    group: TargetGroup,
+    rng: random.Random,
+    names: Names,
+    today: dt.date,
+    taken: set[str],
+    districts: Mapping[str, int],
 ) -> ParticipantPlan:
     gender = rng.choices([Gender.FEMALE, Gender.MALE, Gender.OTHER, Gender.UNKNOWN], weights=[48, 48, 1, 3])[0]
     female = gender == Gender.FEMALE or (gender not in (Gender.FEMALE, Gender.MALE) and rng.random() < 0.5)
@@ -212,7 +234,7 @@ def _participant(
         licence=fields["has_driving_licence"],
         hours=fields["hours_per_day"],
         social_assistance=assistance,
-        district=rng.choices(list(DISTRICT_WEIGHTS), weights=list(DISTRICT_WEIGHTS.values()))[0],
+        district=rng.choices(list(districts), weights=list(districts.values()))[0],
         track=track,
         team=TEAM_OF_GROUP[group],
         prefs=prefs,

@@ -45,9 +45,11 @@ def _overlap(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def timetables_write(*, needs: list[NeedPlan], plans: list[ParticipantPlan], rng: random.Random) -> None:
-    """Working hours for some needs (Monday to Thursday) and SFI times for newcomers in SFI. Run after
-    the needs and participants are written (their pks set)."""
+def timetables_write(
+    *, needs: list[NeedPlan], plans: list[ParticipantPlan], rng: random.Random, school: str = SCHOOL
+) -> None:
+    """Working hours for some needs (Monday to Thursday) and SFI times, at `school`, for newcomers in
+    SFI. Run after the needs and participants are written (their pks set)."""
     spans: dict[int, Span] = {}
     for need in needs:
         span = _working_span(need, rng)
@@ -85,7 +87,7 @@ def timetables_write(*, needs: list[NeedPlan], plans: list[ParticipantPlan], rng
                 starts_at=start,
                 ends_at=end,
                 kind=StudyKind.SFI,
-                school=SCHOOL,
+                school=school,
             )
             for day in SFI_DAYS
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from demo.catalogue import NEWCOMER_TEAM
 from demo.generation import DEMO_MODELS
+from demo.municipalities import SMALL_MUNICIPALITIES, SMALL_PARTICIPANTS, SmallMunicipality
 from participants.identity import is_coordination_number, normalize_identity_number
 from participants.models import (
     Interest,
@@ -62,7 +63,7 @@ def seeded() -> str:
 
 def test_running_it_twice_changes_nothing_and_reset_rebuilds_the_same_data(seeded: str) -> None:
     counts, numbers = row_counts(), identity_numbers()
-    assert counts["participants.Participant"] == PARTICIPANTS
+    assert counts["participants.Participant"] == PARTICIPANTS + SMALL_PARTICIPANTS
 
     assert "already exists" in seed_demo()
     assert row_counts() == counts
@@ -251,3 +252,41 @@ def test_newcomers_are_told_things_in_their_language_and_others_in_easy_swedish(
     assert Placement.objects.filter(
         participant__information_language=InformationLanguage.ARABIC, status__in=HOLDING_STATUSES
     ).exists()
+
+
+def test_every_row_of_a_case_file_or_placement_carries_its_parents_municipality(seeded: str) -> None:
+    from participants.tenancy import TenantKeyed
+
+    keyed = [model for model in DEMO_MODELS if issubclass(model, TenantKeyed)]
+    assert Placement in keyed and FollowUp in keyed
+    for model in keyed:
+        rows = model.objects.select_related(model.TENANT_PARENT)  # type: ignore[attr-defined]  # TenantKeyed models have objects
+        assert rows.exists(), model
+        for row in rows:
+            assert row.municipality_id == row.tenant_parent().municipality_id, (model, row.pk)
+    for participant in Participant.objects.select_related("team"):
+        assert participant.municipality_id == participant.team.municipality_id
+
+
+@pytest.mark.parametrize("small", SMALL_MUNICIPALITIES, ids=lambda small: small.code)
+def test_a_small_municipality_has_its_participants_placed_at_its_own_workplaces_across_the_life_cycle(
+    seeded: str, small: SmallMunicipality
+) -> None:
+    participants = Participant.objects.filter(municipality__code=small.code)
+    assert participants.count() == small.participants
+    coordinator = User.objects.get(username=small.coordinator.username)
+    assert set(participants.values_list("coordinator", flat=True)) == {coordinator.pk}
+    assert set(participants.values_list("team__name", flat=True)) == {small.team[0]}
+    placements = Placement.objects.filter(municipality__code=small.code)
+    own = {spec.name for spec in small.employers.organisations}
+    assert set(placements.values_list("need__workplace__organisation__name", flat=True)) <= own
+    assert (
+        not Placement.objects.exclude(municipality__code=small.code)
+        .filter(need__workplace__organisation__name__in=own)
+        .exists()
+    )
+    statuses = set(placements.values_list("status", flat=True))
+    assert len(statuses) >= 3
+    assert statuses & {PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY}  # history
+    assert statuses & {PlacementStatus.AGREED, PlacementStatus.ACTIVE}  # and placements going on now
+    assert placements.count() >= small.participants // 2

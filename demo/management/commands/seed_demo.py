@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: a realistic, deterministic demo municipality for development and demos."""
+"""`manage.py seed_demo`: a realistic, deterministic demo region of three municipalities for development and demos."""
 
 from __future__ import annotations
 
@@ -13,18 +13,27 @@ from demo.generation import DEMO_PASSWORD, demo_build, demo_counts, demo_delete,
 
 class Command(BaseCommand):
     help = (
-        "Build a deterministic demo municipality (Östersund-like): districts, teams, coordinators, municipal "
-        "departments and partner employers with workplaces and needs, supervisors and their training, "
-        "participants with placements, follow-ups and outcomes, and the strategy's indicators and targets. "
-        f"Demo users koordinator, handledare and chef (and admin, if missing) get the password {DEMO_PASSWORD}. "
+        "Build a deterministic demo region: a large municipality (Östersund-like, the settings' own) with "
+        "districts, teams, coordinators, municipal departments and partner employers with workplaces and needs, "
+        "supervisors and their training, participants with placements, follow-ups and outcomes, and the "
+        "strategy's indicators and targets; and two small municipalities of the same county (Bräcke and Ragunda), "
+        "each with its letterhead, one team, local employers and participants of its own. "
+        f"Demo users koordinator, handledare, chef, regionchef, administrator, koordinator-bracke, chef-bracke, "
+        f"koordinator-ragunda and chef-ragunda (and admin, if missing) get the password {DEMO_PASSWORD}. "
         "The same --seed gives the same data; dates are relative to today. If the demo already exists "
         "(the user 'koordinator' is there) nothing is done. --reset first deletes ALL participants, "
         "placements, workplaces, organisations, supervisors, trainings, targets and quarterly reports and the demo "
-        "users (reference data stays), then builds the demo again."
+        "users (reference data and municipalities stay), then builds the demo again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--participants", type=int, default=300, help="How many participants (default 300).")
+        parser.add_argument(
+            "--participants",
+            type=int,
+            default=300,
+            help="How many participants the large municipality has (default 300); the small ones have theirs "
+            "whatever the size.",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Seed of the random generators (default 1).")
         parser.add_argument(
             "--reset", action="store_true", help="Delete the existing demo data (see above) and build it again."
