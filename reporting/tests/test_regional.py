@@ -491,3 +491,38 @@ def test_a_regions_row_for_an_organisation_one_municipality_uses_does_not_repeat
     published = protect_report(_started({"Gruvan": 20, "Sågverket": 13}), municipalities=municipalities)
     rows = {row["key"]: row["started"] for row in published["breakdowns"]["department"]["quarter"]}
     assert rows == {"Gruvan": 20, "Sågverket": 13}
+
+
+def test_the_regional_report_withholds_an_organisations_row_that_repeats_a_municipalitys_withheld_cell() -> None:
+    """The same, from the facts. In Q3 A started 6 placements at Gruvan and 10 at Vården; B 5 at
+    Bageriet and 2 at Vården. B's own report withholds Vården's 2, and so Bageriet's 5 (else 7 - 5).
+    Bageriet is B's alone: the region's row for it would be B's withheld 5 itself, so it is withheld
+    too, and Vården's 12 with it (12 - A's 10 is B's 2)."""
+    region = RegionFactory(code="inlandet", name="Inlandet")
+    a = MunicipalityFactory(region=region)
+    b = MunicipalityFactory(code="2361", region=region)
+    for municipality, organisations in ((a, {"Gruvan": 6, "Vården": 10}), (b, {"Bageriet": 5, "Vården": 2})):
+        team = TeamFactory(municipality=municipality, name=municipality.code)
+        for name, count in organisations.items():
+            for _ in range(count):
+                PlacementFactory(
+                    participant__team=team,
+                    participant__gender="female",
+                    participant__target_group=TargetGroup.YOUTH,
+                    need__workplace__organisation__name=name,
+                    status=PlacementStatus.ACTIVE,
+                    planned_start=dt.date(2026, 7, 6),
+                    planned_end=dt.date(2026, 12, 18),
+                    actual_start=dt.date(2026, 7, 6),
+                )
+    today = dt.date(2026, 12, 1)
+
+    def departments(owner) -> dict[str, int | None]:
+        figures = report_figures_published(year=2026, quarter=3, today=today, owner=owner)
+        return {row["key"]: row["started"] for row in figures["breakdowns"]["department"]["quarter"]}
+
+    assert departments(b) == {"Bageriet": None, "Vården": None}
+    assert departments(a) == {"Gruvan": 6, "Vården": 10}
+    shown = departments(region)
+    assert shown["Bageriet"] is None and shown["Vården"] is None
+    assert shown["Gruvan"] == 6
