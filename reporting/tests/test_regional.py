@@ -518,7 +518,7 @@ def test_the_regional_report_withholds_an_organisations_row_that_repeats_a_munic
     today = dt.date(2026, 12, 1)
 
     def departments(owner) -> dict[str, int | None]:
-        figures = report_figures_published(year=2026, quarter=3, today=today, owner=owner)
+        figures: dict[str, Any] = report_figures_published(year=2026, quarter=3, today=today, owner=owner)
         return {row["key"]: row["started"] for row in figures["breakdowns"]["department"]["quarter"]}
 
     assert departments(b) == {"Bageriet": None, "Vården": None}
