@@ -20,7 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from reporting.indicators import PERIOD_METHOD
 from taxonomy.models import JobTrack, english_active
 
-from .disclosure import WITHHELD
+from .disclosure import NOT_SUMMED_OVER_MUNICIPALITIES, WITHHELD
 
 # Labels in the active language: the pages show them in the user's language, the stored PDF and
 # workbook in Swedish (both are made under translation.override("sv")).
@@ -91,6 +91,66 @@ def key_labels(dimension: str, keys: list[str]) -> dict[str, str]:
 
 def key_label(dimension: str, key: str) -> str:
     return key_labels(dimension, [key])[key]
+
+
+# The regional table's footnote, on the dashboard, in the PDF and in the workbook alike.
+REGIONAL_NOTE = gettext_lazy(
+    "Each municipality's figures as its own publication shows them, and the region's, with the same "
+    "definitions and the same disclosure control. The region's count is the sum of the "
+    "municipalities'; its share is computed from their summed counts. A figure that would let a "
+    "withheld one be worked out is withheld too, also in the region's breakdowns (an organisation "
+    "that only one municipality uses)."
+)
+NOT_SUMMED_NOTE = gettext_lazy(
+    "Not the sum of the municipalities' figures: %(indicators)s. A supervisor who supervises in more "
+    "than one municipality counts once in the region."
+)
+
+
+def regional_rows(figures: dict[str, Any], *, period: str) -> dict[str, Any] | None:
+    """The regional table of published figures (a region's dashboard or report): per indicator, each
+    municipality's figure and the region's, None where withheld, and the footnotes. None for a
+    municipality's figures. The one place the table is laid out: the dashboard, the PDF and the
+    workbook show it from here."""
+    municipalities = figures.get("municipalities")
+    if not municipalities:
+        return None
+    by_code = [{row["code"]: row.get(period) for row in m["indicators"]} for m in municipalities]
+    rows = [
+        {
+            "code": row["code"],
+            "name": row.get("name") or row["code"],
+            "unit": row["unit"],
+            "cells": [(codes.get(row["code"]) or {}).get("shown") for codes in by_code],
+            "total": row[period]["shown"],
+            "summed": row["code"] not in NOT_SUMMED_OVER_MUNICIPALITIES,
+        }
+        for row in figures["indicators"]
+        if isinstance(row.get(period), dict)
+    ]
+    not_summed = [row["name"] for row in rows if not row["summed"]]
+    return {
+        "names": [m["name"] for m in municipalities],
+        "rows": rows,
+        "notes": [
+            str(REGIONAL_NOTE),
+            *([str(NOT_SUMMED_NOTE % {"indicators": ", ".join(not_summed)})] if not_summed else []),
+        ],
+    }
+
+
+def _regional_tables(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The regional table of each period of the report (the quarter, the year to date), as text."""
+    tables = []
+    for period, label in (("quarter", _("Quarter")), ("year_to_date", _("Year to date"))):
+        table = regional_rows(figures, period=period) if period in figures["periods"] else None
+        if table is None:
+            continue
+        for row in table["rows"]:
+            row["cells_text"] = [figure_text(value, row["unit"]) for value in row["cells"]]
+            row["total_text"] = figure_text(row["total"], row["unit"])
+        tables.append({**table, "period": period, "title": f"{label} {figures['periods'][period]['label']}"})
+    return tables
 
 
 def _comparison_text(row: dict[str, Any]) -> str:
@@ -177,6 +237,7 @@ def _context(figures: dict[str, Any]) -> dict[str, Any]:
             {"key": key_label("referral_source", row["key"]), "value": row["left"], "left": figure_text(row["left"])}
             for row in figures.get("left_social_assistance", [])
         ],
+        "regional": _regional_tables(figures),
     }
 
 
@@ -352,6 +413,26 @@ def _workbook(figures: dict[str, Any]) -> bytes:
     for step in context["funnel"]:
         funnel.figure_row(step["step"], [_shown(step["value"])])
     funnel.finish()
+    if context["regional"]:
+        _regional_sheet(_Sheet(workbook.create_sheet(_("Municipalities"))), context)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _regional_sheet(sheet: _Sheet, context: dict[str, Any]) -> None:
+    """The municipalities side by side, a block per period: each municipality's column, then the
+    region's; a withheld figure an empty shaded cell, as everywhere in the workbook."""
+    sheet.text_row([_("The municipalities side by side")], bold=True)
+    for table in context["regional"]:
+        sheet.text_row([])
+        sheet.text_row([table["title"]], bold=True)
+        sheet.text_row([_("Indicator"), *table["names"], _("The region")], bold=True)
+        for row in table["rows"]:
+            unit = row["unit"]
+            sheet.figure_row(row["name"], [_shown(value, unit) for value in [*row["cells"], row["total"]]])
+    sheet.text_row([])
+    for note in context["regional"][0]["notes"]:
+        sheet.text_row([note])
+    sheet.worksheet.column_dimensions["A"].width = 55
+    sheet.finish()

@@ -371,7 +371,9 @@ def report_figures_published(
 def regional_table(region: Region, *, published: Callable[[Municipality], dict[str, Any]]) -> list[dict[str, Any]]:
     """Each municipality of the region with its indicators as its own publication has them
     (`published`: its report's, or its dashboard's, figures as shown): the columns of the regional
-    table. The same definitions and the same disclosure control as the municipality's own."""
+    table. The same definitions and the same disclosure control as the municipality's own. Its
+    published breakdowns come along for the disclosure control only (which municipalities a region's
+    breakdown row is made of: reporting.disclosure); the table does not print them."""
     table = []
     for municipality in region.municipalities.order_by("name"):
         figures = published(municipality)
@@ -385,6 +387,7 @@ def regional_table(region: Region, *, published: Callable[[Municipality], dict[s
                     {"code": row["code"], "unit": row["unit"], **{period: row[period] for period in periods}}
                     for row in figures["indicators"]
                 ],
+                "breakdowns": figures.get("breakdowns") or {},
             }
         )
     return table

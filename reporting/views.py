@@ -27,7 +27,7 @@ from accounts.service_views import attach_service_error
 
 from .dashboard import dashboard_figures_for_page, dashboard_summary_for_page
 from .disclosure import DISCLOSURE_METHOD
-from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels
+from .documents import DIMENSION_LABELS, FUNNEL_LABELS, STATUS_LABELS, key_label, key_labels, regional_rows
 from .fairness import (
     DEFINITIONS,
     DIMENSION_TITLES,
@@ -198,30 +198,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "updating": updating,
             "computed_today": timezone.localdate(summary.computed_at) == today,
             "owner": owner,
-            "regional": _regional_rows(figures, period="year_to_date"),
+            "regional": regional_rows(figures, period="year_to_date"),
         },
     )
-
-
-def _regional_rows(figures: dict[str, Any], *, period: str) -> dict[str, Any] | None:
-    """The regional table for the page: per indicator, each municipality's published figure and the
-    region's. None for a municipality's figures."""
-    municipalities = figures.get("municipalities")
-    if not municipalities:
-        return None
-    by_code = [{row["code"]: row.get(period) for row in m["indicators"]} for m in municipalities]
-    return {
-        "names": [m["name"] for m in municipalities],
-        "rows": [
-            {
-                "name": row.get("name") or row["code"],
-                "unit": row["unit"],
-                "cells": [(codes.get(row["code"]) or {}).get("shown") for codes in by_code],
-                "total": row[period]["shown"],
-            }
-            for row in figures["indicators"]
-        ],
-    }
 
 
 @manager_only

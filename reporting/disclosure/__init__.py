@@ -34,10 +34,18 @@ from __future__ import annotations
 
 from .ledger import THRESHOLD, Ledger, is_small
 from .method import DISCLOSURE_METHOD, WITHHELD
-from .tables import protect_dashboard, protect_fairness, protect_figure, protect_overview, protect_report
+from .tables import (
+    NOT_SUMMED_OVER_MUNICIPALITIES,
+    protect_dashboard,
+    protect_fairness,
+    protect_figure,
+    protect_overview,
+    protect_report,
+)
 
 __all__ = [
     "DISCLOSURE_METHOD",
+    "NOT_SUMMED_OVER_MUNICIPALITIES",
     "THRESHOLD",
     "WITHHELD",
     "Ledger",

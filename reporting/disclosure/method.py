@@ -39,6 +39,14 @@ DISCLOSURE_METHOD = (
         "placements' outcomes are protected as everywhere else."
     ),
     gettext_lazy(
+        "A region: its figures are shown beside each municipality's, and each municipality's figure is "
+        "as its own report or dashboard shows it. The region's count is the sum of the municipalities' "
+        "(a trained supervisor who supervises in two municipalities counts once in the region), and each "
+        "row of the region's breakdowns is the sum of that row of the municipalities that have it. These "
+        "sums are equations of the same system: a region's figure, or its row for an organisation that "
+        "only one municipality uses, is withheld when it would give away a municipality's withheld figure."
+    ),
+    gettext_lazy(
         "The method is the standard one for tables of counts (threshold rule with complementary cell "
         "suppression); it is computed exactly, with linear algebra, every time figures are shown. The "
         "ACRO package was considered and is not used: its checks are a threshold and dominance rules for "

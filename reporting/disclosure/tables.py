@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from .ledger import Ledger
@@ -114,13 +114,15 @@ def _add_report(ledger: Ledger, figures: Mapping[str, Any], tag: str, *, linked:
 NOT_SUMMED_OVER_MUNICIPALITIES = frozenset({"supervisors-trained"})
 
 
-def _add_municipalities(ledger: Ledger, municipalities: Sequence[Mapping[str, Any]], periods: Iterable[str]) -> None:
+def _add_municipalities(
+    ledger: Ledger, figures: Mapping[str, Any], municipalities: Sequence[Mapping[str, Any]]
+) -> None:
     """The regional table: each municipality's figures beside the region's. A municipality's cells
     are as its own publication has them (published, or withheld there: fixed), so that no figure is
     shown in one place and withheld in another; the region's figure is the sum of the municipalities'
     (numerators and denominators of a share each), where the definition allows summing, and a
     withheld municipality cell must not come back as the total minus the others."""
-    for period in periods:
+    for period in figures.get("periods", {}):
         parts: dict[tuple[str, str], list[Hashable]] = defaultdict(list)
         for municipality in municipalities:
             tag = ("municipality", municipality["id"])
@@ -139,11 +141,62 @@ def _add_municipalities(ledger: Ledger, municipalities: Sequence[Mapping[str, An
             total = ("current", period, code, kind)
             if code not in NOT_SUMMED_OVER_MUNICIPALITIES and total in ledger.values:
                 ledger.total(total, keys)
+        _add_municipality_breakdowns(ledger, figures, municipalities, period)
+
+
+# A breakdown's column and the municipality's indicator cell its rows add up to.
+BREAKDOWN_TOTALS = {
+    "started": (STARTED_TOTAL, "n"),
+    "ended": (ENDED_SHARE, "den"),
+    "work_or_studies": (ENDED_SHARE, "num"),
+}
+
+
+def _add_municipality_breakdowns(
+    ledger: Ledger, figures: Mapping[str, Any], municipalities: Sequence[Mapping[str, Any]], period: str
+) -> None:
+    """The second order: a region's breakdown row is the sum of the same row of the municipalities
+    that have it (read from their own breakdowns: an organisation one municipality alone uses has one
+    contributor, whatever any field says), and each municipality's rows add up to its indicator cell.
+    A municipality's breakdown cells are fixed as its own publication has them, so the region's row
+    for an organisation local to a small municipality cannot repeat that municipality's withheld cell:
+    the ledger withholds the region's cell instead (complementary suppression)."""
+    for dimension, periods in (figures.get("breakdowns") or {}).items():
+        # A key that occurs twice is not linked (as across periods, `_row_ids`).
+        region_rows = {row_id for row_id in _row_ids(periods.get(period, [])) if not isinstance(row_id, tuple)}
+        contributors: dict[Any, dict[str, list[Hashable]]] = defaultdict(lambda: defaultdict(list))
+        for municipality in municipalities:
+            rows = ((municipality.get("breakdowns") or {}).get(dimension) or {}).get(period)
+            if rows is None:
+                continue
+            tag = ("municipality", municipality["id"])
+            columns: dict[str, list[Hashable]] = defaultdict(list)
+            for row_id, row in zip(_row_ids(rows), rows, strict=True):
+                for column in BREAKDOWN_COLUMNS:
+                    value = row.get(column)
+                    key = ledger.fixed_cell((tag, period, "b", dimension, row_id, column), published=value is not None)
+                    ledger.values[key] = value
+                    columns[column].append(key)
+                    if row_id in region_rows:
+                        contributors[row_id][column].append(key)
+            for column, (code, kind) in BREAKDOWN_TOTALS.items():
+                total = (tag, period, code, kind)
+                if total in ledger.fixed:
+                    ledger.total(total, columns[column], margin=False)
+        for row_id, by_column in contributors.items():
+            for column, keys in by_column.items():
+                region_cell = ("current", period, "b", dimension, row_id, column)
+                if region_cell in ledger.values:
+                    ledger.total(region_cell, keys, margin=False)
 
 
 def _published_municipalities(municipalities: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The regional table as shown: the municipalities' figures as they published them."""
-    return [copy.deepcopy(dict(municipality)) for municipality in municipalities]
+    """The regional table as shown: the municipalities' indicators as they published them (their
+    breakdowns are in the ledger only: the table does not print them)."""
+    return [
+        copy.deepcopy({key: value for key, value in municipality.items() if key != "breakdowns"})
+        for municipality in municipalities
+    ]
 
 
 def _link_periods(ledger: Ledger, *, earlier: str, later: str) -> None:
@@ -182,7 +235,7 @@ def _report_ledger(
     ledger = Ledger()
     _add_report(ledger, figures, "current", linked=False)
     if municipalities:
-        _add_municipalities(ledger, municipalities, figures.get("periods", {}))
+        _add_municipalities(ledger, figures, municipalities)
     for tag, other in (("previous", previous), ("following", following)):
         if other:
             _add_report(ledger, other, tag, linked=True)
