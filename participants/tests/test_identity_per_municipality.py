@@ -33,6 +33,9 @@ from participants.lookup_views import break_glass_ticket
 from participants.models import IDENTITY_NUMBER_TAKEN, Participant, ReferralImport, TargetGroup
 from participants.services import referral_import_confirm
 from participants.tests.factories import ParticipantFactory, ReferralImportFactory
+from placements.tests.factories import PlacementFactory
+from reporting.indicators import Period, matched
+from reporting.scope import Scope
 from taxonomy.tests.factories import OccupationFactory
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +280,16 @@ def test_break_glass_from_a_lookup_hit_opens_the_own_municipalitys_case_file_onl
     assert client.get(reverse("participants:detail", args=[in_a.pk])).status_code == 404
     assert list(BreakGlassGrant.objects.values_list("participant_id", flat=True)) == [in_b.pk]
     assert not AccessLogEntry.objects.filter(participant_id=in_a.pk).exists()
+
+
+# Reporting: people are counted by case file (reporting.scope).
+
+
+def test_a_region_counts_a_person_with_a_case_file_in_two_municipalities_twice(in_a, municipality_b) -> None:
+    in_b = ParticipantFactory(identity_number=in_a.identity_number, team=TeamFactory(municipality=municipality_b))
+    for participant in (in_a, in_b):
+        PlacementFactory(participant=participant, active=True)
+    period = Period(TODAY - dt.timedelta(days=60), TODAY, "the last 60 days")
+    assert matched(period.within(Scope.of([in_a.municipality_id]))).value == 1
+    assert matched(period.within(Scope.of([municipality_b.pk]))).value == 1
+    assert matched(period.within(Scope.of([in_a.municipality_id, municipality_b.pk]))).value == 2
