@@ -376,7 +376,13 @@ class Participant(models.Model):
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         """The constraints, with a number already registered in the municipality said next to the
-        identity number (Django puts the error of a constraint on two fields apart from both)."""
+        identity number (Django puts the error of a constraint on two fields apart from both).
+
+        The municipality is never a form field (editable=False), so a model form (the admin's) leaves
+        it out of the checks, and with it the identity number's constraint: that one is checked
+        whenever the number is."""
+        if exclude and "municipality" in exclude and "identity_number" not in exclude and self.municipality_id:
+            exclude = set(exclude) - {"municipality"}  # no other constraint names the municipality
         try:
             super().validate_constraints(exclude=exclude)
         except ValidationError as exc:

@@ -20,6 +20,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.forms import modelform_factory
 from django.test import Client
 from django.urls import reverse
 
@@ -130,6 +131,18 @@ def test_full_clean_says_a_number_taken_in_the_municipality_next_to_the_field(in
         again.full_clean()
     (error,) = excinfo.value.error_dict["identity_number"]
     assert error.code == IDENTITY_NUMBER_TAKEN
+
+
+def test_a_model_form_with_the_number_checks_it_in_the_case_files_municipality(in_a, municipality_b) -> None:
+    """The admin's form has the number but not the municipality (not editable): the constraint was
+    left out of its checks, and a number taken in the municipality was an IntegrityError (a 500)."""
+    form_class = modelform_factory(Participant, fields=["identity_number"])
+    in_b = ParticipantFactory(team=TeamFactory(municipality=municipality_b))
+    assert form_class({"identity_number": in_a.identity_number}, instance=in_b).is_valid()
+    again = ParticipantFactory(team=TeamFactory())  # A, another team
+    form = form_class({"identity_number": in_a.identity_number}, instance=again)
+    assert not form.is_valid()
+    assert form.errors["identity_number"] == ["Personen är redan registrerad i kommunen."]
 
 
 # The intake form, the API, the import.
