@@ -305,8 +305,11 @@ def reporting_region(user: AnyUser) -> int | None:
 
 
 def identity_lookup_scope(user: AnyUser) -> Q:
-    """Where the exact identity-number lookup (and break-glass, which starts from its hit) searches:
-    the user's municipality, never the register of another. A superuser: everywhere."""
+    """Where break-glass, which starts from a hit of the exact identity-number lookup, may reach: the
+    user's municipality, never the register of another. A superuser: everywhere. (The lookup itself
+    asks the register of the user's municipality through participants.duplicates, as the intake form
+    and the import do: identity numbers are unique per municipality, so a superuser's "everywhere"
+    could hold the person twice.)"""
     return municipality_scope(user)
 
 

@@ -105,9 +105,10 @@ class ParticipantForm(forms.ModelForm):
 
     def clean_identity_number(self) -> str:
         normalized = normalize_identity_number(self.cleaned_data["identity_number"])
-        # The register-wide check; a person found outside the user's reach is logged as a lookup there.
+        # The municipality's register (the case file's: participants.duplicates); a person found
+        # outside the user's reach is logged as a lookup there.
         existing = registered_by_identity_number(
-            user=self.user, identity_numbers=[normalized], excluding_pk=self.instance.pk
+            user=self.user, identity_numbers=[normalized], editing=self.instance
         ).get(normalized)
         if existing is None:
             return normalized

@@ -105,7 +105,8 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("participants:import_upload")
     rows = parsed.rows
-    # The register-wide check: logged as a lookup for every person found outside the user's reach.
+    # The municipality's register (participants.duplicates): logged as a lookup for every person found
+    # outside the user's reach.
     registered = registered_by_identity_number(user=request.user, identity_numbers=identity_numbers(rows))
     mark_registered(rows, registered)
     form = ImportConfirmForm(request.POST or None)

@@ -2,7 +2,7 @@
 
 Nothing here writes. `parse_referral_file` turns a file into rows, each with the values it will
 register and the errors that stop it; `mark_registered` adds the people already registered (a
-logged, register-wide check: `participants.duplicates`); `participants.services.participants_import`
+logged check of the municipality's register: `participants.duplicates`); `participants.services.participants_import`
 writes the valid rows in one transaction once the coordinator has seen the preview and confirmed.
 """
 

@@ -1,8 +1,10 @@
 """Exact identity-number lookup across the municipality's register, and break-glass access outside the team.
 
-The lookup searches the user's own municipality only (accounts.access.identity_lookup_scope): of
-another municipality's case files it tells nothing, not even that the person is registered there,
-and break-glass, which starts from a hit, stays within the municipality too.
+The lookup searches the user's own municipality only, through the one check of who is registered
+(participants.duplicates, as the intake form, the API and the import do): of another municipality's
+case files it tells nothing, not even that the person is registered there (the same person may have
+a case file in each: identity numbers are unique per municipality), and break-glass, which starts
+from a hit, stays within the municipality too (accounts.access.identity_lookup_scope).
 
 The lookup exists so that no one is registered twice: it answers whether a person is registered
 and by which team, and is logged. Opening the case file of another team's participant needs a
@@ -35,6 +37,7 @@ from accounts.roles import role_required
 from accounts.service_views import attach_service_error
 from accounts.services import break_glass_open
 
+from .duplicates import registered_by_identity_number
 from .identity import normalize_identity_number
 from .models import Participant
 
@@ -86,15 +89,16 @@ def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = visible = None
     glass = None
     if request.method == "POST" and form.is_valid():
-        found = (
-            Participant.objects.select_related("team")
-            .filter(identity_lookup_scope(request.user), identity_number=form.cleaned_data["identity_number"])
-            .first()
-        )
-        if found is not None:
-            log_access(user=request.user, participant_ids=[found.pk], action=AccessAction.LOOKUP)
-            visible = Participant.objects.visible_to(request.user).filter(pk=found.pk).exists()
-            if not visible:
+        number = form.cleaned_data["identity_number"]
+        # The one check of who is registered, in the user's municipality only; it logs a hit outside
+        # the user's reach as a lookup, and the lookup logs the user's own hit too.
+        hit = registered_by_identity_number(user=request.user, identity_numbers=[number]).get(number)
+        if hit is not None:
+            found = Participant.objects.select_related("team").get(pk=hit.pk)
+            visible = hit.visible
+            if visible:
+                log_access(user=request.user, participant_ids=[found.pk], action=AccessAction.LOOKUP)
+            else:
                 glass = BreakGlassForm(initial={"ticket": break_glass_ticket(user=request.user, participant=found)})
     return _lookup_page(request, form=form, found=found, visible=visible, glass=glass)
 

@@ -4,6 +4,7 @@ requirement checks and status history."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -114,6 +115,10 @@ class InformationLanguage(models.TextChoices):
     UKRAINIAN = "uk", format_lazy("{} (українська)", _("Ukrainian"))
 
 
+# The code of the error when the identity number is registered in the case file's municipality already.
+IDENTITY_NUMBER_TAKEN = "identity_number_registered"
+
+
 # Mapped and ready, without a placement: whom matching looks for (`waiting`, placements.matching).
 WAITING = ParticipantStatus.MAPPED
 
@@ -135,12 +140,13 @@ class Participant(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    # Unique within the municipality (the constraint below), not across the register: each
+    # municipality's register is its own, and a person who moved may have a case file in both.
     # Null only once the case file is pseudonymised (privacy app): NULL, not "", so the numbers stay
-    # unique among the others.
+    # unique among the others (NULLs are distinct in a unique constraint, on PostgreSQL and SQLite).
     identity_number = models.CharField(  # noqa: DJ001
         _("personal identity number"),
         max_length=12,
-        unique=True,
         null=True,
         validators=[validate_identity_number],
         help_text=_("Personnummer or samordningsnummer, stored as twelve digits."),
@@ -275,6 +281,14 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [
+            # Who is already registered is asked of the municipality's register only
+            # (participants.duplicates); this is the database's own bound on it.
+            models.UniqueConstraint(
+                fields=["municipality", "identity_number"],
+                name="participant_identity_number_unique_in_municipality",
+                violation_error_code=IDENTITY_NUMBER_TAKEN,
+                violation_error_message=_("This person is already registered in the municipality."),
+            ),
             models.CheckConstraint(
                 condition=Q(hours_per_day__gte=Decimal("0.5"), hours_per_day__lte=10),
                 name="participant_hours_per_day_range",
@@ -359,6 +373,27 @@ class Participant(models.Model):
         if end is None or end < on:
             return None
         return (end.year - on.year) * 12 + (end.month - on.month) - (1 if end.day < on.day else 0)
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """The constraints, with a number already registered in the municipality said next to the
+        identity number (Django puts the error of a constraint on two fields apart from both).
+
+        The municipality is never a form field (editable=False), so a model form (the admin's) leaves
+        it out of the checks, and with it the identity number's constraint: that one is checked
+        whenever the number is."""
+        if exclude and "municipality" in exclude and "identity_number" not in exclude and self.municipality_id:
+            exclude = set(exclude) - {"municipality"}  # no other constraint names the municipality
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            taken = [e for e in general if getattr(e, "code", None) == IDENTITY_NUMBER_TAKEN]
+            if taken:
+                errors.setdefault("identity_number", []).extend(taken)
+            if rest := [e for e in general if getattr(e, "code", None) != IDENTITY_NUMBER_TAKEN]:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from None
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}

@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts import tenancy
 from accounts.access_log import log_access
 from accounts.models import AccessAction, Team, User
 from accounts.numbers import number_text
 from taxonomy.models import Prerequisite
 
+from .duplicates import registered_by_identity_number
 from .identity import normalize_identity_number
 from .importing import ImportRow, build_participant
 from .models import (
@@ -310,7 +310,7 @@ def referral_import_confirm(
     do: a second confirm at the same moment waits for the first (a row lock on PostgreSQL, the
     write lock on SQLite), then finds nothing pending and raises AlreadyImported. If a person of
     the list was registered meanwhile by someone else (two coordinators whose lists share a
-    person, confirmed at once), the unique identity number stops the insert; the list stays
+    person, confirmed at once), the identity number unique in the municipality stops the insert; the list stays
     pending and the ValidationError names the lines, never the person. A list with no row that can
     be imported is refused and stays pending (to be corrected and uploaded again, or discarded)."""
     if referral_import.team_id != by.team_id:
@@ -334,12 +334,10 @@ def referral_import_confirm(
             )
     except IntegrityError as exc:
         numbers = {row.values["identity_number"]: row.line for row in rows if row.valid}
-        # The whole register (identity numbers are unique across it), past the database's municipality
-        # bound (accounts.tenancy): the one who registered meanwhile may be of another municipality.
-        with tenancy.municipality_scope(None):
-            taken = list(
-                Participant.objects.filter(identity_number__in=list(numbers)).values_list("identity_number", flat=True)
-            )
+        # The one check of who is registered, in the municipality's register (the list's team's, which
+        # is `by`'s): identity numbers are unique within it, so only a registration there stops the
+        # insert, and of another municipality's register nothing is asked.
+        taken = registered_by_identity_number(user=by, identity_numbers=list(numbers))
         lines = sorted(numbers[n] for n in taken)
         if not lines:
             raise

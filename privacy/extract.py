@@ -330,8 +330,12 @@ def _imported_from(participant: Participant) -> list[Row]:
 def _pending_uploads(participant: Participant) -> list[Row]:
     """Referral lists uploaded and not yet imported or discarded that list the person."""
     rows = []
-    # An imported list's file is emptied on import: only the uploads still waiting hold rows.
-    waiting = ReferralImport.objects.filter(status=ReferralImport.Status.PENDING)
+    # An imported list's file is emptied on import: only the uploads still waiting hold rows. Only the
+    # case file's municipality's: identity numbers are unique per municipality, and another
+    # municipality's upload listing the same number is that municipality's register, not this one's.
+    waiting = ReferralImport.objects.filter(
+        status=ReferralImport.Status.PENDING, municipality_id=participant.municipality_id
+    )
     for upload in waiting.select_related("created_by").order_by("created_at"):
         try:
             lines = parse_referral_file(bytes(upload.content), upload.filename)

@@ -7,6 +7,11 @@ participant's municipality here, in the base queryset every indicator starts fro
 never in an indicator itself. EVERYWHERE counts every municipality (the whole database): what a
 superuser without a municipality sees, and what the tests of the definitions use.
 
+People are counted by case file, never by identity number: a person who moved and has a case file
+in two municipalities (identity numbers are unique per municipality) is one in each, and two in the
+region's totals. Telling them apart would mean matching identity numbers across municipalities'
+registers, which need-to-know does not allow; a region's "people" are its municipalities' case files.
+
 Supervisors are not any municipality's (a regional employer's supervisor takes placements from
 several, and their training counts everywhere): a supervisor counts in a scope when they supervise
 a placement of its participants.

@@ -316,13 +316,19 @@ def test_a_task_run_in_a_bound_request_runs_in_the_system_context(world: dict[st
         assert Participant.objects.count() == 2
 
 
-def test_the_register_wide_identity_check_still_finds_another_municipalitys_number(world: dict[str, Any]) -> None:
+def test_the_identity_check_asks_the_municipalitys_register_within_the_bound(world: dict[str, Any]) -> None:
+    """It read past the bound (the system context) for the whole register; now identity numbers are
+    unique per municipality and the check asks its own: B's person is not found from A until A has
+    its own case file of them, which is what it finds."""
     in_b = Participant.objects.filter(municipality=world["b"]).first()
     assert in_b is not None and in_b.identity_number
     with tenancy.user_scope(world["coordinator_a"]):
+        assert registered_by_identity_number(user=world["coordinator_a"], identity_numbers=[in_b.identity_number]) == {}
+    in_a = ParticipantFactory(identity_number=in_b.identity_number, team=TeamFactory(municipality=world["a"]))
+    with tenancy.user_scope(world["coordinator_a"]):
         found = registered_by_identity_number(user=world["coordinator_a"], identity_numbers=[in_b.identity_number])
-        assert Participant.objects.count() == 2  # and the bound holds again after it
-    assert found == {in_b.identity_number: Registered(pk=in_b.pk, visible=False)}
+        assert Participant.objects.count() == 3  # the bound held throughout
+    assert found == {in_b.identity_number: Registered(pk=in_a.pk, visible=False)}
 
 
 def test_the_matching_arrays_loaded_in_a_bound_request_hold_every_municipality(world: dict[str, Any]) -> None:

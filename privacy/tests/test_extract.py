@@ -15,7 +15,9 @@ from accounts.tests.factories import (
     BreakGlassGrantFactory,
     CoordinatorFactory,
     ManagerFactory,
+    MunicipalityFactory,
     SupervisorUserFactory,
+    TeamFactory,
 )
 from participants.models import Participant
 from participants.tests.factories import ParticipantFactory, ReferralImportFactory
@@ -74,6 +76,18 @@ def test_the_extract_holds_everything_stored_about_the_person(person: Participan
         assert content in text
     assert [row["Filnamn"] for row in sections["referral_uploads"]] == ["vecka2.csv"]
     assert [row["Användarnamn"] for row in sections["access_log"]] == ["koordinator7"]
+
+
+def test_the_extract_lists_only_its_municipalitys_uploads_of_the_number(person: Participant) -> None:
+    """Identity numbers are unique per municipality: another municipality's list naming the same
+    number is that municipality's register (there it may be its own case file of the person)."""
+    header = "personnummer;förnamn;efternamn;målgrupp;anvisad av;anvisningsdatum"
+    line = f"{person.identity_number};{person.first_name};{person.last_name};ung;Arbetsförmedlingen;2026-01-05"
+    elsewhere = CoordinatorFactory(team=TeamFactory(municipality=MunicipalityFactory(code="0180")))
+    ReferralImportFactory(created_by=elsewhere, filename="solna.csv", content=f"{header}\n{line}\n".encode())
+    ReferralImportFactory(filename="egen.csv", content=f"{header}\n{line}\n".encode())
+    sections = _sections(register_extract(participant=person, by=AdministratorFactory()))
+    assert [row["Filnamn"] for row in sections["referral_uploads"]] == ["egen.csv"]
 
 
 @pytest.mark.parametrize("kind", ["json", "pdf"])
