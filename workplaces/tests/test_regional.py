@@ -183,6 +183,11 @@ def test_a_regional_need_published_to_both_is_seen_by_both(client: Client, world
     for coordinator in (world.coordinator_a, world.coordinator_b):
         assert _status(client, coordinator, reverse("workplaces:need_detail", args=[need.pk])) == 200
         assert need.title in client.get(reverse("workplaces:need_list")).content.decode()
+    # The page says where it is published, and the employer's page that it is the region's.
+    page = client.get(reverse("workplaces:need_detail", args=[need.pk])).content.decode()
+    assert "publicerat för" in page and world.a.name in page and world.b.name in page
+    organisation_url = reverse("workplaces:organisation_detail", args=[need.workplace.organisation_id])
+    assert world.region.name in client.get(organisation_url).content.decode()
 
 
 def test_a_regional_need_published_to_one_is_404_for_the_other(client: Client, world: World) -> None:
