@@ -180,7 +180,7 @@ class OrganisationViewSet(
         return organisation_list(user=self.request.user).order_by("name", "pk")
 
     def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # IsAuthenticated has run: the user is a User
-        data = validate_input(request, OrganisationInput, form_kwargs={"municipality": request.user.municipality})
+        data = validate_input(request, OrganisationInput)
         saved = call_service(lambda: organisation_save(organisation=None, by=request.user, **data), fields=data)
         return _save_response(OrganisationSerializer, self.get_queryset().get(pk=saved.pk), created=True)
 

@@ -12,7 +12,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.form_fields import IdsModelMultipleChoiceField, localized_formfield
-from accounts.models import Municipality
 from taxonomy.forms import OccupationChoiceField
 from taxonomy.models import Occupation, PlacementType, Prerequisite, Weekday, validate_whole_minutes
 
@@ -35,17 +34,12 @@ def _offer_active_prerequisites(form: forms.ModelForm) -> None:
 
 class OrganisationForm(forms.ModelForm):
     """An organisation's name and kind. Whether it is local or regional is not the form's: a new one
-    is local to the municipality given (the user's; workplaces.services.organisation_save makes it
-    so), and only a superuser makes one regional, in the admin."""
+    is local to the municipality of the user who adds it (workplaces.services.organisation_save),
+    and only a superuser makes one regional, in the admin."""
 
     class Meta:
         model = Organisation
         fields = ["name", "kind", "organisation_number", "active"]
-
-    def __init__(self, *args: Any, municipality: Municipality | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None and municipality is not None:
-            self.instance.municipality = municipality  # validated as the service will save it
 
     def clean_organisation_number(self) -> str:
         value = self.cleaned_data["organisation_number"]

@@ -96,6 +96,12 @@ class Organisation(models.Model):
                 condition=Q(municipality__isnull=False, region__isnull=True)
                 | Q(municipality__isnull=True, region__isnull=False),
                 name="organisation_local_or_regional",
+                # Said by full_clean too (the admin, the services): the coordinators' form has
+                # neither field, and organisation_save gives a new one its creator's municipality.
+                violation_error_message=_(
+                    "An organisation is local to a municipality or regional: give the one or the other."
+                ),
+                violation_error_code="local_or_regional",
             )
         ]
 
@@ -105,20 +111,6 @@ class Organisation(models.Model):
     @property
     def is_regional(self) -> bool:
         return self.region_id is not None
-
-    def clean(self) -> None:
-        if self.municipality_id is not None and self.region_id is not None:
-            raise ValidationError(
-                {"region": _("A local employer has no region: leave the region or the municipality empty.")},
-                code="local_and_regional",
-            )
-        if self.municipality_id is None and self.region_id is None:
-            # Not a field's error: the coordinators' form has neither field (a new organisation is
-            # their municipality's), only the admin has both.
-            raise ValidationError(
-                _("An organisation is local to a municipality or regional: give the one or the other."),
-                code="neither_local_nor_regional",
-            )
 
 
 class ProcurementContract(models.Model):

@@ -63,7 +63,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, pk) if pk else None
-    form = OrganisationForm(request.POST or None, instance=organisation, municipality=request.user.municipality)
+    form = OrganisationForm(request.POST or None, instance=organisation)
     done = save_with_service(
         request,
         form,

@@ -13,6 +13,8 @@ class Migration(migrations.Migration):
                 condition=models.Q(models.Q(("municipality__isnull", False), ("region__isnull", True)))
                 | models.Q(models.Q(("municipality__isnull", True), ("region__isnull", False))),
                 name="organisation_local_or_regional",
+                violation_error_code="local_or_regional",
+                violation_error_message="An organisation is local to a municipality or regional: give the one or the other.",
             ),
         ),
     ]

@@ -90,13 +90,13 @@ def test_the_database_refuses_an_organisation_both_local_and_regional_or_neither
             Organisation.objects.create(name="Båda", kind="company", municipality=municipality, region=region)
 
 
-def test_clean_says_what_is_wrong_with_local_and_regional(world: World) -> None:
-    with pytest.raises(ValidationError) as both:
-        Organisation(name="Båda", kind="company", municipality=world.a, region=world.region).full_clean()
-    assert set(both.value.message_dict) == {"region"}
-    with pytest.raises(ValidationError) as neither:
-        Organisation(name="Ingen", kind="company").full_clean()
-    assert set(neither.value.message_dict) == {"__all__"}
+def test_full_clean_says_an_organisation_is_local_or_regional(world: World) -> None:
+    for municipality, region in ((world.a, world.region), (None, None)):
+        with pytest.raises(ValidationError) as refused:
+            Organisation(name="Fel", kind="company", municipality=municipality, region=region).full_clean()
+        assert refused.value.messages == [
+            "En organisation är antingen lokal för en kommun eller regional: ange det ena eller det andra."
+        ]
     Organisation(name="Lokal", kind="company", municipality=world.a).full_clean()
     Organisation(name="Regional", kind="public_body", region=world.region).full_clean()
 
