@@ -8,13 +8,16 @@ The rules, by role:
   supervisor's own placements, no rule below reaches another municipality's case files, not even
   break-glass; a user without a municipality opens none.
 - Coordinators see the participants of their own team, those participants' placements and
-  follow-ups, and all workplaces, needs and supervisors (the shared register of the municipality).
+  follow-ups, and the workplaces and needs of their municipality's register: its own (local)
+  employers and the regional employers of its region, and the needs their municipality may use (a
+  regional employer's needs only where published to it: workplaces.Need.offered_to); all supervisors.
   Someone outside the team they reach only through break-glass: a stated reason, logged, flagged
   for review, valid a few hours (BreakGlassGrant).
 - Supervisors see only the placements they supervise, the participants in them, and their own
   workplace, needs and supervisor record.
 - Managers see aggregates only (of their municipality: `municipality_scope`): no participant,
-  placement or follow-up; workplaces and needs (not personal data) are readable for context.
+  placement or follow-up; their municipality's workplaces and needs (not personal data, the same
+  register as a coordinator's) are readable for context.
 - Regional managers see the aggregated figures of their region's municipalities, side by side
   with the region's totals (`reporting_municipalities`), and nothing else: no case file, no
   register, no municipality outside their region.
@@ -360,26 +363,53 @@ def follow_up_scope(user: AnyUser) -> Q:
 SHARED_REGISTER_ROLES = frozenset({Role.COORDINATOR, Role.MANAGER, Role.ADMINISTRATOR})
 
 
-def _register_scope(user: AnyUser, *, own_workplace_lookup: str) -> Q:
-    """Staff see the whole register; a supervisor sees what belongs to their own workplace."""
+def _register_scope(user: AnyUser, *, own_workplace_lookup: str, staff: Callable[[int], Q]) -> Q:
+    """Staff see their municipality's register (`staff`, given the municipality id); a supervisor
+    sees what belongs to their own workplace, whichever municipality it serves; a superuser all."""
     roles = _roles(user)
-    if _is_superuser(user) or roles & SHARED_REGISTER_ROLES:
+    if _is_superuser(user):
         return EVERYTHING
+    scope = NOTHING
+    municipality_id = _municipality_of(user)
+    if roles & SHARED_REGISTER_ROLES and municipality_id:
+        scope |= staff(municipality_id)
     if Role.SUPERVISOR in roles:
-        return Q(**{own_workplace_lookup: user.pk})
-    return NOTHING
+        scope |= Q(**{own_workplace_lookup: user.pk})
+    return scope
+
+
+def register_scope_repeats(user: AnyUser) -> bool:
+    """Whether the user's register scope joins rows that can repeat one (a supervisor's, through the
+    workplace's supervisors): the lists then ask for DISTINCT."""
+    return not _is_superuser(user) and Role.SUPERVISOR in _roles(user)
+
+
+def _employers_of(municipality_id: int, *, prefix: str = "") -> Q:
+    """The organisations in a municipality's register: its own (local), and the regional employers of
+    its region. A regional employer is shown whole to every municipality of its region, whichever of
+    its needs are published to which: name, workplaces and contacts are no one's personal data, and a
+    coordinator finds the employer before the need (which `need_scope` alone decides)."""
+    region = Municipality.objects.filter(pk=municipality_id, region__isnull=False).values("region_id")
+    return Q(**{f"{prefix}municipality_id": municipality_id}) | Q(**{f"{prefix}region_id__in": region})
 
 
 def workplace_scope(user: AnyUser) -> Q:
-    return _register_scope(user, own_workplace_lookup="supervisors__user")
+    return _register_scope(
+        user,
+        own_workplace_lookup="supervisors__user",
+        staff=lambda municipality_id: _employers_of(municipality_id, prefix="organisation__"),
+    )
 
 
 def organisation_scope(user: AnyUser) -> Q:
-    return _register_scope(user, own_workplace_lookup="workplaces__supervisors__user")
+    return _register_scope(user, own_workplace_lookup="workplaces__supervisors__user", staff=_employers_of)
 
 
 def need_scope(user: AnyUser) -> Q:
-    return _register_scope(user, own_workplace_lookup="workplace__supervisors__user")
+    """Staff: the needs their municipality may use (workplaces.Need.offered_to, the one definition:
+    a local employer's of their municipality, a regional employer's published to it)."""
+    Need = apps.get_model("workplaces", "Need")
+    return _register_scope(user, own_workplace_lookup="workplace__supervisors__user", staff=Need.offered_to)
 
 
 def supervisor_scope(user: AnyUser) -> Q:

@@ -45,7 +45,19 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:  # output only: input goes through the forms (see api.base)
         model = Organisation
-        fields = ["id", "name", "kind", "organisation_number", "active", "workplace_count", "open_needs"]
+        # municipality (a local employer's) or region (a regional one's): set by a superuser in the admin only.
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "organisation_number",
+            "active",
+            "municipality",
+            "region",
+            "workplace_count",
+            "open_needs",
+        ]
+        read_only_fields = ["municipality", "region"]
 
 
 class WorkplaceSerializer(serializers.ModelSerializer):

@@ -43,7 +43,15 @@ def period_start() -> Coalesce:
 
 def holding(*, exclude_pk: int | None = None) -> QuerySet[Placement]:
     """Agreed and active placements, with `held_from` (see period_start) and `held_until`; without
-    `exclude_pk`, the placement being agreed or started, which does not compete with itself."""
+    `exclude_pk`, the placement being agreed or started, which does not compete with itself.
+
+    Every municipality's: a regional employer's need (workplaces.Need.published_to) and its
+    supervisors take placements from several, and each one's places and load are one count. The
+    counts run in the coordinator's request, bound to their municipality (accounts.tenancy), and see
+    the other municipalities' placements because the placements' tables have no row-level policy
+    (accounts/tests/test_tenancy.py, PENDING_PLACEMENTS_TABLES): a policy there would have each
+    municipality count only its own and overbook. Keep it so until these counts run in the system
+    context (placements/tests/test_concurrency.py races two municipalities for a last place)."""
     placements = Placement.objects.filter(status__in=HOLDING_STATUSES)
     if exclude_pk is not None:
         placements = placements.exclude(pk=exclude_pk)

@@ -13,6 +13,11 @@ The rules, by code:
 
     participant_not_ready   the participant's status is not mapped or placed
     participant_busy        an agreed or active placement of theirs overlaps the period
+    need_elsewhere          the need is not offered to the participant's municipality (a local
+                            employer's need is its municipality's; a regional employer's, the
+                            municipalities it is published to: workplaces.Need.municipality_ids).
+                            Its places and its supervisors' load are shared by all of them: what is
+                            taken counts every municipality's placements (occupancy)
     swedish_level           Swedish below the need's minimum
     driving_licence         the need asks for a driving licence they do not have
     records_extract         no approved criminal-records extract check for the need's scope that is
@@ -88,6 +93,7 @@ class Stage(Enum):
 PAIR_CODES = (
     "participant_not_ready",
     "participant_busy",
+    "need_elsewhere",
     "swedish_level",
     "driving_licence",
     "records_extract",
@@ -169,6 +175,8 @@ def pair_problems(placing: Placing) -> list[Problem]:
                 _("%(name)s already has a placement in that period.") % {"name": person.full_name},
             )
         )
+    if person.municipality_id not in need.municipality_ids():
+        found.append(Problem("need_elsewhere", "need", _("The need is not offered to the participant's municipality.")))
     if person.swedish_level < need.min_swedish_level:
         found.append(
             Problem(

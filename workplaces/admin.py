@@ -1,3 +1,6 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from accounts.search import BoundedSearchAdmin
@@ -12,8 +15,10 @@ class ContractInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(BoundedSearchAdmin):
-    list_display = ["name", "kind", "organisation_number", "active"]
-    list_filter = ["kind", "active"]
+    # Local (a municipality) or regional (a region): set here, by a superuser only (administrators have
+    # no permission on the register), as regions and municipalities are.
+    list_display = ["name", "kind", "organisation_number", "municipality", "region", "active"]
+    list_filter = ["kind", "active", "municipality", "region"]
     search_fields = ["name", "organisation_number"]
     inlines = [ContractInline]
 
@@ -30,9 +35,24 @@ class WorkplaceAdmin(BoundedSearchAdmin):
     search_fields = ["name", "organisation__name"]
 
 
+class NeedAdminForm(forms.ModelForm):
+    """The need with the municipalities it is published to, checked as the model says (a regional
+    employer's need only, to municipalities of its region)."""
+
+    # No Meta: the admin makes the form of this class with the need's fields.
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Need.clean (run next, by the model form) checks what is chosen here, beside the field.
+        self.instance.published_to_chosen = list(data.get("published_to") or [])
+        return data
+
+
 @admin.register(Need)
 class NeedAdmin(BoundedSearchAdmin):
+    form = NeedAdminForm
     list_display = ["title", "workplace", "occupation", "places", "start_date", "end_date", "status"]
     list_filter = ["status", "placement_type"]
     search_fields = ["title", "workplace__name"]
     raw_id_fields = ["occupation", "created_by"]
+    filter_horizontal = ["published_to"]

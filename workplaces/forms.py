@@ -33,6 +33,10 @@ def _offer_active_prerequisites(form: forms.ModelForm) -> None:
 
 
 class OrganisationForm(forms.ModelForm):
+    """An organisation's name and kind. Whether it is local or regional is not the form's: a new one
+    is local to the municipality of the user who adds it (workplaces.services.organisation_save),
+    and only a superuser makes one regional, in the admin."""
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "organisation_number", "active"]

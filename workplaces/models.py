@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from accounts.models import Municipality
 from taxonomy.models import EducationLevel, SwedishLevel, Weekday, validate_whole_minutes
 
 from .organisation_numbers import validate_organisation_number
@@ -27,6 +29,9 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def local_to(self, municipality_id: int) -> OrganisationQuerySet:
+        return self.filter(municipality_id=municipality_id)
+
     def visible_to(self, user: access.AnyUser) -> OrganisationQuerySet:
         return self.filter(access.organisation_scope(user))
 
@@ -41,6 +46,10 @@ class Organisation(models.Model):
     """An employer: a municipal department (förvaltning), a company, a public body or an NGO.
 
     Departments are rows of this table, not an enumeration: municipalities reorganise.
+
+    Local (`municipality`: one municipality's employer) or regional (`region`: an employer whose needs
+    are published to chosen municipalities of the region, `Need.published_to`), exactly one of the
+    two (a database constraint). Which municipalities may use a need: `Need.municipality_ids`.
     """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -53,6 +62,27 @@ class Organisation(models.Model):
         help_text=_("NNNNNN-NNNN. A municipal department has the municipality's number."),
     )
     active = models.BooleanField(_("active"), default=True)
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+        help_text=_("A local employer's municipality. Empty for a regional employer."),
+    )
+    region = models.ForeignKey(
+        "accounts.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("region"),
+        help_text=_(
+            "A regional employer's region: its needs are published to chosen municipalities of the region. "
+            "Empty for a local employer."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -61,9 +91,26 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [models.Index(fields=["kind"], name="organisation_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, region__isnull=True)
+                | Q(municipality__isnull=True, region__isnull=False),
+                name="organisation_local_or_regional",
+                # Said by full_clean too (the admin, the services): the coordinators' form has
+                # neither field, and organisation_save gives a new one its creator's municipality.
+                violation_error_message=_(
+                    "An organisation is local to a municipality or regional: give the one or the other."
+                ),
+                violation_error_code="local_or_regional",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_regional(self) -> bool:
+        return self.region_id is not None
 
 
 class ProcurementContract(models.Model):
@@ -165,15 +212,18 @@ class RecordsExtractRequirement(models.TextChoices):
 
 class NeedQuerySet(models.QuerySet["Need"]):
     def visible_to(self, user: access.AnyUser) -> NeedQuerySet:
-        scope = access.need_scope(user)
+        scope = self.filter(access.need_scope(user))
         # Only a supervisor's scope joins (through the workplace's supervisors) and can repeat a need.
-        # Staff see the whole register: DISTINCT there would make every list compare whole rows.
-        if scope in (access.EVERYTHING, access.NOTHING):
-            return self.filter(scope)
-        return self.filter(scope).distinct()
+        # Staff's scope joins nothing that repeats (Need.offered_to): DISTINCT there would make every
+        # list compare whole rows.
+        return scope.distinct() if access.register_scope_repeats(user) else scope
 
     def open(self) -> NeedQuerySet:
         return self.filter(status=NeedStatus.OPEN)
+
+    def for_municipality(self, municipality_id: int) -> NeedQuerySet:
+        """The needs the municipality's coordinators may use (`Need.offered_to`)."""
+        return self.filter(Need.offered_to(municipality_id))
 
     def overlapping(self, start: dt.date, end: dt.date) -> NeedQuerySet:
         return self.filter(start_date__lte=end, end_date__gte=start)
@@ -233,6 +283,16 @@ class Need(models.Model):
         help_text=_("What a person must have before starting, besides what the workplace asks of everyone."),
     )
     status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    published_to = models.ManyToManyField(
+        "accounts.Municipality",
+        blank=True,
+        related_name="+",
+        verbose_name=_("published to"),
+        help_text=_(
+            "A regional employer's need: the municipalities whose coordinators may propose their participants "
+            "for it. A local employer's need is its municipality's only."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -245,6 +305,9 @@ class Need(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = NeedQuerySet.as_manager()
+
+    # What a form is about to publish the need to, for clean() to check (not a field).
+    published_to_chosen: Iterable[Municipality] | None = None
 
     class Meta:
         ordering = ["start_date", "title"]
@@ -266,6 +329,55 @@ class Need(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.workplace})"
 
+    # Which municipalities may use a need: the one definition, in two forms side by side (a filter and
+    # the Python answer for one need; workplaces/tests/test_regional.py holds them equal). A local
+    # organisation's need is its municipality's; a regional organisation's need is the municipalities
+    # it is published to (none until it is). Its places and its supervisors' load are shared by all of
+    # them (placements.occupancy counts every municipality's placements).
+
+    @staticmethod
+    def offered_to(municipality_id: int | None, *, prefix: str = "") -> Q:
+        """The needs the municipality may use, as a filter; `prefix` leads to the need ("need__")."""
+        if municipality_id is None:
+            return Q(pk__in=[])
+        published = Need.published_to.through.objects.filter(municipality_id=municipality_id).values("need_id")
+        return Q(**{f"{prefix}workplace__organisation__municipality_id": municipality_id}) | Q(
+            **{f"{prefix}workplace__organisation__region__isnull": False, f"{prefix}pk__in": published}
+        )
+
+    def municipality_ids(self) -> frozenset[int]:
+        """The municipalities that may use the need (`offered_to`): reads the organisation, and the
+        published municipalities of a regional one (prefetch `published_to` for many needs)."""
+        organisation = self.workplace.organisation
+        if organisation.municipality_id is not None:
+            return frozenset({organisation.municipality_id})
+        if self.pk is None:
+            return frozenset()
+        return frozenset(municipality.pk for municipality in self.published_to.all())
+
+    def clean_published_to(self, municipalities: Iterable[Municipality]) -> None:
+        """Refuse publishing a local organisation's need, or to a municipality outside the regional
+        organisation's region (a many-to-many is set after the row is saved: the services and the
+        admin's form call this with the municipalities chosen)."""
+        chosen = list(municipalities)
+        if not chosen or not self.workplace_id:
+            return
+        organisation = self.workplace.organisation
+        if not organisation.is_regional:
+            raise ValidationError(
+                {"published_to": _("A local employer's need is its own municipality's: it is not published.")},
+                code="published_local",
+            )
+        outside = sorted(m.name for m in chosen if m.region_id != organisation.region_id)
+        if outside:
+            raise ValidationError(
+                {
+                    "published_to": _("%(municipalities)s is not in the employer's region.")
+                    % {"municipalities": ", ".join(outside)}
+                },
+                code="published_outside_region",
+            )
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date <= self.start_date:
@@ -281,6 +393,14 @@ class Need(models.Model):
                 errors["placement_type"] = _("%(type)s takes no new placements.") % {
                     "type": self.placement_type.localised_name
                 }
+        if self.workplace_id and (self.published_to_chosen is not None or self.pk is not None):
+            # The municipalities a form is about to set (a many-to-many is saved after the row), else
+            # those published already (a change of the organisation may have made them wrong).
+            chosen = self.published_to_chosen if self.published_to_chosen is not None else self.published_to.all()
+            try:
+                self.clean_published_to(chosen)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
         if errors:
             raise ValidationError(errors)
 

@@ -35,7 +35,10 @@ def _save(instance: _M, fields: dict[str, Any], *, prerequisites: Iterable[Prere
 
 @transaction.atomic
 def organisation_save(*, organisation: Organisation | None = None, by: User | None, **fields: Any) -> Organisation:
-    """Create (organisation=None) or change an organisation."""
+    """Create (organisation=None) or change an organisation. A new one given neither a municipality
+    nor a region is local to the municipality of the user who adds it."""
+    if organisation is None and "municipality" not in fields and "region" not in fields:
+        fields["municipality"] = by.municipality if by is not None else None
     if fields.get("organisation_number"):
         fields["organisation_number"] = normalize_organisation_number(fields["organisation_number"])
     return _save(organisation or Organisation(), fields)
@@ -92,6 +95,14 @@ def need_save(
     (placements.selectors.need_places_held). A change without it is a programming error.
     """
     if need is None:
+        workplace = fields.get("workplace")
+        if workplace is not None and workplace.organisation.is_regional and not (by is not None and by.is_superuser):
+            # Published to no municipality yet, the need would be no one's: a regional employer's needs
+            # are added, and published, by a superuser in the admin (like regions and municipalities).
+            raise ValidationError(
+                _("A regional employer's needs are added and published by the system administrator."),
+                code="regional_need",
+            )
         need = Need(created_by=by)
     else:
         if places_held is None:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AccessAction, AccessLogEntry
+from accounts.tests.factories import MunicipalityFactory, RegionFactory
 from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
 from supervisors.models import Supervisor
@@ -46,6 +47,20 @@ def test_creating_and_changing_an_organisation(coordinator) -> None:
     assert response.status_code == 200
     organisation.refresh_from_db()
     assert organisation.active is False and organisation.name == "Snickeri och service"
+
+
+def test_a_new_organisation_is_local_to_the_coordinators_municipality(coordinator) -> None:
+    """Local or regional is not the API's to choose: posted, municipality and region are ignored."""
+    other = MunicipalityFactory(code="0180")
+    region = RegionFactory()
+    response = session_client(coordinator).post(
+        "/api/v1/organisations/",
+        {"name": "Städbolaget AB", "kind": "company", "municipality": other.pk, "region": region.pk},
+    )
+    assert response.status_code == 201, response.json()
+    assert (response.json()["municipality"], response.json()["region"]) == (coordinator.municipality_id, None)
+    organisation = Organisation.objects.get(name="Städbolaget AB")
+    assert (organisation.municipality_id, organisation.region_id) == (coordinator.municipality_id, None)
 
 
 def test_organisation_errors_are_the_forms(coordinator) -> None:

@@ -32,6 +32,7 @@ from .features import Features, code_digits, day_number, load_features, subset, 
 from .scoring import (
     BUSY,
     CODES,
+    ELSEWHERE,
     HOURS,
     LICENCE,
     NEED_FULL,
@@ -55,6 +56,7 @@ from .scoring import (
 REASON_LABELS = {
     NOT_READY: _("Not ready for a placement (status)"),
     BUSY: _("Already in an agreed or active placement in the period"),
+    ELSEWHERE: _("The need is not offered to the participant's municipality"),
     SWEDISH: _("Swedish below the need's minimum"),
     LICENCE: _("No driving licence"),
     RECORDS: _("No criminal-records extract check valid through the period"),
@@ -126,7 +128,8 @@ def supervisor_terms(needs: list[Need], today: dt.date) -> dict[int, float]:
 def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
     """The needs as scoring's arrays, each in the period a placement there would be proposed for
     (placements.rules.default_period), with the reasons of the rules that hold for the need alone.
-    Workplace and district should be select_related, prerequisites prefetched."""
+    Workplace, its organisation and district should be select_related, prerequisites and
+    published_to prefetched."""
     periods = {n.pk: rules.default_period(n, today) for n in needs}
     supervisor = supervisor_terms(needs, today)
     need_reasons = rules.ranking_need_problems(needs, today=today)
@@ -163,6 +166,7 @@ def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
         work_end=work_end,
         need_bits=np.array([bits(n) for n in needs], dtype=np.int16),
         prerequisites=tuple(np.array([p.pk for p in rules.required_prerequisites(n)], dtype=np.int64) for n in needs),
+        municipalities=tuple(np.array(sorted(n.municipality_ids()), dtype=np.int64) for n in needs),
     )
 
 
@@ -369,7 +373,7 @@ def rank_needs(
         .open()
         .filter(end_date__gt=today)
         .select_related("workplace__district", "workplace__organisation", "occupation", "placement_type")
-        .prefetch_related("prerequisites", "workplace__prerequisites", "working_hours")
+        .prefetch_related("prerequisites", "workplace__prerequisites", "working_hours", "published_to")
         .order_by("pk")[:MAX_NEEDS_FOR_PARTICIPANT]
     )
     if not needs:

@@ -162,12 +162,13 @@ def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: Nee
 
 def _columns(arrays: NeedArrays, block: slice | np.ndarray) -> NeedArrays:
     """The needs at `block`: a slice, or an array of their indices."""
-    fields = [name for name in NeedArrays.__dataclass_fields__ if name != "prerequisites"]
+    per_need = ("prerequisites", "municipalities")  # tuples of one array per need
+    fields = [name for name in NeedArrays.__dataclass_fields__ if name not in per_need]
     if isinstance(block, slice):
-        prerequisites = arrays.prerequisites[block]
+        tuples = {name: getattr(arrays, name)[block] for name in per_need}
     else:
-        prerequisites = tuple(arrays.prerequisites[i] for i in block)
-    return NeedArrays(**{name: getattr(arrays, name)[block] for name in fields}, prerequisites=prerequisites)
+        tuples = {name: tuple(getattr(arrays, name)[i] for i in block) for name in per_need}
+    return NeedArrays(**{name: getattr(arrays, name)[block] for name in fields}, **tuples)
 
 
 def open_needs_with_room(*, user: User, today: dt.date) -> QuerySet[Need]:
@@ -178,7 +179,7 @@ def open_needs_with_room(*, user: User, today: dt.date) -> QuerySet[Need]:
         .annotate(proposed=Count("placements", filter=Q(placements__status=PlacementStatus.PROPOSED)))
         .filter(places__gt=F("taken") + F("proposed"))
         .select_related("workplace__district", "workplace__organisation", "occupation", "placement_type")
-        .prefetch_related("prerequisites", "workplace__prerequisites")
+        .prefetch_related("prerequisites", "workplace__prerequisites", "published_to")
         .order_by("pk")
     )
 

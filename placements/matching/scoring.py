@@ -29,9 +29,11 @@ TYPE_INACTIVE = 512
 TYPE_HOURS = 1024
 TYPE_WEEKS = 2048
 TIMETABLE = 4096
+ELSEWHERE = 8192
 REASONS = (
     NOT_READY,
     BUSY,
+    ELSEWHERE,
     SWEDISH,
     LICENCE,
     RECORDS,
@@ -49,6 +51,7 @@ PREREQUISITE = 1
 CODES = {
     "participant_not_ready": NOT_READY,
     "participant_busy": BUSY,
+    "need_elsewhere": ELSEWHERE,
     "swedish_level": SWEDISH,
     "driving_licence": LICENCE,
     "records_extract": RECORDS,
@@ -95,6 +98,8 @@ class NeedArrays:
     work_end: np.ndarray  # (m, 7) int64
     need_bits: np.ndarray  # int16: the reasons of placements.rules that hold for the need alone
     prerequisites: tuple[np.ndarray, ...]  # per need, the int64 ids of the prerequisites it asks for
+    # per need, the int64 ids of the municipalities that may use it (workplaces.Need.municipality_ids)
+    municipalities: tuple[np.ndarray, ...]
 
     def __len__(self) -> int:
         return len(self.workplace_id)
@@ -148,6 +153,12 @@ def score(features: Features, needs: NeedArrays, weights: dict[str, float], toda
     excluded |= np.where(p.swedish[:, col] < needs.min_swedish[col, :], SWEDISH, 0).astype(np.int16)
     excluded |= np.where(needs.requires_licence[col, :] & ~p.licence[:, col], LICENCE, 0).astype(np.int16)
     excluded |= np.where(p.hours[:, col] < needs.hours[col, :] - 1e-6, HOURS, 0).astype(np.int16)
+
+    if m:
+        # Few municipalities: which of the participants' municipalities each need is offered to, (k, m).
+        kinds, kind_of = np.unique(p.municipality, return_inverse=True)
+        offered = np.stack([np.isin(kinds, municipalities) for municipalities in needs.municipalities], axis=1)
+        excluded |= np.where(~offered[kind_of.reshape(-1)], ELSEWHERE, 0).astype(np.int16)
 
     held = features.placements
     overlap = (held.hold_start[:, col] <= needs.end[col, :]) & (held.hold_end[:, col] >= needs.start[col, :])

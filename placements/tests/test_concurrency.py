@@ -18,13 +18,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from accounts import tenancy
+from accounts.models import Municipality
+from accounts.tests.factories import CoordinatorFactory, MunicipalityFactory, RegionFactory, TeamFactory
 from participants.tests.factories import ParticipantFactory
 from placements.models import Placement, PlacementStatus
 from placements.rules import error_codes
 from placements.services import placement_activate, placement_agree, placement_propose
 from placements.tests.factories import PlacementFactory, with_signatures
 from supervisors.tests.factories import SupervisorFactory
-from workplaces.tests.factories import NeedFactory
+from workplaces.tests.factories import NeedFactory, RegionalOrganisationFactory, WorkplaceFactory
 
 # serialized_rollback like the browser tests: every transactional test restores the migrations' data
 # (roles, reference data) instead of flushing it away under the next one.
@@ -191,3 +194,55 @@ def test_the_database_refuses_overlapping_placements_of_one_participant() -> Non
         planned_start=today,
         planned_end=today + dt.timedelta(days=10),
     )
+
+
+def test_twenty_simultaneous_agreements_from_two_municipalities_take_a_regional_needs_last_place() -> None:
+    """A regional employer's need published to two municipalities, one place left: ten coordinators of
+    each agree a proposal of their own participant at the same moment, each in its own connection
+    bound to their municipality as their request would be (row-level security). Exactly one is
+    agreed, the nineteen others are refused as full, and the need is not overbooked: the count each
+    one makes sees the other municipality's placements (placements' tables have no policy)."""
+    _on_postgresql()
+    today = dt.date.today()
+    region = RegionFactory()
+    codes = ["2380", "0180"]
+    for code in codes:
+        MunicipalityFactory(code=code)
+    Municipality.objects.filter(code__in=codes).update(region=region)
+    municipalities = list(Municipality.objects.filter(code__in=codes).order_by("pk"))
+    need = NeedFactory(
+        workplace=WorkplaceFactory(organisation=RegionalOrganisationFactory(region=region)),
+        places=2,
+        start_date=today + dt.timedelta(days=7),
+        end_date=today + dt.timedelta(days=60),
+        published_to=municipalities,
+    )
+    supervisor = SupervisorFactory(workplace=need.workplace, max_participants=20)
+    PlacementFactory(need=need, supervisor=supervisor, status=PlacementStatus.AGREED)  # one of two taken
+    teams = [TeamFactory(municipality=m) for m in municipalities]
+    proposals = []
+    for index in range(20):
+        team = teams[index % 2]
+        coordinator = CoordinatorFactory(team=team)
+        proposal = placement_propose(
+            participant=ParticipantFactory(team=team, coordinator=coordinator),
+            need=need,
+            supervisor=supervisor,
+            start=need.start_date,
+            end=need.end_date,
+            hours_per_day=Decimal("4.0"),
+            by=coordinator,
+            confirm_untrained=True,
+        )
+        proposals.append((coordinator, with_signatures(proposal)))
+
+    def agree(coordinator, proposal) -> None:
+        with tenancy.user_scope(coordinator):
+            placement_agree(placement=proposal, by=coordinator)
+
+    outcomes = _race([lambda c=c, p=p: agree(c, p) for c, p in proposals], workers=len(proposals))
+    assert outcomes.count("ok") == 1, outcomes
+    assert sorted(outcomes)[:19] == ["need_full"] * 19, outcomes
+    assert need.placements.filter(status=PlacementStatus.AGREED).count() == 2
+    # Both municipalities were in the race, and the winner may be either's.
+    assert {p.municipality_id for _c, p in proposals} == {m.pk for m in municipalities}

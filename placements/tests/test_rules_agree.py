@@ -3,7 +3,8 @@
 Hypothesis builds random people (status, Swedish, licence, hours, criminal-records checks,
 prerequisites, placements they already hold, study times) and random needs (Swedish, licence,
 records scope, hours, places and placements holding them, placement types with their limits,
-prerequisites, open or not, working hours per weekday) and checks, for every (participant, need)
+prerequisites, open or not, working hours per weekday, local to one of two municipalities or a
+regional employer's published to some of them) and checks, for every (participant, need)
 pair, that the reasons matching's arrays give are exactly the reason codes `placements.rules.check`
 gives for the placement a ranking proposes (`rules.default_placing`), and that matching warns of a
 missing prerequisite exactly when the rules do. Study times and working hours fall on three weekdays,
@@ -22,6 +23,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Municipality
+from accounts.tests.factories import MunicipalityFactory, RegionFactory, TeamFactory
 from participants.models import ParticipantStatus, RecordsExtractResult, StudyKind
 from participants.tests.factories import (
     ParticipantFactory,
@@ -38,7 +41,13 @@ from placements.tests.factories import PlacementFactory
 from taxonomy.models import SwedishLevel
 from taxonomy.tests.factories import PlacementTypeFactory, PrerequisiteFactory
 from workplaces.models import Need, NeedStatus
-from workplaces.tests.factories import NeedFactory, WorkingHoursFactory
+from workplaces.tests.factories import (
+    NeedFactory,
+    OrganisationFactory,
+    RegionalOrganisationFactory,
+    WorkingHoursFactory,
+    WorkplaceFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -61,6 +70,7 @@ people = st.lists(
     st.fixed_dictionaries(
         {
             "status": st.sampled_from([ParticipantStatus.MAPPED, ParticipantStatus.PLACED, ParticipantStatus.REFERRED]),
+            "municipality": st.integers(0, 1),
             "swedish": st.sampled_from([SwedishLevel.NONE, SwedishLevel.SFI_B, SwedishLevel.SFI_D, SwedishLevel.SVA]),
             "licence": st.booleans(),
             "hours": st.sampled_from(HOURS),
@@ -86,6 +96,9 @@ needs = st.lists(
         {
             "swedish": st.sampled_from([SwedishLevel.NONE, SwedishLevel.SFI_C, SwedishLevel.SVA]),
             "licence": st.booleans(),
+            # local to municipality 0 or 1, or regional (None) published to some of the two
+            "local_to": st.sampled_from([0, 1, None]),
+            "published_to": st.sets(st.integers(0, 1)),
             "records": st.sampled_from(["", "children", "care"]),
             "hours": st.sampled_from(HOURS),
             "places": st.integers(1, 2),
@@ -109,10 +122,21 @@ needs = st.lists(
 
 def _build(person_specs: list[dict], need_specs: list[dict]) -> tuple[list[Any], list[Any]]:
     prerequisites = [PrerequisiteFactory(), PrerequisiteFactory()]
+    region = RegionFactory()
+    municipalities = [MunicipalityFactory(code="2380"), MunicipalityFactory(code="0180")]
+    Municipality.objects.filter(pk__in=[m.pk for m in municipalities]).update(region=region)
+    for municipality in municipalities:
+        municipality.refresh_from_db()
     built_needs = []
     for spec in need_specs:
         start = TODAY + dt.timedelta(days=spec["start"])
+        if spec["local_to"] is None:
+            employer = RegionalOrganisationFactory(region=region)
+        else:
+            employer = OrganisationFactory(municipality=municipalities[spec["local_to"]])
         need = NeedFactory(
+            workplace=WorkplaceFactory(organisation=employer),
+            published_to=[municipalities[i] for i in spec["published_to"]] if spec["local_to"] is None else [],
             min_swedish_level=spec["swedish"],
             requires_driving_licence=spec["licence"],
             records_extract=spec["records"],
@@ -140,6 +164,7 @@ def _build(person_specs: list[dict], need_specs: list[dict]) -> tuple[list[Any],
     built_people = []
     for spec in person_specs:
         person = ParticipantFactory(
+            team=TeamFactory(municipality=municipalities[spec["municipality"]]),
             status=spec["status"],
             swedish_level=spec["swedish"],
             has_driving_licence=spec["licence"],
@@ -196,8 +221,8 @@ def test_matching_excludes_and_warns_exactly_as_the_rules_say(person_specs, need
         features = load_features()
         loaded = list(
             Need.objects.filter(pk__in=[n.pk for n in built_needs])
-            .select_related("workplace__district", "placement_type", "occupation")
-            .prefetch_related("prerequisites", "workplace__prerequisites")
+            .select_related("workplace__district", "workplace__organisation", "placement_type", "occupation")
+            .prefetch_related("prerequisites", "workplace__prerequisites", "published_to")
             .order_by("pk")
         )
         scores = score(features, need_arrays(loaded, TODAY), MatchingWeights.current().as_dict(), TODAY.toordinal())

@@ -17,7 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from accounts.models import Municipality, Team
-from accounts.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
+from accounts.tests.factories import MunicipalityFactory, RegionFactory, TeamFactory, UserFactory
 from participants import services as participant_services
 from participants.models import CaseNote
 from participants.tenancy import TenantKeyed
@@ -29,7 +29,7 @@ from placements.tests import factories as placement_factories
 from placements.tests.factories import FollowUpFactory, PlacementFactory, with_signatures
 from supervisors.tests.factories import SupervisorFactory
 from taxonomy.tests.factories import OccupationFactory
-from workplaces.tests.factories import NeedFactory
+from workplaces.tests.factories import NeedFactory, RegionalOrganisationFactory, WorkplaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,17 +136,24 @@ def test_a_row_a_superuser_adds_in_the_admin_gets_its_case_files_municipality(cl
 
 def test_the_services_key_what_they_write_to_the_case_file_and_the_placement() -> None:
     """The life of a case file in a second municipality, through the services: every row it leaves
-    carries that municipality, though the workplace's need and supervisor are the same any
-    municipality's coordinators use (a placement's key is its participant's)."""
-    MunicipalityFactory()
-    team = TeamFactory(municipality=MunicipalityFactory(code="0180", name="Stockholms stad"))
+    carries that municipality, though the workplace's need and supervisor are a regional employer's,
+    which both municipalities' coordinators use (a placement's key is its participant's)."""
+    region = RegionFactory()
+    MunicipalityFactory(region=region)
+    second = MunicipalityFactory(code="0180", name="Stockholms stad", region=region)
+    team = TeamFactory(municipality=second)
     person = ParticipantFactory(team=team)
     coordinator = person.coordinator
     participant_services.case_note_record(participant=person, by=coordinator, kind="call", text="Ringde.")
     participant_services.task_create(
         participant=person, by=coordinator, title="Boka möte", due_on=TODAY, assignee=coordinator
     )
-    need = NeedFactory(start_date=TODAY - dt.timedelta(days=10), end_date=TODAY + dt.timedelta(days=80))
+    need = NeedFactory(
+        workplace=WorkplaceFactory(organisation=RegionalOrganisationFactory(region=region)),
+        start_date=TODAY - dt.timedelta(days=10),
+        end_date=TODAY + dt.timedelta(days=80),
+        published_to=list(Municipality.objects.all()),
+    )
     placement = placement_services.placement_propose(
         participant=person,
         need=need,

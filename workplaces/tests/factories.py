@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import factory
 
+from accounts.tests.factories import MunicipalityFactory, RegionFactory
 from taxonomy.models import Weekday
 from taxonomy.tests.factories import DistrictFactory, OccupationFactory, PlacementTypeFactory
 from workplaces.models import (
@@ -21,6 +22,8 @@ from workplaces.models import (
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
+    """A local employer of the shared default municipality (accounts' factories), unless given one."""
+
     class Meta:
         model = Organisation
         django_get_or_create = ("name",)
@@ -28,6 +31,19 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Förvaltning {n}")
     kind = OrganisationKind.MUNICIPAL_DEPARTMENT
     organisation_number = "212000-2411"
+    municipality = factory.SubFactory(MunicipalityFactory)
+    region = None
+
+
+class RegionalOrganisationFactory(OrganisationFactory):
+    """A regional employer (a region's public body): no municipality of its own; its needs are
+    published to municipalities of its region (`NeedFactory(published_to=[...])`)."""
+
+    name = factory.Sequence(lambda n: f"Regionen {n}")
+    kind = OrganisationKind.PUBLIC_BODY
+    organisation_number = "232100-0214"
+    municipality = None
+    region = factory.SubFactory(RegionFactory)
 
 
 class ProcurementContractFactory(factory.django.DjangoModelFactory):
@@ -57,6 +73,7 @@ class WorkplaceFactory(factory.django.DjangoModelFactory):
 class NeedFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Need
+        skip_postgeneration_save = True
 
     workplace = factory.SubFactory(WorkplaceFactory)
     title = factory.Sequence(lambda n: f"Praktikplats {n}")
@@ -67,6 +84,13 @@ class NeedFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=14))
     end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(weeks=12))
     status = NeedStatus.OPEN
+
+    @factory.post_generation
+    def published_to(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        """NeedFactory(published_to=[a, b]): a regional employer's need offered to those municipalities."""
+        if create and extracted:
+            self.clean_published_to(extracted)
+            self.published_to.set(extracted)
 
 
 class WorkingHoursFactory(factory.django.DjangoModelFactory):
