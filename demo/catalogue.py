@@ -51,6 +51,7 @@ class OrganisationSpec:
     number: str  # "" = generate a checksum-valid company number
     domain: str
     contract: tuple[str, str, int] | None = None  # subject, reference suffix, promised placements per year
+    regional: bool = False  # the region's employer, not the municipality's (its needs are published)
 
 
 def _department(key: str, name: str) -> OrganisationSpec:
@@ -120,7 +121,9 @@ ORGANISATIONS: list[OrganisationSpec] = [
         "jamtverkstaden.example",
         ("Fordonsunderhåll och reparationer", "FORD", 2),
     ),
-    OrganisationSpec("region", "Region Jämtland Härjedalen", "public_body", "232100-0214", "regionjh.example"),
+    OrganisationSpec(
+        "region", "Region Jämtland Härjedalen", "public_body", "232100-0214", "regionjh.example", regional=True
+    ),
     OrganisationSpec("forening", "Föreningen Gemenskapshuset Östersund", "ngo", "", "gemenskapshuset.example"),
 ]
 

@@ -58,6 +58,7 @@ from .people import PINNED, participants_plan
 from .plan import Calendar, ParticipantPlan
 from .region import (
     regional_employers_plan,
+    regional_needs_publish,
     small_municipality_create,
     small_municipality_plan,
     small_municipality_write,
@@ -187,7 +188,7 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
         plans, teams, names, rng["users"], region=region, password=password, groups=groups
     )
 
-    organisations = organisations_create(rng=rng["employers"], cal=cal)
+    organisations = organisations_create(rng=rng["employers"], cal=cal, municipality=municipality, region=region)
     replicas = max(1, round(participants / PARTICIPANTS_PER_REPLICA))
     workplaces = workplaces_create(
         organisations=organisations, districts=districts, replicas=replicas, rng=rng["employers"], names=names
@@ -251,6 +252,9 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     )
     all_coordinators = [user for group in coordinators.values() for user in group]
     needs_write([*needs, *regional.needs], refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])
+    # The region's own employers (its hospitals) are regional: their needs go to the large municipality,
+    # whose participants the matching placed there, and to the first small one (Bräcke), not to Ragunda.
+    regional_needs_publish(region=region, municipalities=[municipality, smalls[0]])
     participants_write(plans, refs=refs, cal=cal, rng=rng["writing"])
     placements_write([p for pp in plans for p in pp.placements], refs=refs, cal=cal, rng=rng["writing"])
     # The timetables before the signatures: a signed agreement prints the weekly schedule.

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from accounts.models import User
+from accounts.models import Municipality, Region, User
 from supervisors.models import Enrolment, EnrolmentStatus, Supervisor, TrainingCourse, TrainingSession
 from taxonomy.models import District, EducationLevel, PlacementType, SwedishLevel
 from workplaces.models import Organisation, ProcurementContract, Workplace
@@ -47,18 +47,30 @@ def districts_create(specs: Sequence[DistrictSpec]) -> dict[str, District]:
 
 
 def organisations_create(
-    *, rng: random.Random, cal: Calendar, facts: EmployerFacts = LARGE_EMPLOYERS
+    *,
+    rng: random.Random,
+    cal: Calendar,
+    municipality: Municipality,
+    region: Region | None,
+    facts: EmployerFacts = LARGE_EMPLOYERS,
 ) -> dict[str, Organisation]:
     """The organisations of the catalogue (or of `facts`), each company with a procurement contract with
-    social requirements."""
+    social requirements. Each is local to `municipality`, but a regional one (the region's own hospitals),
+    which is `region`'s."""
     taken: set[str] = set()
     organisations: dict[str, Organisation] = {}
     for spec in facts.organisations:
+        if spec.regional and region is None:
+            raise ValueError(f"{spec.name} is a regional employer, and {municipality} is in no region.")
         number = spec.number
         if not number:
             number = fake_organisation_number(rng, "559" if spec.kind == "company" else "802", taken)
         organisations[spec.key] = Organisation(
-            name=spec.name, kind=spec.kind, organisation_number=normalize_organisation_number(number)
+            name=spec.name,
+            kind=spec.kind,
+            organisation_number=normalize_organisation_number(number),
+            municipality=None if spec.regional else municipality,
+            region=region if spec.regional else None,
         )
     Organisation.objects.bulk_create(organisations.values())
     contracts = []

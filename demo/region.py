@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Municipality, Region, Role, Team, User
 from taxonomy.models import District
+from workplaces.models import Need
 
 from .allocation import allocate, status_path
 from .municipalities import DemoLogin, SmallMunicipality
@@ -47,15 +48,29 @@ class RegionalEmployers:
 def regional_employers_plan(*, region: Region, municipalities: list[Municipality]) -> RegionalEmployers:
     """The regional employers of the demo region and their needs published to some of `municipalities`.
 
-    HOOK for issue 19, point 2 (regional organisations, needs published to municipalities): the demo has
-    none yet, so this gives none. They are to be built here: the organisations (regional, of `region`),
-    their workplaces and supervisors written as `organisations` writes a municipality's, their needs
-    planned with `needs_plan` and published to two of the municipalities (`published`). The same NeedPlan
-    object goes into each municipality's matching, so a need's places and its supervisors' load are
-    shared across municipalities the way the placement rules share them; give the needs indexes after
-    every municipality's own (the timetables key on NeedPlan.index).
+    The region's own employer (Region Jämtland Härjedalen, its hospitals) is regional already: it is
+    planned with the large municipality's employers, whose matching places participants there, and its
+    needs are then published to the large municipality and Bräcke (`regional_needs_publish`). What this
+    gives is for needs that the small municipalities' matching is to place people in too: the same
+    NeedPlan object goes into each municipality's matching, so a need's places and its supervisors'
+    load are shared the way the placement rules share them (indexes after every municipality's own:
+    the timetables key on NeedPlan.index). The demo has none such, so this gives none.
     """
     return RegionalEmployers()
+
+
+def regional_needs_publish(*, region: Region, municipalities: list[Municipality]) -> int:
+    """Publish every need of `region`'s own employers (planned and written with the large
+    municipality's, whose participants are placed there) to `municipalities`: their coordinators rank
+    and propose their own participants for them, and the places and the supervisors' load are shared.
+    Returns how many needs."""
+    needs = list(Need.objects.filter(workplace__organisation__region=region).values_list("pk", flat=True))
+    Through = Need.published_to.through
+    Through.objects.bulk_create(
+        [Through(need_id=need, municipality_id=m.pk) for need in needs for m in municipalities],
+        ignore_conflicts=True,
+    )
+    return len(needs)
 
 
 @dataclass
@@ -130,7 +145,9 @@ def small_municipality_plan(
     )
     for pp in plans:
         pp.coordinator = coordinator
-    organisations = organisations_create(rng=rng["employers"], cal=cal, facts=spec.employers)
+    organisations = organisations_create(
+        rng=rng["employers"], cal=cal, municipality=municipality, region=municipality.region, facts=spec.employers
+    )
     workplaces = workplaces_create(
         organisations=organisations,
         districts=districts,

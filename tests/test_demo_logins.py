@@ -128,3 +128,26 @@ def test_the_demo_regional_manager_sees_the_three_municipalities_side_by_side(de
     html = page.content.decode()
     for name in names:
         assert f'<th scope="col" class="text-end">{name}</th>' in html
+
+
+def test_the_regions_needs_are_published_to_the_large_municipality_and_brackes_coordinators_only(
+    demo, client: Client
+) -> None:
+    from workplaces.models import Need
+
+    regional = Need.objects.filter(workplace__organisation__region__isnull=False).order_by("pk")
+    assert regional.exists()
+    assert not Need.objects.filter(workplace__organisation__region__isnull=True, published_to__isnull=False).exists()
+    need = regional.first()
+    assert need is not None
+    assert {m.code for m in need.published_to.all()} == {settings.PLATSA_MUNICIPALITY_CODE, "2305"}
+    # The large municipality's participants were placed there; a small one's only at its own employers.
+    from placements.models import Placement
+
+    at_regional = Placement.objects.filter(need__workplace__organisation__region__isnull=False)
+    assert at_regional.exists()
+    assert set(at_regional.values_list("municipality__code", flat=True)) == {settings.PLATSA_MUNICIPALITY_CODE}
+    for username, status in (("koordinator", 200), ("koordinator-bracke", 200), ("koordinator-ragunda", 404)):
+        client.post(reverse("login"), {"username": username, "password": "platsa-demo"})
+        assert client.get(reverse("workplaces:need_detail", args=[need.pk])).status_code == status, username
+        client.logout()

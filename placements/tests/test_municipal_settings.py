@@ -49,7 +49,7 @@ def _placement_in(municipality: Municipality, **fields: Any) -> Placement:
     placement = PlacementFactory(
         participant__team=TeamFactory(municipality=municipality),
         participant__first_name="Amina",
-        need=NeedFactory(start_date=START, end_date=END),
+        need=NeedFactory(start_date=START, end_date=END, workplace__organisation__municipality=municipality),
         **fields,
     )
     placement.coordinator = CoordinatorFactory(
