@@ -287,6 +287,15 @@ def account_scope(user: AnyUser, *, lookup: str = "") -> Q:
     return municipality_scope(user, lookup=f"{lookup}__municipality_id" if lookup else "municipality_id")
 
 
+def login_lockout_scope(user: AnyUser) -> Q:
+    """Failed logins and lock-outs (django-axes' attempts, kept by user name) an administrator reads
+    and lifts: those of their municipality's accounts (`account_scope`); a superuser's all, also of
+    names that are no account."""
+    if _is_superuser(user):
+        return EVERYTHING
+    return Q(username__in=User.objects.filter(account_scope(user)).values("username"))
+
+
 def access_log_scope(user: AnyUser) -> Q:
     """The access-log entries the user reads (the monthly review, the admin's list and its export):
     those about their municipality's case files, and those of its users; a superuser's all. An

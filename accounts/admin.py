@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from sms.phone_numbers import phone_normalise
 
 from . import services
-from .access import access_log_scope, account_scope, admin_audit_scope, municipality_scope
+from .access import access_log_scope, account_scope, admin_audit_scope, login_lockout_scope, municipality_scope
 from .models import (
     ROLES_NEEDING_APPROVAL,
     ROLES_ONLY_A_SUPERUSER_GIVES,
@@ -586,7 +586,8 @@ class BoundedGroupAdmin(BoundedSearchAdmin, GroupAdmin):
 
 
 class BoundedAccessAttemptAdmin(BoundedSearchAdmin, axes_admin.AccessAttemptAdmin):  # type: ignore[misc]  # django-axes ships no types
-    pass
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessAttempt]:
+        return super().get_queryset(request).filter(login_lockout_scope(_admin_user(request)))
 
 
 class BoundedAxesAccessLogAdmin(BoundedSearchAdmin, axes_admin.AccessLogAdmin):  # type: ignore[misc]  # django-axes ships no types

@@ -21,6 +21,7 @@ from urllib import parse
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -45,10 +46,8 @@ from participants.lookup_views import break_glass_ticket
 from participants.models import CaseNote, Participant, Task
 from participants.tests.factories import ParticipantFactory
 from placements.models import PlacementStatus
-from placements.reminders import follow_up_reminders_send
 from placements.selectors import COORDINATOR_PANELS, SUPERVISOR_PANELS
-from placements.sms_reminders import participant_reminders_queue
-from placements.supervisor_sms import supervisor_reminders_queue
+from placements.tasks import queue_participant_reminders, queue_supervisor_reminders, send_follow_up_reminders
 from placements.tests.factories import PlacementFactory
 from sms.backends import locmem
 from supervisors.models import Enrolment, Supervisor, TrainingSession
@@ -207,6 +206,7 @@ def _pages_with_queries(pair: Pair) -> list[str]:
         f"{reverse('admin:accounts_user_changelist')}?q={pair.a.users['C'].last_name}",
         reverse("admin:accounts_adminauditentry_changelist"),
         reverse("admin:accounts_apitoken_changelist"),
+        reverse("admin:axes_accessattempt_changelist"),
     ]
 
 
@@ -230,6 +230,10 @@ def test_lists_searches_and_dashboards_of_b_carry_nothing_of_a(pair: Pair) -> No
     RoleGrantFactory(user=pair.a.users["X"], team=pair.a.users["X"].team)
     AdminAuditEntryFactory(
         user=pair.a.users["A"], target_user_id=pair.a.users["X"].pk, target_username=pair.a.users["X"].username
+    )
+    # A lock-out of A's coordinator after failed logins (django-axes keeps the user name).
+    AccessAttempt.objects.create(
+        username=pair.a.users["C"].username, ip_address="192.0.2.1", user_agent="test", failures_since_start=5
     )
     secrets = [*secrets, *(pair.a.users[actor].username for actor in "CXA")]
     problems = []
@@ -393,9 +397,10 @@ def test_reminders_about_a_reach_a_only(overdue: Pair, django_capture_on_commit_
     }
     morning = timezone.now().replace(hour=10)  # outside the text messages' quiet hours
     with time_machine.travel(morning, tick=False), django_capture_on_commit_callbacks(execute=True):
-        follow_up_reminders_send(today=timezone.localdate())
-        supervisor_reminders_queue(now=timezone.now())
-        participant_reminders_queue(now=timezone.now())
+        # The beat's tasks, run eagerly as the test settings run Celery (in the system context).
+        send_follow_up_reminders.delay()
+        queue_supervisor_reminders.delay()
+        queue_participant_reminders.delay()
     secrets = pair.secrets()
     assert mail.outbox, "the reminder run sent nothing"
     about_a = [message for message in mail.outbox if _leaks(f"{message.subject}\n{message.body}", secrets)]
