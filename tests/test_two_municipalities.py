@@ -112,13 +112,7 @@ def _case_file_object(world: World, name: str, route: str) -> bool:
     """Whether the page is about one object of the world's case files (not the shared register)."""
     thing = world.thing(name)
     has_parameter = "<" in route or "(?P<" in route
-    return (
-        has_parameter
-        and MATRIX.get(name) != PUBLIC
-        and thing is not None
-        and not isinstance(thing, SHARED)
-        and name not in {"supervisors:create", "workplaces:workplace_create", "workplaces:need_create"}
-    )
+    return has_parameter and MATRIX.get(name) != PUBLIC and thing is not None and not isinstance(thing, SHARED)
 
 
 # --- a) the URL matrix across the boundary -------------------------------------------------------------
