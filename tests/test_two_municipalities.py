@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import AccessAction, BreakGlassGrant, Role, RoleGrant
+from accounts.models import AccessAction, BreakGlassGrant, Role, RoleGrant, User
 from accounts.services import api_token_create, role_grant_approve, role_grant_request
 from accounts.tests.factories import (
     AccessLogEntryFactory,
@@ -200,6 +200,8 @@ def _pages_with_queries(pair: Pair) -> list[str]:
         f"{reverse('admin:accounts_user_changelist')}?q={pair.a.users['C'].last_name}",
         reverse("admin:accounts_adminauditentry_changelist"),
         reverse("admin:accounts_apitoken_changelist"),
+        reverse("admin:accounts_apitoken_add"),  # whose token: the integration users offered
+        reverse("admin:accounts_rolegrant_add"),  # for whom, in which team
         reverse("admin:axes_accessattempt_changelist"),
     ]
 
@@ -229,7 +231,9 @@ def test_lists_searches_and_dashboards_of_b_carry_nothing_of_a(pair: Pair) -> No
     AccessAttempt.objects.create(
         username=pair.a.users["C"].username, ip_address="192.0.2.1", user_agent="test", failures_since_start=5
     )
-    secrets = [*secrets, *(pair.a.users[actor].username for actor in "CXA")]
+    # A's staff under a name found nowhere else (the admin's choices show full names).
+    User.objects.filter(pk__in=[pair.a.users[actor].pk for actor in "CXA"]).update(last_name="Ahlgrenius")
+    secrets = [*secrets, "Ahlgrenius", *(pair.a.users[actor].username for actor in "CXA")]
     problems = []
     for url in _pages_with_queries(pair):
         # A search form shows what was typed: that is no leak, the hits (A's page, names) would be.
