@@ -283,6 +283,46 @@ def municipality_scope(user: AnyUser, *, lookup: str = "municipality_id") -> Q:
     return Q(**{lookup: municipality_id}) if municipality_id else NOTHING
 
 
+def account_scope(user: AnyUser, *, lookup: str = "") -> Q:
+    """The accounts an administrator works on (rows of `User`, or rows that name one through the
+    foreign key `lookup`: role requests, API tokens): their own municipality's; a superuser's all.
+    What the admin lists, what its forms offer and what the account services accept."""
+    return municipality_scope(user, lookup=f"{lookup}__municipality_id" if lookup else "municipality_id")
+
+
+def login_lockout_scope(user: AnyUser) -> Q:
+    """Failed logins and lock-outs (django-axes' attempts, kept by user name) an administrator reads
+    and lifts: those of their municipality's accounts (`account_scope`); a superuser's all, also of
+    names that are no account."""
+    if _is_superuser(user):
+        return EVERYTHING
+    return Q(username__in=User.objects.filter(account_scope(user)).values("username"))
+
+
+def access_log_scope(user: AnyUser) -> Q:
+    """The access-log entries the user reads (the monthly review, the admin's list and its export):
+    those about their municipality's case files, and those of its users; a superuser's all. An
+    entry keeps its participant as a plain id (it outlives an erased record), so the case file is
+    found by id."""
+    if _is_superuser(user):
+        return EVERYTHING
+    municipality_id = _municipality_of(user)
+    if not municipality_id:
+        return NOTHING
+    Participant = apps.get_model("participants", "Participant")
+    case_files = Participant.objects.filter(municipality_id=municipality_id).values("pk")
+    return Q(participant_id__in=case_files) | Q(user__municipality_id=municipality_id)
+
+
+def admin_audit_scope(user: AnyUser) -> Q:
+    """The administration log's entries the user reads: those made by, or about, an account of
+    their municipality (`account_scope`); a superuser's all."""
+    if _is_superuser(user):
+        return EVERYTHING
+    accounts = User.objects.filter(account_scope(user)).values("pk")
+    return Q(user_id__in=accounts) | Q(target_user_id__in=accounts)
+
+
 def reporting_municipalities(user: AnyUser) -> Q:
     """The municipalities (rows of accounts.Municipality) whose aggregated figures the user sees: a
     manager their own; a regional manager every one of their region, side by side; a superuser all.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef
 
+from .access import access_log_scope
 from .models import AccessAction, AccessLogEntry, LogReview, User
 
 
@@ -67,12 +68,13 @@ class Review:
     unusual_volumes: list[dict[str, object]]
 
 
-def log_review(*, month: dt.date) -> Review:
+def log_review(*, month: dt.date, user: User) -> Review:
     """What the monthly review looks at: break-glass openings, lookups of people outside the user's
-    team, and users who opened unusually many case files."""
+    team, and users who opened unusually many case files; of the reviewing user's municipality
+    (`access_log_scope`)."""
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
-    entries = AccessLogEntry.objects.filter(at__date__gte=start, at__date__lt=end)
+    entries = AccessLogEntry.objects.filter(access_log_scope(user), at__date__gte=start, at__date__lt=end)
     Participant = apps.get_model("participants", "Participant")
     own_team = Participant.objects.filter(pk=OuterRef("participant_id"), team_id=OuterRef("user__team_id"))
     lookups = entries.filter(action=AccessAction.LOOKUP).exclude(Exists(own_team))

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from sms.phone_numbers import phone_normalise
 
 from . import services
+from .access import access_log_scope, account_scope, admin_audit_scope, login_lockout_scope, municipality_scope
 from .models import (
     ROLES_NEEDING_APPROVAL,
     ROLES_ONLY_A_SUPERUSER_GIVES,
@@ -308,7 +309,10 @@ class RoleGrantForm(forms.ModelForm):
                 c for c in Role.choices if c[0] in ROLES_NEEDING_APPROVAL - ROLES_ONLY_A_SUPERUSER_GIVES
             ]
             cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
-                is_superuser=False, is_active=True
+                account_scope(self.acting_user), is_superuser=False, is_active=True
+            )
+            cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(
+                municipality_scope(self.acting_user)
             )
 
     def clean(self) -> dict[str, Any]:
@@ -361,6 +365,9 @@ class RoleGrantAdmin(BoundedSearchAdmin):
     list_select_related = ["user", "team", "requested_by", "decided_by"]
     readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
     actions = ["approve", "refuse"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RoleGrant]:
+        return super().get_queryset(request).filter(account_scope(_admin_user(request), lookup="user"))
 
     def get_form(
         self, request: HttpRequest, obj: RoleGrant | None = None, change: bool = False, **kwargs: Any
@@ -417,6 +424,8 @@ class RoleGrantAdmin(BoundedSearchAdmin):
 
 
 class ApiTokenForm(forms.ModelForm):
+    acting_user: User
+
     class Meta:
         model = ApiToken
         fields = ["user", "name"]
@@ -425,7 +434,7 @@ class ApiTokenForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "user" in self.fields:  # not on the read-only view page
             cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
-                is_active=True, is_integration=True
+                account_scope(self.acting_user), is_active=True, is_integration=True
             )
 
     def clean_user(self) -> User:
@@ -454,6 +463,16 @@ class ApiTokenAdmin(BoundedSearchAdmin):
     list_select_related = ["user", "created_by"]
     readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
     actions = ["revoke"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
+        return super().get_queryset(request).filter(account_scope(_admin_user(request), lookup="user"))
+
+    def get_form(
+        self, request: HttpRequest, obj: ApiToken | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[ApiToken]]:
+        form = cast(type[ApiTokenForm], super().get_form(request, obj, change=change, **kwargs))
+        form.acting_user = _admin_user(request)
+        return form
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: ApiTokenForm, change: bool) -> None:
         token, key = services.api_token_create(user=obj.user, name=obj.name, by=_admin_user(request))
@@ -511,6 +530,10 @@ class AccessLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     actions = ["export_csv"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessLogEntry]:
+        # The export's entries come from here too: the admin takes the chosen rows from this queryset.
+        return super().get_queryset(request).filter(access_log_scope(_admin_user(request)))
+
     @admin.action(description=_("Export the chosen entries as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[AccessLogEntry]) -> HttpResponse:
         return csv_response(
@@ -541,6 +564,9 @@ class AdminAuditAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     actions = ["export_csv"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AdminAuditEntry]:
+        return super().get_queryset(request).filter(admin_audit_scope(_admin_user(request)))
+
     @admin.action(description=_("Export the chosen entries as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[AdminAuditEntry]) -> HttpResponse:
         return csv_response(
@@ -560,7 +586,8 @@ class BoundedGroupAdmin(BoundedSearchAdmin, GroupAdmin):
 
 
 class BoundedAccessAttemptAdmin(BoundedSearchAdmin, axes_admin.AccessAttemptAdmin):  # type: ignore[misc]  # django-axes ships no types
-    pass
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessAttempt]:
+        return super().get_queryset(request).filter(login_lockout_scope(_admin_user(request)))
 
 
 class BoundedAxesAccessLogAdmin(BoundedSearchAdmin, axes_admin.AccessLogAdmin):  # type: ignore[misc]  # django-axes ships no types

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import identity_lookup_scope
+from .access import account_scope, identity_lookup_scope
 from .access_log import log_access
 from .admin_audit import log_admin_action
 from .models import (
@@ -168,6 +168,12 @@ def _grant_detail(role: str, team: Team | None) -> str:
     return f"{role} ({team.name})" if team else role
 
 
+def _account_check(*, user: User, by: User) -> None:
+    """An administrator acts on the accounts of their own municipality only (`access.account_scope`)."""
+    if not User.objects.filter(account_scope(by), pk=user.pk).exists():
+        raise ValidationError({"user": _("The account belongs to another municipality.")})
+
+
 def role_grant_check(*, user: User, role: str, team: Team | None, by: User) -> None:
     """Whether `by` may ask for `role` (with `team`) for `user`; the request form shows the same messages."""
     if role not in ROLES_NEEDING_APPROVAL:
@@ -188,6 +194,7 @@ def role_grant_check(*, user: User, role: str, team: Team | None, by: User) -> N
         raise ValidationError({"role": _("This role is already waiting for approval for the user.")})
     if not (by.is_superuser or by.has_role(Role.ADMINISTRATOR)):
         raise ValidationError(_("Only administrators ask for roles."))
+    _account_check(user=user, by=by)
 
 
 @transaction.atomic
@@ -210,6 +217,7 @@ def _decision_check(grant: RoleGrant, by: User) -> None:
         raise ValidationError(_("Only another administrator decides a role request."))
     if by.pk in (grant.requested_by_id, grant.user_id):
         raise ValidationError(_("A second administrator decides: not the one who asked, nor the one it is for."))
+    _account_check(user=grant.user, by=by)
 
 
 def _locked_pending(grant: RoleGrant) -> RoleGrant:
@@ -271,8 +279,10 @@ def api_token_check(*, user: User) -> None:
 
 @transaction.atomic
 def api_token_create(*, user: User, name: str, by: User) -> tuple[ApiToken, str]:
-    """A new token for an integration user; returns it and its key, which is never shown again."""
+    """A new token for an integration user of `by`'s municipality; returns it and its key, which is
+    never shown again."""
     api_token_check(user=user)
+    _account_check(user=user, by=by)
     key = new_key()
     token = ApiToken(
         user=user,

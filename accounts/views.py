@@ -76,5 +76,5 @@ def access_log_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/log_review.html",
-        {"review": log_review(month=month), "signed": signed, "form": form, "month": month},
+        {"review": log_review(month=month, user=request.user), "signed": signed, "form": form, "month": month},
     )

@@ -21,8 +21,15 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
+from accounts.models import Municipality, Role
+from accounts.tests.factories import (
+    CoordinatorFactory,
+    ManagerFactory,
+    MunicipalityFactory,
+    SupervisorUserFactory,
+    TeamFactory,
+    UserFactory,
+)
 from participants.tests.factories import (
     CaseNoteFactory,
     ExitFactory,
@@ -238,11 +245,16 @@ def _pages() -> list[tuple[str, str]]:
 
 
 class World:
-    """One of each thing a page can be about, seen from each actor."""
+    """One of each thing a page can be about, seen from each actor: the case file and its users in one
+    municipality (the factories' default unless given; tests/test_two_municipalities.py builds two),
+    the shared register (workplaces, needs, supervisors, trainings) wherever the factories put it.
+    `names` gives the participant's first and last name, for tests that look for them in answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, municipality: Municipality | None = None, *, names: tuple[str, str] | None = None) -> None:
         today = timezone.localdate()
-        self.participant = ParticipantFactory()
+        self.municipality = municipality or MunicipalityFactory()
+        named = {"first_name": names[0], "last_name": names[1]} if names else {}
+        self.participant = ParticipantFactory(team=TeamFactory(municipality=self.municipality), **named)
         self.experience = WorkExperienceFactory(participant=self.participant)
         self.records_check = RecordsExtractCheckFactory(participant=self.participant)
         self.prerequisite = ParticipantPrerequisiteFactory(participant=self.participant)
@@ -288,15 +300,15 @@ class World:
         self.supervisor = self.placement.supervisor
         self.session = TrainingSessionFactory()
         self.enrolment = EnrolmentFactory(session=self.session, supervisor=self.supervisor)
-        self.report = QuarterlyReportFactory(status=QuarterlyReport.Status.DONE)
+        self.report = QuarterlyReportFactory(municipality=self.municipality, status=QuarterlyReport.Status.DONE)
         self.report.pdf.save("report.pdf", ContentFile(b"%PDF-1.4 test"))
         self.users = {
             "C": CoordinatorFactory(team=self.participant.team),
-            "X": CoordinatorFactory(),
-            "S": SupervisorUserFactory(),
-            "T": SupervisorUserFactory(),
-            "M": ManagerFactory(),
-            "A": UserFactory(role=Role.ADMINISTRATOR, is_staff=True),
+            "X": CoordinatorFactory(team=TeamFactory(municipality=self.municipality)),
+            "S": SupervisorUserFactory(municipality=self.municipality),
+            "T": SupervisorUserFactory(municipality=self.municipality),
+            "M": ManagerFactory(municipality=self.municipality),
+            "A": UserFactory(role=Role.ADMINISTRATOR, is_staff=True, municipality=self.municipality),
         }
         self.supervisor.user = self.users["S"]
         self.supervisor.save()
@@ -309,7 +321,8 @@ class World:
         self.token = link_create(follow_up=self.follow_up).rstrip("/").rsplit("/", 1)[-1]
         self.meeting = MeetingFactory(placement=self.placement)
 
-    def url(self, name: str, route: str) -> str:
+    def thing(self, name: str) -> Any | None:
+        """The object the page named `name` is about (None for a page about none)."""
         objects: dict[str, Any] = {
             "participants:import_preview": self.import_,
             "participants:import_result": self.imported,
@@ -352,7 +365,10 @@ class World:
             "workplaces:need": self.need,
             "supervisors:": self.supervisor,
         }
-        thing = objects.get(name) or next((v for k, v in by_prefix.items() if name.startswith(k)), None)
+        return objects.get(name) or next((v for k, v in by_prefix.items() if name.startswith(k)), None)
+
+    def url(self, name: str, route: str) -> str:
+        thing = self.thing(name)
         text = route.replace("^", "").replace("$", "").replace("\\Z", "")
         # A row on the case file: the participant's own, so that the page finds it.
         rows = (
@@ -414,30 +430,35 @@ def _api_answer_ok(name: str, actor: str, allowed: str, method: str, status: int
     return status in (403, 404, 405)
 
 
+def answer_ok(name: str, actor: str, method: str, response: Any, *, secret: str) -> bool:
+    """Whether `actor` ("-" for anonymous) got the answer MATRIX expects for page `name`; `secret` must
+    not appear in a refusal."""
+    allowed = MATRIX.get(name, "")
+    status, to_login = response.status_code, _is_login_redirect(response)
+    if name in LOGS_OUT and (actor == "-" or method == "post"):
+        to_login = False  # ending on the login page is the page's job
+    if name.startswith("api:"):
+        return _api_answer_ok(name, actor, allowed, method, status)
+    if allowed == PUBLIC:
+        return status < 500 and not to_login
+    if actor == "-":
+        return to_login or (name in LOGS_OUT and response.status_code == 302)
+    if actor in allowed:
+        return status < 500 and not to_login and (method == "post" or status != 404)
+    if name == "admin":
+        return to_login  # Django's admin sends non-staff users to its own login
+    return status in (404, 405) and secret not in response.content.decode(errors="replace")
+
+
 def test_every_page_gives_each_actor_the_expected_answer(world: World) -> None:
     secret = world.participant.last_name
     problems = []
     for name, route in _pages():
-        url, allowed = world.url(name, route), MATRIX.get(name, "")
+        url = world.url(name, route)
         for actor in "-" + ACTORS:
             user = world.users.get(actor)
             for method in ("get", "post"):
                 response = getattr(_client(user), method)(url)
-                status, to_login = response.status_code, _is_login_redirect(response)
-                if name in LOGS_OUT and (actor == "-" or method == "post"):
-                    to_login = False  # ending on the login page is the page's job
-                if name.startswith("api:"):
-                    ok = _api_answer_ok(name, actor, allowed, method, status)
-                elif allowed == PUBLIC:
-                    ok = status < 500 and not to_login
-                elif actor == "-":
-                    ok = to_login or (name in LOGS_OUT and response.status_code == 302)
-                elif actor in allowed:
-                    ok = status < 500 and not to_login and (method == "post" or status != 404)
-                elif name == "admin":
-                    ok = to_login  # Django's admin sends non-staff users to its own login
-                else:
-                    ok = status in (404, 405) and secret not in response.content.decode(errors="replace")
-                if not ok:
-                    problems.append((name, url, actor, method, status))
+                if not answer_ok(name, actor, method, response, secret=secret):
+                    problems.append((name, url, actor, method, response.status_code))
     assert problems == []

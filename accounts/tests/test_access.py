@@ -7,12 +7,25 @@ import datetime as dt
 import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import AnyUser, get_visible_or_404, participant_reach, participant_scope
-from accounts.models import Role
+from accounts.access import (
+    AnyUser,
+    access_log_scope,
+    account_scope,
+    admin_audit_scope,
+    get_visible_or_404,
+    login_lockout_scope,
+    participant_reach,
+    participant_scope,
+)
+from accounts.models import AccessLogEntry, AdminAuditEntry, Municipality, Role, User
 from accounts.tests.factories import (
+    AccessLogEntryFactory,
+    AdminAuditEntryFactory,
+    AdministratorFactory,
     BreakGlassGrantFactory,
     CoordinatorFactory,
     ManagerFactory,
@@ -254,3 +267,39 @@ def test_an_expired_grant_reaches_no_one_from_the_moment_it_expires(world) -> No
         # A reach built (and used) before the grant expired, kept and used again after it.
         assert reach.other_ids() == set()
         assert not Participant.objects.filter(reach.q(), pk=theirs.pk).exists()
+
+
+# --- the administration of one municipality -----------------------------------------------------------
+
+
+def test_the_access_log_an_administrator_reads_is_their_municipalitys() -> None:
+    ours, theirs = ParticipantFactory(), ParticipantFactory(team=TeamFactory(municipality=_elsewhere()))
+    administrator = AdministratorFactory()
+    by_link = AccessLogEntryFactory(user=None, username="follow-up-link:supervisor-1", participant_id=ours.pk)
+    by_ours = AccessLogEntryFactory(user=CoordinatorFactory(), participant_id=theirs.pk)  # refused, but logged
+    about_theirs = AccessLogEntryFactory(user=CoordinatorFactory(team=theirs.team), participant_id=theirs.pk)
+    seen = set(AccessLogEntry.objects.filter(access_log_scope(administrator)).values_list("pk", flat=True))
+    assert seen == {by_link.pk, by_ours.pk}
+    assert about_theirs.pk not in seen
+    superuser = UserFactory(is_superuser=True, municipality=None)
+    assert AccessLogEntry.objects.filter(access_log_scope(superuser)).count() == 3
+    assert not AccessLogEntry.objects.filter(access_log_scope(UserFactory(municipality=None))).exists()
+
+
+def test_the_accounts_an_administrator_works_on_are_their_municipalitys() -> None:
+    administrator = AdministratorFactory()
+    colleague, outsider = UserFactory(), UserFactory(municipality=_elsewhere())
+    assert set(User.objects.filter(account_scope(administrator))) >= {administrator, colleague}
+    assert outsider not in User.objects.filter(account_scope(administrator))
+    their_administrator = AdministratorFactory(municipality=outsider.municipality)
+    about_ours = AdminAuditEntryFactory(user=their_administrator, target_user_id=colleague.pk)
+    theirs = AdminAuditEntryFactory(user=their_administrator, target_user_id=outsider.pk)
+    audited = set(AdminAuditEntry.objects.filter(admin_audit_scope(administrator)))
+    assert about_ours in audited and theirs not in audited
+    assert login_lockout_scope(UserFactory(is_superuser=True)) == Q()
+    assert User.objects.filter(login_lockout_scope(administrator), username=colleague.username).exists()
+    assert not User.objects.filter(login_lockout_scope(administrator), username=outsider.username).exists()
+
+
+def _elsewhere() -> Municipality:
+    return MunicipalityFactory(code="0180")
