@@ -96,10 +96,24 @@ def previous_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
-def last_months_review(*, today: dt.date) -> tuple[dt.date, LogReview | None]:
+def review_signed(*, month: dt.date, user: User) -> LogReview | None:
+    """The sign-off of `month`'s review of the log `user` reviews (their municipality's), if any."""
+    # A superuser's (no municipality) is the installation's sign-off.
+    reviews = LogReview.objects.filter(month=month).select_related("reviewed_by")
+    if user.municipality_id is None:
+        return reviews.filter(municipality__isnull=True).first()
+    return reviews.filter(municipality_id=user.municipality_id).first()
+
+
+def review_sign_off(*, month: dt.date, user: User, notes: str) -> LogReview:
+    """Sign off `month`'s review of the log of `user`'s municipality."""
+    return LogReview.objects.create(month=month, municipality_id=user.municipality_id, reviewed_by=user, notes=notes)
+
+
+def last_months_review(*, today: dt.date, user: User) -> tuple[dt.date, LogReview | None]:
     """Last month, and its review's sign-off if there is one (the administrator's start page)."""
     month = previous_month(today)
-    return month, LogReview.objects.filter(month=month).select_related("reviewed_by").first()
+    return month, review_signed(month=month, user=user)
 
 
 def log_access_by_link(*, holder: str, participant_ids: Iterable[int], action: AccessAction) -> int:

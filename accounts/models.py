@@ -374,9 +374,21 @@ class BreakGlassGrant(models.Model):
 
 
 class LogReview(models.Model):
-    """The monthly review of the access log, signed off by an administrator or the data protection officer."""
+    """The monthly review of the access log, signed off by an administrator or the data protection officer.
 
-    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month reviewed."))
+    One a month per municipality: each reviews its own log (`access.access_log_scope`). A sign-off by
+    someone of no municipality (a superuser) is the installation's, also one a month."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month reviewed."))
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("Whose access log was reviewed: the reviewer's municipality."),
+    )
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed"), default=timezone.now)
     notes = models.TextField(_("notes"), blank=True)
@@ -385,6 +397,14 @@ class LogReview(models.Model):
         ordering = ["-month"]
         verbose_name = _("access log review")
         verbose_name_plural = _("access log reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "month"], name="log_review_one_a_month"),
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=models.Q(municipality__isnull=True),
+                name="log_review_one_a_month_installation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"

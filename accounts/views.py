@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .access_log import log_review, previous_month
-from .models import LogReview, Role
+from .access_log import log_review, previous_month, review_sign_off, review_signed
+from .models import Role
 from .request_types import AuthenticatedHttpRequest
 from .roles import role_required
 from .services import user_log_out_everywhere
@@ -67,10 +67,10 @@ def access_log_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     last_month = previous_month(today)
     month = _month_param(request.GET.get("month", ""), latest=today.replace(day=1)) or last_month
-    signed = LogReview.objects.filter(month=month).select_related("reviewed_by").first()
+    signed = review_signed(month=month, user=request.user)
     form = SignOffForm(request.POST or None)
     if request.method == "POST" and signed is None and form.is_valid():
-        LogReview.objects.create(month=month, reviewed_by=request.user, notes=form.cleaned_data["notes"])
+        review_sign_off(month=month, user=request.user, notes=form.cleaned_data["notes"])
         messages.success(request, _("The review of %(month)s is signed off.") % {"month": f"{month:%Y-%m}"})
         return redirect(f"{reverse('access_log_review')}?month={month:%Y-%m}")
     return render(

@@ -101,7 +101,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.has_role(Role.MANAGER):
         context["manager"] = reporting_selectors.manager_overview(user=user, today=today)
     if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
-        month, review = last_months_review(today=today)
+        month, review = last_months_review(today=today, user=user)
         context["administrator"] = {"month": month, "review": review}
     return render(request, "home.html", context)
 

@@ -140,6 +140,7 @@ class LogReviewFactory(factory.django.DjangoModelFactory):
 
     month = factory.Sequence(lambda n: dt.date(2026, 1 + n % 12, 1))
     reviewed_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+    municipality = factory.LazyAttribute(lambda review: review.reviewed_by.municipality)
 
 
 class AdministratorFactory(UserFactory):

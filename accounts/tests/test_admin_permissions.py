@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.access import ADMINISTRATOR_PERMISSIONS
+from accounts.access_log import review_sign_off
 from accounts.apps import _sync_role_permissions
-from accounts.models import LogReview, Role, Team, User
+from accounts.models import Role, Team, User
 from accounts.tests.factories import CoordinatorFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,7 @@ def test_the_start_page_tells_an_administrator_whether_last_months_log_review_is
         assert "ingen roll" not in page  # not the "no role yet" text
         assert 'href="/access-log/review/?month=2026-10"' in page
 
-        LogReview.objects.create(month=dt.date(2026, 10, 1), reviewed_by=administrator)
+        review_sign_off(month=dt.date(2026, 10, 1), user=administrator, notes="")
         page = client.get(reverse("home")).content.decode()
     assert f"Godkänd av {administrator.get_full_name()} den 2026-11-22." in page
 

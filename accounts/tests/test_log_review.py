@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.access_log import log_access, log_review
 from accounts.models import AccessAction, LogReview, Role
-from accounts.tests.factories import AdministratorFactory, CoordinatorFactory, UserFactory
+from accounts.tests.factories import AdministratorFactory, CoordinatorFactory, MunicipalityFactory, UserFactory
 from participants.tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +57,25 @@ def test_a_month_out_of_range_shows_last_month_instead_of_failing(client: Client
     response = client.get(reverse("access_log_review"), {"month": month})
     assert response.status_code == 200
     assert response.context["month"] == last_month
+
+
+def test_each_municipality_signs_its_own_months_review_off(client: Client) -> None:
+    """One municipality's sign-off is not another's: before, the month was signed for the whole
+    installation, in the other municipality's administrator's name."""
+    b = MunicipalityFactory(code="0180")
+    admin_a = AdministratorFactory()
+    admin_b = AdministratorFactory(municipality=b)
+    assert admin_a.municipality_id != admin_b.municipality_id
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    url = reverse("access_log_review") + f"?month={month:%Y-%m}"
+    client.force_login(admin_b)
+    client.post(url, {"notes": "Inget avvikande i B"})
+    client.force_login(admin_a)
+    page = client.get(url)
+    assert page.context["signed"] is None and admin_b.get_full_name() not in page.content.decode()
+    assert client.get(reverse("home")).context["administrator"]["review"] is None
+    client.post(url, {"notes": "Inget avvikande i A"})
+    assert sorted(LogReview.objects.values_list("municipality_id", "reviewed_by_id", "notes")) == sorted(
+        [(b.pk, admin_b.pk, "Inget avvikande i B"), (admin_a.municipality_id, admin_a.pk, "Inget avvikande i A")]
+    )
+    assert client.get(reverse("home")).context["administrator"]["review"].reviewed_by == admin_a
