@@ -96,18 +96,15 @@ def need_save(
     """
     if need is None:
         workplace = fields.get("workplace")
-        if workplace is not None and workplace.organisation.is_regional and not (by is not None and by.is_superuser):
-            # Published to no municipality yet, the need would be no one's: a regional employer's needs
-            # are added, and published, by a superuser in the admin (like regions and municipalities).
-            raise ValidationError(
-                _("A regional employer's needs are added and published by the system administrator."),
-                code="regional_need",
-            )
+        if workplace is not None and (refused := regional_need_refusal(workplace.organisation, by=by)):
+            raise refused
         need = Need(created_by=by)
     else:
         if places_held is None:
             raise TypeError("need_save: changing a need needs places_held")
-        need = Need.objects.select_for_update().get(pk=need.pk)
+        need = Need.objects.select_for_update().select_related("workplace__organisation").get(pk=need.pk)
+        if refused := regional_need_refusal(need.workplace.organisation, by=by):
+            raise refused
         places = fields.get("places", need.places)
         held = places_held(need)
         if places is not None and places < held:
@@ -128,6 +125,20 @@ def need_save(
     return saved
 
 
+def regional_need_refusal(organisation: Organisation, *, by: User | None) -> ValidationError | None:
+    """Why `by` may not add, change or move the status of a need of `organisation`, or None when they
+    may. The one home of the rule: a regional employer's needs are the system administrator's (a
+    superuser's, in the admin, like regions and municipalities). Several municipalities' coordinators
+    see and propose for them; one of them closing the need or cutting its places would take them
+    from the others, and a new one would be published to no municipality, no one's."""
+    if organisation.is_regional and not (by is not None and by.is_superuser):
+        return ValidationError(
+            _("A regional employer's needs are added, changed and published by the system administrator."),
+            code="regional_need",
+        )
+    return None
+
+
 ALLOWED_NEED_STATUS = {
     NeedStatus.DRAFT: {NeedStatus.OPEN, NeedStatus.CLOSED},
     NeedStatus.OPEN: {NeedStatus.FILLED, NeedStatus.CLOSED},
@@ -140,7 +151,9 @@ ALLOWED_NEED_STATUS = {
 def need_change_status(*, need: Need, to_status: str, by: User | None) -> Need:
     if to_status not in NeedStatus.values:
         raise ValidationError(_("Unknown status."), code="unknown_status")
-    locked = Need.objects.select_for_update().get(pk=need.pk)
+    locked = Need.objects.select_for_update().select_related("workplace__organisation").get(pk=need.pk)
+    if refused := regional_need_refusal(locked.workplace.organisation, by=by):
+        raise refused
     if to_status not in ALLOWED_NEED_STATUS.get(NeedStatus(locked.status), set()):
         raise ValidationError(
             _("A need cannot go from “%(from)s” to “%(to)s”.")

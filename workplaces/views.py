@@ -32,7 +32,14 @@ from .selectors import (
     needs_of_workplace,
     organisation_list,
 )
-from .services import ALLOWED_NEED_STATUS, need_change_status, need_save, organisation_save, workplace_save
+from .services import (
+    ALLOWED_NEED_STATUS,
+    need_change_status,
+    need_save,
+    organisation_save,
+    regional_need_refusal,
+    workplace_save,
+)
 from .tables import NeedTable, OrganisationTable
 
 PAGE_SIZE = 25
@@ -77,13 +84,14 @@ def organisation_form(request: AuthenticatedHttpRequest, pk: int | None = None) 
 
 
 @coordinator_only
-def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def workplace_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workplace = get_workplace_for_user(request.user, pk)
     return render(
         request,
         "workplaces/workplace_detail.html",
         {
             "workplace": workplace,
+            "needs_changeable": regional_need_refusal(workplace.organisation, by=request.user) is None,
             "needs": occupancy.with_places_taken_coming(
                 needs_of_workplace(workplace=workplace), today=timezone.localdate()
             ).order_by("-start_date"),
@@ -149,6 +157,8 @@ def need_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "free": max(need.places - taken, 0),
             "placements": placements_shown(user=request.user, rows=placements),
             "supervisors": supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate()),
+            # A regional employer's need is changed by the system administrator only (the services' rule).
+            "changeable": regional_need_refusal(need.workplace.organisation, by=request.user) is None,
             "transitions": _need_transitions(need.status),
             "need_prerequisites": need.prerequisites.all(),
             "workplace_prerequisites": need.workplace.prerequisites.all(),
@@ -170,6 +180,12 @@ def need_form(
 ) -> HttpResponse:
     need = get_need_for_user(request.user, pk) if pk else None
     workplace = need.workplace if need else get_workplace_for_user(request.user, workplace_pk)
+    if refused := regional_need_refusal(workplace.organisation, by=request.user):
+        # Not a form that cannot be saved: back to the need (or workplace) with the reason.
+        messages.error(request, " ".join(refused.messages))
+        if need is not None:
+            return redirect("workplaces:need_detail", pk=need.pk)
+        return redirect("workplaces:workplace_detail", pk=workplace.pk)
     form = NeedForm(request.POST or None, instance=need)
     hours = WorkingHoursForm(request.POST or None, need=need)
     # Both are checked in one round, so every error shows at once; the need is saved with its hours.

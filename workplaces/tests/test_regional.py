@@ -30,6 +30,7 @@ from accounts.tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from api.tests.conftest import token_client
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.models import Need, Organisation
 from workplaces.tests.factories import (
@@ -266,10 +267,40 @@ def test_a_user_without_a_municipality_is_told_on_the_page(client: Client) -> No
 def test_a_coordinator_cannot_add_a_need_to_a_regional_employer(client: Client, world: World) -> None:
     workplace = WorkplaceFactory(organisation=RegionalOrganisationFactory(region=world.region))
     client.force_login(world.coordinator_a)
-    response = client.post(reverse("workplaces:need_create", args=[workplace.pk]), _need_post())
-    assert response.status_code == 200
-    assert "regional arbetsgivares behov" in response.content.decode()
+    response = client.post(reverse("workplaces:need_create", args=[workplace.pk]), _need_post(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workplaces:workplace_detail", args=[workplace.pk])
+    page = response.content.decode()
+    assert "regional arbetsgivares behov" in page
+    assert reverse("workplaces:need_create", args=[workplace.pk]) not in page  # no "New need" button
     assert not Need.objects.filter(workplace=workplace).exists()
+
+
+def test_a_coordinator_it_is_published_to_neither_changes_nor_closes_a_regional_need(
+    client: Client, world: World
+) -> None:
+    """A's coordinator closing the need, or cutting its places, would take them from B's: a regional
+    employer's needs are the system administrator's, on the page, the form and the API alike."""
+    need = _regional_need(world, world.a, world.b)
+    places, status = need.places, need.status
+    client.force_login(world.coordinator_a)
+    page = client.get(reverse("workplaces:need_detail", args=[need.pk])).content.decode()
+    assert reverse("workplaces:need_edit", args=[need.pk]) not in page
+    assert reverse("workplaces:need_status", args=[need.pk]) not in page
+    response = client.post(reverse("workplaces:need_edit", args=[need.pk]), _need_post(places="1"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workplaces:need_detail", args=[need.pk])
+    assert "regional arbetsgivares behov" in response.content.decode()
+    response = client.post(reverse("workplaces:need_status", args=[need.pk]), {"status": "closed"}, follow=True)
+    assert "regional arbetsgivares behov" in response.content.decode()
+    api = token_client(world.coordinator_a)
+    assert api.patch(f"/api/v1/needs/{need.pk}/", {"places": 1}).status_code == 400
+    assert api.post(f"/api/v1/needs/{need.pk}/status/", {"status": "closed"}).status_code == 400
+    need.refresh_from_db()
+    assert (need.places, need.status) == (places, status)
+    # A local need of their own they change as before.
+    own = _local_need(world.a)
+    client.post(reverse("workplaces:need_status", args=[own.pk]), {"status": "closed"})
+    own.refresh_from_db()
+    assert own.status == "closed"
 
 
 def _admin_need_form(need: Need, **changes: Any) -> forms.ModelForm:
