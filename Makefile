@@ -31,7 +31,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	@echo "Platsa on http://127.0.0.1:$(PORT)/ — demo users koordinator, handledare, chef (password platsa-demo)"
+	@echo "Platsa on http://127.0.0.1:$(PORT)/ — demo users koordinator, handledare, chef, regionchef, koordinator-bracke, … (password platsa-demo; README \"Demo logins\")"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest exits 5 when it collected no tests; that is not a failure of the suite.
