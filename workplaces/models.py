@@ -148,10 +148,8 @@ class Organisation(models.Model):
             name=self.name, region__isnull=False, region__municipalities=self.municipality_id
         )
         if regional.exclude(pk=self.pk).exists():
-            raise ValidationError(
-                {"name": _("A regional employer of the municipality's region has this name already.")},
-                code=NAME_TAKEN,
-            )
+            message = _("A regional employer of the municipality's region has this name already.")
+            raise ValidationError({"name": ValidationError(message, code=NAME_TAKEN)})
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         """Django reports a conditional unique constraint for the whole object: the name's are the
