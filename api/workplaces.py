@@ -19,6 +19,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.models import Municipality
 from accounts.request_types import AuthenticatedRequest
 from participants.models import Participant
 from placements import matching, occupancy
@@ -89,6 +90,17 @@ class NeedSerializer(serializers.ModelSerializer):
             "(from today or its start, to its end)."
         ),
     )
+    # Codes, not rows: which municipalities' coordinators may propose for a regional employer's need
+    # (all of them in its region). Set by a superuser in the admin.
+    published_to: serializers.SlugRelatedField[Municipality] = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="code",
+        help_text=_(
+            "A regional employer's need: the codes of the municipalities it is published to. "
+            "Empty for a local employer's need."
+        ),
+    )
 
     class Meta:
         model = Need
@@ -110,6 +122,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "requires_driving_licence",
             "records_extract",
             "status",
+            "published_to",
             "created_at",
             "updated_at",
         ]
@@ -235,7 +248,7 @@ class NeedViewSet(
 
     def get_queryset(self) -> QuerySet[Need]:
         needs = occupancy.with_places_taken_coming(need_list(user=self.request.user), today=timezone.localdate())
-        return needs.order_by("-start_date", "pk")
+        return needs.prefetch_related("published_to").order_by("-start_date", "pk")
 
     def _one(self, pk: int) -> Need:
         return self.get_queryset().get(pk=pk)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -26,6 +26,10 @@ class OrganisationKind(models.TextChoices):
     COMPANY = "company", _("Company")
     PUBLIC_BODY = "public_body", _("Region or other public body")
     NGO = "ngo", _("Non-profit organisation")
+
+
+# The code of every "the name is taken" error: the constraints' and clean()'s, all on the name field.
+NAME_TAKEN = "name_taken"
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -50,9 +54,13 @@ class Organisation(models.Model):
     Local (`municipality`: one municipality's employer) or regional (`region`: an employer whose needs
     are published to chosen municipalities of the region, `Need.published_to`), exactly one of the
     two (a database constraint). Which municipalities may use a need: `Need.municipality_ids`.
+
+    A name is unique among its municipality's local employers, or its region's regional ones (database
+    constraints), and a local one's differs from the regional employers' of the municipality's region
+    (`clean`): a municipality's list of employers never shows one name twice.
     """
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     organisation_number = models.CharField(
         _("organisation number"),
@@ -102,7 +110,24 @@ class Organisation(models.Model):
                     "An organisation is local to a municipality or regional: give the one or the other."
                 ),
                 violation_error_code="local_or_regional",
-            )
+            ),
+            # Conditional, so that Django checks them with these messages (an unconditional one over two
+            # fields reports Django's own "…with this Municipality and Name…"); NULLs are distinct on
+            # SQLite and PostgreSQL alike, so the conditions change nothing in the database.
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                condition=Q(municipality__isnull=False),
+                name="organisation_unique_name_per_municipality",
+                violation_error_message=_("The municipality has an organisation of this name already."),
+                violation_error_code=NAME_TAKEN,
+            ),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                condition=Q(region__isnull=False),
+                name="organisation_unique_name_per_region",
+                violation_error_message=_("The region has a regional employer of this name already."),
+                violation_error_code=NAME_TAKEN,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,6 +136,33 @@ class Organisation(models.Model):
     @property
     def is_regional(self) -> bool:
         return self.region_id is not None
+
+    def clean(self) -> None:
+        # A local employer's name against the regional employers of its municipality's region: the
+        # municipality's coordinators see those already, so the refusal reveals nothing. (A regional
+        # employer's name is not checked against the municipalities' local ones: any coordinator of the
+        # region may rename it, and a refusal would tell them another municipality's employer.)
+        if not self.name or self.municipality_id is None or self.region_id is not None:
+            return
+        regional = Organisation.objects.filter(
+            name=self.name, region__isnull=False, region__municipalities=self.municipality_id
+        )
+        if regional.exclude(pk=self.pk).exists():
+            message = _("A regional employer of the municipality's region has this name already.")
+            raise ValidationError({"name": ValidationError(message, code=NAME_TAKEN)})
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """Django reports a conditional unique constraint for the whole object: the name's are the
+        name's, next to the field on every form (the coordinators' page, the API, the admin)."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            whole = errors.pop(NON_FIELD_ERRORS, [])
+            for error in whole:
+                key = "name" if getattr(error, "code", None) == NAME_TAKEN else NON_FIELD_ERRORS
+                errors.setdefault(key, []).append(error)
+            raise ValidationError(errors) from exc
 
 
 class ProcurementContract(models.Model):

@@ -1,6 +1,6 @@
 """Every list endpoint costs the same number of queries for 2 rows as for 8 (no N+1), and stays
 within a small budget. (Participants, needs and placements have their own tests beside the
-resource, with filters.)"""
+resource, with filters; the needs here are regional ones, published to municipalities.)"""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Municipality
+from accounts.tests.factories import MunicipalityFactory, RegionFactory
 from participants.tests.factories import ParticipantFactory, WorkExperienceFactory
 from placements.tests.factories import FollowUpFactory, PlacementFactory
 from supervisors.tests.factories import EnrolmentFactory, SupervisorFactory
-from workplaces.tests.factories import NeedFactory, OrganisationFactory, WorkplaceFactory
+from workplaces.tests.factories import NeedFactory, OrganisationFactory, RegionalOrganisationFactory, WorkplaceFactory
 
 from .conftest import session_client
 
@@ -24,6 +26,19 @@ BUDGET = 12
 
 def _organisation(coordinator) -> None:
     NeedFactory(workplace=WorkplaceFactory(organisation=OrganisationFactory()))
+
+
+def _regional_need(coordinator) -> None:
+    """A regional employer's need published to the coordinator's municipality and another (the
+    municipalities, `published_to`, are shown by their codes: prefetched, not read per row)."""
+    region = RegionFactory(code="query-counts")
+    Municipality.objects.filter(pk=coordinator.municipality_id).update(region=region)
+    published = [
+        Municipality.objects.get(pk=coordinator.municipality_id),
+        MunicipalityFactory(code="0180", region=region),
+    ]
+    workplace = WorkplaceFactory(organisation=RegionalOrganisationFactory(region=region))
+    NeedFactory(workplace=workplace, published_to=published)
 
 
 def _workplace(coordinator) -> None:
@@ -47,6 +62,7 @@ def _follow_up(coordinator) -> None:
     [
         ("/api/v1/organisations/", _organisation),
         ("/api/v1/workplaces/", _workplace),
+        ("/api/v1/needs/", _regional_need),
         ("/api/v1/supervisors/", _supervisor),
         ("/api/v1/work-experience/", _experience),
         ("/api/v1/follow-ups/", _follow_up),

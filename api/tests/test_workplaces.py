@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import AccessAction, AccessLogEntry
+from accounts.models import AccessAction, AccessLogEntry, Municipality
 from accounts.tests.factories import MunicipalityFactory, RegionFactory
 from participants.models import ParticipantStatus
 from participants.tests.factories import ParticipantFactory
@@ -16,7 +16,7 @@ from supervisors.models import Supervisor
 from supervisors.tests.factories import SupervisorFactory
 from taxonomy.tests.factories import OccupationFactory, PlacementTypeFactory
 from workplaces.models import Need, NeedStatus, Organisation, Workplace
-from workplaces.tests.factories import NeedFactory, OrganisationFactory, WorkplaceFactory
+from workplaces.tests.factories import NeedFactory, OrganisationFactory, RegionalOrganisationFactory, WorkplaceFactory
 
 from .conftest import session_client, token_client
 
@@ -64,13 +64,29 @@ def test_a_new_organisation_is_local_to_the_coordinators_municipality(coordinato
 
 
 def test_organisation_errors_are_the_forms(coordinator) -> None:
-    OrganisationFactory(name="Arenabyn")
     response = session_client(coordinator).post(
-        "/api/v1/organisations/", {"name": "Arenabyn", "kind": "nonsense", "organisation_number": "123"}
+        "/api/v1/organisations/", {"name": "", "kind": "nonsense", "organisation_number": "123"}
     )
     assert response.status_code == 400
     assert set(response.json()) == {"name", "kind", "organisation_number"}
+    assert not Organisation.objects.exists()
+
+
+def test_a_name_taken_in_the_municipality_is_a_400_on_the_name(coordinator) -> None:
+    """The service's error (the form does not know the municipality of a new organisation), on the field."""
+    OrganisationFactory(name="Arenabyn", municipality=coordinator.municipality)
+    response = session_client(coordinator).post("/api/v1/organisations/", {"name": "Arenabyn", "kind": "company"})
+    assert response.status_code == 400
+    assert response.json() == {"name": ["Kommunen har redan en organisation med det här namnet."]}
     assert Organisation.objects.count() == 1
+
+
+def test_a_name_of_another_municipalitys_is_saved(coordinator) -> None:
+    OrganisationFactory(name="Arenabyn", municipality=MunicipalityFactory(code="0180"))
+    response = session_client(coordinator).post("/api/v1/organisations/", {"name": "Arenabyn", "kind": "company"})
+    assert response.status_code == 201, response.json()
+    assert response.json()["municipality"] == coordinator.municipality_id
+    assert Organisation.objects.filter(name="Arenabyn").count() == 2
 
 
 def test_the_organisation_list_uses_the_pages_filter(coordinator) -> None:
@@ -158,6 +174,21 @@ def test_the_need_list_filters_and_costs_the_same_queries_for_more_rows(coordina
     assert queries() == few
     assert client.get("/api/v1/needs/", {"status": "closed"}).json()["count"] == 6
     assert client.get("/api/v1/needs/", {"free_places": "true"}).json()["count"] == 8
+
+
+def test_the_need_list_shows_the_municipalities_a_need_is_published_to(coordinator) -> None:
+    region = RegionFactory()
+    Municipality.objects.filter(pk=coordinator.municipality_id).update(region=region)
+    here = Municipality.objects.get(pk=coordinator.municipality_id)
+    there = MunicipalityFactory(code="0180", region=region)
+    workplace = WorkplaceFactory(organisation=RegionalOrganisationFactory(region=region))
+    regional = NeedFactory(workplace=workplace, published_to=[here, there])
+    local = NeedFactory(workplace=WorkplaceFactory(organisation=OrganisationFactory(municipality=here)))
+    rows = {row["id"]: row for row in session_client(coordinator).get("/api/v1/needs/").json()["results"]}
+    assert sorted(rows[regional.pk]["published_to"]) == ["0180", here.code]
+    assert rows[local.pk]["published_to"] == []
+    detail = session_client(coordinator).get(f"/api/v1/needs/{regional.pk}/").json()
+    assert sorted(detail["published_to"]) == ["0180", here.code]
 
 
 def test_candidates_are_ranked_with_contributions_and_the_excluded_with_reasons(coordinator, other_coordinator) -> None:

@@ -26,7 +26,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Organisation
-        django_get_or_create = ("name",)
+        # A name is unique per municipality or region only (the same name in two is two organisations).
+        django_get_or_create = ("name", "municipality", "region")
 
     name = factory.Sequence(lambda n: f"Förvaltning {n}")
     kind = OrganisationKind.MUNICIPAL_DEPARTMENT
