@@ -37,6 +37,8 @@ def _save(instance: _M, fields: dict[str, Any], *, prerequisites: Iterable[Prere
 def organisation_save(*, organisation: Organisation | None = None, by: User | None, **fields: Any) -> Organisation:
     """Create (organisation=None) or change an organisation. A new one given neither a municipality
     nor a region is local to the municipality of the user who adds it."""
+    if organisation is not None and (refused := regional_employer_refusal(organisation, by=by)):
+        raise refused
     if organisation is None and "municipality" not in fields and "region" not in fields:
         fields["municipality"] = by.municipality if by is not None else None
     if fields.get("organisation_number"):
@@ -53,6 +55,9 @@ def workplace_save(
     **fields: Any,
 ) -> Workplace:
     """Create (workplace=None) or change a workplace, with what it asks of everyone placed there."""
+    organisation = workplace.organisation if workplace is not None else fields.get("organisation")
+    if organisation is not None and (refused := regional_employer_refusal(organisation, by=by)):
+        raise refused
     return _save(workplace or Workplace(), fields, prerequisites=prerequisites)
 
 
@@ -96,14 +101,14 @@ def need_save(
     """
     if need is None:
         workplace = fields.get("workplace")
-        if workplace is not None and (refused := regional_need_refusal(workplace.organisation, by=by)):
+        if workplace is not None and (refused := regional_employer_refusal(workplace.organisation, by=by)):
             raise refused
         need = Need(created_by=by)
     else:
         if places_held is None:
             raise TypeError("need_save: changing a need needs places_held")
         need = Need.objects.select_for_update().select_related("workplace__organisation").get(pk=need.pk)
-        if refused := regional_need_refusal(need.workplace.organisation, by=by):
+        if refused := regional_employer_refusal(need.workplace.organisation, by=by):
             raise refused
         places = fields.get("places", need.places)
         held = places_held(need)
@@ -125,16 +130,17 @@ def need_save(
     return saved
 
 
-def regional_need_refusal(organisation: Organisation, *, by: User | None) -> ValidationError | None:
-    """Why `by` may not add, change or move the status of a need of `organisation`, or None when they
-    may. The one home of the rule: a regional employer's needs are the system administrator's (a
-    superuser's, in the admin, like regions and municipalities). Several municipalities' coordinators
-    see and propose for them; one of them closing the need or cutting its places would take them
-    from the others, and a new one would be published to no municipality, no one's."""
+def regional_employer_refusal(organisation: Organisation, *, by: User | None) -> ValidationError | None:
+    """Why `by` may not change `organisation`, or add or change one of its workplaces or needs (or a
+    need's status), or None when they may. The one home of the rule: a regional employer, its
+    workplaces and its needs are the system administrator's (a superuser's, in the admin, like regions
+    and municipalities). Several municipalities' coordinators see them and propose for the needs; one
+    of them closing a need, cutting its places or renaming the employer would change it for the others,
+    and a new need would be published to no municipality, no one's."""
     if organisation.is_regional and not (by is not None and by.is_superuser):
         return ValidationError(
-            _("A regional employer's needs are added, changed and published by the system administrator."),
-            code="regional_need",
+            _("A regional employer, its workplaces and its needs are changed by the system administrator."),
+            code="regional_employer",
         )
     return None
 
@@ -152,7 +158,7 @@ def need_change_status(*, need: Need, to_status: str, by: User | None) -> Need:
     if to_status not in NeedStatus.values:
         raise ValidationError(_("Unknown status."), code="unknown_status")
     locked = Need.objects.select_for_update().select_related("workplace__organisation").get(pk=need.pk)
-    if refused := regional_need_refusal(locked.workplace.organisation, by=by):
+    if refused := regional_employer_refusal(locked.workplace.organisation, by=by):
         raise refused
     if to_status not in ALLOWED_NEED_STATUS.get(NeedStatus(locked.status), set()):
         raise ValidationError(

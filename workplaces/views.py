@@ -23,7 +23,7 @@ from supervisors.selectors import supervisors_at
 
 from .filters import NeedFilter, OrganisationFilter
 from .forms import NeedForm, OrganisationForm, WorkingHoursForm, WorkplaceForm
-from .models import Need, NeedStatus
+from .models import Need, NeedStatus, Organisation
 from .selectors import (
     get_need_for_user,
     get_organisation_for_user,
@@ -37,7 +37,7 @@ from .services import (
     need_change_status,
     need_save,
     organisation_save,
-    regional_need_refusal,
+    regional_employer_refusal,
     workplace_save,
 )
 from .tables import NeedTable, OrganisationTable
@@ -55,21 +55,45 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_only
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, pk)
     workplaces = organisation.workplaces.select_related("district").order_by("name")
     contracts = organisation.contracts.all()
     return render(
         request,
         "workplaces/organisation_detail.html",
-        {"organisation": organisation, "workplaces": workplaces, "contracts": contracts},
+        {
+            "organisation": organisation,
+            "workplaces": workplaces,
+            "contracts": contracts,
+            # A regional employer is changed by the system administrator only (the services' rule).
+            "changeable": regional_employer_refusal(organisation, by=request.user) is None,
+        },
     )
+
+
+def _regional_refused(
+    request: AuthenticatedHttpRequest, organisation: Organisation, *, back: str
+) -> HttpResponse | None:
+    """Back to `back` with the reason, when the user may not change what belongs to `organisation` (a
+    regional employer's: workplaces.services.regional_employer_refusal): not a form that cannot be saved."""
+    refused = regional_employer_refusal(organisation, by=request.user)
+    if refused is None:
+        return None
+    messages.error(request, " ".join(refused.messages))
+    return redirect(back)
 
 
 @coordinator_only
 @require_http_methods(["GET", "POST"])
 def organisation_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, pk) if pk else None
+    if organisation is not None and (
+        refused := _regional_refused(
+            request, organisation, back=saved_url("workplaces:organisation_detail", organisation.pk)
+        )
+    ):
+        return refused
     form = OrganisationForm(request.POST or None, instance=organisation)
     done = save_with_service(
         request,
@@ -91,7 +115,8 @@ def workplace_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "workplaces/workplace_detail.html",
         {
             "workplace": workplace,
-            "needs_changeable": regional_need_refusal(workplace.organisation, by=request.user) is None,
+            # A regional employer's are changed by the system administrator only (the services' rule).
+            "changeable": regional_employer_refusal(workplace.organisation, by=request.user) is None,
             "needs": occupancy.with_places_taken_coming(
                 needs_of_workplace(workplace=workplace), today=timezone.localdate()
             ).order_by("-start_date"),
@@ -108,6 +133,13 @@ def workplace_form(
 ) -> HttpResponse:
     workplace = get_workplace_for_user(request.user, pk) if pk else None
     organisation = workplace.organisation if workplace else get_organisation_for_user(request.user, organisation_pk)
+    back = (
+        saved_url("workplaces:workplace_detail", workplace.pk)
+        if workplace
+        else saved_url("workplaces:organisation_detail", organisation.pk)
+    )
+    if refused := _regional_refused(request, organisation, back=back):
+        return refused
     form = WorkplaceForm(request.POST or None, instance=workplace)
     done = save_with_service(
         request,
@@ -158,7 +190,7 @@ def need_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "placements": placements_shown(user=request.user, rows=placements),
             "supervisors": supervisors_at(workplace_id=need.workplace_id, on=timezone.localdate()),
             # A regional employer's need is changed by the system administrator only (the services' rule).
-            "changeable": regional_need_refusal(need.workplace.organisation, by=request.user) is None,
+            "changeable": regional_employer_refusal(need.workplace.organisation, by=request.user) is None,
             "transitions": _need_transitions(need.status),
             "need_prerequisites": need.prerequisites.all(),
             "workplace_prerequisites": need.workplace.prerequisites.all(),
@@ -180,12 +212,11 @@ def need_form(
 ) -> HttpResponse:
     need = get_need_for_user(request.user, pk) if pk else None
     workplace = need.workplace if need else get_workplace_for_user(request.user, workplace_pk)
-    if refused := regional_need_refusal(workplace.organisation, by=request.user):
-        # Not a form that cannot be saved: back to the need (or workplace) with the reason.
-        messages.error(request, " ".join(refused.messages))
-        if need is not None:
-            return redirect("workplaces:need_detail", pk=need.pk)
-        return redirect("workplaces:workplace_detail", pk=workplace.pk)
+    back = (
+        saved_url("workplaces:need_detail", need.pk) if need else saved_url("workplaces:workplace_detail", workplace.pk)
+    )
+    if refused := _regional_refused(request, workplace.organisation, back=back):
+        return refused
     form = NeedForm(request.POST or None, instance=need)
     hours = WorkingHoursForm(request.POST or None, need=need)
     # Both are checked in one round, so every error shows at once; the need is saved with its hours.

@@ -121,7 +121,8 @@ def test_a_regional_employer_renamed_to_another_of_the_regions_is_refused_on_the
 ) -> None:
     RegionalOrganisationFactory(name="Region Jämtland Härjedalen", region=region)
     other = RegionalOrganisationFactory(name="Regionens tandvård", region=region)
-    client.force_login(_coordinator(a))
+    # A regional employer is renamed by the system administrator only (workplaces.services).
+    client.force_login(UserFactory(municipality=None, is_superuser=True))
     assert _post(client, "Region Jämtland Härjedalen", other).context["form"].errors == {"name": [TAKEN_IN_REGION]}
 
 

@@ -33,6 +33,7 @@ from accounts.tests.factories import (
 from api.tests.conftest import token_client
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.models import Need, Organisation
+from workplaces.services import organisation_save
 from workplaces.tests.factories import (
     NeedFactory,
     OrganisationFactory,
@@ -270,7 +271,7 @@ def test_a_coordinator_cannot_add_a_need_to_a_regional_employer(client: Client, 
     response = client.post(reverse("workplaces:need_create", args=[workplace.pk]), _need_post(), follow=True)
     assert response.redirect_chain[-1][0] == reverse("workplaces:workplace_detail", args=[workplace.pk])
     page = response.content.decode()
-    assert "regional arbetsgivares behov" in page
+    assert "En regional arbetsgivare, dess arbetsplatser och dess behov" in page
     assert reverse("workplaces:need_create", args=[workplace.pk]) not in page  # no "New need" button
     assert not Need.objects.filter(workplace=workplace).exists()
 
@@ -288,9 +289,9 @@ def test_a_coordinator_it_is_published_to_neither_changes_nor_closes_a_regional_
     assert reverse("workplaces:need_status", args=[need.pk]) not in page
     response = client.post(reverse("workplaces:need_edit", args=[need.pk]), _need_post(places="1"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("workplaces:need_detail", args=[need.pk])
-    assert "regional arbetsgivares behov" in response.content.decode()
+    assert "En regional arbetsgivare, dess arbetsplatser och dess behov" in response.content.decode()
     response = client.post(reverse("workplaces:need_status", args=[need.pk]), {"status": "closed"}, follow=True)
-    assert "regional arbetsgivares behov" in response.content.decode()
+    assert "En regional arbetsgivare, dess arbetsplatser och dess behov" in response.content.decode()
     api = token_client(world.coordinator_a)
     assert api.patch(f"/api/v1/needs/{need.pk}/", {"places": 1}).status_code == 400
     assert api.post(f"/api/v1/needs/{need.pk}/status/", {"status": "closed"}).status_code == 400
@@ -368,3 +369,38 @@ def test_migrating_puts_existing_organisations_into_the_first_municipality() -> 
         assert (Organisation.objects.get(pk=regional.pk).municipality_id, regional.region_id) == (None, region.pk)
     finally:
         call_command("migrate", verbosity=0)
+
+
+def test_a_coordinator_neither_renames_a_regional_employer_nor_adds_or_changes_its_workplaces(
+    client: Client, world: World
+) -> None:
+    """The rule of the needs holds for the employer and its workplaces: renaming it, or a workplace
+    of it, would change it for every municipality of the region."""
+    workplace = WorkplaceFactory(organisation=RegionalOrganisationFactory(region=world.region, name="Regionen"))
+    organisation = workplace.organisation
+    names = (organisation.name, workplace.name)
+    client.force_login(world.coordinator_a)
+    page = client.get(reverse("workplaces:organisation_detail", args=[organisation.pk])).content.decode()
+    assert reverse("workplaces:organisation_edit", args=[organisation.pk]) not in page
+    assert reverse("workplaces:workplace_create", args=[organisation.pk]) not in page
+    page = client.get(reverse("workplaces:workplace_detail", args=[workplace.pk])).content.decode()
+    assert reverse("workplaces:workplace_edit", args=[workplace.pk]) not in page
+    for url in (
+        reverse("workplaces:organisation_edit", args=[organisation.pk]),
+        reverse("workplaces:workplace_create", args=[organisation.pk]),
+        reverse("workplaces:workplace_edit", args=[workplace.pk]),
+    ):
+        response = client.post(url, {"name": "Omdöpt", "kind": "company", "active": "on"}, follow=True)
+        assert "En regional arbetsgivare, dess arbetsplatser och dess behov" in response.content.decode(), url
+    api = token_client(world.coordinator_a)
+    assert api.patch(f"/api/v1/organisations/{organisation.pk}/", {"name": "Omdöpt"}).status_code == 400
+    assert api.patch(f"/api/v1/workplaces/{workplace.pk}/", {"name": "Omdöpt"}).status_code == 400
+    organisation.refresh_from_db()
+    workplace.refresh_from_db()
+    assert (organisation.name, workplace.name) == names
+    assert list(organisation.workplaces.all()) == [workplace]
+    # A superuser changes it.
+    superuser = UserFactory(municipality=None, is_superuser=True)
+    organisation_save(organisation=organisation, by=superuser, name="Region Omdöpt")
+    organisation.refresh_from_db()
+    assert organisation.name == "Region Omdöpt"
