@@ -159,7 +159,7 @@ def test_migrating_gives_the_existing_versions_to_the_first_municipality_only() 
     old = _state(MigrationExecutor(connection), before).get_model("placements", "AgreementTerms")
     sections = {name: f"Text {name}" for name in AgreementTerms.SECTIONS}
     pks = {old.objects.create(**sections).pk, old.objects.create(**sections | {"no_wage": "Nyare."}).pk}
-    _state(MigrationExecutor(connection), [("placements", "0021_agreement_terms_municipality_required")])
+    _state(MigrationExecutor(connection), [("placements", "0022_agreement_terms_municipality_required")])
     rows = AgreementTerms.objects.filter(pk__in=pks)
     assert {row.municipality_id for row in rows} == {first.pk} and rows.count() == 2
     assert AgreementTerms.current(first).no_wage == "Nyare."

@@ -1,4 +1,4 @@
-"""Every version of the standard terms belongs to a municipality (filled in 0020). A migration of
+"""Every version of the standard terms belongs to a municipality (filled in 0021). A migration of
 its own: on PostgreSQL, rows updated before an ALTER TABLE in the same transaction are refused."""
 
 import django.db.models.deletion
@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("placements", "0020_agreement_terms_per_municipality")]
+    dependencies = [("placements", "0021_agreement_terms_to_the_first_municipality")]
 
     operations = [
         migrations.AlterField(
