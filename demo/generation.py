@@ -67,6 +67,7 @@ from .seasons import SeasonalPlanner
 from .timetables import timetables_write
 from .writing import (
     References,
+    agreement_terms_write,
     needs_write,
     outcomes_write,
     participants_write,
@@ -259,6 +260,7 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     placements_write([p for pp in plans for p in pp.placements], refs=refs, cal=cal, rng=rng["writing"])
     # The timetables before the signatures: a signed agreement prints the weekly schedule.
     timetables_write(needs=needs, plans=plans, rng=rng["timetables"])
+    agreement_terms_write(municipalities=[municipality, *smalls])
     signed_agreements_write(demo_supervisor_pk=demo_supervisor.pk or 0)
     outcomes_write(plans, cal=cal, rng=rng["outcomes"])
     for small_plan in small_plans:

@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.db import models
 
-from accounts.models import Team, User
+from accounts.models import Municipality, Team, User
 from participants.models import (
     ESTABLISHMENT_PROGRAMME_MONTHS,
     PROGRAMME_STATUS_DAYS,
@@ -494,6 +494,17 @@ def outcomes_write(plans: list[ParticipantPlan], *, cal: Calendar, rng: random.R
     ProgrammeStatus.objects.bulk_create(statuses, batch_size=BATCH)
 
 
+def agreement_terms_write(*, municipalities: list[Municipality]) -> int:
+    """The standard terms of each demo municipality that has none yet (`texts.AGREEMENT_TERMS`, with its
+    name): its placements' agreements print them. Terms it already has (an administrator's) stay, and
+    `demo_delete` keeps them, like the municipalities. Returns how many were written."""
+    missing = [m for m in municipalities if not AgreementTerms.objects.filter(municipality=m).exists()]
+    for municipality in missing:
+        sections = {name: text.format(municipality=municipality.name) for name, text in texts.AGREEMENT_TERMS.items()}
+        AgreementTerms.objects.create(municipality=municipality, **sections)
+    return len(missing)
+
+
 SIGNED_AGREEMENTS = 3  # each is rendered as PDF: a few to show, not every agreed placement
 
 
@@ -507,10 +518,12 @@ def signed_agreements_write(*, demo_supervisor_pk: int) -> int:
     chosen += list(
         agreed.exclude(pk__in=[p.pk for p in chosen]).order_by("planned_start", "pk")[: SIGNED_AGREEMENTS - 1]
     )
-    terms = AgreementTerms.current()
-    if terms is None:
-        return 0
+    signed = 0
     for placement in chosen:
+        terms = AgreementTerms.current(placement.municipality_id)
+        if terms is None:
+            continue
+        signed += 1
         content = agreement_pdf(placement, terms=terms)
         document = AgreementDocument(
             placement=placement,
@@ -544,4 +557,4 @@ def signed_agreements_write(*, demo_supervisor_pk: int) -> int:
             for party, name, method, user in parties
         )
         signed_document_store(placement=placement)
-    return len(chosen)
+    return signed

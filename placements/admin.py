@@ -1,10 +1,13 @@
+from typing import Any, cast
+
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from accounts.access import municipality_scope
 from accounts.admin import ReadOnlyAdmin
-from accounts.models import Role
+from accounts.models import Role, User
 from participants.admin import TenantKeyedAdmin
 
 from .models import (
@@ -72,11 +75,18 @@ def _is_administrator(request: HttpRequest) -> bool:
 
 @admin.register(AgreementTerms)
 class AgreementTermsAdmin(admin.ModelAdmin):
-    """Administrators edit the standard terms. Saving always makes a new version: an agreement
+    """Administrators edit the standard terms of their own municipality (`municipality_scope`): they
+    list and open only its versions, and a version they save is its. A superuser sees every
+    municipality's and chooses whose a version is. Saving always makes a new version: an agreement
     already sent or signed keeps the text it was made with. Versions are never deleted."""
 
-    list_display = ["__str__", "created_at", "created_by"]
-    fields = [*AgreementTerms.SECTIONS]
+    list_display = ["__str__", "municipality", "created_at", "created_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AgreementTerms]:
+        return super().get_queryset(request).filter(municipality_scope(request.user)).select_related("municipality")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("municipality", *AgreementTerms.SECTIONS) if request.user.is_superuser else AgreementTerms.SECTIONS
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_administrator(request)
@@ -85,7 +95,9 @@ class AgreementTermsAdmin(admin.ModelAdmin):
         return _is_administrator(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_administrator(request)
+        # An administrator's version is their municipality's: without one they have none to add to.
+        by = cast(User, request.user)  # the admin requires a staff login
+        return _is_administrator(request) and bool(by.is_superuser or by.municipality_id)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return _is_administrator(request)
@@ -96,6 +108,9 @@ class AgreementTermsAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: AgreementTerms, form: ModelForm, change: bool) -> None:
         obj.pk = None  # a new version, never an edit of one in use
         obj._state.adding = True
+        by = cast(User, request.user)  # the admin requires a staff login
+        if not by.is_superuser and by.municipality_id is not None:  # without one they add none (above)
+            obj.municipality_id = by.municipality_id
         obj.created_by = request.user  # type: ignore[assignment]  # the admin requires a logged-in user
         obj.save()
 

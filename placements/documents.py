@@ -84,7 +84,7 @@ def agreement_pdf(
         {
             "placement": placement,
             "parties": parties,
-            "terms": terms if terms is not None else AgreementTerms.current(),
+            "terms": terms if terms is not None else AgreementTerms.current(placement.municipality_id),
             "draft": draft,
             "legacy": legacy,
             "signing_parties": list(Party),

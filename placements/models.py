@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from participants.tenancy import TenantKeyed
 from supervisors.models import ReminderChannel
+
+if TYPE_CHECKING:
+    from accounts.models import Municipality
 
 
 class PlacementStatus(models.TextChoices):
@@ -796,12 +799,20 @@ def _private_scan_name(instance: models.Model, filename: str) -> str:
 
 
 class AgreementTerms(models.Model):
-    """The municipality's standard terms, printed in every placement agreement: one text per section.
-    Versioned: an administrator's change saves a new version, and an agreement document keeps the
-    version it was made with. The newest version is the one in force."""
+    """A municipality's standard terms, printed in every agreement of its placements: one text per
+    section. Versioned, one chain per municipality: an administrator's change saves a new version of
+    their municipality's, and an agreement document keeps the version it was made with. The newest
+    version of the placement's municipality is the one in force; a municipality with none yet makes
+    no agreement (signing asks an administrator to add them)."""
 
     SECTIONS = ("insurance", "confidentiality", "sick_reporting", "working_hours", "no_wage", "contacts")
 
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        related_name="agreement_terms",
+        verbose_name=_("municipality"),
+    )
     insurance = models.TextField(_("insurance"))
     confidentiality = models.TextField(_("confidentiality and the undertaking"))
     sick_reporting = models.TextField(_("reporting sick and absence"))
@@ -827,9 +838,10 @@ class AgreementTerms(models.Model):
         return _("Version %(number)s, %(date)s") % {"number": self.pk, "date": f"{self.created_at:%Y-%m-%d}"}
 
     @classmethod
-    def current(cls) -> AgreementTerms | None:
-        """The terms in force: the newest version."""
-        return cls.objects.order_by("-pk").first()
+    def current(cls, municipality: Municipality | int) -> AgreementTerms | None:
+        """The terms in force in `municipality` (a placement's, the key of its case file; never the
+        user's): its newest version, or None while it has none."""
+        return cls.objects.filter(municipality=municipality).order_by("-pk").first()
 
     def sections(self) -> list[tuple[str, str]]:
         """(heading, text) of each section, in the agreement's order."""

@@ -122,7 +122,7 @@ def signing_start(*, placement: Placement, by: User | None) -> AgreementDocument
     document = current_document(locked)
     if document is not None:
         return document
-    terms = AgreementTerms.current()
+    terms = AgreementTerms.current(locked.municipality_id)  # the placement's municipality, not the user's
     if terms is None:
         raise ValidationError(_("The standard terms are missing: an administrator adds them."), code="no_terms")
     content = agreement_pdf(locked, terms=terms)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections import defaultdict
 from io import StringIO
 
 import pytest
 import time_machine
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts.models import Role, User
 from demo.catalogue import NEWCOMER_TEAM
@@ -218,6 +221,28 @@ def test_the_demo_supervisors_agreed_placement_is_signed_by_every_party(seeded: 
     document = signing.signed_document(agreed)
     assert document is not None
     assert hashlib.sha256(document.signed_pdf.read()).hexdigest() == document.signed_sha256
+
+
+def test_every_demo_municipality_has_standard_terms_naming_it_and_its_agreements_print_them(seeded: str) -> None:
+    from accounts.models import Municipality
+    from placements.documents import agreement_pdf
+    from placements.models import AgreementTerms
+
+    municipalities = list(
+        Municipality.objects.filter(
+            code__in=[settings.PLATSA_MUNICIPALITY_CODE, *(s.code for s in SMALL_MUNICIPALITIES)]
+        )
+    )
+    assert len(municipalities) == 3
+    for municipality in municipalities:
+        terms = AgreementTerms.current(municipality)
+        assert terms is not None and municipality.name in terms.contacts
+        placement = Placement.objects.filter(municipality=municipality).first()
+        assert placement is not None
+        pages = PdfReader(io.BytesIO(agreement_pdf(placement))).pages
+        assert municipality.name in " ".join(page.extract_text() for page in pages).replace("\n", " ")
+    agreed = Placement.objects.get(supervisor__user__username="handledare", status=PlacementStatus.AGREED)
+    assert signing.signed_document(agreed).terms == AgreementTerms.current(agreed.municipality)
 
 
 def test_newcomers_in_sfi_have_timetables_that_no_demo_placement_clashes_with_and_some_needs_do(seeded: str) -> None:

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from accounts.tests.factories import MunicipalityFactory
 from participants.tests.factories import ParticipantFactory
 from placements.models import (
     Acknowledgement,
@@ -191,6 +192,7 @@ class AgreementTermsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AgreementTerms
 
+    municipality = factory.SubFactory(MunicipalityFactory)  # the default municipality
     insurance = "Deltagaren är försäkrad genom Kammarkollegiet."
     confidentiality = "Deltagaren iakttar tystnadsplikt."
     sick_reporting = "Sjukanmälan till handledaren och koordinatorn."
@@ -207,7 +209,7 @@ class AgreementDocumentFactory(factory.django.DjangoModelFactory):
 
     placement = factory.SubFactory(PlacementFactory)
     municipality = factory.SelfAttribute("placement.municipality")
-    terms = factory.SubFactory(AgreementTermsFactory)
+    terms = factory.SubFactory(AgreementTermsFactory, municipality=factory.SelfAttribute("..municipality"))
     pdf = factory.LazyFunction(lambda: ContentFile(tiny_pdf(), name="agreement.pdf"))
     sha256 = factory.LazyFunction(lambda: hashlib.sha256(tiny_pdf()).hexdigest())
 

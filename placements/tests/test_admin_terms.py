@@ -9,21 +9,21 @@ from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory
 from placements.models import AgreementTerms
-from placements.tests.factories import AgreementDocumentFactory
+from placements.tests.factories import AgreementDocumentFactory, AgreementTermsFactory
 from privacy.tests.factories import AdministratorFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_administrators_change_saves_a_new_version_and_agreements_keep_theirs(client: Client) -> None:
-    first = AgreementTerms.current()
+    first = AgreementTermsFactory()
     frozen = AgreementDocumentFactory(terms=first)
     client.force_login(AdministratorFactory())
     url = reverse("admin:placements_agreementterms_change", args=[first.pk])
     assert client.get(url).status_code == 200
     data = {name: getattr(first, name) for name in AgreementTerms.SECTIONS} | {"no_wage": "Ingen lön, ny text."}
     assert client.post(url, data).status_code == 302
-    newest = AgreementTerms.current()
+    newest = AgreementTerms.current(first.municipality)
     assert newest.pk != first.pk and newest.no_wage == "Ingen lön, ny text."
     first.refresh_from_db()
     assert first.no_wage != "Ingen lön, ny text."

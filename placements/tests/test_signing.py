@@ -20,7 +20,13 @@ from placements import signing
 from placements.documents import agreement_pdf
 from placements.models import AgreementTerms, Party, PlacementStatus, SignatureMethod
 from placements.services import placement_agree, placement_cancel, placement_change_proposal
-from placements.tests.factories import PlacementFactory, SignatureFactory, tiny_pdf, with_signatures
+from placements.tests.factories import (
+    AgreementTermsFactory,
+    PlacementFactory,
+    SignatureFactory,
+    tiny_pdf,
+    with_signatures,
+)
 from workplaces.tests.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +40,12 @@ def _text(content: bytes) -> str:
 
 def _token(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.fixture(autouse=True)
+def terms():
+    """The standard terms of the placements' (default) municipality."""
+    return AgreementTermsFactory()
 
 
 @pytest.fixture
@@ -62,13 +74,6 @@ def _sign_all_by_link(document, placement, coordinator):
     return signing.signature_in_app(placement=placement, name="Karin Koordinator", by=coordinator)
 
 
-def test_the_standard_terms_are_seeded_in_swedish() -> None:
-    terms = AgreementTerms.current()
-    assert terms is not None
-    assert "Kammarkollegiet" in terms.insurance and "tystnadsplikt" in terms.confidentiality
-    assert "ingen anställning" in terms.no_wage
-
-
 def test_the_draft_is_watermarked_and_has_the_terms_and_signature_lines(proposed) -> None:
     text = _text(agreement_pdf(proposed, draft=True))
     assert "UTKAST" in text
@@ -78,12 +83,12 @@ def test_the_draft_is_watermarked_and_has_the_terms_and_signature_lines(proposed
     assert text.count("Ort och datum, underskrift") == 3
 
 
-def test_starting_signing_freezes_the_document_with_its_sha256(proposed, coordinator) -> None:
+def test_starting_signing_freezes_the_document_with_its_sha256(proposed, coordinator, terms) -> None:
     document = signing.signing_start(placement=proposed, by=coordinator)
     stored = document.pdf.read()
     assert hashlib.sha256(stored).hexdigest() == document.sha256
     assert "UTKAST" not in _text(stored)
-    assert document.terms == AgreementTerms.current()
+    assert document.terms == terms == AgreementTerms.current(proposed.municipality)
     assert signing.signing_start(placement=proposed, by=coordinator) == document  # frozen once
 
 

@@ -19,12 +19,18 @@ from accounts.models import Role
 from accounts.tests.factories import CoordinatorFactory, ManagerFactory, SupervisorUserFactory, UserFactory
 from placements import signing
 from placements.models import Party, PlacementStatus
-from placements.tests.factories import PlacementFactory, tiny_pdf
+from placements.tests.factories import AgreementTermsFactory, PlacementFactory, tiny_pdf
 from workplaces.tests.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date.today()
+
+
+@pytest.fixture(autouse=True)
+def terms():
+    """The standard terms of the placements' (default) municipality."""
+    return AgreementTermsFactory()
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ NOT_KEYED = {
     "participants.ReferralImport_participants": "whom an upload registered: between two keyed rows",
     "placements.MatchingWeights": "installation-wide configuration of matching, no case file's",
     "placements.CalendarFeed": "a user's calendar credential; a supervisor's user may have no municipality",
-    "placements.AgreementTerms": "the standard terms in force for every agreement; per municipality with the settings",
+    "placements.AgreementTerms": "a municipality's own settings (its standard terms), not a case file's row",
 }
 
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from placements import signing
 from placements.models import Placement, PlacementStatus
-from placements.tests.factories import PlacementFactory
+from placements.tests.factories import AgreementTermsFactory, PlacementFactory
 
 from .conftest import log_in
 from .world import coordinator_world
@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def proposed_placement(world: Any) -> Placement:
+    AgreementTermsFactory(municipality=world.team.municipality)  # its municipality's standard terms
     return PlacementFactory(
         need=world.need,
         supervisor=world.supervisor,
