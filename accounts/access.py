@@ -10,7 +10,8 @@ The rules, by role:
 - Coordinators see the participants of their own team, those participants' placements and
   follow-ups, and the workplaces and needs of their municipality's register: its own (local)
   employers and the regional employers of its region, and the needs their municipality may use (a
-  regional employer's needs only where published to it: workplaces.Need.offered_to); all supervisors.
+  regional employer's needs only where published to it: workplaces.Need.offered_to), and the
+  supervisors of those workplaces.
   Someone outside the team they reach only through break-glass: a stated reason, logged, flagged
   for review, valid a few hours (BreakGlassGrant).
 - Supervisors see only the placements they supervise, the participants in them, and their own
@@ -453,13 +454,19 @@ def need_scope(user: AnyUser) -> Q:
 
 
 def supervisor_scope(user: AnyUser) -> Q:
-    """Supervisor records hold contact details: coordinators see all, a supervisor only their own."""
+    """Supervisor records hold contact details: coordinators and administrators see the supervisors
+    of the workplaces in their municipality's register (`workplace_scope`: its own employers' and its
+    region's regional employers'), a supervisor only their own record."""
     roles = _roles(user)
-    if _is_superuser(user) or roles & {Role.COORDINATOR, Role.ADMINISTRATOR}:
+    if _is_superuser(user):
         return EVERYTHING
+    scope = NOTHING
+    municipality_id = _municipality_of(user)
+    if roles & {Role.COORDINATOR, Role.ADMINISTRATOR} and municipality_id:
+        scope |= _employers_of(municipality_id, prefix="workplace__organisation__")
     if Role.SUPERVISOR in roles:
-        return Q(user=user.pk)
-    return NOTHING
+        scope |= Q(user=user.pk)
+    return scope
 
 
 def get_visible_or_404(queryset: models.QuerySet[M], **lookup: object) -> M:

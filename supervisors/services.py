@@ -22,13 +22,18 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.municipal_settings import site_url_for
 from workplaces.models import Organisation, OrganisationKind
+from workplaces.services import regional_employer_refusal
 
 from .models import Enrolment, EnrolmentStatus, Supervisor, TrainingSession
 
 
 @transaction.atomic
 def supervisor_save(*, supervisor: Supervisor | None = None, by: User | None, **fields: Any) -> Supervisor:
-    """Register (supervisor=None) or change a supervisor."""
+    """Register (supervisor=None) or change a supervisor. A regional employer's supervisors are the
+    system administrator's, as its workplaces are (workplaces.services.regional_employer_refusal)."""
+    workplace = fields.get("workplace") or (supervisor.workplace if supervisor is not None else None)
+    if workplace is not None and (refused := regional_employer_refusal(workplace.organisation, by=by)):
+        raise refused
     supervisor = supervisor or Supervisor()
     for name, value in fields.items():
         setattr(supervisor, name, value)
@@ -41,7 +46,9 @@ def supervisor_save(*, supervisor: Supervisor | None = None, by: User | None, **
 def supervisor_invite(*, supervisor: Supervisor, by: User | None) -> User:
     """Give a supervisor a login: an account with the Supervisor role and no password, and an e-mail
     with a one-time link to choose one. The coordinator never sets or sees the password."""
-    locked = Supervisor.objects.select_for_update().get(pk=supervisor.pk)
+    locked = Supervisor.objects.select_for_update().select_related("workplace__organisation").get(pk=supervisor.pk)
+    if refused := regional_employer_refusal(locked.workplace.organisation, by=by):
+        raise refused
     if locked.user_id is not None:
         raise ValidationError(_("This supervisor already has a login."), code="has_login")
     if User.objects.filter(username__iexact=locked.email).exists():

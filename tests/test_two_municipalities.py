@@ -56,11 +56,11 @@ from workplaces.models import Need, Organisation, Workplace
 
 pytestmark = pytest.mark.django_db
 
-# Supervisors and trainings are shared by every municipality: their pages answer as the matrix says.
-# So is the workplace register (organisations, their workplaces and needs) while an organisation has no
-# municipality; once it has one, a municipality's own organisation is as closed to another as a case file.
+# Trainings are shared by every municipality: their pages answer as the matrix says. The workplace
+# register (organisations, their workplaces, needs and supervisors) is a municipality's own when its
+# organisation is local: as closed to another as a case file. A regional employer's is its region's.
 SHARED = (Organisation, Workplace, Need, Supervisor, TrainingSession, Enrolment)
-REGISTER = (Organisation, Workplace, Need)
+REGISTER = (Organisation, Workplace, Need, Supervisor)
 # The actors of B who have a role (anonymous users are the matrix's own test).
 B_ACTORS = ACTORS
 
@@ -115,7 +115,7 @@ def _register_owner(thing: Model) -> int | None:
     """The municipality owning a workplace-register row (a need's is its workplace's, a workplace's its
     organisation's), if organisations have one: None while the register is everyone's, and for a region's."""
     while not isinstance(thing, Organisation):
-        thing = thing.organisation if isinstance(thing, Workplace) else thing.workplace  # type: ignore[attr-defined]  # reason: a Need
+        thing = thing.organisation if isinstance(thing, Workplace) else thing.workplace  # type: ignore[attr-defined]  # reason: a Need or a Supervisor
     owner: int | None = getattr(thing, "municipality_id", None)
     return owner
 

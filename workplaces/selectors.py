@@ -31,12 +31,20 @@ def need_list(*, user: AnyUser) -> QuerySet[Need]:
 
 
 def organisation_list(*, user: AnyUser) -> QuerySet[Organisation]:
+    """The employers the user may see, with their workplaces and the open needs the user may see (a
+    regional employer's: those published to the user's municipality)."""
+    visible_needs = Need.objects.visible_to(user).values("pk")
     return Organisation.objects.visible_to(user).annotate(
         workplace_count=Count("workplaces", distinct=True),
-        open_needs=Count("workplaces__needs", filter=Q(workplaces__needs__status=NeedStatus.OPEN), distinct=True),
+        open_needs=Count(
+            "workplaces__needs",
+            filter=Q(workplaces__needs__status=NeedStatus.OPEN, workplaces__needs__in=visible_needs),
+            distinct=True,
+        ),
     )
 
 
-def needs_of_workplace(*, workplace: Workplace) -> QuerySet[Need]:
-    """The workplace's needs (places taken: see need_list)."""
-    return workplace.needs.select_related("occupation", "placement_type")
+def needs_of_workplace(*, workplace: Workplace, user: AnyUser) -> QuerySet[Need]:
+    """The workplace's needs the user may see: a regional employer's workplace is the whole region's,
+    its needs only the municipalities' they are published to (places taken: see need_list)."""
+    return Need.objects.visible_to(user).filter(workplace=workplace).select_related("occupation", "placement_type")

@@ -131,9 +131,10 @@ def need_save(
 
 
 def regional_employer_refusal(organisation: Organisation, *, by: User | None) -> ValidationError | None:
-    """Why `by` may not change `organisation`, or add or change one of its workplaces or needs (or a
-    need's status), or None when they may. The one home of the rule: a regional employer, its
-    workplaces and its needs are the system administrator's (a superuser's, in the admin, like regions
+    """Why `by` may not change `organisation`, or add or change one of its workplaces, needs (or a
+    need's status) or supervisors (supervisors.services asks too), or None when they may. The one
+    home of the rule: a regional employer, its workplaces, needs and supervisors are the system
+    administrator's (a superuser's, in the admin, like regions
     and municipalities). Several municipalities' coordinators see them and propose for the needs; one
     of them closing a need, cutting its places or renaming the employer would change it for the others,
     and a new need would be published to no municipality, no one's."""

@@ -118,7 +118,7 @@ def workplace_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             # A regional employer's are changed by the system administrator only (the services' rule).
             "changeable": regional_employer_refusal(workplace.organisation, by=request.user) is None,
             "needs": occupancy.with_places_taken_coming(
-                needs_of_workplace(workplace=workplace), today=timezone.localdate()
+                needs_of_workplace(workplace=workplace, user=request.user), today=timezone.localdate()
             ).order_by("-start_date"),
             "supervisors": supervisors_at(workplace_id=workplace.pk, on=timezone.localdate()),
             "workplace_prerequisites": workplace.prerequisites.all(),

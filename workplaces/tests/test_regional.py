@@ -404,3 +404,42 @@ def test_a_coordinator_neither_renames_a_regional_employer_nor_adds_or_changes_i
     organisation_save(organisation=organisation, by=superuser, name="Region Omdöpt")
     organisation.refresh_from_db()
     assert organisation.name == "Region Omdöpt"
+
+
+def test_a_regional_workplace_shows_each_municipality_only_the_needs_published_to_it(
+    client: Client, world: World
+) -> None:
+    """The workplace and employer pages of a regional employer are the whole region's; the needs on
+    them, and the count of open ones, only those offered to the viewer's municipality."""
+    for_a = _regional_need(world, world.a)
+    for_both = NeedFactory(workplace=for_a.workplace, published_to=[world.a, world.b], title="Till båda")
+    Need.objects.filter(pk__in=[for_a.pk, for_both.pk]).update(status="open")
+    organisation = for_a.workplace.organisation
+    for user, shown in ((world.coordinator_a, {for_a, for_both}), (world.coordinator_b, {for_both})):
+        client.force_login(user)
+        page = client.get(reverse("workplaces:workplace_detail", args=[for_a.workplace_id]))
+        assert {
+            need
+            for need in Need.objects.all()
+            if reverse("workplaces:need_detail", args=[need.pk]) in page.content.decode()
+        } == shown, user
+        listed = client.get(reverse("workplaces:organisation_list"))
+        row = next(o for o in listed.context["table"].data if o.pk == organisation.pk)
+        assert row.open_needs == len(shown), user
+
+
+def test_a_coordinator_neither_registers_nor_changes_nor_invites_a_regional_employers_supervisor(
+    world: World,
+) -> None:
+    from supervisors.services import supervisor_invite, supervisor_save
+
+    workplace = WorkplaceFactory(organisation=RegionalOrganisationFactory(region=world.region))
+    supervisor = SupervisorFactory(workplace=workplace, phone="070-111 11 11")
+    with pytest.raises(ValidationError, match="system"):
+        supervisor_save(supervisor=supervisor, by=world.coordinator_b, phone="070-999 99 99")
+    with pytest.raises(ValidationError, match="system"):
+        supervisor_save(by=world.coordinator_b, workplace=workplace, first_name="Ny", last_name="Handledare")
+    with pytest.raises(ValidationError, match="system"):
+        supervisor_invite(supervisor=supervisor, by=world.coordinator_b)
+    supervisor.refresh_from_db()
+    assert supervisor.phone == "070-111 11 11" and supervisor.user_id is None
