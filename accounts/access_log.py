@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 
 from .access import access_log_scope
@@ -96,6 +97,13 @@ def previous_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
+def reviews_a_log(user: User) -> bool:
+    """Whether `user` has a log to review: their municipality's, or (a superuser) the installation's.
+    An administrator of no municipality has none (`access_log_scope` shows them nothing), and may not
+    sign off the installation's month."""
+    return user.is_superuser or user.municipality_id is not None
+
+
 def review_signed(*, month: dt.date, user: User) -> LogReview | None:
     """The sign-off of `month`'s review of the log `user` reviews (their municipality's), if any."""
     # A superuser's (no municipality) is the installation's sign-off.
@@ -107,6 +115,8 @@ def review_signed(*, month: dt.date, user: User) -> LogReview | None:
 
 def review_sign_off(*, month: dt.date, user: User, notes: str) -> LogReview:
     """Sign off `month`'s review of the log of `user`'s municipality."""
+    if not reviews_a_log(user):
+        raise PermissionDenied("no log to review")
     return LogReview.objects.create(month=month, municipality_id=user.municipality_id, reviewed_by=user, notes=notes)
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import PasswordResetConfirmView
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .access_log import log_review, previous_month, review_sign_off, review_signed
+from .access_log import log_review, previous_month, review_sign_off, review_signed, reviews_a_log
 from .models import Role
 from .request_types import AuthenticatedHttpRequest
 from .roles import role_required
@@ -64,6 +64,8 @@ def _month_param(text: str, *, latest: dt.date) -> dt.date | None:
 @require_http_methods(["GET", "POST"])
 def access_log_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The monthly access-log review, with the reviewer's sign-off."""
+    if not reviews_a_log(request.user):
+        raise Http404
     today = timezone.localdate()
     last_month = previous_month(today)
     month = _month_param(request.GET.get("month", ""), latest=today.replace(day=1)) or last_month

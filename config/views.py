@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.access_log import last_months_review
+from accounts.access_log import last_months_review, reviews_a_log
 from accounts.models import Role
 from accounts.request_types import AuthenticatedHttpRequest
 from placements import selectors as placement_selectors
@@ -100,7 +100,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["supervisor"] = placement_selectors.supervisor_overview(user=user, today=today)
     if user.has_role(Role.MANAGER):
         context["manager"] = reporting_selectors.manager_overview(user=user, today=today)
-    if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
+    if (user.has_role(Role.ADMINISTRATOR) or user.is_superuser) and reviews_a_log(user):
         month, review = last_months_review(today=today, user=user)
         context["administrator"] = {"month": month, "review": review}
     return render(request, "home.html", context)

@@ -79,3 +79,21 @@ def test_each_municipality_signs_its_own_months_review_off(client: Client) -> No
         [(b.pk, admin_b.pk, "Inget avvikande i B"), (admin_a.municipality_id, admin_a.pk, "Inget avvikande i A")]
     )
     assert client.get(reverse("home")).context["administrator"]["review"].reviewed_by == admin_a
+
+
+def test_an_administrator_of_no_municipality_has_no_log_to_review_nor_the_installations_to_sign(
+    client: Client,
+) -> None:
+    """Their log is empty (access_log_scope), and a sign-off of theirs would be filed as the
+    installation's, the superuser's."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.access_log import review_sign_off
+
+    nobody = AdministratorFactory(municipality=None)
+    client.force_login(nobody)
+    assert client.get(reverse("access_log_review")).status_code == 404
+    assert "administrator" not in client.get(reverse("home")).context
+    with pytest.raises(PermissionDenied):
+        review_sign_off(month=dt.date(2026, 10, 1), user=nobody, notes="")
+    assert not LogReview.objects.exists()
