@@ -293,11 +293,14 @@ def account_scope(user: AnyUser, *, lookup: str = "") -> Q:
 
 def login_lockout_scope(user: AnyUser) -> Q:
     """Failed logins and lock-outs (django-axes' attempts, kept by user name) an administrator reads
-    and lifts: those of their municipality's accounts (`account_scope`); a superuser's all, also of
-    names that are no account."""
+    and lifts: those of their municipality's accounts (`account_scope`) and of the supervisors it sees
+    (`supervisor_scope`: a supervisor's account belongs to no municipality); a superuser's all, also
+    of names that are no account."""
     if _is_superuser(user):
         return EVERYTHING
-    return Q(username__in=User.objects.filter(account_scope(user)).values("username"))
+    Supervisor = apps.get_model("supervisors", "Supervisor")
+    supervisors = Supervisor.objects.filter(supervisor_scope(user), user__isnull=False).values("user__username")
+    return Q(username__in=User.objects.filter(account_scope(user)).values("username")) | Q(username__in=supervisors)
 
 
 def access_log_scope(user: AnyUser) -> Q:

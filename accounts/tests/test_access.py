@@ -303,3 +303,23 @@ def test_the_accounts_an_administrator_works_on_are_their_municipalitys() -> Non
 
 def _elsewhere() -> Municipality:
     return MunicipalityFactory(code="0180")
+
+
+def test_an_administrator_lifts_the_lock_outs_of_the_supervisors_their_municipality_sees() -> None:
+    """A supervisor's account has no municipality: their lock-out is lifted by an administrator of a
+    municipality whose register holds their workplace, and by no other."""
+    from supervisors.tests.factories import SupervisorFactory
+    from workplaces.tests.factories import OrganisationFactory, WorkplaceFactory
+
+    administrator = AdministratorFactory()
+    ours = SupervisorFactory(
+        workplace=WorkplaceFactory(organisation=OrganisationFactory(municipality=administrator.municipality)),
+        user=UserFactory(municipality=None, username="handledare-var"),
+    )
+    elsewhere = _elsewhere()
+    theirs = SupervisorFactory(
+        workplace=WorkplaceFactory(organisation=OrganisationFactory(municipality=elsewhere)),
+        user=UserFactory(municipality=None, username="handledare-deras"),
+    )
+    lifted = set(User.objects.filter(login_lockout_scope(administrator)).values_list("username", flat=True))
+    assert ours.user.username in lifted and theirs.user.username not in lifted
