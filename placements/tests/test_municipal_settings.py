@@ -24,7 +24,7 @@ from placements.meetings import meeting_book
 from placements.models import MeetingKind, Placement
 from placements.reminders import follow_up_reminders_send
 from placements.services import placement_activate, placement_agree
-from placements.tests.factories import FollowUpFactory, PlacementFactory, with_signatures
+from placements.tests.factories import AgreementTermsFactory, FollowUpFactory, PlacementFactory, with_signatures
 from sms.backends import locmem
 from supervisors.models import ReminderChannel
 from workplaces.tests.factories import NeedFactory
@@ -125,6 +125,7 @@ def test_the_signing_links_of_a_placement_begin_with_its_municipalitys_site_addr
     a_and_b, django_capture_on_commit_callbacks: Capture
 ) -> None:
     _, b = a_and_b
+    AgreementTermsFactory(municipality=b)  # B's own standard terms: agreements print them
     placement = _placement_in(b)
     placement.participant.email = "amina@example.org"
     placement.participant.save()

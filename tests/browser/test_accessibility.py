@@ -127,7 +127,7 @@ def test_the_signing_pages_are_accessible(page: Page, live_server: Any, world: A
     """The coordinator's signing page (before and after sending, with a refused signature and
     paper upload), the public page a personal link opens, and its refusal page."""
     from placements import signing
-    from placements.tests.factories import PlacementFactory
+    from placements.tests.factories import AgreementTermsFactory, PlacementFactory
 
     proposed = PlacementFactory(
         need=world.need,
@@ -138,6 +138,7 @@ def test_the_signing_pages_are_accessible(page: Page, live_server: Any, world: A
         planned_start=world.need.start_date + dt.timedelta(days=100),
         planned_end=world.need.start_date + dt.timedelta(days=130),
     )
+    AgreementTermsFactory(municipality=proposed.municipality)  # the municipality's standard terms
     log_in(page, live_server, world.coordinator.username)
     signing_path = f"/placements/{proposed.pk}/signing/"
     check_pages(
