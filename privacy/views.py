@@ -34,16 +34,19 @@ from .services import participant_erase_on_request
 def requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find the person a request is about by an exact identity number (logged as a lookup)."""
     form = LookupForm(request.POST or None)
-    found = None
+    found: list[Participant] = []
     if request.method == "POST" and form.is_valid():
-        found = (
+        # An identity number is unique within a municipality, not across them: a superuser may find
+        # the person's case file in each municipality of the installation (one row per municipality,
+        # so the list is bounded by their number), each its own municipality's to answer for.
+        found = list(
             Participant.objects.filter(access.data_subject_scope(request.user))
-            .select_related("team")
+            .select_related("team", "municipality")
             .filter(identity_number=form.cleaned_data["identity_number"])
-            .first()
+            .order_by("municipality__name", "pk")
         )
-        if found is not None:
-            log_access(user=request.user, participant_ids=[found.pk], action=AccessAction.LOOKUP)
+        if found:
+            log_access(user=request.user, participant_ids=[p.pk for p in found], action=AccessAction.LOOKUP)
     return render(
         request,
         "privacy/requests.html",

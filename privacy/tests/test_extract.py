@@ -18,6 +18,7 @@ from accounts.tests.factories import (
     MunicipalityFactory,
     SupervisorUserFactory,
     TeamFactory,
+    UserFactory,
 )
 from participants.models import Participant
 from participants.tests.factories import ParticipantFactory, ReferralImportFactory
@@ -167,10 +168,27 @@ def test_administrators_find_the_person_by_a_posted_identity_number(client: Clie
     client.force_login(admin)
     assert client.get(reverse("privacy:requests")).status_code == 200
     response = client.post(reverse("privacy:requests"), {"identity_number": person.identity_number})
-    assert response.status_code == 200 and response.context["found"] == person
+    assert response.status_code == 200 and response.context["found"] == [person]
     assert AccessLogEntry.objects.filter(participant_id=person.pk, action=AccessAction.LOOKUP, user=admin).count() == 1
     other = client.post(reverse("privacy:requests"), {"identity_number": ParticipantFactory.build().identity_number})
-    assert other.context["found"] is None
+    assert other.context["found"] == []
+
+
+def test_a_superuser_finds_the_persons_case_file_in_each_municipality(client: Client, person: Participant) -> None:
+    """An identity number is unique within a municipality only: the same person registered in two
+    municipalities is two case files, and the request page shows both, each with its municipality."""
+    second = MunicipalityFactory(code="0180", name="Andra kommunen")
+    elsewhere = ParticipantFactory(team=TeamFactory(municipality=second), identity_number=person.identity_number)
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    response = client.post(reverse("privacy:requests"), {"identity_number": person.identity_number})
+    assert response.status_code == 200
+    assert {p.pk for p in response.context["found"]} == {person.pk, elsewhere.pk}
+    page = response.content.decode()
+    assert "Andra kommunen" in page and reverse("privacy:erase", args=[elsewhere.pk]) in page
+    assert reverse("privacy:erase", args=[person.pk]) in page
+    logged = AccessLogEntry.objects.filter(action=AccessAction.LOOKUP, user=superuser)
+    assert set(logged.values_list("participant_id", flat=True)) == {person.pk, elsewhere.pk}
 
 
 @pytest.mark.parametrize("make_user", [CoordinatorFactory, SupervisorUserFactory, ManagerFactory])
