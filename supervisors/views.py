@@ -144,13 +144,16 @@ def supervisor_invite_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @coordinator_only
 def training_overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    # The sessions are the installation's (a supervisor's training counts everywhere); the supervisors
+    # listed are those of the user's own register (accounts.access.supervisor_scope) only.
+    visible = Supervisor.objects.visible_to(request.user).values("pk")
     return render(
         request,
         "supervisors/training_overview.html",
         {
             "sessions": sessions_with_free_seats(now=timezone.now()),
-            "untrained": untrained_supervisors_with_participants(today=today),
-            "refreshers": refreshers_due(today=today),
+            "untrained": untrained_supervisors_with_participants(today=today).filter(pk__in=visible),
+            "refreshers": refreshers_due(today=today).filter(pk__in=visible),
             "upcoming": TrainingSession.objects.filter(starts_at__gte=timezone.now()).select_related("course"),
             "recent": TrainingSession.objects.filter(starts_at__lt=timezone.now())
             .select_related("course")
@@ -174,15 +177,26 @@ def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _session_page(request: HttpRequest, session: TrainingSession, form: EnrolForm | None = None) -> HttpResponse:
-    enrolments = session.enrolments.select_related("supervisor__workplace").order_by("status", "enrolled_at")
-    taken = enrolments.filter(status=EnrolmentStatus.ENROLLED).values("supervisor_id")
-    candidates = Supervisor.objects.visible_to(request.user).filter(active=True).exclude(pk__in=taken)
+    # A session may seat supervisors of several municipalities: the page names those of the user's own
+    # register and counts the others' seats only (`others`).
+    visible = Supervisor.objects.visible_to(request.user)
+    every = session.enrolments.all()
+    enrolments = (
+        every.filter(supervisor__in=visible.values("pk"))
+        .select_related("supervisor__workplace")
+        .order_by("status", "enrolled_at")
+    )
+    taken = every.filter(status=EnrolmentStatus.ENROLLED).values("supervisor_id")
+    candidates = visible.filter(active=True).exclude(pk__in=taken)
     return render(
         request,
         "supervisors/session_detail.html",
         {
             "session": session,
             "enrolments": enrolments,
+            "others": every.filter(status=EnrolmentStatus.ENROLLED)
+            .exclude(supervisor__in=visible.values("pk"))
+            .count(),
             "form": form or EnrolForm(supervisors=candidates.select_related("workplace")),
             "past": session.ends_at <= timezone.now(),
         },

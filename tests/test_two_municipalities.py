@@ -8,8 +8,11 @@ B's users (404 for an object of A's case files, the matrix's answer elsewhere), 
 users get (pages, searches, exports, the API, e-mails and text messages) is searched for A's names,
 identity number and the addresses of A's case-file pages.
 
-The workplace register (organisations, workplaces, needs, supervisors, trainings) is still shared by
-every municipality: its pages open for both, but they must not carry A's case files with them.
+Supervisors are their municipality's register (accounts.access.supervisor_scope); employers and
+needs are a municipality's or, published, the region's; training sessions are the installation's,
+with only the own municipality's supervisors named on them
+(supervisors/tests/test_training_municipalities.py). Pages that open for both must not carry A's case
+files with them.
 """
 
 from __future__ import annotations
