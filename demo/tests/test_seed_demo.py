@@ -366,8 +366,12 @@ def test_no_regional_need_holds_more_placements_than_its_places_by_the_placement
 def _large_municipality() -> tuple[list[tuple[object, ...]], ...]:
     code = settings.PLATSA_MUNICIPALITY_CODE
     participants = Participant.objects.filter(municipality__code=code).order_by("identity_number")
-    placements = Placement.objects.filter(municipality__code=code).order_by("participant__identity_number", "pk")
-    follow_ups = FollowUp.objects.filter(municipality__code=code).order_by("placement__participant__identity_number")
+    placements = Placement.objects.filter(municipality__code=code).order_by(
+        "participant__identity_number", "planned_start", "pk"
+    )
+    follow_ups = FollowUp.objects.filter(municipality__code=code).order_by(
+        "placement__participant__identity_number", "placement__planned_start", "due_date"
+    )
     return (
         list(participants.values_list("identity_number", "first_name", "status", "coordinator__username")),
         list(
