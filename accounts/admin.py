@@ -247,13 +247,7 @@ class UserAdmin(_OwnMunicipalityAdmin, DjangoUserAdmin):
         by = _admin_user(request)
         super().save_model(request, obj, form, change)
         if not change:
-            services.user_added(
-                user=obj,
-                by=by,
-                domain=request.get_host(),
-                use_https=request.is_secure(),
-                choose_own_password=not by.is_superuser,
-            )
+            services.user_added(user=obj, by=by, choose_own_password=not by.is_superuser)
         elif "is_active" in form.changed_data:
             services.user_active_changed(user=obj, by=by)
 
@@ -274,9 +268,7 @@ class UserAdmin(_OwnMunicipalityAdmin, DjangoUserAdmin):
         sent = 0
         for user in queryset:
             try:
-                services.user_send_password_reset(
-                    user=user, by=request.user, domain=request.get_host(), use_https=request.is_secure()
-                )
+                services.user_send_password_reset(user=user, by=request.user)
                 sent += 1
             except ValidationError as exc:
                 self.message_user(request, f"{user}: {' '.join(exc.messages)}", messages.WARNING)

@@ -10,7 +10,6 @@ from typing import TypedDict
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from .access import account_scope, identity_lookup_scope
 from .access_log import log_access
 from .admin_audit import log_admin_action
+from .forms import MunicipalPasswordResetForm
 from .models import (
     ROLES_NEEDING_APPROVAL,
     ROLES_ONLY_A_SUPERUSER_GIVES,
@@ -89,7 +89,7 @@ def break_glass_open(*, user: User, participant_id: int, reason: str) -> BreakGl
 # Accounts: added, activated, deactivated, sent a reset link.
 
 
-class _OneUserResetForm(PasswordResetForm):
+class _OneUserResetForm(MunicipalPasswordResetForm):
     """Django's reset machinery (token, templates, e-mail) for one chosen account. Django's own form
     skips accounts without a usable password, which is every new account here."""
 
@@ -120,19 +120,20 @@ INVITATION_TEMPLATES: _Templates = {
 
 
 @transaction.atomic
-def user_send_password_reset(*, user: User, by: User, domain: str, use_https: bool = True, new: bool = False) -> None:
+def user_send_password_reset(*, user: User, by: User, new: bool = False) -> None:
     """E-mail the user a link to choose their own password (after commit). Nobody else sets it.
-    A `new` account gets the welcome text instead of Django's "you asked for a reset"."""
+    A `new` account gets the welcome text instead of Django's "you asked for a reset". The link begins
+    with the site address of the user's municipality (MunicipalPasswordResetForm)."""
     _reset_link_check(user)
     log_admin_action(by=by, action=AdminAction.RESET_LINK_SENT, target=user)
     form = _OneUserResetForm(user=user)
     form.is_valid()
     templates: _Templates = INVITATION_TEMPLATES if new else {}  # {}: Django's own reset e-mail
-    transaction.on_commit(lambda: form.save(domain_override=domain, use_https=use_https, **templates))
+    transaction.on_commit(lambda: form.save(**templates))
 
 
 @transaction.atomic
-def user_added(*, user: User, by: User, domain: str, use_https: bool = True, choose_own_password: bool = True) -> None:
+def user_added(*, user: User, by: User, choose_own_password: bool = True) -> None:
     """After an account is added: an administrator's has no usable password and a person gets a reset
     link to choose one (a superuser's form may set a password instead: `choose_own_password=False`)."""
     if not choose_own_password and not user.is_integration:
@@ -144,7 +145,7 @@ def user_added(*, user: User, by: User, domain: str, use_https: bool = True, cho
         by=by, action=AdminAction.USER_ADDED, target=user, detail="integration" if user.is_integration else ""
     )
     if not user.is_integration and user.email:
-        user_send_password_reset(user=user, by=by, domain=domain, use_https=use_https, new=True)
+        user_send_password_reset(user=user, by=by, new=True)
 
 
 def user_active_changed(*, user: User, by: User) -> None:

@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.forms import MunicipalPasswordResetForm
 from accounts.views import ChoosePasswordView, access_log_review, log_out_everywhere
 from placements.meeting_views import calendar_feed
 from placements.portal import follow_up_by_link
@@ -21,6 +23,12 @@ urlpatterns = [
     path("access-log/review/", access_log_review, name="access_log_review"),
     # The invitation's link: the reset page's token, but choosing a first password (accounts.views).
     path("accounts/welcome/<uidb64>/<token>/", ChoosePasswordView.as_view(), name="password_choose"),
+    # Reset links begin with the user's municipality's site address, never the request's host.
+    path(
+        "accounts/password_reset/",
+        PasswordResetView.as_view(form_class=MunicipalPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("participants/", include("participants.urls")),
     path("", include("workplaces.urls")),

@@ -135,7 +135,7 @@ def _try_place(
                 continue
         if busy(need.intervals, start, end) >= need.places:
             continue
-        supervisor = _free_supervisor(supervisors[need.workplace.pk], start, end, rng)
+        supervisor = free_supervisor(supervisors[need.workplace.pk], start, end, rng)
         if supervisor is None:
             continue
         if end <= -M:
@@ -167,9 +167,10 @@ def _eligible(pp: ParticipantPlan, need: NeedPlan) -> bool:
     )
 
 
-def _free_supervisor(
+def free_supervisor(
     candidates: list[SupervisorPlan], start: int, end: int, rng: random.Random
 ) -> SupervisorPlan | None:
+    """One of the general (not dedicated) `candidates` with room for another participant over [start, end]."""
     general = [s for s in candidates if not s.dedicated]
     first = rng.randrange(len(general))
     for step in range(len(general)):

@@ -59,6 +59,7 @@ from .plan import Calendar, ParticipantPlan
 from .region import (
     regional_employers_plan,
     regional_needs_publish,
+    regional_needs_write,
     small_municipality_create,
     small_municipality_plan,
     small_municipality_write,
@@ -170,8 +171,7 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     ones with theirs (`municipalities.SMALL_MUNICIPALITIES`). Returns the row counts.
 
     Everything is planned (and every matching done) before a need or a participant is written, so that
-    the regional employers' needs, shared between municipalities, are written once with all their
-    placements known."""
+    the region's needs, shared between municipalities, are written once with all their placements known."""
     today = timezone.localdate()
     cal = Calendar(today)
     rng = {phase: random.Random(f"{seed}:{phase}") for phase in RNG_PHASES}
@@ -212,15 +212,7 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     seasonal.plan(plans, today)
     types = placement_type_rules()
     max_days = {code: t.max_weeks * 7 for code, t in types.items() if t.max_weeks}
-    # The regional employers join here (issue 19, point 2): see region.regional_employers_plan.
-    regional = regional_employers_plan(region=region, municipalities=[municipality, *smalls])
-    allocate(
-        plans=plans,
-        needs=[*needs, *regional.published_to(municipality)],
-        supervisors={**supervisors, **regional.supervisors},
-        max_days=max_days,
-        rng=rng["matching"],
-    )
+    allocate(plans=plans, needs=needs, supervisors=supervisors, max_days=max_days, rng=rng["matching"])
     for pp in plans:
         status_path(pp, rng["status"])
 
@@ -228,6 +220,12 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     Supervisor.objects.bulk_create(extra)
     for sp, row in zip(seasonal.supervisors, extra, strict=True):
         sp.pk = row.pk
+    # The region's needs go to the large municipality and the small ones that take them (Bräcke), not
+    # to Ragunda; a few of those small ones' participants are placed at the one planned for them.
+    published = [small for spec, small in zip(SMALL_MUNICIPALITIES, smalls, strict=True) if spec.regional_needs]
+    regional = regional_employers_plan(
+        needs=needs, workplaces=workplaces, supervisors=supervisors, published_to=published
+    )
     small_plans = [
         small_municipality_plan(
             spec,
@@ -252,10 +250,9 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
         prerequisites={p.code: p for p in Prerequisite.objects.filter(active=True)},
     )
     all_coordinators = [user for group in coordinators.values() for user in group]
-    needs_write([*needs, *regional.needs], refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])
-    # The region's own employers (its hospitals) are regional: their needs go to the large municipality,
-    # whose participants the matching placed there, and to the first small one (Bräcke), not to Ragunda.
-    regional_needs_publish(region=region, municipalities=[municipality, smalls[0]])
+    needs_write(needs, refs=refs, cal=cal, coordinators=all_coordinators, rng=rng["writing"])
+    regional_needs_write(regional, refs=refs, cal=cal, coordinators=all_coordinators, seed=seed)
+    regional_needs_publish(region=region, municipalities=[municipality, *published])
     participants_write(plans, refs=refs, cal=cal, rng=rng["writing"])
     placements_write([p for pp in plans for p in pp.placements], refs=refs, cal=cal, rng=rng["writing"])
     # The timetables before the signatures: a signed agreement prints the weekly schedule.

@@ -59,6 +59,7 @@ class SmallMunicipality:
     district_weights: Mapping[str, int]  # where its participants live
     school: str  # where its newcomers study SFI
     employers: EmployerFacts
+    regional_needs: bool = False  # the region's needs are published to it (and a few placed there)
 
     @property
     def logins(self) -> tuple[DemoLogin, DemoLogin]:
@@ -121,6 +122,7 @@ BRACKE = SmallMunicipality(
             ("Pilgrimstad", "62.95800", "15.04400", "Pilgrimstad", "845 50"),
         ],
     ),
+    regional_needs=True,
 )
 
 RAGUNDA = SmallMunicipality(

@@ -91,6 +91,7 @@ class NeedPlan:
     intervals: list[tuple[int, int]] = field(default_factory=list)
     holding: int = 0
     placements: int = 0
+    working: tuple[dt.time, dt.time] | None = None  # its daily working hours, once `timetables` gave it any
     pk: int | None = None
 
 
@@ -131,7 +132,7 @@ class PlacementPlan:
 class ParticipantPlan:
     index: int
     target_group: str
-    kind: str  # general, recent, summer, historical, pinned
+    kind: str  # general, recent, summer, historical, pinned, regional (placed at the region's need: `region`)
     referral: int
     mapped: int
     swedish: int

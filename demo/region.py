@@ -4,22 +4,25 @@ region's employers join every municipality's matching.
 
 A small municipality draws from random generators of its own (seeded with the demo's seed and its SCB
 code), so adding or changing one never shifts another's data, and the large municipality's is the same
-as when it was the only one. Its participants are placed only at its own workplaces (and, later, at the
-regional employers' needs published to it); its one coordinator has every participant.
+as when it was the only one. Its participants are placed at its own workplaces and, where the region's needs are
+published to it (`SmallMunicipality.regional_needs`), a few at those; its one coordinator has every
+participant.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
 from accounts.models import Municipality, Region, Role, Team, User
-from taxonomy.models import District
-from workplaces.models import Need
+from placements.models import PlacementStatus as St
+from taxonomy.models import District, SwedishLevel
+from workplaces.models import Need, Workplace
 
-from .allocation import allocate, status_path
+from .allocation import allocate, busy, free_supervisor, placement_make, status_path
 from .municipalities import DemoLogin, SmallMunicipality
 from .names import Names, email_for
 from .organisations import districts_create, needs_plan, organisations_create, supervisors_create, workplaces_create
@@ -28,14 +31,22 @@ from .plan import Calendar, NeedPlan, ParticipantPlan, SupervisorPlan
 from .timetables import timetables_write
 from .writing import References, needs_write, outcomes_write, participants_write, placements_write
 
-PHASES = ["people", "employers", "needs", "matching", "status", "writing", "outcomes", "timetables"]
+PHASES = ["people", "employers", "needs", "matching", "status", "writing", "outcomes", "timetables", "regional"]
+
+
+# The region's need the small municipalities' participants are placed at is at the hospital's kitchen.
+REGIONAL_KIND = "hospital_kitchen"
+# The placements a small municipality gets there, one of each stage of the life cycle going on now:
+# (start, end, status) as offsets, overlapping, so that the places are shared.
+REGIONAL_PLACEMENTS = [(-60, 100, St.ACTIVE), (21, 160, St.AGREED), (35, 175, St.PROPOSED)]
 
 
 @dataclass
 class RegionalEmployers:
-    """The region's employers as the matching of each municipality sees them: their needs (planned,
-    written with the large municipality's, before any placement), their supervisors by workplace pk,
-    and which of the needs are published to which municipality (by pk)."""
+    """The region's needs that the small municipalities' participants are placed at, planned here and
+    written with the large municipality's (`regional_needs_write`); the supervisors of the region's
+    workplaces by workplace pk (the large municipality's plans, so their load is shared with its
+    placements); and which of the needs are published to which small municipality (by pk)."""
 
     needs: list[NeedPlan] = field(default_factory=list)
     supervisors: dict[int, list[SupervisorPlan]] = field(default_factory=dict)
@@ -45,25 +56,89 @@ class RegionalEmployers:
         return self.published.get(municipality.pk, [])
 
 
-def regional_employers_plan(*, region: Region, municipalities: list[Municipality]) -> RegionalEmployers:
-    """The regional employers of the demo region and their needs published to some of `municipalities`.
+def regional_employers_plan(
+    *,
+    needs: list[NeedPlan],
+    workplaces: list[tuple[Workplace, str]],
+    supervisors: dict[int, list[SupervisorPlan]],
+    published_to: list[Municipality],
+) -> RegionalEmployers:
+    """The region's need at its hospital's kitchen for the small municipalities in `published_to`.
 
-    The region's own employer (Region Jämtland Härjedalen, its hospitals) is regional already: it is
-    planned with the large municipality's employers, whose matching places participants there, and its
-    needs are then published to the large municipality and Bräcke (`regional_needs_publish`). What this
-    gives is for needs that the small municipalities' matching is to place people in too: the same
-    NeedPlan object goes into each municipality's matching, so a need's places and its supervisors'
-    load are shared the way the placement rules share them (indexes after every municipality's own:
-    the timetables key on NeedPlan.index). The demo has none such, so this gives none.
-    """
-    return RegionalEmployers()
+    The region's own employer (Region Jämtland Härjedalen, its hospitals) is planned with the large
+    municipality's employers, and the large municipality's matching places its participants at the
+    needs planned with them. This plans one need more, after all of those (`needs`: its index follows
+    theirs) and kept out of the large municipality's matching, so that its data is what it was without
+    it; `regional_placements_pin` places a few of each small municipality's participants there. The
+    same NeedPlan goes to each of them, so the places are shared the way the placement rules share
+    them, and so is the load of the workplace's supervisors with the large municipality's placements."""
+    regional = [(w, kind) for w, kind in workplaces if w.organisation.region_id is not None]
+    if not published_to or not regional:
+        return RegionalEmployers()
+    workplace, kind = next(((w, k) for w, k in regional if k == REGIONAL_KIND), regional[0])
+    need = NeedPlan(
+        index=len(needs),
+        workplace=workplace,
+        kind=kind,
+        # Kitchen assistants in work placements, three places, from five months ago to nine months on.
+        code="9412",
+        ptype="praktik",
+        start=-150,
+        end=270,
+        places=3,
+        hours=Decimal("4.0"),
+        min_swedish=SwedishLevel.NONE,
+        min_education=None,
+        licence=False,
+        extract="",
+        track=None,
+        district=workplace.district.name,  # type: ignore[union-attr]  # every demo workplace has a district
+    )
+    return RegionalEmployers(
+        needs=[need],
+        supervisors={w.pk: supervisors[w.pk] for w, _kind in regional},
+        published={m.pk: [need] for m in published_to},
+    )
+
+
+def regional_placements_pin(
+    *, plans: list[ParticipantPlan], needs: list[NeedPlan], regional: RegionalEmployers, rng: random.Random
+) -> None:
+    """Place a few of a small municipality's participants at the region's `needs` published to it, one
+    placement of each of `REGIONAL_PLACEMENTS`, where the need has a place free over the period and one of
+    its workplace's supervisors has room (the places and the load counted as `allocation` counts them:
+    over every placement of every municipality planned there). Run before the municipality's matching:
+    the participants placed here (kind "regional") are kept out of it."""
+    free = [pp for pp in plans if pp.kind == "general"]
+    for need in needs:
+        for start, end, status in REGIONAL_PLACEMENTS:
+            if not free or busy(need.intervals, start, end) >= need.places:
+                continue
+            supervisor = free_supervisor(regional.supervisors[need.workplace.pk], start, end, rng)
+            if supervisor is None:
+                continue
+            pp = free.pop(rng.randrange(len(free)))
+            pp.kind = "regional"
+            pp.referral = start - rng.randint(70, 110)
+            pp.mapped = pp.referral + rng.randint(10, 25)
+            placement_make(pp, need, supervisor, start, end, status, rng)
+
+
+def regional_needs_write(
+    regional: RegionalEmployers, *, refs: References, cal: Calendar, coordinators: list[User], seed: int
+) -> None:
+    """The region's needs planned for the small municipalities, with their working hours, after the large
+    municipality's needs and before any small municipality's timetables (which look at those hours). From
+    random generators of their own, so the large municipality's draws are what they were without them."""
+    needs_write(regional.needs, refs=refs, cal=cal, coordinators=coordinators, rng=random.Random(f"{seed}:regional"))
+    timetables_write(needs=regional.needs, plans=[], rng=random.Random(f"{seed}:regional:timetables"))
 
 
 def regional_needs_publish(*, region: Region, municipalities: list[Municipality]) -> int:
     """Publish every need of `region`'s own employers (planned and written with the large
-    municipality's, whose participants are placed there) to `municipalities`: their coordinators rank
-    and propose their own participants for them, and the places and the supervisors' load are shared.
-    Returns how many needs."""
+    municipality's, whose participants are placed there, and `regional_employers_plan`'s) to
+    `municipalities`: their coordinators rank and propose their own participants for them, and the
+    places and the supervisors' load are shared. Returns how many needs."""
     needs = list(Need.objects.filter(workplace__organisation__region=region).values_list("pk", flat=True))
     Through = Need.published_to.through
     Through.objects.bulk_create(
@@ -160,13 +235,10 @@ def small_municipality_plan(
         workplaces=workplaces, rng=rng["employers"], names=names, demo_user=None, facts=spec.employers
     )
     needs = needs_plan(workplaces=workplaces, rng=rng["needs"])
-    allocate(
-        plans=plans,
-        needs=[*needs, *regional.published_to(municipality)],
-        supervisors={**supervisors, **regional.supervisors},
-        max_days=max_days,
-        rng=rng["matching"],
+    regional_placements_pin(
+        plans=plans, needs=regional.published_to(municipality), regional=regional, rng=rng["regional"]
     )
+    allocate(plans=plans, needs=needs, supervisors=supervisors, max_days=max_days, rng=rng["matching"])
     for pp in plans:
         status_path(pp, rng["status"])
     return SmallPlan(spec, municipality, team, coordinator, districts, rng, needs, plans)

@@ -49,19 +49,15 @@ def timetables_write(
     *, needs: list[NeedPlan], plans: list[ParticipantPlan], rng: random.Random, school: str = SCHOOL
 ) -> None:
     """Working hours for some needs (Monday to Thursday) and SFI times, at `school`, for newcomers in
-    SFI. Run after the needs and participants are written (their pks set)."""
-    spans: dict[int, Span] = {}
+    SFI. Run after the needs and participants are written (their pks set). A participant's placements
+    may be at needs timetabled by an earlier call (the region's needs): their hours are on the NeedPlan."""
     for need in needs:
-        span = _working_span(need, rng)
-        if span is not None:
-            spans[need.index] = span
+        need.working = _working_span(need, rng)
     WorkingHours.objects.bulk_create(
         [
-            WorkingHours(
-                need_id=need.pk or 0, weekday=day, starts_at=spans[need.index][0], ends_at=spans[need.index][1]
-            )
+            WorkingHours(need_id=need.pk or 0, weekday=day, starts_at=need.working[0], ends_at=need.working[1])
             for need in needs
-            if need.index in spans
+            if need.working is not None
             for day in SFI_DAYS
         ],
         batch_size=BATCH,
@@ -74,7 +70,7 @@ def timetables_write(
         in_sfi = pp.target_group == TargetGroup.NEWCOMER and pp.swedish <= SwedishLevel.SFI_D
         if not in_sfi or rng.random() >= SFI_SHARE:
             continue
-        taken = [spans[p.need.index] for p in pp.placements if p.need.index in spans]
+        taken = [p.need.working for p in pp.placements if p.need.working is not None]
         free = [span for span in SFI_SPANS if not any(_overlap(span, work) for work in taken)]
         if not free:
             continue

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
@@ -57,7 +58,8 @@ class Organisation(models.Model):
 
     A name is unique among its municipality's local employers, or its region's regional ones (database
     constraints), and a local one's differs from the regional employers' of the municipality's region
-    (`clean`): a municipality's list of employers never shows one name twice.
+    (`clean`), in either case whatever the case of its letters: a municipality's list of employers never
+    shows one name twice.
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -111,18 +113,21 @@ class Organisation(models.Model):
                 ),
                 violation_error_code="local_or_regional",
             ),
-            # Conditional, so that Django checks them with these messages (an unconditional one over two
-            # fields reports Django's own "…with this Municipality and Name…"); NULLs are distinct on
-            # SQLite and PostgreSQL alike, so the conditions change nothing in the database.
+            # Whatever the case: "Region Jämtland" and "region jämtland" are one name (Lower; SQLite's
+            # lower() folds ASCII letters only, PostgreSQL's every letter). Conditional, so that Django
+            # checks them with these messages; NULLs are distinct on SQLite and PostgreSQL alike, so the
+            # conditions change nothing in the database.
             models.UniqueConstraint(
-                fields=["municipality", "name"],
+                F("municipality"),
+                Lower("name"),
                 condition=Q(municipality__isnull=False),
                 name="organisation_unique_name_per_municipality",
                 violation_error_message=_("The municipality has an organisation of this name already."),
                 violation_error_code=NAME_TAKEN,
             ),
             models.UniqueConstraint(
-                fields=["region", "name"],
+                F("region"),
+                Lower("name"),
                 condition=Q(region__isnull=False),
                 name="organisation_unique_name_per_region",
                 violation_error_message=_("The region has a regional employer of this name already."),
@@ -144,8 +149,8 @@ class Organisation(models.Model):
         # region may rename it, and a refusal would tell them another municipality's employer.)
         if not self.name or self.municipality_id is None or self.region_id is not None:
             return
-        regional = Organisation.objects.filter(
-            name=self.name, region__isnull=False, region__municipalities=self.municipality_id
+        regional = Organisation.objects.annotate(lower_name=Lower("name")).filter(
+            lower_name=Lower(Value(self.name)), region__isnull=False, region__municipalities=self.municipality_id
         )
         if regional.exclude(pk=self.pk).exists():
             message = _("A regional employer of the municipality's region has this name already.")

@@ -30,7 +30,7 @@ def test_the_invitation_link_opens_a_page_to_choose_a_password(
     user.set_unusable_password()
     user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        user_send_password_reset(user=user, by=AdministratorFactory(), domain="platsa.example", new=True)
+        user_send_password_reset(user=user, by=AdministratorFactory(), new=True)
     link = _link(mail.outbox[0].body)
     assert link.startswith("/accounts/welcome/")
     response = client.get(link, follow=True)
@@ -52,7 +52,7 @@ def test_a_used_invitation_link_says_so_and_offers_a_reset(client: Client, djang
     user.set_unusable_password()
     user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        user_send_password_reset(user=user, by=AdministratorFactory(), domain="platsa.example", new=True)
+        user_send_password_reset(user=user, by=AdministratorFactory(), new=True)
     link = _link(mail.outbox[0].body)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
@@ -77,5 +77,5 @@ def test_a_reset_link_sent_by_an_administrator_to_an_existing_account_is_a_reset
     django_capture_on_commit_callbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        user_send_password_reset(user=ManagerFactory(), by=AdministratorFactory(), domain="platsa.example")
+        user_send_password_reset(user=ManagerFactory(), by=AdministratorFactory())
     assert _link(mail.outbox[0].body).startswith("/accounts/reset/")

@@ -19,9 +19,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import Role, User
-from demo.catalogue import NEWCOMER_TEAM
+from demo.catalogue import NEWCOMER_TEAM, ORGANISATIONS
 from demo.generation import DEMO_MODELS
-from demo.municipalities import SMALL_MUNICIPALITIES, SMALL_PARTICIPANTS, SmallMunicipality
+from demo.municipalities import BRACKE, RAGUNDA, SMALL_MUNICIPALITIES, SMALL_PARTICIPANTS, SmallMunicipality
 from participants.identity import is_coordination_number, normalize_identity_number
 from participants.models import (
     Interest,
@@ -30,10 +30,19 @@ from participants.models import (
     ParticipantStatus,
     RecordsExtractCheck,
     StatusChange,
+    StudyTime,
     WorkExperience,
 )
-from placements import signing
-from placements.models import HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
+from placements import occupancy, signing
+from placements.models import (
+    HOLDING_STATUSES,
+    FollowUp,
+    LaterOutcome,
+    Placement,
+    PlacementEvent,
+    PlacementQuerySet,
+    PlacementStatus,
+)
 from placements.selectors import supervisor_overview
 from supervisors.models import Supervisor
 from taxonomy.ssyk import SSYK_FILE, parse_ssyk_csv
@@ -43,6 +52,7 @@ pytestmark = pytest.mark.django_db
 
 PARTICIPANTS = 40
 SEED = 7
+REGION_EMPLOYER = next(spec.name for spec in ORGANISATIONS if spec.regional)
 
 
 def seed_demo(*options: str, participants: int = PARTICIPANTS, seed: int = SEED) -> str:
@@ -304,7 +314,8 @@ def test_a_small_municipality_has_its_participants_placed_at_its_own_workplaces_
     assert set(participants.values_list("team__name", flat=True)) == {small.team[0]}
     placements = Placement.objects.filter(municipality__code=small.code)
     own = {spec.name for spec in small.employers.organisations}
-    assert set(placements.values_list("need__workplace__organisation__name", flat=True)) <= own
+    regional = {REGION_EMPLOYER} if small.regional_needs else set()
+    assert set(placements.values_list("need__workplace__organisation__name", flat=True)) <= own | regional
     assert (
         not Placement.objects.exclude(municipality__code=small.code)
         .filter(need__workplace__organisation__name__in=own)
@@ -315,3 +326,89 @@ def test_a_small_municipality_has_its_participants_placed_at_its_own_workplaces_
     assert statuses & {PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY}  # history
     assert statuses & {PlacementStatus.AGREED, PlacementStatus.ACTIVE}  # and placements going on now
     assert placements.count() >= small.participants // 2
+
+
+def _at_regional_needs(code: str) -> PlacementQuerySet:
+    return Placement.objects.filter(municipality__code=code, need__workplace__organisation__region__isnull=False)
+
+
+def test_bracke_has_placements_at_the_regions_needs_published_to_it_across_the_life_cycle(seeded: str) -> None:
+    placements = _at_regional_needs(BRACKE.code).select_related("need", "participant__municipality")
+    assert 2 <= placements.count() <= 4
+    assert {p.status for p in placements} == {PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.ACTIVE}
+    for placement in placements:
+        assert placement.need.published_to.filter(code=BRACKE.code).exists()
+        assert placement.participant.municipality.code == BRACKE.code
+    active = placements.get(status=PlacementStatus.ACTIVE)
+    assert FollowUp.objects.filter(placement=active, done_on__isnull=False).exists()
+
+
+def test_ragunda_gets_no_regional_need_and_none_of_its_participants_is_placed_at_one(seeded: str) -> None:
+    assert not RAGUNDA.regional_needs
+    assert not Need.objects.filter(published_to__code=RAGUNDA.code).exists()
+    regional = Placement.objects.filter(need__workplace__organisation__region__isnull=False)
+    assert regional.exists()
+    assert not regional.filter(municipality__code=RAGUNDA.code).exists()
+
+
+def test_no_regional_need_holds_more_placements_than_its_places_by_the_placement_rules(seeded: str) -> None:
+    placements = Placement.objects.filter(need__workplace__organisation__region__isnull=False).select_related("need")
+    assert placements.filter(municipality__code=BRACKE.code, status__in=HOLDING_STATUSES).exists()
+    for placement in placements.exclude(status__in=[PlacementStatus.CANCELLED]):
+        if placement.status not in HOLDING_STATUSES and placement.planned_end < timezone.localdate():
+            continue  # history: it held a place once, in a period now over
+        taken = occupancy.places_taken(
+            need=placement.need, start=placement.planned_start, end=placement.planned_end, exclude_pk=placement.pk
+        )
+        assert taken < placement.need.places, placement
+
+
+def _large_municipality() -> tuple[list[tuple[object, ...]], ...]:
+    code = settings.PLATSA_MUNICIPALITY_CODE
+    participants = Participant.objects.filter(municipality__code=code).order_by("identity_number")
+    placements = Placement.objects.filter(municipality__code=code).order_by(
+        "participant__identity_number", "planned_start", "pk"
+    )
+    follow_ups = FollowUp.objects.filter(municipality__code=code).order_by(
+        "placement__participant__identity_number", "placement__planned_start", "due_date"
+    )
+    return (
+        list(participants.values_list("identity_number", "first_name", "status", "coordinator__username")),
+        list(
+            placements.values_list(
+                "participant__identity_number",
+                "need__title",
+                "need__workplace__name",
+                "supervisor__last_name",
+                "status",
+                "planned_start",
+                "planned_end",
+                "actual_end",
+                "outcome",
+            )
+        ),
+        list(follow_ups.values_list("placement__participant__identity_number", "due_date", "done_on", "concern")),
+        list(
+            StudyTime.objects.filter(municipality__code=code).values_list("participant__identity_number", "starts_at")
+        ),
+    )
+
+
+def test_the_large_municipality_is_the_same_as_without_the_small_ones_placements_at_the_regions_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from demo import generation
+    from demo.region import RegionalEmployers
+
+    with monkeypatch.context() as patched:
+        patched.setattr(generation, "regional_employers_plan", lambda **_kwargs: RegionalEmployers())
+        seed_demo()
+        assert not Placement.objects.filter(
+            municipality__code=BRACKE.code, need__workplace__organisation__region__isnull=False
+        ).exists()
+        without = _large_municipality()
+    seed_demo("--reset")
+    assert Placement.objects.filter(
+        municipality__code=BRACKE.code, need__workplace__organisation__region__isnull=False
+    ).exists()
+    assert _large_municipality() == without

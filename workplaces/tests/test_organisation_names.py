@@ -4,10 +4,14 @@ field's, and a name of another municipality's is never an error (nor told)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -137,3 +141,84 @@ def test_the_admin_says_it_next_to_the_name(region: Region, a: Municipality) -> 
     assert regional.errors == {"name": [TAKEN_IN_REGION]}
     local = form_class(data={**data, "municipality": str(a.pk)})
     assert local.errors == {"name": [TAKEN_BY_REGIONAL]}
+
+
+# --- whatever the case (workplaces 0009) ---------------------------------------------------------------
+
+
+def test_a_name_differing_only_in_case_is_refused_in_one_municipality_and_free_in_another(
+    client: Client, a: Municipality, b: Municipality
+) -> None:
+    OrganisationFactory(name="Region Jämtland Vård", municipality=a)
+    client.force_login(_coordinator(a))
+    response = _post(client, "region jämtland vård")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"name": [TAKEN_HERE]}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.create(name="REGION Jämtland vård", kind="company", municipality=a)
+    client.force_login(_coordinator(b))
+    assert _post(client, "region jämtland vård").status_code == 302
+
+
+def test_a_regional_name_differing_only_in_case_is_refused_in_the_region(region: Region) -> None:
+    RegionalOrganisationFactory(name="Region Jämtland Härjedalen", region=region)
+    with pytest.raises(ValidationError) as refused:
+        Organisation(name="region jämtland härjedalen", kind="public_body", region=region).full_clean()
+    assert refused.value.message_dict == {"name": [TAKEN_IN_REGION]}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.create(name="region jämtland härjedalen", kind="public_body", region=region)
+
+
+def test_a_local_name_differing_only_in_case_from_a_regional_employers_is_refused_next_to_the_name(
+    client: Client, region: Region, a: Municipality
+) -> None:
+    RegionalOrganisationFactory(name="Region Jämtland Härjedalen", region=region)
+    client.force_login(_coordinator(a))
+    response = _post(client, "region jämtland härjedalen")
+    assert response.context["form"].errors == {"name": [TAKEN_BY_REGIONAL]}
+    assert not Organisation.objects.filter(municipality=a).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's lower() folds ASCII letters only")
+def test_on_postgresql_swedish_capitals_are_folded_too(a: Municipality) -> None:
+    """(On SQLite "ÖSTERSUNDS" and "östersunds" stay two names: its lower() leaves Å, Ä and Ö as they are.)"""
+    OrganisationFactory(name="Östersunds Åkeri", municipality=a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.create(name="ÖSTERSUNDS ÅKERI", kind="company", municipality=a)
+
+
+def _migrated_to(targets: list[tuple[str, str]]) -> Any:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+BEFORE = ("workplaces", "0008_organisation_names_per_municipality_and_region")
+AFTER = ("workplaces", "0009_organisation_names_unique_whatever_the_case")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_stops_with_a_message_naming_names_that_differ_only_in_case() -> None:
+    old = _migrated_to([BEFORE])
+    try:
+        municipality = Municipality.objects.create(name="Kommunen", code="2380")
+        region = Region.objects.create(name="Regionen", code="regionen")
+        organisations = old.get_model("workplaces", "Organisation")
+        kept = organisations.objects.create(name="Gällö Trä AB", kind="company", municipality_id=municipality.pk)
+        clash = organisations.objects.create(name="gällö trä ab", kind="company", municipality_id=municipality.pk)
+        organisations.objects.create(name="Regionen", kind="public_body", region_id=region.pk)
+        organisations.objects.create(name="REGIONEN", kind="public_body", region_id=region.pk)
+        with pytest.raises(RuntimeError) as stopped:
+            _migrated_to([AFTER])
+        message = str(stopped.value)
+        assert f"'Gällö Trä AB' (id {kept.pk}), 'gällö trä ab' (id {clash.pk})" in message
+        assert "'Regionen'" in message and "'REGIONEN'" in message and "Nothing was changed" in message
+        # Renamed, it migrates; and the database then holds the name whatever the case.
+        organisations.objects.filter(pk=clash.pk).update(name="Gällö Trä, verkstaden")
+        organisations.objects.filter(name="REGIONEN").delete()
+        _migrated_to([AFTER])
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Organisation.objects.create(name="gällö trä, VERKSTADEN", kind="company", municipality=municipality)
+    finally:
+        call_command("migrate", verbosity=0)
