@@ -136,8 +136,10 @@ def _case_file_scope(user: AnyUser, *, participant_lookup: str, supervised: Call
 
 
 def _unexpired_grants(user: AnyUser) -> models.QuerySet[BreakGlassGrant]:
-    """The user's break-glass grants that have not expired by now."""
-    return BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
+    """The user's break-glass grants that have not expired by now, of the user's municipality (a
+    grant's own key, its case file's): a row keyed elsewhere opens nothing. The rules that use them
+    hold the case file to the municipality too."""
+    return BreakGlassGrant.objects.filter(municipality_scope(user), user=user.pk, expires_at__gt=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -284,11 +286,18 @@ def municipality_scope(user: AnyUser, *, lookup: str = "municipality_id") -> Q:
     return Q(**{lookup: municipality_id}) if municipality_id else NOTHING
 
 
-def account_scope(user: AnyUser, *, lookup: str = "") -> Q:
-    """The accounts an administrator works on (rows of `User`, or rows that name one through the
-    foreign key `lookup`: role requests, API tokens): their own municipality's; a superuser's all.
-    What the admin lists, what its forms offer and what the account services accept."""
-    return municipality_scope(user, lookup=f"{lookup}__municipality_id" if lookup else "municipality_id")
+def account_scope(user: AnyUser) -> Q:
+    """The accounts (rows of `User`) an administrator works on: their own municipality's; a
+    superuser's all. What the admin lists, what its forms offer and what the account services accept."""
+    return municipality_scope(user)
+
+
+def account_record_scope(user: AnyUser) -> Q:
+    """The rows an administrator's work on accounts leaves, by their own key (`municipality`): role
+    requests and API tokens (their team's or user's municipality) and the administration log
+    (`admin_audit_scope`). Their own municipality's; a superuser's all, also the installation's
+    (no municipality)."""
+    return municipality_scope(user)
 
 
 def login_lockout_scope(user: AnyUser) -> Q:
@@ -305,26 +314,17 @@ def login_lockout_scope(user: AnyUser) -> Q:
 
 def access_log_scope(user: AnyUser) -> Q:
     """The access-log entries the user reads (the monthly review, the admin's list and its export):
-    those about their municipality's case files, and those of its users; a superuser's all. An
-    entry keeps its participant as a plain id (it outlives an erased record), so the case file is
-    found by id."""
-    if _is_superuser(user):
-        return EVERYTHING
-    municipality_id = _municipality_of(user)
-    if not municipality_id:
-        return NOTHING
-    Participant = apps.get_model("participants", "Participant")
-    case_files = Participant.objects.filter(municipality_id=municipality_id).values("pk")
-    return Q(participant_id__in=case_files) | Q(user__municipality_id=municipality_id)
+    those about their municipality's case files, by the entry's own key (the case file's, whoever
+    read it: AccessLogEntry.municipality), so also after the case file is erased; a superuser's all;
+    a user of no municipality none."""
+    return municipality_scope(user)
 
 
 def admin_audit_scope(user: AnyUser) -> Q:
-    """The administration log's entries the user reads: those made by, or about, an account of
-    their municipality (`account_scope`); a superuser's all."""
-    if _is_superuser(user):
-        return EVERYTHING
-    accounts = User.objects.filter(account_scope(user)).values("pk")
-    return Q(user_id__in=accounts) | Q(target_user_id__in=accounts)
+    """The administration log's entries the user reads: their municipality's administration (acts on
+    its accounts, or by them on accounts of no municipality: AdminAuditEntry.municipality), as it was
+    when the act was logged; a superuser's all."""
+    return account_record_scope(user)
 
 
 def reporting_municipalities(user: AnyUser) -> Q:

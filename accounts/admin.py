@@ -36,7 +36,14 @@ from django.utils.translation import gettext_lazy as _
 from sms.phone_numbers import phone_normalise
 
 from . import services
-from .access import access_log_scope, account_scope, admin_audit_scope, login_lockout_scope, municipality_scope
+from .access import (
+    access_log_scope,
+    account_record_scope,
+    account_scope,
+    admin_audit_scope,
+    login_lockout_scope,
+    municipality_scope,
+)
 from .models import (
     ROLES_NEEDING_APPROVAL,
     ROLES_ONLY_A_SUPERUSER_GIVES,
@@ -359,7 +366,7 @@ class RoleGrantAdmin(BoundedSearchAdmin):
     actions = ["approve", "refuse"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RoleGrant]:
-        return super().get_queryset(request).filter(account_scope(_admin_user(request), lookup="user"))
+        return super().get_queryset(request).filter(account_record_scope(_admin_user(request)))
 
     def get_form(
         self, request: HttpRequest, obj: RoleGrant | None = None, change: bool = False, **kwargs: Any
@@ -457,7 +464,7 @@ class ApiTokenAdmin(BoundedSearchAdmin):
     actions = ["revoke"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
-        return super().get_queryset(request).filter(account_scope(_admin_user(request), lookup="user"))
+        return super().get_queryset(request).filter(account_record_scope(_admin_user(request)))
 
     def get_form(
         self, request: HttpRequest, obj: ApiToken | None = None, change: bool = False, **kwargs: Any

@@ -8,7 +8,12 @@ from .models import AdminAction, AdminAuditEntry, User
 
 
 def log_admin_action(*, by: User, action: AdminAction, target: User | None = None, detail: str = "") -> AdminAuditEntry:
+    """The one place entries are written. The entry is the administration's of the account acted on,
+    or if that has no municipality (a supervisor's, a superuser's) of the account that acted; neither:
+    the installation's (AdminAuditEntry.municipality)."""
+    municipality_id = (target.municipality_id if target is not None else None) or by.municipality_id
     return AdminAuditEntry.objects.create(
+        municipality_id=municipality_id,
         user=by,
         username=by.get_username(),
         action=action,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .municipal_settings import FollowUpPoint, follow_up_schedule_parse, site_url_check
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
@@ -314,11 +317,32 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(f"{self.APPEND_ONLY} is append-only")
 
 
+def _tenant_key(*, help_text: StrOrPromise, null: bool) -> models.ForeignKey[Municipality | None, Municipality | None]:
+    """The municipality key of an accounts row that belongs to one (README, "Municipalities"): set by
+    the one function that writes the row, never in a form, and never deleted from under it."""
+    return models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=null,
+        blank=null,
+        editable=False,
+        db_index=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=help_text,
+    )
+
+
 class AccessLogEntry(AppendOnlyModel):
     """One access to a participant's personal data: who, when, whose record, what, which fields, why.
 
     The participant is kept as a plain id, not a foreign key, so the log outlives an erased record
-    and a lower app need not know the participant model."""
+    and a lower app need not know the participant model.
+
+    `municipality` is the case file's, taken from it as the entry is written (`access_log._write`,
+    the one place entries are written), whoever read it: a supervisor or a link holder, who belong
+    to no municipality, too. Never null: every entry is about a case file. It stays when the case
+    file is erased, so the entry stays in its municipality's log (`access.access_log_scope`)."""
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No database constraint: the log keeps a user's entries (and name) after the account is deleted.
@@ -333,6 +357,7 @@ class AccessLogEntry(AppendOnlyModel):
     )
     username = models.CharField(_("user name"), max_length=150)
     participant_id = models.BigIntegerField(_("participant"), db_index=True)
+    municipality = _tenant_key(help_text=_("The municipality of the case file."), null=False)
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
     fields = models.JSONField(_("fields changed"), default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -353,12 +378,17 @@ class AccessLogEntry(AppendOnlyModel):
 
 class BreakGlassGrant(models.Model):
     """A coordinator's stated-reason access to one participant outside their team, for a few hours.
-    Logged in the access log and flagged for the log review."""
+    Logged in the access log and flagged for the log review.
+
+    `municipality` is the case file's (never null), set by `services.break_glass_open`, which grants
+    only within the coordinator's municipality; a grant counts only within its own
+    (`access.participant_reach`)."""
 
     HOURS = 4
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="break_glass_grants", verbose_name=_("user"))
     participant_id = models.BigIntegerField(_("participant"))
+    municipality = _tenant_key(help_text=_("The municipality of the case file."), null=False)
     reason = models.CharField(_("reason"), max_length=300)
     granted_at = models.DateTimeField(_("granted"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
@@ -428,7 +458,12 @@ class AdminAuditEntry(AppendOnlyModel):
     """One administrative act on an account: who, when, on whose account, what. Append-only.
 
     Nothing personal beyond the account names: the detail holds a role, a team or a token's prefix,
-    never an e-mail address, a password or a key."""
+    never an e-mail address, a password or a key.
+
+    `municipality` is that of the account acted on, or if it has none (a supervisor's, a superuser's)
+    that of the account that acted, as they were when the entry was written (`admin_audit.log_admin_action`,
+    the one place entries are written). Null: the installation's, an act of and on accounts of no
+    municipality (a superuser's), which only superusers read (`access.admin_audit_scope`)."""
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -445,6 +480,9 @@ class AdminAuditEntry(AppendOnlyModel):
     target_user_id = models.BigIntegerField(_("account"), null=True, blank=True, db_index=True)
     target_username = models.CharField(_("account (user name)"), max_length=150, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
+    municipality = _tenant_key(
+        help_text=_("Whose administration it is: the account's municipality, or the acting account's."), null=True
+    )
 
     APPEND_ONLY = "the audit log"
 
@@ -462,7 +500,12 @@ class AdminAuditEntry(AppendOnlyModel):
 class RoleGrant(models.Model):
     """A request to give a user a role that needs a second administrator (ROLES_NEEDING_APPROVAL),
     with the team for a coordinator. Another administrator, never the requester or the grantee,
-    approves or refuses it (accounts.services.role_grant_*)."""
+    approves or refuses it (accounts.services.role_grant_*).
+
+    `municipality` is the team's for a coordinator, otherwise the user's, set by
+    `services.role_grant_request` (an administrator asks only for their own municipality's accounts).
+    Null only where neither has one: a superuser's request for an account of no municipality (a
+    supervisor's), which only superusers see (`access.account_record_scope`)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
@@ -488,6 +531,7 @@ class RoleGrant(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    municipality = _tenant_key(help_text=_("The municipality of the team, or of the user."), null=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -510,7 +554,11 @@ class RoleGrant(models.Model):
 
 class ApiToken(models.Model):
     """An API key of an integration user (accounts.tokens). Only a SHA-256 of the key is stored; the
-    key itself is shown once, when it is created."""
+    key itself is shown once, when it is created.
+
+    `municipality` is its user's when it was issued (`services.api_token_create`). Null only for an
+    integration user of no municipality, which only a superuser issues and sees
+    (`access.account_record_scope`)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
     name = models.CharField(_("what it is for"), max_length=100)
@@ -523,6 +571,7 @@ class ApiToken(models.Model):
     issued_by_superuser = models.BooleanField(_("issued by a superuser"), default=False, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    municipality = _tenant_key(help_text=_("The municipality of the integration user."), null=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

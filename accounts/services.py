@@ -72,13 +72,15 @@ def break_glass_open(*, user: User, participant_id: int, reason: str) -> BreakGl
     if not user.has_role(Role.COORDINATOR):
         raise ValidationError(_("Only coordinators can open a case file outside their team."))
     participants = apps.get_model("participants", "Participant").objects  # a lower app: no import
-    if not participants.filter(identity_lookup_scope(user), pk=participant_id).exists():
+    case_file = participants.filter(identity_lookup_scope(user), pk=participant_id).values("municipality_id").first()
+    if case_file is None:
         raise ValidationError(_("A case file of another municipality cannot be opened, not even with a reason."))
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": _("State the reason (at least ten characters).")})
     grant = BreakGlassGrant.objects.create(
         user=user,
         participant_id=participant_id,
+        municipality_id=case_file["municipality_id"],
         reason=reason.strip()[:300],
         expires_at=timezone.now() + dt.timedelta(hours=BreakGlassGrant.HOURS),
     )
@@ -202,7 +204,11 @@ def role_grant_check(*, user: User, role: str, team: Team | None, by: User) -> N
 def role_grant_request(*, user: User, role: str, team: Team | None, reason: str, by: User) -> RoleGrant:
     """Ask for a role that needs approval; nothing changes until another administrator approves."""
     role_grant_check(user=user, role=role, team=team, by=by)
-    grant = RoleGrant(user=user, role=role, team=team, reason=reason.strip(), requested_by=by)
+    # The team's municipality for a coordinator (the user's once approved), otherwise the user's.
+    municipality_id = team.municipality_id if team is not None else user.municipality_id
+    grant = RoleGrant(
+        user=user, role=role, team=team, reason=reason.strip(), requested_by=by, municipality_id=municipality_id
+    )
     grant.full_clean()
     grant.save()
     log_admin_action(by=by, action=AdminAction.ROLE_REQUESTED, target=user, detail=_grant_detail(role, team))
@@ -292,6 +298,7 @@ def api_token_create(*, user: User, name: str, by: User) -> tuple[ApiToken, str]
         key_hash=key_hash(key),
         created_by=by,
         issued_by_superuser=by.is_superuser,
+        municipality_id=user.municipality_id,
     )
     token.full_clean()
     token.save()

@@ -259,6 +259,7 @@ NOT_SHOWN: dict[type[models.Model], dict[str, str]] = {
     StudyTime: {"id": _INTERNAL_KEY, "municipality": _THE_MUNICIPALITY, "participant": _THE_PERSON},
     AccessLogEntry: {
         "id": _INTERNAL_KEY,
+        "municipality": _THE_MUNICIPALITY,
         "participant_id": _THE_PERSON,
         "user": "shown by username, which the entry keeps even when the account is gone",
     },

@@ -305,14 +305,16 @@ def participant_erase_on_request(
     if not reason.strip():
         raise ValidationError({"reason": _("State the reason.")}, code="required")
     pk = locked.pk
+    record = ErasureRecord(participant_id=pk, method=method, reason=reason.strip(), by=by)
+    # Logged while the case file is still there, in the same transaction: the entry takes its
+    # municipality from it (AccessLogEntry.municipality), and so stays in that municipality's log.
+    log_access(user=by, participant_ids=[pk], action=AccessAction.ERASE, reason=f"{method} {record.reference}")
     if method == ErasureMethod.ERASE:
-        counts = case_files_erase(participant_ids=[pk])
+        record.counts = case_files_erase(participant_ids=[pk])
     else:
-        counts = case_files_pseudonymise(participant_ids=[pk], now=timezone.now())
-    record = ErasureRecord(participant_id=pk, method=method, reason=reason.strip(), by=by, counts=counts)
+        record.counts = case_files_pseudonymise(participant_ids=[pk], now=timezone.now())
     record.full_clean()
     record.save()
-    log_access(user=by, participant_ids=[pk], action=AccessAction.ERASE, reason=f"{method} {record.reference}")
     logger.info("erasure on request %s %s", record.reference, method)
     transaction.on_commit(forget_features)
     return record

@@ -32,7 +32,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import AccessAction, BreakGlassGrant, Role, RoleGrant, User
+from accounts.access_log import log_access, log_access_by_link
+from accounts.models import AccessAction, AccessLogEntry, BreakGlassGrant, Role, RoleGrant, User
 from accounts.services import api_token_create, role_grant_approve, role_grant_request
 from accounts.tests.factories import (
     AccessLogEntryFactory,
@@ -41,17 +42,20 @@ from accounts.tests.factories import (
     BreakGlassGrantFactory,
     MunicipalityFactory,
     RoleGrantFactory,
+    SupervisorUserFactory,
     UserFactory,
     api_key_for,
 )
 from participants.identity import format_identity_number, mask_identity_number
 from participants.lookup_views import break_glass_ticket
-from participants.models import CaseNote, Participant, Task
+from participants.models import CaseNote, Participant, ParticipantStatus, Task
 from participants.tests.factories import ParticipantFactory
 from placements.models import PlacementStatus
 from placements.selectors import COORDINATOR_PANELS, SUPERVISOR_PANELS
 from placements.tasks import queue_participant_reminders, queue_supervisor_reminders, send_follow_up_reminders
 from placements.tests.factories import PlacementFactory
+from privacy.models import ErasureMethod
+from privacy.services import participant_erase_on_request
 from sms.backends import locmem
 from supervisors.models import Enrolment, Supervisor, TrainingSession
 from tests.test_url_matrix import ACTORS, MATRIX, PUBLIC, World, _client, _pages, answer_ok
@@ -293,6 +297,32 @@ def test_the_access_log_export_of_b_holds_none_of_as_entries(pair: Pair) -> None
     text = _body(response).decode("utf-8-sig")
     assert pair.b.users["C"].username in text
     assert pair.a.users["C"].username not in text
+
+
+def test_an_erased_case_files_entries_stay_in_its_municipalitys_access_log_only() -> None:
+    """Entries by a supervisor and a follow-up link's holder (no municipality of their own) about A's
+    case file, which is then erased on request: A's administrator still lists and exports them (the
+    entry's own key, AccessLogEntry.municipality), B's does not. Found through the case file, they
+    fell out of every administrator's view with it."""
+    a, b = MunicipalityFactory(code="2380"), MunicipalityFactory(code="0180")
+    person = ParticipantFactory(team__municipality=a, status=ParticipantStatus.EXITED)
+    supervisor = SupervisorUserFactory(municipality=None, username="handledare-zlatanova")
+    log_access(user=supervisor, participant_ids=[person.pk], action=AccessAction.VIEW)
+    log_access_by_link(holder="follow-up-link:supervisor-77", participant_ids=[person.pk], action=AccessAction.VIEW)
+    a_administrator = AdministratorFactory(municipality=a)
+    participant_erase_on_request(participant=person, method=ErasureMethod.ERASE, reason="Begäran", by=a_administrator)
+    assert not Participant.objects.filter(pk=person.pk).exists()
+    entries = list(AccessLogEntry.objects.filter(participant_id=person.pk))
+    assert {entry.municipality_id for entry in entries} == {a.pk}
+    assert len(entries) == 3  # the supervisor's, the link's and the erasure's
+
+    url = reverse("admin:accounts_accesslogentry_changelist")
+    export = {"action": "export_csv", "_selected_action": [entry.pk for entry in entries]}
+    for administrator, sees in ((a_administrator, True), (AdministratorFactory(municipality=b), False)):
+        listed = _client(administrator).get(url).content.decode()
+        exported = _body(_client(administrator).post(url, export)).decode("utf-8-sig")
+        for name in ("handledare-zlatanova", "follow-up-link:supervisor-77"):
+            assert (name in listed, name in exported) == (sees, sees), (administrator.municipality, name)
 
 
 def test_the_quarterly_report_files_of_a_are_404_to_b(pair: Pair) -> None:

@@ -114,13 +114,27 @@ class RegionalManagerFactory(UserFactory):
     role = _role(Role.REGIONAL_MANAGER)
 
 
+def _case_file_municipality(row: object) -> Municipality:
+    """The municipality of the row's case file (`participant_id`), as the services key it; a made-up
+    record number (many tests use one): the user's, or the shared default."""
+    from participants.models import Participant  # a higher app, for the tests only
+
+    case_file = Participant.objects.filter(pk=getattr(row, "participant_id", None)).select_related("municipality")
+    found = case_file.first()
+    if found is not None:
+        return found.municipality
+    user = getattr(row, "user", None)
+    return user.municipality if user is not None and user.municipality else MunicipalityFactory()
+
+
 class AccessLogEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AccessLogEntry
 
     user = factory.SubFactory(CoordinatorFactory)
-    username = factory.LazyAttribute(lambda o: o.user.username)
+    username = factory.LazyAttribute(lambda o: o.user.username if o.user else "follow-up-link:supervisor-1")
     participant_id = factory.Sequence(lambda n: n + 1)
+    municipality = factory.LazyAttribute(_case_file_municipality)
     action = AccessAction.VIEW
 
 
@@ -130,6 +144,7 @@ class BreakGlassGrantFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(CoordinatorFactory)
     participant_id = factory.Sequence(lambda n: n + 1)
+    municipality = factory.LazyAttribute(_case_file_municipality)
     reason = "Deltagaren har flyttat till teamets område"
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=4))
 
@@ -162,6 +177,7 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         model = ApiToken
 
     user = factory.SubFactory(IntegrationUserFactory)
+    municipality = factory.LazyAttribute(lambda o: o.user.municipality)
     name = "Integration"
     key_hash = factory.LazyFunction(lambda: key_hash(new_key()))
     prefix = factory.LazyAttribute(lambda o: o.key_hash[:8])
@@ -188,6 +204,7 @@ class RoleGrantFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     reason = "Nyanställd koordinator"
     requested_by = factory.SubFactory(AdministratorFactory)
+    municipality = factory.LazyAttribute(lambda o: o.team.municipality if o.team else o.user.municipality)
 
 
 class AdminAuditEntryFactory(factory.django.DjangoModelFactory):
@@ -197,3 +214,8 @@ class AdminAuditEntryFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(AdministratorFactory)
     username = factory.LazyAttribute(lambda o: o.user.username)
     action = AdminAction.USER_ADDED
+    target_user_id = None
+    # As accounts.admin_audit keys it: the account acted on's municipality, else the acting one's.
+    municipality = factory.LazyAttribute(
+        lambda o: getattr(User.objects.filter(pk=o.target_user_id).first(), "municipality", None) or o.user.municipality
+    )

@@ -276,13 +276,17 @@ def test_the_access_log_an_administrator_reads_is_their_municipalitys() -> None:
     ours, theirs = ParticipantFactory(), ParticipantFactory(team=TeamFactory(municipality=_elsewhere()))
     administrator = AdministratorFactory()
     by_link = AccessLogEntryFactory(user=None, username="follow-up-link:supervisor-1", participant_id=ours.pk)
-    by_ours = AccessLogEntryFactory(user=CoordinatorFactory(), participant_id=theirs.pk)  # refused, but logged
+    # An entry is its case file's municipality's (AccessLogEntry.municipality), whoever read it: one
+    # of ours about their case file (refused, but logged) is in their log, not ours.
+    by_ours = AccessLogEntryFactory(user=CoordinatorFactory(), participant_id=theirs.pk)
     about_theirs = AccessLogEntryFactory(user=CoordinatorFactory(team=theirs.team), participant_id=theirs.pk)
+    about_ours = AccessLogEntryFactory(user=CoordinatorFactory(team=theirs.team), participant_id=ours.pk)
     seen = set(AccessLogEntry.objects.filter(access_log_scope(administrator)).values_list("pk", flat=True))
-    assert seen == {by_link.pk, by_ours.pk}
-    assert about_theirs.pk not in seen
+    assert seen == {by_link.pk, about_ours.pk}
+    their_administrator = AdministratorFactory(municipality=theirs.municipality)
+    assert set(AccessLogEntry.objects.filter(access_log_scope(their_administrator))) == {by_ours, about_theirs}
     superuser = UserFactory(is_superuser=True, municipality=None)
-    assert AccessLogEntry.objects.filter(access_log_scope(superuser)).count() == 3
+    assert AccessLogEntry.objects.filter(access_log_scope(superuser)).count() == 4
     assert not AccessLogEntry.objects.filter(access_log_scope(UserFactory(municipality=None))).exists()
 
 

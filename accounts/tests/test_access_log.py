@@ -78,7 +78,7 @@ def test_an_edit_logs_the_fields_changed(client: Client, coordinator) -> None:
 def test_entries_cannot_be_changed_or_deleted(coordinator) -> None:
     from accounts.access_log import log_access
 
-    log_access(user=coordinator, participant_ids=[1], action=AccessAction.VIEW)
+    log_access(user=coordinator, participant_ids=[ParticipantFactory().pk], action=AccessAction.VIEW)
     entry = AccessLogEntry.objects.get()
     entry.reason = "changed"
     with pytest.raises(PermissionError):
@@ -96,7 +96,7 @@ def test_on_postgresql_the_database_itself_refuses_changes(coordinator) -> None:
         pytest.skip("the trigger exists on PostgreSQL")
     from accounts.access_log import log_access
 
-    log_access(user=coordinator, participant_ids=[1], action=AccessAction.VIEW)
+    log_access(user=coordinator, participant_ids=[ParticipantFactory().pk], action=AccessAction.VIEW)
     table = AccessLogEntry._meta.db_table
     for sql in (f"UPDATE {table} SET reason = 'x'", f"DELETE FROM {table}"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
