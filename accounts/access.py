@@ -83,6 +83,8 @@ ADMINISTRATOR_PERMISSIONS = (
     ),
     # Synonyms of occupations: nothing points at one, so an administrator may delete it too.
     *(f"taxonomy.{action}_occupationsynonym" for action in ("add", "change", "delete", "view")),
+    # Their municipality's own weights (placements.admin): added once, then changed.
+    "placements.add_matchingweights",
     "placements.change_matchingweights",
     "placements.view_matchingweights",
     "supervisors.add_trainingcourse",
