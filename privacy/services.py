@@ -309,7 +309,14 @@ def participant_erase_on_request(
         counts = case_files_erase(participant_ids=[pk])
     else:
         counts = case_files_pseudonymise(participant_ids=[pk], now=timezone.now())
-    record = ErasureRecord(participant_id=pk, method=method, reason=reason.strip(), by=by, counts=counts)
+    record = ErasureRecord(
+        participant_id=pk,
+        municipality_id=locked.municipality_id,  # the case file's, read before it was erased
+        method=method,
+        reason=reason.strip(),
+        by=by,
+        counts=counts,
+    )
     record.full_clean()
     record.save()
     log_access(user=by, participant_ids=[pk], action=AccessAction.ERASE, reason=f"{method} {record.reference}")
