@@ -87,6 +87,7 @@ def quarterly_report_queue(*, year: int, quarter: int, by: User | None, owner: O
         task_name="reporting.tasks.generate_quarterly_report",
         args=[report.year, report.quarter, report.pk],
         key=f"quarterly-report:{report.pk}",
+        municipality_id=report.municipality_id,  # None for a region's report
     )
     return report
 
