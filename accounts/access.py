@@ -37,7 +37,7 @@ app registry, so this module imports no higher app.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -83,6 +83,8 @@ ADMINISTRATOR_PERMISSIONS = (
     ),
     # Synonyms of occupations: nothing points at one, so an administrator may delete it too.
     *(f"taxonomy.{action}_occupationsynonym" for action in ("add", "change", "delete", "view")),
+    # Their municipality's own weights (placements.admin): added once, then changed.
+    "placements.add_matchingweights",
     "placements.change_matchingweights",
     "placements.view_matchingweights",
     "supervisors.add_trainingcourse",
@@ -428,13 +430,21 @@ def register_scope_repeats(user: AnyUser) -> bool:
     return not _is_superuser(user) and Role.SUPERVISOR in _roles(user)
 
 
+def employers_of(municipality_ids: Iterable[int], *, prefix: str = "") -> Q:
+    """The organisations in the registers of these municipalities: each one's own (local), and the
+    regional employers of its region. A regional employer is shown whole to every municipality of its
+    region, whichever of its needs are published to which: name, workplaces and contacts are no one's
+    personal data, and a coordinator finds the employer before the need (which `need_scope` alone
+    decides). For one municipality, what its staff's register holds (the scopes below); for several,
+    whose suppliers' contracts a report of them lists (a region's: reporting.services.suppliers)."""
+    ids = list(municipality_ids)
+    regions = Municipality.objects.filter(pk__in=ids, region__isnull=False).values("region_id")
+    return Q(**{f"{prefix}municipality_id__in": ids}) | Q(**{f"{prefix}region_id__in": regions})
+
+
 def _employers_of(municipality_id: int, *, prefix: str = "") -> Q:
-    """The organisations in a municipality's register: its own (local), and the regional employers of
-    its region. A regional employer is shown whole to every municipality of its region, whichever of
-    its needs are published to which: name, workplaces and contacts are no one's personal data, and a
-    coordinator finds the employer before the need (which `need_scope` alone decides)."""
-    region = Municipality.objects.filter(pk=municipality_id, region__isnull=False).values("region_id")
-    return Q(**{f"{prefix}municipality_id": municipality_id}) | Q(**{f"{prefix}region_id__in": region})
+    """The organisations in one municipality's register (`employers_of`)."""
+    return employers_of([municipality_id], prefix=prefix)
 
 
 def workplace_scope(user: AnyUser) -> Q:

@@ -23,14 +23,17 @@ BROKER_DOWN = (BrokerError, OSError)
 RELAY_GRACE = dt.timedelta(seconds=30)
 
 
-def outbox_enqueue(*, task_name: str, args: list[Any], key: str) -> OutboxMessage:
-    """Queue `task_name(*args)` once per `key`, as part of the current transaction.
+def outbox_enqueue(*, task_name: str, args: list[Any], key: str, municipality_id: int | None) -> OutboxMessage:
+    """Queue `task_name(*args)` once per `key`, as part of the current transaction. `municipality_id`:
+    the municipality whose rows the work is about (the row's own key), None for installation-level work.
 
     The row commits with the change that needs the work; after the commit it is published. If the
     broker is down the row stays pending and `outbox_relay` sends it when the broker is back.
     Tasks must be idempotent: a message may be published more than once.
     """
-    message, _created = OutboxMessage.objects.get_or_create(key=key, defaults={"task_name": task_name, "args": args})
+    message, _created = OutboxMessage.objects.get_or_create(
+        key=key, defaults={"task_name": task_name, "args": args, "municipality_id": municipality_id}
+    )
     if message.sent_at is None:
         transaction.on_commit(lambda: _publish(message.pk))
     return message

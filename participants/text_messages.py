@@ -117,7 +117,9 @@ def text_message_queue(
             },
         )
         if created:
-            outbox_enqueue(task_name=task_name, args=[message.pk], key=f"sms:{message.pk}")
+            outbox_enqueue(
+                task_name=task_name, args=[message.pk], key=f"sms:{message.pk}", municipality_id=message.municipality_id
+            )
     return message
 
 

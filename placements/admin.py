@@ -117,8 +117,32 @@ class AgreementTermsAdmin(admin.ModelAdmin):
 
 @admin.register(MatchingWeights)
 class MatchingWeightsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "updated_at"]
+    """Administrators change their own municipality's weights (`municipality_scope`): they list and
+    open only its row, and the row they add is its (one each; until then it ranks with the defaults).
+    A superuser sees every municipality's and chooses whose a new row is."""
 
-    def has_add_permission(self, request):
-        # One row only: the weights in force.
-        return not MatchingWeights.objects.exists()
+    list_display = ["__str__", "municipality", "updated_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MatchingWeights]:
+        return super().get_queryset(request).filter(municipality_scope(request.user)).select_related("municipality")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("municipality", *MatchingWeights.CRITERIA) if request.user.is_superuser else MatchingWeights.CRITERIA
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("municipality",) if obj is not None and request.user.is_superuser else ()  # whose a row is stays
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        if not super().has_add_permission(request):
+            return False
+        by = cast(User, request.user)  # the admin requires a staff login
+        if by.is_superuser:
+            return True  # the form refuses a second row of a municipality
+        # One row each: an administrator without a municipality has none to add, one with a row changes it.
+        return bool(by.municipality_id) and not MatchingWeights.objects.filter(municipality=by.municipality_id).exists()
+
+    def save_model(self, request: HttpRequest, obj: MatchingWeights, form: ModelForm, change: bool) -> None:
+        by = cast(User, request.user)  # the admin requires a staff login
+        if not change and not by.is_superuser and by.municipality_id is not None:  # without one they add none
+            obj.municipality_id = by.municipality_id
+        super().save_model(request, obj, form, change)

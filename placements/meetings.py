@@ -77,6 +77,7 @@ def _send_invitation(meeting: Meeting, *, dropped: Iterable[str] = ()) -> None:
         task_name=INVITATION_TASK,
         args=[meeting.pk, meeting.sequence, sorted(dropped)],
         key=f"meeting-invitation:{meeting.pk}:{meeting.sequence}",
+        municipality_id=meeting.municipality_id,
     )
 
 

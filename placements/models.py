@@ -444,9 +444,13 @@ class FollowUp(TenantKeyed):
 
 
 class MatchingWeights(models.Model):
-    """How much each soft criterion of matching counts. One row; an administrator changes it in the
-    admin, without a deploy. Every criterion's term lies in [0, 1] (history in [-1, 1]), so a
-    weight is the most that criterion can add to a candidate's score.
+    """How much each soft criterion of matching counts: a municipality's own setting, at most one row
+    each, which its administrator changes in the admin without a deploy. A municipality without a row
+    ranks with the defaults, the field defaults below (`current`). A participant is always scored with
+    their municipality's weights (placements.matching.weights_in_force): the candidates a coordinator
+    ranks are their municipality's, so its weights; a superuser's ranking of several municipalities'
+    participants scores each with their own. Every criterion's term lies in [0, 1] (history in
+    [-1, 1]), so a weight is the most that criterion can add to a candidate's score.
 
     Defaults: occupation experience 4, interest 1, job track 1, Swedish margin 0.5, education
     0.5, distance 1, establishment-programme urgency 1, waiting time 1, earlier placements at the
@@ -463,6 +467,12 @@ class MatchingWeights(models.Model):
     to this; an administrator who changes them changes the balance on purpose.
     """
 
+    municipality = models.OneToOneField(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        related_name="matching_weights",
+        verbose_name=_("municipality"),
+    )
     experience = models.DecimalField(_("occupation experience"), max_digits=4, decimal_places=2, default=Decimal("4"))
     interest = models.DecimalField(_("occupation interest"), max_digits=4, decimal_places=2, default=Decimal("1"))
     job_track = models.DecimalField(_("job track"), max_digits=4, decimal_places=2, default=Decimal("1"))
@@ -521,9 +531,10 @@ class MatchingWeights(models.Model):
         return str(self._meta.verbose_name)
 
     @classmethod
-    def current(cls) -> MatchingWeights:
-        """The weights in force (the defaults until an administrator saves others)."""
-        return cls.objects.order_by("pk").first() or cls()
+    def current(cls, municipality: Municipality | int) -> MatchingWeights:
+        """The weights in force in `municipality`: its row, or the defaults (unsaved) while it has none."""
+        municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+        return cls.objects.filter(municipality_id=municipality_id).first() or cls(municipality_id=municipality_id)
 
     def as_dict(self) -> dict[str, float]:
         return {name: float(getattr(self, name)) for name in self.CRITERIA}

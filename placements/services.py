@@ -419,6 +419,7 @@ def follow_up_log(
             task_name="placements.tasks.send_concern_alert",
             args=[follow_up.pk],
             key=f"concern-alert:{follow_up.pk}",
+            municipality_id=follow_up.municipality_id,
         )
     return follow_up
 

@@ -76,7 +76,12 @@ def supervisor_sms_enqueue(*, reminder: Reminder) -> None:
     """Queue the reminder's text message, as part of the transaction that created the reminder."""
     Reminder.objects.filter(pk=reminder.pk).update(channel=ReminderChannel.SMS)
     reminder.channel = ReminderChannel.SMS
-    outbox_enqueue(task_name=SEND_TASK, args=[reminder.pk], key=f"supervisor-sms:{reminder.pk}")
+    outbox_enqueue(
+        task_name=SEND_TASK,
+        args=[reminder.pk],
+        key=f"supervisor-sms:{reminder.pk}",
+        municipality_id=reminder.municipality_id,
+    )
 
 
 # --- first day and meetings -------------------------------------------------------------------------

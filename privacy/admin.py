@@ -1,14 +1,16 @@
-"""Administrators edit the retention rules and read the runs and erasure records here; nobody else
-sees them (the admin also requires staff status). Rules are seeded, one per record type: they are
-changed, never added or deleted. Runs and erasure records are written by the services only."""
+"""Administrators edit the retention rules and read the runs and erasure records here (the erasure
+records of their municipality only); nobody else sees them (the admin also requires staff status).
+Rules are seeded, one per record type: they are changed, never added or deleted. Runs and erasure
+records are written by the services only."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import municipality_scope
 from accounts.admin import ReadOnlyAdmin
 from accounts.models import Role
 
@@ -50,6 +52,13 @@ class RetentionRunAdmin(AdministratorsOnly):
 
 @admin.register(ErasureRecord)
 class ErasureRecordAdmin(AdministratorsOnly):
+    """An administrator lists and opens the erasures of their municipality's case files only
+    (`municipality_scope`; a superuser all): another municipality's former record numbers, reasons and
+    erasers are none of theirs."""
+
     list_display = ["at", "reference", "participant_id", "method", "by", "reason"]
     search_fields = ["=participant_id", "reference"]
-    readonly_fields = ["at", "reference", "participant_id", "method", "by", "reason", "counts"]
+    readonly_fields = ["at", "reference", "participant_id", "municipality", "method", "by", "reason", "counts"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ErasureRecord]:
+        return super().get_queryset(request).filter(municipality_scope(request.user)).select_related("by")

@@ -195,10 +195,19 @@ class ErasureRecord(models.Model):
     """That a case file was erased or pseudonymised on request (GDPR art. 17): who, when, why, how much.
 
     Holds no personal data: the participant's former record number (the access log's key, so the log
-    entries about the person can be tied to this record) and a random reference to give the person."""
+    entries about the person can be tied to this record) and a random reference to give the person.
+    It is the erased case file's municipality's (`municipality`, set by the erasure service; privacy
+    0009–0011 filled it for the records made before), and only its administrators list it."""
 
     reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     participant_id = models.BigIntegerField(_("participant (former record number)"), db_index=True)
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="erasure_records",
+        verbose_name=_("municipality"),
+    )
     method = models.CharField(_("method"), max_length=20, choices=ErasureMethod.choices)
     reason = models.CharField(
         _("reason"), max_length=300, help_text=_("Why the case file is erased. Write no names or identity numbers.")

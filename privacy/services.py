@@ -305,7 +305,13 @@ def participant_erase_on_request(
     if not reason.strip():
         raise ValidationError({"reason": _("State the reason.")}, code="required")
     pk = locked.pk
-    record = ErasureRecord(participant_id=pk, method=method, reason=reason.strip(), by=by)
+    record = ErasureRecord(
+        participant_id=pk,
+        municipality_id=locked.municipality_id,  # the case file's, read before it is erased
+        method=method,
+        reason=reason.strip(),
+        by=by,
+    )
     # Logged while the case file is still there, in the same transaction: the entry takes its
     # municipality from it (AccessLogEntry.municipality), and so stays in that municipality's log.
     log_access(user=by, participant_ids=[pk], action=AccessAction.ERASE, reason=f"{method} {record.reference}")

@@ -51,9 +51,10 @@ from .services import data_version, quarter_figures, regional_table, report_figu
 logger = logging.getLogger(__name__)
 
 # Bumped whenever the layout of `figures` changes, or the disclosure control withholds more (4: a
-# region's breakdown rows are tied to its municipalities'): a summary in another format is recomputed
-# on the next look instead of being shown.
-SUMMARY_FORMAT = 4
+# region's breakdown rows are tied to its municipalities'; 5: the suppliers are the owner's register's
+# only, reporting.services.suppliers): a summary in another format is recomputed on the next look
+# instead of being shown.
+SUMMARY_FORMAT = 5
 # A burst of changes within this many seconds makes one refresh.
 DEBOUNCE_SECONDS = 5
 # A refresh queued this long ago and not started is taken as lost (a worker killed before it

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone, translation
 
+from accounts import access
 from accounts.models import Municipality, Region, User
 from config.db_router import reading_from_replica
 from outbox.services import outbox_enqueue
@@ -87,6 +88,7 @@ def quarterly_report_queue(*, year: int, quarter: int, by: User | None, owner: O
         task_name="reporting.tasks.generate_quarterly_report",
         args=[report.year, report.quarter, report.pk],
         key=f"quarterly-report:{report.pk}",
+        municipality_id=report.municipality_id,  # None for a region's report
     )
     return report
 
@@ -522,9 +524,11 @@ def data_version() -> tuple[object, ...]:
 
 
 def suppliers(period: Period) -> list[dict[str, object]]:
-    """Each social-procurement contract running in the period: the placements its supplier promised a
-    year, and the placements that started at the supplier's workplaces while the contract ran (within
-    both the contract's and the period's dates). One query."""
+    """Each social-procurement contract running in the period of a supplier in the scope's registers
+    (accounts.access.employers_of: the municipalities' own employers and their region's regional
+    ones; every contract for EVERYWHERE): the placements its supplier promised a year, and the
+    placements of the scope's participants that started at the supplier's workplaces while the
+    contract ran (within both the contract's and the period's dates). One query."""
     from workplaces.models import ProcurementContract
 
     delivered = (
@@ -540,9 +544,11 @@ def suppliers(period: Period) -> list[dict[str, object]]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    contracts = ProcurementContract.objects.filter(start_date__lte=period.end, end_date__gte=period.start)
+    if period.scope.municipality_ids is not None:
+        contracts = contracts.filter(access.employers_of(period.scope.municipality_ids, prefix="organisation__"))
     rows = (
-        ProcurementContract.objects.filter(start_date__lte=period.end, end_date__gte=period.start)
-        .annotate(delivered=Coalesce(Subquery(delivered, output_field=IntegerField()), 0))
+        contracts.annotate(delivered=Coalesce(Subquery(delivered, output_field=IntegerField()), 0))
         .values("organisation__name", "reference", "start_date", "end_date", "promised_placements", "delivered")
         .order_by("organisation__name", "start_date", "reference")
     )

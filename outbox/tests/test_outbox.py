@@ -29,7 +29,9 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 def test_with_no_broker_queued_work_runs_at_once_and_is_marked_sent(django_capture_on_commit_callbacks) -> None:
     follow_up = FollowUpFactory(concern=True, concern_text="Kommer sent varje dag", done_on=dt.date(2026, 5, 4))
     with django_capture_on_commit_callbacks(execute=True):
-        outbox_enqueue(task_name="placements.tasks.send_concern_alert", args=[follow_up.pk], key="k1")
+        outbox_enqueue(
+            task_name="placements.tasks.send_concern_alert", args=[follow_up.pk], key="k1", municipality_id=None
+        )
     message = OutboxMessage.objects.get(key="k1")
     assert message.sent_at is not None and message.attempts == 1
     assert Reminder.objects.filter(follow_up=follow_up, stage=Reminder.Stage.CONCERN).count() == 1
@@ -40,7 +42,9 @@ def test_the_same_work_queued_twice_is_one_message(django_capture_on_commit_call
     follow_up = FollowUpFactory(concern=True, concern_text="Kommer sent", done_on=dt.date(2026, 5, 4))
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            outbox_enqueue(task_name="placements.tasks.send_concern_alert", args=[follow_up.pk], key="same")
+            outbox_enqueue(
+                task_name="placements.tasks.send_concern_alert", args=[follow_up.pk], key="same", municipality_id=None
+            )
     assert OutboxMessage.objects.filter(key="same").count() == 1
     assert len(mail.outbox) == 1
 
@@ -125,6 +129,8 @@ def test_a_live_redis_broker_takes_the_message_at_once(django_capture_on_commit_
     require_service(bool(url), "Redis (REDIS_URL)")
     follow_up = FollowUpFactory(concern=True, concern_text="Kommer sent", done_on=dt.date(2026, 5, 4))
     with use_broker(url), django_capture_on_commit_callbacks(execute=True):
-        outbox_enqueue(task_name="placements.tasks.send_concern_alert", args=[follow_up.pk], key="live")
+        outbox_enqueue(
+            task_name="placements.tasks.send_concern_alert", args=[follow_up.pk], key="live", municipality_id=None
+        )
     assert OutboxMessage.objects.get(key="live").sent_at is not None
     assert mail.outbox == []  # published to Redis for a worker, not run here

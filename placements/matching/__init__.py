@@ -1,10 +1,10 @@
 """Matching: explainable ranking of candidates for a need, and of needs for a participant.
 
 `rank_candidates` scores every participant the user may see against one need: hard constraints
-exclude with stated reasons, soft criteria score with weights an administrator sets
-(MatchingWeights). Every candidate carries its total and each criterion's contribution, so a
-coordinator can justify a proposal. The arrays come from `features` (cached, see there); the
-arithmetic is in `scoring` (pure numpy).
+exclude with stated reasons, soft criteria score with the weights of the participant's municipality,
+which its administrator sets (MatchingWeights, `weights_in_force`). Every candidate carries its total
+and each criterion's contribution, so a coordinator can justify a proposal. The arrays come from
+`features` (cached, see there); the arithmetic is in `scoring` (pure numpy).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from .scoring import (
     TYPE_WEEKS,
     NeedArrays,
     Scores,
+    Weights,
     records_scope_code,
     score,
 )
@@ -113,6 +114,56 @@ class CandidateRanking:
     excluded_counts: list[tuple[str, int]]
     excluded_total: int = 0  # all the excluded the user may see (matching the query, if any)
     need_reasons: list[str] = field(default_factory=list)  # what stops any placement at the need
+
+
+@dataclass(frozen=True)
+class WeightsInForce:
+    """The matching weights of municipalities, read once (`weights_in_force`): a municipality's own
+    row, or the defaults (MatchingWeights' field defaults) for one without. Scoring takes them per
+    participant: each is scored with their municipality's weights, never the user's. A coordinator's
+    candidates are all of the coordinator's municipality, so one number per criterion; a superuser's
+    ranking of several municipalities' participants gets a column with each one's."""
+
+    default: tuple[float, ...]
+    by_municipality: dict[int, tuple[float, ...]]
+
+    def of(self, municipality_id: int) -> dict[str, float]:
+        """One municipality's weights, by criterion."""
+        return dict(zip(MatchingWeights.CRITERIA, self.by_municipality.get(municipality_id, self.default), strict=True))
+
+    def for_rows(self, municipality: np.ndarray) -> Weights:
+        """The weights of participants whose municipality ids are `municipality` (a features block's):
+        one number per criterion where they all weigh alike, else a column (n, 1) of each row's."""
+        if not len(municipality):
+            return dict(zip(MatchingWeights.CRITERIA, self.default, strict=True))
+        # A table by municipality id (ids are few and small), so that no sort of the rows is needed.
+        size = max(int(municipality.max()), max(self.by_municipality, default=0)) + 1
+        table = np.tile(np.array(self.default, dtype=np.float32), (size, 1))
+        for municipality_id, values in self.by_municipality.items():
+            table[municipality_id] = values
+        present = np.zeros(size, dtype=bool)
+        present[municipality] = True
+        kinds = table[present]
+        if (kinds == kinds[0]).all():
+            return {name: float(kinds[0, c]) for c, name in enumerate(MatchingWeights.CRITERIA)}
+        rows = table[municipality]
+        return {name: rows[:, c, np.newaxis] for c, name in enumerate(MatchingWeights.CRITERIA)}
+
+
+def weights_in_force(municipality_ids: Iterable[int] | None = None) -> WeightsInForce:
+    """The weights of the municipalities `municipality_ids` (every municipality's when None), in one
+    query of a row per municipality at most."""
+    rows = MatchingWeights.objects.all()
+    if municipality_ids is not None:
+        rows = rows.filter(municipality_id__in=list(municipality_ids))
+    defaults = MatchingWeights()
+    return WeightsInForce(
+        default=tuple(float(getattr(defaults, name)) for name in MatchingWeights.CRITERIA),
+        by_municipality={
+            row[0]: tuple(float(value) for value in row[1:])
+            for row in rows.values_list("municipality_id", *MatchingWeights.CRITERIA)
+        },
+    )
 
 
 def supervisor_terms(needs: list[Need], today: dt.date) -> dict[int, float]:
@@ -261,7 +312,7 @@ def rank_candidates(
     person not here?")."""
     today = today or timezone.localdate()
     features = load_features()
-    weights = MatchingWeights.current().as_dict()
+    weights = weights_in_force().for_rows(features.participants.municipality)
     arrays = need_arrays([need], today)
     scores = score(features, arrays, weights, today.toordinal())
     total, excluded_bits = scores.total[:, 0], scores.excluded[:, 0]
@@ -379,7 +430,8 @@ def rank_needs(
     if not needs:
         return NeedRanking(matches=[], excluded=[])
     one = subset(features, np.array([row]))
-    scores = score(one, need_arrays(needs, today), MatchingWeights.current().as_dict(), today.toordinal())
+    weights = weights_in_force([participant.municipality_id]).of(participant.municipality_id)
+    scores = score(one, need_arrays(needs, today), weights, today.toordinal())
     columns = [c for c in np.flatnonzero(scores.excluded[0] == 0)]
     columns.sort(key=lambda c: (-float(scores.total[0, c]), needs[c].pk))
     matches = [

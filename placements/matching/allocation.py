@@ -21,10 +21,10 @@ from participants.models import Participant
 from workplaces.models import Need
 
 from .. import occupancy, rules
-from ..models import MatchingWeights, PlacementStatus
+from ..models import PlacementStatus
 from ..occupancy import with_places_taken_coming
 from ..selectors import supervisor_room_for_needs
-from . import Contribution, contributions_of, need_arrays, visible
+from . import Contribution, WeightsInForce, contributions_of, need_arrays, visible, weights_in_force
 from .features import Features, load_features, subset
 from .scoring import NeedArrays, score
 
@@ -111,15 +111,22 @@ def _reduced(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray] | No
 NEEDS_PER_BLOCK = 100  # scored together; bounds the memory of the n x m grids
 
 
-def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: NeedArrays | None = None) -> Problem:
+def build_problem(
+    pool: Features,
+    needs: list[Need],
+    today: dt.date,
+    arrays: NeedArrays | None = None,
+    weights: WeightsInForce | None = None,
+) -> Problem:
     """Scores of every (participant in `pool`, need) pair and the capacities: each need's places free
     in its period (placements.occupancy, less its pending proposals, `proposed` annotated), and each
     workplace's supervisors' room.
 
     Only pairs that could be allocated are scored: a need with no place or no supervisor room left,
     or one its own rules exclude (scoring's need_bits), and a participant not ready, stay nan (no
-    pair of theirs passes the hard constraints or has room)."""
-    weights = MatchingWeights.current().as_dict()
+    pair of theirs passes the hard constraints or has room). Each participant's scores use their
+    municipality's weights (`weights`, read here when not given)."""
+    weights = weights if weights is not None else weights_in_force()
     periods = {n.pk: rules.default_period(n, today) for n in needs}
     arrays = arrays if arrays is not None else need_arrays(needs, today)
     workplaces = sorted({n.workplace_id for n in needs})
@@ -149,9 +156,10 @@ def build_problem(pool: Features, needs: list[Need], today: dt.date, arrays: Nee
     if len(columns) and len(rows):
         everyone = len(rows) == len(pool.participants.ids)
         people = pool if everyone else subset(pool, rows)
+        weighed = weights.for_rows(people.participants.municipality)
         for first in range(0, len(columns), NEEDS_PER_BLOCK):
             block = columns[first : first + NEEDS_PER_BLOCK]
-            result = score(people, _columns(arrays, block), weights, today.toordinal())
+            result = score(people, _columns(arrays, block), weighed, today.toordinal())
             scored = np.where(result.excluded == 0, result.total, np.nan)
             if everyone:
                 scores[:, block] = scored
@@ -197,23 +205,25 @@ def best_allocation(*, user: User, today: dt.date | None = None) -> list[Proposa
     if not needs or not len(pool.participants.ids):
         return []
     arrays = need_arrays(needs, today)
-    problem = build_problem(pool, needs, today, arrays)
+    weights = weights_in_force(np.unique(pool.participants.municipality).tolist())
+    problem = build_problem(pool, needs, today, arrays, weights)
     pairs = solve(problem)
     ids = pool.participants.ids
     people = Participant.objects.visible_to(user).order_by().in_bulk([int(ids[r]) for r, _ in pairs])
-    weights = MatchingWeights.current().as_dict()
     proposals = []
     for r, c in pairs:
         if int(ids[r]) not in people:  # no longer visible since the features were read
             continue
         # The reasons of the chosen pairs only: one participant against one need.
-        one = score(subset(pool, np.array([r])), _columns(arrays, slice(c, c + 1)), weights, today.toordinal())
+        one = subset(pool, np.array([r]))
+        weighed = weights.for_rows(one.participants.municipality)
+        one_scores = score(one, _columns(arrays, slice(c, c + 1)), weighed, today.toordinal())
         proposals.append(
             Proposal(
                 participant=people[int(ids[r])],
                 need=needs[c],
                 score=round(float(problem.scores[r, c]), 3),
-                contributions=contributions_of(one, 0, 0),
+                contributions=contributions_of(one_scores, 0, 0),
             )
         )
     proposals.sort(key=lambda p: (-p.score, p.participant.pk))

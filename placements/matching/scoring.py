@@ -8,6 +8,7 @@ both directions use the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,11 @@ FULL_YEARS = 10.0  # experience counts fully from ten years
 FIRST_YEAR_SHARE = 0.75
 NEAR_KM = 30.0  # beyond this distance the "near home" term is zero
 PROGRAMME_DAYS = 730  # the establishment programme
+
+
+# A criterion's weight: one number for every participant scored, or a column (n, 1) with one per
+# participant (each scored with their municipality's weights: placements.matching.WeightsInForce).
+Weights = Mapping[str, float | np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -142,8 +148,9 @@ def _best_per_owner(owner: np.ndarray, values: np.ndarray, n: int) -> np.ndarray
     return best
 
 
-def score(features: Features, needs: NeedArrays, weights: dict[str, float], today: int) -> Scores:
-    """Exclusion reasons and weighted soft terms of every participant for every need."""
+def score(features: Features, needs: NeedArrays, weights: Weights, today: int) -> Scores:
+    """Exclusion reasons and weighted soft terms of every participant for every need, each term
+    weighted with the participant's weight (`Weights`: one for all, or a column of one per row)."""
     p = features.participants
     n, m = len(p.ids), len(needs)
     col = np.newaxis  # participants down, needs across

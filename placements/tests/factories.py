@@ -118,10 +118,12 @@ class AcknowledgementFactory(factory.django.DjangoModelFactory):
 
 
 class MatchingWeightsFactory(factory.django.DjangoModelFactory):
-    """The weights in force; the defaults unless a test sets some."""
+    """A municipality's weights (the default municipality's); the defaults unless a test sets some."""
 
     class Meta:
         model = MatchingWeights
+
+    municipality = factory.SubFactory(MunicipalityFactory)  # the default municipality
 
 
 class ReminderFactory(factory.django.DjangoModelFactory):

@@ -164,7 +164,7 @@ def test_weights_set_by_an_administrator_change_the_order(coordinator, need) -> 
     urgent.establishment_programme_end = TODAY + dt.timedelta(days=10)
     urgent.save()
     assert _order(rank_candidates(need=need, user=coordinator))[0] == experienced.pk
-    MatchingWeights.objects.create(experience=Decimal("0.1"))
+    MatchingWeights.objects.create(municipality=coordinator.municipality, experience=Decimal("0.1"))
     assert _order(rank_candidates(need=need, user=coordinator))[0] == urgent.pk
 
 

@@ -33,10 +33,10 @@ from participants.tests.factories import (
     StudyTimeFactory,
 )
 from placements import rules
-from placements.matching import need_arrays
+from placements.matching import need_arrays, weights_in_force
 from placements.matching.features import forget_features, load_features
 from placements.matching.scoring import CODES, PREREQUISITE, score
-from placements.models import MatchingWeights, PlacementStatus
+from placements.models import PlacementStatus
 from placements.tests.factories import PlacementFactory
 from taxonomy.models import SwedishLevel
 from taxonomy.tests.factories import PlacementTypeFactory, PrerequisiteFactory
@@ -225,7 +225,8 @@ def test_matching_excludes_and_warns_exactly_as_the_rules_say(person_specs, need
             .prefetch_related("prerequisites", "workplace__prerequisites", "published_to")
             .order_by("pk")
         )
-        scores = score(features, need_arrays(loaded, TODAY), MatchingWeights.current().as_dict(), TODAY.toordinal())
+        weights = weights_in_force().for_rows(features.participants.municipality)
+        scores = score(features, need_arrays(loaded, TODAY), weights, TODAY.toordinal())
         for person in built_people:
             row = features.participants.index_of[person.pk]
             for column, need in enumerate(loaded):

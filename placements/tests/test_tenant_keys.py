@@ -42,7 +42,7 @@ NOT_KEYED = {
     # Link tables: keyed when the composite keys come (README, "Municipalities").
     "participants.Participant_languages": "the languages a person speaks",
     "participants.ReferralImport_participants": "whom an upload registered: between two keyed rows",
-    "placements.MatchingWeights": "installation-wide configuration of matching, no case file's",
+    "placements.MatchingWeights": "a municipality's own settings (its matching weights), not a case file's row",
     "placements.CalendarFeed": "a user's calendar credential; a supervisor's user may have no municipality",
     "placements.AgreementTerms": "a municipality's own settings (its standard terms), not a case file's row",
 }

@@ -64,3 +64,4 @@ class ErasureRecordFactory(factory.django.DjangoModelFactory):
     method = ErasureMethod.PSEUDONYMISE
     reason = "Den enskilde har begärt radering"
     by = factory.SubFactory(AdministratorFactory)
+    municipality = factory.SelfAttribute("by.municipality")  # an administrator erases their municipality's

@@ -29,11 +29,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from participants.models import Participant, ParticipantStatus
-from placements.matching import need_arrays, rank_candidates
+from placements.matching import need_arrays, rank_candidates, weights_in_force
 from placements.matching.allocation import build_problem, open_needs_with_room, solve
 from placements.matching.features import load_features, subset
 from placements.matching.scoring import score
-from placements.models import MatchingWeights
 from workplaces.models import Need
 
 
@@ -67,7 +66,8 @@ class Command(BaseCommand):
             Need.objects.select_related("workplace__district", "occupation").order_by("pk")[: options["samples"]]
         )
         rank_times, floor_times = [], []
-        weights = MatchingWeights.current().as_dict()
+        # Each participant's municipality's weights, as rank_candidates reads them (outside the floor's time).
+        weights = weights_in_force().for_rows(features.participants.municipality)
         for need in needs:
             rank_candidates(need=need, user=reader, today=today)  # warm this need's queries
             started = time.perf_counter()
