@@ -502,3 +502,47 @@ def test_the_holds_view_has_the_placements_column_types_and_nothing_personal(pos
     held, real = columns["placements_placementhold"], columns["placements_placement"]
     assert set(held) == {"id", "need_id", "supervisor_id", "status", "planned_start", "planned_end", "actual_start"}
     assert held == {name: real[name] for name in held}
+
+
+def test_a_supervisors_participants_and_a_needs_proposals_elsewhere_still_count_within_a_bound(
+    postgresql: None,
+) -> None:
+    """B's placement and B's proposal at a regional need published to A and B: in A's coordinator's
+    request the supervisor still has one participant (a count, no name), stays on the training
+    overview, and the need has no place left for the allocation."""
+    import datetime as dt
+
+    from accounts.tests.factories import RegionFactory
+    from placements.matching.allocation import open_needs_with_room
+    from placements.models import PlacementStatus
+    from placements.selectors import CurrentParticipants, current_participants, untrained_supervisors_with_participants
+    from supervisors.tests.factories import SupervisorFactory
+    from workplaces.tests.factories import NeedFactory, RegionalOrganisationFactory, WorkplaceFactory
+
+    today = dt.date.today()
+    region = RegionFactory(code="25")
+    a, b = MunicipalityFactory(code="2505", region=region), MunicipalityFactory(code="2506", region=region)
+    need = NeedFactory(
+        workplace=WorkplaceFactory(organisation=RegionalOrganisationFactory(region=region)),
+        places=2,
+        start_date=today - dt.timedelta(days=10),
+        end_date=today + dt.timedelta(days=90),
+        published_to=[a, b],
+    )
+    supervisor = SupervisorFactory(workplace=need.workplace, max_participants=3)
+    team_b = TeamFactory(municipality=b)
+    for status in (PlacementStatus.AGREED, PlacementStatus.PROPOSED):
+        PlacementFactory(
+            need=need,
+            supervisor=supervisor,
+            participant=ParticipantFactory(team=team_b),
+            status=status,
+            planned_start=today - dt.timedelta(days=5),
+            planned_end=today + dt.timedelta(days=30),
+        )
+    coordinator = CoordinatorFactory(team=TeamFactory(municipality=a))
+    with tenancy.user_scope(coordinator):
+        current = current_participants(user=coordinator, supervisor_ids=[supervisor.pk], today=today)
+        assert current == {supervisor.pk: CurrentParticipants(shown=[], others=1)}
+        assert supervisor in untrained_supervisors_with_participants(today=today)
+        assert need not in open_needs_with_room(user=coordinator, today=today)
