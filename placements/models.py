@@ -222,7 +222,8 @@ class PlacementHold(models.Model):
     ''`): a regional need's places and its supervisors' load are shared by the municipalities it is
     published to, and the counts, made in a coordinator's request bound to their municipality
     (accounts.tenancy), must see the others' placements, which the placements' row-level policy
-    hides from every other read."""
+    hides from every other read. A migration that changes the placements' table must keep the view
+    working (placements 0023 says how)."""
 
     need = models.ForeignKey(
         "workplaces.Need", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("need")

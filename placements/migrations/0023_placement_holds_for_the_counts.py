@@ -4,7 +4,12 @@ agreed, active and proposed placements of every municipality, with only what the
 On PostgreSQL the view reads through `platsa_placement_holds()`, a function that runs its one
 statement in the system context (`platsa.municipalities` empty, accounts.tenancy), so that the
 placements' row-level policy (privacy 0008) does not narrow a need's places or a supervisor's load to
-the requesting coordinator's municipality. SQLite has no row-level security: a plain view."""
+the requesting coordinator's municipality. SQLite has no row-level security: a plain view.
+
+A later migration that changes the placements' table must mind the view: on SQLite one that rebuilds
+the table (most AlterField, RemoveField) fails with "error in view placements_placementhold" unless
+it drops the view first and creates it again after; on PostgreSQL one that changes the type of a
+column the function returns must replace the function (its result types) with it."""
 
 import django.db.models.deletion
 from django.db import migrations, models
