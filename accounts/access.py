@@ -265,9 +265,9 @@ def database_municipalities(user: AnyUser) -> frozenset[int] | None:
         # (reporting_municipalities); the rules above still open none of them.
         municipalities.update(Municipality.objects.filter(region_id=user.region_id).values_list("pk", flat=True))
     if Role.SUPERVISOR in roles:
-        # The placements' own key (their participant's, placements' tables have no policy): no join
-        # through the case files, which an API request reads here under the anonymous bound it began
-        # with, before DRF read the token (api.base.ApiViewMixin.initial).
+        # The placements' own key (their participant's): no join through the case files. Read in
+        # the system context (accounts.tenancy._municipalities_of), also for an API request, which
+        # works this out under the anonymous bound it began with (api.base.ApiViewMixin.initial).
         supervised = _supervised_placements(user).values_list("municipality_id", flat=True)
         municipalities.update(supervised.order_by().distinct())
     return frozenset(municipalities)

@@ -13,6 +13,12 @@ custom setting `platsa.municipalities` of the database session:
   municipality, a supervisor's also those of their placements; a superuser the system context);
   every other request (the login page, anonymous API calls before the token is read) with `'{}'`.
 
+The placements' tables are bound too, but what is taken of a need or a supervisor is counted over
+every municipality's placements (a regional employer's need is published to several): those counts
+read `placements.PlacementHold`, a view of only the columns they need, which on PostgreSQL reads
+through a function that runs in the system context (`SET platsa.municipalities = ''`, placements
+0023; see placements.occupancy).
+
 The setting belongs to the session (`set_config(..., false)`), not to one transaction: requests run
 in autocommit (no ATOMIC_REQUESTS), so a transaction-local setting would have to be sent before
 every statement. `TenancyMiddleware` sets it when a request begins, whatever the previous request
@@ -66,6 +72,20 @@ ROW_SECURITY_TABLES: tuple[str, ...] = (
     "participants_task",
     "participants_textmessage",
     "participants_workexperience",
+    # privacy 0008: the placements' rows. Their counts (a need's places, a supervisor's load) read
+    # every municipality's through placements.PlacementHold, a view that reads in the system context.
+    "placements_acknowledgement",
+    "placements_agreementdocument",
+    "placements_certificate",
+    "placements_followup",
+    "placements_followuplink",
+    "placements_lateroutcome",
+    "placements_meeting",
+    "placements_placement",
+    "placements_placementevent",
+    "placements_reminder",
+    "placements_signature",
+    "placements_signinglink",
 )
 
 POLICY = "platsa_municipality"
@@ -151,7 +171,12 @@ def user_scope(user: AnyUser) -> Iterator[None]:
 def _municipalities_of(user: AnyUser) -> frozenset[int] | None:
     if connection.vendor != "postgresql":
         return frozenset()  # no policy to feed; spares the supervisor's query
-    return database_municipalities(user)
+    if _current.get() is None:
+        return database_municipalities(user)
+    # Worked out within a bound (the API reads its token inside the view, under the anonymous one):
+    # a supervisor's placements, which say whose rows they may read, are themselves bound.
+    with municipality_scope(None):
+        return database_municipalities(user)
 
 
 def narrow_to_user(user: AnyUser) -> None:
@@ -194,7 +219,7 @@ class TenancyMiddleware:
 
 
 # --- The policies --------------------------------------------------------------------------------
-# Written out in the migrations that make them (privacy 0006, 0007), each with its own frozen copy of
+# Written out in the migrations that make them (privacy 0006, 0007, 0008), each with its own frozen copy of
 # the SQL: a migration must do the same thing whenever it runs, whatever this module later says. Every
 # table gets one policy, POLICY, for all commands, with the same expression for USING and WITH CHECK:
 #
@@ -205,5 +230,5 @@ class TenancyMiddleware:
 # rows are, so no row parses the array, and `municipality_id = ANY ($1)` can use the index. (The outer
 # cast, a no-op, keeps ANY from taking the subquery for a set of rows.) Unset (NULL) and '' are the
 # system context; a row whose municipality_id were NULL matches no bound context. To cover another
-# table: a new migration like 0007 with its name, and the name in ROW_SECURITY_TABLES
+# table: a new migration like 0008 with its name, and the name in ROW_SECURITY_TABLES
 # (accounts/tests/test_tenancy.py checks that the database's policies are exactly that list).

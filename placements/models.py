@@ -35,6 +35,9 @@ class PlacementStatus(models.TextChoices):
 
 # Statuses that hold a place of the need and a slot of the supervisor.
 HOLDING_STATUSES = (PlacementStatus.AGREED, PlacementStatus.ACTIVE)
+# The placements PlacementHold shows: those that hold (above) and the pending proposals, which the
+# allocation leaves room for. Frozen in placements 0023's SQL; a test holds the two equal.
+HOLD_VIEW_STATUSES = (*HOLDING_STATUSES, PlacementStatus.PROPOSED)
 ENDED_STATUSES = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
 
 
@@ -207,6 +210,42 @@ class Placement(TenantKeyed):
             errors["outcome"] = _("An outcome is recorded when the placement has ended.")
         if errors:
             raise ValidationError(errors)
+
+
+class PlacementHold(models.Model):
+    """What a placement takes of a need and a supervisor, for the counts (placements.occupancy): the
+    agreed, active and proposed placements of every municipality, with only the columns the counts
+    read (no participant, no text: nothing personal).
+
+    A view over the placements (placements 0023), not a table, and read-only. On PostgreSQL the
+    view reads through a function that runs in the system context (`SET platsa.municipalities =
+    ''`): a regional need's places and its supervisors' load are shared by the municipalities it is
+    published to, and the counts, made in a coordinator's request bound to their municipality
+    (accounts.tenancy), must see the others' placements, which the placements' row-level policy
+    hides from every other read. A migration that changes the placements' table must keep the view
+    working (placements 0023 says how)."""
+
+    need = models.ForeignKey(
+        "workplaces.Need", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("need")
+    )
+    supervisor = models.ForeignKey(
+        "supervisors.Supervisor",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("supervisor"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=PlacementStatus.choices)
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    actual_start = models.DateField(_("started"), null=True)
+
+    class Meta:
+        managed = False
+        db_table = "placements_placementhold"
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.status}"
 
 
 class PlacementEvent(TenantKeyed):

@@ -14,6 +14,14 @@ scalar subquery per row, portable to SQLite and PostgreSQL:
             COUNT(placements p2 holding on point(p1)),  point(p1) = GREATEST(start(p1), period start)
 
 A period's bounds are dates, or expressions of the outer row (a need's own coming period).
+
+The counts read `PlacementHold`, not `Placement`: a regional employer's need (workplaces.Need.
+published_to) and its supervisors take placements from several municipalities, and each one's
+places and load are one count, made in a coordinator's request bound to their municipality
+(accounts.tenancy). The placements' tables have row-level security, so a count over `Placement`
+would see only that municipality's placements and overbook; the view reads every municipality's
+in the system context, and shows only the columns the counts need (placements 0023). What names
+or opens a placement still reads `Placement`, within the bound.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from participants.models import Participant
 from supervisors.models import Supervisor
 from workplaces.models import Need
 
-from .models import HOLDING_STATUSES, Placement
+from .models import HOLDING_STATUSES, Placement, PlacementHold, PlacementStatus
 
 # "From today on", for a supervisor's load: later than any placement can end.
 OPEN_END = dt.date(9999, 12, 31)
@@ -41,21 +49,20 @@ def period_start() -> Coalesce:
     return Coalesce("actual_start", "planned_start", output_field=DateField())
 
 
-def holding(*, exclude_pk: int | None = None) -> QuerySet[Placement]:
-    """Agreed and active placements, with `held_from` (see period_start) and `held_until`; without
-    `exclude_pk`, the placement being agreed or started, which does not compete with itself.
-
-    Every municipality's: a regional employer's need (workplaces.Need.published_to) and its
-    supervisors take placements from several, and each one's places and load are one count. The
-    counts run in the coordinator's request, bound to their municipality (accounts.tenancy), and see
-    the other municipalities' placements because the placements' tables have no row-level policy
-    (accounts/tests/test_tenancy.py, PENDING_PLACEMENTS_TABLES): a policy there would have each
-    municipality count only its own and overbook. Keep it so until these counts run in the system
-    context (placements/tests/test_concurrency.py races two municipalities for a last place)."""
-    placements = Placement.objects.filter(status__in=HOLDING_STATUSES)
+def holding(*, exclude_pk: int | None = None) -> QuerySet[PlacementHold]:
+    """Agreed and active placements of every municipality (`PlacementHold`, see the module's
+    docstring), with `held_from` (see period_start) and `held_until`; without `exclude_pk`, the
+    placement being agreed or started, which does not compete with itself.
+    (placements/tests/test_concurrency.py races two municipalities for a regional need's last place.)"""
+    placements = PlacementHold.objects.filter(status__in=HOLDING_STATUSES)
     if exclude_pk is not None:
         placements = placements.exclude(pk=exclude_pk)
     return placements.annotate(held_from=period_start(), held_until=F("planned_end")).order_by()
+
+
+def proposed() -> QuerySet[PlacementHold]:
+    """The pending proposals of every municipality (what the allocation leaves room for)."""
+    return PlacementHold.objects.filter(status=PlacementStatus.PROPOSED).order_by()
 
 
 def _bound(bound: Bound) -> Any:
@@ -161,9 +168,13 @@ def _peak_of(periods: list[tuple[dt.date, dt.date]], *, start: dt.date) -> int:
 
 
 def participant_busy(*, participant: Participant, start: dt.date, end: dt.date, exclude_pk: int | None = None) -> bool:
-    """Whether the participant is held by an agreed or active placement on any day of [start, end]."""
+    """Whether the participant is held by an agreed or active placement on any day of [start, end].
+    Their own placements, which are of their municipality, read within the bound (`Placement`)."""
+    placements = Placement.objects.holding()
+    if exclude_pk is not None:
+        placements = placements.exclude(pk=exclude_pk)
     return (
-        holding(exclude_pk=exclude_pk)
-        .filter(Q(participant=participant, held_from__lte=end, held_until__gte=start))
+        placements.annotate(held_from=period_start())
+        .filter(Q(participant=participant, held_from__lte=end, planned_end__gte=start))
         .exists()
     )

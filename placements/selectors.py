@@ -29,7 +29,16 @@ from supervisors.selectors import with_training_through
 from workplaces.models import Need
 
 from . import occupancy
-from .models import ENDED_STATUSES, HOLDING_STATUSES, FollowUp, LaterOutcome, Placement, PlacementEvent, PlacementStatus
+from .models import (
+    ENDED_STATUSES,
+    HOLDING_STATUSES,
+    FollowUp,
+    LaterOutcome,
+    Placement,
+    PlacementEvent,
+    PlacementHold,
+    PlacementStatus,
+)
 
 if TYPE_CHECKING:
     from .matching import CandidateRanking, NeedRanking
@@ -466,14 +475,18 @@ class CurrentParticipants:
 def current_participants(*, user: User, supervisor_ids: list[int], today: dt.date) -> dict[int, CurrentParticipants]:
     """Per supervisor, the participants of their agreed or active placements held today (see
     occupancy.holding). Names only of participants the user may see (a coordinator's own team), the
-    rest as a count; the names shown are logged. Two queries, whatever the number of supervisors."""
-    holding = occupancy.holding().filter(supervisor_id__in=supervisor_ids)
-    holding = holding.filter(held_from__lte=today, held_until__gte=today)  # type: ignore[misc]  # annotated by holding()
+    rest as a count; the names shown are logged. Two queries, whatever the number of supervisors.
+    The count is every municipality's (occupancy's view); the names are read from the placements,
+    within the request's bound."""
+    held = occupancy.holding().filter(supervisor_id__in=supervisor_ids)
+    held = held.filter(held_from__lte=today, held_until__gte=today)  # type: ignore[misc]  # annotated by holding()
     visible = Participant.objects.visible_to(user).values("pk")
     named = list(
-        holding.filter(participant__in=visible).select_related("participant").order_by("participant__last_name", "pk")
+        Placement.objects.filter(pk__in=held.values("pk"), participant__in=visible)
+        .select_related("participant")
+        .order_by("participant__last_name", "pk")
     )
-    counts = dict(holding.values("supervisor_id").annotate(n=Count("pk")).values_list("supervisor_id", "n"))
+    counts = dict(held.values("supervisor_id").annotate(n=Count("pk")).values_list("supervisor_id", "n"))
     participants_shown(user=user, rows=named, participant_id="participant_id")
     result = {pk: CurrentParticipants(shown=[], others=0) for pk in supervisor_ids}
     for placement in named:
@@ -482,12 +495,14 @@ def current_participants(*, user: User, supervisor_ids: list[int], today: dt.dat
 
 
 def untrained_supervisors_with_participants(*, today: dt.date) -> QuerySet[Supervisor]:
-    """Supervisors without a valid training who have, or will have, a participant."""
+    """Supervisors without a valid training who have, or will have, a participant (of any
+    municipality: PlacementHold, see placements.occupancy)."""
     trained = Supervisor.objects.trained_on(today).values("pk")
+    supervising = PlacementHold.objects.filter(
+        status__in=(*HOLDING_STATUSES, PlacementStatus.PROPOSED), planned_end__gte=today
+    ).values("supervisor_id")
     return (
-        Supervisor.objects.filter(
-            placements__status__in=(*HOLDING_STATUSES, PlacementStatus.PROPOSED), placements__planned_end__gte=today
-        )
+        Supervisor.objects.filter(pk__in=supervising)
         .exclude(pk__in=trained)
         .distinct()
         .select_related("workplace__organisation")

@@ -30,7 +30,6 @@ SHARED: dict[str, str] = {
     "accounts.User_user_permissions": "Django's permissions of an account (the account carries the key)",
     "participants.Participant_languages": "link table between a keyed case file and reference languages",
     "participants.ReferralImport_participants": "link table between two keyed rows",
-    "placements.MatchingWeights": "PENDING",
     "placements.CalendarFeed": "a user's calendar credential; a supervisor's user may have no municipality",
     # An employer is a municipality's or the region's (Organisation: `municipality` or `region`); what
     # hangs below it is shared with every municipality the regional employer takes placements from.
@@ -48,8 +47,6 @@ SHARED: dict[str, str] = {
     "reporting.StrategyGoal": "a strategy goal's definition (each municipality's targets are keyed)",
     "privacy.RetentionRule": "the retention rules of the installation (the law's periods)",
     "privacy.RetentionRun": "a run of retention over every municipality's rows",
-    "privacy.ErasureRecord": "PENDING",
-    "outbox.OutboxMessage": "PENDING",
     "taxonomy.Occupation": "reference data (SSYK 2012)",
     "taxonomy.OccupationSynonym": "reference data",
     "taxonomy.Language": "reference data",

@@ -7,7 +7,6 @@ security: those tests run on PostgreSQL (CI's second pass)."""
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import pytest
@@ -386,28 +385,15 @@ def test_the_database_role_is_bound_by_the_policies(postgresql: None) -> None:
         assert cursor.fetchone() == (False, False)
 
 
-# Case-file tables that carry the municipality key but have no policy yet, each with its reason.
-# Only placements' may wait here; a table of participants with the key is always in the list.
-# The placements' tables: a need's places and a supervisor's load are counted over every municipality
-# whose coordinators propose for it (placements.occupancy and placements.rules read them in a
-# coordinator's request): bound to that coordinator's municipality, the count would miss the others'
-# placements and overbook. They get the policy when those reads run in the system context.
-PENDING_PLACEMENTS_TABLES: frozenset[str] = frozenset(
-    {
-        "placements_acknowledgement",
-        "placements_agreementdocument",
-        "placements_certificate",
-        "placements_followup",
-        "placements_followuplink",
-        "placements_lateroutcome",
-        "placements_meeting",
-        "placements_placement",
-        "placements_placementevent",
-        "placements_reminder",
-        "placements_signature",
-        "placements_signinglink",
-    }
-)
+# Tables of these apps whose `municipality_id` is not a case file's key, each with its reason.
+NOT_CASE_FILES: dict[str, str] = {
+    # A municipality's settings (its own foreign key, not a row of a case file); each agreement
+    # document, which is bound, keeps the version it was made with.
+    "placements_agreementterms": "the standard terms of a municipality's agreements",
+    # A municipality's settings too; a coordinator's ranking may score a superuser's or a region's
+    # rows with each municipality's weights, and the weights hold no personal data.
+    "placements_matchingweights": "the matching weights of a municipality",
+}
 
 
 def test_every_case_file_table_with_the_municipality_key_has_row_security(postgresql: None) -> None:
@@ -418,15 +404,9 @@ def test_every_case_file_table_with_the_municipality_key_has_row_security(postgr
             " AND (table_name LIKE 'participants\\_%' OR table_name LIKE 'placements\\_%')"
         )
         keyed = {name for (name,) in cursor.fetchall()}
-    assert "participants_participant" in keyed
-    missing = keyed - set(tenancy.ROW_SECURITY_TABLES)
-    assert sorted(name for name in missing if name.startswith("participants_")) == []
-    pending = {name for name in missing if name.startswith("placements_")}
-    if pending - PENDING_PLACEMENTS_TABLES:
-        warnings.warn(
-            f"case-file tables with the municipality key but no row-level security yet: {sorted(pending)}",
-            stacklevel=1,
-        )
+    assert {"participants_participant", "placements_placement"} <= keyed
+    assert sorted(keyed - set(tenancy.ROW_SECURITY_TABLES) - set(NOT_CASE_FILES)) == []
+    assert set(NOT_CASE_FILES) <= keyed - set(tenancy.ROW_SECURITY_TABLES)
 
 
 def test_every_table_with_row_security_shows_a_bound_request_only_its_municipalitys_rows(postgresql: None) -> None:
@@ -464,3 +444,108 @@ def test_every_table_with_row_security_shows_a_bound_request_only_its_municipali
     with tenancy.municipality_scope(frozenset({first.pk})):
         bound = counts()
     assert bound == {table: (a, 0) for table, (a, _b) in unbound.items()}
+
+
+# --- The placements: bound, but counted over every municipality ----------------------------------
+
+
+def test_a_bound_request_reads_no_other_municipalitys_placements_but_counts_them_in_a_shared_need(
+    postgresql: None,
+) -> None:
+    """A regional need published to A and B, one placement of each: bound to A, an unscoped read of
+    the placements and their follow-ups finds only A's, while the need's places taken and the
+    supervisor's load still count B's (placements.PlacementHold): counted over `Placement` they
+    would be 1, and the last place would go twice."""
+    from accounts.tests.factories import RegionFactory
+    from placements import occupancy
+    from placements.models import FollowUp, Placement, PlacementStatus
+    from placements.tests.factories import FollowUpFactory
+    from supervisors.tests.factories import SupervisorFactory
+    from workplaces.tests.factories import NeedFactory, RegionalOrganisationFactory, WorkplaceFactory
+
+    region = RegionFactory(code="25")
+    a, b = MunicipalityFactory(code="2505", region=region), MunicipalityFactory(code="2506", region=region)
+    need = NeedFactory(
+        workplace=WorkplaceFactory(organisation=RegionalOrganisationFactory(region=region)),
+        places=2,
+        published_to=[a, b],
+    )
+    supervisor = SupervisorFactory(workplace=need.workplace, max_participants=2)
+    for municipality in (a, b):
+        placement = PlacementFactory(
+            need=need,
+            supervisor=supervisor,
+            participant=ParticipantFactory(team=TeamFactory(municipality=municipality)),
+            status=PlacementStatus.AGREED,
+            planned_start=need.start_date,
+            planned_end=need.end_date,
+        )
+        FollowUpFactory(placement=placement)
+    period = {"start": need.start_date, "end": need.end_date}
+    with tenancy.municipality_scope(frozenset({a.pk})):
+        assert Placement.objects.count() == FollowUp.objects.count() == 1
+        assert set(Placement.objects.values_list("municipality_id", flat=True)) == {a.pk}
+        assert Placement.objects.holding().filter(need=need).count() == 1  # what a count of Placement sees
+        assert occupancy.places_taken(need=need, **period) == 2
+        assert occupancy.supervisor_load(supervisor=supervisor, **period) == 2
+        assert occupancy.places_taken_in({need.pk: (need.start_date, need.end_date)}) == {need.pk: 2}
+    assert Placement.objects.count() == FollowUp.objects.count() == 2
+
+
+def test_the_holds_view_has_the_placements_column_types_and_nothing_personal(postgresql: None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, data_type, character_maximum_length FROM information_schema.columns"
+            " WHERE table_schema = current_schema()"
+            " AND table_name IN ('placements_placement', 'placements_placementhold')"
+        )
+        columns: dict[str, dict[str, tuple[str, int | None]]] = {}
+        for table, column, data_type, length in cursor.fetchall():
+            columns.setdefault(table, {})[column] = (data_type, length)
+    held, real = columns["placements_placementhold"], columns["placements_placement"]
+    assert set(held) == {"id", "need_id", "supervisor_id", "status", "planned_start", "planned_end", "actual_start"}
+    assert held == {name: real[name] for name in held}
+
+
+def test_a_supervisors_participants_and_a_needs_proposals_elsewhere_still_count_within_a_bound(
+    postgresql: None,
+) -> None:
+    """B's placement and B's proposal at a regional need published to A and B: in A's coordinator's
+    request the supervisor still has one participant (a count, no name), stays on the training
+    overview, and the need has no place left for the allocation."""
+    import datetime as dt
+
+    from accounts.tests.factories import RegionFactory
+    from placements.matching.allocation import open_needs_with_room
+    from placements.models import PlacementStatus
+    from placements.selectors import CurrentParticipants, current_participants, untrained_supervisors_with_participants
+    from supervisors.tests.factories import SupervisorFactory
+    from workplaces.tests.factories import NeedFactory, RegionalOrganisationFactory, WorkplaceFactory
+
+    today = dt.date.today()
+    region = RegionFactory(code="25")
+    a, b = MunicipalityFactory(code="2505", region=region), MunicipalityFactory(code="2506", region=region)
+    need = NeedFactory(
+        workplace=WorkplaceFactory(organisation=RegionalOrganisationFactory(region=region)),
+        places=2,
+        start_date=today - dt.timedelta(days=10),
+        end_date=today + dt.timedelta(days=90),
+        published_to=[a, b],
+    )
+    supervisor = SupervisorFactory(workplace=need.workplace, max_participants=3)
+    team_b = TeamFactory(municipality=b)
+    for status in (PlacementStatus.AGREED, PlacementStatus.PROPOSED):
+        PlacementFactory(
+            need=need,
+            supervisor=supervisor,
+            participant=ParticipantFactory(team=team_b),
+            status=status,
+            planned_start=today - dt.timedelta(days=5),
+            planned_end=today + dt.timedelta(days=30),
+        )
+    coordinator = CoordinatorFactory(team=TeamFactory(municipality=a))
+    with tenancy.user_scope(coordinator):
+        current = current_participants(user=coordinator, supervisor_ids=[supervisor.pk], today=today)
+        assert current == {supervisor.pk: CurrentParticipants(shown=[], others=1)}
+        assert supervisor in untrained_supervisors_with_participants(today=today)
+        assert need not in open_needs_with_room(user=coordinator, today=today)

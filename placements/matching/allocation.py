@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
@@ -21,7 +22,6 @@ from participants.models import Participant
 from workplaces.models import Need
 
 from .. import occupancy, rules
-from ..models import PlacementStatus
 from ..occupancy import with_places_taken_coming
 from ..selectors import supervisor_room_for_needs
 from . import Contribution, WeightsInForce, contributions_of, need_arrays, visible, weights_in_force
@@ -182,9 +182,11 @@ def _columns(arrays: NeedArrays, block: slice | np.ndarray) -> NeedArrays:
 def open_needs_with_room(*, user: User, today: dt.date) -> QuerySet[Need]:
     """Open needs the user may see, still running, with places free in their coming period
     (placements.occupancy) beyond the pending proposals (`proposed` annotated)."""
+    # Every municipality's proposals, as the places taken are (placements.occupancy).
+    pending = occupancy.proposed().filter(need=OuterRef("pk")).values("need").annotate(n=Count("pk")).values("n")
     return (
         with_places_taken_coming(Need.objects.visible_to(user).open().filter(end_date__gt=today), today=today)
-        .annotate(proposed=Count("placements", filter=Q(placements__status=PlacementStatus.PROPOSED)))
+        .annotate(proposed=Coalesce(Subquery(pending, output_field=IntegerField()), 0))
         .filter(places__gt=F("taken") + F("proposed"))
         .select_related("workplace__district", "workplace__organisation", "occupation", "placement_type")
         .prefetch_related("prerequisites", "workplace__prerequisites", "published_to")

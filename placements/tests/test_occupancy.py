@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from placements import occupancy
-from placements.models import PlacementStatus
+from placements.models import HOLD_VIEW_STATUSES, HOLDING_STATUSES, Placement, PlacementHold, PlacementStatus
 from placements.tests.factories import PlacementFactory
 from supervisors.models import Supervisor
 from supervisors.tests.factories import SupervisorFactory
@@ -109,3 +109,21 @@ def test_the_batched_peak_equals_the_sql_peak(periods, window) -> None:
         expected = occupancy.places_taken(need=need, start=start, end=end)
         assert occupancy.places_taken_in({need.pk: (start, end)}) == {need.pk: expected}
         transaction.set_rollback(True)
+
+
+def test_the_holds_view_shows_exactly_the_placements_of_the_hold_view_statuses() -> None:
+    """Placements 0023 froze the statuses in its SQL: they must stay HOLD_VIEW_STATUSES."""
+    for status in PlacementStatus:
+        started = status in ("active", "completed", "ended_early")
+        PlacementFactory(status=status, actual_start=D(2026, 2, 2) if started else None)
+    assert set(PlacementHold.objects.values_list("status", flat=True)) == set(HOLD_VIEW_STATUSES)
+    assert set(HOLDING_STATUSES) < set(HOLD_VIEW_STATUSES)
+    held = PlacementHold.objects.get(status=PlacementStatus.ACTIVE)
+    placement = Placement.objects.get(pk=held.pk)
+    assert (held.need_id, held.supervisor_id, held.planned_start, held.planned_end, held.actual_start) == (
+        placement.need_id,
+        placement.supervisor_id,
+        placement.planned_start,
+        placement.planned_end,
+        placement.actual_start,
+    )

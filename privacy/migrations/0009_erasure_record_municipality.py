@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0015_team_municipality_required"),
-        ("privacy", "0007_row_level_security_on_the_case_files_rows"),
+        ("privacy", "0008_row_level_security_on_the_placements_rows"),
     ]
 
     operations = [

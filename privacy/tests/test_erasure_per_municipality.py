@@ -78,7 +78,7 @@ def test_migrating_keys_the_records_made_before(a, b) -> None:
     superuser = UserFactory(municipality=None, is_staff=True, is_superuser=True)
     admin_b = AdministratorFactory(municipality=b)
     gone = 10**9  # an erased case file: only its former record number is left
-    before = [("privacy", "0007_row_level_security_on_the_case_files_rows")]
+    before = [("privacy", "0008_row_level_security_on_the_placements_rows")]
     old = _state(MigrationExecutor(connection), before).get_model("privacy", "ErasureRecord")
     common = {"method": ErasureMethod.ERASE, "reason": "Begäran"}
     still_there = old.objects.create(participant_id=pseudonymised.pk, by_id=superuser.pk, **common).pk
