@@ -15,9 +15,9 @@ custom setting `platsa.municipalities` of the database session:
 
 The placements' tables are bound too, but what is taken of a need or a supervisor is counted over
 every municipality's placements (a regional employer's need is published to several): those counts
-read `placements.PlacementHold`, a view of only the columns they need, which on PostgreSQL reads
-through a function that runs in the system context (`SET platsa.municipalities = ''`, placements
-0023; see placements.occupancy).
+read `placements.PlacementHold`, a table of only the columns they need (nothing personal, no
+row-level security), which triggers on the placements' table keep equal to every municipality's
+holding placements (placements 0027; see placements.occupancy).
 
 The setting belongs to the session (`set_config(..., false)`), not to one transaction: requests run
 in autocommit (no ATOMIC_REQUESTS), so a transaction-local setting would have to be sent before
@@ -73,7 +73,7 @@ ROW_SECURITY_TABLES: tuple[str, ...] = (
     "participants_textmessage",
     "participants_workexperience",
     # privacy 0008: the placements' rows. Their counts (a need's places, a supervisor's load) read
-    # every municipality's through placements.PlacementHold, a view that reads in the system context.
+    # every municipality's through placements.PlacementHold, a table kept by triggers, not bound.
     "placements_acknowledgement",
     "placements_agreementdocument",
     "placements_certificate",

@@ -36,7 +36,7 @@ class PlacementStatus(models.TextChoices):
 # Statuses that hold a place of the need and a slot of the supervisor.
 HOLDING_STATUSES = (PlacementStatus.AGREED, PlacementStatus.ACTIVE)
 # The placements PlacementHold shows: those that hold (above) and the pending proposals, which the
-# allocation leaves room for. Frozen in placements 0023's SQL; a test holds the two equal.
+# allocation leaves room for. Frozen in placements 0027's triggers; a test holds the two equal.
 HOLD_VIEW_STATUSES = (*HOLDING_STATUSES, PlacementStatus.PROPOSED)
 ENDED_STATUSES = (PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
 
@@ -215,16 +215,21 @@ class Placement(TenantKeyed):
 class PlacementHold(models.Model):
     """What a placement takes of a need and a supervisor, for the counts (placements.occupancy): the
     agreed, active and proposed placements of every municipality, with only the columns the counts
-    read (no participant, no text: nothing personal).
+    read (no participant, no text: nothing personal, hence no row-level security on it).
 
-    A view over the placements (placements 0023), not a table, and read-only. On PostgreSQL the
-    view reads through a function that runs in the system context (`SET platsa.municipalities =
-    ''`): a regional need's places and its supervisors' load are shared by the municipalities it is
-    published to, and the counts, made in a coordinator's request bound to their municipality
-    (accounts.tenancy), must see the others' placements, which the placements' row-level policy
-    hides from every other read. A migration that changes the placements' table must keep the view
-    working (placements 0023 says how)."""
+    A table written by database triggers only, never by the application (placements 0027): every
+    insert, update and delete of a placement puts its row here while its status is one of
+    HOLD_VIEW_STATUSES, with the placement's id, and takes it out otherwise. A regional need's places
+    and its supervisors' load are shared by the municipalities it is published to, and the counts,
+    made in a coordinator's request bound to their municipality (accounts.tenancy), must see the
+    others' placements, which the placements' row-level policy hides from every other read; the
+    table is indexed by need and by supervisor for the counts' subqueries.
 
+    On SQLite a migration that rebuilds the placements' table (most AlterField, RemoveField) drops
+    its triggers silently and must create them again (placements 0027 has the statements;
+    placements/tests/test_holds.py fails without them)."""
+
+    id = models.BigIntegerField(primary_key=True)
     need = models.ForeignKey(
         "workplaces.Need", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("need")
     )
@@ -241,8 +246,8 @@ class PlacementHold(models.Model):
     actual_start = models.DateField(_("started"), null=True)
 
     class Meta:
-        managed = False
         db_table = "placements_placementhold"
+        indexes = [models.Index(fields=["need", "status"], name="placements_hold_need_status")]
 
     def __str__(self) -> str:
         return f"{self.pk}: {self.status}"

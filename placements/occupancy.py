@@ -19,8 +19,10 @@ The counts read `PlacementHold`, not `Placement`: a regional employer's need (wo
 published_to) and its supervisors take placements from several municipalities, and each one's
 places and load are one count, made in a coordinator's request bound to their municipality
 (accounts.tenancy). The placements' tables have row-level security, so a count over `Placement`
-would see only that municipality's placements and overbook; the view reads every municipality's
-in the system context, and shows only the columns the counts need (placements 0023). What names
+would see only that municipality's placements and overbook; `PlacementHold` is a table without
+row-level security, kept by triggers equal to every municipality's agreed, active and proposed
+placements with only the columns the counts need, and indexed by need and supervisor (placements
+0027). What names
 or opens a placement still reads `Placement`, within the bound.
 """
 

@@ -492,7 +492,10 @@ def test_a_bound_request_reads_no_other_municipalitys_placements_but_counts_them
     assert Placement.objects.count() == FollowUp.objects.count() == 2
 
 
-def test_the_holds_view_has_the_placements_column_types_and_nothing_personal(postgresql: None) -> None:
+def test_the_holds_table_has_the_placements_column_types_nothing_personal_and_no_row_security(
+    postgresql: None,
+) -> None:
+    """The table holds no participant and no text: it needs no policy, and the counts need none."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name, column_name, data_type, character_maximum_length FROM information_schema.columns"
@@ -505,6 +508,9 @@ def test_the_holds_view_has_the_placements_column_types_and_nothing_personal(pos
     held, real = columns["placements_placementhold"], columns["placements_placement"]
     assert set(held) == {"id", "need_id", "supervisor_id", "status", "planned_start", "planned_end", "actual_start"}
     assert held == {name: real[name] for name in held}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind, relrowsecurity FROM pg_class WHERE relname = 'placements_placementhold'")
+        assert cursor.fetchone() == ("r", False)
 
 
 def test_a_supervisors_participants_and_a_needs_proposals_elsewhere_still_count_within_a_bound(

@@ -112,7 +112,7 @@ def test_the_batched_peak_equals_the_sql_peak(periods, window) -> None:
 
 
 def test_the_holds_view_shows_exactly_the_placements_of_the_hold_view_statuses() -> None:
-    """Placements 0023 froze the statuses in its SQL: they must stay HOLD_VIEW_STATUSES."""
+    """Placements 0026 and 0027 froze the statuses in their SQL: they must stay HOLD_VIEW_STATUSES."""
     for status in PlacementStatus:
         started = status in ("active", "completed", "ended_early")
         PlacementFactory(status=status, actual_start=D(2026, 2, 2) if started else None)

@@ -45,7 +45,7 @@ NOT_KEYED = {
     "placements.MatchingWeights": "a municipality's own settings (its matching weights), not a case file's row",
     "placements.CalendarFeed": "a user's calendar credential; a supervisor's user may have no municipality",
     "placements.AgreementTerms": "a municipality's own settings (its standard terms), not a case file's row",
-    "placements.PlacementHold": "a view of the placements for the counts, every municipality's, nothing personal",
+    "placements.PlacementHold": "the holds for the counts, kept by triggers, every municipality's, nothing personal",
 }
 
 
