@@ -243,7 +243,7 @@ class PlacementHold(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=PlacementStatus.choices)
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
-    actual_start = models.DateField(_("started"), null=True)
+    actual_start = models.DateField(_("started"), null=True, blank=True)
 
     class Meta:
         db_table = "placements_placementhold"

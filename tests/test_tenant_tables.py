@@ -30,6 +30,8 @@ SHARED: dict[str, str] = {
     "accounts.User_user_permissions": "Django's permissions of an account (the account carries the key)",
     "participants.Participant_languages": "link table between a keyed case file and reference languages",
     "participants.ReferralImport_participants": "link table between two keyed rows",
+    "placements.PlacementHold": "what a placement takes of a shared need and supervisor, counted across "
+    "municipalities (ids, status and dates only; written by the placements' triggers)",
     "placements.CalendarFeed": "a user's calendar credential; a supervisor's user may have no municipality",
     # An employer is a municipality's or the region's (Organisation: `municipality` or `region`); what
     # hangs below it is shared with every municipality the regional employer takes placements from.

@@ -32,6 +32,7 @@ from placements.models import (
     Party,
     Placement,
     PlacementEvent,
+    PlacementHold,
     PlacementStatus,
     Reminder,
     Signature,
@@ -75,6 +76,22 @@ class PlacementFactory(factory.django.DjangoModelFactory):
             actual_end=factory.SelfAttribute("planned_end"),
             outcome=Outcome.EMPLOYMENT,
         )
+
+
+class PlacementHoldFactory(factory.django.DjangoModelFactory):
+    """A hold is written by the placements' triggers only (placements 0027), never by the application:
+    the factory makes a placement that holds its place and returns the row the triggers wrote."""
+
+    class Meta:
+        model = PlacementHold
+
+    placement = factory.SubFactory(PlacementFactory, status=PlacementStatus.AGREED)
+
+    @classmethod
+    def _create(cls, model_class: type[PlacementHold], *args: object, **kwargs: object) -> PlacementHold:
+        placement = kwargs["placement"]
+        assert isinstance(placement, Placement)
+        return model_class.objects.get(pk=placement.pk)
 
 
 class PlacementEventFactory(factory.django.DjangoModelFactory):
