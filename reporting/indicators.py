@@ -220,8 +220,15 @@ def follow_ups_on_time(period: Period) -> Figure:
 
 
 def supervisors_trained(period: Period) -> Figure:
+    """The scope's supervisors are those of its placements that had begun by the period's end (started,
+    or not started and planned to start, on or before it): a placement proposed later, for a later start,
+    does not add its supervisor to an earlier period."""
+    until = period.until
+    begun = facts(Placement, period.scope).filter(
+        Q(actual_start__lte=until) | Q(actual_start__isnull=True, planned_start__lte=until)
+    )
     return _count(
-        facts(Enrolment, period.scope)
+        Enrolment.objects.filter(supervisor__in=begun.values("supervisor"))
         .filter(completed_on__range=(period.start, period.end))
         .aggregate(n=Count("supervisor", distinct=True))["n"]
     )
@@ -418,8 +425,9 @@ STANDARD: dict[str, Definition] = {
         None,
         gettext_lazy("the date the training was completed"),
         gettext_lazy(
-            "the supervisors of the municipality's placements (any placement, a proposed one too); a supervisor "
-            "who supervises for several municipalities counts in each, and once in the region"
+            "the supervisors of the municipality's placements that had begun by the period's end (started, or "
+            "planned to start, on or before it; a proposed one too); a supervisor who supervises for several "
+            "municipalities counts in each, and once in the region"
         ),
         "count",
     ),

@@ -14,7 +14,7 @@ registers, which need-to-know does not allow; a region's "people" are its munici
 
 Supervisors are not any municipality's (a regional employer's supervisor takes placements from
 several, and their training counts everywhere): a supervisor counts in a scope when they supervise
-a placement of its participants.
+a placement of its participants (one begun by the period's end: reporting.indicators.supervisors_trained).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from django.db.models import Q, QuerySet
 from accounts.models import Municipality, Region
 from participants.models import Exit, Participant, ProgrammeStatus, StatusChange
 from placements.models import FollowUp, LaterOutcome, Placement, PlacementEvent
-from supervisors.models import Enrolment
 
 M = TypeVar("M", bound=models.Model)
 
@@ -70,9 +69,6 @@ PARTICIPANT_OF: dict[type[models.Model], str] = {
 def facts(model: type[M], scope: Scope) -> QuerySet[M]:
     """The rows of `model` that figures of `scope` count: the base queryset of every indicator."""
     queryset: QuerySet[Any] = model._default_manager.all()
-    if model is Enrolment:
-        supervised = facts(Placement, scope).values("supervisor")
-        return queryset.filter(supervisor__in=supervised)
     return queryset.filter(scope.participants(PARTICIPANT_OF[model]))
 
 

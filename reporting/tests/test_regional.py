@@ -153,6 +153,39 @@ def test_a_regions_figure_is_the_sum_of_its_municipalities_where_the_definition_
     assert whole["placements-completed"].value == 8 + 2  # the earlier placements ended in April, not in Q3
 
 
+def test_a_supervisor_counts_for_a_municipality_from_the_placement_that_began_by_the_periods_end(region) -> None:
+    """A's trained supervisor (training completed in Q3) supervises nobody of B's in Q3. A proposal of
+    B's made later, for a start after Q3, does not make them one of B's supervisors in Q3 (the figure
+    as it stood at the period's end); it does in the year it starts, and a B placement that began in
+    Q3 would have. Once in the region, whichever municipalities they supervise for."""
+    a, b = region["a"], region["b"]
+    running = PlacementFactory._meta.model.objects.get(
+        participant__municipality=a, status=PlacementStatus.ACTIVE, actual_start=dt.date(2026, 7, 6)
+    )
+    trained = running.supervisor
+    b_in_q3 = compute(Q3.within(Scope.of([b.pk])))["supervisors-trained"].value
+    region_in_q3 = compute(Q3.within(scope_of(region["region"])))["supervisors-trained"].value
+    later = PlacementFactory(
+        participant=ParticipantFactory(team__municipality=b),
+        supervisor=trained,
+        need=running.need,
+        planned_start=dt.date(2026, 12, 14),
+        planned_end=dt.date(2027, 3, 12),
+    )
+    assert later.municipality == b
+    assert compute(Q3.within(Scope.of([b.pk])))["supervisors-trained"].value == b_in_q3
+    year = Period.year_to_date(2026, 4).on(dt.date(2026, 12, 20))
+    b_year = compute(year.within(Scope.of([b.pk])))["supervisors-trained"].value
+    assert b_year == b_in_q3 + 1
+    assert compute(year.on(dt.date(2026, 12, 1)).within(Scope.of([b.pk])))["supervisors-trained"].value == b_in_q3
+    assert compute(Q3.within(scope_of(region["region"])))["supervisors-trained"].value == region_in_q3
+    # Had it begun in Q3, it would have counted then.
+    later.actual_start = dt.date(2026, 9, 1)
+    later.status = PlacementStatus.ACTIVE
+    later.save()
+    assert compute(Q3.within(Scope.of([b.pk])))["supervisors-trained"].value == b_in_q3 + 1
+
+
 def test_a_small_municipalitys_withheld_figure_is_not_the_total_minus_the_others(region) -> None:
     a, b = region["a"], region["b"]
     today = dt.date(2026, 12, 1)
