@@ -62,6 +62,12 @@ def holding(*, exclude_pk: int | None = None) -> QuerySet[PlacementHold]:
     return placements.annotate(held_from=period_start(), held_until=F("planned_end")).order_by()
 
 
+def already_proposed(*, participant: Participant, need: Need) -> bool:
+    """Whether the participant has a pending proposal for the need. Their own placements, which are of
+    their municipality, read within the bound (`Placement`)."""
+    return Placement.objects.filter(participant=participant, need=need, status=PlacementStatus.PROPOSED).exists()
+
+
 def proposed() -> QuerySet[PlacementHold]:
     """The pending proposals of every municipality (what the allocation leaves room for)."""
     return PlacementHold.objects.filter(status=PlacementStatus.PROPOSED).order_by()

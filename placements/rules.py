@@ -13,6 +13,9 @@ The rules, by code:
 
     participant_not_ready   the participant's status is not mapped or placed
     participant_busy        an agreed or active placement of theirs overlaps the period
+    already_proposed        a new placement for a need they already have a pending proposal for (a
+                            second proposal of the same person to the same need); the proposal
+                            itself, changed, agreed or started, is not asked (its `exclude_pk`)
     need_elsewhere          the need is not offered to the participant's municipality (a local
                             employer's need is its municipality's; a regional employer's, the
                             municipalities it is published to: workplaces.Need.municipality_ids).
@@ -93,6 +96,7 @@ class Stage(Enum):
 PAIR_CODES = (
     "participant_not_ready",
     "participant_busy",
+    "already_proposed",
     "need_elsewhere",
     "swedish_level",
     "driving_licence",
@@ -173,6 +177,14 @@ def pair_problems(placing: Placing) -> list[Problem]:
                 "participant_busy",
                 "participant",
                 _("%(name)s already has a placement in that period.") % {"name": person.full_name},
+            )
+        )
+    if placing.exclude_pk is None and occupancy.already_proposed(participant=person, need=need):
+        found.append(
+            Problem(
+                "already_proposed",
+                "participant",
+                _("%(name)s is already proposed for this need.") % {"name": person.full_name},
             )
         )
     if person.municipality_id not in need.municipality_ids():

@@ -40,6 +40,7 @@ from .scoring import (
     NEED_PERIOD,
     NOT_READY,
     PREREQUISITE,
+    PROPOSED_HERE,
     REASONS,
     RECORDS,
     SWEDISH,
@@ -57,6 +58,7 @@ from .scoring import (
 REASON_LABELS = {
     NOT_READY: _("Not ready for a placement (status)"),
     BUSY: _("Already in an agreed or active placement in the period"),
+    PROPOSED_HERE: _("Already proposed for this need"),
     ELSEWHERE: _("The need is not offered to the participant's municipality"),
     SWEDISH: _("Swedish below the need's minimum"),
     LICENCE: _("No driving licence"),
@@ -198,6 +200,7 @@ def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
 
     work_start, work_end = working_hours_arrays(needs)
     return NeedArrays(
+        ids=np.array([n.pk for n in needs], dtype=np.int64),
         digits=code_digits([n.occupation_id for n in needs]),
         workplace_id=np.array([n.workplace_id for n in needs], dtype=np.int64),
         job_track=np.array([n.job_track_id or -1 for n in needs], dtype=np.int64),

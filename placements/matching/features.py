@@ -110,6 +110,7 @@ class PlacementArrays:
     past_good: np.ndarray  # bool: completed, or ended in work or studies
     past_early: np.ndarray  # bool: ended early
     proposed_index: np.ndarray  # participant index of pending proposals
+    proposed_need: np.ndarray  # int64, the need of each pending proposal
 
 
 @dataclass(frozen=True)
@@ -188,12 +189,12 @@ def _placements(index_of: dict[int, int]) -> PlacementArrays:
         Placement.objects.filter(status__in=[*HOLDING_STATUSES, *ENDED_STATUSES, PlacementStatus.PROPOSED])
         # Held from the actual start once started (placements.occupancy), to the planned end.
         .annotate(held_from=period_start())
-        .values_list("participant_id", "status", "held_from", "planned_end", "need__workplace_id", "outcome")
+        .values_list("participant_id", "status", "held_from", "planned_end", "need__workplace_id", "outcome", "need_id")
     )
     holding: list[tuple[int, int, int]] = []
     ended: list[tuple[int, int, str, str]] = []
-    proposed: list[int] = []
-    for p, status, start, end, workplace, outcome in rows:
+    proposed: list[tuple[int, int]] = []
+    for p, status, start, end, workplace, outcome, need in rows:
         if p not in index_of:
             continue
         if status in HOLDING_STATUSES:
@@ -201,7 +202,7 @@ def _placements(index_of: dict[int, int]) -> PlacementArrays:
         elif status in ENDED_STATUSES:
             ended.append((index_of[p], workplace, status, outcome))
         else:
-            proposed.append(index_of[p])
+            proposed.append((index_of[p], need))
     return PlacementArrays(
         hold_index=np.array([h[0] for h in holding], dtype=np.int32),
         hold_start=np.array([h[1] for h in holding], dtype=np.int32),
@@ -210,7 +211,8 @@ def _placements(index_of: dict[int, int]) -> PlacementArrays:
         past_workplace=np.array([e[1] for e in ended], dtype=np.int64),
         past_good=np.array([e[2] == PlacementStatus.COMPLETED or e[3] in WORK_OR_STUDIES for e in ended], dtype=bool),
         past_early=np.array([e[2] == PlacementStatus.ENDED_EARLY for e in ended], dtype=bool),
-        proposed_index=np.array(proposed, dtype=np.int32),
+        proposed_index=np.array([q[0] for q in proposed], dtype=np.int32),
+        proposed_need=np.array([q[1] for q in proposed], dtype=np.int64),
     )
 
 
@@ -383,6 +385,7 @@ def subset(features: Features, rows: np.ndarray) -> Features:
         past_good=held.past_good[past],
         past_early=held.past_early[past],
         proposed_index=new_index[held.proposed_index[proposed]],
+        proposed_need=held.proposed_need[proposed],
     )
     c = features.checks
     checked = keep(c.index)

@@ -31,9 +31,11 @@ TYPE_HOURS = 1024
 TYPE_WEEKS = 2048
 TIMETABLE = 4096
 ELSEWHERE = 8192
+PROPOSED_HERE = 16384  # the last bit of the int16 mask
 REASONS = (
     NOT_READY,
     BUSY,
+    PROPOSED_HERE,
     ELSEWHERE,
     SWEDISH,
     LICENCE,
@@ -52,6 +54,7 @@ PREREQUISITE = 1
 CODES = {
     "participant_not_ready": NOT_READY,
     "participant_busy": BUSY,
+    "already_proposed": PROPOSED_HERE,
     "need_elsewhere": ELSEWHERE,
     "swedish_level": SWEDISH,
     "driving_licence": LICENCE,
@@ -85,6 +88,7 @@ Weights = Mapping[str, float | np.ndarray]
 class NeedArrays:
     """What scoring needs to know of m needs, one entry per need."""
 
+    ids: np.ndarray  # int64, the needs' ids
     digits: np.ndarray  # (m, 4) int8
     workplace_id: np.ndarray  # int64
     job_track: np.ndarray  # int64, -1 none
@@ -172,6 +176,13 @@ def score(features: Features, needs: NeedArrays, weights: Weights, today: int) -
     busy = np.zeros((n, m), dtype=bool)
     np.logical_or.at(busy, held.hold_index, overlap)
     excluded |= np.where(busy, BUSY, 0).astype(np.int16)
+
+    # A pending proposal of the participant for the need: a second one would repeat it.
+    if len(held.proposed_index) and m:
+        here = held.proposed_need[:, col] == needs.ids[col, :]
+        again = np.zeros((n, m), dtype=bool)
+        np.logical_or.at(again, held.proposed_index, here)
+        excluded |= np.where(again, PROPOSED_HERE, 0).astype(np.int16)
 
     if len(p.study_index) and needs.work_end.any():
         excluded |= np.where(

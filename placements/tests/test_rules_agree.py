@@ -86,6 +86,8 @@ people = st.lists(
             "holds": st.lists(st.tuples(st.integers(-60, 200), st.integers(5, 120), st.booleans()), max_size=2),
             # study times: (weekday, start, length, SFI or other)
             "studies": st.lists(st.tuples(st.integers(0, 2), MINUTE, LENGTH, st.booleans()), max_size=3),
+            # pending proposals of theirs, for the needs at these indices (modulo the needs' number)
+            "proposed_to": st.sets(st.integers(0, 2), max_size=2),
         }
     ),
     min_size=1,
@@ -205,6 +207,15 @@ def _build(person_specs: list[dict], need_specs: list[dict]) -> tuple[list[Any],
                 planned_start=held_start,
                 planned_end=held_start + dt.timedelta(days=length),
                 actual_start=held_start - dt.timedelta(days=3) if active else None,
+            )
+        for index in {i % len(built_needs) for i in spec["proposed_to"]}:
+            need = built_needs[index]
+            PlacementFactory(
+                participant=person,
+                need=need,
+                status=PlacementStatus.PROPOSED,
+                planned_start=need.start_date,
+                planned_end=need.end_date,
             )
         built_people.append(person)
     return built_people, built_needs

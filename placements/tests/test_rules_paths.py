@@ -191,6 +191,25 @@ def test_every_path_refuses_with_the_same_reason(case: Case, client: Client) -> 
     forget_features()
     data = world.placing_data()
 
+    # Agreeing the earlier proposal, and starting it once agreed past the rules.
+    if case.code != "decision_reference":  # the proposal was made without one, which is what the type now refuses
+        with pytest.raises(ValidationError) as refused:
+            placement_agree(placement=with_signatures(proposed), by=world.coordinator)
+        assert case.code in error_codes(refused.value)
+    # Starting while busy: on PostgreSQL the exclusion constraint refuses even writing the agreed overlap
+    # this would need; test_concurrency starts two placements of one participant instead.
+    if case.at_activate and case.code not in ("participant_not_ready", "participant_busy"):
+        Placement.objects.filter(pk=proposed.pk).update(status=PlacementStatus.AGREED, planned_start=TODAY)
+        proposed.refresh_from_db()
+        with pytest.raises(ValidationError) as refused:
+            placement_activate(placement=proposed, by=world.coordinator, on=TODAY)
+        assert case.code in error_codes(refused.value)
+
+    # Out of the way of the checks below, which propose the person for the same need again (a second
+    # pending proposal of theirs would be refused as a repeat, test_a_second_proposal_...).
+    Placement.objects.filter(pk=proposed.pk).update(status=PlacementStatus.CANCELLED)
+    forget_features()
+
     # The rules module itself.
     problems = rules.check(rules.Placing(**data), stage=rules.Stage.PROPOSE)
     assert case.code in rules.codes(rules.blocking(problems))
@@ -238,20 +257,6 @@ def test_every_path_refuses_with_the_same_reason(case: Case, client: Client) -> 
     assert answer.status_code == 400
     said = {message for errors in answer.json().values() for message in errors}
     assert messages & said, (messages, said)
-    # Agreeing the earlier proposal, and starting it once agreed past the rules.
-    if case.code != "decision_reference":  # the proposal was made without one, which is what the type now refuses
-        with pytest.raises(ValidationError) as refused:
-            placement_agree(placement=with_signatures(proposed), by=world.coordinator)
-        assert case.code in error_codes(refused.value)
-    # Starting while busy: on PostgreSQL the exclusion constraint refuses even writing the agreed overlap
-    # this would need; test_concurrency starts two placements of one participant instead.
-    if case.at_activate and case.code not in ("participant_not_ready", "participant_busy"):
-        Placement.objects.filter(pk=proposed.pk).update(status=PlacementStatus.AGREED, planned_start=TODAY)
-        proposed.refresh_from_db()
-        with pytest.raises(ValidationError) as refused:
-            placement_activate(placement=proposed, by=world.coordinator, on=TODAY)
-        assert case.code in error_codes(refused.value)
-
     assert Placement.objects.filter(participant=world.participant).count() <= 2
 
 
@@ -262,13 +267,63 @@ def test_missing_prerequisites_warn_on_proposing_and_block_agreeing() -> None:
     form = ProposeForm({k: getattr(v, "pk", v) for k, v in data.items()}, user=world.coordinator, need=world.need)
     assert form.is_valid(), form.errors
     assert [w.code for w in form.warnings] == ["prerequisite_missing"]
-    proposed = placement_propose(**data, by=world.coordinator)
-    forget_features()
     ranking = rank_candidates(need=world.need, user=world.coordinator)
-    assert [c.warnings for c in ranking.candidates if c.participant.pk == world.participant.pk] != [[]]
+    warned = [c.warnings for c in ranking.candidates if c.participant.pk == world.participant.pk]
+    assert len(warned) == 1 and warned[0]
+    proposed = placement_propose(**data, by=world.coordinator)
     with pytest.raises(ValidationError) as refused:
         placement_agree(placement=with_signatures(proposed), by=world.coordinator)
     assert error_codes(refused.value) == {"prerequisite_missing"}
+
+
+def test_a_second_proposal_of_the_same_person_to_the_same_need_is_refused_on_every_path(client: Client) -> None:
+    """A pending proposal of the person for the need: the ranking leaves them out with the reason, the
+    allocation does not offer the pair, the form, the service, one click and the API refuse a second
+    one; the first is agreed as before (it is not a second proposal of itself), and another need
+    still takes them."""
+    world = _world()
+    first = placement_propose(**world.placing_data(), by=world.coordinator)
+    forget_features()
+    data = world.placing_data()
+    label = str(REASON_LABELS[CODES["already_proposed"]])
+
+    ranking = rank_candidates(need=world.need, user=world.coordinator)
+    assert world.participant.pk not in {c.participant.pk for c in ranking.candidates}
+    assert {e.participant.pk: e.reasons for e in ranking.excluded}[world.participant.pk] == [label]
+    assert (world.participant.pk, world.need.pk) not in {
+        (p.participant.pk, p.need.pk) for p in best_allocation(user=world.coordinator)
+    }
+    form = ProposeForm({k: getattr(v, "pk", v) for k, v in data.items()}, user=world.coordinator, need=world.need)
+    assert not form.is_valid()
+    assert {e.code for errors in form.errors.as_data().values() for e in errors} == {"already_proposed"}
+    with pytest.raises(ValidationError) as refused:
+        placement_propose(**data, by=world.coordinator)
+    assert error_codes(refused.value) == {"already_proposed"}
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("placements:quick_propose"), {"need": world.need.pk, "participant": world.participant.pk}
+    )
+    assert response.status_code == 200
+    assert "already_proposed" in {
+        e.code for errors in response.context["form"].errors.as_data().values() for e in errors
+    }
+    api = APIClient()
+    api.force_login(world.coordinator)
+    payload = {k: (v.pk if hasattr(v, "pk") else str(v)) for k, v in data.items()}
+    answer = api.post("/api/v1/placements/", payload, format="json")
+    assert answer.status_code == 400
+    problems = rules.check(rules.Placing(**data), stage=rules.Stage.PROPOSE)
+    messages = {p.message for p in problems if p.code == "already_proposed"}
+    assert len(messages) == 1 and world.participant.full_name in next(iter(messages))
+    assert messages <= {m for errors in answer.json().values() for m in errors}
+    assert Placement.objects.filter(participant=world.participant).count() == 1
+
+    placement_agree(placement=with_signatures(first), by=world.coordinator)
+    first.refresh_from_db()
+    assert first.status == PlacementStatus.AGREED
+    # Once agreed, the period is theirs: the same need is refused for being busy, not as a repeat.
+    problems = rules.check(rules.Placing(**data), stage=rules.Stage.PROPOSE)
+    assert "already_proposed" not in rules.codes(problems) and "participant_busy" in rules.codes(problems)
 
 
 def test_a_need_that_runs_longer_than_its_type_is_proposed_for_the_types_longest_period() -> None:
