@@ -155,7 +155,8 @@ def test_the_coordinator_start_page_counts_every_row_in_the_same_queries_however
 def test_the_supervisor_start_page_lists_only_the_own_placements(client: Client) -> None:
     user = SupervisorUserFactory()
     ours = PlacementFactory(active=True, supervisor__user=user)
-    theirs = PlacementFactory(active=True)
+    # A name nobody else in the test has: a generated one may be the supervisor's own, shown in the menu.
+    theirs = PlacementFactory(active=True, participant__first_name="Unikdeltagare", participant__last_name="Annan")
     client.force_login(user)
     page = client.get("/").content.decode()
     assert "Deltagare du handleder" in page
