@@ -14,6 +14,8 @@ from django.urls import reverse
 from accounts.models import Municipality, User
 from demo.municipalities import SMALL_MUNICIPALITIES, SmallMunicipality
 from participants.models import Participant
+from placements.models import Placement
+from workplaces.models import Need
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +135,6 @@ def test_the_demo_regional_manager_sees_the_three_municipalities_side_by_side(de
 def test_the_regions_needs_are_published_to_the_large_municipality_and_brackes_coordinators_only(
     demo, client: Client
 ) -> None:
-    from workplaces.models import Need
-
     regional = Need.objects.filter(workplace__organisation__region__isnull=False).order_by("pk")
     assert regional.exists()
     assert not Need.objects.filter(workplace__organisation__region__isnull=True, published_to__isnull=False).exists()
@@ -142,7 +142,6 @@ def test_the_regions_needs_are_published_to_the_large_municipality_and_brackes_c
     assert need is not None
     assert {m.code for m in need.published_to.all()} == {settings.PLATSA_MUNICIPALITY_CODE, "2305"}
     # The large municipality's participants were placed there, and a few of Bräcke's; none of Ragunda's.
-    from placements.models import Placement
 
     at_regional = Placement.objects.filter(need__workplace__organisation__region__isnull=False)
     assert at_regional.exists()

@@ -88,12 +88,10 @@ def _regional_refused(
 @require_http_methods(["GET", "POST"])
 def organisation_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, pk) if pk else None
-    if organisation is not None and (
-        refused := _regional_refused(
-            request, organisation, back=saved_url("workplaces:organisation_detail", organisation.pk)
-        )
-    ):
-        return refused
+    if organisation is not None:
+        back = saved_url("workplaces:organisation_detail", organisation.pk)
+        if refused := _regional_refused(request, organisation, back=back):
+            return refused
     form = OrganisationForm(request.POST or None, instance=organisation)
     done = save_with_service(
         request,

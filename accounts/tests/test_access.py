@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
@@ -35,11 +36,17 @@ from accounts.tests.factories import (
     UserFactory,
 )
 from participants.models import Participant
+from participants.selectors import get_participant_for_user
 from participants.tests.factories import ParticipantFactory
 from placements.models import FollowUp, Placement
+from placements.selectors import get_follow_up_for_user, get_placement_for_user
 from placements.tests.factories import FollowUpFactory, PlacementFactory
 from supervisors.models import Supervisor
+from supervisors.selectors import get_supervisor_for_user
+from supervisors.tests.factories import SupervisorFactory
 from workplaces.models import Need, Workplace
+from workplaces.selectors import get_need_for_user, get_organisation_for_user, get_workplace_for_user
+from workplaces.tests.factories import OrganisationFactory, WorkplaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,11 +140,6 @@ def test_roles_come_from_groups() -> None:
 
 
 def test_each_model_has_a_fetch_helper_that_answers_404_to_outsiders(world) -> None:
-    from participants.selectors import get_participant_for_user
-    from placements.selectors import get_follow_up_for_user, get_placement_for_user
-    from supervisors.selectors import get_supervisor_for_user
-    from workplaces.selectors import get_need_for_user, get_organisation_for_user, get_workplace_for_user
-
     ours, theirs, supervisor = world["ours"], world["theirs"], world["supervisor"]
     cases = [
         (get_participant_for_user, ours.participant.pk, theirs.participant.pk),
@@ -252,8 +254,6 @@ def test_a_superuser_with_a_role_still_sees_every_case_file(world) -> None:
 
 
 def test_an_expired_grant_reaches_no_one_from_the_moment_it_expires(world) -> None:
-    import time_machine
-
     coordinator = world["coordinator"]
     theirs = world["theirs"].participant
     grant = BreakGlassGrantFactory(user=coordinator, participant_id=theirs.pk)
@@ -312,8 +312,6 @@ def _elsewhere() -> Municipality:
 def test_an_administrator_lifts_the_lock_outs_of_the_supervisors_their_municipality_sees() -> None:
     """A supervisor's account has no municipality: their lock-out is lifted by an administrator of a
     municipality whose register holds their workplace, and by no other."""
-    from supervisors.tests.factories import SupervisorFactory
-    from workplaces.tests.factories import OrganisationFactory, WorkplaceFactory
 
     administrator = AdministratorFactory()
     ours = SupervisorFactory(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access_log import log_access, log_review
+from accounts.access_log import log_access, log_review, review_sign_off
 from accounts.models import AccessAction, LogReview, Role
 from accounts.tests.factories import (
     AccessLogEntryFactory,
@@ -93,9 +94,6 @@ def test_an_administrator_of_no_municipality_has_no_log_to_review_nor_the_instal
 ) -> None:
     """Their log is empty (access_log_scope), and a sign-off of theirs would be filed as the
     installation's, the superuser's."""
-    from django.core.exceptions import PermissionDenied
-
-    from accounts.access_log import review_sign_off
 
     nobody = AdministratorFactory(municipality=None)
     client.force_login(nobody)

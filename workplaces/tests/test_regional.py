@@ -31,6 +31,7 @@ from accounts.tests.factories import (
     UserFactory,
 )
 from api.tests.conftest import token_client
+from supervisors.services import supervisor_invite, supervisor_save
 from supervisors.tests.factories import SupervisorFactory
 from workplaces.models import Need, Organisation
 from workplaces.services import organisation_save
@@ -431,8 +432,6 @@ def test_a_regional_workplace_shows_each_municipality_only_the_needs_published_t
 def test_a_coordinator_neither_registers_nor_changes_nor_invites_a_regional_employers_supervisor(
     world: World,
 ) -> None:
-    from supervisors.services import supervisor_invite, supervisor_save
-
     workplace = WorkplaceFactory(organisation=RegionalOrganisationFactory(region=world.region))
     supervisor = SupervisorFactory(workplace=workplace, phone="070-111 11 11")
     with pytest.raises(ValidationError, match="system"):
