@@ -186,17 +186,15 @@ def _session_page(request: HttpRequest, session: TrainingSession, form: EnrolFor
         .select_related("supervisor__workplace")
         .order_by("status", "enrolled_at")
     )
-    taken = every.filter(status=EnrolmentStatus.ENROLLED).values("supervisor_id")
-    candidates = visible.filter(active=True).exclude(pk__in=taken)
+    seated = every.filter(status=EnrolmentStatus.ENROLLED)
+    candidates = visible.filter(active=True).exclude(pk__in=seated.values("supervisor_id"))
     return render(
         request,
         "supervisors/session_detail.html",
         {
             "session": session,
             "enrolments": enrolments,
-            "others": every.filter(status=EnrolmentStatus.ENROLLED)
-            .exclude(supervisor__in=visible.values("pk"))
-            .count(),
+            "others": seated.exclude(supervisor__in=visible.values("pk")).count(),
             "form": form or EnrolForm(supervisors=candidates.select_related("workplace")),
             "past": session.ends_at <= timezone.now(),
         },
