@@ -317,6 +317,15 @@ def test_a_second_proposal_of_the_same_person_to_the_same_need_is_refused_on_eve
     assert len(messages) == 1 and world.participant.full_name in next(iter(messages))
     assert messages <= {m for errors in answer.json().values() for m in errors}
     assert Placement.objects.filter(participant=world.participant).count() == 1
+    # Another need of the same period is theirs to be proposed for: a proposal holds no period.
+    other = NeedFactory(
+        start_date=world.need.start_date, end_date=world.need.end_date, placement_type=world.need.placement_type
+    )
+    SupervisorFactory(workplace=other.workplace)
+    elsewhere = rules.check(
+        rules.default_placing(participant=world.participant, need=other, today=TODAY), stage=rules.Stage.RANK
+    )
+    assert rules.blocking(elsewhere) == []
 
     placement_agree(placement=with_signatures(first), by=world.coordinator)
     first.refresh_from_db()

@@ -22,7 +22,7 @@ from accounts.tests.factories import (
 )
 from participants.models import ExitReason, TargetGroup
 from participants.tests.factories import ExitFactory, ParticipantFactory, ProgrammeStatusFactory
-from placements.models import Outcome, PlacementStatus
+from placements.models import Outcome, Placement, PlacementStatus
 from placements.tests.factories import FollowUpFactory, LaterOutcomeFactory, PlacementFactory
 from reporting.disclosure import protect_report
 from reporting.disclosure.tables import NOT_SUMMED_OVER_MUNICIPALITIES
@@ -159,7 +159,7 @@ def test_a_supervisor_counts_for_a_municipality_from_the_placement_that_began_by
     as it stood at the period's end); it does in the year it starts, and a B placement that began in
     Q3 would have. Once in the region, whichever municipalities they supervise for."""
     a, b = region["a"], region["b"]
-    running = PlacementFactory._meta.model.objects.get(
+    running = Placement.objects.get(
         participant__municipality=a, status=PlacementStatus.ACTIVE, actual_start=dt.date(2026, 7, 6)
     )
     trained = running.supervisor
