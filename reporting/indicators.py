@@ -29,6 +29,7 @@ from placements.models import (
     Placement,
     PlacementStatus,
 )
+from placements.occupancy import period_start
 from supervisors.models import Enrolment
 from taxonomy.working_days import add_working_days
 from workplaces.models import OrganisationKind
@@ -223,10 +224,7 @@ def supervisors_trained(period: Period) -> Figure:
     """The scope's supervisors are those of its placements that had begun by the period's end (started,
     or not started and planned to start, on or before it): a placement proposed later, for a later start,
     does not add its supervisor to an earlier period."""
-    until = period.until
-    begun = facts(Placement, period.scope).filter(
-        Q(actual_start__lte=until) | Q(actual_start__isnull=True, planned_start__lte=until)
-    )
+    begun = facts(Placement, period.scope).alias(start=period_start()).filter(start__lte=period.until)
     return _count(
         Enrolment.objects.filter(supervisor__in=begun.values("supervisor"))
         .filter(completed_on__range=(period.start, period.end))
