@@ -106,6 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction begins, so two transactions that check and then
     # take a capacity (a need's last place) run one after the other, as row locks do on PostgreSQL.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+else:
+    # No just-in-time compilation of queries: it pays off only for long analytical scans, and the planner's
+    # estimate of the capacity queries' nested subqueries (placements.occupancy) crosses jit_above_cost,
+    # so compiling took 1.2 of the 1.3 s of the allocation's open-needs query (README "Benchmarks").
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection kept between requests is checked before use, so a restarted database
 # costs one failed check, not a failed request.
@@ -123,6 +128,7 @@ if DATABASE_REPLICA_URL:
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
         # A replica that is down is given up quickly: the reads go to the primary.
         DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        DATABASES["replica"]["OPTIONS"].setdefault("options", "-c jit=off")  # as on the primary
     # Tests read the test database through it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
