@@ -147,8 +147,11 @@ def _participants() -> ParticipantArrays:
     )
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     index_of = {int(pk): i for i, pk in enumerate(ids)}
-    exp = list(WorkExperience.objects.values_list("participant_id", "occupation_id", "years"))
-    interests = list(Interest.objects.values_list("participant_id", "occupation_id"))
+    # Grouped by participant, as the participants are ordered: scoring reduces each one's rows as a run.
+    exp = list(
+        WorkExperience.objects.order_by("participant_id", "pk").values_list("participant_id", "occupation_id", "years")
+    )
+    interests = list(Interest.objects.order_by("participant_id", "pk").values_list("participant_id", "occupation_id"))
     studies = list(StudyTime.objects.values_list("participant_id", "weekday", "starts_at", "ends_at"))
     return ParticipantArrays(
         ids=ids,
