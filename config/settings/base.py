@@ -291,6 +291,9 @@ if REDIS_URL:
     CACHES = {"default": resilient_redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Matching keeps each need's arrays between rankings (placements.matching.kept_need_arrays) only where every
+# process hears of a change through a shared cache: Redis. With the per-process cache, each ranking reads them.
+MATCHING_KEEP_NEED_ARRAYS = env.bool("MATCHING_KEEP_NEED_ARRAYS", default=bool(REDIS_URL))
 # The API ceiling (api/throttling.py) must count across all web workers: in Redis when there is one,
 # else in a table of the database, which every worker shares (`migrate` creates it, see api/apps.py).
 API_THROTTLE_CACHE = "default" if REDIS_URL else "throttle"

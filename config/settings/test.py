@@ -30,3 +30,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 API_THROTTLE_CACHE = "default"
 # Sessions in the database whether or not REDIS_URL is set (CI sets it), so the query budgets count the same.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The suite runs in one process: every ranking goes through the kept need arrays, as with Redis.
+MATCHING_KEEP_NEED_ARRAYS = True

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -224,6 +229,62 @@ def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
     )
 
 
+# A need's arrays are read again on every ranking of it (a coordinator pages through the candidates,
+# searches the excluded, proposes, ranks again): kept per process, keyed by need and day, and valid while
+# nothing they are read from has changed. Those are the placements (the places and the supervisors' load:
+# the features' placements part, replaced whenever a placement or case file changes) and the needs' own
+# data (the need, its type, working hours, prerequisites and publication, the workplace, its organisation
+# and district, its supervisors and their trainings): saving or deleting any of those, here or in another
+# process, moves NEEDS_GENERATION_KEY in the shared cache on commit (placements.apps). A random token, not
+# a counter, so that an emptied cache starts no old value again.
+NEEDS_GENERATION_KEY = "placements:matching:needs-generation"
+NEED_ARRAYS_KEPT = 4096
+_need_arrays: OrderedDict[tuple[int, dt.date], tuple[object, tuple[object, ...], NeedArrays]] = OrderedDict()
+_need_arrays_lock = threading.Lock()
+
+
+def forget_need_arrays() -> None:
+    """Drop the kept need arrays here and in every process sharing the cache: after a need, its
+    workplace, supervisors or reference data changed, on commit (placements.apps), and in tests."""
+    with _need_arrays_lock:
+        _need_arrays.clear()
+    cache.set(NEEDS_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def kept_need_arrays(need: Need, today: dt.date, features: Features) -> NeedArrays:
+    """need_arrays([need], today), read once while the placements (`features`) and the needs' data
+    stay as they were (see NEEDS_GENERATION_KEY); the same arrays a fresh read gives
+    (placements/tests/test_need_arrays_kept.py changes each thing they are read from). Only where
+    every process shares the cache (settings.MATCHING_KEEP_NEED_ARRAYS), and while it answers: a
+    process that cannot hear of another's change reads the arrays afresh."""
+    if not settings.MATCHING_KEEP_NEED_ARRAYS:
+        return need_arrays([need], today)
+    generation = cache.get(NEEDS_GENERATION_KEY)
+    if generation is None:
+        cache.add(NEEDS_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(NEEDS_GENERATION_KEY)
+        if generation is None:  # the cache is down
+            return need_arrays([need], today)
+    key = (need.pk, today)
+    version = (generation, need.updated_at)
+    with _need_arrays_lock:
+        hit = _need_arrays.get(key)
+        if hit is not None and hit[0] is features.placements and hit[1] == version:
+            _need_arrays.move_to_end(key)
+            return hit[2]
+    arrays = need_arrays([need], today)
+    for name in NeedArrays.__dataclass_fields__:  # shared by the rankings that follow: read-only
+        value = getattr(arrays, name)
+        for array in value if isinstance(value, tuple) else (value,):
+            array.flags.writeable = False
+    with _need_arrays_lock:
+        _need_arrays[key] = (features.placements, version, arrays)
+        _need_arrays.move_to_end(key)
+        while len(_need_arrays) > NEED_ARRAYS_KEPT:
+            _need_arrays.popitem(last=False)
+    return arrays
+
+
 def working_hours_arrays(needs: list[Need]) -> tuple[np.ndarray, np.ndarray]:
     """Each need's working hours per weekday, (m, 7) starts and ends (features.time_key), 0–0 on a day
     without; read in one query for all the needs."""
@@ -316,7 +377,7 @@ def rank_candidates(
     today = today or timezone.localdate()
     features = load_features()
     weights = weights_in_force().for_rows(features.participants.municipality)
-    arrays = need_arrays([need], today)
+    arrays = kept_need_arrays(need, today, features)
     scores = score(features, arrays, weights, today.toordinal())
     total, excluded_bits = scores.total[:, 0], scores.excluded[:, 0]
     seen = visible(features, user)
