@@ -239,15 +239,28 @@ def need_arrays(needs: list[Need], today: dt.date) -> NeedArrays:
 # a counter, so that an emptied cache starts no old value again.
 NEEDS_GENERATION_KEY = "placements:matching:needs-generation"
 NEED_ARRAYS_KEPT = 4096
-_need_arrays: OrderedDict[tuple[int, dt.date], tuple[object, tuple[object, ...], NeedArrays]] = OrderedDict()
-_need_arrays_lock = threading.Lock()
+
+
+@dataclass
+class _Kept:
+    """The kept arrays by (need, day), with the need's `updated_at` each was read at, all valid for one
+    placements part of the features and one generation: either moving empties them all (so no old
+    placements part is held alive by an old entry)."""
+
+    placements: object = None
+    generation: str | None = None
+    arrays: OrderedDict[tuple[int, dt.date], tuple[dt.datetime, NeedArrays]] = field(default_factory=OrderedDict)
+
+
+_kept = _Kept()
+_kept_lock = threading.Lock()
 
 
 def forget_need_arrays() -> None:
     """Drop the kept need arrays here and in every process sharing the cache: after a need, its
     workplace, supervisors or reference data changed, on commit (placements.apps), and in tests."""
-    with _need_arrays_lock:
-        _need_arrays.clear()
+    with _kept_lock:
+        _kept.arrays.clear()
     cache.set(NEEDS_GENERATION_KEY, secrets.token_hex(8), timeout=None)
 
 
@@ -266,22 +279,26 @@ def kept_need_arrays(need: Need, today: dt.date, features: Features) -> NeedArra
         if generation is None:  # the cache is down
             return need_arrays([need], today)
     key = (need.pk, today)
-    version = (generation, need.updated_at)
-    with _need_arrays_lock:
-        hit = _need_arrays.get(key)
-        if hit is not None and hit[0] is features.placements and hit[1] == version:
-            _need_arrays.move_to_end(key)
-            return hit[2]
+    with _kept_lock:
+        if _kept.placements is not features.placements or _kept.generation != generation:
+            _kept.arrays.clear()
+            _kept.placements, _kept.generation = features.placements, generation
+        hit = _kept.arrays.get(key)
+        if hit is not None and hit[0] == need.updated_at:
+            _kept.arrays.move_to_end(key)
+            return hit[1]
     arrays = need_arrays([need], today)
     for name in NeedArrays.__dataclass_fields__:  # shared by the rankings that follow: read-only
         value = getattr(arrays, name)
         for array in value if isinstance(value, tuple) else (value,):
             array.flags.writeable = False
-    with _need_arrays_lock:
-        _need_arrays[key] = (features.placements, version, arrays)
-        _need_arrays.move_to_end(key)
-        while len(_need_arrays) > NEED_ARRAYS_KEPT:
-            _need_arrays.popitem(last=False)
+    with _kept_lock:
+        # Kept only if nothing moved meanwhile (another thread may have started a newer version).
+        if _kept.placements is features.placements and _kept.generation == generation:
+            _kept.arrays[key] = (need.updated_at, arrays)
+            _kept.arrays.move_to_end(key)
+            while len(_kept.arrays) > NEED_ARRAYS_KEPT:
+                _kept.arrays.popitem(last=False)
     return arrays
 
 

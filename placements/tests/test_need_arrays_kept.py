@@ -16,6 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.tests.factories import MunicipalityFactory
+from placements import matching
 from placements.matching import NEEDS_GENERATION_KEY, forget_need_arrays, kept_need_arrays, need_arrays
 from placements.matching.features import load_features
 from placements.matching.scoring import NeedArrays
@@ -218,3 +219,17 @@ def test_the_kept_arrays_cannot_be_changed_in_place() -> None:
         arrays.need_bits[0] = 1
     with pytest.raises(ValueError, match="read-only"):
         arrays.municipalities[0][0] = 0
+
+
+def test_a_new_placements_part_empties_what_was_kept_for_the_old(world: dict[str, Any]) -> None:
+    """No entry holds an old placements part of the features alive: a busy day changes it often."""
+    today = timezone.localdate()
+    other = NeedFactory()
+    for need in (world["need"], other):
+        kept_need_arrays(_read(need.pk), today, load_features())
+    assert len(matching._kept.arrays) == 2
+    _place_taken(world)
+    features = load_features()
+    kept_need_arrays(_read(other.pk), today, features)
+    assert list(matching._kept.arrays) == [(other.pk, today)]
+    assert matching._kept.placements is features.placements
