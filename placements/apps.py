@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
@@ -7,21 +8,30 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
+def _on_commit_once(forget: Callable[[], None], using: str | None) -> None:
+    """Run `forget` when the current transaction commits, once however many rows it saves."""
+    connection = transaction.get_connection(using)
+    # Django's own list of what runs on commit: each entry is (savepoints, func, robust).
+    if not any(entry[1] is forget for entry in connection.run_on_commit):
+        transaction.on_commit(forget, using=using)
+
+
 def _features_changed(**kwargs: Any) -> None:
     from .matching.features import forget_features
 
-    connection = transaction.get_connection(kwargs.get("using"))
-    # Once per transaction, however many rows it saves (Django's own list of what runs on commit).
-    if not any(entry[1] is forget_features for entry in connection.run_on_commit):
-        transaction.on_commit(forget_features, using=kwargs.get("using"))
+    _on_commit_once(forget_features, kwargs.get("using"))
 
 
 def _needs_changed(**kwargs: Any) -> None:
     from .matching import forget_need_arrays
 
-    connection = transaction.get_connection(kwargs.get("using"))
-    if not any(entry[1] is forget_need_arrays for entry in connection.run_on_commit):
-        transaction.on_commit(forget_need_arrays, using=kwargs.get("using"))
+    _on_commit_once(forget_need_arrays, kwargs.get("using"))
+
+
+def _on_save_and_delete(receiver: Callable[..., None], name: str, models: tuple[type[Model], ...]) -> None:
+    for model in models:
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{name}-{model.__name__}-saved")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{name}-{model.__name__}-deleted")
 
 
 class PlacementsConfig(AppConfig):
@@ -36,9 +46,7 @@ class PlacementsConfig(AppConfig):
 
         from .models import Placement
 
-        for model in (Participant, Placement):
-            post_save.connect(_features_changed, sender=model, dispatch_uid=f"features-{model.__name__}-saved")
-            post_delete.connect(_features_changed, sender=model, dispatch_uid=f"features-{model.__name__}-deleted")
+        _on_save_and_delete(_features_changed, "features", (Participant, Placement))
 
         # The kept need arrays (placements.matching.kept_need_arrays) are read from these: any of them
         # saved or deleted, or a need's or workplace's many-to-many changed, drops them on commit.
@@ -57,8 +65,6 @@ class PlacementsConfig(AppConfig):
             Supervisor,
             Enrolment,
         )
-        for source in needs_data:
-            post_save.connect(_needs_changed, sender=source, dispatch_uid=f"needs-{source.__name__}-saved")
-            post_delete.connect(_needs_changed, sender=source, dispatch_uid=f"needs-{source.__name__}-deleted")
+        _on_save_and_delete(_needs_changed, "needs", needs_data)
         for through in (Need.prerequisites.through, Workplace.prerequisites.through, Need.published_to.through):
             m2m_changed.connect(_needs_changed, sender=through, dispatch_uid=f"needs-{through.__name__}-changed")
