@@ -294,6 +294,10 @@ else:
 # Matching keeps each need's arrays between rankings (placements.matching.kept_need_arrays) only where every
 # process hears of a change through a shared cache: Redis. With the per-process cache, each ranking reads them.
 MATCHING_KEEP_NEED_ARRAYS = env.bool("MATCHING_KEEP_NEED_ARRAYS", default=bool(REDIS_URL))
+# A directory of this machine's own (best on tmpfs: /dev/shm/platsa-features) where the matching's
+# features are written once and memory-mapped by every worker of the machine (placements.matching.shared);
+# empty: each process keeps its own copy. Shared only while the shared cache answers (the generation).
+MATCHING_FEATURES_DIR = env("MATCHING_FEATURES_DIR", default="")
 # The API ceiling (api/throttling.py) must count across all web workers: in Redis when there is one,
 # else in a table of the database, which every worker shares (`migrate` creates it, see api/apps.py).
 API_THROTTLE_CACHE = "default" if REDIS_URL else "throttle"

@@ -17,8 +17,11 @@ the highest id of its tables, one cheap query. A part is reloaded only when its 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -40,6 +43,7 @@ from participants.models import (
 from ..models import ENDED_STATUSES, HOLDING_STATUSES, WORK_OR_STUDIES, Placement, PlacementStatus
 from ..occupancy import period_start
 from ..rules import READY_STATUSES
+from . import shared
 
 READY = READY_STATUSES
 NO_DAY = -1
@@ -66,12 +70,72 @@ def time_key(value: dt.time) -> int:
     return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
 
 
+class RowIndex:
+    """Which row of the arrays holds a participant: a binary search in the ordered ids, where a dict
+    would hold a million Python integers twice. Reads like the dict it replaces (`get`, `[]`, `in`)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self._ids = ids
+        # The features' ids are ordered by pk; a subset keeps its rows' order, which may not be.
+        ordered = len(ids) < 2 or bool(np.all(ids[1:] > ids[:-1]))
+        self._order = None if ordered else np.argsort(ids, kind="stable")
+
+    def rows(self, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of `pks` (int32) and which of them are here at all (bool): rows[~found] is meaningless."""
+        pks = np.asarray(pks, dtype=np.int64)
+        ordered = self._ids if self._order is None else self._ids[self._order]
+        position = np.searchsorted(ordered, pks)
+        inside = np.minimum(position, max(len(ordered) - 1, 0))
+        found = (position < len(ordered)) & (ordered[inside] == pks) if len(ordered) else np.zeros(len(pks), bool)
+        rows = inside if self._order is None else self._order[inside]
+        return rows.astype(np.int32), found
+
+    def get(self, pk: int, default: int | None = None) -> int | None:
+        rows, found = self.rows(np.array([pk]))
+        return int(rows[0]) if found[0] else default
+
+    def __getitem__(self, pk: int) -> int:
+        row = self.get(pk)
+        if row is None:
+            raise KeyError(pk)
+        return row
+
+    def __contains__(self, pk: object) -> bool:
+        return isinstance(pk, int) and self.get(pk) is not None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+# Rows read and turned into arrays at a time: a million rows never stand in memory as Python tuples
+# at once (on PostgreSQL through a server-side cursor), so a worker's peak stays near its arrays' size.
+CHUNK_ROWS = 20_000
+
+
+def _read(
+    rows: Iterator[tuple[Any, ...]], build: Callable[[list[tuple[Any, ...]]], dict[str, np.ndarray]]
+) -> dict[str, np.ndarray]:
+    """`build`'s arrays for every chunk of `rows`, joined: build([]) gives each array's type and shape."""
+    parts: dict[str, list[np.ndarray]] = {name: [array] for name, array in build([]).items()}
+    while batch := list(islice(rows, CHUNK_ROWS)):
+        for name, array in build(batch).items():
+            parts[name].append(array)
+    return {name: np.concatenate(arrays) for name, arrays in parts.items()}
+
+
+def _owned(index: RowIndex, arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The participant row of each of `arrays`' rows (from its "owner" id), dropping rows of
+    participants not in the features (saved after they were read: the next version reads them)."""
+    rows, found = index.rows(arrays.pop("owner"))
+    return rows[found], {name: array[found] for name, array in arrays.items()}
+
+
 @dataclass(frozen=True)
 class ParticipantArrays:
     """One row per participant; competences as (row, participant index) pairs."""
 
     ids: np.ndarray  # int64
-    index_of: dict[int, int]
+    index_of: RowIndex
     municipality: np.ndarray  # int64
     team: np.ndarray  # int64
     pseudonymised: (
@@ -126,9 +190,43 @@ class CheckArrays:
     prereq_until: np.ndarray  # int32 day number it is valid through (NEVER_ENDS: it does not expire)
 
 
+def _column(
+    rows: list[tuple[Any, ...]], position: int, dtype: Any, convert: Callable[[Any], Any] | None = None
+) -> np.ndarray:
+    values = (r[position] for r in rows) if convert is None else (convert(r[position]) for r in rows)
+    return np.fromiter(values, dtype=dtype, count=len(rows))
+
+
+def _people(rows: list[tuple[Any, ...]]) -> dict[str, np.ndarray]:
+    return {
+        "ids": _column(rows, 0, np.int64),
+        "team": _column(rows, 1, np.int64),
+        "waiting": _column(rows, 2, bool, lambda status: status == WAITING),
+        "ready": _column(rows, 2, bool, lambda status: status in READY),
+        "swedish": _column(rows, 3, np.int8),
+        "education": _column(rows, 4, np.int8),
+        "hours": _column(rows, 5, np.float32, float),
+        "licence": _column(rows, 6, bool),
+        "job_track": _column(rows, 7, np.int64, lambda track: track or -1),
+        "lat": _column(rows, 8, np.float64, lambda degrees: np.nan if degrees is None else float(degrees)),
+        "lon": _column(rows, 9, np.float64, lambda degrees: np.nan if degrees is None else float(degrees)),
+        "programme_end": _column(rows, 10, np.int32, day_number),
+        # The Stockholm day of the last status change, as the start page counts days waiting.
+        "waiting_since": _column(rows, 11, np.int32, lambda changed: timezone.localdate(changed).toordinal()),
+        "pseudonymised": _column(rows, 12, bool, lambda when: when is not None),
+        "municipality": _column(rows, 13, np.int64),
+    }
+
+
+def _competences(rows: list[tuple[Any, ...]]) -> dict[str, np.ndarray]:
+    """(participant, SSYK code, ...) rows: whose, and the code's digits."""
+    return {"owner": _column(rows, 0, np.int64), "digits": code_digits([r[1] for r in rows])}
+
+
 def _participants() -> ParticipantArrays:
-    rows = list(
-        Participant.objects.order_by("pk").values_list(
+    people = _read(
+        Participant.objects.order_by("pk")
+        .values_list(
             "pk",
             "team_id",
             "status",
@@ -144,49 +242,59 @@ def _participants() -> ParticipantArrays:
             "pseudonymised_at",
             "municipality_id",
         )
+        .iterator(chunk_size=CHUNK_ROWS),
+        _people,
     )
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    index_of = {int(pk): i for i, pk in enumerate(ids)}
+    index = RowIndex(people["ids"])
     # Grouped by participant, as the participants are ordered: scoring reduces each one's rows as a run.
-    exp = list(
-        WorkExperience.objects.order_by("participant_id", "pk").values_list("participant_id", "occupation_id", "years")
+    experience = WorkExperience.objects.order_by("participant_id", "pk").values_list(
+        "participant_id", "occupation_id", "years"
     )
-    interests = list(Interest.objects.order_by("participant_id", "pk").values_list("participant_id", "occupation_id"))
-    studies = list(StudyTime.objects.values_list("participant_id", "weekday", "starts_at", "ends_at"))
-    return ParticipantArrays(
-        ids=ids,
-        index_of=index_of,
-        municipality=np.fromiter((r[13] for r in rows), dtype=np.int64, count=len(rows)),
-        team=np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
-        pseudonymised=np.fromiter((r[12] is not None for r in rows), dtype=bool, count=len(rows)),
-        waiting=np.fromiter((r[2] == WAITING for r in rows), dtype=bool, count=len(rows)),
-        ready=np.fromiter((r[2] in READY for r in rows), dtype=bool, count=len(rows)),
-        swedish=np.fromiter((r[3] for r in rows), dtype=np.int8, count=len(rows)),
-        education=np.fromiter((r[4] for r in rows), dtype=np.int8, count=len(rows)),
-        hours=np.fromiter((float(r[5]) for r in rows), dtype=np.float32, count=len(rows)),
-        licence=np.fromiter((r[6] for r in rows), dtype=bool, count=len(rows)),
-        job_track=np.fromiter((r[7] or -1 for r in rows), dtype=np.int64, count=len(rows)),
-        lat=np.fromiter((np.nan if r[8] is None else float(r[8]) for r in rows), dtype=np.float64, count=len(rows)),
-        lon=np.fromiter((np.nan if r[9] is None else float(r[9]) for r in rows), dtype=np.float64, count=len(rows)),
-        programme_end=np.fromiter((day_number(r[10]) for r in rows), dtype=np.int32, count=len(rows)),
-        # The Stockholm day of the last status change, as the start page counts days waiting.
-        waiting_since=np.fromiter(
-            (timezone.localdate(r[11]).toordinal() for r in rows), dtype=np.int32, count=len(rows)
+    exp_index, exp = _owned(
+        index,
+        _read(
+            experience.iterator(chunk_size=CHUNK_ROWS),
+            lambda rows: {**_competences(rows), "years": _column(rows, 2, np.float32, float)},
         ),
-        exp_index=np.fromiter((index_of[e[0]] for e in exp), dtype=np.int32, count=len(exp)),
-        exp_digits=code_digits([e[1] for e in exp]),
-        exp_years=np.fromiter((float(e[2]) for e in exp), dtype=np.float32, count=len(exp)),
-        int_index=np.fromiter((index_of[i[0]] for i in interests), dtype=np.int32, count=len(interests)),
-        int_digits=code_digits([i[1] for i in interests]),
-        int_length=np.fromiter((len(i[1]) for i in interests), dtype=np.int8, count=len(interests)),
-        study_index=np.fromiter((index_of[t[0]] for t in studies), dtype=np.int32, count=len(studies)),
-        study_day=np.fromiter((t[1] for t in studies), dtype=np.int8, count=len(studies)),
-        study_start=np.fromiter((time_key(t[2]) for t in studies), dtype=np.int64, count=len(studies)),
-        study_end=np.fromiter((time_key(t[3]) for t in studies), dtype=np.int64, count=len(studies)),
+    )
+    interests = Interest.objects.order_by("participant_id", "pk").values_list("participant_id", "occupation_id")
+    int_index, inter = _owned(
+        index,
+        _read(
+            interests.iterator(chunk_size=CHUNK_ROWS),
+            lambda rows: {**_competences(rows), "length": _column(rows, 1, np.int8, len)},
+        ),
+    )
+    studies = StudyTime.objects.values_list("participant_id", "weekday", "starts_at", "ends_at")
+    study_index, study = _owned(
+        index,
+        _read(
+            studies.iterator(chunk_size=CHUNK_ROWS),
+            lambda rows: {
+                "owner": _column(rows, 0, np.int64),
+                "day": _column(rows, 1, np.int8),
+                "start": _column(rows, 2, np.int64, time_key),
+                "end": _column(rows, 3, np.int64, time_key),
+            },
+        ),
+    )
+    return ParticipantArrays(
+        index_of=index,
+        **people,
+        exp_index=exp_index,
+        exp_digits=exp["digits"],
+        exp_years=exp["years"],
+        int_index=int_index,
+        int_digits=inter["digits"],
+        int_length=inter["length"],
+        study_index=study_index,
+        study_day=study["day"],
+        study_start=study["start"],
+        study_end=study["end"],
     )
 
 
-def _placements(index_of: dict[int, int]) -> PlacementArrays:
+def _placements(index: RowIndex) -> PlacementArrays:
     """Placements held, ended and proposed, read in one query."""
     rows = (
         Placement.objects.filter(status__in=[*HOLDING_STATUSES, *ENDED_STATUSES, PlacementStatus.PROPOSED])
@@ -194,54 +302,74 @@ def _placements(index_of: dict[int, int]) -> PlacementArrays:
         .annotate(held_from=period_start())
         .values_list("participant_id", "status", "held_from", "planned_end", "need__workplace_id", "outcome", "need_id")
     )
-    holding: list[tuple[int, int, int]] = []
-    ended: list[tuple[int, int, str, str]] = []
-    proposed: list[tuple[int, int]] = []
-    for p, status, start, end, workplace, outcome, need in rows:
-        if p not in index_of:
-            continue
-        if status in HOLDING_STATUSES:
-            holding.append((index_of[p], day_number(start), day_number(end)))
-        elif status in ENDED_STATUSES:
-            ended.append((index_of[p], workplace, status, outcome))
-        else:
-            proposed.append((index_of[p], need))
+    owner, held = _owned(
+        index,
+        _read(
+            rows.iterator(chunk_size=CHUNK_ROWS),
+            lambda rows: {
+                "owner": _column(rows, 0, np.int64),
+                "holding": _column(rows, 1, bool, lambda status: status in HOLDING_STATUSES),
+                "ended": _column(rows, 1, bool, lambda status: status in ENDED_STATUSES),
+                "early": _column(rows, 1, bool, lambda status: status == PlacementStatus.ENDED_EARLY),
+                "good": np.fromiter(
+                    (r[1] == PlacementStatus.COMPLETED or r[5] in WORK_OR_STUDIES for r in rows), bool, len(rows)
+                ),
+                "start": _column(rows, 2, np.int32, day_number),
+                "end": _column(rows, 3, np.int32, day_number),
+                "workplace": _column(rows, 4, np.int64),
+                "need": _column(rows, 6, np.int64),
+            },
+        ),
+    )
+    holding, ended = held["holding"], held["ended"]
+    proposed = ~(holding | ended)  # the query reads nothing else
     return PlacementArrays(
-        hold_index=np.array([h[0] for h in holding], dtype=np.int32),
-        hold_start=np.array([h[1] for h in holding], dtype=np.int32),
-        hold_end=np.array([h[2] for h in holding], dtype=np.int32),
-        past_index=np.array([e[0] for e in ended], dtype=np.int32),
-        past_workplace=np.array([e[1] for e in ended], dtype=np.int64),
-        past_good=np.array([e[2] == PlacementStatus.COMPLETED or e[3] in WORK_OR_STUDIES for e in ended], dtype=bool),
-        past_early=np.array([e[2] == PlacementStatus.ENDED_EARLY for e in ended], dtype=bool),
-        proposed_index=np.array([q[0] for q in proposed], dtype=np.int32),
-        proposed_need=np.array([q[1] for q in proposed], dtype=np.int64),
+        hold_index=owner[holding],
+        hold_start=held["start"][holding],
+        hold_end=held["end"][holding],
+        past_index=owner[ended],
+        past_workplace=held["workplace"][ended],
+        past_good=held["good"][ended],
+        past_early=held["early"][ended],
+        proposed_index=owner[proposed],
+        proposed_need=held["need"][proposed],
     )
 
 
-def _checks(index_of: dict[int, int]) -> CheckArrays:
-    rows = [
-        (index_of[p], RECORDS_SCOPES[scope], day_number(extract), result == "approved")
-        for p, scope, extract, result in RecordsExtractCheck.objects.values_list(
-            "participant_id", "scope", "extract_date", "result"
-        )
-        if p in index_of
-    ]
-    held = [
-        (index_of[p], prerequisite, NEVER_ENDS if until is None else day_number(until))
-        for p, prerequisite, until in ParticipantPrerequisite.objects.values_list(
-            "participant_id", "prerequisite_id", "valid_until"
-        )
-        if p in index_of
-    ]
+def _checks(index: RowIndex) -> CheckArrays:
+    checks = RecordsExtractCheck.objects.values_list("participant_id", "scope", "extract_date", "result")
+    checked, check = _owned(
+        index,
+        _read(
+            checks.iterator(chunk_size=CHUNK_ROWS),
+            lambda rows: {
+                "owner": _column(rows, 0, np.int64),
+                "scope": _column(rows, 1, np.int8, RECORDS_SCOPES.__getitem__),
+                "extract_day": _column(rows, 2, np.int32, day_number),
+                "approved": _column(rows, 3, bool, lambda result: result == "approved"),
+            },
+        ),
+    )
+    prerequisites = ParticipantPrerequisite.objects.values_list("participant_id", "prerequisite_id", "valid_until")
+    holder, held = _owned(
+        index,
+        _read(
+            prerequisites.iterator(chunk_size=CHUNK_ROWS),
+            lambda rows: {
+                "owner": _column(rows, 0, np.int64),
+                "id": _column(rows, 1, np.int64),
+                "until": _column(rows, 2, np.int32, lambda until: NEVER_ENDS if until is None else day_number(until)),
+            },
+        ),
+    )
     return CheckArrays(
-        index=np.array([r[0] for r in rows], dtype=np.int32),
-        scope=np.array([r[1] for r in rows], dtype=np.int8),
-        extract_day=np.array([r[2] for r in rows], dtype=np.int32),
-        approved=np.array([r[3] for r in rows], dtype=bool),
-        prereq_index=np.array([h[0] for h in held], dtype=np.int32),
-        prereq_id=np.array([h[1] for h in held], dtype=np.int64),
-        prereq_until=np.array([h[2] for h in held], dtype=np.int32),
+        index=checked,
+        scope=check["scope"],
+        extract_day=check["extract_day"],
+        approved=check["approved"],
+        prereq_index=holder,
+        prereq_id=held["id"],
+        prereq_until=held["until"],
     )
 
 
@@ -252,6 +380,12 @@ class Features:
     checks: CheckArrays
 
 
+# Each part's dataclass, and its fields made from its arrays rather than stored (placements.matching.shared).
+_PARTS: dict[str, tuple[type, dict[str, Callable[[dict[str, np.ndarray]], Any]]]] = {
+    "participants": (ParticipantArrays, {"index_of": lambda arrays: RowIndex(arrays["ids"])}),
+    "placements": (PlacementArrays, {}),
+    "checks": (CheckArrays, {}),
+}
 _cache: dict[str, tuple[Any, Any]] = {}
 _lock = threading.Lock()
 
@@ -307,36 +441,53 @@ def load_features() -> Features:
     return Features(participants=people, placements=placements, checks=checks)
 
 
-def _cached(part: str, versions: dict[str, tuple[Any, ...]], load: Any) -> Any:
+def _cached(part: str, versions: dict[str, tuple[Any, ...]], load: Callable[[], Any]) -> Any:
     version = versions[part]
     hit = _cache.get(part)
     if hit is not None and hit[0] == version:
         return hit[1]
-    value = load()
+    if shared.enabled() and version[1] is not None:
+        # Mapped from the files every process of the machine shares (placements.matching.shared). Not
+        # while the shared cache is down: without its generation, a version may not see a row deleted.
+        kind, derived = _PARTS[part]
+        value = shared.load_shared(part, version, load, kind, derived)
+    else:
+        value = load()
+        for array in vars(value).values():
+            if isinstance(array, np.ndarray):
+                array.setflags(write=False)  # as the mapped arrays are: no ranking may change them
     _cache[part] = (version, value)
     return value
 
 
-# Bumped in the shared cache (Redis) whenever a case file or placement is saved or deleted and the
+# Moved in the shared cache (Redis) whenever a case file or placement is saved or deleted and the
 # transaction commits, and read into every version: the newest change and highest id above miss a row
 # deleted that was neither, and a save that commits after a later one was read; and whom a user may
 # see is read from these arrays (accounts.access.ParticipantReach.select), so every process must see it.
+# A random token, not a counter, so that an emptied cache starts no old version (or shared file) again.
 GENERATION_KEY = "placements:matching:features-generation"
 
 
-def _generation() -> int:
-    return int(cache.get(GENERATION_KEY) or 0)
+def _generation() -> str | None:
+    """The shared generation, or None while the shared cache is down."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 def forget_features() -> None:
     """Drop the cached features, here and in every process sharing the cache (the next load reads
     them again): after a case file or placement changed, on commit (placements.apps), and in tests."""
+    forget_here()
+    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def forget_here() -> None:
+    """Drop this process's copy only, as a newly started worker has none (the benchmark, and tests)."""
     with _lock:
         _cache.clear()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet (or the cache was emptied): any new value is a new version
-        cache.add(GENERATION_KEY, 1, timeout=None)
 
 
 def subset(features: Features, rows: np.ndarray) -> Features:
@@ -351,7 +502,7 @@ def subset(features: Features, rows: np.ndarray) -> Features:
     exp, inter, study = keep(p.exp_index), keep(p.int_index), keep(p.study_index)
     people = ParticipantArrays(
         ids=p.ids[rows],
-        index_of={int(pk): i for i, pk in enumerate(p.ids[rows])},
+        index_of=RowIndex(p.ids[rows]),
         municipality=p.municipality[rows],
         team=p.team[rows],
         pseudonymised=p.pseudonymised[rows],

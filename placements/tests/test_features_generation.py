@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 Capture = Callable[..., Any]
 
 
-def _generation() -> int:
-    return int(cache.get(GENERATION_KEY) or 0)
+def _generation() -> str | None:
+    return cache.get(GENERATION_KEY)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -35,7 +35,7 @@ def test_a_case_file_erased_that_was_neither_the_newest_nor_the_highest_is_seen_
     another_process = dict(features._cache)  # what a second worker holds, cached before the delete
     before = _generation()
     Participant.objects.filter(pk=first.pk).delete()  # a queryset delete: post_delete still fires
-    assert _generation() == before + 1
+    assert _generation() not in (before, None)
     features._cache.update(another_process)  # that worker's memory was not cleared by this one
     assert first.pk not in load_features().participants.index_of
 
@@ -50,7 +50,7 @@ def test_many_rows_saved_in_one_transaction_drop_the_features_once_when_it_commi
             ParticipantFactory(team=team)
         assert _generation() == before  # not before the commit
     assert [callback for callback in callbacks if callback is features.forget_features] == [features.forget_features]
-    assert _generation() == before + 1
+    assert _generation() not in (before, None)
 
 
 def test_a_change_rolled_back_drops_nothing(django_capture_on_commit_callbacks: Capture) -> None:
@@ -64,4 +64,4 @@ def test_a_change_rolled_back_drops_nothing(django_capture_on_commit_callbacks: 
     assert _generation() == before
     with django_capture_on_commit_callbacks(execute=True):
         ParticipantFactory(team=team)  # and the next change still counts
-    assert _generation() == before + 1
+    assert _generation() not in (before, None)

@@ -8,11 +8,16 @@ holds at least N participants), then prints one JSON object:
   and the top candidates' rows; the need ranked once before, as a coordinator paging through the
   candidates or searching the excluded has (the need's arrays kept, settings.MATCHING_KEEP_NEED_ARRAYS,
   printed as need_arrays_kept);
+- rank_coordinator_ms: the same rankings by the demo's coordinator (`koordinator`), who sees
+  coordinator_sees of the participants (whom matching may show them is chosen in the arrays);
 - rank_first_ms: the first ranking of each need, its arrays read (the need, its period's places and
   supervisors, working hours, prerequisites);
 - floor_ms: the same scoring as one plain vectorised numpy pass over the prepared arrays, with
   nothing else (the floor); ratio: rank_ms / floor_ms;
 - load_s: reading the features into memory the first time (once per process and data change);
+- features_shared: whether the features are shared through files (settings.MATCHING_FEATURES_DIR); if so,
+  map_s is what another worker then pays for them (mapping the files, reading only the versions), and
+  shared_mb the files' size, held once for all the machine's workers;
 - allocation_s: the best overall allocation of `--waiting` waiting participants to M open needs
   (wall time), and allocation_cpu_s its processor time (what a machine shared with others inflates less);
 - peak_mb: the process's peak resident memory.
@@ -24,6 +29,7 @@ import json
 import resource
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,9 +40,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from participants.models import Participant, ParticipantStatus
-from placements.matching import need_arrays, rank_candidates, weights_in_force
+from placements.matching import need_arrays, rank_candidates, shared, visible, weights_in_force
 from placements.matching.allocation import build_problem, open_needs_with_room, solve
-from placements.matching.features import load_features, subset
+from placements.matching.features import forget_here, load_features, subset
 from placements.matching.scoring import score
 from workplaces.models import Need
 
@@ -66,6 +72,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         features = load_features()
         load_s = time.perf_counter() - started
+        map_s = shared_mb = None
+        if shared.enabled():
+            forget_here()  # as a second worker, which has no copy of its own yet
+            started = time.perf_counter()
+            features = load_features()
+            map_s = round(time.perf_counter() - started, 3)
+            files = Path(settings.MATCHING_FEATURES_DIR).rglob("*.npy")
+            shared_mb = round(sum(path.stat().st_size for path in files) / 2**20, 1)
 
         needs = list(
             Need.objects.select_related("workplace__district", "occupation").order_by("pk")[: options["samples"]]
@@ -91,6 +105,14 @@ class Command(BaseCommand):
                 eligible[np.argpartition(-scores.total[eligible, 0], 25)[:25]]
             floor_times.append(time.perf_counter() - started)
 
+        coordinator = User.objects.filter(username="koordinator").first()
+        coordinator_times = []
+        if coordinator is not None:
+            for need in needs:
+                started = time.perf_counter()
+                rank_candidates(need=need, user=coordinator, today=today)
+                coordinator_times.append(time.perf_counter() - started)
+
         waiting = np.fromiter(
             Participant.objects.filter(status=ParticipantStatus.MAPPED)
             .order_by("pk")
@@ -110,11 +132,16 @@ class Command(BaseCommand):
         result = {
             "participants": len(features.participants.ids),
             "rank_ms": round(rank_ms, 2),
+            "rank_coordinator_ms": round(statistics.median(coordinator_times) * 1000, 2) if coordinator_times else None,
+            "coordinator_sees": None if coordinator is None else int(visible(features, coordinator).sum()),
             "rank_first_ms": round(statistics.median(first_times) * 1000, 2),
             "need_arrays_kept": settings.MATCHING_KEEP_NEED_ARRAYS,
             "floor_ms": round(floor_ms, 2),
             "ratio": round(rank_ms / floor_ms, 2) if floor_ms else None,
             "load_s": round(load_s, 2),
+            "features_shared": shared.enabled(),
+            "map_s": map_s,
+            "shared_mb": shared_mb,
             "allocation_s": round(allocation_s, 2),
             "allocation_cpu_s": round(allocation_cpu_s, 2),
             "allocation_waiting": len(pool.participants.ids),
