@@ -41,6 +41,7 @@ from workplaces.models import Need, Organisation, ProcurementContract, WorkingHo
 
 from . import catalogue
 from .allocation import allocate, pin_demo_placements, status_path
+from .identity_numbers import IdentityNumbers
 from .municipalities import SMALL_MUNICIPALITIES
 from .names import Names, ascii_slug, email_for, fictional_phone
 from .organisations import (
@@ -182,7 +183,7 @@ def demo_build(*, participants: int, seed: int) -> dict[str, int]:
     smalls = [small_municipality_create(spec, region=region, large=municipality) for spec in SMALL_MUNICIPALITIES]
     password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo user
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
-    taken: set[str] = set()  # identity numbers, unique across the municipalities
+    taken = IdentityNumbers()  # identity numbers, unique across the municipalities
 
     plans = participants_plan(count=participants, rng=rng["people"], names=names, today=today, taken=taken)
     demo_users, coordinators = _users_create(

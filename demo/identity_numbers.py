@@ -23,18 +23,39 @@ TEST_SERIALS_MALE = tuple(s for s in range(980, 1000) if s % 2 == 1)
 TEST_SERIALS_FEMALE = tuple(s for s in range(980, 1000) if s % 2 == 0)
 
 
+class IdentityNumbers(set[str]):
+    """The identity numbers given so far, and the days found full: a day whose every test birth number
+    of one kind (sex, coordination or not) is given points at an earlier day to try. With ten birth
+    numbers per day and kind, a demo of a million people fills years of days; without these pointers,
+    each new person would walk all of them again (the seeding grew with the square of its size)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.earlier: dict[tuple[bool, bool, dt.date], dt.date] = {}
+
+    def free_day(self, day: dt.date, *, male: bool, coordination: bool) -> dt.date:
+        """`day`, or the latest earlier day not known to be full for this kind."""
+        passed = []
+        while (key := (male, coordination, day)) in self.earlier:
+            passed.append(key)
+            day = self.earlier[key]
+        for key in passed:  # the next walk from any of them jumps straight here
+            self.earlier[key] = day
+        return day
+
+
 def fake_identity_number(
-    rng: random.Random, birth: dt.date, *, male: bool | None, coordination: bool, taken: set[str]
+    rng: random.Random, birth: dt.date, *, male: bool | None, coordination: bool, taken: IdentityNumbers
 ) -> str:
     """A twelve-digit test number not in `taken` (which it joins), for someone born on or near `birth`.
 
-    If every test birth number of the day is taken, the next day is tried: a demo person's birth
-    date may move by a day, uniqueness may not.
+    If every test birth number of the day is taken, the next earlier day is tried: a demo person's birth
+    date may move back, uniqueness may not.
     """
     if male is None:
         male = rng.random() < 0.5
     serials = list(TEST_SERIALS_MALE if male else TEST_SERIALS_FEMALE)
-    day = birth
+    day = taken.free_day(birth, male=male, coordination=coordination)
     while True:
         rng.shuffle(serials)
         for serial in serials:
@@ -42,7 +63,8 @@ def fake_identity_number(
             if number not in taken:
                 taken.add(number)
                 return number
-        day -= dt.timedelta(days=1)
+        taken.earlier[(male, coordination, day)] = day - dt.timedelta(days=1)
+        day = taken.free_day(day, male=male, coordination=coordination)
 
 
 def fake_organisation_number(rng: random.Random, prefix: str, taken: set[str]) -> str:

@@ -17,7 +17,7 @@ from taxonomy.models import EducationLevel as EL
 from taxonomy.models import SwedishLevel as SL
 
 from . import catalogue, texts
-from .identity_numbers import fake_identity_number
+from .identity_numbers import IdentityNumbers, fake_identity_number
 from .names import Names, ascii_slug, fictional_phone
 from .plan import TODAY_MARGIN, ParticipantPlan
 
@@ -154,7 +154,7 @@ def participants_plan(
     rng: random.Random,
     names: Names,
     today: dt.date,
-    taken: set[str],
+    taken: IdentityNumbers,
     pinned: int = PINNED,
     districts: Mapping[str, int] = DISTRICT_WEIGHTS,
     team: str | None = None,
@@ -181,7 +181,7 @@ def _participant(
     rng: random.Random,
     names: Names,
     today: dt.date,
-    taken: set[str],
+    taken: IdentityNumbers,
     districts: Mapping[str, int],
 ) -> ParticipantPlan:
     gender = rng.choices([Gender.FEMALE, Gender.MALE, Gender.OTHER, Gender.UNKNOWN], weights=[48, 48, 1, 3])[0]

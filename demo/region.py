@@ -23,6 +23,7 @@ from taxonomy.models import District, SwedishLevel
 from workplaces.models import Need, Workplace
 
 from .allocation import allocate, busy, free_supervisor, placement_make, status_path
+from .identity_numbers import IdentityNumbers
 from .municipalities import DemoLogin, SmallMunicipality
 from .names import Names, email_for
 from .organisations import districts_create, needs_plan, organisations_create, supervisors_create, workplaces_create
@@ -192,7 +193,7 @@ def small_municipality_plan(
     seed: int,
     names: Names,
     cal: Calendar,
-    taken: set[str],
+    taken: IdentityNumbers,
     max_days: dict[str, int],
     password: str,
     groups: dict[str, Group],
