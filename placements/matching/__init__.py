@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import secrets
 import threading
 from collections import OrderedDict
@@ -353,6 +354,41 @@ def visible(features: Features, user: User) -> np.ndarray:
     )
 
 
+# A user who sees at most this share of the participants is scored over their rows alone: a coordinator
+# of one municipality of a region's million. Scoring is row by row, so the scores are the same.
+SHARE_BELOW = 0.75
+# The shares kept hold at most as many rows as the features themselves (oldest dropped first).
+_shares: OrderedDict[bytes, tuple[Features, Features]] = OrderedDict()
+_shares_lock = threading.Lock()
+
+
+def share_of(features: Features, seen: np.ndarray) -> tuple[Features, np.ndarray]:
+    """The features of the participants `seen` marks and its mask over them (all True), when they are
+    fewer than SHARE_BELOW of all; else the features and `seen` as they are. Kept per mask while the
+    features are the same arrays: the users of one team share one."""
+    rows = np.flatnonzero(seen)
+    if len(rows) >= SHARE_BELOW * len(seen):
+        return features, seen
+    key = hashlib.blake2b(np.packbits(seen).tobytes(), digest_size=16).digest()
+    with _shares_lock:
+        hit = _shares.get(key)
+        if hit is not None and _same_arrays(hit[0], features):
+            _shares.move_to_end(key)
+            return hit[1], np.ones(len(rows), dtype=bool)
+    share = subset(features, rows)
+    with _shares_lock:
+        for old in [k for k, (of, _) in _shares.items() if not _same_arrays(of, features)]:
+            del _shares[old]  # of features since reloaded: they hold the old arrays alive
+        _shares[key] = (features, share)
+        while sum(len(kept.participants.ids) for _, kept in _shares.values()) > len(features.participants.ids):
+            _shares.popitem(last=False)
+    return share, np.ones(len(rows), dtype=bool)
+
+
+def _same_arrays(one: Features, other: Features) -> bool:
+    return one.participants is other.participants and one.placements is other.placements and one.checks is other.checks
+
+
 def reasons_of(bits: int) -> list[str]:
     reasons = active_labels().reasons
     return [reasons[reason] for reason in REASONS if bits & reason]
@@ -392,12 +428,12 @@ def rank_candidates(
     those in `excluded_ids` when a search has narrowed them (a coordinator asking "why is this
     person not here?")."""
     today = today or timezone.localdate()
-    features = load_features()
+    everyone = load_features()
+    arrays = kept_need_arrays(need, today, everyone)
+    features, seen = share_of(everyone, visible(everyone, user))
     weights = weights_in_force().for_rows(features.participants.municipality)
-    arrays = kept_need_arrays(need, today, features)
     scores = score(features, arrays, weights, today.toordinal())
     total, excluded_bits = scores.total[:, 0], scores.excluded[:, 0]
-    seen = visible(features, user)
     eligible = seen & (excluded_bits == 0)
     eligible_rows = np.flatnonzero(eligible)
     if len(eligible_rows) > limit:
