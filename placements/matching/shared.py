@@ -1,7 +1,7 @@
 """The features' arrays shared by the processes of one machine: written once, memory-mapped by each.
 
 Each gunicorn worker would otherwise read the same features from the database and hold its own copy
-(at a million participants, tens of seconds and about 150 MB each). With settings.MATCHING_FEATURES_DIR
+(at a million participants, about 17 s of reading and 143 MB each). With settings.MATCHING_FEATURES_DIR
 set (a directory of the machine's own, best on tmpfs: /dev/shm/platsa-features), the first process to
 need a part at a version writes its arrays there, one .npy file each, and every process maps those
 files read-only: the kernel keeps one copy for all of them, and the others skip the read.
