@@ -79,11 +79,12 @@ class RowIndex:
         # The features' ids are ordered by pk; a subset keeps its rows' order, which may not be.
         ordered = len(ids) < 2 or bool(np.all(ids[1:] > ids[:-1]))
         self._order = None if ordered else np.argsort(ids, kind="stable")
+        self._sorted = ids if self._order is None else ids[self._order]
 
     def rows(self, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The rows of `pks` (int32) and which of them are here at all (bool): rows[~found] is meaningless."""
         pks = np.asarray(pks, dtype=np.int64)
-        ordered = self._ids if self._order is None else self._ids[self._order]
+        ordered = self._sorted
         position = np.searchsorted(ordered, pks)
         inside = np.minimum(position, max(len(ordered) - 1, 0))
         found = (position < len(ordered)) & (ordered[inside] == pks) if len(ordered) else np.zeros(len(pks), bool)
@@ -101,7 +102,7 @@ class RowIndex:
         return row
 
     def __contains__(self, pk: object) -> bool:
-        return isinstance(pk, int) and self.get(pk) is not None
+        return isinstance(pk, int | np.integer) and self.get(int(pk)) is not None
 
     def __len__(self) -> int:
         return len(self._ids)

@@ -95,7 +95,7 @@ def test_the_row_index_answers_as_a_dict_of_ordered_ids() -> None:
     index = RowIndex(np.array([3, 8, 21, 40], dtype=np.int64))
     assert [index[pk] for pk in (3, 8, 21, 40)] == [0, 1, 2, 3]
     assert index.get(9) is None and index.get(41, -1) == -1 and index.get(1) is None
-    assert 21 in index and 22 not in index and "21" not in index
+    assert 21 in index and np.int64(21) in index and 22 not in index and "21" not in index
     assert len(index) == 4
     with pytest.raises(KeyError):
         index[5]
